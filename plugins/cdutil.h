@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT
+ * cdutil - what every plugin of the suite repeats, on top of collectd's API:
+ *  - dispatching a snapshot struct through a static metric table (the one
+ *    source of truth for each metric's type, type instance, kind and unit);
+ *  - NaN for "unknown", never the previous value;
+ *  - notifications on state change only;
+ *  - registering one read callback per <Block "name"> with its own Interval;
+ *  - uniform error messages for configuration blocks.
+ */
+#ifndef CDUTIL_H
+#define CDUTIL_H
+
+#include "collectd.h"
+#include "plugin.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum { CDU_GAUGE, CDU_DERIVE } cdu_kind_t;
+
+/* A DERIVE field holding this value is not dispatched (a counter has no NaN). */
+#define CDU_DERIVE_UNKNOWN INT64_MIN
+
+typedef struct {
+  const char *type;          /* types.db type (stock or types.db.d/) */
+  const char *type_instance; /* "" for none */
+  cdu_kind_t kind;           /* GAUGE reads a double, DERIVE an int64_t */
+  size_t offset;             /* offsetof() the field in the snapshot struct */
+  const char *unit;          /* documentation: "s", "ppm", "0/1", ... */
+  const char *help;          /* documentation: meaning and sign */
+} cdu_metric_t;
+
+#define CDU_TABLE_SIZE(t) (sizeof(t) / sizeof((t)[0]))
+
+/* Dispatch every row of `table` from `snapshot`.  With snapshot == NULL (no
+ * data, or data too old) gauges are dispatched as NaN and derives are not
+ * dispatched.  Returns the number of values dispatched. */
+int cdu_dispatch_table(const char *plugin, const char *plugin_instance,
+                       const cdu_metric_t *table, size_t n,
+                       const void *snapshot);
+
+int cdu_dispatch_gauge(const char *plugin, const char *plugin_instance,
+                       const char *type, const char *type_instance,
+                       double value);
+int cdu_dispatch_derive(const char *plugin, const char *plugin_instance,
+                        const char *type, const char *type_instance,
+                        int64_t value);
+
+/* State-change notifications.  `known` is false until the first call. */
+typedef struct {
+  bool known;
+  int value;
+} cdu_state_t;
+
+/* Record `value`; send a notification with `severity` (NOTIF_FAILURE,
+ * NOTIF_WARNING, NOTIF_OKAY) and the printf-style message only when the value
+ * differs from the previous one, or on the first observation when severity
+ * is not NOTIF_OKAY (a host that starts broken is reported once; one that
+ * starts healthy is not).  Returns 1 if a notification was sent, else 0. */
+int cdu_notify_change(cdu_state_t *state, int value, int severity,
+                      const char *plugin, const char *plugin_instance,
+                      const char *type, const char *type_instance,
+                      const char *format, ...)
+    __attribute__((format(printf, 8, 9)));
+
+/* Register `cb` as read callback "plugin/instance" (or "plugin" when
+ * instance is NULL) in group `plugin`, every `interval` (0 = global).
+ * On failure collectd has already called free_func(data). */
+int cdu_register_read(const char *plugin, const char *instance,
+                      int (*cb)(user_data_t *), cdtime_t interval, void *data,
+                      void (*free_func)(void *));
+
+/* The block's single string argument (<Server "name">) copied into buf.
+ * Logs and returns -1 if it is missing, not a string, or too long. */
+int cdu_block_name(const char *plugin, const oconfig_item_t *ci, char *buf,
+                   size_t bufsize);
+
+/* Log "PLUGIN plugin: BLOCK "NAME": unknown option "KEY"" and return -1. */
+int cdu_unknown_option(const char *plugin, const oconfig_item_t *block,
+                       const char *name, const oconfig_item_t *child);
+
+#endif

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT
+ * timex plugin - the kernel's clock discipline, as ntpd/chronyd left it.
+ * Source: adjtimex(2) with modes = 0 (a pure read: nothing is ever set).
+ * Privileges: none (works as any user; never needs CAP_SYS_TIME).
+ */
+#include "collectd.h"
+#include "plugin.h"
+#include "utils/common/common.h"
+
+#include "common/timex_decode.h"
+#include "plugins/cdutil.h"
+
+#include <stddef.h>
+#include <sys/timex.h>
+
+#define TX(field) offsetof(timex_reading_t, field)
+#define FLAG(i, name)                                                          \
+  {"bool", "status_" name, CDU_GAUGE, TX(flag[i]), "0/1",                      \
+   "kernel status bit STA_" name}
+
+/* The metric table: the one place a timex metric is named.  Keep the README
+ * metric reference in step (tests/check-metrics.sh checks it). */
+static const cdu_metric_t timex_metrics[] = {
+    {"time_offset", "offset", CDU_GAUGE, TX(offset_s), "s",
+     "PLL phase offset still being corrected; + = system clock behind"},
+    {"frequency_offset", "frequency", CDU_GAUGE, TX(frequency_ppm), "ppm",
+     "frequency correction applied; + = clock sped up"},
+    {"time_dispersion", "maxerror", CDU_GAUGE, TX(maxerror_s), "s",
+     "maximum error bound (grows 500 ppm while unsynchronised)"},
+    {"time_dispersion", "esterror", CDU_GAUGE, TX(esterror_s), "s",
+     "estimated error"},
+    {"gauge", "time_constant", CDU_GAUGE, TX(time_constant), "log2",
+     "PLL time constant"},
+    {"timex_seconds", "tick", CDU_GAUGE, TX(tick_s), "s",
+     "length of a clock tick"},
+    {"timex_seconds", "precision", CDU_GAUGE, TX(precision_s), "s",
+     "clock precision"},
+    {"frequency_offset", "tolerance", CDU_GAUGE, TX(tolerance_ppm), "ppm",
+     "maximum frequency error tolerated"},
+    {"time_offset", "tai", CDU_GAUGE, TX(tai_offset_s), "s", "TAI - UTC"},
+    {"timex_status", "", CDU_GAUGE, TX(status), "bits",
+     "raw status word (STA_* bits)"},
+    {"clock_state", "kernel", CDU_GAUGE, TX(state), "code",
+     "adjtimex return: 0 OK, 1 INS, 2 DEL, 3 OOP, 4 WAIT, 5 ERROR"},
+    {"bool", "synchronised", CDU_GAUGE, TX(synchronised), "0/1",
+     "1 = return value not TIME_ERROR and STA_UNSYNC clear"},
+    {"frequency_offset", "pps_frequency", CDU_GAUGE, TX(pps_frequency_ppm),
+     "ppm", "PPS frequency estimate (kernel hardpps only)"},
+    {"time_offset_rms", "pps_jitter", CDU_GAUGE, TX(pps_jitter_s), "s",
+     "PPS jitter (kernel hardpps only)"},
+    {"gauge", "pps_shift", CDU_GAUGE, TX(pps_shift), "log2 s",
+     "PPS calibration interval exponent"},
+    {"timex_seconds", "pps_interval", CDU_GAUGE, TX(pps_interval_s), "s",
+     "PPS calibration interval, 2^shift"},
+    {"frequency_offset", "pps_stability", CDU_GAUGE, TX(pps_stability_ppm),
+     "ppm", "PPS frequency stability (wander)"},
+    {"total_events", "pps_jitter", CDU_DERIVE, TX(pps_jitter_count), "count",
+     "PPS jitter limit exceeded"},
+    {"total_events", "pps_calibration", CDU_DERIVE,
+     TX(pps_calibration_count), "count", "PPS calibration intervals"},
+    {"total_events", "pps_error", CDU_DERIVE, TX(pps_error_count), "count",
+     "PPS calibration errors"},
+    {"total_events", "pps_stability_exceeded", CDU_DERIVE,
+     TX(pps_stability_count), "count", "PPS stability limit exceeded"},
+    FLAG(0, "pll"),
+    FLAG(1, "ppsfreq"),
+    FLAG(2, "ppstime"),
+    FLAG(3, "fll"),
+    FLAG(4, "ins"),
+    FLAG(5, "del"),
+    FLAG(6, "unsync"),
+    FLAG(7, "freqhold"),
+    FLAG(8, "ppssignal"),
+    FLAG(9, "ppsjitter"),
+    FLAG(10, "ppswander"),
+    FLAG(11, "ppserror"),
+    FLAG(12, "clockerr"),
+    FLAG(13, "nano"),
+    FLAG(14, "mode"),
+    FLAG(15, "clk"),
+};
+
+/* The system call, through a pointer so the plugin test can feed crafted
+ * structs.  modes = 0: read only. */
+static int (*timex_query)(struct timex *) = adjtimex;
+
+static cdu_state_t timex_sync_state;
+
+static int timex_read(void) {
+  struct timex tx = {.modes = 0};
+  timex_reading_t r;
+  int ret = timex_query(&tx);
+  if (ret < 0 || timex_decode(&tx, ret, &r) != 0) {
+    ERROR("timex plugin: adjtimex failed: %s", STRERRNO);
+    cdu_dispatch_table("timex", NULL, timex_metrics,
+                       CDU_TABLE_SIZE(timex_metrics), NULL);
+    return -1;
+  }
+  cdu_dispatch_table("timex", NULL, timex_metrics,
+                     CDU_TABLE_SIZE(timex_metrics), &r);
+  if (r.synchronised > 0)
+    cdu_notify_change(&timex_sync_state, 1, NOTIF_OKAY, "timex", NULL, "bool",
+                      "synchronised",
+                      "timex plugin: the kernel clock is synchronised again "
+                      "(state %.0f, status 0x%04x).",
+                      r.state, (unsigned)r.status);
+  else
+    cdu_notify_change(&timex_sync_state, 0, NOTIF_WARNING, "timex", NULL,
+                      "bool", "synchronised",
+                      "timex plugin: the kernel clock is not synchronised "
+                      "(state %.0f, status 0x%04x, maxerror %.3f s).",
+                      r.state, (unsigned)r.status, r.maxerror_s);
+  return 0;
+}
+
+void module_register(void) { plugin_register_read("timex", timex_read); }

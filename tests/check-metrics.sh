@@ -1,0 +1,28 @@
+#!/bin/bash
+# Static checks of the public metric surface: every types.db.d line is
+# well-formed and never redefines a stock collectd type; every plugin source
+# is documented in the README.  (Each plugin's own test checks its metric
+# table against types.db and the README row by row.)
+top=${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+stock=${STOCK_TYPESDB:-/usr/share/collectd/types.db}
+n=0; failed=0
+t() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi; }
+for db in "$top"/types.db.d/*.db; do
+  bad=$(grep -vE '^\s*(#|$)' "$db" | grep -vE '^[a-z][a-z0-9_]*\s+[a-z_]+:(GAUGE|DERIVE|COUNTER|ABSOLUTE):(U|-?[0-9.e+]+):(U|-?[0-9.e+]+)(,\s*[a-z_]+:(GAUGE|DERIVE|COUNTER|ABSOLUTE):(U|-?[0-9.e+]+):(U|-?[0-9.e+]+))*\s*$')
+  t "$([ -z "$bad" ] && echo 0 || echo 1)" "$(basename "$db"): every line is a valid types.db entry"
+  [ -z "$bad" ] || echo "$bad" | sed 's/^/# /'
+  if [ -f "$stock" ]; then
+    dup=$(grep -vE '^\s*(#|$)' "$db" | awk '{print $1}' | while read -r ty; do grep -qE "^$ty[[:space:]]" "$stock" && echo "$ty"; done)
+    t "$([ -z "$dup" ] && echo 0 || echo 1)" "$(basename "$db"): no stock type redefined"
+  fi
+done
+for src in "$top"/plugins/*.c; do
+  name=$(basename "$src" .c)
+  [ "$name" = cdutil ] && continue
+  grep -q "^### \`$name\`" "$top/README.md"
+  t $? "README has a section for the $name plugin"
+  [ -f "$top/examples/$name.conf" ]
+  t $? "examples/$name.conf exists"
+done
+echo "1..$n"
+[ "$failed" -eq 0 ]

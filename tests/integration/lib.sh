@@ -1,0 +1,173 @@
+# shellcheck shell=bash
+# lib.sh - run our plugins inside the real collectd daemon and read back
+# what it wrote.  Sourced by tests/integration/*.sh, which print TAP.
+#
+#   it_begin NAME            temp dir $T, cleanup trap, TAP counters
+#   collectd_start CONF      write $T/collectd.conf (Interval 1, logfile,
+#                            csv into $T/csv, our PluginDir just before our
+#                            LoadPlugin lines) with CONF appended; start it
+#   csv_wait PATTERN SECS    wait until a csv file matching PATTERN (under
+#                            $T/csv/HOST/) has a data row; prints its path
+#   csv_last FILE [COL]      last value (column COL, default 2) of a csv file
+#   collectd_log_clean       assert: no "type/plugin not found" lines
+#   ok COND-RC DESC | is A B DESC | near A B TOL DESC | skip_all REASON
+#   it_end                   print the plan, exit 0/1
+# Environment from `make check`: TOP_SRCDIR, TOP_BUILDDIR, COLLECTD_BIN.
+
+set -u
+TOP_SRCDIR=${TOP_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+TOP_BUILDDIR=${TOP_BUILDDIR:-$TOP_SRCDIR}
+COLLECTD_BIN=${COLLECTD_BIN:-$(command -v collectd || echo /usr/sbin/collectd)}
+CD_HOST=it-host
+STOCK_PLUGINDIR=${STOCK_PLUGINDIR:-/usr/lib/collectd}
+STOCK_TYPESDB=${STOCK_TYPESDB:-/usr/share/collectd/types.db}
+
+_tap_n=0
+_tap_failed=0
+_pids=()
+
+ok() { # ok RC DESC: RC 0 = pass
+  _tap_n=$((_tap_n + 1))
+  if [ "$1" -eq 0 ]; then
+    echo "ok $_tap_n - $2"
+  else
+    echo "not ok $_tap_n - $2"
+    _tap_failed=$((_tap_failed + 1))
+  fi
+}
+is() { # is ACTUAL EXPECTED DESC
+  if [ "$1" = "$2" ]; then ok 0 "$3"; else
+    ok 1 "$3"
+    echo "# got '$1', expected '$2'"
+  fi
+}
+near() { # near ACTUAL EXPECTED TOL DESC (numbers; nan equals nan)
+  if awk -v a="$1" -v e="$2" -v t="$3" 'BEGIN {
+       if (a == "nan" || e == "nan") exit !(a == e);
+       d = a - e; if (d < 0) d = -d; exit !(d <= t) }'; then
+    ok 0 "$4"
+  else
+    ok 1 "$4"
+    echo "# got '$1', expected '$2' +- $3"
+  fi
+}
+diag() { echo "# $*"; }
+skip_all() {
+  echo "1..0 # SKIP $*"
+  exit 0
+}
+
+it_cleanup() {
+  local p
+  for p in "${_pids[@]}"; do
+    kill "$p" 2>/dev/null
+  done
+  for p in "${_pids[@]}"; do
+    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$p" 2>/dev/null
+  done
+  if [ "${KEEP_TMP:-0}" = 1 ]; then echo "# kept $T"; else rm -rf "$T"; fi
+}
+
+it_begin() {
+  IT_NAME=$1
+  [ -x "$COLLECTD_BIN" ] || skip_all "collectd daemon not installed (run scripts/deps.sh test)"
+  T=$(mktemp -d "${TMPDIR:-/tmp}/cds-it-$IT_NAME.XXXXXX")
+  trap it_cleanup EXIT
+  trap 'exit 1' INT TERM
+}
+
+it_track_pid() { _pids+=("$1"); }
+
+# The directory holding our built NAME.so files (libtool's .libs).
+our_plugindir() { echo "$TOP_BUILDDIR/plugins/.libs"; }
+
+collectd_start() {
+  local extra=$1 tdb
+  tdb="\"$STOCK_TYPESDB\""
+  for f in "$TOP_SRCDIR"/types.db.d/*.db; do tdb="$tdb \"$f\""; done
+  mkdir -p "$T/csv"
+  cat >"$T/collectd.conf" <<CONF
+Hostname "$CD_HOST"
+FQDNLookup false
+Interval 1
+BaseDir "$T"
+PIDFile "$T/collectd.pid"
+TypesDB $tdb
+PluginDir "$STOCK_PLUGINDIR"
+LoadPlugin logfile
+<Plugin logfile>
+  LogLevel info
+  File "$T/collectd.log"
+  Timestamp true
+  PrintSeverity true
+</Plugin>
+LoadPlugin csv
+<Plugin csv>
+  DataDir "$T/csv"
+  StoreRates false
+</Plugin>
+LoadPlugin unixsock
+<Plugin unixsock>
+  SocketFile "$T/collectd.sock"
+</Plugin>
+PluginDir "$(our_plugindir)"
+$extra
+CONF
+  "$COLLECTD_BIN" -t -C "$T/collectd.conf" >"$T/configtest.out" 2>&1 ||
+    { sed 's/^/# /' "$T/configtest.out"; }
+  "$COLLECTD_BIN" -f -C "$T/collectd.conf" >"$T/collectd.stdout" 2>&1 &
+  CD_PID=$!
+  it_track_pid "$CD_PID"
+}
+
+collectd_stop() {
+  kill "$CD_PID" 2>/dev/null
+  for _ in $(seq 100); do kill -0 "$CD_PID" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$CD_PID" 2>/dev/null
+  return 1
+}
+
+# csv_wait 'timex/time_offset-offset-*' 10
+csv_wait() {
+  local pattern=$1 secs=${2:-10} f
+  for _ in $(seq $((secs * 10))); do
+    for f in "$T"/csv/"$CD_HOST"/$pattern; do
+      if [ -f "$f" ] && [ "$(wc -l <"$f")" -ge 2 ]; then
+        echo "$f"
+        return 0
+      fi
+    done
+    sleep 0.1
+  done
+  return 1
+}
+
+csv_last() { tail -n 1 "$1" | cut -d, -f"${2:-2}"; }
+
+# csv_rows FILE: number of data rows.
+csv_rows() { echo $(($(wc -l <"$1") - 1)); }
+
+# getval IDENTIFIER: current value through the unixsock plugin (collectdctl).
+getval() { collectdctl -s "$T/collectd.sock" getval "$CD_HOST/$1" 2>/dev/null; }
+
+collectd_log_clean() {
+  local bad
+  bad=$(grep -E 'Could not find plugin|Dataset not found|check your types.db|Unknown type|Found a configuration for the|plugin_load: Load plugin .* failed|dlopen' "$T/collectd.log" "$T/collectd.stdout" 2>/dev/null)
+  ok "$([ -z "$bad" ] && echo 0 || echo 1)" "collectd log has no missing-type or missing-plugin lines"
+  [ -z "$bad" ] || echo "$bad" | sed 's/^/# /'
+}
+
+# notifications_matching REGEX: count notification lines in collectd's log.
+notifications_matching() {
+  grep -cE "Notification: .*$1" "$T/collectd.log" 2>/dev/null || true
+}
+
+it_end() {
+  if [ "$_tap_failed" -ne 0 ] && [ -f "${T:-/nonexistent}/collectd.log" ]; then
+    echo "# --- collectd.log (last 30 lines)"
+    tail -n 30 "$T/collectd.log" | sed 's/^/# /'
+  fi
+  echo "1..$_tap_n"
+  [ "$_tap_failed" -eq 0 ]
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT
+ * testing.h - a tiny TAP test harness for the unit and plugin tests.
+ *
+ * Every check prints one TAP line ("ok N - what" / "not ok N - what"); the
+ * automake TAP driver counts them, so each assertion is one test in the
+ * suite's "N passed, N failed" line.  A test program ends with
+ * `return testing_done();`, which prints the plan and returns the exit code.
+ */
+#ifndef TESTING_H
+#define TESTING_H
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int testing_count;
+static int testing_failed;
+
+static inline int testing_report(int ok, const char *file, int line,
+                                 const char *what) {
+  testing_count++;
+  if (!ok)
+    testing_failed++;
+  printf("%sok %d - %s\n", ok ? "" : "not ", testing_count, what);
+  if (!ok)
+    printf("# failed at %s:%d\n", file, line);
+  fflush(stdout);
+  return ok;
+}
+
+/* OK(cond): a boolean assertion; OK_MSG adds a description. */
+#define OK(cond) testing_report(!!(cond), __FILE__, __LINE__, #cond)
+#define OK_MSG(cond, msg) testing_report(!!(cond), __FILE__, __LINE__, msg)
+
+#define EXPECT_EQ_INT(expect, actual)                                          \
+  do {                                                                         \
+    long long e_ = (long long)(expect), a_ = (long long)(actual);              \
+    if (!testing_report(e_ == a_, __FILE__, __LINE__, #actual " == " #expect)) \
+      printf("# expected %lld, got %lld\n", e_, a_);                           \
+  } while (0)
+
+#define EXPECT_EQ_STR(expect, actual)                                          \
+  do {                                                                         \
+    const char *e_ = (expect), *a_ = (actual);                                 \
+    int ok_ = (e_ == NULL && a_ == NULL) ||                                    \
+              (e_ != NULL && a_ != NULL && strcmp(e_, a_) == 0);               \
+    if (!testing_report(ok_, __FILE__, __LINE__, #actual " == " #expect))      \
+      printf("# expected \"%s\", got \"%s\"\n", e_ ? e_ : "(null)",            \
+             a_ ? a_ : "(null)");                                              \
+  } while (0)
+
+/* Doubles: equal within an absolute tolerance; NaN equals NaN. */
+#define EXPECT_NEAR(expect, actual, tol)                                       \
+  do {                                                                         \
+    double e_ = (expect), a_ = (actual);                                       \
+    int ok_ = (isnan(e_) && isnan(a_)) || fabs(e_ - a_) <= (tol);              \
+    if (!testing_report(ok_, __FILE__, __LINE__, #actual " ~= " #expect))      \
+      printf("# expected %.12g, got %.12g (tolerance %g)\n", e_, a_,           \
+             (double)(tol));                                                   \
+  } while (0)
+
+#define EXPECT_EQ_DOUBLE(expect, actual) EXPECT_NEAR(expect, actual, 1e-12)
+
+/* Print the TAP plan and return the process exit status. */
+static inline int testing_done(void) {
+  printf("1..%d\n", testing_count);
+  return testing_failed == 0 ? 0 : 1;
+}
+
+#endif /* TESTING_H */
