@@ -19,8 +19,8 @@ done
 for src in "$top"/plugins/*.c; do
   name=$(basename "$src" .c)
   [ "$name" = cdutil ] && continue
-  grep -q "^### \`$name\`" "$top/README.md"
-  t $? "README has a section for the $name plugin"
+  grep -q "^### \`$name\`" "$top/README.md" "$top/docs/$name.md" 2>/dev/null
+  t $? "README (or docs/$name.md) has a section for the $name plugin"
   [ -f "$top/examples/$name.conf" ]
   t $? "examples/$name.conf exists"
 done

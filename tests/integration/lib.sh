@@ -11,6 +11,7 @@
 #   csv_last FILE [COL]      last value (column COL, default 2) of a csv file
 #   collectd_log_clean       assert: no "type/plugin not found" lines
 #   ok COND-RC DESC | is A B DESC | near A B TOL DESC | skip_all REASON
+#   it_lock NAME             serialise tests sharing a peer (ntpd: port 123)
 #   it_end                   print the plan, exit 0/1
 # Environment from `make check`: TOP_SRCDIR, TOP_BUILDDIR, COLLECTD_BIN.
 
@@ -78,6 +79,14 @@ it_begin() {
 }
 
 it_track_pid() { _pids+=("$1"); }
+
+# it_lock NAME: hold a machine-wide lock until the test exits, for peers
+# that cannot run twice at once (ntpd binds the wildcard port 123: every
+# test that starts ntpd calls `it_lock ntpd`).  Waits up to 15 minutes.
+it_lock() {
+  exec 9>"/tmp/cds-lock-$1"
+  flock -w 900 9 || { echo "# could not get lock $1"; exit 1; }
+}
 
 # The directory holding our built NAME.so files (libtool's .libs).
 our_plugindir() { echo "$TOP_BUILDDIR/plugins/.libs"; }

@@ -690,10 +690,11 @@ static int file_contains(const char *file, const char *needle) {
 int mock_check_metric_table(const char *plugin, const cdu_metric_t *table,
                             size_t n) {
   const char *top = getenv("TOP_SRCDIR");
-  char ours[1024], readme[1024];
+  char ours[1024], readme[1024], doc[1024];
   snprintf(ours, sizeof(ours), "%s/types.db.d/%s.db", top ? top : ".",
            plugin);
   snprintf(readme, sizeof(readme), "%s/README.md", top ? top : ".");
+  snprintf(doc, sizeof(doc), "%s/docs/%s.md", top ? top : ".", plugin);
   int problems = 0;
   for (size_t i = 0; i < n; i++) {
     const cdu_metric_t *m = &table[i];
@@ -712,9 +713,10 @@ int mock_check_metric_table(const char *plugin, const cdu_metric_t *table,
              m->type, want == 'G' ? "GAUGE" : "DERIVE");
     if (!check(kind == want, what))
       problems++;
-    snprintf(what, sizeof(what), "%s: README must document %s", plugin,
-             quoted);
-    if (!check(file_contains(readme, quoted), what))
+    snprintf(what, sizeof(what), "%s: README (or docs/%s.md) must document %s",
+             plugin, plugin, quoted);
+    if (!check(file_contains(readme, quoted) || file_contains(doc, quoted),
+               what))
       problems++;
   }
   return problems;

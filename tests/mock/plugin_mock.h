@@ -72,7 +72,8 @@ int mock_log_find(const char *needle);
 /* Check a plugin's metric table against the TypesDB files (stock
  * /usr/share/collectd/types.db and types.db.d/ under TOP_SRCDIR) and the
  * README: every type exists with one data source of the right kind, and the
- * README names every `type-type_instance` (or `type`) in backquotes.
+ * README or docs/PLUGIN.md names every `type-type_instance` (or `type`)
+ * in backquotes.
  * Prints a TAP comment per problem and returns the number of problems. */
 int mock_check_metric_table(const char *plugin, const cdu_metric_t *table,
                             size_t n);
