@@ -72,6 +72,7 @@ it_cleanup() {
 
 it_begin() {
   IT_NAME=$1
+  [ "${CDS_SANITIZED:-0}" = 1 ] && skip_all "sanitizer build: the stock collectd cannot load ASan plugins"
   [ -x "$COLLECTD_BIN" ] || skip_all "collectd daemon not installed (run scripts/deps.sh test)"
   T=$(mktemp -d "${TMPDIR:-/tmp}/cds-it-$IT_NAME.XXXXXX")
   trap it_cleanup EXIT
