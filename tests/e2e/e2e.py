@@ -1,0 +1,287 @@
+#!/usr/bin/env python3
+"""e2e.py - checkers for the end-to-end delivery tests.  Each prints lines
+"ok DESC", "not ok DESC" or "# diagnostics" (counted by py_tap in
+lib-e2e.sh).  The reference is always what the same collectd wrote through
+its stock csv plugin (StoreRates false: raw values, one file per series); the
+series under test are read back with the peers' own tools (whisper-fetch,
+whisper-info) or parsed from a real HTTP scrape.
+
+  e2e.py graphite CSVHOSTDIR WHISPERROOT PREFIX HOST PLUGIN...
+  e2e.py prometheus CSVHOSTDIR SCRAPEFILE HOST PLUGIN...
+  e2e.py emitted CSVHOSTDIR SCRAPEFILE PREFIX HOST PLUGIN...   (names, one a line)
+"""
+import glob
+import math
+import os
+import re
+import subprocess
+import sys
+from importlib.machinery import SourceFileLoader
+
+TOP = os.environ.get("TOP_SRCDIR") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ref = SourceFileLoader("genref", os.path.join(TOP, "scripts", "gen-metric-reference.py")).load_module()
+TYPES = ref.load_types(ref.types_files(TOP))
+
+_failed = 0
+
+
+def ok(cond, desc):
+    global _failed
+    print(("ok " if cond else "not ok ") + desc)
+    if not cond:
+        _failed += 1
+    return cond
+
+
+def diag(msg):
+    for line in str(msg).splitlines():
+        print("# " + line)
+
+
+def csv_series(csvhost, plugins):
+    """Every series collectd's csv plugin wrote for our plugins:
+    dicts with plugin, pinst, type, tinst, ds [(name, DSTYPE)], rows
+    [(epoch, [values])]."""
+    out = {}
+    for d in sorted(glob.glob(os.path.join(csvhost, "*"))):
+        pdir = os.path.basename(d)
+        plugin, _, pinst = pdir.partition("-")
+        if plugin not in plugins:
+            continue
+        for f in sorted(glob.glob(os.path.join(d, "*"))):
+            base = re.sub(r"-\d{4}-\d{2}-\d{2}$", "", os.path.basename(f))
+            typ, _, tinst = base.partition("-")
+            key = (plugin, pinst, typ, tinst)
+            with open(f, encoding="utf-8") as fh:
+                lines = fh.read().splitlines()
+            if not lines:
+                continue
+            names = lines[0].split(",")[1:]
+            s = out.setdefault(key, {"plugin": plugin, "pinst": pinst, "type": typ,
+                                     "tinst": tinst, "rows": [],
+                                     "ds": [(n, dict(TYPES.get(typ, [])).get(n, "GAUGE")) for n in names]})
+            for line in lines[1:]:
+                fields = line.split(",")
+                try:
+                    s["rows"].append((float(fields[0]), [float(x) for x in fields[1:]]))
+                except ValueError:
+                    pass
+    return [out[k] for k in sorted(out)]
+
+
+def close(a, b):
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    # the csv plugin prints gauges with 6 decimals ("%lf")
+    return abs(a - b) <= 1e-6 + 1e-9 * abs(b)
+
+
+def cdround(t):
+    """CDTIME_T_TO_TIME_T: collectd rounds to the nearest second."""
+    return int(math.floor(t + 0.5))
+
+
+def whisper_fetch(path, start, end):
+    out = subprocess.run(["whisper-fetch", "--from=%d" % start, "--until=%d" % end, path],
+                         capture_output=True, text=True, check=False).stdout
+    pts = {}
+    for line in out.splitlines():
+        ts, _, val = line.partition("\t")
+        if val and val != "None":
+            pts[int(ts)] = float(val)
+    return pts
+
+
+def whisper_step(path):
+    out = subprocess.run(["whisper-info", path], capture_output=True, text=True, check=False).stdout
+    m = re.search(r"secondsPerPoint: (\d+)", out)
+    return int(m.group(1)) if m else None
+
+
+def interval(rows):
+    d = sorted(b[0] - a[0] for a, b in zip(rows, rows[1:]))
+    return d[len(d) // 2] if d else None
+
+
+def graphite(csvhost, root, prefix, host, plugins):
+    series = csv_series(csvhost, plugins)
+    ok(series, "collectd's csv writer has series for %s (the reference)" % " ".join(plugins))
+    expected = set()
+    n_cmp = 0
+    bad_vals, bad_missing, bad_step = [], [], []
+    for s in series:
+        step = interval(s["rows"])
+        for i, (ds_name, ds_type) in enumerate(s["ds"]):
+            name = ref.graphite_name(prefix, host, s["plugin"], s["pinst"], s["type"],
+                                     s["tinst"], ds_name, len(s["ds"]))
+            expected.add(name)
+            path = os.path.join(root, *name.split(".")) + ".wsp"
+            if not os.path.exists(path):
+                bad_missing.append(name)
+                continue
+            spp = whisper_step(path)
+            if step and spp and spp > step + 0.5:
+                bad_step.append("%s: whisper keeps %ss points, collectd sends every %.0fs" % (name, spp, step))
+            rows = s["rows"]
+            pts = whisper_fetch(path, rows[0][0] - 5, rows[-1][0] + 5)
+            for j, (t, vals) in enumerate(rows):
+                ts = cdround(t)
+                if ts not in pts:
+                    continue
+                if ds_type in ("DERIVE", "COUNTER"):
+                    # write_graphite StoreRates true: a rate per second
+                    if j == 0:
+                        continue
+                    t0, v0 = rows[j - 1]
+                    want = (vals[i] - v0[i]) / (t - t0)
+                else:
+                    want = vals[i]
+                n_cmp += 1
+                if not close(pts[ts], want):
+                    bad_vals.append("%s @%d: whisper %r, csv %r" % (name, ts, pts[ts], want))
+    ok(not bad_missing, "every csv series has its whisper file under the documented name (%d series)" % len(expected))
+    for b in bad_missing[:10]:
+        diag("missing: " + b)
+    found = set()
+    hostdir = os.path.join(root, *[x for x in prefix.split(".") if x], ref.graphite_escape(host))
+    for plugin in plugins:
+        for pat in (plugin, plugin + "-*"):
+            for path in glob.glob(os.path.join(hostdir, pat, "**", "*.wsp"), recursive=True):
+                found.add(os.path.relpath(path, root)[:-4].replace(os.sep, "."))
+    extra = sorted(found - expected)
+    ok(not extra, "no whisper series of our plugins beyond the csv ones (%d found)" % len(found))
+    for e in extra[:10]:
+        diag("extra: " + e)
+    ok(n_cmp >= 2 * len(expected), "%d whisper points compared with the csv rows (>= 2 per series)" % n_cmp)
+    ok(not bad_vals, "every whisper point equals collectd's value (gauges) or rate (derives)")
+    for b in bad_vals[:10]:
+        diag(b)
+    ok(not bad_step, "the storage schema keeps every point (first archive step <= collectd interval)")
+    for b in bad_step[:10]:
+        diag(b)
+
+
+def parse_scrape(path):
+    """Prometheus text format -> (types {family: TYPE}, samples [(name, {labels}, value, ts)])."""
+    types, samples = {}, []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.startswith("# TYPE "):
+                _, _, fam, typ = line.split(" ", 3)
+                types[fam] = typ
+                continue
+            if not line or line.startswith("#"):
+                continue
+            m = re.match(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)(?: (\d+))?$', line)
+            if not m:
+                samples.append((None, line, None, None))
+                continue
+            labels = dict(re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"', m.group(3) or ""))
+            order = re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)="', m.group(3) or "")
+            samples.append((m.group(1), labels, float(m.group(4)), int(m.group(5)) if m.group(5) else None, order))
+    return types, samples
+
+
+def prometheus(csvhost, scrape, host, plugins):
+    series = csv_series(csvhost, plugins)
+    ok(series, "collectd's csv writer has series for %s (the reference)" % " ".join(plugins))
+    types, samples = parse_scrape(scrape)
+    bad_syntax = [s[1] for s in samples if s[0] is None]
+    ok(not bad_syntax, "every line of the scrape is valid Prometheus text format")
+    ours = {}
+    for s in samples:
+        if s[0] is None:
+            continue
+        if any(s[0].startswith("collectd_%s_" % p) or s[0] in ("collectd_%s" % p, "collectd_%s_total" % p)
+               for p in plugins):
+            ours[(s[0], tuple(sorted(s[1].items())))] = s
+    expected, bad = set(), []
+    n_val = 0
+    for s in series:
+        for i, (ds_name, ds_type) in enumerate(s["ds"]):
+            name = ref.prom_name(s["plugin"], s["type"], ds_name, ds_type)
+            labels = ref.prom_labels(s["plugin"], s["pinst"], s["tinst"], host)
+            key = (name, tuple(sorted(labels)))
+            expected.add(key)
+            got = ours.get(key)
+            if not got:
+                bad.append("missing %s%s" % (name, dict(labels)))
+                continue
+            if got[4] != [k for k, _ in labels]:
+                bad.append("%s: label order %s, expected %s" % (name, got[4], [k for k, _ in labels]))
+            if types.get(name) != ref.prom_type(ds_type):
+                bad.append("%s: TYPE %s, expected %s" % (name, types.get(name), ref.prom_type(ds_type)))
+            # the sample's timestamp (ms) names the csv row it came from
+            row = [r for r in s["rows"] if got[3] is not None and abs(r[0] * 1000 - got[3]) <= 1]
+            if row:
+                n_val += 1
+                if not close(got[2], row[0][1][i]):
+                    bad.append("%s%s = %r, csv %r" % (name, dict(labels), got[2], row[0][1][i]))
+    ok(not bad, "every csv series is exposed with the documented name, labels, TYPE and value (%d series)" % len(expected))
+    for b in bad[:15]:
+        diag(b)
+    extra = sorted(set(ours) - expected)
+    ok(not extra, "no series of our plugins beyond the csv ones (%d exposed)" % len(ours))
+    for e in extra[:10]:
+        diag("extra: %s %s" % e)
+    ok(n_val >= len(expected) * 0.8,
+       "%d of %d sample values matched to their csv row by timestamp" % (n_val, len(expected)))
+
+
+def documented_check(scrape, plugins):
+    """Every series we expose appears in the generated metric reference."""
+    with open(os.path.join(TOP, ref.OUT), encoding="utf-8") as f:
+        doc = f.read()
+    types, samples = parse_scrape(scrape)
+    missing = set()
+    for s in samples:
+        if s[0] is None or not any(s[0].startswith("collectd_%s_" % p) for p in plugins):
+            continue
+        plugin = [p for p in plugins if s[0].startswith("collectd_%s_" % p)][0]
+        if "type" in s[1]:
+            rows = ["`%s` | `%s` |" % (s[0], s[1]["type"])]
+        elif plugin in s[1]:
+            # the plugin label: the type instance, or the plugin instance
+            # of a series without type instance
+            rows = ["`%s` | `%s` |" % (s[0], s[1][plugin]), "`%s` | (none) |" % s[0]]
+        else:
+            rows = ["`%s` | (none) |" % s[0]]
+        if not any(r in doc for r in rows):
+            missing.add(rows[0])
+    ok(not missing, "every exposed series of ours is in %s" % ref.OUT)
+    for m in sorted(missing)[:10]:
+        diag("not in reference: " + m)
+
+
+def emitted(csvhost, scrape, prefix, host, plugins):
+    """The names a real run emits: 'graphite NAME' and 'prometheus NAME{tinst}'."""
+    for s in csv_series(csvhost, plugins):
+        for ds_name, ds_type in s["ds"]:
+            print("graphite " + ref.graphite_name(prefix, host, s["plugin"], s["pinst"], s["type"],
+                                                  s["tinst"], ds_name, len(s["ds"])))
+    if scrape and os.path.exists(scrape):
+        _, samples = parse_scrape(scrape)
+        for s in samples:
+            if s[0] and any(s[0].startswith("collectd_%s_" % p) for p in plugins):
+                print("prometheus %s %s" % (s[0], ",".join("%s=%s" % kv for kv in sorted(s[1].items()))))
+
+
+def main(argv):
+    cmd = argv[0]
+    if cmd == "graphite":
+        graphite(argv[1], argv[2], argv[3], argv[4], argv[5:])
+    elif cmd == "prometheus":
+        prometheus(argv[1], argv[2], argv[3], argv[4:])
+        documented_check(argv[2], argv[4:])
+    elif cmd == "emitted":
+        emitted(argv[1], argv[2], argv[3], argv[4], argv[5:])
+        return 0
+    else:
+        print("usage: see the docstring", file=sys.stderr)
+        return 2
+    return 1 if _failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
