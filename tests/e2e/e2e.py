@@ -267,8 +267,73 @@ def emitted(csvhost, scrape, prefix, host, plugins):
                 print("prometheus %s %s" % (s[0], ",".join("%s=%s" % kv for kv in sorted(s[1].items()))))
 
 
+def selectors(text):
+    """collectd_* selectors in a PromQL expression: [(plugin, name, labels {k: v}, text)]."""
+    names = sorted(ref.plugin_names(TOP), key=len, reverse=True)
+    out = []
+    for m in re.finditer(r"\b(collectd_[a-z0-9_]+)(\{([^}]*)\})?", text):
+        plugin = next((p for p in names if m.group(1).startswith("collectd_%s_" % p)), None)
+        labels = dict(re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"([^"]*)"', m.group(3) or ""))
+        out.append((plugin, m.group(1), labels, m.group(0)))
+    return out
+
+
+def rule_selectors(path):
+    import yaml
+    with open(path, encoding="utf-8") as f:
+        doc = yaml.safe_load(f)
+    for g in doc["groups"]:
+        for r in g["rules"]:
+            for plugin, _name, _labels, text in selectors(r["expr"]):
+                print("%s\t%s\t%s" % (plugin, r.get("alert") or r.get("record"), text))
+
+
+def reference_rows():
+    """{(prom name, type-instance label value or '')} from the generated reference."""
+    with open(os.path.join(TOP, ref.OUT), encoding="utf-8") as f:
+        doc = f.read()
+    rows = set()
+    for m in re.finditer(r"^\| `[^`]+` \| [^|]* \| `[^`]+` \| `([^`]+)` \| (`([^`]*)`|\(none\)) \|", doc, re.M):
+        rows.add((m.group(1), m.group(3) or ""))
+    return rows
+
+
+def documented_selectors(path, kind):
+    """Every collectd_* selector of a rules file (kind rules) or of any text
+    (kind text) names a documented series: metric name, and the value of the
+    plugin-named or type label when it is a literal type instance."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    if kind == "rules":
+        import yaml
+        text = "\n".join(r["expr"] for g in yaml.safe_load(text)["groups"] for r in g["rules"])
+    rows = reference_rows()
+    names = {n for n, _ in rows}
+    n, bad = 0, []
+    for plugin, name, labels, sel in selectors(text):
+        if plugin is None:
+            bad.append("%s: not one of our plugins" % sel)
+            continue
+        n += 1
+        if name not in names:
+            bad.append("%s: no such metric in %s" % (sel, ref.OUT))
+            continue
+        tinst = labels.get("type", labels.get(plugin))
+        if tinst is not None and (name, tinst) not in rows and (name, "") not in rows:
+            bad.append("%s: no type instance %r for %s in %s" % (sel, tinst, name, ref.OUT))
+    ok(n > 0 and not bad, "%s: all %d collectd selectors name documented series" % (os.path.basename(path), n))
+    for b in bad[:15]:
+        diag(b)
+
+
 def main(argv):
     cmd = argv[0]
+    if cmd == "rule-selectors":
+        rule_selectors(argv[1])
+        return 0
+    if cmd == "documented-selectors":
+        documented_selectors(argv[1], argv[2])
+        return 1 if _failed else 0
     if cmd == "graphite":
         graphite(argv[1], argv[2], argv[3], argv[4], argv[5:])
     elif cmd == "prometheus":

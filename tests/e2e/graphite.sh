@@ -20,19 +20,7 @@ ok $? "carbon-cache listens on 127.0.0.1:$CARBON_PORT"
 conf=$(e2e_plugin_conf)
 plugins=$(e2e_loaded "$conf" | tr '\n' ' ')
 diag "plugins built and configured here: $plugins"
-collectd_start "PluginDir \"$STOCK_PLUGINDIR\"
-LoadPlugin write_graphite
-<Plugin write_graphite>
-  <Node \"carbon\">
-    Host \"127.0.0.1\"
-    Port \"$CARBON_PORT\"
-    Protocol \"tcp\"
-    Prefix \"collectd.\"
-    StoreRates true
-    LogSendErrors true
-  </Node>
-</Plugin>
-PluginDir \"$(our_plugindir)\"
+collectd_start "$(graphite_collectd_conf "$CARBON_PORT")
 $conf"
 # shellcheck disable=SC2086
 e2e_wait_series 20 $plugins

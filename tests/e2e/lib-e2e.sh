@@ -127,3 +127,62 @@ e2e_wait_series() {
     csv_wait "$p*/*" "$secs" >/dev/null || return 1
   done
 }
+
+# prometheus_collectd_conf PORT: collectd.conf lines for the stock
+# write_prometheus plugin on 127.0.0.1:PORT (the stock plugin directory is
+# selected for it, ours again afterwards).
+prometheus_collectd_conf() {
+  cat <<EOC
+PluginDir "$STOCK_PLUGINDIR"
+LoadPlugin write_prometheus
+<Plugin write_prometheus>
+  Host "127.0.0.1"
+  Port "$1"
+</Plugin>
+PluginDir "$(our_plugindir)"
+EOC
+}
+
+# graphite_collectd_conf PORT: the stock write_graphite plugin to carbon.
+graphite_collectd_conf() {
+  cat <<EOC
+PluginDir "$STOCK_PLUGINDIR"
+LoadPlugin write_graphite
+<Plugin write_graphite>
+  <Node "carbon">
+    Host "127.0.0.1"
+    Port "$1"
+    Protocol "tcp"
+    Prefix "collectd."
+    StoreRates true
+    LogSendErrors true
+  </Node>
+</Plugin>
+PluginDir "$(our_plugindir)"
+EOC
+}
+
+# prometheus_start TARGET_PORT [RULES]: a private Prometheus server (Debian
+# prometheus) on 127.0.0.1 scraping collectd's write_prometheus every second
+# (job "collectd") and evaluating RULES every second.  Sets PROM_URL.
+prometheus_start() {
+  local target=$1 rules=${2:-} p=$T/prometheus port
+  mkdir -p "$p/data"
+  port=$(free_port)
+  {
+    echo "global: {scrape_interval: 1s, evaluation_interval: 1s}"
+    [ -n "$rules" ] && echo "rule_files: [\"$rules\"]"
+    echo "scrape_configs:"
+    echo "  - job_name: collectd"
+    echo "    static_configs: [{targets: [\"127.0.0.1:$target\"]}]"
+  } >"$p/prometheus.yml"
+  prometheus --config.file="$p/prometheus.yml" --storage.tsdb.path="$p/data" \
+    --web.listen-address="127.0.0.1:$port" --log.level=warn >"$p/log" 2>&1 &
+  PROM_PID=$!
+  it_track_pid "$PROM_PID"
+  PROM_URL=http://127.0.0.1:$port
+  wait_port "$port" 30
+}
+
+# prom_query EXPR: the instant-query API's JSON.
+prom_query() { curl -sf --get --data-urlencode "query=$1" "$PROM_URL/api/v1/query"; }
