@@ -326,8 +326,84 @@ def documented_selectors(path, kind):
         diag(b)
 
 
+def parse_thresholds(path):
+    """(plugin, plugin instance, type, type instance) of every <Type> in a
+    threshold plugin configuration (comments ignored)."""
+    out, stack, attrs = [], [], []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            m = re.match(r'^<(\w+)(?:\s+"?([^">]*)"?)?>$', line)
+            if m:
+                stack.append((m.group(1).lower(), m.group(2) or ""))
+                attrs.append({})
+                continue
+            if line.startswith("</"):
+                kind, name = stack.pop()
+                a = attrs.pop()
+                if kind == "type":
+                    plugin = next((n for k, n in reversed(stack) if k == "plugin" and n != "threshold"), "")
+                    pinst = attrs[-1].get("instance", "") if stack and stack[-1][0] == "plugin" else ""
+                    out.append((plugin, pinst, name, a.get("instance", "")))
+                continue
+            key, _, val = line.partition(" ")
+            if attrs:
+                attrs[-1][key.lower()] = val.strip().strip('"')
+    return out
+
+
+def thresholds_documented(path):
+    types = ref.load_types(ref.types_files(TOP))
+    rules = parse_thresholds(path)
+    bad = []
+    for plugin, _pinst, typ, tinst in rules:
+        doc = {(t, i) for t, i, _u, _m in ref.documented_metrics(plugin, types, TOP)}
+        if (typ, tinst) not in doc:
+            bad.append("%s %s-%s is not a documented metric of %s" % (plugin, typ, tinst, plugin))
+    ok(rules and not bad, "%s: all %d thresholds name documented metrics" % (os.path.basename(path), len(rules)))
+    for b in bad:
+        diag(b)
+
+
+def inject_faults(csvhost, path, expect_file, plugins):
+    """A <Plugin threshold> block that the current values violate: per
+    plugin, one gauge series with a finite value that the shipped file does
+    not watch, with FailureMin 1000000000000000000000000000000."""
+    watched = {(p, t, i) for p, _pi, t, i in parse_thresholds(path)}
+    lines, expect = ["<Plugin threshold>"], []
+    for plugin in plugins:
+        for s in csv_series(csvhost, [plugin]):
+            if (s["plugin"], s["type"], s["tinst"]) in watched or len(s["ds"]) != 1:
+                continue
+            if s["ds"][0][1] != "GAUGE" or not s["rows"] or not all(
+                    math.isfinite(r[1][0]) for r in s["rows"][-3:]):
+                continue
+            lines += ['  <Plugin "%s">' % plugin]
+            if s["pinst"]:
+                lines += ['    Instance "%s"' % s["pinst"]]
+            lines += ['    <Type "%s">' % s["type"]]
+            if s["tinst"]:
+                lines += ['      Instance "%s"' % s["tinst"]]
+            lines += ["      FailureMin 1000000000000000000000000000000", "    </Type>", "  </Plugin>"]
+            expect.append("plugin = %s,.*type = %s,%s" % (
+                plugin, s["type"], " type_instance = %s," % s["tinst"] if s["tinst"] else ""))
+            break
+    lines.append("</Plugin>")
+    with open(expect_file, "w", encoding="utf-8") as f:
+        f.write("\n".join(expect) + "\n")
+    print("\n".join(lines))
+
+
 def main(argv):
     cmd = argv[0]
+    if cmd == "thresholds-documented":
+        thresholds_documented(argv[1])
+        return 1 if _failed else 0
+    if cmd == "inject-faults":
+        inject_faults(argv[1], argv[2], argv[3], argv[4:])
+        return 0
     if cmd == "rule-selectors":
         rule_selectors(argv[1])
         return 0
