@@ -48,9 +48,9 @@ done
 for f in "$TOP_SRCDIR"/man/*.5; do
   grep -qE "^/usr/share/man/man5/$(basename "$f")(\.gz)?$" "$T/files" || missing="$missing $(basename "$f")"
 done
-for f in "$TOP_SRCDIR"/examples/*.conf "$TOP_SRCDIR"/examples/*.yml; do
+for f in "$TOP_SRCDIR"/examples/*.conf "$TOP_SRCDIR"/examples/*.yml "$TOP_SRCDIR"/examples/grafana/*.json; do
   [ -f "$f" ] || continue
-  grep -qx "/usr/share/doc/collectd-timekeeper/examples/$(basename "$f")" "$T/files" || missing="$missing $(basename "$f")"
+  grep -qx "/usr/share/doc/collectd-timekeeper/examples/${f#"$TOP_SRCDIR"/examples/}" "$T/files" || missing="$missing $(basename "$f")"
 done
 ok "$([ -z "$missing" ] && echo 0 || echo 1)" "the package holds every plugin built, types.db.d file, man page and example"
 [ -z "$missing" ] && diag "$(grep -cE '\.so$' "$T/files") plugins, $(grep -c 'man5/' "$T/files") man pages, $(grep -c 'examples/' "$T/files") examples"

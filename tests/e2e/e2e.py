@@ -396,8 +396,97 @@ def inject_faults(csvhost, path, expect_file, plugins):
     print("\n".join(lines))
 
 
+def label_match(selector_labels, sample_labels):
+    for k, op, v in selector_labels:
+        have = sample_labels.get(k, "")
+        if op == "=" and have != v:
+            return False
+        if op == "!=" and have == v:
+            return False
+        if op == "=~" and not re.fullmatch(v, have):
+            return False
+        if op == "!~" and re.fullmatch(v, have):
+            return False
+    return True
+
+
+def grafana(csvhost, scrape, host, plugins, files):
+    """Every query of every dashboard refers to a series a real run emitted
+    (plugins running here) or to a documented one (the others)."""
+    import fnmatch
+    import json
+    running = set(plugins)
+    emitted_g = set()
+    for s in csv_series(csvhost, plugins):
+        for ds_name, _t in s["ds"]:
+            emitted_g.add(ref.graphite_name("collectd.", host, s["plugin"], s["pinst"], s["type"],
+                                            s["tinst"], ds_name, len(s["ds"])))
+    _types, samples = parse_scrape(scrape)
+    samples = [x for x in samples if x[0]]
+    rows = reference_rows()
+    doc_g = set()
+    types = ref.load_types(ref.types_files(TOP))
+    for p in ref.plugin_names(TOP):
+        for typ, tinst, _u, _m in ref.documented_metrics(p, types, TOP):
+            ds = types[typ]
+            for ds_name, _t in ds:
+                doc_g.add((p, typ + ("-" + tinst if tinst else "") + ("." + ds_name if len(ds) > 1 else "")))
+    for path in files:
+        name = os.path.basename(path)
+        try:
+            with open(path, encoding="utf-8") as f:
+                dash = json.load(f)
+        except (OSError, ValueError) as e:
+            ok(False, "%s: valid JSON (%s)" % (name, e))
+            continue
+        source = "graphite" if "graphite" in name else "prometheus"
+        panels = dash.get("panels", [])
+        ids = [p.get("id") for p in panels]
+        ok(dash.get("uid") and dash.get("title") and panels and len(set(ids)) == len(ids),
+           "%s: valid JSON dashboard (uid, title, %d panels with unique ids)" % (name, len(panels)))
+        ok(all(p.get("datasource", {}).get("type") == source and p.get("targets") for p in panels),
+           "%s: every panel has %s targets" % (name, source))
+        n, bad, docd = 0, [], 0
+        for p in panels:
+            for t in p["targets"]:
+                if source == "graphite":
+                    for m in re.finditer(r"collectd\.[A-Za-z0-9_$*.\-]+", t["target"]):
+                        pat = m.group(0).replace("$host", ref.graphite_escape(host))
+                        parts = pat.split(".")
+                        plugin = parts[2].split("-")[0] if len(parts) > 2 else ""
+                        n += 1
+                        if plugin in running:
+                            if not any(len(e.split(".")) == len(parts) and all(
+                                    fnmatch.fnmatchcase(a, b) for a, b in zip(e.split("."), parts)) for e in emitted_g):
+                                bad.append("%s: %s matches no series of the run" % (p["title"], pat))
+                        else:
+                            docd += 1
+                            if (plugin, ".".join(parts[3:])) not in doc_g:
+                                bad.append("%s: %s is not documented" % (p["title"], pat))
+                else:
+                    for plugin, mname, _l, sel in selectors(t["expr"]):
+                        n += 1
+                        lab = re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"([^"]*)"', sel)
+                        lab = [(k, op, v.replace("$host", host)) for k, op, v in lab]
+                        if plugin in running:
+                            if not any(x[0] == mname and label_match(lab, x[1]) for x in samples):
+                                bad.append("%s: %s matches no series of the scrape" % (p["title"], sel))
+                        else:
+                            docd += 1
+                            tv = [v for k, op, v in lab if k in ("type", plugin) and op == "="]
+                            if (mname, tv[0] if tv else "") not in rows and not any(r[0] == mname for r in rows if not tv):
+                                bad.append("%s: %s is not documented" % (p["title"], sel))
+        ok(n > 0 and not bad, "%s: all %d queries refer to series the real run emitted (%d to documented series of plugins not running here)" % (name, n, docd))
+        for b in bad[:10]:
+            diag(b)
+
+
 def main(argv):
     cmd = argv[0]
+    if cmd == "grafana":
+        i = argv.index("--")
+        grafana(argv[1], argv[2], argv[3], argv[4:i], argv[i + 1:])
+        return 1 if _failed else 0
     if cmd == "thresholds-documented":
         thresholds_documented(argv[1])
         return 1 if _failed else 0
