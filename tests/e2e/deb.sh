@@ -48,7 +48,7 @@ done
 for f in "$TOP_SRCDIR"/man/*.5; do
   grep -qE "^/usr/share/man/man5/$(basename "$f")(\.gz)?$" "$T/files" || missing="$missing $(basename "$f")"
 done
-for f in "$TOP_SRCDIR"/examples/*.conf "$TOP_SRCDIR"/examples/*.yml "$TOP_SRCDIR"/examples/grafana/*.json; do
+for f in "$TOP_SRCDIR"/examples/*.conf "$TOP_SRCDIR"/examples/*.yml "$TOP_SRCDIR"/examples/grafana/*.json "$TOP_SRCDIR"/examples/fleet/*.conf; do
   [ -f "$f" ] || continue
   grep -qx "/usr/share/doc/collectd-timekeeper/examples/${f#"$TOP_SRCDIR"/examples/}" "$T/files" || missing="$missing $(basename "$f")"
 done
