@@ -84,6 +84,40 @@ def table(out, rows):
         line_out(out, "; ".join(rest) if rest else "")
 
 
+def blocks(out, lines):
+    """A paragraph: running text, bullet items and tables, in order."""
+    text, item, tab = [], None, []
+
+    def flush():
+        nonlocal text, item, tab
+        if text:
+            out.append(".PP")
+            line_out(out, inline(" ".join(text)))
+        if item is not None:
+            out.append(".IP \\(bu 2")
+            line_out(out, inline(" ".join(item)))
+        if tab:
+            table(out, tab)
+        text, item, tab = [], None, []
+
+    bullet = re.compile(r"^\s*([-*]|\d+\.)\s+")
+    for l in lines:
+        if l.startswith("|"):
+            if not tab:
+                flush()
+            tab.append(l)
+        elif bullet.match(l):
+            flush()
+            item = [bullet.sub("", l).strip()]
+        elif item is not None and l.strip():
+            item.append(l.strip())
+        elif l.strip():
+            if tab or item is not None:
+                flush()
+            text.append(l.strip())
+    flush()
+
+
 def section_title(par):
     m = re.match(r"^\*\*([^*]+?):?\*\*:?\s*(.*)$", par, re.S)
     if m and m.group(1).strip().lower().rstrip(":") in SECTIONS:
@@ -132,35 +166,13 @@ def render(name):
         if all(l.startswith("|") for l in lines if l.strip()):
             table(out, lines)
             continue
-        if all(re.match(r"^\s*([-*]|\d+\.)\s", l) or l.startswith("  ") for l in lines):
-            item = []
-            for l in lines + ["- "]:
-                if re.match(r"^\s*([-*]|\d+\.)\s", l):
-                    if item:
-                        out.append(".IP \\(bu 2")
-                        line_out(out, inline(" ".join(item)))
-                    item = [re.sub(r"^\s*([-*]|\d+\.)\s", "", l).strip()]
-                else:
-                    item.append(l.strip())
-            continue
         heading, rest = section_title(par)
         if heading:
             out.append(".SH " + heading.upper())
             par = rest
             if not par:
                 continue
-        # a paragraph followed directly by a table or code
-        body, tail = [], []
-        for i, l in enumerate(par.split("\n")):
-            if l.startswith("|") or l.startswith("```"):
-                tail = par.split("\n")[i:]
-                break
-            body.append(l.strip())
-        if body:
-            out.append(".PP")
-            line_out(out, inline(" ".join(body)))
-        if tail and tail[0].startswith("|"):
-            table(out, tail)
+        blocks(out, par.split("\n"))
     out.append(".SH FILES")
     out.append(".TP")
     out.append(".B /usr/share/collectd/types.db.d/")
