@@ -174,6 +174,14 @@ void pps_stats_init(pps_stats_t *st, const pps_stats_config_t *cfg) {
     st->cfg.period_ns = PPS_NS_PER_S;
 }
 
+void pps_stats_forget(pps_stats_t *st) {
+  st->have_last = false;
+  st->last = (pps_edge_t){0};
+  st->last_offset_ns = 0;
+  st->overdue_counted = 0;
+  interval_reset(st);
+}
+
 int64_t pps_edge_offset_ns(int64_t ts_ns, int64_t period_ns) {
   int64_t r = ts_ns % period_ns;
   if (r < 0)

@@ -123,6 +123,10 @@ typedef enum {
 
 void pps_stats_init(pps_stats_t *st, const pps_stats_config_t *cfg);
 
+/* Forget the last pulse and the current interval (the device went away);
+ * the configuration and the totals are kept. */
+void pps_stats_forget(pps_stats_t *st);
+
 /* Offset of a timestamp from the nearest multiple of `period_ns`, in
  * (-period/2, +period/2]; see the sign convention above. */
 int64_t pps_edge_offset_ns(int64_t ts_ns, int64_t period_ns);
