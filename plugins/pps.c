@@ -302,7 +302,7 @@ static void snapshot_gone(pps_snapshot_t *s) {
 }
 
 static void pps_notify(pps_inst_t *in, bool present, const char *error,
-                       const pps_snapshot_t *s) {
+                       const pps_snapshot_t *s, const pps_now_t *now) {
   const char *n = in->dev.name;
   if (present)
     cdu_notify_change(&in->present_state, 1, NOTIF_OKAY, "pps", n, "bool",
@@ -322,11 +322,13 @@ static void pps_notify(pps_inst_t *in, bool present, const char *error,
                       "pps plugin: %s: pulses are back (last %.3f s ago, "
                       "edge offset %+.6f s).",
                       n, s->a.since_last_s, s->a.offset_mean_s);
-  else if (isnan(s->a.since_last_s))
-    cdu_notify_change(&in->signal_state, 0, NOTIF_FAILURE, "pps", n, "bool",
-                      "signal", "pps plugin: %s: no pulse seen on %s.", n,
-                      in->dev.path);
-  else
+  else if (isnan(s->a.since_last_s)) {
+    /* Never a pulse: say so once the device has been watched a Timeout. */
+    if (now->mono_ns - in->dev.started_mono_ns > in->dev.cfg.timeout_ns)
+      cdu_notify_change(&in->signal_state, 0, NOTIF_FAILURE, "pps", n, "bool",
+                        "signal", "pps plugin: %s: no pulse seen on %s.",
+                        n, in->dev.path);
+  } else
     cdu_notify_change(&in->signal_state, 0, NOTIF_FAILURE, "pps", n, "bool",
                       "signal",
                       "pps plugin: %s: pulses stopped: no pulse for %.1f s "
@@ -359,7 +361,7 @@ static int pps_read_inst(pps_inst_t *in) {
   if (present && with_clear)
     cdu_dispatch_table("pps", d->name, pps_clear_metrics,
                        CDU_TABLE_SIZE(pps_clear_metrics), &clear);
-  pps_notify(in, present, error, &s);
+  pps_notify(in, present, error, &s, &now);
   return 0;
 }
 

@@ -272,6 +272,9 @@ int pps_dev_start(pps_dev_t *d) {
   pps_stats_init(&d->asserts, &d->cfg);
   pps_stats_init(&d->clears, &d->cfg);
   C_COMPLAIN_INIT(&d->complaint);
+  pps_now_t now;
+  pps_clock_now(&now);
+  d->started_mono_ns = now.mono_ns;
   d->fd = -1;
   d->stop = false;
   if (d->capture == PPS_CAPTURE_SYSFS)

@@ -39,6 +39,8 @@ typedef struct {
   pthread_cond_t cond;
   bool stop;
 
+  int64_t started_mono_ns; /* when the reader started (CLOCK_MONOTONIC) */
+
   /* Under `lock`. */
   bool polled;       /* at least one capture attempt finished */
   bool present;      /* the device answered the last capture attempt */

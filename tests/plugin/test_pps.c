@@ -277,6 +277,21 @@ static void test_discovery(void) {
   EXPECT_EQ_INT(0, mock_read("pps/discovery"));
   OK(pps_discovery != NULL && pps_discovery->n == 2);
   EXPECT_EQ_DOUBLE(1.0, get("pps2", "bool", "present"));
+  EXPECT_EQ_DOUBLE(1.0, get("pps2", "count", "pulses"));
+
+  /* A device with no pulse yet: no alarm until it was watched Timeout
+   * (60 s here), then one. */
+  put("pps3", "assert", "0.000000000#0\n");
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read("pps/discovery"));
+  EXPECT_EQ_DOUBLE(0.0, get("pps3", "bool", "signal"));
+  EXPECT_EQ_INT(0, notif_matching("no pulse seen", NOTIF_FAILURE));
+  mock_clear();
+  set_now(95.0, 95.0);
+  EXPECT_EQ_INT(0, mock_read("pps/discovery"));
+  EXPECT_EQ_INT(1, notif_matching("pps3: no pulse seen", NOTIF_FAILURE));
+  EXPECT_EQ_INT(1, notif_matching("pps2: pulses stopped", NOTIF_FAILURE));
+  set_now(31.2, 31.2);
 
   /* One disappearing is reported gone (NaN), not stale. */
   char cmd[600];

@@ -362,6 +362,14 @@ static void test_overdue_and_anchor(void) {
   EXPECT_EQ_DOUBLE(0.0, sum.missed);
   EXPECT_EQ_DOUBLE(1.0, sum.signal);
 
+  /* Forget (device gone): totals kept, last pulse and interval dropped. */
+  int64_t total = st.total_pulses;
+  pps_stats_forget(&st);
+  OK(!st.have_last && st.pulses == 0 && st.offset.n == 0);
+  EXPECT_EQ_INT(total, st.total_pulses);
+  e = edge(t0 + 4000 * S, 1); /* a re-created device: no restart, no gap */
+  EXPECT_EQ_INT(PPS_EDGE_FIRST, pps_stats_add(&st, &e, NULL));
+
   /* No edge at all: NaN age, signal 0. */
   pps_stats_init(&st, NULL);
   pps_stats_take(&st, &at(t0), &sum);
