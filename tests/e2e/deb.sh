@@ -96,9 +96,14 @@ CD_PID=$!
 it_track_pid "$CD_PID"
 loaded=$(e2e_loaded "$enabled" | tr '\n' ' ')
 diag "plugins the snippet loads: $loaded"
+# Only plugins whose source exists here can write (scripts/run.d decides,
+# e.g. pps needs a /sys/class/pps device): those must.
+here=$(e2e_loaded "$(e2e_plugin_conf)" | tr '\n' ' ')
+expect=$(for p in $loaded; do case " $here " in *" $p "*) echo "$p" ;; esac; done | tr '\n' ' ')
+diag "plugins with a source on this machine: $expect"
 # shellcheck disable=SC2086
-e2e_wait_series 20 $loaded
-ok $? "collectd with the installed package writes values for every plugin it loads"
+e2e_wait_series 20 $expect
+ok $? "collectd with the installed package writes values for every loaded plugin that has a source here"
 csv_wait 'timex/time_offset-offset-*' 5 >/dev/null
 ok $? "timex/time_offset-offset written by the installed timex.so"
 collectd_log_clean

@@ -22,11 +22,13 @@ for name in $(python3 "$TOP_SRCDIR/scripts/gen-man.py" --list); do
   MANWIDTH=80 man -l "$page" 2>/dev/null | col -b >"$T/$name.txt"
   grep -q '^NAME' "$T/$name.txt" && grep -q '^METRICS' "$T/$name.txt" && grep -q '^CONFIGURATION' "$T/$name.txt"
   ok $? "$name: man renders NAME, CONFIGURATION and METRICS sections"
-  # options the shipped example sets inside <Plugin NAME> (commented or not)
+  # options the shipped example sets inside <Plugin NAME> (commented or not):
+  # a capitalised word followed by a value (quoted, number, true/false)
   missing=""
   if [ -f "$TOP_SRCDIR/examples/$name.conf" ]; then
     for opt in $(sed -n "/<Plugin \"\{0,1\}$name\"\{0,1\}>/,/<\/Plugin>/p" "$TOP_SRCDIR/examples/$name.conf" |
-      sed -E 's/^[[:space:]#]*//' | grep -oE '^[A-Z][A-Za-z0-9]+' | sort -u); do
+      sed -E 's/^[[:space:]#]*//' |
+      grep -oE '^[A-Z][A-Za-z0-9]+[[:space:]]+("|-?[0-9]|true|false)' | awk '{print $1}' | sort -u); do
       grep -qw "$opt" "$T/$name.txt" || missing="$missing $opt"
     done
   fi
