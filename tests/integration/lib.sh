@@ -3,9 +3,10 @@
 # what it wrote.  Sourced by tests/integration/*.sh, which print TAP.
 #
 #   it_begin NAME            temp dir $T, cleanup trap, TAP counters
-#   collectd_start CONF      write $T/collectd.conf (Interval 1, logfile,
-#                            csv into $T/csv, our PluginDir just before our
-#                            LoadPlugin lines) with CONF appended; start it
+#   collectd_start CONF [STOCK]  write $T/collectd.conf (Interval 1,
+#                            logfile, csv into $T/csv, unixsock; STOCK: lines
+#                            loading more stock plugins, e.g. threshold; then
+#                            our PluginDir and CONF); start it
 #   csv_wait PATTERN SECS    wait until a csv file matching PATTERN (under
 #                            $T/csv/HOST/) has a data row; prints its path
 #   csv_last FILE [COL]      last value (column COL, default 2) of a csv file
@@ -92,7 +93,7 @@ it_lock() {
 our_plugindir() { echo "$TOP_BUILDDIR/plugins/.libs"; }
 
 collectd_start() {
-  local extra=$1 tdb
+  local extra=$1 stock=${2:-} tdb
   tdb="\"$STOCK_TYPESDB\""
   for f in "$TOP_SRCDIR"/types.db.d/*.db; do tdb="$tdb \"$f\""; done
   mkdir -p "$T/csv"
@@ -120,6 +121,7 @@ LoadPlugin unixsock
 <Plugin unixsock>
   SocketFile "$T/collectd.sock"
 </Plugin>
+$stock
 PluginDir "$(our_plugindir)"
 $extra
 CONF
