@@ -206,6 +206,8 @@ typedef struct {
 static void header_visit(const char *k, size_t kn, jv_kind_t kind,
                          const char *v, size_t vn, void *vctx) {
   header_ctx_t *ctx = vctx;
+  if (kind == JV_NESTED && key_is(k, kn, "satellites") && v[0] == '[')
+    ctx->h->has_satellites = true;
   if (kind != JV_STRING)
     return;
   if (key_is(k, kn, "class")) {

@@ -61,9 +61,10 @@ typedef struct {
   char class_name[GPSD_JSON_CLASS_LEN]; /* as sent, truncated */
   bool has_device;
   char device[GPSD_JSON_DEVICE_LEN]; /* "device" member, "" when absent */
+  bool has_satellites; /* a top-level "satellites" array (SKY) */
 } gpsd_json_header_t;
 
-/* Top-level "class" and "device" of one report (nested objects, such as the
+/* Top-level "class", "device" and "satellites" of one report (nested objects, such as the
  * satellites of a SKY, are skipped). */
 gpsd_json_status_t gpsd_json_header(const char *line, size_t len,
                                     gpsd_json_header_t *out);

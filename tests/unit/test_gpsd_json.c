@@ -28,6 +28,10 @@ static void test_header(void) {
   EXPECT_EQ_STR("SKY", h.class_name);
   OK(h.has_device);
   EXPECT_EQ_STR("/dev/pts/3", h.device); /* not the nested one */
+  OK(h.has_satellites);
+  const char *dop_only = "{\"class\":\"SKY\",\"device\":\"/dev/pts/3\",\"hdop\":0.96}";
+  EXPECT_EQ_INT(GPSD_JSON_OK, gpsd_json_header(dop_only, LEN(dop_only), &h));
+  OK(!h.has_satellites);
 
   static const struct {
     const char *line;
