@@ -110,11 +110,13 @@ int gnss_sky_feed(gnss_sky_tracker_t *t, const gnss_sky_t *in,
       published = commit(t, &done, out);
     }
   }
-  if (!t->have_committed || has_all(in->mask, t->committed_mask)) {
+  if (t->have_committed && has_all(in->mask, t->committed_mask)) {
     t->have_pending = false; /* same cycle, completed by `in` */
     return published + commit(t, in, out);
   }
-  t->pending = *in; /* misses a constellation: hold it */
+  /* Misses a constellation, or nothing is known yet (the first report may
+   * be the first part of a cycle): hold it. */
+  t->pending = *in;
   t->have_pending = true;
   return published;
 }

@@ -92,10 +92,13 @@ void gnss_sky_reset(gnss_sky_tracker_t *t);
  *     constellations to it, the held report's cycle ended there (a
  *     constellation really was lost): it is published as the new complete
  *     view;
- *  2. the first report, and every report that has all constellations of the
- *     last complete view, is complete: it is published (a held partial of
- *     the same cycle is dropped);
- *  3. otherwise `in` misses a constellation and is held.
+ *  2. a report that has all constellations of the last complete view is
+ *     complete: it is published (a held partial of the same cycle is
+ *     dropped);
+ *  3. otherwise `in` misses a constellation and is held; so is every report
+ *     until the first view is published (after a reset, the first report
+ *     may be the first part of a cycle: the first view is published at the
+ *     first report that does not add constellations to the held one).
  * So a partial report is never published while its cycle can still
  * complete, and a real loss is published one report later.  Returns 2 when
  * rule 1 and rule 2 both published (the held view was superseded at once). */

@@ -98,8 +98,9 @@ gpsd_rx_t *gpsd_rx_get(gpsd_server_t *srv, const char *path, bool create) {
   }
   rx->ept_s = NAN;
   *tail = rx;
-  INFO("gpsd plugin: Server \"%s\": new receiver \"%s\" reported as \"%s\".",
-       srv->name, path, rx->name);
+  if (srv->thread_started) /* not for <Receiver> blocks at config time */
+    INFO("gpsd plugin: Server \"%s\": new receiver \"%s\" reported as "
+         "\"%s\".", srv->name, path, rx->name);
   return rx;
 }
 

@@ -103,12 +103,19 @@ static void test_feed(void) {
   unsigned sb = B(GNSS_SBAS), gl = B(GNSS_GLONASS), ga = B(GNSS_GALILEO);
   gnss_sky_reset(&t);
   /* furuno_gl_ga.log under gpsd 3.22: {SBAS}, {SBAS,GLO}, {SBAS,GLO,GAL}
-   * in the first cycle (each grows: published), then {SBAS,GLO} and
-   * {SBAS,GLO,GAL} alternately: the partial one is held every time. */
+   * in the first cycle: all held (nothing known yet, each one grows); the
+   * next cycle's first report {SBAS,GLO} does not grow the held one, so
+   * {SBAS,GLO,GAL} is published and {SBAS,GLO} held.  Then {SBAS,GLO} and
+   * {SBAS,GLO,GAL} alternate: the partial one is held every time. */
   in = with_mask(sb);
-  EXPECT_EQ_INT(1, gnss_sky_feed(&t, &in, &out));
+  EXPECT_EQ_INT(0, gnss_sky_feed(&t, &in, &out));
+  in = with_mask(sb | gl);
+  EXPECT_EQ_INT(0, gnss_sky_feed(&t, &in, &out));
+  in = with_mask(sb | gl | ga);
+  EXPECT_EQ_INT(0, gnss_sky_feed(&t, &in, &out));
   in = with_mask(sb | gl);
   EXPECT_EQ_INT(1, gnss_sky_feed(&t, &in, &out));
+  EXPECT_EQ_INT(sb | gl | ga, out.mask);
   in = with_mask(sb | gl | ga);
   EXPECT_EQ_INT(1, gnss_sky_feed(&t, &in, &out));
   for (int i = 0; i < 5; i++) {
@@ -140,10 +147,14 @@ static void test_feed(void) {
   EXPECT_EQ_INT(1, gnss_sky_feed(&t, &in, &out));
   EXPECT_EQ_INT(sb | gl, out.mask);
   OK(t.have_pending && t.pending.mask == sb);
-  /* All satellites gone (empty reports): published at the second one. */
+  /* After a reset, a single-constellation receiver: the first report is
+   * published at the second one.  Then all satellites gone (empty
+   * reports): published at the second empty one. */
   gnss_sky_reset(&t);
   in = with_mask(gl);
-  gnss_sky_feed(&t, &in, &out);
+  EXPECT_EQ_INT(0, gnss_sky_feed(&t, &in, &out));
+  EXPECT_EQ_INT(2, gnss_sky_feed(&t, &in, &out));
+  EXPECT_EQ_INT(gl, out.mask);
   in = with_mask(0);
   EXPECT_EQ_INT(0, gnss_sky_feed(&t, &in, &out));
   EXPECT_EQ_INT(2, gnss_sky_feed(&t, &in, &out));
