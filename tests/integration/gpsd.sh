@@ -141,6 +141,18 @@ ok $? "$GN toff_vs_reference = toff($GN) - toff(hab) in every row"
 nums=$($X between "$(csvf hab time_offset-toff_vs_reference)" 0 1e12 | cut -d' ' -f1)
 is "$nums" 0 "the reference itself has no toff_vs_reference (NaN)"
 
+# What the plugin reported for hab-gpspi.log (for the record).
+summary=
+for m in gps_visible gps_used sbas_visible sbas_used glonass_visible glonass_used \
+  total_visible total_used; do
+  summary="$summary $m=$(cut -d, -f2 "$(csvf hab satellites-$m)" | grep -v '^nan$\|value' | sort -u | tr '\n' '/' | sed 's/\.000000//g; s|/$||')"
+done
+diag "hab-gpspi.log through collectd:$summary"
+for m in gps_used_mean gps_used_max glonass_used_mean glonass_used_max; do
+  summary="$summary snr-$m=$(cut -d, -f2 "$(csvf hab snr-$m)" | grep -v '^nan$\|value' | sort -u | tr '\n' '/' | sed 's|/$||')"
+done
+diag "hab-gpspi.log SNR (dB-Hz): $(echo "$summary" | tr ' ' '\n' | grep snr | tr '\n' ' ')"
+
 grep -q 'gpsd plugin: Server "fake": connected to gpsd' "$T/collectd.log"
 ok $? "connection logged"
 is "$(grep -c 'new receiver' "$T/collectd.log")" 2 "two unconfigured receivers announced once each"
