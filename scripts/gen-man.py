@@ -158,7 +158,8 @@ def render(name):
             continue
         m = re.match(r"^#{4,6}\s+(.*)$", lines[0])
         if m:
-            out.append(".SH " + inline(m.group(1)).upper())
+            # Headings are plain upper-case text: drop markdown emphasis/code first
+            out.append(".SH " + inline(re.sub(r"[`*]", "", m.group(1)).upper()))
             lines = lines[1:]
             if not lines:
                 continue
