@@ -95,6 +95,11 @@ static int brief_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
     x->p->pg_ready = v->type == CJ_BOOL && v->b;
     return 0;
   }
+  /* Fast exit for the bulk of the scalars (up/acting members, stat_sum):
+   * a PG's interesting members are map keys at depth 2..4. */
+  if (p->depth < 2 || p->depth > 4 || p->el[p->depth - 1].is_index ||
+      !p->el[p->depth - 2].is_index)
+    return 0;
   int d = pg_member_depth(p);
   if (d == 0 || p->depth != d)
     return 0;
@@ -263,6 +268,9 @@ static int stuck_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
     x->p->pg_ready = v->type == CJ_BOOL && v->b;
     return 0;
   }
+  if (p->depth < 2 || p->depth > 4 || p->el[p->depth - 1].is_index ||
+      !p->el[p->depth - 2].is_index)
+    return 0; /* see brief_scalar */
   int d = pg_member_depth(p);
   if (d == 0 || p->depth != d)
     return 0;
