@@ -223,6 +223,25 @@ if [ "${CEPH_HEALTH_FULL:-0}" = 1 ]; then
 fi
 cc_mgr_start
 
+# ------------------------------------------- mon hung (SIGSTOP), then back
+f_total=$(csv_wait 'ceph_health-test/ceph_health_pgs-total-*' 1)
+_cc_kill mon.a STOP
+t_stop=$(date +%s)
+sleep $((TIMEOUT * 3 + 2))
+near "$(csv_last "$f_total")" nan 0 "mon hung: values are NaN (not the last ones)"
+slow=$(sed -n "s/.*read-function of the \`ceph_health\/test' plugin took \([0-9.]*\) seconds.*/\1/p" \
+  "$T/collectd.log" | sort -n | tail -n 1)
+diag "slowest ceph_health read in the whole run: ${slow:-<= Interval} s (Timeout $TIMEOUT s)"
+awk -v s="${slow:-0}" -v t="$TIMEOUT" 'BEGIN{exit !(s <= t + 1)}'
+ok $? "every read returned within Timeout + 1 s (mgr down, mon hung, reconnects)"
+_cc_kill mon.a CONT
+t_cont=$(date +%s)
+wait_for 60 ceph_health_pgs-total 'x == 32'
+ok $? "mon back: the plugin reconnected and reports again"
+diag "mon hung $((t_cont - t_stop)) s; values back $(($(date +%s) - t_cont)) s after SIGCONT (collectd's read backoff)"
+ok "$([ "$(grep -c 'Cluster "test": connected' "$T/collectd.log")" -ge 1 ] && echo 0 || echo 1)" \
+  "reconnect logged once the mon answers"
+
 collectd_log_clean
 collectd_stop
 ok $? "collectd stops cleanly"
