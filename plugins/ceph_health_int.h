@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT
  * ceph_health_int - what the ceph_health plugin's files share: the
- * instance of a <Cluster> block and the result of one poll. */
+ * instance of a <Cluster> block and the result of one poll.  The plugin is
+ * one translation unit: ceph_health.c includes ceph_health_rados.h,
+ * ceph_health_config.h and ceph_health_dispatch.h (static functions). */
 #ifndef CEPH_HEALTH_INT_H
 #define CEPH_HEALTH_INT_H
 
@@ -51,14 +53,8 @@ typedef struct {
   ceph_pools_t pools;
 } ch_poll_t;
 
-/* ceph_health.c */
-int ch_read(user_data_t *ud);
-void ch_instance_free(void *arg);
-/* ceph_health_config.c: the <Plugin ceph_health> block. */
-int ch_config(oconfig_item_t *ci);
-/* ceph_health_dispatch.c: values and notifications of one poll; NaN for
- * everything when the cluster could not be reached. */
-void ch_dispatch(ch_instance_t *in, const ch_poll_t *p);
-void ch_dispatch_nan(ch_instance_t *in);
+/* Defined in ceph_health.c (used by ceph_health_config.h). */
+static int ch_read(user_data_t *ud);
+static void ch_instance_free(void *arg);
 
 #endif

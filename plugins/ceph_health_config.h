@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: MIT
  * ceph_health_config - the <Plugin ceph_health> block: one <Cluster "name">
- * per cluster, each with its own read callback and Interval. */
+ * per cluster, each with its own read callback and Interval.  Static
+ * functions, included once by plugins/ceph_health.c. */
+#ifndef CEPH_HEALTH_CONFIG_H
+#define CEPH_HEALTH_CONFIG_H
+
 #include "plugins/ceph_health_int.h"
 
 #include <unistd.h>
@@ -115,7 +119,7 @@ static int ch_config_cluster(oconfig_item_t *ci) {
                            ch_instance_free);
 }
 
-int ch_config(oconfig_item_t *ci) {
+static int ch_config(oconfig_item_t *ci) {
   int ret = 0;
   for (int i = 0; i < ci->children_num; i++) {
     oconfig_item_t *c = &ci->children[i];
@@ -130,3 +134,5 @@ int ch_config(oconfig_item_t *ci) {
   }
   return ret;
 }
+
+#endif

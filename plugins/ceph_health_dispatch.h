@@ -3,7 +3,10 @@
  * (through the metric tables of ceph_health_metrics.h) and notifications.
  * Units: counts as plain numbers, ratios 0..1, utilisation in %, headroom
  * in percentage points (ratio*100 - utilisation; negative = over), ages in
- * seconds. */
+ * seconds.  Static functions, included once by plugins/ceph_health.c. */
+#ifndef CEPH_HEALTH_DISPATCH_H
+#define CEPH_HEALTH_DISPATCH_H
+
 #include "plugins/ceph_health_int.h"
 #include "plugins/ceph_health_metrics.h"
 
@@ -211,7 +214,7 @@ static void dispatch_checks(ch_instance_t *in, const ch_poll_t *p) {
   }
 }
 
-void ch_dispatch(ch_instance_t *in, const ch_poll_t *p) {
+static void ch_dispatch(ch_instance_t *in, const ch_poll_t *p) {
   ch_cluster_snap_t s;
   cluster_snapshot(p, &s);
   cdu_dispatch_table(PLUGIN, in->name, ch_cluster_metrics,
@@ -244,10 +247,12 @@ void ch_dispatch(ch_instance_t *in, const ch_poll_t *p) {
                       in->name, names[h], p->status.n_checks);
 }
 
-void ch_dispatch_nan(ch_instance_t *in) {
+static void ch_dispatch_nan(ch_instance_t *in) {
   cdu_dispatch_table(PLUGIN, in->name, ch_cluster_metrics,
                      CDU_TABLE_SIZE(ch_cluster_metrics), NULL);
   cdu_dispatch_table(PLUGIN, in->name, ch_cluster_pg_metrics,
                      CDU_TABLE_SIZE(ch_cluster_pg_metrics), NULL);
   dispatch_checks(in, NULL);
 }
+
+#endif
