@@ -8,7 +8,7 @@
 # each read returns within the timeout).  Values are compared with what the
 # `ceph` CLI (same read-only key) reports.
 # CEPH_HEALTH_FULL=1 adds two OSDs down (inactive, PG_AVAILABILITY, stuck
-# inactive), all down (stale) and MGR_DOWN (about +90 s).
+# inactive), all down (stale) and MGR_DOWN (64 checks, about 135 s in all).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ceph_cluster.sh"
 it_begin ceph_health
