@@ -17,6 +17,7 @@
 
 #include <yajl/yajl_parse.h>
 
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,10 +185,12 @@ static long maxrss_kib(void) {
 
 /* Parse (best of 5) and the extra memory of the first run, KiB. */
 static int measure(const buf_t *b, int stuck, double *ms, double *cpu,
-                   long *kib, uint64_t *counted, size_t *pools) {
+                   long *kib, long *heap_kib, uint64_t *counted,
+                   size_t *pools) {
   *ms = *cpu = 1e30;
   for (int r = 0; r < 5; r++) {
     long before = maxrss_kib();
+    size_t heap0 = mallinfo2().uordblks;
     ceph_pools_t p;
     ceph_pools_init(&p);
     double t0 = now_ms(), c0 = cpu_ms();
@@ -201,8 +204,11 @@ static int measure(const buf_t *b, int stuck, double *ms, double *cpu,
       fprintf(stderr, "parse failed: %s\n", cj_strerror(st));
       return -1;
     }
-    if (r == 0)
+    if (r == 0) {
       *kib = maxrss_kib() - before;
+      /* heap the result keeps (per-pool counters), before it is freed */
+      *heap_kib = (long)((mallinfo2().uordblks - heap0) / 1024);
+    }
     if (dt < *ms)
       *ms = dt;
     *counted = stuck ? p.stuck.any : p.total.total;
@@ -272,9 +278,9 @@ int main(int argc, char **argv) {
   }
   printf("ceph_health_scale: parse + per-pool aggregation (best of 5), extra "
          "memory of the first run\n");
-  printf("%-7s %-5s %-10s %6s %8s %8s %8s %8s %6s %9s %10s %6s\n", "PGs",
-         "pools", "reply", "MiB", "wall ms", "CPU ms", "yajl ms", "C extra",
-         "ns/PG", "python ms", "py extra", "py/C");
+  printf("%-7s %-5s %-10s %6s %8s %8s %8s %8s %8s %6s %9s %10s %6s\n",
+         "PGs", "pools", "reply", "MiB", "wall ms", "CPU ms", "yajl ms",
+         "C extra", "C heap", "ns/PG", "python ms", "py extra", "py/C");
   for (int k = 0; k < 2; k++)
     for (int i = 0; i < n; i++) {
       buf_t b = {NULL, 0, 0};
@@ -283,10 +289,10 @@ int main(int argc, char **argv) {
       else
         gen_stuck(&b, sizes[i]);
       double ms, cpu, pms = -1;
-      long kib, pkib = -1;
+      long kib, heap = 0, pkib = -1;
       uint64_t counted = 0;
       size_t pools = 0;
-      if (measure(&b, k, &ms, &cpu, &kib, &counted, &pools) != 0 ||
+      if (measure(&b, k, &ms, &cpu, &kib, &heap, &counted, &pools) != 0 ||
           counted != (uint64_t)sizes[i]) {
         fprintf(stderr, "%d PGs: counted %llu\n", sizes[i],
                 (unsigned long long)counted);
@@ -295,16 +301,17 @@ int main(int argc, char **argv) {
       double floor_ms = yajl_floor_ms(&b);
       if (peer(&b, &pms, &pkib) != 0)
         pms = -1;
-      printf("%-7d %-5zu %-10s %6.1f %8.1f %8.1f %8.1f %4ld KiB %6.0f %9.1f "
-             "%6ld KiB %6.1f\n",
+      printf("%-7d %-5zu %-10s %6.1f %8.1f %8.1f %8.1f %4ld KiB %4ld KiB "
+             "%6.0f %9.1f %6ld KiB %6.1f\n",
              sizes[i], pools, k ? "dump_stuck" : "pgs_brief",
-             b.n / 1048576.0, ms, cpu, floor_ms, kib, cpu * 1e6 / sizes[i],
-             pms, pkib, pms > 0 ? pms / ms : 0.0);
+             b.n / 1048576.0, ms, cpu, floor_ms, kib, heap,
+             cpu * 1e6 / sizes[i], pms, pkib, pms > 0 ? pms / ms : 0.0);
       free(b.b);
     }
   printf("(best of 5; CPU ms = process CPU time, robust to a loaded host; "
          "yajl ms = yajl alone with no-op callbacks, the floor; C extra = "
-         "maxrss growth while parsing; the reply itself, held by librados, "
+         "maxrss growth while parsing; C heap = mallinfo2 heap held by the result "
+         "(per-pool counters); the reply itself, held by librados, "
          "is the MiB column; py/C = python wall / C wall)\n");
   return 0;
 }

@@ -160,7 +160,8 @@ const char *cj_strerror(cj_status_t st) {
 }
 
 int cj_key(const cj_path_t *p, int i, const char *k) {
-  return i < p->depth && !p->el[i].is_index && strcmp(p->el[i].key, k) == 0;
+  return i < p->depth && !p->el[i].is_index && p->el[i].key[0] == k[0] &&
+         strcmp(p->el[i].key, k) == 0;
 }
 
 int cj_match(const cj_path_t *p, int depth, const char *k0, const char *k1,

@@ -65,6 +65,37 @@ int ceph_pgid_pool(const char *s, size_t len, int64_t *pool) {
   return 0;
 }
 
+/* ------------------------------------------------------ pool lookup */
+/* PG lists come in hash order (pools interleaved), so each PG needs a pool
+ * lookup: ids below POOL_INDEX_MAX (the usual case: Ceph numbers pools
+ * from 1) go through a direct index of positions in the sorted array,
+ * others through the binary search of ceph_pools_get. */
+#define POOL_INDEX_MAX 4096
+typedef struct {
+  uint32_t pos[POOL_INDEX_MAX]; /* position + 1 in p->v; 0 = unknown */
+} pool_index_t;
+
+static ceph_pool_pgs_t *pool_of(ceph_pools_t *p, ceph_pool_pgs_t **last,
+                                pool_index_t *ix, int64_t id) {
+  if (*last != NULL && (*last)->id == id)
+    return *last;
+  if (id >= 0 && id < POOL_INDEX_MAX && ix->pos[id] != 0)
+    return *last = &p->v[ix->pos[id] - 1];
+  size_t before = p->n;
+  ceph_pool_pgs_t *pool = ceph_pools_get(p, id);
+  if (pool != NULL && p->n != before) {
+    /* inserted: the positions from here on moved by one; rebuild (once
+     * per new pool, so O(pools^2) in all, independent of the PG count) */
+    for (size_t i = (size_t)(pool - p->v); i < p->n; i++)
+      if (p->v[i].id >= 0 && p->v[i].id < POOL_INDEX_MAX)
+        ix->pos[p->v[i].id] = (uint32_t)i + 1;
+  } else if (pool != NULL && id >= 0 && id < POOL_INDEX_MAX) {
+    ix->pos[id] = (uint32_t)(pool - p->v) + 1;
+  }
+  *last = pool;
+  return pool;
+}
+
 /* -------------------------------------------------------------- pgs_brief */
 typedef struct {
   ceph_pools_t *p;
@@ -73,8 +104,8 @@ typedef struct {
   size_t state_len;
   int have_state, have_pool, nomem, seen_list;
   int64_t pool;
-  /* the last pool looked up: PG lists come grouped by pool */
-  ceph_pool_pgs_t *last;
+  ceph_pool_pgs_t *last; /* the last pool looked up */
+  pool_index_t index;
 } brief_ctx_t;
 
 /* Top-level "pg_stats" (pgs_brief, pg ls) or "pg_map"."pg_stats" (full
@@ -104,26 +135,21 @@ static int brief_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
   if (d == 0 || p->depth != d)
     return 0;
   const char *k = p->el[d - 1].key;
-  if (strcmp(k, "state") == 0) {
+  if (k[0] == 's' && strcmp(k, "state") == 0) {
     x->state_len = cj_strcpy(v, x->state, sizeof(x->state));
     x->have_state = v->type == CJ_STRING;
-  } else if (strcmp(k, "pgid") == 0) {
+  } else if (k[0] == 'p' && strcmp(k, "pgid") == 0) {
     x->have_pool = v->type == CJ_STRING &&
                    ceph_pgid_pool(v->s, v->len, &x->pool) == 0;
   }
   return 0;
 }
 
-static ceph_pool_pgs_t *pool_of(ceph_pools_t *p, ceph_pool_pgs_t **last,
-                                int64_t id) {
-  if (*last != NULL && (*last)->id == id)
-    return *last;
-  *last = ceph_pools_get(p, id); /* may move the array: re-looked up */
-  return *last;
-}
-
 static int brief_end(void *ctx, const cj_path_t *p) {
   brief_ctx_t *x = ctx;
+  /* Fast exit: the arrays inside a PG (up, acting, ...) end at a key. */
+  if (p->depth > 2 && !p->el[p->depth - 1].is_index)
+    return 0;
   if ((p->depth == 1 && (cj_key(p, 0, "pg_stats") ||
                          cj_key(p, 0, "stuck_pg_stats"))) ||
       (p->depth == 2 && cj_key(p, 0, "pg_map") && cj_key(p, 1, "pg_stats"))) {
@@ -138,7 +164,7 @@ static int brief_end(void *ctx, const cj_path_t *p) {
     uint64_t mask;
     int unknown;
     ceph_pg_state_lookup(&x->cache, x->state, x->state_len, &mask, &unknown);
-    ceph_pool_pgs_t *pool = pool_of(x->p, &x->last, x->pool);
+    ceph_pool_pgs_t *pool = pool_of(x->p, &x->last, &x->index, x->pool);
     if (pool == NULL) {
       x->nomem = 1;
       return 1;
@@ -254,6 +280,7 @@ typedef struct {
   int have_state, have_pool, nomem, seen_list;
   int64_t pool;
   ceph_pool_pgs_t *last;
+  pool_index_t index;
 } stuck_ctx_t;
 
 static void stuck_reset(stuck_ctx_t *x) {
@@ -275,10 +302,10 @@ static int stuck_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
   if (d == 0 || p->depth != d)
     return 0;
   const char *k = p->el[d - 1].key;
-  if (strcmp(k, "state") == 0) {
+  if (k[0] == 's' && strcmp(k, "state") == 0) {
     x->state_len = cj_strcpy(v, x->state, sizeof(x->state));
     x->have_state = v->type == CJ_STRING;
-  } else if (strcmp(k, "pgid") == 0) {
+  } else if (k[0] == 'p' && strcmp(k, "pgid") == 0) {
     x->have_pool = v->type == CJ_STRING &&
                    ceph_pgid_pool(v->s, v->len, &x->pool) == 0;
   } else if (strncmp(k, "last_", 5) == 0 && v->type == CJ_STRING) {
@@ -333,6 +360,8 @@ static void stuck_pg(stuck_ctx_t *x, ceph_pool_pgs_t *pool) {
 
 static int stuck_end(void *ctx, const cj_path_t *p) {
   stuck_ctx_t *x = ctx;
+  if (p->depth > 2 && !p->el[p->depth - 1].is_index)
+    return 0; /* see brief_end */
   if ((p->depth == 1 && (cj_key(p, 0, "stuck_pg_stats") ||
                          cj_key(p, 0, "pg_stats")))) {
     x->seen_list = 1;
@@ -343,7 +372,7 @@ static int stuck_end(void *ctx, const cj_path_t *p) {
     return 0;
   x->seen_list = 1;
   if (x->have_state && x->have_pool) {
-    ceph_pool_pgs_t *pool = pool_of(x->p, &x->last, x->pool);
+    ceph_pool_pgs_t *pool = pool_of(x->p, &x->last, &x->index, x->pool);
     if (pool == NULL) {
       x->nomem = 1;
       return 1;

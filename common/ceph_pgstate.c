@@ -57,9 +57,8 @@ int ceph_pg_state_split(const char *s, size_t len, uint64_t *mask) {
 void ceph_pg_counts_add(ceph_pg_counts_t *c, uint64_t mask, int n_unknown,
                         uint64_t n) {
   c->total += n;
-  for (int i = 0; i < CEPH_PG_NSTATES; i++)
-    if (mask & ((uint64_t)1 << i))
-      c->state[i] += n;
+  for (uint64_t m = mask; m != 0; m &= m - 1) /* each set bit */
+    c->state[__builtin_ctzll(m)] += n;
   if (!(mask & ((uint64_t)1 << CEPH_PG_ACTIVE)))
     c->inactive += n;
   if (!(mask & ((uint64_t)1 << CEPH_PG_CLEAN)))
