@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: MIT
+ * ceph_json - streaming JSON walk with path tracking (see ceph_json.h). */
+#include "common/ceph_json.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_parse.h>
+
+typedef struct {
+  const cj_handler_t *h;
+  void *ctx;
+  int depth; /* real nesting depth (may exceed CJ_MAX_DEPTH) */
+  cj_path_t path;
+  unsigned char is_array[CJ_MAX_DEPTH + 1];
+} walk_t;
+
+/* A value starts in the current container: arrays advance their index. */
+static void enter_value(walk_t *w) {
+  if (w->depth > 0 && w->depth <= CJ_MAX_DEPTH && w->is_array[w->depth - 1])
+    w->path.el[w->depth - 1].index++;
+}
+
+static int scalar(walk_t *w, const cj_value_t *v) {
+  enter_value(w);
+  if (w->depth > CJ_MAX_DEPTH || w->h->scalar == NULL)
+    return 1;
+  w->path.depth = w->depth;
+  return w->h->scalar(w->ctx, &w->path, v) == 0;
+}
+
+static int on_null(void *c) {
+  cj_value_t v = {.type = CJ_NULL};
+  return scalar(c, &v);
+}
+
+static int on_bool(void *c, int b) {
+  cj_value_t v = {.type = CJ_BOOL, .b = b};
+  return scalar(c, &v);
+}
+
+static int on_number(void *c, const char *s, size_t len) {
+  cj_value_t v = {.type = CJ_NUMBER, .s = s, .len = len};
+  return scalar(c, &v);
+}
+
+static int on_string(void *c, const unsigned char *s, size_t len) {
+  cj_value_t v = {.type = CJ_STRING, .s = (const char *)s, .len = len};
+  return scalar(c, &v);
+}
+
+static int start(walk_t *w, int array) {
+  enter_value(w);
+  if (w->depth < CJ_MAX_DEPTH) {
+    cj_elem_t *e = &w->path.el[w->depth];
+    e->is_index = array;
+    e->index = -1;
+    e->key[0] = 0;
+    w->is_array[w->depth] = (unsigned char)array;
+  }
+  w->depth++;
+  return 1;
+}
+
+static int on_start_map(void *c) { return start(c, 0); }
+static int on_start_array(void *c) { return start(c, 1); }
+
+static int on_key(void *c, const unsigned char *s, size_t len) {
+  walk_t *w = c;
+  if (w->depth == 0 || w->depth > CJ_MAX_DEPTH)
+    return 1;
+  cj_elem_t *e = &w->path.el[w->depth - 1];
+  if (len >= CJ_KEY_MAX)
+    len = CJ_KEY_MAX - 1;
+  memcpy(e->key, s, len);
+  e->key[len] = 0;
+  return 1;
+}
+
+static int on_end(void *c) {
+  walk_t *w = c;
+  w->depth--;
+  if (w->depth > CJ_MAX_DEPTH || w->h->end == NULL)
+    return 1;
+  w->path.depth = w->depth;
+  return w->h->end(w->ctx, &w->path) == 0;
+}
+
+static const yajl_callbacks walk_callbacks = {
+    .yajl_null = on_null,
+    .yajl_boolean = on_bool,
+    .yajl_number = on_number,
+    .yajl_string = on_string,
+    .yajl_start_map = on_start_map,
+    .yajl_map_key = on_key,
+    .yajl_end_map = on_end,
+    .yajl_start_array = on_start_array,
+    .yajl_end_array = on_end,
+};
+
+static int all_space(const char *buf, size_t len) {
+  for (size_t i = 0; i < len; i++)
+    if (buf[i] != ' ' && buf[i] != '\n' && buf[i] != '\r' && buf[i] != '\t')
+      return 0;
+  return 1;
+}
+
+cj_status_t cj_walk(const char *buf, size_t len, const cj_handler_t *h,
+                    void *ctx, char *err, size_t errlen) {
+  if (err != NULL && errlen > 0)
+    err[0] = 0;
+  if (buf == NULL || all_space(buf, len))
+    return CJ_ERR_EMPTY;
+  walk_t w = {.h = h, .ctx = ctx};
+  yajl_handle y = yajl_alloc(&walk_callbacks, NULL, &w);
+  if (y == NULL)
+    return CJ_ERR_NOMEM;
+  yajl_config(y, yajl_dont_validate_strings, 1);
+  yajl_status st = yajl_parse(y, (const unsigned char *)buf, len);
+  if (st == yajl_status_ok)
+    st = yajl_complete_parse(y);
+  cj_status_t ret = CJ_OK;
+  if (st == yajl_status_client_canceled) {
+    ret = CJ_ERR_HANDLER;
+  } else if (st != yajl_status_ok) {
+    ret = CJ_ERR_SYNTAX;
+    if (err != NULL && errlen > 0) {
+      unsigned char *msg = yajl_get_error(y, 0, NULL, 0);
+      snprintf(err, errlen, "%s", msg ? (const char *)msg : "parse error");
+      if (msg)
+        yajl_free_error(y, msg);
+      /* yajl's messages end with a newline. */
+      size_t n = strlen(err);
+      while (n > 0 && (err[n - 1] == '\n' || err[n - 1] == ' '))
+        err[--n] = 0;
+    }
+  }
+  yajl_free(y);
+  return ret;
+}
+
+const char *cj_strerror(cj_status_t st) {
+  switch (st) {
+  case CJ_OK:
+    return "ok";
+  case CJ_ERR_EMPTY:
+    return "empty reply";
+  case CJ_ERR_SYNTAX:
+    return "JSON syntax error";
+  case CJ_ERR_HANDLER:
+    return "unexpected JSON structure";
+  case CJ_ERR_NOMEM:
+    return "out of memory";
+  case CJ_ERR_MISSING:
+    return "required member missing";
+  }
+  return "unknown error";
+}
+
+int cj_key(const cj_path_t *p, int i, const char *k) {
+  return i < p->depth && !p->el[i].is_index && p->el[i].key[0] == k[0] &&
+         strcmp(p->el[i].key, k) == 0;
+}
+
+int cj_match(const cj_path_t *p, int depth, const char *k0, const char *k1,
+             const char *k2, const char *k3) {
+  const char *k[4] = {k0, k1, k2, k3};
+  if (p->depth != depth)
+    return 0;
+  for (int i = 0; i < depth && i < 4; i++)
+    if (k[i] != NULL && !cj_key(p, i, k[i]))
+      return 0;
+  return 1;
+}
+
+double cj_double(const cj_value_t *v) {
+  if (v->type != CJ_NUMBER && v->type != CJ_STRING)
+    return NAN;
+  char tmp[64];
+  if (v->len == 0 || v->len >= sizeof(tmp))
+    return NAN;
+  memcpy(tmp, v->s, v->len);
+  tmp[v->len] = 0;
+  char *end;
+  errno = 0;
+  double d = strtod(tmp, &end);
+  if (end == tmp || *end != 0)
+    return NAN;
+  return d;
+}
+
+int cj_int64(const cj_value_t *v, int64_t *out) {
+  if (v->type != CJ_NUMBER)
+    return -1;
+  char tmp[32];
+  if (v->len == 0 || v->len >= sizeof(tmp))
+    return -1;
+  memcpy(tmp, v->s, v->len);
+  tmp[v->len] = 0;
+  char *end;
+  errno = 0;
+  long long ll = strtoll(tmp, &end, 10);
+  if (end == tmp || *end != 0 || errno != 0)
+    return -1;
+  *out = (int64_t)ll;
+  return 0;
+}
+
+int cj_streq(const cj_value_t *v, const char *s) {
+  size_t n = strlen(s);
+  return v->type == CJ_STRING && v->len == n && memcmp(v->s, s, n) == 0;
+}
+
+size_t cj_strcpy(const cj_value_t *v, char *buf, size_t size) {
+  if (size == 0)
+    return 0;
+  size_t n = (v->type == CJ_STRING || v->type == CJ_NUMBER) ? v->len : 0;
+  if (n >= size)
+    n = size - 1;
+  if (n > 0)
+    memcpy(buf, v->s, n);
+  buf[n] = 0;
+  return n;
+}

@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: MIT
+ * ceph_pgs - per-pool PG state counts and stuck PGs (see ceph_pgs.h). */
+#include "common/ceph_pgs.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const stuck_names[CEPH_NSTUCK] = {
+    "inactive", "unclean", "undersized", "degraded", "stale"};
+
+const char *ceph_stuck_name(int i) {
+  return (i >= 0 && i < CEPH_NSTUCK) ? stuck_names[i] : NULL;
+}
+
+void ceph_pools_init(ceph_pools_t *p) {
+  memset(p, 0, sizeof(*p));
+  p->pg_ready = -1;
+}
+
+void ceph_pools_free(ceph_pools_t *p) {
+  free(p->v);
+  p->v = NULL;
+  p->n = p->cap = 0;
+}
+
+ceph_pool_pgs_t *ceph_pools_get(ceph_pools_t *p, int64_t id) {
+  size_t lo = 0, hi = p->n;
+  while (lo < hi) { /* binary search: pools stay sorted by id */
+    size_t mid = (lo + hi) / 2;
+    if (p->v[mid].id == id)
+      return &p->v[mid];
+    if (p->v[mid].id < id)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (p->n == p->cap) {
+    size_t nc = p->cap ? p->cap * 2 : 16;
+    ceph_pool_pgs_t *v = realloc(p->v, nc * sizeof(*v));
+    if (v == NULL)
+      return NULL;
+    p->v = v;
+    p->cap = nc;
+  }
+  memmove(&p->v[lo + 1], &p->v[lo], (p->n - lo) * sizeof(*p->v));
+  memset(&p->v[lo], 0, sizeof(p->v[lo]));
+  p->v[lo].id = id;
+  p->n++;
+  return &p->v[lo];
+}
+
+int ceph_pgid_pool(const char *s, size_t len, int64_t *pool) {
+  int64_t v = 0;
+  size_t i = 0;
+  for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+    if (v > (INT64_MAX - 9) / 10)
+      return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  if (i == 0 || i + 1 >= len || s[i] != '.')
+    return -1;
+  *pool = v;
+  return 0;
+}
+
+/* ------------------------------------------------------ pool lookup */
+/* PG lists come in hash order (pools interleaved), so each PG needs a pool
+ * lookup: ids below POOL_INDEX_MAX (the usual case: Ceph numbers pools
+ * from 1) go through a direct index of positions in the sorted array,
+ * others through the binary search of ceph_pools_get. */
+#define POOL_INDEX_MAX 4096
+typedef struct {
+  uint32_t pos[POOL_INDEX_MAX]; /* position + 1 in p->v; 0 = unknown */
+} pool_index_t;
+
+static ceph_pool_pgs_t *pool_of(ceph_pools_t *p, ceph_pool_pgs_t **last,
+                                pool_index_t *ix, int64_t id) {
+  if (*last != NULL && (*last)->id == id)
+    return *last;
+  if (id >= 0 && id < POOL_INDEX_MAX && ix->pos[id] != 0)
+    return *last = &p->v[ix->pos[id] - 1];
+  size_t before = p->n;
+  ceph_pool_pgs_t *pool = ceph_pools_get(p, id);
+  if (pool != NULL && p->n != before) {
+    /* inserted: the positions from here on moved by one; rebuild (once
+     * per new pool, so O(pools^2) in all, independent of the PG count) */
+    for (size_t i = (size_t)(pool - p->v); i < p->n; i++)
+      if (p->v[i].id >= 0 && p->v[i].id < POOL_INDEX_MAX)
+        ix->pos[p->v[i].id] = (uint32_t)i + 1;
+  } else if (pool != NULL && id >= 0 && id < POOL_INDEX_MAX) {
+    ix->pos[id] = (uint32_t)(pool - p->v) + 1;
+  }
+  *last = pool;
+  return pool;
+}
+
+/* -------------------------------------------------------------- pgs_brief */
+typedef struct {
+  ceph_pools_t *p;
+  ceph_pg_state_cache_t cache;
+  char state[120];
+  size_t state_len;
+  int have_state, have_pool, nomem, seen_list;
+  int64_t pool;
+  ceph_pool_pgs_t *last; /* the last pool looked up */
+  pool_index_t index;
+} brief_ctx_t;
+
+/* Top-level "pg_stats" (pgs_brief, pg ls) or "pg_map"."pg_stats" (full
+ * `pg dump`), or a bare array (older releases): depth of a PG's members. */
+static int pg_member_depth(const cj_path_t *p) {
+  if (p->depth >= 1 && p->el[0].is_index)
+    return 2;
+  if (cj_key(p, 0, "pg_stats") || cj_key(p, 0, "stuck_pg_stats"))
+    return 3;
+  if (cj_key(p, 0, "pg_map") && cj_key(p, 1, "pg_stats"))
+    return 4;
+  return 0;
+}
+
+static int brief_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
+  brief_ctx_t *x = ctx;
+  if (p->depth == 1 && cj_key(p, 0, "pg_ready")) {
+    x->p->pg_ready = v->type == CJ_BOOL && v->b;
+    return 0;
+  }
+  /* Fast exit for the bulk of the scalars (up/acting members, stat_sum):
+   * a PG's interesting members are map keys at depth 2..4. */
+  if (p->depth < 2 || p->depth > 4 || p->el[p->depth - 1].is_index ||
+      !p->el[p->depth - 2].is_index)
+    return 0;
+  int d = pg_member_depth(p);
+  if (d == 0 || p->depth != d)
+    return 0;
+  const char *k = p->el[d - 1].key;
+  if (k[0] == 's' && strcmp(k, "state") == 0) {
+    x->state_len = cj_strcpy(v, x->state, sizeof(x->state));
+    x->have_state = v->type == CJ_STRING;
+  } else if (k[0] == 'p' && strcmp(k, "pgid") == 0) {
+    x->have_pool = v->type == CJ_STRING &&
+                   ceph_pgid_pool(v->s, v->len, &x->pool) == 0;
+  }
+  return 0;
+}
+
+static int brief_end(void *ctx, const cj_path_t *p) {
+  brief_ctx_t *x = ctx;
+  /* Fast exit: the arrays inside a PG (up, acting, ...) end at a key. */
+  if (p->depth > 2 && !p->el[p->depth - 1].is_index)
+    return 0;
+  if ((p->depth == 1 && (cj_key(p, 0, "pg_stats") ||
+                         cj_key(p, 0, "stuck_pg_stats"))) ||
+      (p->depth == 2 && cj_key(p, 0, "pg_map") && cj_key(p, 1, "pg_stats"))) {
+    x->seen_list = 1; /* the list itself ended (it may be empty) */
+    return 0;
+  }
+  int d = pg_member_depth(p);
+  if (d == 0 || p->depth != d - 1 || !p->el[d - 2].is_index)
+    return 0;
+  x->seen_list = 1;
+  if (x->have_state && x->have_pool) {
+    uint64_t mask;
+    int unknown;
+    ceph_pg_state_lookup(&x->cache, x->state, x->state_len, &mask, &unknown);
+    ceph_pool_pgs_t *pool = pool_of(x->p, &x->last, &x->index, x->pool);
+    if (pool == NULL) {
+      x->nomem = 1;
+      return 1;
+    }
+    ceph_pg_counts_add(&pool->pgs, mask, unknown, 1);
+    ceph_pg_counts_add(&x->p->total, mask, unknown, 1);
+    if (unknown > 0 && x->p->unknown_state[0] == 0)
+      snprintf(x->p->unknown_state, sizeof(x->p->unknown_state), "%s",
+               x->state);
+  }
+  x->have_state = x->have_pool = 0;
+  return 0;
+}
+
+cj_status_t ceph_pgs_brief_parse(const char *buf, size_t len, ceph_pools_t *p,
+                                 char *err, size_t errlen) {
+  brief_ctx_t *x = calloc(1, sizeof(*x));
+  if (x == NULL)
+    return CJ_ERR_NOMEM;
+  x->p = p;
+  cj_handler_t h = {.scalar = brief_scalar, .end = brief_end};
+  cj_status_t ret = cj_walk(buf, len, &h, x, err, errlen);
+  if (x->nomem)
+    ret = CJ_ERR_NOMEM;
+  if (ret == CJ_OK && !x->seen_list) {
+    ret = CJ_ERR_MISSING;
+    if (err != NULL && errlen > 0)
+      snprintf(err, errlen, "no pg_stats in the reply");
+  }
+  free(x);
+  return ret;
+}
+
+/* ------------------------------------------------------------ time stamps */
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+ * days_from_civil). */
+static int64_t days_from_civil(int64_t y, int m, int d) {
+  y -= m <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  int64_t yoe = y - era * 400;
+  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/* n digits at s[*i] -> value; -1 if not digits. */
+static int digits(const char *s, size_t len, size_t *i, int n) {
+  int v = 0;
+  for (int k = 0; k < n; k++, (*i)++) {
+    if (*i >= len || s[*i] < '0' || s[*i] > '9')
+      return -1;
+    v = v * 10 + (s[*i] - '0');
+  }
+  return v;
+}
+
+static int expect(const char *s, size_t len, size_t *i, char c1, char c2) {
+  if (*i >= len || (s[*i] != c1 && s[*i] != c2))
+    return -1;
+  (*i)++;
+  return 0;
+}
+
+double ceph_parse_utime(const char *s, size_t len) {
+  size_t i = 0;
+  int y = digits(s, len, &i, 4);
+  int mo = expect(s, len, &i, '-', '-') ? -1 : digits(s, len, &i, 2);
+  int d = expect(s, len, &i, '-', '-') ? -1 : digits(s, len, &i, 2);
+  int h = expect(s, len, &i, 'T', ' ') ? -1 : digits(s, len, &i, 2);
+  int mi = expect(s, len, &i, ':', ':') ? -1 : digits(s, len, &i, 2);
+  int se = expect(s, len, &i, ':', ':') ? -1 : digits(s, len, &i, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
+      mi < 0 || mi > 59 || se < 0 || se > 60)
+    return NAN;
+  double frac = 0, scale = 0.1;
+  if (i < len && s[i] == '.') {
+    for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, scale /= 10)
+      frac += (s[i] - '0') * scale;
+  }
+  int off = 0; /* seconds east of UTC */
+  if (i < len && s[i] == 'Z') {
+    i++;
+  } else if (i < len && (s[i] == '+' || s[i] == '-')) {
+    int sign = s[i++] == '-' ? -1 : 1;
+    int oh = digits(s, len, &i, 2);
+    if (i < len && s[i] == ':')
+      i++;
+    int om = digits(s, len, &i, 2);
+    if (oh < 0 || om < 0)
+      return NAN;
+    off = sign * (oh * 3600 + om * 60);
+  }
+  if (i != len)
+    return NAN;
+  int64_t days = days_from_civil(y, mo, d);
+  return (double)(days * 86400 + h * 3600 + mi * 60 + se - off) + frac;
+}
+
+/* ------------------------------------------------------------ dump_stuck */
+/* The pg_stat_t member holding the last time the PG was *not* in the
+ * stuck kind (PGMap::get_stuck_stats). */
+static const char *const stuck_stamp[CEPH_NSTUCK] = {
+    "last_active", "last_clean", "last_fullsized", "last_undegraded",
+    "last_unstale"};
+
+typedef struct {
+  ceph_pools_t *p;
+  double now, stuck_age;
+  ceph_pg_state_cache_t cache;
+  char state[120];
+  size_t state_len;
+  double stamp[CEPH_NSTUCK];
+  int have_state, have_pool, nomem, seen_list;
+  int64_t pool;
+  ceph_pool_pgs_t *last;
+  pool_index_t index;
+} stuck_ctx_t;
+
+static void stuck_reset(stuck_ctx_t *x) {
+  x->have_state = x->have_pool = 0;
+  for (int i = 0; i < CEPH_NSTUCK; i++)
+    x->stamp[i] = NAN;
+}
+
+static int stuck_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
+  stuck_ctx_t *x = ctx;
+  if (p->depth == 1 && cj_key(p, 0, "pg_ready")) {
+    x->p->pg_ready = v->type == CJ_BOOL && v->b;
+    return 0;
+  }
+  if (p->depth < 2 || p->depth > 4 || p->el[p->depth - 1].is_index ||
+      !p->el[p->depth - 2].is_index)
+    return 0; /* see brief_scalar */
+  int d = pg_member_depth(p);
+  if (d == 0 || p->depth != d)
+    return 0;
+  const char *k = p->el[d - 1].key;
+  if (k[0] == 's' && strcmp(k, "state") == 0) {
+    x->state_len = cj_strcpy(v, x->state, sizeof(x->state));
+    x->have_state = v->type == CJ_STRING;
+  } else if (k[0] == 'p' && strcmp(k, "pgid") == 0) {
+    x->have_pool = v->type == CJ_STRING &&
+                   ceph_pgid_pool(v->s, v->len, &x->pool) == 0;
+  } else if (strncmp(k, "last_", 5) == 0 && v->type == CJ_STRING) {
+    for (int i = 0; i < CEPH_NSTUCK; i++)
+      if (strcmp(k, stuck_stamp[i]) == 0)
+        x->stamp[i] = ceph_parse_utime(v->s, v->len);
+  }
+  return 0;
+}
+
+/* Add one PG's stuck kinds to a pool's and the cluster's totals. */
+static void stuck_add(ceph_stuck_t *s, const int kind[CEPH_NSTUCK],
+                      double oldest) {
+  int any = 0;
+  for (int i = 0; i < CEPH_NSTUCK; i++)
+    if (kind[i]) {
+      s->n[i]++;
+      any = 1;
+    }
+  if (any) {
+    s->any++;
+    if (oldest > s->oldest_s)
+      s->oldest_s = oldest;
+  }
+}
+
+static void stuck_pg(stuck_ctx_t *x, ceph_pool_pgs_t *pool) {
+  uint64_t mask;
+  int unknown;
+  ceph_pg_state_lookup(&x->cache, x->state, x->state_len, &mask, &unknown);
+  /* the kind applies when the PG lacks active/clean, or has the others */
+  static const int want_bit[CEPH_NSTUCK] = {
+      CEPH_PG_ACTIVE, CEPH_PG_CLEAN, CEPH_PG_UNDERSIZED, CEPH_PG_DEGRADED,
+      CEPH_PG_STALE};
+  static const int has_it[CEPH_NSTUCK] = {0, 0, 1, 1, 1};
+  int kind[CEPH_NSTUCK] = {0};
+  double oldest = 0;
+  for (int i = 0; i < CEPH_NSTUCK; i++) {
+    int has = (mask >> want_bit[i]) & 1;
+    if (has != has_it[i] || isnan(x->stamp[i]))
+      continue;
+    double age = x->now - x->stamp[i];
+    if (age >= x->stuck_age) {
+      kind[i] = 1;
+      if (age > oldest)
+        oldest = age;
+    }
+  }
+  stuck_add(&pool->stuck, kind, oldest);
+  stuck_add(&x->p->stuck, kind, oldest);
+}
+
+static int stuck_end(void *ctx, const cj_path_t *p) {
+  stuck_ctx_t *x = ctx;
+  if (p->depth > 2 && !p->el[p->depth - 1].is_index)
+    return 0; /* see brief_end */
+  if ((p->depth == 1 && (cj_key(p, 0, "stuck_pg_stats") ||
+                         cj_key(p, 0, "pg_stats")))) {
+    x->seen_list = 1;
+    return 0;
+  }
+  int d = pg_member_depth(p);
+  if (d == 0 || p->depth != d - 1 || !p->el[d - 2].is_index)
+    return 0;
+  x->seen_list = 1;
+  if (x->have_state && x->have_pool) {
+    ceph_pool_pgs_t *pool = pool_of(x->p, &x->last, &x->index, x->pool);
+    if (pool == NULL) {
+      x->nomem = 1;
+      return 1;
+    }
+    stuck_pg(x, pool);
+  }
+  stuck_reset(x);
+  return 0;
+}
+
+cj_status_t ceph_pgs_stuck_parse(const char *buf, size_t len, double now,
+                                 double stuck_age, ceph_pools_t *p, char *err,
+                                 size_t errlen) {
+  stuck_ctx_t *x = calloc(1, sizeof(*x));
+  if (x == NULL)
+    return CJ_ERR_NOMEM;
+  x->p = p;
+  x->now = now;
+  x->stuck_age = stuck_age;
+  stuck_reset(x);
+  cj_handler_t h = {.scalar = stuck_scalar, .end = stuck_end};
+  cj_status_t ret = cj_walk(buf, len, &h, x, err, errlen);
+  if (ret == CJ_ERR_EMPTY) /* nothing stuck: the mgr may send no JSON */
+    ret = CJ_OK;
+  else if (ret == CJ_OK && !x->seen_list)
+    ret = CJ_ERR_MISSING;
+  if (x->nomem)
+    ret = CJ_ERR_NOMEM;
+  if (ret == CJ_ERR_MISSING && err != NULL && errlen > 0)
+    snprintf(err, errlen, "no stuck_pg_stats in the reply");
+  free(x);
+  return ret;
+}

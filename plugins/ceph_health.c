@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: MIT
+ * ceph_health plugin - placement-group health of a Ceph cluster: health
+ * status and checks, PG states per pool, stuck PGs and their age,
+ * degraded/misplaced/unfound objects, OSDs filling up.
+ * Source: librados mon commands (status, osd dump, pg dump pgs_brief,
+ * osd df, pg dump_stuck; quorum_status with LeaderOnly), JSON output.
+ * Privileges: none; a read-only key (mon 'allow r' mgr 'allow r').
+ */
+#include "collectd.h"
+#include "plugin.h"
+#include "utils/common/common.h"
+
+#include "plugins/ceph_health_config.h"
+#include "plugins/ceph_health_dispatch.h"
+#include "plugins/ceph_health_int.h"
+#include "plugins/ceph_health_rados.h"
+
+#include <time.h>
+
+/* Seam for the plugin test: the local-address test of LeaderOnly. */
+static int (*ch_is_local)(const char *host) = chr_is_local_address;
+
+static void ch_instance_free(void *arg) {
+  ch_instance_t *in = arg;
+  if (in == NULL)
+    return;
+  chr_disconnect(&in->conn);
+  sfree(in->conn.config_file);
+  sfree(in->conn.client);
+  sfree(in->conn.keyring);
+  sfree(in->conn.mon_host);
+  sfree(in->local_mon);
+  sfree(in->osd_ids);
+  sfree(in);
+}
+
+/* ------------------------------------------------------------- acquire */
+/* Run one command and parse it with `parse`; false on any failure
+ * (logged).  *timed_out is set on -ETIMEDOUT. */
+static bool ch_run(ch_instance_t *in, const char *what, const char *cmd,
+                   cj_status_t (*parse)(const char *, size_t, void *, char *,
+                                        size_t),
+                   void *out, bool *timed_out) {
+  char *buf = NULL, st[256], err[256];
+  size_t len = 0;
+  int r = chr_command(&in->conn, cmd, &buf, &len, st, sizeof(st));
+  if (r != 0) {
+    *timed_out = r == -ETIMEDOUT;
+    c_complain(LOG_WARNING, &in->mgr_complaint,
+               PLUGIN " plugin: Cluster \"%s\": \"%s\" failed: %s (%s)",
+               in->name, what, STRERROR(-r), st);
+    return false;
+  }
+  cj_status_t ps = parse(buf, len, out, err, sizeof(err));
+  sfree(buf);
+  if (ps != CJ_OK) {
+    ERROR(PLUGIN " plugin: Cluster \"%s\": bad \"%s\" reply: %s %s", in->name,
+          what, cj_strerror(ps), err);
+    return false;
+  }
+  return true;
+}
+
+static cj_status_t parse_status(const char *b, size_t l, void *o, char *e,
+                                size_t el) {
+  return ceph_status_parse(b, l, o, e, el);
+}
+static cj_status_t parse_dump(const char *b, size_t l, void *o, char *e,
+                              size_t el) {
+  return ceph_osd_dump_parse(b, l, o, e, el);
+}
+static cj_status_t parse_df(const char *b, size_t l, void *o, char *e,
+                            size_t el) {
+  return ceph_osd_df_parse(b, l, o, e, el);
+}
+static cj_status_t parse_brief(const char *b, size_t l, void *o, char *e,
+                               size_t el) {
+  return ceph_pgs_brief_parse(b, l, o, e, el);
+}
+static cj_status_t parse_quorum(const char *b, size_t l, void *o, char *e,
+                                size_t el) {
+  return ceph_quorum_parse(b, l, o, e, el);
+}
+
+/* Stuck parsing needs now and the age: passed through a small struct. */
+typedef struct {
+  ceph_pools_t *pools;
+  double now, age;
+} ch_stuck_arg_t;
+static cj_status_t parse_stuck(const char *b, size_t l, void *o, char *e,
+                               size_t el) {
+  ch_stuck_arg_t *a = o;
+  return ceph_pgs_stuck_parse(b, l, a->now, a->age, a->pools, e, el);
+}
+
+static double ch_wall_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* 1 if our mon leads the quorum, 0 if not, -1 if unknown. */
+static int ch_is_leader(ch_instance_t *in, bool *timed_out) {
+  ceph_quorum_t q;
+  if (!ch_run(in, "quorum_status",
+              "{\"prefix\":\"quorum_status\",\"format\":\"json\"}",
+              parse_quorum, &q, timed_out))
+    return -1;
+  if (in->local_mon != NULL)
+    return strcmp(q.leader, in->local_mon) == 0;
+  const ceph_mon_t *m = ceph_quorum_leader(&q);
+  for (int i = 0; m != NULL && i < m->n_addrs; i++) {
+    char host[CEPH_ADDR_MAX];
+    if (ceph_addr_host(m->addrs[i], host, sizeof(host)) == 0 &&
+        ch_is_local(host) == 1)
+      return 1;
+  }
+  return 0;
+}
+
+/* Mon-served commands first; mgr-served ones only while a mgr is
+ * available, and none after the first one times out, so one poll costs at
+ * most about one Timeout when the mgr is gone.  Returns false if the mon
+ * itself failed (the caller reconnects). */
+static bool ch_acquire(ch_instance_t *in, ch_poll_t *p) {
+  bool tmo = false;
+  char cmd[256];
+  ceph_pools_init(&p->pools);
+  p->have_status = ch_run(in, "status",
+                          "{\"prefix\":\"status\",\"format\":\"json\"}",
+                          parse_status, &p->status, &tmo);
+  if (!p->have_status)
+    return false;
+  p->have_dump =
+      ch_run(in, "osd dump", "{\"prefix\":\"osd dump\",\"format\":\"json\"}",
+             parse_dump, &p->dump, &tmo);
+  if (tmo || !(p->status.mgr_available > 0))
+    return !tmo;
+  p->have_pgs = ch_run(in, "pg dump pgs_brief",
+                       "{\"prefix\":\"pg dump\",\"dumpcontents\":"
+                       "[\"pgs_brief\"],\"format\":\"json\"}",
+                       parse_brief, &p->pools, &tmo);
+  if (!tmo)
+    p->have_df =
+        ch_run(in, "osd df", "{\"prefix\":\"osd df\",\"format\":\"json\"}",
+               parse_df, &p->df, &tmo);
+  if (!tmo) {
+    snprintf(cmd, sizeof(cmd),
+             "{\"prefix\":\"pg dump_stuck\",\"stuckops\":[\"inactive\","
+             "\"unclean\",\"stale\",\"undersized\",\"degraded\"],"
+             "\"threshold\":%d,\"format\":\"json\"}",
+             (int)in->stuck_age);
+    ch_stuck_arg_t a = {&p->pools, ch_wall_now(), in->stuck_age};
+    p->have_stuck = ch_run(in, "pg dump_stuck", cmd, parse_stuck, &a, &tmo);
+  }
+  if (p->have_pgs && p->have_df && p->have_stuck)
+    c_release(LOG_INFO, &in->mgr_complaint,
+              PLUGIN " plugin: Cluster \"%s\": mgr commands answer again.",
+              in->name);
+  return true;
+}
+
+static void ch_poll_free(ch_poll_t *p) {
+  ceph_osd_dump_free(&p->dump);
+  ceph_osd_df_free(&p->df);
+  ceph_pools_free(&p->pools);
+}
+
+/* ---------------------------------------------------------------- read */
+static int ch_read(user_data_t *ud) {
+  ch_instance_t *in = ud->data;
+  char err[256];
+  if (chr_connect(&in->conn, err, sizeof(err)) != 0) {
+    c_complain(LOG_ERR, &in->conn_complaint,
+               PLUGIN " plugin: Cluster \"%s\": %s", in->name, err);
+    ch_dispatch_nan(in);
+    return -1;
+  }
+  if (in->leader_only) {
+    bool tmo = false;
+    int l = ch_is_leader(in, &tmo);
+    if (l < 0) {
+      chr_disconnect(&in->conn);
+      ch_dispatch_nan(in);
+      return -1;
+    }
+    cdu_notify_change(&in->leader_state, l, NOTIF_OKAY, PLUGIN, in->name,
+                      "bool", "leader",
+                      PLUGIN " plugin: Cluster \"%s\": the local mon %s the "
+                             "quorum leader: %s.",
+                      in->name, l ? "is" : "is not",
+                      l ? "reporting" : "not reporting (LeaderOnly)");
+    if (l == 0)
+      return 0;
+  }
+  ch_poll_t p = {0};
+  if (!ch_acquire(in, &p)) {
+    chr_disconnect(&in->conn); /* the mon failed: reconnect next time */
+    ch_dispatch_nan(in);
+    ch_poll_free(&p);
+    return -1;
+  }
+  c_release(LOG_INFO, &in->conn_complaint,
+            PLUGIN " plugin: Cluster \"%s\": connected.", in->name);
+  ch_dispatch(in, &p);
+  ch_poll_free(&p);
+  return 0;
+}
+
+void module_register(void) {
+  plugin_register_complex_config(PLUGIN, ch_config);
+}

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT
+ * ceph_health_config - the <Plugin ceph_health> block: one <Cluster "name">
+ * per cluster, each with its own read callback and Interval.  Static
+ * functions, included once by plugins/ceph_health.c. */
+#ifndef CEPH_HEALTH_CONFIG_H
+#define CEPH_HEALTH_CONFIG_H
+
+#include "plugins/ceph_health_int.h"
+
+#include <unistd.h>
+
+#define CH_DEFAULT_CONF "/etc/ceph/ceph.conf"
+
+static int ch_get_path(const oconfig_item_t *c, char **dst) {
+  char *s = NULL;
+  if (cf_util_get_string(c, &s) != 0)
+    return -1;
+  sfree(*dst);
+  *dst = s;
+  return 0;
+}
+
+/* Client "collectd" or "client.collectd" -> "client.collectd". */
+static int ch_get_client(const oconfig_item_t *c, char **dst) {
+  char buf[128];
+  if (cf_util_get_string_buffer(c, buf, sizeof(buf)) != 0 || buf[0] == 0)
+    return -1;
+  char full[160];
+  snprintf(full, sizeof(full), "%s%s",
+           strncmp(buf, "client.", 7) == 0 ? "" : "client.", buf);
+  sfree(*dst);
+  *dst = strdup(full);
+  return *dst == NULL ? -1 : 0;
+}
+
+static int ch_get_positive(const oconfig_item_t *c, double *dst, double max) {
+  double v;
+  if (cf_util_get_double(c, &v) != 0)
+    return -1;
+  if (!(v > 0 && v <= max)) {
+    ERROR(PLUGIN " plugin: %s must be > 0 and <= %g (got %g).", c->key, max,
+          v);
+    return -1;
+  }
+  *dst = v;
+  return 0;
+}
+
+static int ch_config_option(ch_instance_t *in, const oconfig_item_t *ci,
+                            const oconfig_item_t *c) {
+  const char *k = c->key;
+  if (strcasecmp(k, "ConfigFile") == 0)
+    return ch_get_path(c, &in->conn.config_file);
+  if (strcasecmp(k, "Client") == 0)
+    return ch_get_client(c, &in->conn.client);
+  if (strcasecmp(k, "Keyring") == 0)
+    return ch_get_path(c, &in->conn.keyring);
+  if (strcasecmp(k, "MonHost") == 0)
+    return ch_get_path(c, &in->conn.mon_host);
+  if (strcasecmp(k, "Timeout") == 0)
+    return ch_get_positive(c, &in->conn.timeout, 300);
+  if (strcasecmp(k, "StuckAge") == 0)
+    return ch_get_positive(c, &in->stuck_age, 86400 * 365);
+  if (strcasecmp(k, "Interval") == 0)
+    return cf_util_get_cdtime(c, &in->interval);
+  if (strcasecmp(k, "LeaderOnly") == 0)
+    return cf_util_get_boolean(c, &in->leader_only);
+  if (strcasecmp(k, "LocalMon") == 0)
+    return ch_get_path(c, &in->local_mon);
+  if (strcasecmp(k, "ReportPools") == 0)
+    return cf_util_get_boolean(c, &in->report_pools);
+  if (strcasecmp(k, "ReportOSDs") == 0)
+    return cf_util_get_boolean(c, &in->report_osds);
+  return cdu_unknown_option(PLUGIN, ci, in->name, c);
+}
+
+static int ch_config_cluster(oconfig_item_t *ci) {
+  ch_instance_t *in = calloc(1, sizeof(*in));
+  if (in == NULL)
+    return -1;
+  in->conn.timeout = 5.0;
+  in->stuck_age = 60.0; /* = Ceph's mon_pg_stuck_threshold default */
+  in->report_pools = in->report_osds = true;
+  C_COMPLAIN_INIT(&in->conn_complaint);
+  C_COMPLAIN_INIT(&in->mgr_complaint);
+  if (cdu_block_name(PLUGIN, ci, in->name, sizeof(in->name)) != 0) {
+    ch_instance_free(in);
+    return -1;
+  }
+  for (int i = 0; i < ci->children_num; i++)
+    if (ch_config_option(in, ci, &ci->children[i]) != 0) {
+      ERROR(PLUGIN " plugin: Cluster \"%s\": invalid option \"%s\"; the "
+                   "block is ignored.",
+            in->name, ci->children[i].key);
+      ch_instance_free(in);
+      return -1;
+    }
+  if (in->conn.client == NULL && (in->conn.client = strdup("client.collectd")) ==
+                                     NULL) {
+    ch_instance_free(in);
+    return -1;
+  }
+  if (in->conn.config_file == NULL && in->conn.mon_host == NULL) {
+    if (access(CH_DEFAULT_CONF, R_OK) != 0) {
+      ERROR(PLUGIN " plugin: Cluster \"%s\": no MonHost and no ConfigFile, "
+                   "and " CH_DEFAULT_CONF " is not readable.",
+            in->name);
+      ch_instance_free(in);
+      return -1;
+    }
+    in->conn.config_file = strdup(CH_DEFAULT_CONF);
+  }
+  if (in->conn.timeout > 0 && in->interval > 0 &&
+      in->conn.timeout > CDTIME_T_TO_DOUBLE(in->interval))
+    WARNING(PLUGIN " plugin: Cluster \"%s\": Timeout %g s exceeds the "
+                   "Interval; a failing cluster delays the next read.",
+            in->name, in->conn.timeout);
+  return cdu_register_read(PLUGIN, in->name, ch_read, in->interval, in,
+                           ch_instance_free);
+}
+
+static int ch_config(oconfig_item_t *ci) {
+  int ret = 0;
+  for (int i = 0; i < ci->children_num; i++) {
+    oconfig_item_t *c = &ci->children[i];
+    if (strcasecmp(c->key, "Cluster") == 0) {
+      if (ch_config_cluster(c) != 0)
+        ret = -1;
+    } else {
+      ERROR(PLUGIN " plugin: unknown option \"%s\" (expected <Cluster>).",
+            c->key);
+      ret = -1;
+    }
+  }
+  return ret;
+}
+
+#endif

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: MIT
+ * ceph_health_metrics - the ceph_health plugin's metric tables: the one
+ * place a metric is named (docs/ceph_health.md lists the same rows; the
+ * plugin test checks both against types.db).  Included by ceph_health.c
+ * only.  Snapshots hold doubles: NaN = unknown (not dispatched as fresh).
+ */
+#ifndef CEPH_HEALTH_METRICS_H
+#define CEPH_HEALTH_METRICS_H
+
+#include "common/ceph_osd.h"
+#include "common/ceph_pgs.h"
+#include "common/ceph_pgstate.h"
+
+#include <stddef.h>
+
+/* PG state components, in the order of common/ceph_pgstate.h. */
+#define CH_PG_STATES(X)                                                        \
+  X(active) X(clean) X(down) X(recovery_unfound) X(backfill_unfound)           \
+  X(scrubbing) X(degraded) X(inconsistent) X(peering) X(repair)                \
+  X(recovering) X(forced_recovery) X(backfill_wait) X(incomplete) X(stale)     \
+  X(remapped) X(deep) X(backfilling) X(forced_backfill) X(backfill_toofull)    \
+  X(recovery_wait) X(recovery_toofull) X(undersized) X(activating) X(peered)   \
+  X(snaptrim) X(snaptrim_wait) X(snaptrim_error) X(creating) X(unknown)        \
+  X(premerge) X(failed_repair) X(laggy) X(wait)
+
+/* PG counts, for the cluster (from `status`) and for each pool (from
+ * `pg dump pgs_brief`), plus stuck PGs (from `pg dump_stuck`). */
+typedef struct {
+  double total, state[CEPH_PG_NSTATES], inactive, unclean, unrecognised;
+  double stuck[CEPH_NSTUCK], stuck_any, stuck_oldest_s;
+} ch_pgs_snap_t;
+
+#define PG(f) offsetof(ch_pgs_snap_t, f)
+#define PG_STATE_ROW(name)                                                     \
+  {"ceph_health_pgs", #name, CDU_GAUGE, PG(state[CEPH_PG_##name##_IDX]),     \
+   "PGs", "PGs whose state has the component " #name},
+
+/* Index constants matching the X-list (the enum in ceph_pgstate.h is
+ * upper-case; these keep the macro simple and are checked in the test). */
+enum {
+#define CH_IDX(name) CEPH_PG_##name##_IDX,
+  CH_PG_STATES(CH_IDX)
+#undef CH_IDX
+  CH_PG_NSTATES
+};
+
+#define PGS_COMMON_ROWS                                                        \
+  {"ceph_health_pgs", "total", CDU_GAUGE, PG(total), "PGs", "PGs"},            \
+      CH_PG_STATES(PG_STATE_ROW){                                              \
+          "ceph_health_pgs", "inactive", CDU_GAUGE, PG(inactive), "PGs",       \
+          "PGs without the active component (no client I/O)"},                 \
+      {"ceph_health_pgs", "unclean", CDU_GAUGE, PG(unclean), "PGs",            \
+       "PGs without the clean component"},                                     \
+      {"ceph_health_pgs", "unrecognised_state", CDU_GAUGE, PG(unrecognised),   \
+       "PGs", "PGs with a state component this plugin does not know"},         \
+      {"ceph_health_pgs_stuck", "inactive", CDU_GAUGE,                         \
+       PG(stuck[CEPH_STUCK_INACTIVE]), "PGs",                                  \
+       "PGs not active for at least StuckAge"},                                \
+      {"ceph_health_pgs_stuck", "unclean", CDU_GAUGE,                          \
+       PG(stuck[CEPH_STUCK_UNCLEAN]), "PGs",                                   \
+       "PGs not clean for at least StuckAge"},                                 \
+      {"ceph_health_pgs_stuck", "undersized", CDU_GAUGE,                       \
+       PG(stuck[CEPH_STUCK_UNDERSIZED]), "PGs",                                \
+       "PGs undersized for at least StuckAge"},                                \
+      {"ceph_health_pgs_stuck", "degraded", CDU_GAUGE,                         \
+       PG(stuck[CEPH_STUCK_DEGRADED]), "PGs",                                  \
+       "PGs degraded for at least StuckAge"},                                  \
+      {"ceph_health_pgs_stuck", "stale", CDU_GAUGE,                            \
+       PG(stuck[CEPH_STUCK_STALE]), "PGs",                                     \
+       "PGs stale for at least StuckAge"},                                     \
+      {"ceph_health_pgs_stuck", "any", CDU_GAUGE, PG(stuck_any), "PGs",        \
+       "PGs stuck in at least one of the kinds above"},                        \
+      {"duration", "stuck_oldest", CDU_GAUGE, PG(stuck_oldest_s), "s",        \
+       "how long the longest-stuck PG has been stuck (0: none)"},
+
+/* Per pool: plugin instance "<Cluster>-pool-<name>". */
+static const cdu_metric_t ch_pool_metrics[] = {PGS_COMMON_ROWS};
+
+/* Per OSD: plugin instance "<Cluster>-osd.<id>" (from `osd df`). */
+typedef struct {
+  double up, utilization, headroom_nearfull, headroom_backfillfull,
+      headroom_full;
+} ch_osd_snap_t;
+#define OS(f) offsetof(ch_osd_snap_t, f)
+static const cdu_metric_t ch_osd_metrics[] = {
+    {"bool", "up", CDU_GAUGE, OS(up), "0/1", "1 = the OSD is up"},
+    {"percent", "utilization", CDU_GAUGE, OS(utilization), "%",
+     "space used on the OSD (osd df utilization)"},
+    {"ceph_health_headroom", "nearfull", CDU_GAUGE, OS(headroom_nearfull),
+     "percentage points", "nearfull_ratio*100 - utilisation; < 0: over it"},
+    {"ceph_health_headroom", "backfillfull", CDU_GAUGE,
+     OS(headroom_backfillfull), "percentage points",
+     "backfillfull_ratio*100 - utilisation; <= 0: no backfill into it"},
+    {"ceph_health_headroom", "full", CDU_GAUGE, OS(headroom_full),
+     "percentage points", "full_ratio*100 - utilisation; <= 0: writes stop"},
+};
+
+/* The cluster: plugin instance "<Cluster>". */
+typedef struct {
+  double health;
+  double osds_total, osds_up, osds_in, mons_total, mons_quorum, mgr_available;
+  ch_pgs_snap_t pgs;
+  double objects, degraded, misplaced, unfound;
+  double degraded_ratio, misplaced_ratio, unfound_ratio, inactive_ratio;
+  double rec_objects, rec_bytes, rec_keys;
+  double bytes_used, bytes_avail, bytes_total, bytes_data;
+  double nearfull_ratio, backfillfull_ratio, full_ratio;
+  double flag[CEPH_NFLAGS];
+  double max_util, min_head_nearfull, min_head_backfillfull, min_head_full;
+  double over_nearfull, over_backfillfull, over_full;
+} ch_cluster_snap_t;
+
+#define CL(f) offsetof(ch_cluster_snap_t, f)
+#define CLPG(f) (offsetof(ch_cluster_snap_t, pgs) + PG(f))
+#define FLAG_ROW(i, name)                                                      \
+  {"bool", "flag_" name, CDU_GAUGE, CL(flag[i]), "0/1",                        \
+   "OSD map flag " name " is set"}
+#define G(type, ti, field, unit, help)                                         \
+  {type, ti, CDU_GAUGE, CL(field), unit, help}
+
+static const cdu_metric_t ch_cluster_metrics[] = {
+    G("ceph_health_status", "", health, "0/1/2",
+      "0 HEALTH_OK, 1 HEALTH_WARN, 2 HEALTH_ERR (ceph-mgr's polarity)"),
+    G("ceph_health_osds", "total", osds_total, "OSDs", "OSDs in the map"),
+    G("ceph_health_osds", "up", osds_up, "OSDs", "OSDs up"),
+    G("ceph_health_osds", "in", osds_in, "OSDs", "OSDs in"),
+    G("ceph_health_mons", "total", mons_total, "mons", "mons in the monmap"),
+    G("ceph_health_mons", "quorum", mons_quorum, "mons", "mons in quorum"),
+    G("bool", "mgr_available", mgr_available, "0/1",
+      "1 = an active mgr (else PG values are the mon's last digest)"),
+    G("objects", "total", objects, "objects", "objects (pgmap)"),
+    G("objects", "degraded", degraded, "object copies",
+      "object copies missing a replica"),
+    G("objects", "misplaced", misplaced, "object copies",
+      "object copies on the wrong OSD"),
+    G("objects", "unfound", unfound, "objects",
+      "objects with no known copy (data loss risk)"),
+    G("ceph_health_ratio", "degraded", degraded_ratio, "0..1",
+      "degraded / total copies"),
+    G("ceph_health_ratio", "misplaced", misplaced_ratio, "0..1",
+      "misplaced / total copies"),
+    G("ceph_health_ratio", "unfound", unfound_ratio, "0..1",
+      "unfound / objects"),
+    G("ceph_health_ratio", "inactive_pgs", inactive_ratio, "0..1",
+      "inactive PGs / PGs"),
+    G("ceph_health_rate", "recovering_objects", rec_objects, "objects/s",
+      "recovery rate"),
+    G("ceph_health_rate", "recovering_bytes", rec_bytes, "bytes/s",
+      "recovery rate"),
+    G("ceph_health_rate", "recovering_keys", rec_keys, "keys/s",
+      "recovery rate (omap keys)"),
+    G("bytes", "used", bytes_used, "bytes", "raw space used"),
+    G("bytes", "avail", bytes_avail, "bytes", "raw space available"),
+    G("bytes", "total", bytes_total, "bytes", "raw capacity"),
+    G("bytes", "data", bytes_data, "bytes", "data stored (before replication)"),
+    G("ceph_health_ratio", "nearfull", nearfull_ratio, "0..1",
+      "the cluster's nearfull_ratio"),
+    G("ceph_health_ratio", "backfillfull", backfillfull_ratio, "0..1",
+      "the cluster's backfillfull_ratio"),
+    G("ceph_health_ratio", "full", full_ratio, "0..1",
+      "the cluster's full_ratio"),
+    G("percent", "max_osd_utilization", max_util, "%",
+      "utilisation of the fullest OSD"),
+    G("ceph_health_headroom", "nearfull", min_head_nearfull,
+      "percentage points", "smallest per-OSD headroom to nearfull"),
+    G("ceph_health_headroom", "backfillfull", min_head_backfillfull,
+      "percentage points", "smallest per-OSD headroom to backfillfull"),
+    G("ceph_health_headroom", "full", min_head_full, "percentage points",
+      "smallest per-OSD headroom to full"),
+    G("ceph_health_osds", "over_nearfull", over_nearfull, "OSDs",
+      "OSDs with utilisation above nearfull_ratio"),
+    G("ceph_health_osds", "over_backfillfull", over_backfillfull, "OSDs",
+      "OSDs above backfillfull_ratio"),
+    G("ceph_health_osds", "over_full", over_full, "OSDs",
+      "OSDs above full_ratio"),
+    FLAG_ROW(CEPH_FLAG_NOUP, "noup"),
+    FLAG_ROW(CEPH_FLAG_NODOWN, "nodown"),
+    FLAG_ROW(CEPH_FLAG_NOOUT, "noout"),
+    FLAG_ROW(CEPH_FLAG_NOIN, "noin"),
+    FLAG_ROW(CEPH_FLAG_NOBACKFILL, "nobackfill"),
+    FLAG_ROW(CEPH_FLAG_NOREBALANCE, "norebalance"),
+    FLAG_ROW(CEPH_FLAG_NORECOVER, "norecover"),
+    FLAG_ROW(CEPH_FLAG_NOSCRUB, "noscrub"),
+    FLAG_ROW(CEPH_FLAG_NODEEP_SCRUB, "nodeep-scrub"),
+    FLAG_ROW(CEPH_FLAG_PAUSERD, "pauserd"),
+    FLAG_ROW(CEPH_FLAG_PAUSEWR, "pausewr"),
+};
+
+/* PG rows for the cluster: same rows as per pool, offset into the
+ * cluster snapshot (dispatched with cdu_dispatch_table on &snap.pgs). */
+#define ch_cluster_pg_metrics ch_pool_metrics
+
+/* Health checks: one value of each type per check code (the type
+ * instance is the code); zero-filled for the codes below and for every
+ * code seen since start, so an alert fires on absence -> presence. */
+static const cdu_metric_t ch_check_metrics[] = {
+    {"ceph_health_check", "CODE", CDU_GAUGE, 0, "0/1",
+     "1 = the check is active (muted or not)"},
+    {"ceph_health_check_severity", "CODE", CDU_GAUGE, 0, "0/1/2",
+     "0 absent, 1 HEALTH_WARN, 2 HEALTH_ERR"},
+    {"ceph_health_check_muted", "CODE", CDU_GAUGE, 0, "0/1",
+     "1 = active and muted (`ceph health mute`)"},
+};
+
+static const char *const ch_known_checks[] = {
+    "OSD_DOWN",          "OSD_HOST_DOWN",         "OSD_ROOT_DOWN",
+    "OSD_ORPHAN",        "OSD_OUT_OF_ORDER_FULL", "OSD_FULL",
+    "OSD_BACKFILLFULL",  "OSD_NEARFULL",          "OSDMAP_FLAGS",
+    "OSD_FLAGS",         "OSD_SCRUB_ERRORS",      "OSD_TOO_MANY_REPAIRS",
+    "OSD_SLOW_PING_TIME_BACK", "OSD_SLOW_PING_TIME_FRONT", "POOL_FULL",
+    "POOL_BACKFILLFULL", "POOL_NEARFULL",         "PG_AVAILABILITY",
+    "PG_DEGRADED",       "PG_RECOVERY_FULL",      "PG_BACKFILL_FULL",
+    "PG_DAMAGED",        "PG_NOT_SCRUBBED",       "PG_NOT_DEEP_SCRUBBED",
+    "PG_SLOW_SNAP_TRIMMING", "OBJECT_UNFOUND",    "OBJECT_MISPLACED",
+    "SLOW_OPS",          "LARGE_OMAP_OBJECTS",    "TOO_FEW_OSDS",
+    "MON_DOWN",          "MON_CLOCK_SKEW",        "MON_DISK_LOW",
+    "MON_DISK_CRIT",     "MGR_DOWN",              "MGR_MODULE_ERROR",
+    "RECENT_CRASH",
+};
+#define CH_NKNOWN (sizeof(ch_known_checks) / sizeof(ch_known_checks[0]))
+
+#endif

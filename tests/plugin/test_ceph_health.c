@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: MIT
+ * The ceph_health plugin under the recording mock, with a fake librados
+ * serving the JSON recorded from a real cluster: configuration errors,
+ * the metric tables against types.db and the docs, what each state
+ * dispatches, the bounded behaviour when the mgr or the mon is gone,
+ * notifications, and LeaderOnly. */
+#include "plugins/ceph_health.c" /* sic: reach the static functions */
+
+#include "plugins/ceph_health_metrics.h"
+#include "tests/mock/mock_ceph_health.h"
+#include "tests/mock/plugin_mock.h"
+#include "tests/unit/testing.h"
+
+static const char *top;
+static int fake_local = 1;
+static int fake_is_local(const char *host) {
+  (void)host;
+  return fake_local;
+}
+
+static void use_state(const char *state) {
+  snprintf(mock_ceph_dir, sizeof(mock_ceph_dir), "%s/tests/data/ceph_health/%s",
+           top, state);
+}
+
+static double cl(const char *type, const char *ti) {
+  return mock_get("ceph", type, ti, NULL);
+}
+
+static int count_cmds(const char *needle) {
+  int n = 0;
+  for (int i = 0; i < mock_ceph_ncmds; i++)
+    n += strstr(mock_ceph_cmds[i], needle) != NULL;
+  return n;
+}
+
+static int notif_matching(const char *needle) {
+  int n = 0;
+  for (size_t i = 0; i < mock_notification_count(); i++)
+    n += strstr(mock_notification_at(i)->message, needle) != NULL;
+  return n;
+}
+
+static void config_errors(void) {
+  EXPECT_EQ_INT(-1, mock_configure(PLUGIN, "<Plugin ceph_health>\n"
+                                           "<Cluster \"bad\">\n"
+                                           "MonHost \"127.0.0.1\"\n"
+                                           "Frobnicate 3\n</Cluster>\n"
+                                           "</Plugin>\n"));
+  OK(mock_log_find("Frobnicate") >= 0 && mock_log_find("bad") >= 0);
+  EXPECT_EQ_INT(-1, mock_configure(PLUGIN, "<Plugin ceph_health>\n"
+                                           "<Cluster \"t0\">\nMonHost \"x\"\n"
+                                           "Timeout 0\n</Cluster>\n"
+                                           "</Plugin>\n"));
+  EXPECT_EQ_INT(-1, mock_configure(PLUGIN, "<Plugin ceph_health>\n"
+                                           "<Cluster>\nMonHost \"x\"\n"
+                                           "</Cluster>\n</Plugin>\n"));
+  EXPECT_EQ_INT(-1, mock_configure(PLUGIN, "<Plugin ceph_health>\n"
+                                           "Bogus 1\n</Plugin>\n"));
+  EXPECT_EQ_INT(0, mock_read_count());
+}
+
+static void tables(void) {
+  EXPECT_EQ_INT(0, mock_check_metric_table(PLUGIN, ch_cluster_metrics,
+                                           CDU_TABLE_SIZE(ch_cluster_metrics)));
+  EXPECT_EQ_INT(0, mock_check_metric_table(PLUGIN, ch_pool_metrics,
+                                           CDU_TABLE_SIZE(ch_pool_metrics)));
+  EXPECT_EQ_INT(0, mock_check_metric_table(PLUGIN, ch_osd_metrics,
+                                           CDU_TABLE_SIZE(ch_osd_metrics)));
+  EXPECT_EQ_INT(0, mock_check_metric_table(PLUGIN, ch_check_metrics,
+                                           CDU_TABLE_SIZE(ch_check_metrics)));
+  /* The X-list of states in the table = common/ceph_pgstate.h's list. */
+  int same = (int)CH_PG_NSTATES == (int)CEPH_PG_NSTATES;
+  for (int i = 0; i < CEPH_PG_NSTATES && same; i++)
+    same = strcmp(ch_pool_metrics[1 + i].type_instance,
+                  ceph_pg_state_name(i)) == 0 &&
+           ch_pool_metrics[1 + i].offset ==
+               offsetof(ch_pgs_snap_t, state) + (size_t)i * sizeof(double);
+  OK_MSG(same, "PG state rows follow ceph_pgstate.h");
+}
+
+static void healthy(void) {
+  use_state("healthy");
+  mock_clear();
+  mock_ceph_reset_log();
+  EXPECT_EQ_INT(0, mock_read_all());
+  /* Timeouts applied before connecting (ceph-lab.md §8). */
+  EXPECT_EQ_STR("2", mock_ceph_conf_get("client_mount_timeout"));
+  EXPECT_EQ_STR("2", mock_ceph_conf_get("rados_mon_op_timeout"));
+  EXPECT_EQ_STR("2", mock_ceph_conf_get("rados_osd_op_timeout"));
+  EXPECT_EQ_STR("127.0.0.1", mock_ceph_conf_get("mon_host"));
+  /* A small fixed number of read-only commands. */
+  EXPECT_EQ_INT(5, mock_ceph_ncmds);
+  EXPECT_EQ_INT(1, count_cmds("\"threshold\":5,"));
+  EXPECT_EQ_INT(0, count_cmds("set"));
+  EXPECT_EQ_DOUBLE(0, cl("ceph_health_status", ""));
+  EXPECT_EQ_DOUBLE(32, cl("ceph_health_pgs", "total"));
+  EXPECT_EQ_DOUBLE(32, cl("ceph_health_pgs", "active"));
+  EXPECT_EQ_DOUBLE(32, cl("ceph_health_pgs", "clean"));
+  EXPECT_EQ_DOUBLE(0, cl("ceph_health_pgs", "degraded")); /* zero-filled */
+  EXPECT_EQ_DOUBLE(0, cl("ceph_health_pgs", "inactive"));
+  EXPECT_EQ_DOUBLE(3, cl("ceph_health_osds", "up"));
+  EXPECT_EQ_DOUBLE(1, cl("bool", "mgr_available"));
+  EXPECT_EQ_DOUBLE(0, cl("ceph_health_check", "OSD_DOWN"));
+  EXPECT_EQ_DOUBLE(0, cl("ceph_health_check_severity", "OSD_FULL"));
+  EXPECT_NEAR(0.85, cl("ceph_health_ratio", "nearfull"), 1e-6);
+  EXPECT_EQ_DOUBLE(0, cl("ceph_health_pgs_stuck", "any"));
+  EXPECT_EQ_DOUBLE(32, mock_get("ceph-pool-test", "ceph_health_pgs", "total",
+                                NULL));
+  double u = mock_get("ceph-osd.0", "percent", "utilization", NULL);
+  OK(u > 0 && u < 1);
+  EXPECT_NEAR(85.0 - u, mock_get("ceph-osd.0", "ceph_health_headroom",
+                                 "nearfull", NULL),
+              1e-4);
+  EXPECT_EQ_INT(0, mock_notification_count()); /* starting healthy: quiet */
+}
+
+static void osd_down(void) {
+  use_state("osd_down_stuck");
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  EXPECT_EQ_DOUBLE(1, cl("ceph_health_status", ""));
+  EXPECT_EQ_DOUBLE(1, cl("ceph_health_check", "OSD_DOWN"));
+  EXPECT_EQ_DOUBLE(1, cl("ceph_health_check_severity", "PG_DEGRADED"));
+  EXPECT_EQ_DOUBLE(2, cl("ceph_health_osds", "up"));
+  EXPECT_EQ_DOUBLE(32, cl("ceph_health_pgs", "undersized"));
+  EXPECT_EQ_DOUBLE(5, cl("ceph_health_pgs", "degraded"));
+  EXPECT_EQ_DOUBLE(5, cl("objects", "degraded"));
+  EXPECT_EQ_DOUBLE(0, mock_get("ceph-osd.2", "bool", "up", NULL));
+  /* Recorded 12 s after the kill; the stuck list was taken with
+   * threshold 0, and the plugin applies StuckAge 5 s itself. */
+  EXPECT_EQ_DOUBLE(32, mock_get("ceph-pool-test", "ceph_health_pgs_stuck",
+                                "undersized", NULL));
+  double age = mock_get("ceph-pool-test", "duration", "stuck_oldest", NULL);
+  OK_MSG(age > 5, "stuck age (relative to the real clock) > StuckAge");
+  /* Notifications: health changed, two checks raised. */
+  EXPECT_EQ_INT(1, notif_matching("health is now HEALTH_WARN"));
+  EXPECT_EQ_INT(1, notif_matching("OSD_DOWN raised"));
+  EXPECT_EQ_INT(1, notif_matching("PG_DEGRADED raised"));
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  EXPECT_EQ_INT(0, mock_notification_count()); /* only on change */
+}
+
+static void mgr_down(void) {
+  use_state("mgr_down"); /* mgr files absent: -ETIMEDOUT, like the cluster */
+  mock_clear();
+  mock_ceph_reset_log();
+  EXPECT_EQ_INT(0, mock_read_all());
+  /* One mgr command tried, then the others are skipped (bounded time). */
+  EXPECT_EQ_INT(3, mock_ceph_ncmds);
+  EXPECT_EQ_DOUBLE(0, cl("ceph_health_status", "")); /* the mon still knows */
+  EXPECT_EQ_DOUBLE(32, cl("ceph_health_pgs", "active"));
+  OK(isnan(cl("ceph_health_pgs_stuck", "any")));
+  OK(isnan(mock_get("ceph-pool-test", "ceph_health_pgs", "total", NULL)));
+  OK(isnan(mock_get("ceph-osd.1", "percent", "utilization", NULL)));
+  OK(isnan(cl("percent", "max_osd_utilization")));
+  OK(mock_log_find("timed out") >= 0);
+  EXPECT_EQ_INT(1, notif_matching("HEALTH_OK"));
+  EXPECT_EQ_INT(1, notif_matching("OSD_DOWN cleared"));
+}
+
+static void full(void) {
+  use_state("full");
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  EXPECT_EQ_DOUBLE(2, cl("ceph_health_status", ""));
+  EXPECT_EQ_DOUBLE(2, cl("ceph_health_check_severity", "OSD_FULL"));
+  EXPECT_EQ_DOUBLE(3, cl("ceph_health_osds", "over_full"));
+  OK(cl("ceph_health_headroom", "full") < 0);
+  OK(mock_get("ceph-osd.1", "ceph_health_headroom", "backfillfull", NULL) < 0);
+  EXPECT_EQ_INT(1, notif_matching("OSD_FULL raised (HEALTH_ERR)"));
+  int failure = 0;
+  for (size_t i = 0; i < mock_notification_count(); i++)
+    failure += mock_notification_at(i)->severity == NOTIF_FAILURE;
+  EXPECT_EQ_INT(2, failure); /* HEALTH_ERR and OSD_FULL */
+}
+
+static void unknown_state(void) {
+  static const char st[] =
+      "{\"health\":{\"status\":\"HEALTH_WARN\",\"checks\":{\"NEW_CHECK_X\":{"
+      "\"severity\":\"HEALTH_WARN\",\"muted\":true}}},\"osdmap\":{},"
+      "\"pgmap\":{\"pgs_by_state\":[{\"state_name\":\"active+sparkly\","
+      "\"count\":7}],\"num_pgs\":7},\"mgrmap\":{\"available\":true}}";
+  mock_ceph_status_override = st;
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  EXPECT_EQ_DOUBLE(7, cl("ceph_health_pgs", "unrecognised_state"));
+  EXPECT_EQ_DOUBLE(7, cl("ceph_health_pgs", "active"));
+  EXPECT_EQ_DOUBLE(1, cl("ceph_health_check", "NEW_CHECK_X"));
+  EXPECT_EQ_DOUBLE(1, cl("ceph_health_check_muted", "NEW_CHECK_X"));
+  EXPECT_EQ_INT(0, notif_matching("NEW_CHECK_X")); /* muted: no alert */
+  OK(mock_log_find("sparkly") >= 0);
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  EXPECT_EQ_INT(-1, mock_log_find("sparkly")); /* logged once */
+  mock_ceph_status_override = NULL;
+  use_state("healthy");
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  /* A code seen once stays zero-filled. */
+  EXPECT_EQ_DOUBLE(0, cl("ceph_health_check", "NEW_CHECK_X"));
+}
+
+static void failures(void) {
+  /* The mon fails after connecting: NaN, disconnect, reconnect next time. */
+  mock_ceph_status_rc = -ETIMEDOUT;
+  mock_clear();
+  int shut = mock_ceph_shutdowns;
+  EXPECT_EQ_INT(1, mock_read_all());
+  EXPECT_EQ_INT(shut + 1, mock_ceph_shutdowns);
+  OK(isnan(cl("ceph_health_status", "")));
+  OK(isnan(cl("ceph_health_check", "OSD_DOWN")));
+  mock_ceph_status_rc = 0;
+  /* Cannot connect at all. */
+  mock_ceph_connect_rc = -ETIMEDOUT;
+  mock_clear();
+  EXPECT_EQ_INT(1, mock_read_all());
+  OK(isnan(cl("ceph_health_pgs", "total")));
+  OK(mock_log_find("rados_connect") >= 0);
+  EXPECT_EQ_INT(0, mock_ceph_handles); /* nothing leaked */
+  mock_ceph_connect_rc = 0;
+  int conn = mock_ceph_connects;
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  EXPECT_EQ_INT(conn + 1, mock_ceph_connects);
+  EXPECT_EQ_DOUBLE(0, cl("ceph_health_status", ""));
+  /* Garbage from the mon. */
+  mock_ceph_status_override = "{\"health\": [1,2";
+  mock_clear();
+  EXPECT_EQ_INT(1, mock_read_all());
+  OK(mock_log_find("bad \"status\" reply") >= 0);
+  mock_ceph_status_override = NULL;
+}
+
+static void leader_only(void) {
+  mock_shutdown_all();
+  mock_reset();
+  module_register();
+  ch_is_local = fake_is_local;
+  EXPECT_EQ_INT(0, mock_configure(PLUGIN, "<Plugin ceph_health>\n"
+                                          "<Cluster \"l\">\nMonHost \"h\"\n"
+                                          "LeaderOnly true\n</Cluster>\n"
+                                          "<Cluster \"m\">\nMonHost \"h\"\n"
+                                          "LeaderOnly true\nLocalMon \"zz\"\n"
+                                          "</Cluster>\n</Plugin>\n"));
+  use_state("healthy");
+  fake_local = 0;
+  mock_clear();
+  mock_ceph_reset_log();
+  EXPECT_EQ_INT(0, mock_read("ceph_health/l"));
+  EXPECT_EQ_INT(0, mock_value_count()); /* not the leader: nothing */
+  EXPECT_EQ_INT(1, mock_ceph_ncmds);    /* only quorum_status */
+  fake_local = 1;
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read("ceph_health/l"));
+  OK(mock_value_count() > 100);
+  EXPECT_EQ_DOUBLE(0, mock_get("l", "ceph_health_status", "", NULL));
+  EXPECT_EQ_INT(1, notif_matching("is the quorum leader"));
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read("ceph_health/m")); /* leader is "a", not "zz" */
+  EXPECT_EQ_INT(0, mock_value_count());
+}
+
+int main(void) {
+  top = getenv("TOP_SRCDIR") ? getenv("TOP_SRCDIR") : ".";
+  module_register();
+  ch_is_local = fake_is_local;
+  config_errors();
+  tables();
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_configure(PLUGIN, "<Plugin ceph_health>\n"
+                                          "<Cluster \"ceph\">\n"
+                                          "MonHost \"127.0.0.1\"\n"
+                                          "Client \"collectd\"\n"
+                                          "Keyring \"/k\"\nTimeout 2\n"
+                                          "StuckAge 5\n</Cluster>\n"
+                                          "</Plugin>\n"));
+  EXPECT_EQ_INT(1, mock_read_count());
+  OK(mock_has_read("ceph_health/ceph"));
+  EXPECT_EQ_INT(0, mock_init_all());
+  healthy();
+  osd_down();
+  mgr_down();
+  full();
+  unknown_state();
+  failures();
+  leader_only();
+  mock_shutdown_all();
+  EXPECT_EQ_INT(0, mock_ceph_handles);
+  return testing_done();
+}
