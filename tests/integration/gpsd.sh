@@ -114,7 +114,7 @@ for pair in "hab:$HAB:glonass" "$FN:$FURUNO:galileo"; do
   diag "$inst: gpspipe saw $np partial SKY reports"
   is "$zero" 0 "$inst: collectd never got 0 $gnss satellites in view"
 done
-ok "$([ "${np:-0}" -ge 5 ] && echo 0 || echo 1)" "$FN: gpsd did send partial SKYs ($np)"
+ok "$([ "${np:-0}" -ge 1 ] && echo 0 || echo 1)" "$FN: gpsd did send partial SKYs ($np), so the no-dip check above means something"
 
 # Fix mode, DOPs and TOFF against gpspipe -w -P of the same gpsd.
 $X gpspipe "$T/pipe.json" "$GARMIN" >"$T/ref-$GN.txt"

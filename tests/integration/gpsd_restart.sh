@@ -91,11 +91,13 @@ $X check "$(csvf garmin satellites-gps_used)" 8 0
 ok $? "live garmin: 8 GPS satellites used in every row"
 
 # Kill gpsd mid-run.
-t_kill=$(date +%s.%N)
 kill "$GD"
 for _ in $(seq 50); do kill -0 "$GD" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$GD" 2>/dev/null
 ok $((!$?)) "gpsd (pid $GD) killed"
+# The window starts when gpsd is gone (under load it may take a while to
+# exit, and until then it still sends fresh data).
+t_kill=$(date +%s.%N)
 sleep 6
 t_restart=$(date +%s.%N)
 start_gpsd
@@ -106,8 +108,8 @@ ok $? "... and garmin's TOFF"
 sleep 1
 collectd_stop
 
-# While gpsd was down (from 1.5 s after the kill: a read may have run just
-# before the socket closed), every row is NaN.
+# While gpsd was down (from 1.5 s after it exited: a read may have run just
+# before the reader thread saw the socket close), every row is NaN.
 lo=$(awk -v t="$t_kill" 'BEGIN{printf "%.3f", t + 1.5}')
 hi=$(awk -v t="$t_restart" 'BEGIN{printf "%.3f", t}')
 for m in "hab satellites-glonass_used" "hab time_offset-toff" "hab gauge-fix_mode" \
