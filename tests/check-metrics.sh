@@ -26,5 +26,7 @@ for src in "$top"/plugins/*.c; do
   [ -f "$top/examples/$name.conf" ]
   t $? "examples/$name.conf exists"
 done
+python3 "$top/scripts/gen-readme.py" --check >/dev/null
+t $? "README embeds every docs/NAME.md (else run scripts/gen-docs.sh)"
 echo "1..$n"
 [ "$failed" -eq 0 ]
