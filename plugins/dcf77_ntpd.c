@@ -29,8 +29,41 @@ void dcf77_ntpd_free(dcf77_ntpd_t *nt) {
   nt->r = NULL;
 }
 
+/* NTPsec 1.2.2 pads responses with whatever its buffer held ("---" from
+ * an earlier answer was seen, tests/data/dcf77/README), where the RFC and
+ * common/ntp_mode6 want NULs.  ntpq ignores padding, so do we: the padding
+ * is zeroed before reassembly (the rest of the checks stay). */
+typedef struct {
+  ntp_m6_reasm_t *r;
+  ntp_m6_status_t st;
+} rx_ctx_t;
+
+static int rx_datagram(void *vctx, const uint8_t *pkt, size_t len) {
+  rx_ctx_t *c = vctx;
+  uint8_t buf[2048];
+  if (len > sizeof(buf))
+    len = sizeof(buf);
+  memcpy(buf, pkt, len);
+  if (len >= NTP_M6_HDR_LEN) {
+    size_t count = (size_t)buf[10] << 8 | buf[11];
+    size_t padded = NTP_M6_HDR_LEN + ((count + 3) & ~(size_t)3);
+    for (size_t i = NTP_M6_HDR_LEN + count; i < padded && i < len; i++)
+      buf[i] = 0;
+  }
+  ntp_m6_status_t st = ntp_m6_reasm_add(c->r, buf, len);
+  if (st == NTP_M6_DONE)
+    return 1;
+  if (ntp_m6_status_fatal(st)) {
+    c->st = st;
+    return -EPROTO;
+  }
+  if (st != NTP_M6_OK)
+    c->st = st;
+  return 0;
+}
+
 /* One query; 0 or -1 with nt->err set (and the socket closed on errors
- * other than a timeout or a server error, so it is reopened next time). */
+ * other than a timeout or a protocol error, so it is reopened next time). */
 static int query(dcf77_ntpd_t *nt, unsigned op, uint16_t assoc,
                  const char *vars) {
   if (nt->r == NULL) {
@@ -42,20 +75,30 @@ static int query(dcf77_ntpd_t *nt, unsigned op, uint16_t assoc,
     if (nt->fd < 0)
       return -1;
   }
-  ntp_m6_status_t st = NTP_M6_OK;
+  uint8_t req[NTP_M6_HDR_LEN + NTP_M6_MAX_DATA + 4];
+  size_t len = 0;
+  uint16_t seq = ++nt->seq;
+  if (ntp_m6_build_request(req, sizeof(req), &len, 2, op, seq, assoc, vars) !=
+      NTP_M6_OK) {
+    sstrncpy(nt->err, "cannot build the request", sizeof(nt->err));
+    return -1;
+  }
+  ntp_m6_reasm_init(nt->r, 2, op, seq, assoc);
+  rx_ctx_t c = {.r = nt->r, .st = NTP_M6_OK};
   char err[200] = "";
-  int ret = ntp_net_mode6_query(nt->fd, op, assoc, vars, ++nt->seq,
-                                nt->timeout_s, nt->r, &st, err, sizeof(err));
+  int ret = ntp_net_exchange(nt->fd, req, len, nt->timeout_s, rx_datagram, &c,
+                             err, sizeof(err));
   if (ret == 0)
     return 0;
-  if (ret == -EPROTO && st == NTP_M6_E_SERVER)
-    snprintf(nt->err, sizeof(nt->err), "%.200s:%.15s: opcode %u assoc %u: %s",
-             nt->host, nt->port, op, assoc,
-             ntp_m6_error_name(nt->r->error_code));
-  else
-    snprintf(nt->err, sizeof(nt->err), "%.200s:%.15s: opcode %u assoc %u: %s",
-             nt->host, nt->port, op, assoc,
-             err[0] ? err : strerror(-ret));
+  const char *why = err[0] ? err : strerror(-ret);
+  if (ret == -EPROTO)
+    why = c.st == NTP_M6_E_SERVER ? ntp_m6_error_name(nt->r->error_code)
+                                  : ntp_m6_strstatus(c.st);
+  snprintf(nt->err, sizeof(nt->err), "%.200s:%.15s: opcode %u assoc %u: %s%s%s",
+           nt->host, nt->port, op, assoc, why,
+           ret == -ETIMEDOUT && c.st != NTP_M6_OK ? "; dropped: " : "",
+           ret == -ETIMEDOUT && c.st != NTP_M6_OK ? ntp_m6_strstatus(c.st)
+                                                  : "");
   if (ret != -ETIMEDOUT && ret != -EPROTO) {
     ntp_net_close(nt->fd, NULL);
     nt->fd = -1;

@@ -242,6 +242,9 @@ static void reply(int fd, const struct sockaddr_in *to, const uint8_t *req,
     p[10] = n >> 8;
     p[11] = n & 0xff;
     memcpy(p + 12, data + off, n);
+    /* NTPsec 1.2.2 pads with stale buffer bytes, not NULs (regression:
+     * such answers were dropped). */
+    memset(p + 12 + n, '-', ((n + 3) & ~(size_t)3) - n);
     sendto(fd, p, 12 + ((n + 3) & ~(size_t)3), 0,
            (const struct sockaddr *)to, sizeof(*to));
     off += n;
