@@ -2,15 +2,16 @@
 # test.sh - the suite's test command: install what the tests need, build,
 # run `make check` (unit, plugin and real-collectd integration tests) and
 # print "N passed, N failed, N skipped".
-#   scripts/test.sh [--sanitize] [make check arguments, e.g. TESTS=...]
+#   scripts/test.sh [--sanitize | --valgrind] [make check arguments, e.g. TESTS=...]
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 build=build
 conf_extra=()
-if [ "${1:-}" = --sanitize ]; then
-  shift; build=build-asan; conf_extra=(--enable-sanitizers)
-fi
+case "${1:-}" in
+  --sanitize) shift; build=build-asan; conf_extra=(--enable-sanitizers) ;;
+  --valgrind) shift; export CDS_VALGRIND=1 ;;
+esac
 scripts/deps.sh build test || { echo "0 passed, 1 failed"; exit 1; }
 if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt Makefile.in ] ||
    [ -n "$(find plugins -name '*.am' -newer Makefile.in 2>/dev/null)" ]; then

@@ -18,7 +18,9 @@ for db in "$top"/types.db.d/*.db; do
 done
 for src in "$top"/plugins/*.c; do
   name=$(basename "$src" .c)
-  [ "$name" = cdutil ] && continue
+  # A plugin is plugins/NAME.c with its fragment plugins/NAME.am; other .c
+  # files there are helpers (cdutil.c, NAME_x.c).
+  [ -f "$top/plugins/$name.am" ] || continue
   grep -q "^### \`$name\`" "$top/README.md" "$top/docs/$name.md" 2>/dev/null
   t $? "README (or docs/$name.md) has a section for the $name plugin"
   [ -f "$top/examples/$name.conf" ]

@@ -3,9 +3,10 @@
 # what it wrote.  Sourced by tests/integration/*.sh, which print TAP.
 #
 #   it_begin NAME            temp dir $T, cleanup trap, TAP counters
-#   collectd_start CONF      write $T/collectd.conf (Interval 1, logfile,
-#                            csv into $T/csv, our PluginDir just before our
-#                            LoadPlugin lines) with CONF appended; start it
+#   collectd_start CONF [STOCK]  write $T/collectd.conf (Interval 1,
+#                            logfile, csv into $T/csv, unixsock; STOCK: lines
+#                            loading more stock plugins, e.g. threshold; then
+#                            our PluginDir and CONF); start it
 #   csv_wait PATTERN SECS    wait until a csv file matching PATTERN (under
 #                            $T/csv/HOST/) has a data row; prints its path
 #   csv_last FILE [COL]      last value (column COL, default 2) of a csv file
@@ -92,7 +93,7 @@ it_lock() {
 our_plugindir() { echo "$TOP_BUILDDIR/plugins/.libs"; }
 
 collectd_start() {
-  local extra=$1 tdb
+  local extra=$1 stock=${2:-} tdb
   tdb="\"$STOCK_TYPESDB\""
   for f in "$TOP_SRCDIR"/types.db.d/*.db; do tdb="$tdb \"$f\""; done
   mkdir -p "$T/csv"
@@ -120,12 +121,24 @@ LoadPlugin unixsock
 <Plugin unixsock>
   SocketFile "$T/collectd.sock"
 </Plugin>
+$stock
 PluginDir "$(our_plugindir)"
 $extra
 CONF
   "$COLLECTD_BIN" -t -C "$T/collectd.conf" >"$T/configtest.out" 2>&1 ||
     { sed 's/^/# /' "$T/configtest.out"; }
-  "$COLLECTD_BIN" -f -C "$T/collectd.conf" >"$T/collectd.stdout" 2>&1 &
+  local wrap=()
+  if [ "${CDS_SANITIZED:-0}" = 1 ]; then
+    # ASan/UBSan-built plugins inside the stock daemon: preload the runtimes.
+    # Leak checking is valgrind's job (collectd itself leaks at exit).
+    wrap=(env "LD_PRELOAD=$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
+      "ASAN_OPTIONS=detect_leaks=0:log_path=$T/asan"
+      "UBSAN_OPTIONS=print_stacktrace=1:log_path=$T/ubsan")
+  elif [ "${CDS_VALGRIND:-0}" = 1 ]; then
+    wrap=(valgrind --log-file="$T/valgrind.log" --leak-check=full
+      --errors-for-leak-kinds=definite --num-callers=30)
+  fi
+  "${wrap[@]}" "$COLLECTD_BIN" -f -C "$T/collectd.conf" >"$T/collectd.stdout" 2>&1 &
   CD_PID=$!
   it_track_pid "$CD_PID"
 }
@@ -172,7 +185,29 @@ notifications_matching() {
   grep -cE "Notification: .*$1" "$T/collectd.log" 2>/dev/null || true
 }
 
+# Under --sanitize / --valgrind: the daemon run must be clean in our code.
+check_memory_reports() {
+  if [ "${CDS_SANITIZED:-0}" = 1 ]; then
+    local reports
+    reports=$(cat "$T"/asan.* "$T"/ubsan.* 2>/dev/null)
+    ok "$([ -z "$reports" ] && echo 0 || echo 1)" "no ASan/UBSan report from the daemon run"
+    [ -z "$reports" ] || echo "$reports" | head -n 40 | sed 's/^/# /'
+  elif [ "${CDS_VALGRIND:-0}" = 1 ] && [ -f "$T/valgrind.log" ]; then
+    # Errors and definitely-lost blocks whose stack passes through our code.
+    local ours names
+    names=$(cd "$TOP_SRCDIR" && ls plugins/*.c common/*.c 2>/dev/null | xargs -n1 basename | sed 's/\./\\./' | paste -sd'|')
+    ours=$(awk -v re="\\((${names}):[0-9]+\\)|plugins/\\.libs/" '/^==[0-9]+== *$/ { if (blk ~ re) print blk; blk=""; next }
+                { blk = blk "\n" $0 }' "$T/valgrind.log" | grep -E 'Invalid|uninitialised|definitely lost|Mismatched|overlap' )
+    ok "$([ -z "$ours" ] && echo 0 || echo 1)" "valgrind: no error and no definitely-lost block in our code"
+    [ -z "$ours" ] || grep -A 25 -E 'Invalid|uninitialised|definitely lost' "$T/valgrind.log" | head -n 60 | sed 's/^/# /'
+  fi
+}
+
 it_end() {
+  if [ "${CDS_SANITIZED:-0}" = 1 ] || [ "${CDS_VALGRIND:-0}" = 1 ]; then
+    [ -n "${CD_PID:-}" ] && collectd_stop >/dev/null 2>&1
+    check_memory_reports
+  fi
   if [ "$_tap_failed" -ne 0 ] && [ -f "${T:-/nonexistent}/collectd.log" ]; then
     echo "# --- collectd.log (last 30 lines)"
     tail -n 30 "$T/collectd.log" | sed 's/^/# /'

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT
+ * gnss_sky - one receiver's sky view summarised per constellation, and the
+ * completion logic for sky reports that arrive in parts.
+ *
+ * Pure: the caller copies gpsd's satellite list (gnssid, svid, PRN, signal
+ * strength, used flag) into gnss_sat_t and the DOPs into gnss_sky_t; nothing
+ * here knows libgps.  Constellation numbers are gpsd's/u-blox's gnssid:
+ * 0 GPS, 1 SBAS, 2 Galileo, 3 BeiDou, 4 IMES, 5 QZSS, 6 GLONASS, 7 NavIC.
+ *
+ * Why completion: a multi-constellation NMEA receiver sends one $xxGSV group
+ * per talker, and gpsd emits a SKY report after each group, so within one
+ * cycle the first SKY of a GPS+GLONASS receiver has only the GPS satellites.
+ * Dispatching that report shows GLONASS at 0 for one sample (the "dip" other
+ * collectors show).  gnss_sky_feed() holds such a partial report back until
+ * the set of constellations is complete again (see gnss_sky_feed()).
+ */
+#ifndef CDS_GNSS_SKY_H
+#define CDS_GNSS_SKY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum {
+  GNSS_GPS = 0,
+  GNSS_SBAS = 1,
+  GNSS_GALILEO = 2,
+  GNSS_BEIDOU = 3,
+  GNSS_IMES = 4,
+  GNSS_QZSS = 5,
+  GNSS_GLONASS = 6,
+  GNSS_NAVIC = 7,
+  GNSS_N = 8,        /* constellations (array size) */
+  GNSS_TOTAL = GNSS_N /* index of the all-constellation totals */
+};
+
+/* Lower-case constellation name ("gps", "glonass", ...), "total" for
+ * GNSS_TOTAL, NULL when out of range. */
+const char *gnss_name(int gnss);
+
+/* Constellation of an NMEA 4.x style PRN (1-32 GPS, 33-64 SBAS, 65-96
+ * GLONASS, 120-158 SBAS, 193-202 QZSS, 201-237 and 401-437 BeiDou, 301-336
+ * Galileo); -1 when unknown.  Used when a report has no usable gnssid. */
+int gnss_from_prn(int prn);
+
+typedef struct {
+  int gnssid; /* 0..7, or -1 unknown */
+  int svid;   /* native id; 0 = unknown (then gnssid is ignored) */
+  int prn;    /* NMEA-style PRN, fallback when svid is 0 */
+  double ss;  /* signal strength, dB-Hz; 0 or NaN = not tracked */
+  bool used;  /* used in the navigation solution */
+} gnss_sat_t;
+
+/* A summarised sky report.  Arrays are indexed by constellation, with the
+ * totals at [GNSS_TOTAL]; satellites of unknown constellation count in the
+ * totals only. */
+typedef struct {
+  int visible[GNSS_N + 1];        /* satellites in the report */
+  int used[GNSS_N + 1];           /* of those, used in the solution */
+  double snr_used_mean[GNSS_N + 1]; /* dB-Hz, mean over used sats with ss > 0;
+                                       NaN if none */
+  double snr_used_max[GNSS_N + 1];  /* dB-Hz, max of the same; NaN if none */
+  unsigned mask; /* bit g set = constellation g has >= 1 visible satellite */
+  /* Dilutions of precision as reported (NaN = not reported). */
+  double hdop, vdop, pdop, tdop, gdop;
+} gnss_sky_t;
+
+typedef enum {
+  GNSS_SKY_OK = 0,
+  GNSS_SKY_EINVAL = -1 /* NULL pointer, or n > 0 with sats == NULL */
+} gnss_sky_status_t;
+
+/* Summarise `n` satellites into `out` (DOPs are set to NaN; the caller fills
+ * them afterwards). */
+gnss_sky_status_t gnss_sky_count(const gnss_sat_t *sats, size_t n,
+                                 gnss_sky_t *out);
+
+/* Completion tracker, one per receiver.  Zero-initialise it (or call
+ * gnss_sky_reset, e.g. after a reconnect). */
+typedef struct {
+  bool have_committed;
+  unsigned committed_mask; /* constellations of the last complete report */
+  bool have_pending;
+  gnss_sky_t pending; /* a partial report held back */
+} gnss_sky_tracker_t;
+
+void gnss_sky_reset(gnss_sky_tracker_t *t);
+
+/* Feed one SKY report.  Returns the number of views published (0, 1 or 2;
+ * *out holds the latest one, which the caller publishes when the return is
+ * > 0), GNSS_SKY_EINVAL on NULL arguments.  Rules, in this order:
+ *  1. if a partial report is held and `in` does not strictly add
+ *     constellations to it, the held report's cycle ended there (a
+ *     constellation really was lost): it is published as the new complete
+ *     view;
+ *  2. a report that has all constellations of the last complete view is
+ *     complete: it is published (a held partial of the same cycle is
+ *     dropped);
+ *  3. otherwise `in` misses a constellation and is held; so is every report
+ *     until the first view is published (after a reset, the first report
+ *     may be the first part of a cycle: the first view is published at the
+ *     first report that does not add constellations to the held one).
+ * So a partial report is never published while its cycle can still
+ * complete, and a real loss is published one report later.  Returns 2 when
+ * rule 1 and rule 2 both published (the held view was superseded at once). */
+int gnss_sky_feed(gnss_sky_tracker_t *t, const gnss_sky_t *in,
+                  gnss_sky_t *out);
+
+#endif

@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: MIT
+ * gpsd_json - top-level member scanner for gpsd reports, TOFF/PPS decoding,
+ * offsets in integer ns, device path -> instance name. */
+#include "common/gpsd_json.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NS_PER_S INT64_C(1000000000)
+
+const char *gpsd_json_strerror(gpsd_json_status_t status) {
+  switch (status) {
+  case GPSD_JSON_OK:
+    return "ok";
+  case GPSD_JSON_EINVAL:
+    return "invalid argument";
+  case GPSD_JSON_ESYNTAX:
+    return "malformed JSON object";
+  case GPSD_JSON_ENOCLASS:
+    return "no \"class\" member";
+  case GPSD_JSON_EMISSING:
+    return "a required member is missing or not an integer";
+  case GPSD_JSON_ERANGE:
+    return "a number is out of range";
+  case GPSD_JSON_ECLASS:
+    return "not a TOFF or PPS report";
+  }
+  return "unknown status";
+}
+
+/* ---- a minimal scanner: visits each top-level member of one object ---- */
+
+typedef enum { JV_STRING, JV_NUMBER, JV_LITERAL, JV_NESTED } jv_kind_t;
+
+typedef struct {
+  const char *p, *end;
+} jcur_t;
+
+/* visit(key, kind, value, value_len, ctx); value points into the line (for
+ * strings: between the quotes, escapes left as they are). */
+typedef void (*jvisit_t)(const char *key, size_t klen, jv_kind_t kind,
+                         const char *v, size_t vlen, void *ctx);
+
+static void skip_ws(jcur_t *c) {
+  while (c->p < c->end &&
+         (*c->p == ' ' || *c->p == '\t' || *c->p == '\r' || *c->p == '\n'))
+    c->p++;
+}
+
+/* At an opening quote: advance past the closing one; span = contents. */
+static int scan_string(jcur_t *c, const char **s, size_t *n) {
+  if (c->p >= c->end || *c->p != '"')
+    return -1;
+  const char *start = ++c->p;
+  while (c->p < c->end && *c->p != '"') {
+    if ((unsigned char)*c->p < 0x20)
+      return -1;
+    if (*c->p == '\\' && ++c->p >= c->end)
+      return -1;
+    c->p++;
+  }
+  if (c->p >= c->end)
+    return -1;
+  *s = start;
+  *n = (size_t)(c->p - start);
+  c->p++;
+  return 0;
+}
+
+/* At '{' or '[': skip to after the matching bracket. */
+static int skip_nested(jcur_t *c) {
+  int depth = 0;
+  while (c->p < c->end) {
+    char ch = *c->p;
+    if (ch == '"') {
+      const char *s;
+      size_t n;
+      if (scan_string(c, &s, &n) != 0)
+        return -1;
+      continue;
+    }
+    if (ch == '{' || ch == '[')
+      depth++;
+    else if (ch == '}' || ch == ']') {
+      if (--depth < 0)
+        return -1;
+      if (depth == 0) {
+        c->p++;
+        return 0;
+      }
+    }
+    c->p++;
+  }
+  return -1;
+}
+
+static int scan_value(jcur_t *c, jv_kind_t *kind, const char **v,
+                      size_t *n) {
+  if (c->p >= c->end)
+    return -1;
+  char ch = *c->p;
+  if (ch == '"') {
+    *kind = JV_STRING;
+    return scan_string(c, v, n);
+  }
+  *v = c->p;
+  if (ch == '{' || ch == '[') {
+    *kind = JV_NESTED;
+    if (skip_nested(c) != 0)
+      return -1;
+  } else {
+    *kind = (ch == '-' || (ch >= '0' && ch <= '9')) ? JV_NUMBER : JV_LITERAL;
+    while (c->p < c->end && *c->p != ',' && *c->p != '}' && *c->p != ' ' &&
+           *c->p != '\t' && *c->p != '\r' && *c->p != '\n')
+      c->p++;
+  }
+  *n = (size_t)(c->p - *v);
+  return *n > 0 ? 0 : -1;
+}
+
+static gpsd_json_status_t scan_object(const char *line, size_t len,
+                                      jvisit_t visit, void *ctx) {
+  jcur_t c = {line, line + len};
+  skip_ws(&c);
+  if (c.p >= c.end || *c.p != '{')
+    return GPSD_JSON_ESYNTAX;
+  c.p++;
+  skip_ws(&c);
+  if (c.p < c.end && *c.p == '}')
+    return GPSD_JSON_OK;
+  for (;;) {
+    const char *k, *v;
+    size_t kn, vn;
+    jv_kind_t kind;
+    skip_ws(&c);
+    if (scan_string(&c, &k, &kn) != 0)
+      return GPSD_JSON_ESYNTAX;
+    skip_ws(&c);
+    if (c.p >= c.end || *c.p != ':')
+      return GPSD_JSON_ESYNTAX;
+    c.p++;
+    skip_ws(&c);
+    if (scan_value(&c, &kind, &v, &vn) != 0)
+      return GPSD_JSON_ESYNTAX;
+    visit(k, kn, kind, v, vn, ctx);
+    skip_ws(&c);
+    if (c.p >= c.end)
+      return GPSD_JSON_ESYNTAX;
+    if (*c.p == '}')
+      return GPSD_JSON_OK;
+    if (*c.p != ',')
+      return GPSD_JSON_ESYNTAX;
+    c.p++;
+  }
+}
+
+static bool key_is(const char *k, size_t kn, const char *want) {
+  return strlen(want) == kn && memcmp(k, want, kn) == 0;
+}
+
+/* Copy a JSON string's contents, resolving the simple escapes (\" \\ \/);
+ * other escapes are kept as '?'.  Truncates to size - 1. */
+static void copy_string(char *dst, size_t size, const char *s, size_t n) {
+  size_t o = 0;
+  for (size_t i = 0; i < n && o + 1 < size; i++) {
+    char ch = s[i];
+    if (ch == '\\' && i + 1 < n) {
+      ch = s[++i];
+      if (ch != '"' && ch != '\\' && ch != '/')
+        ch = '?';
+    }
+    dst[o++] = ch;
+  }
+  dst[o] = '\0';
+}
+
+static int parse_int64(const char *v, size_t n, int64_t *out) {
+  char buf[32];
+  char *endp;
+  if (n == 0 || n >= sizeof(buf))
+    return -1;
+  memcpy(buf, v, n);
+  buf[n] = '\0';
+  errno = 0;
+  long long x = strtoll(buf, &endp, 10);
+  if (errno != 0 || *endp != '\0')
+    return -1;
+  *out = (int64_t)x;
+  return 0;
+}
+
+static const struct {
+  const char *name;
+  gpsd_class_t cls;
+} class_names[] = {{"TPV", GPSD_CLASS_TPV},       {"SKY", GPSD_CLASS_SKY},
+                   {"TOFF", GPSD_CLASS_TOFF},     {"PPS", GPSD_CLASS_PPS},
+                   {"DEVICE", GPSD_CLASS_DEVICE}, {"DEVICES", GPSD_CLASS_DEVICES},
+                   {"ERROR", GPSD_CLASS_ERROR}};
+
+typedef struct {
+  gpsd_json_header_t *h;
+  bool has_class;
+} header_ctx_t;
+
+static void header_visit(const char *k, size_t kn, jv_kind_t kind,
+                         const char *v, size_t vn, void *vctx) {
+  header_ctx_t *ctx = vctx;
+  if (kind == JV_NESTED && key_is(k, kn, "satellites") && v[0] == '[')
+    ctx->h->has_satellites = true;
+  if (kind != JV_STRING)
+    return;
+  if (key_is(k, kn, "class")) {
+    ctx->has_class = true;
+    copy_string(ctx->h->class_name, sizeof(ctx->h->class_name), v, vn);
+    ctx->h->cls = GPSD_CLASS_OTHER;
+    for (size_t i = 0; i < sizeof(class_names) / sizeof(class_names[0]); i++)
+      if (key_is(v, vn, class_names[i].name))
+        ctx->h->cls = class_names[i].cls;
+  } else if (key_is(k, kn, "device")) {
+    ctx->h->has_device = true;
+    copy_string(ctx->h->device, sizeof(ctx->h->device), v, vn);
+  }
+}
+
+gpsd_json_status_t gpsd_json_header(const char *line, size_t len,
+                                    gpsd_json_header_t *out) {
+  if (line == NULL || out == NULL)
+    return GPSD_JSON_EINVAL;
+  memset(out, 0, sizeof(*out));
+  header_ctx_t ctx = {out, false};
+  gpsd_json_status_t st = scan_object(line, len, header_visit, &ctx);
+  if (st != GPSD_JSON_OK)
+    return st;
+  return ctx.has_class ? GPSD_JSON_OK : GPSD_JSON_ENOCLASS;
+}
+
+enum { TD_REAL_SEC = 1, TD_REAL_NSEC = 2, TD_CLOCK_SEC = 4, TD_CLOCK_NSEC = 8 };
+
+typedef struct {
+  gpsd_timedelta_t *td;
+  unsigned have, bad;
+} td_ctx_t;
+
+static void td_visit(const char *k, size_t kn, jv_kind_t kind, const char *v,
+                     size_t vn, void *vctx) {
+  static const struct {
+    const char *key;
+    unsigned bit;
+    size_t off;
+  } req[] = {
+      {"real_sec", TD_REAL_SEC, offsetof(gpsd_timedelta_t, real_sec)},
+      {"real_nsec", TD_REAL_NSEC, offsetof(gpsd_timedelta_t, real_nsec)},
+      {"clock_sec", TD_CLOCK_SEC, offsetof(gpsd_timedelta_t, clock_sec)},
+      {"clock_nsec", TD_CLOCK_NSEC, offsetof(gpsd_timedelta_t, clock_nsec)}};
+  td_ctx_t *ctx = vctx;
+  int64_t x;
+  for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++) {
+    if (!key_is(k, kn, req[i].key))
+      continue;
+    if (kind != JV_NUMBER || parse_int64(v, vn, &x) != 0) {
+      ctx->bad |= req[i].bit;
+      return;
+    }
+    *(int64_t *)((char *)ctx->td + req[i].off) = x;
+    ctx->have |= req[i].bit;
+    return;
+  }
+  if (kind != JV_NUMBER || parse_int64(v, vn, &x) != 0)
+    return; /* optional members: ignored when not integers */
+  if (key_is(k, kn, "precision") && x >= -64 && x <= 64) {
+    ctx->td->has_precision = true;
+    ctx->td->precision = (int)x;
+  } else if (key_is(k, kn, "qErr")) {
+    ctx->td->has_qerr = true;
+    ctx->td->qerr_ps = x;
+  }
+}
+
+gpsd_json_status_t gpsd_json_timedelta(const char *line, size_t len,
+                                       gpsd_timedelta_t *out) {
+  gpsd_json_header_t h;
+  if (line == NULL || out == NULL)
+    return GPSD_JSON_EINVAL;
+  memset(out, 0, sizeof(*out));
+  gpsd_json_status_t st = gpsd_json_header(line, len, &h);
+  if (st != GPSD_JSON_OK)
+    return st;
+  if (h.cls != GPSD_CLASS_TOFF && h.cls != GPSD_CLASS_PPS)
+    return GPSD_JSON_ECLASS;
+  out->cls = h.cls;
+  td_ctx_t ctx = {out, 0, 0};
+  st = scan_object(line, len, td_visit, &ctx);
+  if (st != GPSD_JSON_OK)
+    return st;
+  if (ctx.bad != 0 || ctx.have != (TD_REAL_SEC | TD_REAL_NSEC | TD_CLOCK_SEC |
+                                   TD_CLOCK_NSEC))
+    return GPSD_JSON_EMISSING;
+  if (out->real_nsec < 0 || out->real_nsec >= NS_PER_S ||
+      out->clock_nsec < 0 || out->clock_nsec >= NS_PER_S)
+    return GPSD_JSON_ERANGE;
+  return GPSD_JSON_OK;
+}
+
+gpsd_json_status_t gpsd_timedelta_offset_ns(const gpsd_timedelta_t *td,
+                                            int64_t *offset_ns) {
+  int64_t ds, ns;
+  if (td == NULL || offset_ns == NULL)
+    return GPSD_JSON_EINVAL;
+  if (td->real_nsec < 0 || td->real_nsec >= NS_PER_S || td->clock_nsec < 0 ||
+      td->clock_nsec >= NS_PER_S)
+    return GPSD_JSON_ERANGE;
+  if (__builtin_sub_overflow(td->real_sec, td->clock_sec, &ds) ||
+      __builtin_mul_overflow(ds, NS_PER_S, &ns) ||
+      __builtin_add_overflow(ns, td->real_nsec - td->clock_nsec, offset_ns))
+    return GPSD_JSON_ERANGE;
+  return GPSD_JSON_OK;
+}
+
+static bool name_char(char ch) {
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+         (ch >= '0' && ch <= '9') || ch == '.' || ch == '-';
+}
+
+int gpsd_instance_name(const char *path, char *out, size_t size) {
+  size_t o = 0;
+  if (path == NULL || out == NULL || size < 2)
+    return -1;
+  if (strncmp(path, "/dev/", 5) == 0)
+    path += 5;
+  for (const char *p = path; *p != '\0' && o + 1 < size; p++) {
+    if (name_char(*p))
+      out[o++] = *p;
+    else if (o > 0 && out[o - 1] != '_')
+      out[o++] = '_'; /* also turns "://" into one '_' */
+  }
+  while (o > 0 && out[o - 1] == '_')
+    o--;
+  out[o] = '\0';
+  return o > 0 ? (int)o : -1;
+}

@@ -1,0 +1,380 @@
+/* SPDX-License-Identifier: MIT
+ * gpsd plugin - every GNSS receiver behind gpsd on its own: fix, satellites
+ * and signal per constellation, DOPs, and the TOFF/PPS time offsets.
+ * Source: gpsd's JSON watch stream through libgps (reader thread per
+ * <Server>).  Privileges: none; a TCP client of gpsd, read-only.
+ */
+#include "collectd.h"
+#include "plugin.h"
+#include "utils/common/common.h"
+
+#include "common/gnss_sky.h"
+#include "common/gpsd_json.h"
+#include "plugins/cdutil.h"
+#include "plugins/gpsd_reader.h"
+
+#include <math.h>
+#include <stddef.h>
+
+/* One receiver's values at read time; NaN = unknown or stale. */
+typedef struct {
+  double mode, ept_s, since_fix_s;
+  double visible[GNSS_N + 1], used[GNSS_N + 1];
+  double snr_mean[GNSS_N + 1], snr_max[GNSS_N + 1];
+  double hdop, vdop, pdop, tdop, gdop;
+  double toff_s, pps_s, pps_precision, pps_qerr_s;
+  double toff_vs_ref_s, pps_vs_ref_s;
+} gpsd_values_t;
+
+#define GV(f) offsetof(gpsd_values_t, f)
+#define CONSTELLATION(g, n)                                                    \
+  {"satellites", n "_visible", CDU_GAUGE, GV(visible[g]), "count",             \
+   n " satellites in view"},                                                   \
+      {"satellites", n "_used", CDU_GAUGE, GV(used[g]), "count",               \
+       n " satellites used in the solution"},                                  \
+      {"snr", n "_used_mean", CDU_GAUGE, GV(snr_mean[g]), "dB-Hz",             \
+       "mean signal strength of the used " n " satellites"},                   \
+      {"snr", n "_used_max", CDU_GAUGE, GV(snr_max[g]), "dB-Hz",               \
+       "strongest used " n " satellite"}
+
+/* The metric table: the one place a gpsd metric is named (docs/gpsd.md
+ * lists the same rows; the plugin test checks them). */
+static const cdu_metric_t gpsd_metrics[] = {
+    {"gauge", "fix_mode", CDU_GAUGE, GV(mode), "0-3",
+     "0 unknown, 1 no fix, 2 2D fix, 3 3D fix"},
+    {"duration", "since_fix", CDU_GAUGE, GV(since_fix_s), "s",
+     "time since the last report with a 2D/3D fix"},
+    {"time_dispersion", "ept", CDU_GAUGE, GV(ept_s), "s",
+     "gpsd's estimated time error (95 %)"},
+    CONSTELLATION(GNSS_GPS, "gps"),
+    CONSTELLATION(GNSS_SBAS, "sbas"),
+    CONSTELLATION(GNSS_GALILEO, "galileo"),
+    CONSTELLATION(GNSS_BEIDOU, "beidou"),
+    CONSTELLATION(GNSS_QZSS, "qzss"),
+    CONSTELLATION(GNSS_GLONASS, "glonass"),
+    CONSTELLATION(GNSS_NAVIC, "navic"),
+    CONSTELLATION(GNSS_TOTAL, "total"),
+    {"dilution_of_precision", "horizontal", CDU_GAUGE, GV(hdop), "1", "HDOP"},
+    {"dilution_of_precision", "vertical", CDU_GAUGE, GV(vdop), "1", "VDOP"},
+    {"dilution_of_precision", "position", CDU_GAUGE, GV(pdop), "1", "PDOP"},
+    {"dilution_of_precision", "time", CDU_GAUGE, GV(tdop), "1", "TDOP"},
+    {"dilution_of_precision", "geometric", CDU_GAUGE, GV(gdop), "1", "GDOP"},
+    {"time_offset", "toff", CDU_GAUGE, GV(toff_s), "s",
+     "serial time - system clock (gpsd TOFF); + = system clock behind"},
+    {"time_offset", "pps", CDU_GAUGE, GV(pps_s), "s",
+     "PPS edge - system clock (gpsd PPS); + = system clock behind"},
+    {"gauge", "pps_precision", CDU_GAUGE, GV(pps_precision), "log2 s",
+     "precision gpsd gives the PPS source"},
+    {"time_offset", "pps_qerr", CDU_GAUGE, GV(pps_qerr_s), "s",
+     "receiver's quantisation error of the PPS edge"},
+    {"time_offset", "toff_vs_reference", CDU_GAUGE, GV(toff_vs_ref_s), "s",
+     "TOFF of this receiver - TOFF of the Reference receiver"},
+    {"time_offset", "pps_vs_reference", CDU_GAUGE, GV(pps_vs_ref_s), "s",
+     "PPS offset of this receiver - that of the Reference receiver"},
+};
+
+static char gpsd_reference[DATA_MAX_NAME_LEN]; /* "" = no comparison */
+static bool gpsd_threads = true; /* the plugin test turns threads off */
+
+/* ---------------------------------------------------------------- read */
+
+static bool fresh(cdtime_t at, cdtime_t now, cdtime_t max_age) {
+  return at != 0 && (now < at || now - at <= max_age);
+}
+
+static double ns_to_s(int64_t ns) {
+  return (double)(ns / 1000000000) + (double)(ns % 1000000000) * 1e-9;
+}
+
+static double ns_diff_s(int64_t a, int64_t b) {
+  int64_t d;
+  return __builtin_sub_overflow(a, b, &d) ? NAN : ns_to_s(d);
+}
+
+static void values_sky(const gnss_sky_t *s, gpsd_values_t *v) {
+  for (int g = 0; g <= GNSS_TOTAL; g++) {
+    v->visible[g] = s->visible[g];
+    v->used[g] = s->used[g];
+    v->snr_mean[g] = s->snr_used_mean[g];
+    v->snr_max[g] = s->snr_used_max[g];
+  }
+  v->hdop = s->hdop;
+  v->vdop = s->vdop;
+  v->pdop = s->pdop;
+  v->tdop = s->tdop;
+  v->gdop = s->gdop;
+}
+
+/* Fill *v from the snapshots; caller holds gpsd_lock. */
+static void values_of(const gpsd_server_t *srv, const gpsd_rx_t *rx,
+                      cdtime_t now, gpsd_values_t *v) {
+  double *d = (double *)v;
+  for (size_t i = 0; i < sizeof(*v) / sizeof(double); i++)
+    d[i] = NAN;
+  if (!srv->connected)
+    return;
+  if (fresh(rx->tpv_at, now, srv->max_age)) {
+    v->mode = rx->mode;
+    v->ept_s = isfinite(rx->ept_s) ? rx->ept_s : NAN;
+    if (rx->fix_at != 0)
+      v->since_fix_s = CDTIME_T_TO_DOUBLE(now > rx->fix_at ? now - rx->fix_at : 0);
+  }
+  if (fresh(rx->sky_at, now, srv->max_age))
+    values_sky(&rx->sky, v);
+  bool toff = fresh(rx->toff_at, now, srv->max_age);
+  bool pps = fresh(rx->pps_at, now, srv->max_age);
+  if (toff)
+    v->toff_s = ns_to_s(rx->toff_ns);
+  if (pps) {
+    v->pps_s = ns_to_s(rx->pps_ns);
+    if (rx->pps_has_precision)
+      v->pps_precision = rx->pps_precision;
+    if (rx->pps_has_qerr)
+      v->pps_qerr_s = (double)rx->pps_qerr_ps * 1e-12;
+  }
+  gpsd_server_t *rsrv = NULL;
+  const gpsd_rx_t *ref = gpsd_reference[0] != '\0'
+                             ? gpsd_rx_by_name(gpsd_reference, &rsrv)
+                             : NULL;
+  if (ref == NULL || ref == rx || !rsrv->connected)
+    return;
+  if (toff && fresh(ref->toff_at, now, rsrv->max_age))
+    v->toff_vs_ref_s = ns_diff_s(rx->toff_ns, ref->toff_ns);
+  if (pps && fresh(ref->pps_at, now, rsrv->max_age))
+    v->pps_vs_ref_s = ns_diff_s(rx->pps_ns, ref->pps_ns);
+}
+
+typedef struct {
+  gpsd_rx_t *rx; /* stays valid: only this read callback frees receivers */
+  char name[DATA_MAX_NAME_LEN];
+  gpsd_values_t v;
+} gpsd_copy_t;
+
+static void gpsd_notify(gpsd_rx_t *rx, const gpsd_values_t *v) {
+  if (!isnan(v->mode)) {
+    int fix = v->mode >= 2;
+    cdu_notify_change(&rx->fix_state, fix, fix ? NOTIF_OKAY : NOTIF_WARNING,
+                      "gpsd", rx->name, "gauge", "fix_mode",
+                      fix ? "gpsd plugin: receiver \"%s\" has a fix again "
+                            "(mode %.0f)."
+                          : "gpsd plugin: receiver \"%s\" lost its fix "
+                            "(mode %.0f).",
+                      rx->name, v->mode);
+  }
+  if (isnan(v->used[GNSS_TOTAL]))
+    return;
+  for (int g = 0; g < GNSS_N; g++) {
+    int used = (int)v->used[g];
+    char ti[DATA_MAX_NAME_LEN];
+    if (g == GNSS_IMES || (used == 0 && !rx->used_state[g].known))
+      continue; /* never used so far: nothing was lost */
+    snprintf(ti, sizeof(ti), "%s_used", gnss_name(g));
+    cdu_notify_change(&rx->used_state[g], used > 0,
+                      used > 0 ? NOTIF_OKAY : NOTIF_WARNING, "gpsd", rx->name,
+                      "satellites", ti,
+                      used > 0 ? "gpsd plugin: receiver \"%s\": %d %s "
+                                 "satellites used again (%d visible)."
+                               : "gpsd plugin: receiver \"%s\": %d %s "
+                                 "satellites used (%d visible).",
+                      rx->name, used, gnss_name(g), (int)v->visible[g]);
+  }
+}
+
+/* Unconfigured receivers silent for 10 x MaxAge are dropped. */
+static void forget_silent(gpsd_server_t *srv, cdtime_t now) {
+  for (gpsd_rx_t **pp = &srv->rx; *pp != NULL;) {
+    gpsd_rx_t *rx = *pp;
+    if (!rx->configured && now > rx->seen_at + 10 * srv->max_age) {
+      INFO("gpsd plugin: Server \"%s\": receiver \"%s\" gone.", srv->name,
+           rx->name);
+      *pp = rx->next;
+      free(rx);
+      continue;
+    }
+    pp = &rx->next;
+  }
+}
+
+static int gpsd_read(user_data_t *ud) {
+  gpsd_server_t *srv = ud->data;
+  cdtime_t now = cdtime();
+  if (!srv->thread_started && gpsd_threads)
+    gpsd_reader_start(srv);
+
+  pthread_mutex_lock(&gpsd_lock);
+  forget_silent(srv, now);
+  size_t n = 0;
+  for (gpsd_rx_t *rx = srv->rx; rx != NULL; rx = rx->next)
+    n++;
+  gpsd_copy_t *c = calloc(n > 0 ? n : 1, sizeof(*c));
+  if (c == NULL) {
+    pthread_mutex_unlock(&gpsd_lock);
+    return -1;
+  }
+  size_t i = 0;
+  for (gpsd_rx_t *rx = srv->rx; rx != NULL; rx = rx->next, i++) {
+    c[i].rx = rx;
+    sstrncpy(c[i].name, rx->name, sizeof(c[i].name));
+    values_of(srv, rx, now, &c[i].v);
+  }
+  pthread_mutex_unlock(&gpsd_lock);
+
+  for (i = 0; i < n; i++) {
+    cdu_dispatch_table("gpsd", c[i].name, gpsd_metrics,
+                       CDU_TABLE_SIZE(gpsd_metrics), &c[i].v);
+    gpsd_notify(c[i].rx, &c[i].v);
+  }
+  free(c);
+  return 0;
+}
+
+/* -------------------------------------------------------------- config */
+
+static void gpsd_server_free(void *arg) {
+  gpsd_server_t *srv = arg;
+  if (srv == NULL)
+    return;
+  gpsd_reader_stop(srv);
+  gpsd_registry_remove(srv);
+  while (srv->rx != NULL) {
+    gpsd_rx_t *next = srv->rx->next;
+    free(srv->rx);
+    srv->rx = next;
+  }
+  pthread_cond_destroy(&srv->cond);
+  sfree(srv->host);
+  sfree(srv->port);
+  free(srv);
+}
+
+/* <Receiver "alias"> Device "/dev/ttyAMA0" </Receiver> */
+static int gpsd_config_receiver(gpsd_server_t *srv, oconfig_item_t *ci) {
+  char alias[DATA_MAX_NAME_LEN];
+  char path[GPSD_JSON_DEVICE_LEN] = "";
+  if (cdu_block_name("gpsd", ci, alias, sizeof(alias)) != 0)
+    return -1;
+  for (int i = 0; i < ci->children_num; i++) {
+    oconfig_item_t *c = ci->children + i;
+    if (strcasecmp("Device", c->key) != 0)
+      return cdu_unknown_option("gpsd", ci, alias, c);
+    if (cf_util_get_string_buffer(c, path, sizeof(path)) != 0)
+      return -1;
+  }
+  pthread_mutex_lock(&gpsd_lock);
+  bool dup = gpsd_rx_by_name(alias, NULL) != NULL;
+  for (gpsd_rx_t *rx = srv->rx; rx != NULL; rx = rx->next)
+    dup = dup || strcmp(rx->name, alias) == 0 || strcmp(rx->path, path) == 0;
+  pthread_mutex_unlock(&gpsd_lock);
+  if (path[0] == '\0' || dup) {
+    ERROR("gpsd plugin: Server \"%s\": <Receiver \"%s\"> needs a Device, "
+          "and aliases and devices must be unique.", srv->name, alias);
+    return -1;
+  }
+  gpsd_rx_t *rx = gpsd_rx_get(srv, path, true);
+  if (rx == NULL)
+    return -1;
+  sstrncpy(rx->name, alias, sizeof(rx->name));
+  rx->configured = true;
+  return 0;
+}
+
+static int gpsd_config_option(gpsd_server_t *srv, oconfig_item_t *c,
+                              cdtime_t *interval) {
+  if (strcasecmp("Host", c->key) == 0) {
+    sfree(srv->host);
+    return cf_util_get_string(c, &srv->host);
+  }
+  if (strcasecmp("Port", c->key) == 0) {
+    sfree(srv->port);
+    return cf_util_get_service(c, &srv->port);
+  }
+  if (strcasecmp("MaxAge", c->key) == 0)
+    return cf_util_get_cdtime(c, &srv->max_age);
+  if (strcasecmp("ReconnectInterval", c->key) == 0)
+    return cf_util_get_cdtime(c, &srv->reconnect_max);
+  if (strcasecmp("ReportUnconfigured", c->key) == 0)
+    return cf_util_get_boolean(c, &srv->report_unconfigured);
+  if (strcasecmp("Interval", c->key) == 0)
+    return cf_util_get_cdtime(c, interval);
+  if (strcasecmp("Receiver", c->key) == 0)
+    return gpsd_config_receiver(srv, c);
+  return 1; /* unknown */
+}
+
+static int gpsd_config_server(oconfig_item_t *ci) {
+  cdtime_t interval = 0;
+  pthread_condattr_t attr;
+  gpsd_server_t *srv = calloc(1, sizeof(*srv));
+  if (srv == NULL)
+    return -1;
+  pthread_condattr_init(&attr);
+  pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+  pthread_cond_init(&srv->cond, &attr);
+  pthread_condattr_destroy(&attr);
+  srv->host = strdup("localhost");
+  srv->port = strdup(DEFAULT_GPSD_PORT);
+  srv->max_age = TIME_T_TO_CDTIME_T(10);
+  srv->reconnect_max = TIME_T_TO_CDTIME_T(30);
+  srv->report_unconfigured = true;
+  C_COMPLAIN_INIT(&srv->complaint);
+  if (cdu_block_name("gpsd", ci, srv->name, sizeof(srv->name)) != 0 ||
+      gpsd_registry_add(srv) != 0) {
+    gpsd_server_free(srv);
+    return -1;
+  }
+  for (int i = 0; i < ci->children_num; i++) {
+    oconfig_item_t *c = ci->children + i;
+    int status = gpsd_config_option(srv, c, &interval);
+    if (status == 1)
+      cdu_unknown_option("gpsd", ci, srv->name, c);
+    if (status != 0) {
+      gpsd_server_free(srv);
+      return -1;
+    }
+  }
+  if (srv->host == NULL || srv->port == NULL || srv->max_age == 0 ||
+      srv->reconnect_max < TIME_T_TO_CDTIME_T(1)) {
+    ERROR("gpsd plugin: Server \"%s\": MaxAge must be > 0 and "
+          "ReconnectInterval >= 1 s.", srv->name);
+    gpsd_server_free(srv);
+    return -1;
+  }
+  return cdu_register_read("gpsd", srv->name, gpsd_read, interval, srv,
+                           gpsd_server_free);
+}
+
+static int gpsd_config(oconfig_item_t *ci) {
+  int status = 0;
+  for (int i = 0; i < ci->children_num; i++) {
+    oconfig_item_t *c = ci->children + i;
+    if (strcasecmp("Server", c->key) == 0)
+      status |= gpsd_config_server(c);
+    else if (strcasecmp("Reference", c->key) == 0)
+      status |= cf_util_get_string_buffer(c, gpsd_reference,
+                                          sizeof(gpsd_reference));
+    else {
+      ERROR("gpsd plugin: unknown option \"%s\" (expected <Server> or "
+            "Reference).", c->key);
+      status = -1;
+    }
+  }
+  return status != 0 ? -1 : 0;
+}
+
+static int gpsd_shutdown(void) {
+  /* Stop every thread before collectd frees any server. */
+  for (size_t i = 0;; i++) {
+    pthread_mutex_lock(&gpsd_lock);
+    gpsd_server_t *srv = gpsd_registry_at(i);
+    pthread_mutex_unlock(&gpsd_lock);
+    if (srv == NULL)
+      break;
+    gpsd_reader_stop(srv);
+  }
+  return 0;
+}
+
+void module_register(void) {
+  plugin_register_complex_config("gpsd", gpsd_config);
+  plugin_register_shutdown("gpsd", gpsd_shutdown);
+}

@@ -1,0 +1,362 @@
+/* SPDX-License-Identifier: MIT
+ * gpsd_reader - reader threads of the gpsd plugin: libgps connection with
+ * reconnect and backoff, one report at a time into per-receiver snapshots.
+ * Privileges: none (a TCP client of gpsd, watch mode only, read-only).
+ */
+#include "collectd.h"
+#include "plugin.h"
+#include "utils/common/common.h"
+
+#include "plugins/gpsd_reader.h"
+
+#include <errno.h>
+#include <math.h>
+#include <time.h>
+
+pthread_mutex_t gpsd_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static gpsd_server_t **registry;
+static size_t registry_num;
+
+int gpsd_registry_add(gpsd_server_t *srv) {
+  pthread_mutex_lock(&gpsd_lock);
+  gpsd_server_t **tmp = realloc(registry, (registry_num + 1) * sizeof(*tmp));
+  if (tmp != NULL) {
+    registry = tmp;
+    registry[registry_num++] = srv;
+  }
+  pthread_mutex_unlock(&gpsd_lock);
+  return tmp != NULL ? 0 : -1;
+}
+
+void gpsd_registry_remove(gpsd_server_t *srv) {
+  pthread_mutex_lock(&gpsd_lock);
+  for (size_t i = 0; i < registry_num; i++)
+    if (registry[i] == srv) {
+      registry[i] = registry[--registry_num];
+      break;
+    }
+  if (registry_num == 0) {
+    free(registry);
+    registry = NULL;
+  }
+  pthread_mutex_unlock(&gpsd_lock);
+}
+
+size_t gpsd_registry_size(void) { return registry_num; }
+gpsd_server_t *gpsd_registry_at(size_t i) {
+  return i < registry_num ? registry[i] : NULL;
+}
+
+gpsd_rx_t *gpsd_rx_by_name(const char *name, gpsd_server_t **srv_out) {
+  for (size_t i = 0; i < registry_num; i++)
+    for (gpsd_rx_t *rx = registry[i]->rx; rx != NULL; rx = rx->next)
+      if (strcmp(rx->name, name) == 0) {
+        if (srv_out != NULL)
+          *srv_out = registry[i];
+        return rx;
+      }
+  return NULL;
+}
+
+/* An unconfigured receiver is named after its path; if another server
+ * already has that name, the server name is put in front. */
+static int rx_auto_name(const gpsd_server_t *srv, const char *path,
+                        char *name, size_t size) {
+  char base[DATA_MAX_NAME_LEN];
+  if (gpsd_instance_name(path, base, sizeof(base)) < 0)
+    sstrncpy(base, "unknown", sizeof(base));
+  if (gpsd_rx_by_name(base, NULL) == NULL) {
+    sstrncpy(name, base, size);
+    return 0;
+  }
+  size_t n = strlen(srv->name);
+  if (n + 1 + strlen(base) >= size)
+    return -1;
+  memcpy(name, srv->name, n);
+  name[n] = '_';
+  sstrncpy(name + n + 1, base, size - n - 1);
+  return gpsd_rx_by_name(name, NULL) == NULL ? 0 : -1;
+}
+
+gpsd_rx_t *gpsd_rx_get(gpsd_server_t *srv, const char *path, bool create) {
+  gpsd_rx_t **tail = &srv->rx;
+  for (gpsd_rx_t *rx = srv->rx; rx != NULL; rx = rx->next) {
+    if (strcmp(rx->path, path) == 0)
+      return rx;
+    tail = &rx->next;
+  }
+  if (!create)
+    return NULL;
+  gpsd_rx_t *rx = calloc(1, sizeof(*rx));
+  if (rx == NULL)
+    return NULL;
+  sstrncpy(rx->path, path, sizeof(rx->path));
+  if (rx_auto_name(srv, path, rx->name, sizeof(rx->name)) != 0) {
+    free(rx);
+    return NULL;
+  }
+  rx->ept_s = NAN;
+  *tail = rx;
+  if (srv->thread_started) /* not for <Receiver> blocks at config time */
+    INFO("gpsd plugin: Server \"%s\": new receiver \"%s\" reported as "
+         "\"%s\".", srv->name, path, rx->name);
+  return rx;
+}
+
+void gpsd_server_invalidate(gpsd_server_t *srv) {
+  for (gpsd_rx_t *rx = srv->rx; rx != NULL; rx = rx->next) {
+    rx->tpv_at = rx->sky_at = rx->toff_at = rx->pps_at = 0;
+    rx->fix_at = 0;
+    gnss_sky_reset(&rx->tracker);
+  }
+  srv->connected = false;
+}
+
+/* What libgps made of a TOFF/PPS report, chosen by the report's class
+ * (used only if our own decoding of the line failed).  libgps 3.22 files
+ * TOFF reports into g->pps, leaving g->toff zero (fixed in gpsd 3.25); a
+ * fixed libgps fills g->toff.  So for TOFF, g->toff when it holds anything,
+ * else g->pps. */
+static int timedelta_from_libgps(gpsd_class_t cls, const struct gps_data_t *g,
+                                 gpsd_timedelta_t *td) {
+  const struct timedelta_t *src = &g->pps;
+  gps_mask_t need = (cls == GPSD_CLASS_TOFF) ? TOFF_SET : PPS_SET;
+  if ((g->set & need) == 0)
+    return -1;
+  if (cls == GPSD_CLASS_TOFF &&
+      (g->toff.real.tv_sec != 0 || g->toff.clock.tv_sec != 0))
+    src = &g->toff;
+  memset(td, 0, sizeof(*td));
+  td->cls = cls;
+  td->real_sec = (int64_t)src->real.tv_sec;
+  td->real_nsec = (int64_t)src->real.tv_nsec;
+  td->clock_sec = (int64_t)src->clock.tv_sec;
+  td->clock_nsec = (int64_t)src->clock.tv_nsec;
+  if (cls == GPSD_CLASS_PPS && g->qErr != 0) {
+    td->has_qerr = true;
+    td->qerr_ps = (int64_t)g->qErr;
+  }
+  return 0;
+}
+
+static int handle_timedelta(gpsd_rx_t *rx, gpsd_class_t cls, const char *line,
+                            size_t len, const struct gps_data_t *g,
+                            cdtime_t now) {
+  gpsd_timedelta_t td;
+  int64_t ns;
+  if (gpsd_json_timedelta(line, len, &td) != GPSD_JSON_OK &&
+      timedelta_from_libgps(cls, g, &td) != 0)
+    return -1;
+  if (gpsd_timedelta_offset_ns(&td, &ns) != GPSD_JSON_OK)
+    return -1;
+  if (cls == GPSD_CLASS_TOFF) {
+    rx->toff_ns = ns;
+    rx->toff_at = now;
+    return 0;
+  }
+  rx->pps_ns = ns;
+  rx->pps_at = now;
+  rx->pps_has_precision = td.has_precision;
+  rx->pps_precision = td.precision;
+  rx->pps_has_qerr = td.has_qerr;
+  rx->pps_qerr_ps = td.qerr_ps;
+  return 0;
+}
+
+static void handle_sky(gpsd_rx_t *rx, const struct gps_data_t *g,
+                       cdtime_t now) {
+  gnss_sat_t sats[MAXCHANNELS];
+  gnss_sky_t in, out;
+  int n = g->satellites_visible;
+  if (n < 0)
+    n = 0;
+  if (n > MAXCHANNELS)
+    n = MAXCHANNELS;
+  for (int i = 0; i < n; i++) {
+    const struct satellite_t *s = &g->skyview[i];
+    sats[i] = (gnss_sat_t){.gnssid = s->gnssid,
+                           .svid = s->svid,
+                           .prn = s->PRN,
+                           .ss = s->ss,
+                           .used = s->used};
+  }
+  gnss_sky_count(sats, (size_t)n, &in);
+  in.hdop = g->dop.hdop;
+  in.vdop = g->dop.vdop;
+  in.pdop = g->dop.pdop;
+  in.tdop = g->dop.tdop;
+  in.gdop = g->dop.gdop;
+  if (gnss_sky_feed(&rx->tracker, &in, &out) > 0) {
+    rx->sky = out;
+    rx->sky_at = now;
+  }
+}
+
+int gpsd_handle_report(gpsd_server_t *srv, const char *line, size_t len,
+                       const struct gps_data_t *g, cdtime_t now) {
+  gpsd_json_header_t h;
+  int status = 0;
+  if (gpsd_json_header(line, len, &h) != GPSD_JSON_OK) {
+    srv->bad_reports++;
+    return -1;
+  }
+  if (h.cls != GPSD_CLASS_TPV && h.cls != GPSD_CLASS_SKY &&
+      h.cls != GPSD_CLASS_TOFF && h.cls != GPSD_CLASS_PPS)
+    return 1;
+  if (!h.has_device)
+    sstrncpy(h.device, g->dev.path, sizeof(h.device));
+  if (h.device[0] == '\0')
+    return 1;
+
+  pthread_mutex_lock(&gpsd_lock);
+  gpsd_rx_t *rx = gpsd_rx_get(srv, h.device, srv->report_unconfigured);
+  if (rx == NULL) {
+    pthread_mutex_unlock(&gpsd_lock);
+    return 1;
+  }
+  srv->reports++;
+  rx->seen_at = now;
+  switch (h.cls) {
+  case GPSD_CLASS_TPV:
+    rx->mode = g->fix.mode;
+    rx->ept_s = g->fix.ept;
+    rx->tpv_at = now;
+    if (g->fix.mode >= MODE_2D)
+      rx->fix_at = now;
+    break;
+  case GPSD_CLASS_SKY:
+    if (h.has_satellites) /* a DOP-only SKY does not replace the sky */
+      handle_sky(rx, g, now);
+    else
+      status = 1;
+    break;
+  default:
+    status = handle_timedelta(rx, h.cls, line, len, g, now);
+    break;
+  }
+  if (status < 0)
+    srv->bad_reports++;
+  pthread_mutex_unlock(&gpsd_lock);
+  return status;
+}
+
+/* ---------------------------------------------------------- the thread */
+
+static bool stopping(gpsd_server_t *srv) {
+  pthread_mutex_lock(&gpsd_lock);
+  bool stop = srv->stop;
+  pthread_mutex_unlock(&gpsd_lock);
+  return stop;
+}
+
+/* Sleep `d` unless shutdown is requested first. */
+static void backoff_sleep(gpsd_server_t *srv, cdtime_t d) {
+  struct timespec ts;
+  uint64_t ns = CDTIME_T_TO_NS(d);
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  ts.tv_sec += (time_t)(ns / 1000000000u);
+  ts.tv_nsec += (long)(ns % 1000000000u);
+  if (ts.tv_nsec >= 1000000000L) {
+    ts.tv_sec++;
+    ts.tv_nsec -= 1000000000L;
+  }
+  pthread_mutex_lock(&gpsd_lock);
+  while (!srv->stop &&
+         pthread_cond_timedwait(&srv->cond, &gpsd_lock, &ts) != ETIMEDOUT)
+    ;
+  pthread_mutex_unlock(&gpsd_lock);
+}
+
+/* One connection: open, watch, read reports until it fails or we stop.
+ * Returns true if the connection was established. */
+static bool reader_session(gpsd_server_t *srv) {
+  struct gps_data_t g;
+  memset(&g, 0, sizeof(g));
+  if (gps_open(srv->host, srv->port, &g) != 0) {
+    c_complain_once(LOG_WARNING, &srv->complaint,
+                    "gpsd plugin: Server \"%s\": cannot connect to gpsd at "
+                    "%s:%s (%s); retrying in the background.",
+                    srv->name, srv->host, srv->port, gps_errstr(errno));
+    return false;
+  }
+  if (gps_stream(&g, WATCH_ENABLE | WATCH_JSON | WATCH_PPS, NULL) != 0) {
+    c_complain_once(LOG_WARNING, &srv->complaint,
+                    "gpsd plugin: Server \"%s\": gpsd at %s:%s refused the "
+                    "watch request; retrying.", srv->name, srv->host, srv->port);
+    gps_close(&g);
+    return false;
+  }
+  if (!c_would_release(&srv->complaint))
+    INFO("gpsd plugin: Server \"%s\": connected to gpsd at %s:%s.", srv->name,
+         srv->host, srv->port);
+  c_release(LOG_NOTICE, &srv->complaint,
+            "gpsd plugin: Server \"%s\": connected to gpsd at %s:%s again.",
+            srv->name, srv->host, srv->port);
+  pthread_mutex_lock(&gpsd_lock);
+  srv->connected = true;
+  pthread_mutex_unlock(&gpsd_lock);
+
+  while (!stopping(srv)) {
+    if (!gps_waiting(&g, 250000)) /* 250 ms: bounds shutdown latency */
+      continue;
+    srv->line[0] = '\0';
+    int r = gps_read(&g, srv->line, (int)sizeof(srv->line));
+    if (r < 0)
+      break;
+    if (r > 0 && srv->line[0] != '\0')
+      gpsd_handle_report(srv, srv->line, strlen(srv->line), &g, cdtime());
+  }
+  gps_close(&g);
+  pthread_mutex_lock(&gpsd_lock);
+  gpsd_server_invalidate(srv);
+  bool stop = srv->stop;
+  pthread_mutex_unlock(&gpsd_lock);
+  if (!stop)
+    c_complain_once(LOG_WARNING, &srv->complaint,
+                    "gpsd plugin: Server \"%s\": lost the connection to gpsd "
+                    "at %s:%s; values are NaN until it is back.",
+                    srv->name, srv->host, srv->port);
+  return true;
+}
+
+static void *reader_main(void *arg) {
+  gpsd_server_t *srv = arg;
+  cdtime_t first = TIME_T_TO_CDTIME_T(1);
+  cdtime_t backoff = first;
+  while (!stopping(srv)) {
+    if (reader_session(srv))
+      backoff = first;
+    if (stopping(srv))
+      break;
+    backoff_sleep(srv, backoff);
+    backoff = (2 * backoff > srv->reconnect_max) ? srv->reconnect_max
+                                                 : 2 * backoff;
+  }
+  return NULL;
+}
+
+int gpsd_reader_start(gpsd_server_t *srv) {
+  char name[16];
+  snprintf(name, sizeof(name), "gpsd/%.10s", srv->name);
+  srv->stop = false;
+  int status = plugin_thread_create(&srv->thread, reader_main, srv, name);
+  if (status != 0) {
+    ERROR("gpsd plugin: Server \"%s\": cannot start the reader thread: %s",
+          srv->name, STRERROR(status));
+    return -1;
+  }
+  srv->thread_started = true;
+  return 0;
+}
+
+void gpsd_reader_stop(gpsd_server_t *srv) {
+  if (!srv->thread_started)
+    return;
+  pthread_mutex_lock(&gpsd_lock);
+  srv->stop = true;
+  pthread_cond_broadcast(&srv->cond);
+  pthread_mutex_unlock(&gpsd_lock);
+  pthread_join(srv->thread, NULL);
+  srv->thread_started = false;
+}

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT
+ * gpsd_reader - the gpsd plugin's connection side: one reader thread per
+ * <Server> block keeps a libgps connection open (watch: JSON + PPS),
+ * decodes each report and files it into the snapshot of the receiver
+ * (gpsd device) it came from.  The read callback (gpsd.c) only copies
+ * snapshots, under gpsd_lock, and never waits for the network.
+ */
+#ifndef CDS_GPSD_READER_H
+#define CDS_GPSD_READER_H
+
+#include "collectd.h"
+#include "plugin.h"
+#include "utils_complain.h"
+
+#include "common/gnss_sky.h"
+#include "common/gpsd_json.h"
+#include "plugins/cdutil.h"
+
+#include <gps.h>
+#include <pthread.h>
+#include <stdint.h>
+
+#define GPSD_LINE_MAX 16384 /* one JSON report (a SKY of 140 sats < 16 KiB) */
+
+/* One receiver = one gpsd device path on one server. */
+typedef struct gpsd_rx_s {
+  struct gpsd_rx_s *next;
+  char path[GPSD_JSON_DEVICE_LEN]; /* gpsd's "device" */
+  char name[DATA_MAX_NAME_LEN];    /* plugin instance: alias or path */
+  bool configured;                 /* from a <Receiver> block */
+  cdtime_t seen_at;                /* last report of any class */
+  /* TPV */
+  cdtime_t tpv_at; /* 0 = none (or invalidated) */
+  int mode;        /* 0 unknown, 1 no fix, 2 2D, 3 3D */
+  double ept_s;    /* estimated time error, s (NaN = not reported) */
+  cdtime_t fix_at; /* last TPV with mode >= 2 */
+  /* SKY, after completion */
+  gnss_sky_tracker_t tracker;
+  gnss_sky_t sky;
+  cdtime_t sky_at;
+  /* TOFF and PPS: offset = real - clock, ns */
+  int64_t toff_ns;
+  cdtime_t toff_at;
+  int64_t pps_ns;
+  cdtime_t pps_at;
+  bool pps_has_precision, pps_has_qerr;
+  int pps_precision;
+  int64_t pps_qerr_ps;
+  /* Notification state; touched by the read callback only. */
+  cdu_state_t fix_state;
+  cdu_state_t used_state[GNSS_N];
+} gpsd_rx_t;
+
+typedef struct {
+  char name[DATA_MAX_NAME_LEN]; /* <Server "name"> */
+  char *host;
+  char *port;
+  cdtime_t max_age;       /* older snapshots are dispatched as NaN */
+  cdtime_t reconnect_max; /* backoff limit between connection attempts */
+  bool report_unconfigured;
+  gpsd_rx_t *rx; /* receivers (configured first, then as seen) */
+  bool connected;
+  uint64_t reports, bad_reports;
+  /* thread */
+  pthread_t thread;
+  bool thread_started;
+  bool stop;
+  pthread_cond_t cond; /* wakes the thread's backoff sleep at shutdown */
+  c_complain_t complaint;
+  char line[GPSD_LINE_MAX];
+} gpsd_server_t;
+
+/* Guards every field above that both threads touch (rx lists, snapshots,
+ * connected, stop) and the server registry. */
+extern pthread_mutex_t gpsd_lock;
+
+/* Registry of configured servers (for instance names and Reference). */
+int gpsd_registry_add(gpsd_server_t *srv);
+void gpsd_registry_remove(gpsd_server_t *srv);
+size_t gpsd_registry_size(void);
+gpsd_server_t *gpsd_registry_at(size_t i);
+
+/* Find the receiver of `path`; create it (unconfigured, named after the
+ * path) when `create` is set.  Caller holds gpsd_lock. */
+gpsd_rx_t *gpsd_rx_get(gpsd_server_t *srv, const char *path, bool create);
+/* Find a receiver by plugin-instance name, on any server.  Caller holds
+ * gpsd_lock. */
+gpsd_rx_t *gpsd_rx_by_name(const char *name, gpsd_server_t **srv_out);
+
+/* Decode one report (the exact line, and the gps_data_t libgps filled from
+ * it) into its receiver's snapshot, stamped `now`.  Takes gpsd_lock.
+ * Returns 0 if used, 1 if ignored (class not used, receiver not reported),
+ * -1 if malformed.  This is the plugin's seam: the reader thread feeds it
+ * from gps_read(), the plugin test from recorded lines via gps_unpack(). */
+int gpsd_handle_report(gpsd_server_t *srv, const char *line, size_t len,
+                       const struct gps_data_t *g, cdtime_t now);
+
+/* The connection is gone: every snapshot of the server is invalidated (NaN
+ * until fresh reports arrive).  Caller holds gpsd_lock. */
+void gpsd_server_invalidate(gpsd_server_t *srv);
+
+/* Start / stop (signal and join) the reader thread. */
+int gpsd_reader_start(gpsd_server_t *srv);
+void gpsd_reader_stop(gpsd_server_t *srv);
+
+#endif

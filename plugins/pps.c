@@ -1,0 +1,402 @@
+/* SPDX-License-Identifier: MIT
+ * pps plugin - health of kernel PPS signals: pulses seen and missed, edge
+ * offset from the system clock's second, jitter, pulse-interval error.
+ * Source: RFC 2783 time_pps_fetch() on /dev/ppsN, or /sys/class/pps/ppsN/
+ * {assert,clear}, in a reader thread per device; libudev discovery.
+ * Privileges: read access to /dev/ppsN (sysfs: none).  Strictly read-only:
+ * never time_pps_setparams/kcbind, so CAP_SYS_TIME is never needed.
+ */
+#include "collectd.h"
+#include "plugin.h"
+#include "utils/common/common.h"
+
+#include "common/pps_stats.h"
+#include "plugins/cdutil.h"
+#include "plugins/pps_discover.h"
+#include "plugins/pps_reader.h"
+
+#include <math.h>
+#include <stddef.h>
+
+#define PPS_MAX_DEVICES 32 /* the kernel allows 16 PPS sources */
+
+typedef struct {
+  pps_summary_t a; /* assert edges */
+  double present;  /* 1 device answers, 0 gone */
+} pps_snapshot_t;
+
+#define SA(f) offsetof(pps_snapshot_t, a.f)
+#define SC(f) offsetof(pps_summary_t, f)
+
+/* The metric table: the one place a pps metric is named (docs/pps.md
+ * lists the same rows).  Offsets: + = edge stamped after the system's
+ * whole second = system clock ahead of the PPS. */
+static const cdu_metric_t pps_metrics[] = {
+    {"bool", "present", CDU_GAUGE, offsetof(pps_snapshot_t, present), "0/1",
+     "1 = the device answers; 0 = gone (all other gauges NaN)"},
+    {"bool", "signal", CDU_GAUGE, SA(signal), "0/1",
+     "1 = a pulse within Timeout; 0 = pulses stopped"},
+    {"count", "pulses", CDU_GAUGE, SA(pulses), "pulses",
+     "new pulses seen this interval"},
+    {"count", "missed", CDU_GAUGE, SA(missed), "pulses",
+     "pulses due by elapsed time but not seen this interval"},
+    {"count", "sequence_gaps", CDU_GAUGE, SA(sequence_gaps), "pulses",
+     "pulses the kernel counted that the reader never fetched"},
+    {"duration", "since_last_pulse", CDU_GAUGE, SA(since_last_s), "s",
+     "time since the last pulse"},
+    {"time_offset", "edge_mean", CDU_GAUGE, SA(offset_mean_s), "s",
+     "mean edge offset; + = system clock ahead of the PPS"},
+    {"time_offset", "edge_min", CDU_GAUGE, SA(offset_min_s), "s",
+     "smallest edge offset this interval"},
+    {"time_offset", "edge_max", CDU_GAUGE, SA(offset_max_s), "s",
+     "largest edge offset this interval"},
+    {"time_offset_rms", "jitter", CDU_GAUGE, SA(jitter_s), "s",
+     "RMS of successive edge-offset differences (ntpd style)"},
+    {"time_offset", "interval_error_mean", CDU_GAUGE,
+     SA(interval_error_mean_s), "s",
+     "mean pulse interval - 1 s; + = system clock fast"},
+    {"time_offset", "interval_error_min", CDU_GAUGE, SA(interval_error_min_s),
+     "s", "smallest pulse interval error"},
+    {"time_offset", "interval_error_max", CDU_GAUGE, SA(interval_error_max_s),
+     "s", "largest pulse interval error"},
+    {"total_events", "pulses", CDU_DERIVE, SA(total_pulses), "pulses",
+     "pulses seen since start"},
+    {"total_events", "missed", CDU_DERIVE, SA(total_missed), "pulses",
+     "pulses missed since start"},
+    {"total_events", "clock_steps", CDU_DERIVE, SA(total_steps), "steps",
+     "steps of the system clock detected"},
+    {"total_events", "glitches", CDU_DERIVE, SA(total_glitches), "edges",
+     "spurious edges less than half a second after a pulse"},
+};
+
+/* Clear (trailing) edges, dispatched only while the device captures them. */
+static const cdu_metric_t pps_clear_metrics[] = {
+    {"count", "clear_pulses", CDU_GAUGE, SC(pulses), "pulses",
+     "clear edges seen this interval"},
+    {"count", "clear_missed", CDU_GAUGE, SC(missed), "pulses",
+     "clear edges due but not seen"},
+    {"time_offset", "clear_mean", CDU_GAUGE, SC(offset_mean_s), "s",
+     "mean clear-edge offset from the nearest whole second"},
+    {"time_offset", "clear_min", CDU_GAUGE, SC(offset_min_s), "s",
+     "smallest clear-edge offset"},
+    {"time_offset", "clear_max", CDU_GAUGE, SC(offset_max_s), "s",
+     "largest clear-edge offset"},
+    {"time_offset_rms", "clear_jitter", CDU_GAUGE, SC(jitter_s), "s",
+     "RMS of successive clear-offset differences"},
+};
+
+typedef struct {
+  pps_dev_t dev;
+  cdu_state_t present_state, signal_state;
+} pps_inst_t;
+
+/* Discovered devices (Discover true), owned by the "pps/discovery" read. */
+typedef struct {
+  pps_inst_t *devs[PPS_MAX_DEVICES];
+  int n;
+} pps_discovery_t;
+
+static char pps_sysfs_root[256] = "/sys";
+static pps_dev_t pps_template; /* options for discovered devices */
+static bool pps_template_set;
+static pps_inst_t *pps_configured[PPS_MAX_DEVICES];
+static int pps_configured_n;
+static pps_discovery_t *pps_discovery;
+
+static void pps_inst_free(void *arg) {
+  pps_inst_t *in = arg;
+  if (in == NULL)
+    return;
+  pps_dev_stop(&in->dev);
+  for (int i = 0; i < pps_configured_n; i++)
+    if (pps_configured[i] == in)
+      pps_configured[i] = pps_configured[--pps_configured_n];
+  sfree(in);
+}
+
+static void pps_discovery_free(void *arg) {
+  pps_discovery_t *dd = arg;
+  for (int i = 0; dd != NULL && i < dd->n; i++)
+    pps_inst_free(dd->devs[i]);
+  if (dd == pps_discovery)
+    pps_discovery = NULL;
+  sfree(dd);
+}
+
+static pps_dev_t *template_dev(void) {
+  if (!pps_template_set) {
+    pps_dev_defaults(&pps_template);
+    pps_template_set = true;
+  }
+  return &pps_template;
+}
+
+/* A duration option in seconds within [min, max], stored in ns. */
+static int config_seconds(const oconfig_item_t *c, const char *block,
+                          double min, double max, int64_t *ns) {
+  double v;
+  if (cf_util_get_double(c, &v) != 0 || !(v >= min && v <= max)) {
+    ERROR("pps plugin: %s%s%s: %s must be a number of seconds in "
+          "[%g, %g].",
+          block ? "<Device \"" : "", block ? block : "", block ? "\">" : "",
+          c->key, min, max);
+    return -1;
+  }
+  *ns = (int64_t)llround(v * 1e9);
+  return 0;
+}
+
+/* Options shared by <Device> blocks and the plugin level (defaults for
+ * discovered devices).  Returns 1 if `c` is not one of them. */
+static int config_common(const oconfig_item_t *c, const char *block,
+                         pps_dev_t *d) {
+  if (strcasecmp(c->key, "PollInterval") == 0)
+    return config_seconds(c, block, 0.01, 1.0, &d->poll_ns);
+  if (strcasecmp(c->key, "Timeout") == 0)
+    return config_seconds(c, block, 1.1, 3600.0, &d->cfg.timeout_ns);
+  if (strcasecmp(c->key, "StepThreshold") == 0)
+    return config_seconds(c, block, 1e-6, 0.5, &d->cfg.step_threshold_ns);
+  return 1;
+}
+
+static int config_path(const oconfig_item_t *c, const char *name,
+                       pps_dev_t *d, pps_capture_t capture) {
+  if (cf_util_get_string_buffer(c, d->path, sizeof(d->path)) != 0 ||
+      d->path[0] != '/') {
+    ERROR("pps plugin: <Device \"%s\">: %s needs an absolute path.", name,
+          c->key);
+    return -1;
+  }
+  d->capture = capture;
+  return 0;
+}
+
+static int pps_read_device(user_data_t *ud);
+
+static int pps_config_device(oconfig_item_t *ci) {
+  char name[DATA_MAX_NAME_LEN];
+  if (cdu_block_name("pps", ci, name, sizeof(name)) != 0)
+    return -1;
+  if (pps_configured_n >= PPS_MAX_DEVICES) {
+    ERROR("pps plugin: <Device \"%s\">: at most %d devices.", name,
+          PPS_MAX_DEVICES);
+    return -1;
+  }
+  pps_inst_t *in = calloc(1, sizeof(*in));
+  if (in == NULL)
+    return -1;
+  pps_dev_defaults(&in->dev);
+  sstrncpy(in->dev.name, name, sizeof(in->dev.name));
+  cdtime_t interval = 0;
+  int paths = 0, status = 0;
+  for (int i = 0; i < ci->children_num && status == 0; i++) {
+    oconfig_item_t *c = ci->children + i;
+    if (strcasecmp(c->key, "Path") == 0) {
+      status = config_path(c, name, &in->dev, PPS_CAPTURE_API);
+      paths++;
+    } else if (strcasecmp(c->key, "SysfsPath") == 0) {
+      status = config_path(c, name, &in->dev, PPS_CAPTURE_SYSFS);
+      paths++;
+    } else if (strcasecmp(c->key, "Interval") == 0) {
+      status = cf_util_get_cdtime(c, &interval);
+    } else if ((status = config_common(c, name, &in->dev)) == 1) {
+      status = cdu_unknown_option("pps", ci, name, c);
+    }
+  }
+  if (status == 0 && paths != 1) {
+    ERROR("pps plugin: <Device \"%s\">: give exactly one of Path "
+          "(/dev/ppsN, RFC 2783) or SysfsPath (/sys/class/pps/ppsN).",
+          name);
+    status = -1;
+  }
+  if (status != 0) {
+    sfree(in);
+    return -1;
+  }
+  if (cdu_register_read("pps", name, pps_read_device, interval, in,
+                        pps_inst_free) != 0)
+    return -1;
+  pps_configured[pps_configured_n++] = in;
+  return 0;
+}
+
+static int pps_read_discovered(user_data_t *ud);
+
+static int pps_config(oconfig_item_t *ci) {
+  bool discover = false;
+  int status = 0;
+  for (int i = 0; i < ci->children_num; i++) {
+    oconfig_item_t *c = ci->children + i;
+    int s;
+    if (strcasecmp(c->key, "Device") == 0)
+      s = pps_config_device(c);
+    else if (strcasecmp(c->key, "Discover") == 0)
+      s = cf_util_get_boolean(c, &discover);
+    else if (strcasecmp(c->key, "SysfsRoot") == 0) {
+      s = cf_util_get_string_buffer(c, pps_sysfs_root, sizeof(pps_sysfs_root));
+      if (s == 0 && pps_sysfs_root[0] != '/') {
+        ERROR("pps plugin: SysfsRoot needs an absolute path.");
+        s = -1;
+      }
+    } else if ((s = config_common(c, NULL, template_dev())) == 1)
+      s = cdu_unknown_option("pps", NULL, NULL, c);
+    if (s != 0)
+      status = -1;
+  }
+  if (discover && pps_discovery == NULL) {
+    pps_discovery = calloc(1, sizeof(*pps_discovery));
+    if (pps_discovery == NULL ||
+        cdu_register_read("pps", "discovery", pps_read_discovered, 0,
+                          pps_discovery, pps_discovery_free) != 0) {
+      pps_discovery = NULL;
+      return -1;
+    }
+  }
+  return status;
+}
+
+/* Rescan the pps class; start a reader for every device not seen before.
+ * Devices that vanished are kept: their reader reports them gone. */
+static void pps_rescan(pps_discovery_t *dd) {
+  pps_found_t found[PPS_MAX_DEVICES];
+  bool udev = strcmp(pps_sysfs_root, "/sys") == 0;
+  int n = pps_discover(pps_sysfs_root, udev, "pps", found, PPS_MAX_DEVICES);
+  for (int i = 0; i < n; i++) {
+    bool known = false;
+    for (int j = 0; j < dd->n && !known; j++)
+      known = strcmp(dd->devs[j]->dev.name, found[i].name) == 0;
+    for (int j = 0; j < pps_configured_n && !known; j++)
+      known = strcmp(pps_configured[j]->dev.path, found[i].dir) == 0 ||
+              strcmp(strrchr(pps_configured[j]->dev.path, '/') + 1,
+                     found[i].name) == 0;
+    if (known || dd->n >= PPS_MAX_DEVICES)
+      continue;
+    pps_inst_t *in = calloc(1, sizeof(*in));
+    if (in == NULL)
+      return;
+    in->dev = *template_dev();
+    sstrncpy(in->dev.name, found[i].name, sizeof(in->dev.name));
+    sstrncpy(in->dev.path, found[i].dir, sizeof(in->dev.path));
+    in->dev.capture = PPS_CAPTURE_SYSFS;
+    INFO("pps plugin: discovered %s (source \"%s\", serial port \"%s\", "
+         "%s).",
+         found[i].name, found[i].source, found[i].port, found[i].dir);
+    if (pps_dev_start(&in->dev) != 0) {
+      sfree(in);
+      continue;
+    }
+    dd->devs[dd->n++] = in;
+  }
+}
+
+/* Every gauge NaN, no counter: a device that is gone has no values. */
+static void snapshot_gone(pps_snapshot_t *s) {
+  for (size_t i = 0; i < CDU_TABLE_SIZE(pps_metrics); i++) {
+    char *p = (char *)s + pps_metrics[i].offset;
+    if (pps_metrics[i].kind == CDU_GAUGE)
+      *(double *)(void *)p = NAN;
+    else
+      *(int64_t *)(void *)p = CDU_DERIVE_UNKNOWN;
+  }
+  s->present = 0.0;
+}
+
+static void pps_notify(pps_inst_t *in, bool present, const char *error,
+                       const pps_snapshot_t *s, const pps_now_t *now) {
+  const char *n = in->dev.name;
+  if (present)
+    cdu_notify_change(&in->present_state, 1, NOTIF_OKAY, "pps", n, "bool",
+                      "present", "pps plugin: %s: PPS device %s is back.", n,
+                      in->dev.path);
+  else
+    cdu_notify_change(&in->present_state, 0, NOTIF_FAILURE, "pps", n, "bool",
+                      "present",
+                      "pps plugin: %s: PPS device is gone (%s); its metrics "
+                      "are NaN until it returns.",
+                      n, error);
+  if (!present)
+    return;
+  if (s->a.signal > 0)
+    cdu_notify_change(&in->signal_state, 1, NOTIF_OKAY, "pps", n, "bool",
+                      "signal",
+                      "pps plugin: %s: pulses are back (last %.3f s ago, "
+                      "edge offset %+.6f s).",
+                      n, s->a.since_last_s, s->a.offset_mean_s);
+  else if (isnan(s->a.since_last_s)) {
+    /* Never a pulse: say so once the device has been watched a Timeout. */
+    if (now->mono_ns - in->dev.started_mono_ns > in->dev.cfg.timeout_ns)
+      cdu_notify_change(&in->signal_state, 0, NOTIF_FAILURE, "pps", n, "bool",
+                        "signal", "pps plugin: %s: no pulse seen on %s.",
+                        n, in->dev.path);
+  } else
+    cdu_notify_change(&in->signal_state, 0, NOTIF_FAILURE, "pps", n, "bool",
+                      "signal",
+                      "pps plugin: %s: pulses stopped: no pulse for %.1f s "
+                      "on %s.",
+                      n, s->a.since_last_s, in->dev.path);
+}
+
+static int pps_read_inst(pps_inst_t *in) {
+  pps_dev_t *d = &in->dev;
+  pps_snapshot_t s;
+  pps_summary_t clear;
+  char error[sizeof(d->error)];
+  pps_now_t now;
+  pps_clock_now(&now);
+  pthread_mutex_lock(&d->lock);
+  bool present = d->present, with_clear = d->clear_seen;
+  sstrncpy(error, d->error, sizeof(error));
+  if (present) {
+    pps_stats_take(&d->asserts, &now, &s.a);
+    if (with_clear)
+      pps_stats_take(&d->clears, &now, &clear);
+  }
+  pthread_mutex_unlock(&d->lock);
+  if (present)
+    s.present = 1.0;
+  else
+    snapshot_gone(&s);
+  cdu_dispatch_table("pps", d->name, pps_metrics,
+                     CDU_TABLE_SIZE(pps_metrics), &s);
+  if (present && with_clear)
+    cdu_dispatch_table("pps", d->name, pps_clear_metrics,
+                       CDU_TABLE_SIZE(pps_clear_metrics), &clear);
+  pps_notify(in, present, error, &s, &now);
+  return 0;
+}
+
+static int pps_read_device(user_data_t *ud) {
+  pps_inst_t *in = ud->data;
+  if (!in->dev.running)
+    return -1; /* init did not start it */
+  return pps_read_inst(in);
+}
+
+static int pps_read_discovered(user_data_t *ud) {
+  pps_discovery_t *dd = ud->data;
+  pps_rescan(dd);
+  for (int i = 0; i < dd->n; i++)
+    pps_read_inst(dd->devs[i]);
+  return 0;
+}
+
+static int pps_init(void) {
+  for (int i = 0; i < pps_configured_n; i++)
+    if (!pps_configured[i]->dev.running)
+      pps_dev_start(&pps_configured[i]->dev);
+  return 0;
+}
+
+static int pps_shutdown(void) {
+  for (int i = 0; i < pps_configured_n; i++)
+    pps_dev_stop(&pps_configured[i]->dev);
+  for (int i = 0; pps_discovery != NULL && i < pps_discovery->n; i++)
+    pps_dev_stop(&pps_discovery->devs[i]->dev);
+  return 0;
+}
+
+void module_register(void) {
+  plugin_register_complex_config("pps", pps_config);
+  plugin_register_init("pps", pps_init);
+  plugin_register_shutdown("pps", pps_shutdown);
+}

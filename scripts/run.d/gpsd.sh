@@ -1,0 +1,17 @@
+#!/bin/bash
+# run.sh: the gpsd plugin, only when a gpsd answers on localhost:2947.
+# $1 = a temp dir (unused).
+if command -v gpspipe >/dev/null 2>&1 &&
+   timeout 3 gpspipe -w -n 1 localhost:2947 2>/dev/null | grep -q '"class":"VERSION"'; then
+  cat <<'CONF'
+LoadPlugin gpsd
+<Plugin gpsd>
+  <Server "local">
+    Host "localhost"
+    Port "2947"
+    MaxAge 5
+  </Server>
+</Plugin>
+CONF
+fi
+exit 0

@@ -1,0 +1,531 @@
+#!/usr/bin/env python3
+"""e2e.py - checkers for the end-to-end delivery tests.  Each prints lines
+"ok DESC", "not ok DESC" or "# diagnostics" (counted by py_tap in
+lib-e2e.sh).  The reference is always what the same collectd wrote through
+its stock csv plugin (StoreRates false: raw values, one file per series); the
+series under test are read back with the peers' own tools (whisper-fetch,
+whisper-info) or parsed from a real HTTP scrape.
+
+  e2e.py graphite CSVHOSTDIR WHISPERROOT PREFIX HOST PLUGIN...
+  e2e.py prometheus CSVHOSTDIR SCRAPEFILE HOST PLUGIN...
+  e2e.py emitted CSVHOSTDIR SCRAPEFILE PREFIX HOST PLUGIN...   (names, one a line)
+"""
+import glob
+import math
+import os
+import re
+import subprocess
+import sys
+from importlib.machinery import SourceFileLoader
+
+TOP = os.environ.get("TOP_SRCDIR") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ref = SourceFileLoader("genref", os.path.join(TOP, "scripts", "gen-metric-reference.py")).load_module()
+TYPES = ref.load_types(ref.types_files(TOP))
+
+_failed = 0
+# The suite's plugins (configure.ac CDS_PLUGIN): rules for one whose source
+# is not in this tree yet are skipped with a diagnostic, not failed.
+KNOWN_LATER = ("timex", "pps", "ntp", "gpsd", "dcf77", "rng", "ceph")
+
+
+def ok(cond, desc):
+    global _failed
+    print(("ok " if cond else "not ok ") + desc)
+    if not cond:
+        _failed += 1
+    return cond
+
+
+def diag(msg):
+    for line in str(msg).splitlines():
+        print("# " + line)
+
+
+def csv_series(csvhost, plugins):
+    """Every series collectd's csv plugin wrote for our plugins:
+    dicts with plugin, pinst, type, tinst, ds [(name, DSTYPE)], rows
+    [(epoch, [values])]."""
+    out = {}
+    for d in sorted(glob.glob(os.path.join(csvhost, "*"))):
+        pdir = os.path.basename(d)
+        plugin, _, pinst = pdir.partition("-")
+        if plugin not in plugins:
+            continue
+        for f in sorted(glob.glob(os.path.join(d, "*"))):
+            base = re.sub(r"-\d{4}-\d{2}-\d{2}$", "", os.path.basename(f))
+            typ, _, tinst = base.partition("-")
+            key = (plugin, pinst, typ, tinst)
+            with open(f, encoding="utf-8") as fh:
+                lines = fh.read().splitlines()
+            if not lines:
+                continue
+            names = lines[0].split(",")[1:]
+            s = out.setdefault(key, {"plugin": plugin, "pinst": pinst, "type": typ,
+                                     "tinst": tinst, "rows": [],
+                                     "ds": [(n, dict(TYPES.get(typ, [])).get(n, "GAUGE")) for n in names]})
+            for line in lines[1:]:
+                fields = line.split(",")
+                try:
+                    s["rows"].append((float(fields[0]), [float(x) for x in fields[1:]]))
+                except ValueError:
+                    pass
+    return [out[k] for k in sorted(out)]
+
+
+def close(a, b):
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    # the csv plugin prints gauges with 6 decimals ("%lf")
+    return abs(a - b) <= 1e-6 + 1e-9 * abs(b)
+
+
+def cdround(t):
+    """CDTIME_T_TO_TIME_T: collectd rounds to the nearest second."""
+    return int(math.floor(t + 0.5))
+
+
+def whisper_fetch(path, start, end):
+    out = subprocess.run(["whisper-fetch", "--from=%d" % start, "--until=%d" % end, path],
+                         capture_output=True, text=True, check=False).stdout
+    pts = {}
+    for line in out.splitlines():
+        ts, _, val = line.partition("\t")
+        if val and val != "None":
+            pts[int(ts)] = float(val)
+    return pts
+
+
+def whisper_step(path):
+    out = subprocess.run(["whisper-info", path], capture_output=True, text=True, check=False).stdout
+    m = re.search(r"secondsPerPoint: (\d+)", out)
+    return int(m.group(1)) if m else None
+
+
+def interval(rows):
+    d = sorted(b[0] - a[0] for a, b in zip(rows, rows[1:]))
+    return d[len(d) // 2] if d else None
+
+
+def graphite(csvhost, root, prefix, host, plugins):
+    series = csv_series(csvhost, plugins)
+    ok(series, "collectd's csv writer has series for %s (the reference)" % " ".join(plugins))
+    expected = set()
+    n_cmp = 0
+    bad_vals, bad_missing, bad_step = [], [], []
+    for s in series:
+        step = interval(s["rows"])
+        for i, (ds_name, ds_type) in enumerate(s["ds"]):
+            name = ref.graphite_name(prefix, host, s["plugin"], s["pinst"], s["type"],
+                                     s["tinst"], ds_name, len(s["ds"]))
+            expected.add(name)
+            path = os.path.join(root, *name.split(".")) + ".wsp"
+            if not os.path.exists(path):
+                bad_missing.append(name)
+                continue
+            spp = whisper_step(path)
+            if step and spp and spp > step + 0.5:
+                bad_step.append("%s: whisper keeps %ss points, collectd sends every %.0fs" % (name, spp, step))
+            rows = s["rows"]
+            pts = whisper_fetch(path, rows[0][0] - 5, rows[-1][0] + 5)
+            for j, (t, vals) in enumerate(rows):
+                ts = cdround(t)
+                if ts not in pts:
+                    continue
+                if ds_type in ("DERIVE", "COUNTER"):
+                    # write_graphite StoreRates true: a rate per second
+                    if j == 0:
+                        continue
+                    t0, v0 = rows[j - 1]
+                    want = (vals[i] - v0[i]) / (t - t0)
+                else:
+                    want = vals[i]
+                n_cmp += 1
+                if not close(pts[ts], want):
+                    bad_vals.append("%s @%d: whisper %r, csv %r" % (name, ts, pts[ts], want))
+    ok(not bad_missing, "every csv series has its whisper file under the documented name (%d series)" % len(expected))
+    for b in bad_missing[:10]:
+        diag("missing: " + b)
+    found = set()
+    hostdir = os.path.join(root, *[x for x in prefix.split(".") if x], ref.graphite_escape(host))
+    for plugin in plugins:
+        for pat in (plugin, plugin + "-*"):
+            for path in glob.glob(os.path.join(hostdir, pat, "**", "*.wsp"), recursive=True):
+                found.add(os.path.relpath(path, root)[:-4].replace(os.sep, "."))
+    extra = sorted(found - expected)
+    ok(not extra, "no whisper series of our plugins beyond the csv ones (%d found)" % len(found))
+    for e in extra[:10]:
+        diag("extra: " + e)
+    ok(n_cmp >= 2 * len(expected), "%d whisper points compared with the csv rows (>= 2 per series)" % n_cmp)
+    ok(not bad_vals, "every whisper point equals collectd's value (gauges) or rate (derives)")
+    for b in bad_vals[:10]:
+        diag(b)
+    ok(not bad_step, "the storage schema keeps every point (first archive step <= collectd interval)")
+    for b in bad_step[:10]:
+        diag(b)
+
+
+def parse_scrape(path):
+    """Prometheus text format -> (types {family: TYPE}, samples [(name, {labels}, value, ts)])."""
+    types, samples = {}, []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.startswith("# TYPE "):
+                _, _, fam, typ = line.split(" ", 3)
+                types[fam] = typ
+                continue
+            if not line or line.startswith("#"):
+                continue
+            m = re.match(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)(?: (\d+))?$', line)
+            if not m:
+                samples.append((None, line, None, None))
+                continue
+            labels = dict(re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"', m.group(3) or ""))
+            order = re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)="', m.group(3) or "")
+            samples.append((m.group(1), labels, float(m.group(4)), int(m.group(5)) if m.group(5) else None, order))
+    return types, samples
+
+
+def prometheus(csvhost, scrape, host, plugins):
+    series = csv_series(csvhost, plugins)
+    ok(series, "collectd's csv writer has series for %s (the reference)" % " ".join(plugins))
+    types, samples = parse_scrape(scrape)
+    bad_syntax = [s[1] for s in samples if s[0] is None]
+    ok(not bad_syntax, "every line of the scrape is valid Prometheus text format")
+    ours = {}
+    for s in samples:
+        if s[0] is None:
+            continue
+        if any(s[0].startswith("collectd_%s_" % p) or s[0] in ("collectd_%s" % p, "collectd_%s_total" % p)
+               for p in plugins):
+            ours[(s[0], tuple(sorted(s[1].items())))] = s
+    expected, bad = set(), []
+    n_val = 0
+    for s in series:
+        for i, (ds_name, ds_type) in enumerate(s["ds"]):
+            name = ref.prom_name(s["plugin"], s["type"], ds_name, ds_type)
+            labels = ref.prom_labels(s["plugin"], s["pinst"], s["tinst"], host)
+            key = (name, tuple(sorted(labels)))
+            expected.add(key)
+            got = ours.get(key)
+            if not got:
+                bad.append("missing %s%s" % (name, dict(labels)))
+                continue
+            if got[4] != [k for k, _ in labels]:
+                bad.append("%s: label order %s, expected %s" % (name, got[4], [k for k, _ in labels]))
+            if types.get(name) != ref.prom_type(ds_type):
+                bad.append("%s: TYPE %s, expected %s" % (name, types.get(name), ref.prom_type(ds_type)))
+            # the sample's timestamp (ms) names the csv row it came from
+            row = [r for r in s["rows"] if got[3] is not None and abs(r[0] * 1000 - got[3]) <= 1]
+            if row:
+                n_val += 1
+                if not close(got[2], row[0][1][i]):
+                    bad.append("%s%s = %r, csv %r" % (name, dict(labels), got[2], row[0][1][i]))
+    ok(not bad, "every csv series is exposed with the documented name, labels, TYPE and value (%d series)" % len(expected))
+    for b in bad[:15]:
+        diag(b)
+    extra = sorted(set(ours) - expected)
+    ok(not extra, "no series of our plugins beyond the csv ones (%d exposed)" % len(ours))
+    for e in extra[:10]:
+        diag("extra: %s %s" % e)
+    ok(n_val >= len(expected) * 0.8,
+       "%d of %d sample values matched to their csv row by timestamp" % (n_val, len(expected)))
+
+
+def documented_check(scrape, plugins):
+    """Every series we expose appears in the generated metric reference."""
+    with open(os.path.join(TOP, ref.OUT), encoding="utf-8") as f:
+        doc = f.read()
+    types, samples = parse_scrape(scrape)
+    missing = set()
+    for s in samples:
+        if s[0] is None or not any(s[0].startswith("collectd_%s_" % p) for p in plugins):
+            continue
+        plugin = [p for p in plugins if s[0].startswith("collectd_%s_" % p)][0]
+        if "type" in s[1]:
+            rows = ["`%s` | `%s` |" % (s[0], s[1]["type"])]
+        elif plugin in s[1]:
+            # the plugin label: the type instance, or the plugin instance
+            # of a series without type instance
+            rows = ["`%s` | `%s` |" % (s[0], s[1][plugin]), "`%s` | (none) |" % s[0]]
+        else:
+            rows = ["`%s` | (none) |" % s[0]]
+        if not any(r in doc for r in rows):
+            missing.add(rows[0])
+    ok(not missing, "every exposed series of ours is in %s" % ref.OUT)
+    for m in sorted(missing)[:10]:
+        diag("not in reference: " + m)
+
+
+def emitted(csvhost, scrape, prefix, host, plugins):
+    """The names a real run emits: 'graphite NAME' and 'prometheus NAME{tinst}'."""
+    for s in csv_series(csvhost, plugins):
+        for ds_name, ds_type in s["ds"]:
+            print("graphite " + ref.graphite_name(prefix, host, s["plugin"], s["pinst"], s["type"],
+                                                  s["tinst"], ds_name, len(s["ds"])))
+    if scrape and os.path.exists(scrape):
+        _, samples = parse_scrape(scrape)
+        for s in samples:
+            if s[0] and any(s[0].startswith("collectd_%s_" % p) for p in plugins):
+                print("prometheus %s %s" % (s[0], ",".join("%s=%s" % kv for kv in sorted(s[1].items()))))
+
+
+def selectors(text):
+    """collectd_* selectors in a PromQL expression: [(plugin, name, labels {k: v}, text)]."""
+    names = sorted(ref.plugin_names(TOP), key=len, reverse=True)
+    out = []
+    for m in re.finditer(r"\b(collectd_[a-z0-9_]+)(\{([^}]*)\})?", text):
+        plugin = next((p for p in names if m.group(1).startswith("collectd_%s_" % p)), None)
+        labels = dict(re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"([^"]*)"', m.group(3) or ""))
+        out.append((plugin, m.group(1), labels, m.group(0)))
+    return out
+
+
+def rule_selectors(path):
+    import yaml
+    with open(path, encoding="utf-8") as f:
+        doc = yaml.safe_load(f)
+    for g in doc["groups"]:
+        for r in g["rules"]:
+            for plugin, _name, _labels, text in selectors(r["expr"]):
+                print("%s\t%s\t%s" % (plugin, r.get("alert") or r.get("record"), text))
+
+
+def reference_rows():
+    """{(prom name, type-instance label value or '')} from the generated reference."""
+    with open(os.path.join(TOP, ref.OUT), encoding="utf-8") as f:
+        doc = f.read()
+    rows = set()
+    for m in re.finditer(r"^\| `[^`]+` \| [^|]* \| `[^`]+` \| `([^`]+)` \| (`([^`]*)`|\(none\)) \|", doc, re.M):
+        rows.add((m.group(1), m.group(3) or ""))
+    return rows
+
+
+def documented_selectors(path, kind):
+    """Every collectd_* selector of a rules file (kind rules) or of any text
+    (kind text) names a documented series: metric name, and the value of the
+    plugin-named or type label when it is a literal type instance."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    if kind == "rules":
+        import yaml
+        text = "\n".join(r["expr"] for g in yaml.safe_load(text)["groups"] for r in g["rules"])
+    rows = reference_rows()
+    names = {n for n, _ in rows}
+    n, bad, later = 0, [], set()
+    for plugin, name, labels, sel in selectors(text):
+        if plugin is None:
+            m = re.match(r"collectd_([a-z0-9]+)_", name)
+            if m and m.group(1) in KNOWN_LATER:
+                later.add(m.group(1))
+                continue
+            bad.append("%s: not one of our plugins" % sel)
+            continue
+        n += 1
+        if name not in names:
+            bad.append("%s: no such metric in %s" % (sel, ref.OUT))
+            continue
+        tinst = labels.get("type", labels.get(plugin))
+        if tinst is not None and (name, tinst) not in rows and (name, "") not in rows:
+            bad.append("%s: no type instance %r for %s in %s" % (sel, tinst, name, ref.OUT))
+    if later:
+        diag("not checked, plugin not in this tree yet: " + " ".join(sorted(later)))
+    ok(n > 0 and not bad, "%s: all %d collectd selectors name documented series" % (os.path.basename(path), n))
+    for b in bad[:15]:
+        diag(b)
+
+
+def parse_thresholds(path):
+    """(plugin, plugin instance, type, type instance) of every <Type> in a
+    threshold plugin configuration (comments ignored)."""
+    out, stack, attrs = [], [], []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            m = re.match(r'^<(\w+)(?:\s+"?([^">]*)"?)?>$', line)
+            if m:
+                stack.append((m.group(1).lower(), m.group(2) or ""))
+                attrs.append({})
+                continue
+            if line.startswith("</"):
+                kind, name = stack.pop()
+                a = attrs.pop()
+                if kind == "type":
+                    plugin = next((n for k, n in reversed(stack) if k == "plugin" and n != "threshold"), "")
+                    pinst = attrs[-1].get("instance", "") if stack and stack[-1][0] == "plugin" else ""
+                    out.append((plugin, pinst, name, a.get("instance", "")))
+                continue
+            key, _, val = line.partition(" ")
+            if attrs:
+                attrs[-1][key.lower()] = val.strip().strip('"')
+    return out
+
+
+def thresholds_documented(path):
+    types = ref.load_types(ref.types_files(TOP))
+    rules = parse_thresholds(path)
+    have = set(ref.plugin_names(TOP))
+    later = sorted({r[0] for r in rules if r[0] not in have})
+    if later:
+        diag("not checked, plugin not in this tree yet: " + " ".join(later))
+    rules = [r for r in rules if r[0] in have]
+    bad = []
+    for plugin, _pinst, typ, tinst in rules:
+        doc = {(t, i) for t, i, _u, _m in ref.documented_metrics(plugin, types, TOP)}
+        if (typ, tinst) not in doc:
+            bad.append("%s %s-%s is not a documented metric of %s" % (plugin, typ, tinst, plugin))
+    ok(rules and not bad, "%s: all %d thresholds name documented metrics" % (os.path.basename(path), len(rules)))
+    for b in bad:
+        diag(b)
+
+
+def inject_faults(csvhost, path, expect_file, plugins):
+    """A <Plugin threshold> block that the current values violate: per
+    plugin, one gauge series with a finite value that the shipped file does
+    not watch, with FailureMin 1000000000000000000000000000000."""
+    watched = {(p, t, i) for p, _pi, t, i in parse_thresholds(path)}
+    lines, expect = ["<Plugin threshold>"], []
+    for plugin in plugins:
+        for s in csv_series(csvhost, [plugin]):
+            if (s["plugin"], s["type"], s["tinst"]) in watched or len(s["ds"]) != 1:
+                continue
+            if s["ds"][0][1] != "GAUGE" or not s["rows"] or not all(
+                    math.isfinite(r[1][0]) for r in s["rows"][-3:]):
+                continue
+            lines += ['  <Plugin "%s">' % plugin]
+            if s["pinst"]:
+                lines += ['    Instance "%s"' % s["pinst"]]
+            lines += ['    <Type "%s">' % s["type"]]
+            if s["tinst"]:
+                lines += ['      Instance "%s"' % s["tinst"]]
+            lines += ["      FailureMin 1000000000000000000000000000000", "    </Type>", "  </Plugin>"]
+            expect.append("plugin = %s,.*type = %s,%s" % (
+                plugin, s["type"], " type_instance = %s," % s["tinst"] if s["tinst"] else ""))
+            break
+    lines.append("</Plugin>")
+    with open(expect_file, "w", encoding="utf-8") as f:
+        f.write("\n".join(expect) + "\n")
+    print("\n".join(lines))
+
+
+def label_match(selector_labels, sample_labels):
+    for k, op, v in selector_labels:
+        have = sample_labels.get(k, "")
+        if op == "=" and have != v:
+            return False
+        if op == "!=" and have == v:
+            return False
+        if op == "=~" and not re.fullmatch(v, have):
+            return False
+        if op == "!~" and re.fullmatch(v, have):
+            return False
+    return True
+
+
+def grafana(csvhost, scrape, host, plugins, files):
+    """Every query of every dashboard refers to a series a real run emitted
+    (plugins running here) or to a documented one (the others)."""
+    import fnmatch
+    import json
+    running = set(plugins)
+    emitted_g = set()
+    for s in csv_series(csvhost, plugins):
+        for ds_name, _t in s["ds"]:
+            emitted_g.add(ref.graphite_name("collectd.", host, s["plugin"], s["pinst"], s["type"],
+                                            s["tinst"], ds_name, len(s["ds"])))
+    _types, samples = parse_scrape(scrape)
+    samples = [x for x in samples if x[0]]
+    rows = reference_rows()
+    doc_g = set()
+    types = ref.load_types(ref.types_files(TOP))
+    for p in ref.plugin_names(TOP):
+        for typ, tinst, _u, _m in ref.documented_metrics(p, types, TOP):
+            ds = types[typ]
+            for ds_name, _t in ds:
+                doc_g.add((p, typ + ("-" + tinst if tinst else "") + ("." + ds_name if len(ds) > 1 else "")))
+    for path in files:
+        name = os.path.basename(path)
+        try:
+            with open(path, encoding="utf-8") as f:
+                dash = json.load(f)
+        except (OSError, ValueError) as e:
+            ok(False, "%s: valid JSON (%s)" % (name, e))
+            continue
+        source = "graphite" if "graphite" in name else "prometheus"
+        panels = dash.get("panels", [])
+        ids = [p.get("id") for p in panels]
+        ok(dash.get("uid") and dash.get("title") and panels and len(set(ids)) == len(ids),
+           "%s: valid JSON dashboard (uid, title, %d panels with unique ids)" % (name, len(panels)))
+        ok(all(p.get("datasource", {}).get("type") == source and p.get("targets") for p in panels),
+           "%s: every panel has %s targets" % (name, source))
+        n, bad, docd = 0, [], 0
+        for p in panels:
+            for t in p["targets"]:
+                if source == "graphite":
+                    for m in re.finditer(r"collectd\.[A-Za-z0-9_$*.\-]+", t["target"]):
+                        pat = m.group(0).replace("$host", ref.graphite_escape(host))
+                        parts = pat.split(".")
+                        plugin = parts[2].split("-")[0] if len(parts) > 2 else ""
+                        n += 1
+                        if plugin in running:
+                            if not any(len(e.split(".")) == len(parts) and all(
+                                    fnmatch.fnmatchcase(a, b) for a, b in zip(e.split("."), parts)) for e in emitted_g):
+                                bad.append("%s: %s matches no series of the run" % (p["title"], pat))
+                        else:
+                            docd += 1
+                            if (plugin, ".".join(parts[3:])) not in doc_g:
+                                bad.append("%s: %s is not documented" % (p["title"], pat))
+                else:
+                    for plugin, mname, _l, sel in selectors(t["expr"]):
+                        n += 1
+                        lab = re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"([^"]*)"', sel)
+                        lab = [(k, op, v.replace("$host", host)) for k, op, v in lab]
+                        if plugin in running:
+                            if not any(x[0] == mname and label_match(lab, x[1]) for x in samples):
+                                bad.append("%s: %s matches no series of the scrape" % (p["title"], sel))
+                        else:
+                            docd += 1
+                            tv = [v for k, op, v in lab if k in ("type", plugin) and op == "="]
+                            if (mname, tv[0] if tv else "") not in rows and not any(r[0] == mname for r in rows if not tv):
+                                bad.append("%s: %s is not documented" % (p["title"], sel))
+        ok(n > 0 and not bad, "%s: all %d queries refer to series the real run emitted (%d to documented series of plugins not running here)" % (name, n, docd))
+        for b in bad[:10]:
+            diag(b)
+
+
+def main(argv):
+    cmd = argv[0]
+    if cmd == "grafana":
+        i = argv.index("--")
+        grafana(argv[1], argv[2], argv[3], argv[4:i], argv[i + 1:])
+        return 1 if _failed else 0
+    if cmd == "thresholds-documented":
+        thresholds_documented(argv[1])
+        return 1 if _failed else 0
+    if cmd == "inject-faults":
+        inject_faults(argv[1], argv[2], argv[3], argv[4:])
+        return 0
+    if cmd == "rule-selectors":
+        rule_selectors(argv[1])
+        return 0
+    if cmd == "documented-selectors":
+        documented_selectors(argv[1], argv[2])
+        return 1 if _failed else 0
+    if cmd == "graphite":
+        graphite(argv[1], argv[2], argv[3], argv[4], argv[5:])
+    elif cmd == "prometheus":
+        prometheus(argv[1], argv[2], argv[3], argv[4:])
+        documented_check(argv[2], argv[4:])
+    elif cmd == "emitted":
+        emitted(argv[1], argv[2], argv[3], argv[4], argv[5:])
+        return 0
+    else:
+        print("usage: see the docstring", file=sys.stderr)
+        return 2
+    return 1 if _failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,286 @@
+#!/usr/bin/env python3
+"""gpsd_expect.py - independent expectations for the gpsd integration tests.
+
+  gpsd_expect.py log LOGFILE
+      From the NMEA sentences alone: per epoch, satellites in view per
+      constellation ($xxGSV entries, PRN ranges / talker), used ($xxGSA
+      lists, NMEA 4.10 system id or PRN range) and the SNR mean/max of the
+      used ones.  Prints "METRIC v1,v2,..." (the set over all epochs).
+  gpsd_expect.py gpspipe JSONFILE DEVICE
+      From `gpspipe -w` output of the same gpsd: fix modes of the device's
+      TPVs, DOPs of its complete SKYs (those with the most constellations),
+      TOFF offsets (real - clock, s), and how many partial SKYs gpsd sent.
+  gpsd_expect.py check CSVFILE VALUES [TOL]
+      Every data row of a collectd csv file, from the first one in VALUES
+      on, is in VALUES (comma list, within TOL) or nan.  Exit 1 otherwise.
+  gpsd_expect.py range CSVFILE LO HI
+      Every non-nan row is in [LO, HI], and there is at least one.
+  gpsd_expect.py diff CSV_C CSV_A CSV_B TOL
+      At every timestamp where all three have a number: C = A - B (+- TOL).
+  gpsd_expect.py between CSVFILE T0 T1
+      Prints "N_NUMBERS N_NAN" for the rows with T0 < time < T1.
+  gpsd_expect.py devices JSONFILE
+      "DEVICE gnssid,gnssid,..." per device seen in SKY reports.
+"""
+import json
+import sys
+
+TALKER = {"GP": None, "GL": "glonass", "GA": "galileo", "GB": "beidou",
+          "BD": "beidou", "GQ": "qzss", "QZ": "qzss", "GI": "navic"}
+SYSID = {1: None, 2: "glonass", 3: "galileo", 4: "beidou", 5: "qzss",
+         6: "navic"}
+NAMES = ["gps", "sbas", "galileo", "beidou", "qzss", "glonass", "navic"]
+
+
+def by_prn(prn):
+    if 1 <= prn <= 32:
+        return "gps"
+    if 33 <= prn <= 64 or 120 <= prn <= 158:
+        return "sbas"
+    if 65 <= prn <= 96:
+        return "glonass"
+    if 193 <= prn <= 200:
+        return "qzss"
+    if 201 <= prn <= 237 or 401 <= prn <= 437:
+        return "beidou"
+    if 301 <= prn <= 336:
+        return "galileo"
+    return None
+
+
+def gsv_constellation(talker, prn):
+    g = TALKER.get(talker)
+    if g is None:  # GP talker: GPS, or SBAS by PRN range
+        return by_prn(prn)
+    return g
+
+
+def fields_of(raw):
+    raw = raw.strip()
+    if not raw.startswith("$") or "*" not in raw:
+        return None
+    return raw[1:raw.rindex("*")].split(",")
+
+
+def epochs(path):
+    timef = {"RMC": 1, "GGA": 1, "GLL": 5, "ZDA": 1, "GNS": 1}
+    out, cur, cur_t = [], [], None
+    for raw in open(path, encoding="ascii", errors="replace"):
+        f = fields_of(raw)
+        if f is None:
+            continue
+        kind = f[0][2:]
+        i = timef.get(kind)
+        t = f[i] if i is not None and len(f) > i else None
+        if t and cur_t is not None and t != cur_t and cur:
+            out.append(cur)
+            cur = []
+        if t:
+            cur_t = t
+        cur.append(f)
+    if cur:
+        out.append(cur)
+    return out
+
+
+def expect_log(path):
+    sets = {}
+    view = {}  # (constellation, prn) -> snr, carried over between epochs
+    for ep in epochs(path):
+        gsv = {}
+        used = set()
+        for f in ep:
+            talker, kind = f[0][:2], f[0][2:]
+            if kind == "GSV" and len(f) > 4:
+                sats = gsv.setdefault(talker, {})
+                for j in range(4, len(f) - 3, 4):
+                    if f[j].strip():
+                        prn = int(f[j])
+                        g = gsv_constellation(talker, prn)
+                        snr = f[j + 3].strip()
+                        sats[(g, prn)] = float(snr) if snr else 0.0
+            elif kind == "GSA" and len(f) >= 17:
+                sysid = None
+                if len(f) >= 19 and f[18].strip().isdigit():
+                    sysid = int(f[18])
+                for p in f[3:15]:
+                    if p.strip():
+                        prn = int(p)
+                        if sysid is None or sysid == 1:
+                            g = by_prn(prn)
+                        else:
+                            g = SYSID.get(sysid)
+                        used.add((g, prn))
+        for talker, sats in gsv.items():  # a talker's new view replaces its old
+            for k in [k for k in view if k[2] == talker]:
+                del view[k]
+            for (g, prn), snr in sats.items():
+                view[(g, prn, talker)] = snr
+        if not view:
+            continue
+        row = {}
+        for g in NAMES + ["total"]:
+            vis = [(k, s) for k, s in view.items() if g == "total" or k[0] == g]
+            u = [s for k, s in vis if (k[0], k[1]) in used]
+            row["satellites-%s_visible" % g] = len(vis)
+            row["satellites-%s_used" % g] = len(u)
+            snrs = [s for s in u if s > 0]
+            row["snr-%s_used_mean" % g] = (sum(snrs) / len(snrs)) if snrs else "nan"
+            row["snr-%s_used_max" % g] = max(snrs) if snrs else "nan"
+        for k, v in row.items():
+            sets.setdefault(k, set()).add(round(v, 6) if v != "nan" else v)
+    for k in sorted(sets):
+        print("%s %s" % (k, ",".join(str(v) for v in sorted(sets[k], key=str))))
+
+
+def load_json(path):
+    for line in open(path, encoding="utf-8", errors="replace"):
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                yield json.loads(line)
+            except ValueError:
+                pass
+
+
+def expect_gpspipe(path, device):
+    modes, dops, toff = set(), {}, []
+    skies = []
+    for o in load_json(path):
+        if o.get("device") != device:
+            continue
+        c = o.get("class")
+        if c == "TPV" and "mode" in o:
+            modes.add(o["mode"])
+        elif c == "SKY" and "satellites" in o:
+            gs = frozenset(s.get("gnssid") for s in o["satellites"])
+            skies.append((gs, o))
+        elif c == "TOFF":
+            toff.append((o["real_sec"] - o["clock_sec"]) +
+                        (o["real_nsec"] - o["clock_nsec"]) / 1e9)
+    full = max((len(gs) for gs, _ in skies), default=0)
+    partial = sum(1 for gs, _ in skies if len(gs) < full)
+    for gs, o in skies:
+        if len(gs) == full:
+            for k, m in (("hdop", "horizontal"), ("vdop", "vertical"),
+                         ("pdop", "position"), ("tdop", "time"),
+                         ("gdop", "geometric")):
+                if k in o:
+                    dops.setdefault(m, set()).add(o[k])
+    print("gauge-fix_mode %s" % ",".join(str(m) for m in sorted(modes)))
+    for m, vals in sorted(dops.items()):
+        print("dilution_of_precision-%s %s" % (m, ",".join(str(v) for v in sorted(vals))))
+    if toff:
+        print("toff_range %.9f %.9f" % (min(toff), max(toff)))
+    print("partial_skies %d" % partial)
+    print("complete_skies %d" % (len(skies) - partial))
+
+
+def csv_values(path):
+    out = []
+    for line in open(path):
+        parts = line.strip().split(",")
+        if len(parts) >= 2 and parts[0] != "epoch":
+            out.append((parts[0], parts[1]))
+    return out
+
+
+def check(path, values, tol):
+    want = [float(v) if v != "nan" else None for v in values.split(",") if v]
+    started, bad, n = False, [], 0
+    for t, v in csv_values(path):
+        if v == "nan":
+            continue
+        x = float(v)
+        inset = any(w is not None and abs(x - w) <= tol for w in want)
+        if not started:
+            started = inset
+            if not started:
+                continue
+        n += 1
+        if not inset:
+            bad.append("%s=%s" % (t, v))
+    if not started:
+        print("# %s: no row in {%s}" % (path, values))
+        return 1
+    if bad:
+        print("# %s: rows outside {%s}: %s" % (path, values, " ".join(bad[:8])))
+        return 1
+    return 0
+
+
+def check_range(path, lo, hi):
+    vals = [float(v) for _, v in csv_values(path) if v != "nan"]
+    bad = [v for v in vals if not lo <= v <= hi]
+    if not vals or bad:
+        print("# %s: %d values, outside [%s, %s]: %s" % (path, len(vals), lo, hi, bad[:5]))
+        return 1
+    return 0
+
+
+def nearest(rows, t, within=0.5):
+    best = None
+    for u, v in rows:
+        d = abs(float(u) - t)
+        if d <= within and (best is None or d < best[0]):
+            best = (d, v)
+    return best[1] if best else "nan"
+
+
+def diff(pc, pa, pb, tol):
+    """C = A - B, pairing rows written in the same read (the timestamps of
+    one read differ by a few ms)."""
+    a, b = csv_values(pa), csv_values(pb)
+    n, bad = 0, []
+    for t, c in csv_values(pc):
+        va, vb = nearest(a, float(t)), nearest(b, float(t))
+        if "nan" in (c, va, vb):
+            continue
+        n += 1
+        if abs(float(c) - (float(va) - float(vb))) > tol:
+            bad.append("%s: %s != %s - %s" % (t, c, va, vb))
+    if n == 0 or bad:
+        print("# %d rows compared; %s" % (n, "; ".join(bad[:4])))
+        return 1
+    print("# %d rows compared" % n)
+    return 0
+
+
+def between(path, t0, t1):
+    rows = [v for t, v in csv_values(path) if t0 < float(t) < t1]
+    print("%d %d" % (sum(1 for v in rows if v != "nan"), sum(1 for v in rows if v == "nan")))
+
+
+def devices(path):
+    seen = {}
+    for o in load_json(path):
+        if o.get("class") == "SKY" and "device" in o:
+            s = seen.setdefault(o["device"], set())
+            s.update(x.get("gnssid") for x in o.get("satellites", []))
+    for d, s in sorted(seen.items()):
+        print("%s %s" % (d, ",".join(str(x) for x in sorted(s))))
+
+
+def main():
+    cmd = sys.argv[1]
+    if cmd == "log":
+        expect_log(sys.argv[2])
+    elif cmd == "gpspipe":
+        expect_gpspipe(sys.argv[2], sys.argv[3])
+    elif cmd == "check":
+        sys.exit(check(sys.argv[2], sys.argv[3],
+                       float(sys.argv[4]) if len(sys.argv) > 4 else 1e-6))
+    elif cmd == "range":
+        sys.exit(check_range(sys.argv[2], float(sys.argv[3]), float(sys.argv[4])))
+    elif cmd == "diff":
+        sys.exit(diff(sys.argv[2], sys.argv[3], sys.argv[4], float(sys.argv[5])))
+    elif cmd == "between":
+        between(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]))
+    elif cmd == "devices":
+        devices(sys.argv[2])
+    else:
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

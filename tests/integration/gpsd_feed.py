@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""gpsd_feed.py - serve a recorded NMEA log to gpsd over TCP, live.
+
+gpsd reads it as a network receiver (gpsd ... tcp://127.0.0.1:PORT).  Every
+epoch of the log (sentences up to the next new UTC time) is sent at the next
+whole second plus DELAY seconds, with its time and date fields rewritten to
+that second (checksums recomputed), the log looping forever.  So gpsd's TOFF
+for this receiver is about -DELAY s (serial time - system clock): the test
+knows the expected offset from how it fed the data, not from the plugin.
+
+  gpsd_feed.py PORT LOGFILE DELAY [PIDFILE]
+"""
+import datetime
+import socket
+import sys
+import time
+
+TIME_FIELD = {"RMC": 1, "GGA": 1, "GLL": 5, "ZDA": 1, "GNS": 1, "GBS": 1}
+
+
+def checksum(body):
+    c = 0
+    for ch in body:
+        c ^= ord(ch)
+    return "%02X" % c
+
+
+def parse(line):
+    line = line.strip()
+    if not line.startswith("$") or "*" not in line:
+        return None
+    body = line[1:line.rindex("*")]
+    return body.split(",")
+
+
+def epochs(path):
+    """Group sentences: a new epoch starts at a time field that changes."""
+    out, cur, cur_t = [], [], None
+    with open(path, encoding="ascii", errors="replace") as f:
+        for raw in f:
+            fields = parse(raw)
+            if fields is None:
+                continue
+            kind = fields[0][2:]
+            tf = TIME_FIELD.get(kind)
+            t = fields[tf] if tf is not None and len(fields) > tf else None
+            if t and cur_t is not None and t != cur_t and cur:
+                out.append(cur)
+                cur = []
+            if t:
+                cur_t = t
+            cur.append(fields)
+    if cur:
+        out.append(cur)
+    return out
+
+
+def stamp(fields, now):
+    f = list(fields)
+    kind = f[0][2:]
+    tf = TIME_FIELD.get(kind)
+    if tf is not None and len(f) > tf and f[tf]:
+        frac = f[tf][6:] if len(f[tf]) > 6 else ""
+        f[tf] = now.strftime("%H%M%S") + (frac if frac else "")
+    if kind == "RMC" and len(f) > 9 and f[9]:
+        f[9] = now.strftime("%d%m%y")
+    if kind == "ZDA" and len(f) > 4:
+        f[2], f[3], f[4] = now.strftime("%d"), now.strftime("%m"), now.strftime("%Y")
+    body = ",".join(f)
+    return "$%s*%s\r\n" % (body, checksum(body))
+
+
+def serve(conn, eps, delay):
+    i = 0
+    while True:
+        t = time.time()
+        nxt = int(t) + 1
+        time.sleep(max(0.0, nxt + delay - t))
+        now = datetime.datetime.fromtimestamp(nxt, datetime.timezone.utc)
+        data = "".join(stamp(s, now) for s in eps[i % len(eps)])
+        conn.sendall(data.encode("ascii"))
+        i += 1
+
+
+def main():
+    port, path, delay = int(sys.argv[1]), sys.argv[2], float(sys.argv[3])
+    eps = epochs(path)
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", port))
+    srv.listen(4)
+    if len(sys.argv) > 4:
+        with open(sys.argv[4], "w") as f:
+            f.write("ready\n")
+    while True:  # gpsd may go away and come back: serve each connection
+        conn, _ = srv.accept()
+        try:
+            serve(conn, eps, delay)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+#!/bin/bash
+# gpsd plugin in the real collectd daemon against a real gpsd reading two
+# live network receivers (gpsd_feed.py: real logs re-stamped to the current
+# second, each epoch sent DELAY s after the second).  Checks:
+#  - TOFF = serial time - system clock is about -DELAY (50 ms and 150 ms:
+#    known from the feeder, not from the plugin), and toff_vs_reference of
+#    the second receiver vs the first is about -0.100 s (sign documented);
+#  - gpsd killed mid-run: every row written while it is down is NaN, never
+#    a stale number; gpsd restarted: the plugin reconnects by itself and
+#    fresh values return; "lost" and "again" are each logged once.
+. "$(dirname "$0")/lib.sh"
+it_begin gpsd_restart
+for c in gpsd python3; do
+  command -v $c >/dev/null || [ -x /usr/sbin/$c ] ||
+    skip_all "$c not installed (scripts/deps.sh test)"
+done
+GPSD=$(command -v gpsd || echo /usr/sbin/gpsd)
+X="python3 $TOP_SRCDIR/tests/integration/gpsd_expect.py"
+D="$TOP_SRCDIR/tests/data/gpsd"
+F1=29475 F2=29476 PORT=29477
+
+feed() { # PORT LOG DELAY
+  rm -f "$T/feed-$1.ready"
+  python3 "$TOP_SRCDIR/tests/integration/gpsd_feed.py" "$1" "$D/$2" "$3" \
+    "$T/feed-$1.ready" >"$T/feed-$1.log" 2>&1 &
+  it_track_pid $!
+  for _ in $(seq 50); do [ -f "$T/feed-$1.ready" ] && return 0; sleep 0.1; done
+  return 1
+}
+feed $F1 hab-gpspi.log 0.050
+ok $? "feeder 1 (hab-gpspi.log, +50 ms) listening on $F1"
+feed $F2 garmin15x.log 0.150
+ok $? "feeder 2 (garmin15x.log, +150 ms) listening on $F2"
+
+start_gpsd() {
+  "$GPSD" -N -n -b -S $PORT -F "$T/gpsd.sock" \
+    "tcp://127.0.0.1:$F1" "tcp://127.0.0.1:$F2" >>"$T/gpsd.log" 2>&1 &
+  GD=$!
+  it_track_pid "$GD"
+}
+start_gpsd
+
+collectd_start "LoadPlugin gpsd
+<Plugin gpsd>
+  Reference \"hab\"
+  <Server \"live\">
+    Host \"127.0.0.1\"
+    Port $PORT
+    MaxAge 3
+    ReconnectInterval 2
+    <Receiver \"hab\">
+      Device \"tcp://127.0.0.1:$F1\"
+    </Receiver>
+    <Receiver \"garmin\">
+      Device \"tcp://127.0.0.1:$F2\"
+    </Receiver>
+  </Server>
+</Plugin>"
+csvf() { ls "$T/csv/$CD_HOST/gpsd-$1/$2"-* 2>/dev/null | head -n 1; }
+# first numbers (not NaN) for both receivers
+wait_fresh() { # INSTANCE METRIC SINCE SECS
+  local f
+  for _ in $(seq $(($4 * 10))); do
+    f=$(csvf "$1" "$2")
+    if [ -n "$f" ] && [ "$($X between "$f" "$3" 1e12 | cut -d' ' -f1)" -gt 0 ]; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  return 1
+}
+wait_fresh hab time_offset-toff 0 20
+ok $? "collectd wrote a TOFF for hab"
+wait_fresh garmin time_offset-toff_vs_reference 0 10
+ok $? "collectd wrote garmin's toff_vs_reference"
+sleep 4
+
+# TOFF: serial time - system clock; the feeders send 50 / 150 ms late, so
+# gpsd receives the time of second S at S + delay (+ scheduling latency).
+$X range "$(csvf hab time_offset-toff)" -0.120 -0.045
+ok $? "hab time_offset-toff in [-0.120, -0.045] s (fed 50 ms after the second)"
+$X range "$(csvf garmin time_offset-toff)" -0.220 -0.145
+ok $? "garmin time_offset-toff in [-0.220, -0.145] s (fed 150 ms after the second)"
+$X range "$(csvf garmin time_offset-toff_vs_reference)" -0.150 -0.050
+ok $? "garmin toff_vs_reference = toff(garmin) - toff(hab) in [-0.150, -0.050] s"
+$X check "$(csvf hab satellites-glonass_visible)" 9 0
+ok $? "live hab: 9 GLONASS satellites in view in every row"
+$X check "$(csvf hab satellites-glonass_used)" 5 0
+ok $? "live hab: 5 GLONASS satellites used in every row"
+$X check "$(csvf garmin satellites-gps_used)" 8 0
+ok $? "live garmin: 8 GPS satellites used in every row"
+
+# Kill gpsd mid-run.
+t_kill=$(date +%s.%N)
+kill "$GD"
+for _ in $(seq 50); do kill -0 "$GD" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$GD" 2>/dev/null
+ok $((!$?)) "gpsd (pid $GD) killed"
+sleep 6
+t_restart=$(date +%s.%N)
+start_gpsd
+wait_fresh hab satellites-glonass_used "$t_restart" 20
+ok $? "after gpsd restarts, fresh hab values return by themselves"
+wait_fresh garmin time_offset-toff "$t_restart" 10
+ok $? "... and garmin's TOFF"
+sleep 1
+collectd_stop
+
+# While gpsd was down (from 1.5 s after the kill: a read may have run just
+# before the socket closed), every row is NaN.
+lo=$(awk -v t="$t_kill" 'BEGIN{printf "%.3f", t + 1.5}')
+hi=$(awk -v t="$t_restart" 'BEGIN{printf "%.3f", t}')
+for m in "hab satellites-glonass_used" "hab time_offset-toff" "hab gauge-fix_mode" \
+  "hab dilution_of_precision-time" "hab duration-since_fix" "garmin satellites-gps_used" \
+  "garmin time_offset-toff_vs_reference"; do
+  set -- $m
+  read -r nums nans < <($X between "$(csvf "$1" "$2")" "$lo" "$hi")
+  ok "$([ "$nums" -eq 0 ] && [ "$nans" -ge 3 ] && echo 0 || echo 1)" \
+    "$1 $2 while gpsd is down: $nans rows, all NaN ($nums numbers)"
+done
+$X range "$(csvf hab time_offset-toff)" -0.120 -0.045
+ok $? "hab TOFF after the restart still in [-0.120, -0.045] s"
+is "$(grep -c 'lost the connection to gpsd' "$T/collectd.log")" 1 "connection loss logged once"
+is "$(grep -c 'connected to gpsd at 127.0.0.1:'$PORT' again' "$T/collectd.log")" 1 \
+  "reconnection logged once"
+grep -E 'gpsd plugin' "$T/collectd.log" | sed 's/^/# /'
+collectd_log_clean
+it_end

@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: MIT
+ * The gpsd plugin under the recording mock, through its seam: recorded
+ * gpsd 3.22 JSON lines (tests/data/gpsd/, *.gpsd322.json) are unpacked by the
+ * REAL libgps (gps_unpack, into one gps_data_t shared by all devices, as
+ * on a live connection) and handed to gpsd_handle_report() exactly as the
+ * reader thread does after gps_read().  No thread, no socket here; the
+ * integration tests run the plugin inside collectd against real gpsd.
+ *
+ * Expected values come from the receiver logs (hand-checked $GxGSA used
+ * lists, $GxGSV views and SNRs) and from the recorded JSON itself. */
+#include "plugins/gpsd.c"        /* sic: reach the static functions */
+#include "plugins/gpsd_reader.c" /* (both translation units) */
+
+#include "tests/mock/plugin_mock.h"
+#include "tests/unit/testing.h"
+
+static struct gps_data_t g; /* one struct for every device, like libgps */
+
+static int feed(gpsd_server_t *srv, const char *line, cdtime_t now) {
+  char copy[GPSD_LINE_MAX];
+  sstrncpy(copy, line, sizeof(copy));
+  gps_unpack(copy, &g); /* libgps's own decoding of the same line */
+  return gpsd_handle_report(srv, line, strlen(line), &g, now);
+}
+
+/* Replay a recording; stop after the line containing `until` (if given). */
+static int replay(gpsd_server_t *srv, const char *name, const char *until,
+                  cdtime_t now) {
+  char path[512], line[GPSD_LINE_MAX];
+  const char *top = getenv("TOP_SRCDIR");
+  snprintf(path, sizeof(path), "%s/tests/data/gpsd/%s", top ? top : ".", name);
+  FILE *f = fopen(path, "r");
+  if (f == NULL) {
+    printf("# cannot open %s\n", path);
+    return -1;
+  }
+  int n = 0;
+  while (fgets(line, sizeof(line), f) != NULL) {
+    line[strcspn(line, "\r\n")] = '\0';
+    if (line[0] != '{')
+      continue;
+    feed(srv, line, now);
+    n++;
+    if (until != NULL && strstr(line, until) != NULL)
+      break;
+  }
+  fclose(f);
+  return n;
+}
+
+static double get(const char *pi, const char *type, const char *ti) {
+  return mock_get(pi, type, ti, NULL);
+}
+
+static gpsd_server_t *server(size_t i) { return gpsd_registry_at(i); }
+
+#define T0 TIME_T_TO_CDTIME_T(1800000000)
+
+static void test_config_errors(void) {
+  static const char *bad[] = {
+      "<Server \"a\">\n Bogus 1\n</Server>",
+      "<Server \"a\">\n <Receiver \"r\">\n  Path \"/dev/x\"\n </Receiver>\n</Server>",
+      "<Server \"a\">\n <Receiver \"r\">\n </Receiver>\n</Server>",
+      "<Server \"a\">\n MaxAge 0\n</Server>",
+      "<Server \"a\">\n ReconnectInterval 0.5\n</Server>",
+      "<Server \"a\">\n Port \"x y z\"\n Host 5\n</Server>",
+      "Bogus \"x\"",
+      "<Server>\n</Server>",
+      "<Server \"a\">\n <Receiver \"r\">\n  Device \"/dev/a\"\n </Receiver>\n"
+      " <Receiver \"r\">\n  Device \"/dev/b\"\n </Receiver>\n</Server>",
+  };
+  for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    mock_clear();
+    char what[80];
+    snprintf(what, sizeof(what), "bad config %zu is rejected", i);
+    OK_MSG(mock_configure("gpsd", bad[i]) != 0, what);
+    OK_MSG(mock_log_find("gpsd plugin") >= 0 || mock_log_find("option") >= 0,
+           "... with a log line");
+  }
+  OK(mock_log_find("<Server \"a\">: unknown option \"Bogus\"") < 0 ||
+     mock_read_count() == 0);
+  EXPECT_EQ_INT(0, mock_read_count());
+  EXPECT_EQ_INT(0, (int)gpsd_registry_size());
+  mock_clear();
+  mock_configure("gpsd", bad[0]);
+  OK(mock_log_find("<Server \"a\">: unknown option \"Bogus\"") >= 0);
+}
+
+static void test_two_receivers(void) {
+  mock_clear();
+  int st = mock_configure("gpsd",
+                          "<Plugin gpsd>\n"
+                          "  Reference \"hab\"\n"
+                          "  <Server \"fake\">\n"
+                          "    Host \"127.0.0.1\"\n"
+                          "    Port 29999\n"
+                          "    MaxAge 5\n"
+                          "    Interval 2\n"
+                          "    <Receiver \"hab\">\n"
+                          "      Device \"/dev/pts/1\"\n"
+                          "    </Receiver>\n"
+                          "  </Server>\n"
+                          "</Plugin>\n");
+  EXPECT_EQ_INT(0, st);
+  OK(mock_has_read("gpsd/fake"));
+  gpsd_server_t *srv = server(0);
+  OK(srv != NULL && srv->max_age == TIME_T_TO_CDTIME_T(5));
+  EXPECT_EQ_STR("29999", srv->port);
+
+  /* Nothing received yet: the configured receiver is NaN, not absent. */
+  mock_now = T0;
+  srv->connected = true;
+  mock_read("gpsd/fake");
+  int found = 0;
+  OK(isnan(mock_get("hab", "satellites", "glonass_used", &found)) && found);
+  EXPECT_EQ_INT(CDU_TABLE_SIZE(gpsd_metrics), mock_value_count());
+
+  OK(replay(srv, "hab-garmin.gpsd322.json", NULL, T0) > 40);
+  mock_clear();
+  mock_read("gpsd/fake");
+  /* hab-gpspi.log, 09:28:37: $GNGSA 22,17,28,15,18 / 82,72,80,65,73;
+   * $GPGSV 14 (12 GPS + SBAS 33, 39), $GLGSV 9. */
+  EXPECT_EQ_DOUBLE(3, get("hab", "gauge", "fix_mode"));
+  EXPECT_EQ_DOUBLE(12, get("hab", "satellites", "gps_visible"));
+  EXPECT_EQ_DOUBLE(5, get("hab", "satellites", "gps_used"));
+  EXPECT_EQ_DOUBLE(2, get("hab", "satellites", "sbas_visible"));
+  EXPECT_EQ_DOUBLE(0, get("hab", "satellites", "sbas_used"));
+  EXPECT_EQ_DOUBLE(9, get("hab", "satellites", "glonass_visible"));
+  EXPECT_EQ_DOUBLE(5, get("hab", "satellites", "glonass_used"));
+  EXPECT_EQ_DOUBLE(0, get("hab", "satellites", "galileo_visible"));
+  EXPECT_EQ_DOUBLE(23, get("hab", "satellites", "total_visible"));
+  EXPECT_EQ_DOUBLE(10, get("hab", "satellites", "total_used"));
+  /* SNR of used sats at 09:28:37: GPS 15 27 30 16 11, GLONASS 35 12 21 18 32 */
+  EXPECT_NEAR(19.8, get("hab", "snr", "gps_used_mean"), 1e-9);
+  EXPECT_NEAR(30, get("hab", "snr", "gps_used_max"), 1e-9);
+  EXPECT_NEAR(23.6, get("hab", "snr", "glonass_used_mean"), 1e-9);
+  EXPECT_NEAR(35, get("hab", "snr", "glonass_used_max"), 1e-9);
+  OK(isnan(get("hab", "snr", "sbas_used_mean")));
+  /* DOPs of the complete SKY (the partial one had tdop 1.37). */
+  EXPECT_NEAR(0.96, get("hab", "dilution_of_precision", "horizontal"), 1e-9);
+  EXPECT_NEAR(1.47, get("hab", "dilution_of_precision", "vertical"), 1e-9);
+  EXPECT_NEAR(1.75, get("hab", "dilution_of_precision", "position"), 1e-9);
+  EXPECT_NEAR(0.84, get("hab", "dilution_of_precision", "time"), 1e-9);
+  EXPECT_NEAR(1.94, get("hab", "dilution_of_precision", "geometric"), 1e-9);
+  EXPECT_NEAR(0.005, get("hab", "time_dispersion", "ept"), 1e-12);
+  EXPECT_EQ_DOUBLE(0, get("hab", "duration", "since_fix"));
+  /* garmin15x.log: GPS only, $GPGSA 8 used, $GPGSV 11 in view; the
+   * unconfigured receiver is reported under its device path. */
+  EXPECT_EQ_DOUBLE(11, get("pts_2", "satellites", "gps_visible"));
+  EXPECT_EQ_DOUBLE(8, get("pts_2", "satellites", "gps_used"));
+  EXPECT_EQ_DOUBLE(0, get("pts_2", "satellites", "glonass_visible"));
+  EXPECT_NEAR(1.1, get("pts_2", "dilution_of_precision", "horizontal"), 1e-9);
+  EXPECT_NEAR(1.4, get("pts_2", "dilution_of_precision", "time"), 1e-9);
+  /* TOFF = real - clock of each device's last TOFF (line 41 for pts/2:
+   * 1666092784.0 - 1795334732.125711541); no PPS report was sent. */
+  EXPECT_NEAR(1666092784.0 - 1795334732.125711541,
+              get("pts_2", "time_offset", "toff"), 1e-6);
+  OK(isnan(get("pts_2", "time_offset", "pps")));
+  OK(isnan(get("hab", "time_offset", "pps")));
+  /* Comparison with the Reference "hab": garmin TOFF - hab TOFF; NaN for
+   * the reference itself. */
+  double d = get("pts_2", "time_offset", "toff") - get("hab", "time_offset", "toff");
+  EXPECT_NEAR(d, get("pts_2", "time_offset", "toff_vs_reference"), 1e-6);
+  OK(isnan(get("hab", "time_offset", "toff_vs_reference")));
+  OK(isnan(get("pts_2", "time_offset", "pps_vs_reference")));
+
+  /* A partial SKY of hab (GPS+SBAS only, from the same recording) is held:
+   * no GLONASS dip, DOPs unchanged. */
+  feed(srv,
+       "{\"class\":\"SKY\",\"device\":\"/dev/pts/1\",\"tdop\":1.37,"
+       "\"hdop\":0.96,\"nSat\":2,\"uSat\":1,\"satellites\":[{\"PRN\":15,"
+       "\"el\":43.0,\"az\":197.0,\"ss\":16.0,\"used\":true,\"gnssid\":0,"
+       "\"svid\":15},{\"PRN\":33,\"el\":27.0,\"az\":220.0,\"ss\":0.0,"
+       "\"used\":false,\"gnssid\":1,\"svid\":120}]}",
+       T0 + TIME_T_TO_CDTIME_T(1));
+  mock_clear();
+  mock_now = T0 + TIME_T_TO_CDTIME_T(1);
+  mock_read("gpsd/fake");
+  EXPECT_EQ_DOUBLE(9, get("hab", "satellites", "glonass_visible"));
+  EXPECT_NEAR(0.84, get("hab", "dilution_of_precision", "time"), 1e-9);
+  EXPECT_EQ_DOUBLE(1, get("hab", "duration", "since_fix"));
+
+  /* Stale: MaxAge (5 s) passed without reports: NaN, never the last value. */
+  mock_clear();
+  mock_now = T0 + TIME_T_TO_CDTIME_T(6);
+  mock_read("gpsd/fake");
+  found = 0;
+  OK(isnan(mock_get("hab", "satellites", "glonass_used", &found)) && found);
+  OK(isnan(get("hab", "gauge", "fix_mode")));
+  OK(isnan(get("pts_2", "time_offset", "toff")));
+  OK(isnan(get("hab", "duration", "since_fix")));
+
+  /* Fresh again, then the connection drops: NaN at once. */
+  replay(srv, "hab-garmin.gpsd322.json", NULL, mock_now);
+  mock_clear();
+  mock_read("gpsd/fake");
+  EXPECT_EQ_DOUBLE(5, get("hab", "satellites", "glonass_used"));
+  gpsd_server_invalidate(srv);
+  mock_clear();
+  mock_read("gpsd/fake");
+  OK(isnan(get("hab", "satellites", "glonass_used")));
+  OK(isnan(get("pts_2", "satellites", "gps_used")));
+  srv->connected = true;
+}
+
+/* TOFF / PPS: decided by the class in the line, whatever libgps does. */
+static void test_toff_pps(void) {
+  gpsd_server_t *srv = server(0);
+  const char *toff =
+      "{\"class\":\"TOFF\",\"device\":\"/dev/pts/1\",\"real_sec\":1800000000, "
+      "\"real_nsec\":0,\"clock_sec\":1800000000,\"clock_nsec\":50500000}";
+  const char *pps =
+      "{\"class\":\"PPS\",\"device\":\"/dev/pts/1\",\"real_sec\":1800000001,"
+      "\"real_nsec\":0,\"clock_sec\":1800000000,\"clock_nsec\":999998000,"
+      "\"precision\":-20,\"qErr\":-4321}";
+  mock_now = T0 + TIME_T_TO_CDTIME_T(10);
+  memset(&g, 0, sizeof(g));
+  EXPECT_EQ_INT(0, feed(srv, toff, mock_now));
+  /* The installed libgps 3.22 files TOFF into g.pps (FACTS.md 5). */
+  if (g.toff.real.tv_sec == 0)
+    OK_MSG(g.pps.real.tv_sec == 1800000000 && (g.set & TOFF_SET),
+           "libgps 3.22 bug present: TOFF landed in gpsdata->pps");
+  else
+    OK_MSG(g.toff.real.tv_sec == 1800000000, "fixed libgps: TOFF in ->toff");
+  EXPECT_EQ_INT(0, feed(srv, pps, mock_now));
+  mock_clear();
+  mock_read("gpsd/fake");
+  EXPECT_NEAR(-0.0505, get("hab", "time_offset", "toff"), 1e-12);
+  EXPECT_NEAR(2e-6, get("hab", "time_offset", "pps"), 1e-12);
+  EXPECT_EQ_DOUBLE(-20, get("hab", "gauge", "pps_precision"));
+  EXPECT_NEAR(-4.321e-9, get("hab", "time_offset", "pps_qerr"), 1e-18);
+
+  /* The libgps fallback, chosen by class: 3.22 (TOFF in g.pps) ... */
+  gpsd_timedelta_t td;
+  memset(&g, 0, sizeof(g));
+  g.set = TOFF_SET;
+  g.pps.real.tv_sec = 100;
+  g.pps.clock.tv_sec = 99;
+  g.pps.clock.tv_nsec = 900000000;
+  EXPECT_EQ_INT(0, timedelta_from_libgps(GPSD_CLASS_TOFF, &g, &td));
+  EXPECT_EQ_INT(100, td.real_sec);
+  EXPECT_EQ_INT(900000000, td.clock_nsec);
+  /* ... and a fixed libgps (TOFF in g.toff, g.pps holding the last PPS). */
+  g.toff.real.tv_sec = 200;
+  g.toff.clock.tv_sec = 200;
+  g.toff.clock.tv_nsec = 7;
+  EXPECT_EQ_INT(0, timedelta_from_libgps(GPSD_CLASS_TOFF, &g, &td));
+  EXPECT_EQ_INT(200, td.real_sec);
+  EXPECT_EQ_INT(7, td.clock_nsec);
+  EXPECT_EQ_INT(-1, timedelta_from_libgps(GPSD_CLASS_PPS, &g, &td)); /* no PPS_SET */
+  g.set |= PPS_SET;
+  g.qErr = 55;
+  EXPECT_EQ_INT(0, timedelta_from_libgps(GPSD_CLASS_PPS, &g, &td));
+  EXPECT_EQ_INT(100, td.real_sec);
+  OK(td.has_qerr && td.qerr_ps == 55);
+
+  /* Malformed reports: counted, ignored, nothing crashes. */
+  uint64_t bad = srv->bad_reports;
+  EXPECT_EQ_INT(-1, feed(srv, "{\"class\":\"TOFF\",\"device\":\"/dev/pts/1\"", mock_now));
+  EXPECT_EQ_INT(-1, feed(srv, "garbage", mock_now));
+  EXPECT_EQ_INT(1, feed(srv, "{\"class\":\"VERSION\",\"release\":\"3.22\"}", mock_now));
+  EXPECT_EQ_INT(2, (int)(srv->bad_reports - bad));
+}
+
+static void test_notifications(void) {
+  gpsd_server_t *srv = server(0);
+  const char *tpv3 = "{\"class\":\"TPV\",\"device\":\"/dev/pts/1\",\"mode\":3}";
+  const char *tpv1 = "{\"class\":\"TPV\",\"device\":\"/dev/pts/1\",\"mode\":1}";
+  /* Two GLONASS sats in view, none used; one GPS used. */
+  const char *sky_noglo =
+      "{\"class\":\"SKY\",\"device\":\"/dev/pts/1\",\"satellites\":["
+      "{\"PRN\":15,\"ss\":16.0,\"used\":true,\"gnssid\":0,\"svid\":15},"
+      "{\"PRN\":33,\"ss\":0.0,\"used\":false,\"gnssid\":1,\"svid\":120},"
+      "{\"PRN\":65,\"ss\":30.0,\"used\":false,\"gnssid\":6,\"svid\":1}]}";
+  mock_now += TIME_T_TO_CDTIME_T(1);
+  replay(srv, "hab-garmin.gpsd322.json", NULL, mock_now);
+  feed(srv, tpv3, mock_now);
+  mock_clear();
+  mock_read("gpsd/fake");
+  size_t base = mock_notification_count(); /* healthy start: silent */
+  EXPECT_EQ_INT(0, base);
+
+  feed(srv, tpv1, mock_now);
+  feed(srv, sky_noglo, mock_now);
+  mock_clear();
+  mock_read("gpsd/fake");
+  EXPECT_EQ_DOUBLE(0, get("hab", "satellites", "glonass_used"));
+  EXPECT_EQ_DOUBLE(1, get("hab", "satellites", "glonass_visible"));
+  EXPECT_EQ_INT(2, mock_notification_count());
+  int lost = 0, glo = 0;
+  for (size_t i = 0; i < mock_notification_count(); i++) {
+    const notification_t *n = mock_notification_at(i);
+    lost += strstr(n->message, "lost its fix") != NULL && n->severity == NOTIF_WARNING &&
+            strcmp(n->plugin_instance, "hab") == 0;
+    glo += strstr(n->message, "0 glonass satellites used") != NULL &&
+           n->severity == NOTIF_WARNING && strcmp(n->type_instance, "glonass_used") == 0;
+  }
+  OK_MSG(lost == 1, "fix lost: one WARNING");
+  OK_MSG(glo == 1, "GLONASS down to 0 used: one WARNING");
+  /* Same state again: nothing new.  Galileo, never used, never notifies. */
+  mock_clear();
+  mock_read("gpsd/fake");
+  EXPECT_EQ_INT(0, mock_notification_count());
+  /* Recovery: OKAY for both. */
+  replay(srv, "hab-garmin.gpsd322.json", NULL, mock_now);
+  mock_clear();
+  mock_read("gpsd/fake");
+  EXPECT_EQ_INT(2, mock_notification_count());
+  OK(mock_notification_count() == 2 &&
+     mock_notification_at(0)->severity == NOTIF_OKAY &&
+     mock_notification_at(1)->severity == NOTIF_OKAY);
+}
+
+/* furuno_gl_ga.log under gpsd 3.22: every cycle a SKY without Galileo, then
+ * one with it.  Reading after every report never shows a Galileo dip. */
+static void test_no_dip(void) {
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_configure("gpsd", "<Server \"fu\">\n Port 29998\n"
+                                          " ReportUnconfigured true\n"
+                                          "</Server>\n"));
+  gpsd_server_t *srv = NULL;
+  for (size_t i = 0; i < gpsd_registry_size(); i++)
+    if (strcmp(server(i)->name, "fu") == 0)
+      srv = server(i);
+  OK(srv != NULL);
+  srv->connected = true;
+  char path[512], line[GPSD_LINE_MAX];
+  const char *top = getenv("TOP_SRCDIR");
+  snprintf(path, sizeof(path), "%s/tests/data/gpsd/furuno.gpsd322.json", top ? top : ".");
+  FILE *f = fopen(path, "r");
+  OK(f != NULL);
+  int skies = 0, partial = 0, dips = 0, reads = 0;
+  while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+    line[strcspn(line, "\r\n")] = '\0';
+    if (line[0] != '{')
+      continue;
+    feed(srv, line, mock_now);
+    if (strstr(line, "\"class\":\"SKY\"") == NULL)
+      continue;
+    skies++;
+    partial += strstr(line, "\"gnssid\":2") == NULL;
+    mock_clear();
+    mock_read("gpsd/fu");
+    double gal = get("pts_3", "satellites", "galileo_visible");
+    if (!isnan(gal) && gal > 0)
+      reads++;
+    else if (reads > 0)
+      dips++;
+  }
+  if (f != NULL)
+    fclose(f);
+  printf("# %d SKY reports, %d without Galileo\n", skies, partial);
+  OK_MSG(partial > 10, "the recording has partial SKYs without Galileo");
+  OK_MSG(reads > 10, "Galileo satellites reported");
+  OK_MSG(dips == 0, "no read after the first complete SKY shows 0 Galileo satellites");
+  EXPECT_EQ_DOUBLE(7, get("pts_3", "satellites", "galileo_visible")); /* $GAGSV 7 */
+  EXPECT_EQ_DOUBLE(10, get("pts_3", "satellites", "glonass_visible")); /* $GLGSV 10 */
+}
+
+static void test_unconfigured_off(void) {
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_configure("gpsd", "<Server \"only\">\n Port 29997\n"
+                                          " ReportUnconfigured false\n"
+                                          " <Receiver \"garmin\">\n"
+                                          "  Device \"/dev/pts/2\"\n"
+                                          " </Receiver>\n</Server>\n"));
+  gpsd_server_t *srv = NULL;
+  for (size_t i = 0; i < gpsd_registry_size(); i++)
+    if (strcmp(server(i)->name, "only") == 0)
+      srv = server(i);
+  OK(srv != NULL);
+  srv->connected = true;
+  replay(srv, "hab-garmin.gpsd322.json", NULL, mock_now);
+  mock_clear();
+  mock_read("gpsd/only");
+  EXPECT_EQ_DOUBLE(8, get("garmin", "satellites", "gps_used"));
+  OK(mock_find("pts_1", NULL, NULL) == NULL);
+  OK(mock_find("only_pts_1", NULL, NULL) == NULL);
+  /* A device path whose name another server already reports: the name gets
+   * the server name in front ("pts_2" is server "fake"'s garmin). */
+  gpsd_server_t *fu = NULL;
+  for (size_t i = 0; i < gpsd_registry_size(); i++)
+    if (strcmp(server(i)->name, "fu") == 0)
+      fu = server(i);
+  OK(fu != NULL);
+  feed(fu, "{\"class\":\"TPV\",\"device\":\"/dev/pts/2\",\"mode\":3}", mock_now);
+  pthread_mutex_lock(&gpsd_lock);
+  OK(gpsd_rx_by_name("fu_pts_2", NULL) != NULL);
+  pthread_mutex_unlock(&gpsd_lock);
+}
+
+int main(void) {
+  module_register();
+  gpsd_threads = false; /* the seam: reports are fed by the test */
+  memset(&g, 0, sizeof(g));
+  test_config_errors();
+  test_two_receivers();
+  test_toff_pps();
+  test_notifications();
+  test_no_dip();
+  test_unconfigured_off();
+  EXPECT_EQ_INT(0, mock_check_metric_table("gpsd", gpsd_metrics,
+                                           CDU_TABLE_SIZE(gpsd_metrics)));
+  EXPECT_EQ_INT(0, mock_shutdown_all());
+  EXPECT_EQ_INT(0, (int)gpsd_registry_size());
+  return testing_done();
+}

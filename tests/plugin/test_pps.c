@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: MIT
+ * The pps plugin under the recording mock.  A sysfs fixture directory
+ * (SysfsRoot/class/pps/ppsN/{assert,clear,name,path}) is written by the
+ * test with known edges while a fake clock (the pps_clock_hook seam) says
+ * when "now" is; the dispatched values and notifications are checked
+ * against the injected edges.  The RFC 2783 path is exercised on /dev/null,
+ * a regular file and a missing node (no kernel PPS device can exist here).
+ * libudev enumeration is checked against a directory listing of
+ * /sys/class/mem (an independent view of the same class). */
+#include "plugins/pps.c" /* sic: reach the static functions */
+
+#include "tests/mock/plugin_mock.h"
+#include "tests/unit/testing.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#define T0 INT64_C(1700000000)
+#define NS PPS_NS_PER_S
+
+static pthread_mutex_t fake_lock = PTHREAD_MUTEX_INITIALIZER;
+static pps_now_t fake_now;
+
+static void fake_clock(pps_now_t *now) {
+  pthread_mutex_lock(&fake_lock);
+  *now = fake_now;
+  pthread_mutex_unlock(&fake_lock);
+}
+
+/* Set "now": real = T0 + real_s, monotonic = 500 s + mono_s. */
+static void set_now(double real_s, double mono_s) {
+  pthread_mutex_lock(&fake_lock);
+  fake_now = (pps_now_t){.real_ns = T0 * NS + llround(real_s * 1e9),
+                         .has_mono = true,
+                         .mono_ns = 500 * NS + llround(mono_s * 1e9)};
+  pthread_mutex_unlock(&fake_lock);
+}
+
+static char root[256];
+
+/* Atomically replace DIR/NAME (the reader thread may read concurrently). */
+static void put(const char *dev, const char *attr, const char *text) {
+  char dir[512], tmp[700], path[700];
+  snprintf(dir, sizeof(dir), "%s/class/pps/%s", root, dev);
+  mkdir(dir, 0755);
+  snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, attr);
+  snprintf(path, sizeof(path), "%s/%s", dir, attr);
+  FILE *f = fopen(tmp, "w");
+  if (f == NULL)
+    return;
+  fputs(text, f);
+  fclose(f);
+  rename(tmp, path);
+}
+
+/* One pulse: assert at T0 + sec + off_ns, clear 100 ms later. */
+static void pulse(const char *dev, int64_t sec, int64_t off_ns, int seq) {
+  char buf[64];
+  int64_t ts = (T0 + sec) * NS + off_ns, tc = ts + 100 * 1000 * 1000;
+  snprintf(buf, sizeof(buf), "%lld.%09lld#%d\n", (long long)(ts / NS),
+           (long long)(ts % NS), seq);
+  put(dev, "assert", buf);
+  snprintf(buf, sizeof(buf), "%lld.%09lld#%d\n", (long long)(tc / NS),
+           (long long)(tc % NS), seq);
+  put(dev, "clear", buf);
+}
+
+static pps_inst_t *find_configured(const char *name) {
+  for (int i = 0; i < pps_configured_n; i++)
+    if (strcmp(pps_configured[i]->dev.name, name) == 0)
+      return pps_configured[i];
+  return NULL;
+}
+
+static double get(const char *pi, const char *type, const char *ti) {
+  return mock_get(pi, type, ti, NULL);
+}
+
+static int notif_matching(const char *needle, int severity) {
+  int n = 0;
+  for (size_t i = 0; i < mock_notification_count(); i++) {
+    const notification_t *no = mock_notification_at(i);
+    n += strstr(no->message, needle) != NULL && no->severity == severity;
+  }
+  return n;
+}
+
+/* Read "pps/NAME" at fake time real_s (monotonic = real + mono_skew). */
+static void read_at(const char *name, double real_s, double mono_skew) {
+  char reg[64];
+  snprintf(reg, sizeof(reg), "pps/%s", name);
+  set_now(real_s, real_s + mono_skew);
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read(reg));
+}
+
+/* Inject a pulse at fake time real_s + 50 ms and make the reader see it. */
+static void inject(pps_inst_t *in, int64_t sec, int64_t off_ns, int seq,
+                   double mono_skew) {
+  set_now((double)sec + 0.05, (double)sec + 0.05 + mono_skew);
+  pulse("pps0", sec, off_ns, seq);
+  pps_sysfs_poll(&in->dev);
+}
+
+static void test_config_errors(void) {
+  static const struct {
+    const char *conf, *log;
+  } cases[] = {
+      {"<Device \"a\">\n SysfsPath \"/x\"\n Bogus 1\n</Device>",
+       "<Device \"a\">: unknown option \"Bogus\""},
+      {"<Device \"b\">\n Path \"/dev/pps0\"\n SysfsPath \"/x\"\n</Device>",
+       "exactly one of Path"},
+      {"<Device \"c\">\n PollInterval 0.1\n</Device>", "exactly one of Path"},
+      {"<Device \"d\">\n Path \"dev/pps0\"\n</Device>", "absolute path"},
+      {"<Device \"e\">\n SysfsPath \"/x\"\n PollInterval 5\n</Device>",
+       "PollInterval must be"},
+      {"<Device \"f\">\n SysfsPath \"/x\"\n Timeout 0.5\n</Device>",
+       "Timeout must be"},
+      {"Discover \"maybe\"", NULL},
+      {"Frobnicate 1", "unknown option \"Frobnicate\""},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    char text[256];
+    snprintf(text, sizeof(text), "<Plugin pps>\n%s\n</Plugin>",
+             cases[i].conf);
+    mock_clear();
+    OK_MSG(mock_configure("pps", text) != 0, cases[i].conf);
+    if (cases[i].log != NULL)
+      OK_MSG(mock_log_find(cases[i].log) >= 0, cases[i].log);
+  }
+  EXPECT_EQ_INT(0, pps_configured_n);
+  EXPECT_EQ_INT(0, mock_read_count());
+}
+
+static void test_sysfs_device(void) {
+  pps_inst_t *in = find_configured("gps");
+  if (!OK_MSG(in != NULL && in->dev.running, "device gps running"))
+    return;
+  const char *g = "gps";
+  /* Pulse 0: the first, offset +123 us. */
+  inject(in, 0, 123000, 1, 0);
+  read_at(g, 0.5, 0);
+  EXPECT_EQ_DOUBLE(1.0, get(g, "bool", "present"));
+  EXPECT_EQ_DOUBLE(1.0, get(g, "bool", "signal"));
+  EXPECT_EQ_DOUBLE(1.0, get(g, "count", "pulses"));
+  EXPECT_NEAR(123e-6, get(g, "time_offset", "edge_mean"), 1e-12);
+  OK(isnan(get(g, "time_offset_rms", "jitter")));
+  EXPECT_NEAR(0.5 - 123e-6, get(g, "duration", "since_last_pulse"), 1e-9);
+  EXPECT_NEAR(0.100123, get(g, "time_offset", "clear_mean"), 1e-12);
+  EXPECT_EQ_INT(CDU_TABLE_SIZE(pps_metrics) +
+                    CDU_TABLE_SIZE(pps_clear_metrics),
+                mock_value_count());
+  EXPECT_EQ_INT(0, mock_notification_count()); /* healthy start: silent */
+
+  /* Pulses 1 and 2: offsets +125 and +121 us. */
+  inject(in, 1, 125000, 2, 0);
+  inject(in, 2, 121000, 3, 0);
+  read_at(g, 2.5, 0);
+  EXPECT_EQ_DOUBLE(2.0, get(g, "count", "pulses"));
+  EXPECT_NEAR(123e-6, get(g, "time_offset", "edge_mean"), 1e-12);
+  EXPECT_NEAR(121e-6, get(g, "time_offset", "edge_min"), 1e-12);
+  EXPECT_NEAR(125e-6, get(g, "time_offset", "edge_max"), 1e-12);
+  /* successive differences +2 and -4 us: RMS sqrt(10) us */
+  EXPECT_NEAR(sqrt(10.0) * 1e-6, get(g, "time_offset_rms", "jitter"), 1e-12);
+  EXPECT_NEAR(-1e-6, get(g, "time_offset", "interval_error_mean"), 1e-12);
+  EXPECT_NEAR(-4e-6, get(g, "time_offset", "interval_error_min"), 1e-12);
+  EXPECT_NEAR(2e-6, get(g, "time_offset", "interval_error_max"), 1e-12);
+  EXPECT_EQ_DOUBLE(3.0, get(g, "total_events", "pulses"));
+
+  /* Pulse 3 never comes (the kernel saw nothing: sequence 4 follows 3). */
+  inject(in, 4, 123000, 4, 0);
+  pps_sysfs_poll(&in->dev); /* a duplicated fetch */
+  read_at(g, 4.5, 0);
+  EXPECT_EQ_DOUBLE(1.0, get(g, "count", "pulses"));
+  EXPECT_EQ_DOUBLE(1.0, get(g, "count", "missed"));
+  EXPECT_EQ_DOUBLE(0.0, get(g, "count", "sequence_gaps"));
+
+  /* The signal stops: at +8 s, pulses 5, 6, 7 are overdue. */
+  read_at(g, 8.0, 0);
+  EXPECT_EQ_DOUBLE(0.0, get(g, "bool", "signal"));
+  EXPECT_EQ_DOUBLE(3.0, get(g, "count", "missed"));
+  EXPECT_EQ_DOUBLE(0.0, get(g, "count", "pulses"));
+  OK(isnan(get(g, "time_offset", "edge_mean")));
+  EXPECT_EQ_INT(1, notif_matching("pulses stopped", NOTIF_FAILURE));
+  read_at(g, 8.9, 0);
+  EXPECT_EQ_INT(0, mock_notification_count()); /* state change only */
+  EXPECT_EQ_DOUBLE(1.0, get(g, "count", "missed")); /* pulse 8, overdue */
+
+  /* It comes back at +9 s; pulse 8 was already counted. */
+  inject(in, 9, 123000, 5, 0);
+  read_at(g, 9.5, 0);
+  EXPECT_EQ_DOUBLE(1.0, get(g, "bool", "signal"));
+  EXPECT_EQ_DOUBLE(0.0, get(g, "count", "missed"));
+  EXPECT_EQ_INT(1, notif_matching("pulses are back", NOTIF_OKAY));
+  EXPECT_EQ_DOUBLE(5.0, get(g, "total_events", "missed"));
+
+  /* The system clock is stepped +0.3 s before pulse 10 (monotonic is
+   * not): counted, kept out of jitter and interval error. */
+  inject(in, 10, 300123000, 6, -0.3);
+  read_at(g, 10.8, -0.3);
+  EXPECT_EQ_DOUBLE(1.0, get(g, "count", "pulses"));
+  EXPECT_EQ_DOUBLE(0.0, get(g, "count", "missed"));
+  EXPECT_EQ_DOUBLE(1.0, get(g, "total_events", "clock_steps"));
+  OK(isnan(get(g, "time_offset_rms", "jitter")));
+  OK(isnan(get(g, "time_offset", "interval_error_max")));
+
+  /* Garbage in the file: logged, ignored, no crash. */
+  mock_clear();
+  put("pps0", "assert", "garbage\n");
+  pps_sysfs_poll(&in->dev);
+  OK(mock_log_find("malformed timestamp") >= 0);
+
+  /* The device disappears: NaN, no counters, one FAILURE notification. */
+  char cmd[600];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s/class/pps/pps0'", root);
+  OK(system(cmd) == 0);
+  pps_sysfs_poll(&in->dev);
+  read_at(g, 12.0, -0.3);
+  EXPECT_EQ_DOUBLE(0.0, get(g, "bool", "present"));
+  int found = 0;
+  OK(isnan(mock_get(g, "count", "pulses", &found)) && found);
+  OK(isnan(get(g, "time_offset", "edge_mean")));
+  OK(isnan(get(g, "bool", "signal")));
+  OK(mock_find(g, "total_events", NULL) == NULL);
+  OK(mock_find(g, "time_offset", "clear_mean") == NULL);
+  EXPECT_EQ_INT(1, notif_matching("is gone", NOTIF_FAILURE));
+
+  /* It comes back, re-created (nothing captured yet). */
+  put("pps0", "assert", "0.000000000#0\n");
+  pps_sysfs_poll(&in->dev);
+  read_at(g, 13.0, -0.3);
+  EXPECT_EQ_DOUBLE(1.0, get(g, "bool", "present"));
+  EXPECT_EQ_INT(1, notif_matching("is back", NOTIF_OKAY));
+  EXPECT_EQ_DOUBLE(0.0, get(g, "count", "pulses"));
+}
+
+static void test_api_path(void) {
+  /* /dev/null, a regular file, a missing node: each a clear error. */
+  static const struct {
+    const char *name, *log;
+  } cases[] = {
+      {"null", "/dev/null is not a PPS device (time_pps_create:"},
+      {"file", "is not a PPS device (time_pps_create:"},
+      {"missing", "cannot open /dev/pps-does-not-exist: No such file"},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    pps_inst_t *in = find_configured(cases[i].name);
+    if (!OK_MSG(in != NULL, cases[i].name))
+      continue;
+    read_at(cases[i].name, 20.0, 0);
+    EXPECT_EQ_DOUBLE(0.0, get(cases[i].name, "bool", "present"));
+    OK(isnan(get(cases[i].name, "count", "pulses")));
+    OK_MSG(notif_matching(cases[i].log, NOTIF_FAILURE) == 1, cases[i].log);
+  }
+}
+
+static void test_discovery(void) {
+  /* pps0 belongs to <Device "gps">; pps1 is found by discovery. */
+  put("pps1", "name", "pps-ldisc\n");
+  put("pps1", "path", "/dev/ttyS0\n");
+  put("pps1", "assert", "1700000030.000002000#9\n");
+  mock_clear();
+  set_now(30.3, 30.3);
+  EXPECT_EQ_INT(0, mock_read("pps/discovery"));
+  OK(pps_discovery != NULL && pps_discovery->n == 1);
+  OK(mock_log_find("discovered pps1 (source \"pps-ldisc\", serial port "
+                   "\"/dev/ttyS0\"") >= 0);
+  EXPECT_EQ_DOUBLE(1.0, get("pps1", "bool", "present"));
+  EXPECT_EQ_DOUBLE(1.0, get("pps1", "count", "pulses"));
+  EXPECT_NEAR(2e-6, get("pps1", "time_offset", "edge_mean"), 1e-12);
+  OK(mock_find("pps0", NULL, NULL) == NULL); /* not twice */
+
+  /* A device appearing later is picked up at the next read. */
+  put("pps2", "assert", "1700000031.000000000#1\n");
+  mock_clear();
+  set_now(31.2, 31.2);
+  EXPECT_EQ_INT(0, mock_read("pps/discovery"));
+  OK(pps_discovery != NULL && pps_discovery->n == 2);
+  EXPECT_EQ_DOUBLE(1.0, get("pps2", "bool", "present"));
+  EXPECT_EQ_DOUBLE(1.0, get("pps2", "count", "pulses"));
+
+  /* A device with no pulse yet: no alarm until it was watched Timeout
+   * (60 s here), then one. */
+  put("pps3", "assert", "0.000000000#0\n");
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read("pps/discovery"));
+  EXPECT_EQ_DOUBLE(0.0, get("pps3", "bool", "signal"));
+  EXPECT_EQ_INT(0, notif_matching("no pulse seen", NOTIF_FAILURE));
+  mock_clear();
+  set_now(95.0, 95.0);
+  EXPECT_EQ_INT(0, mock_read("pps/discovery"));
+  EXPECT_EQ_INT(1, notif_matching("pps3: no pulse seen", NOTIF_FAILURE));
+  EXPECT_EQ_INT(1, notif_matching("pps2: pulses stopped", NOTIF_FAILURE));
+  set_now(31.2, 31.2);
+
+  /* One disappearing is reported gone (NaN), not stale. */
+  char cmd[600];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s/class/pps/pps1'", root);
+  OK(system(cmd) == 0);
+  pps_sysfs_poll(&pps_discovery->devs[0]->dev);
+  mock_clear();
+  set_now(32.0, 32.0);
+  EXPECT_EQ_INT(0, mock_read("pps/discovery"));
+  EXPECT_EQ_DOUBLE(0.0, get("pps1", "bool", "present"));
+  OK(isnan(get("pps1", "time_offset", "edge_mean")));
+  EXPECT_EQ_INT(1, notif_matching("is gone", NOTIF_FAILURE));
+}
+
+static void test_udev(void) {
+  /* libudev against the real /sys: no pps device on this machine; the
+   * "mem" class lists what `ls /sys/class/mem` lists. */
+  pps_found_t f[PPS_MAX_DEVICES];
+  int n = pps_discover("/sys", true, "pps", f, PPS_MAX_DEVICES);
+  int ls = 0;
+  DIR *d = opendir("/sys/class/pps");
+  for (struct dirent *de; d != NULL && (de = readdir(d)) != NULL;)
+    ls += de->d_name[0] != '.';
+  if (d != NULL)
+    closedir(d);
+  EXPECT_EQ_INT(ls, n);
+  n = pps_discover("/sys", true, "mem", f, PPS_MAX_DEVICES);
+  int m = pps_discover("/sys", false, "mem", f + 0, 0); /* max 0 */
+  EXPECT_EQ_INT(0, m);
+  pps_found_t g[PPS_MAX_DEVICES];
+  m = pps_discover("/sys", false, "mem", g, PPS_MAX_DEVICES);
+  n = pps_discover("/sys", true, "mem", f, PPS_MAX_DEVICES);
+  OK_MSG(n > 0 && n == m, "libudev and readdir list the same mem devices");
+  for (int i = 0; i < n && i < m; i++)
+    EXPECT_EQ_STR(g[i].name, f[i].name);
+}
+
+int main(void) {
+  snprintf(root, sizeof(root), "/tmp/cds-test-pps.XXXXXX");
+  if (mkdtemp(root) == NULL)
+    return 1;
+  char dir[400], file[420];
+  snprintf(dir, sizeof(dir), "%s/class", root);
+  mkdir(dir, 0755);
+  snprintf(dir, sizeof(dir), "%s/class/pps", root);
+  mkdir(dir, 0755);
+  snprintf(file, sizeof(file), "%s/regular", root);
+  FILE *fp = fopen(file, "w");
+  if (fp != NULL)
+    fclose(fp);
+  put("pps0", "assert", "0.000000000#0\n");
+  put("pps0", "name", "pps-gpio.-1\n");
+  put("pps0", "path", "\n");
+  pps_clock_hook = fake_clock;
+  set_now(0, 0);
+
+  module_register();
+  test_config_errors();
+
+  char conf[2048];
+  snprintf(conf, sizeof(conf),
+           "<Plugin pps>\n"
+           "  SysfsRoot \"%s\"\n  Discover true\n"
+           "  PollInterval 1\n  Timeout 60\n"
+           "  <Device \"gps\">\n    SysfsPath \"%s/class/pps/pps0\"\n"
+           "    PollInterval 1\n  </Device>\n"
+           "  <Device \"null\">\n    Path \"/dev/null\"\n  </Device>\n"
+           "  <Device \"file\">\n    Path \"%s\"\n  </Device>\n"
+           "  <Device \"missing\">\n"
+           "    Path \"/dev/pps-does-not-exist\"\n  </Device>\n"
+           "</Plugin>",
+           root, root, file);
+  EXPECT_EQ_INT(0, mock_configure("pps", conf));
+  EXPECT_EQ_INT(5, mock_read_count());
+  EXPECT_EQ_INT(0, mock_init_all());
+  EXPECT_EQ_INT(0, mock_check_metric_table("pps", pps_metrics,
+                                           CDU_TABLE_SIZE(pps_metrics)));
+  EXPECT_EQ_INT(0, mock_check_metric_table(
+                       "pps", pps_clear_metrics,
+                       CDU_TABLE_SIZE(pps_clear_metrics)));
+
+  test_sysfs_device();
+  test_api_path();
+  test_discovery();
+  test_udev();
+
+  EXPECT_EQ_INT(0, mock_shutdown_all());
+  char cmd[600];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+  if (system(cmd) != 0)
+    printf("# could not remove %s\n", root);
+  return testing_done();
+}
