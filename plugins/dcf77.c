@@ -181,10 +181,10 @@ static int rx_read(user_data_t *ud) {
   sstrncpy(why, rx->status, sizeof(why));
   int line = rx->line_errno;
   pthread_mutex_unlock(&rx->lock);
-  if (!open)
+  if (!open && why[0] != '\0')
     c_complain(LOG_ERR, &in->complaint, "dcf77 plugin: receiver \"%s\": %s",
                rx->name, why);
-  else
+  else if (open)
     c_release(LOG_INFO, &in->complaint,
               "dcf77 plugin: receiver \"%s\": %s opened%s%s.", rx->name,
               rx->device_path, line ? "; line settings: " : "",

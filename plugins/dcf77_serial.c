@@ -253,7 +253,7 @@ void dcf77_rx_init(dcf77_rx_t *rx) {
   pthread_mutex_init(&rx->lock, NULL);
   dcf77_stream_init(&rx->stream, &rx->params);
   rx->opened_mono_ns = dcf77_clock_mono_ns();
-  sstrncpy(rx->status, "not opened yet", sizeof(rx->status));
+  rx->status[0] = '\0'; /* nothing to report before the first attempt */
 }
 
 int dcf77_rx_start(dcf77_rx_t *rx) {

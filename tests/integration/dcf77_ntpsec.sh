@@ -83,7 +83,8 @@ cv() { ntpq -c raw -c "cv $1" 127.0.0.1 2>/dev/null | tr -d '\r\n'; }
 assoc_of() { # assoc id of 127.127.8.$1
   local a
   for a in $(ntpq -c as 127.0.0.1 2>/dev/null | awk '$1 ~ /^[0-9]+$/ {print $2}'); do
-    ntpq -c raw -c "rv $a srcadr" 127.0.0.1 2>/dev/null | grep -q "srcadr=127.127.8.$1," &&
+    ntpq -c raw -c "rv $a srcadr" 127.0.0.1 2>/dev/null | tr -d '\r' |
+      grep -qE "srcadr=127\.127\.8\.$1(,|\$)" &&
       { echo "$a"; return; }
   done
 }
