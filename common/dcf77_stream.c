@@ -8,8 +8,10 @@
 
 #define NS_PER_S INT64_C(1000000000)
 #define MARK_GAP_NS (NS_PER_S * 3 / 2)  /* > 1.5 s: minute mark (ntp) */
-#define STEP_MIN_NS (NS_PER_S * 7 / 10) /* pulses 0.7 .. 1.3 s apart */
-#define STEP_MAX_NS (NS_PER_S * 13 / 10)
+/* Two characters less than 0.5 s apart: an extra pulse (any extra pulse
+ * within a second makes one of its two intervals <= 0.5 s).  Late ones (up
+ * to the 1.5 s mark gap) are fine: a loaded host may read them late. */
+#define STEP_MIN_NS (NS_PER_S / 2)
 #define NOT_A_PULSE 0xFF
 
 const char *dcf77_reason_name(dcf77_reason_t r) {
@@ -213,7 +215,7 @@ bool dcf77_stream_feed(dcf77_stream_t *s, uint8_t ch, int64_t mono_ns,
       s->n = 0;
       s->started = true;
       s->timing_bad = false;
-    } else if (dt < STEP_MIN_NS || dt > STEP_MAX_NS) {
+    } else if (dt < STEP_MIN_NS) {
       s->timing_bad = true;
     }
   }

@@ -253,6 +253,40 @@ static void test_trust_rules(void) {
   OK(s.rejected[DCF77_R_INCONSISTENT] >= 29);
 }
 
+/* A late character still counts; an extra pulse spoils the minute. */
+static void test_timing(void) {
+  dcf77_params_t p;
+  dcf77_params_default(&p);
+  dcf77_stream_t s;
+  dcf77_stream_init(&s, &p);
+  int64_t m0 = INT64_C(1795335300);
+  uint8_t b[60];
+  size_t n;
+  dcf77_encode(m0 + 60, NULL, b, &n);
+  dcf77_minute_t out;
+  dcf77_stream_feed(&s, 0xF0, (m0 - 2) * S - MONO_SHIFT, (m0 - 2) * S, NULL);
+  for (size_t i = 0; i < n; i++) {
+    int64_t t = (m0 + (int64_t)i) * S + (i == 30 ? 450 * S / 1000 : 0);
+    dcf77_stream_feed(&s, b[i] ? 0x00 : 0xF0, t - MONO_SHIFT, t, NULL);
+  }
+  int64_t t = (m0 + 60) * S;
+  OK(dcf77_stream_feed(&s, 0xF0, t - MONO_SHIFT, t, &out));
+  OK_MSG(out.decoded, "a character 0.45 s late still decodes");
+  EXPECT_NEAR(0.0, (double)out.offset_ns / 1e9, 0.01);
+  dcf77_encode(m0 + 120, NULL, b, &n);
+  for (size_t i = 1; i < n; i++) {
+    t = (m0 + 60 + (int64_t)i) * S;
+    dcf77_stream_feed(&s, b[i] ? 0x00 : 0xF0, t - MONO_SHIFT, t, NULL);
+    if (i == 40)
+      dcf77_stream_feed(&s, 0xF0, t + S / 2 - S / 20 - MONO_SHIFT,
+                        t + S / 2 - S / 20, NULL);
+  }
+  t = (m0 + 120) * S;
+  OK(dcf77_stream_feed(&s, 0xF0, t - MONO_SHIFT, t, &out));
+  EXPECT_EQ_INT(DCF77_R_TIMING, out.reason);
+  OK(!out.decoded);
+}
+
 /* The noisy stream: no wrong time is ever trusted. */
 static void test_noise(unsigned seed) {
   static const double rates[] = {0.0, 0.01, 0.02, 0.05, 0.10, 0.20};
@@ -297,6 +331,7 @@ int main(void) {
   test_clean_stream();
   test_leap_and_dst_in_stream();
   test_trust_rules();
+  test_timing();
   test_noise(seed);
   return testing_done();
 }
