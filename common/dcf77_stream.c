@@ -150,6 +150,23 @@ static int64_t mark_of(const int64_t *t, int n) {
   return t[0] + sum / n + (int64_t)n * NS_PER_S + NS_PER_S;
 }
 
+/* Are the n pulses on a 1 s grid?  Every pulse within ALIGN_NS of the
+ * median of (t_i - t_0 - i s); catches a pulse lost at the start of the
+ * minute and replaced by an extra one later, which shifts the grid. */
+#define ALIGN_NS (NS_PER_S * 4 / 10)
+static bool aligned(const int64_t *t, int n) {
+  int64_t d[DCF77_MAX_CHARS];
+  for (int i = 0; i < n; i++) {
+    int64_t v = t[i] - t[0] - i * NS_PER_S;
+    int j = i;
+    for (; j > 0 && d[j - 1] > v; j--)
+      d[j] = d[j - 1];
+    d[j] = v;
+  }
+  int64_t med = d[n / 2];
+  return d[0] >= med - ALIGN_NS && d[n - 1] <= med + ALIGN_NS;
+}
+
 static void finish_minute(dcf77_stream_t *s, dcf77_minute_t *m) {
   memset(m, 0, sizeof(*m));
   int n = s->n < DCF77_MAX_CHARS ? s->n : DCF77_MAX_CHARS;
@@ -173,7 +190,7 @@ static void finish_minute(dcf77_stream_t *s, dcf77_minute_t *m) {
     m->reason = DCF77_R_INCOMPLETE;
   } else if (m->nbad > 0) {
     m->reason = DCF77_R_BAD_CHAR;
-  } else if (s->timing_bad) {
+  } else if (s->timing_bad || !aligned(s->mono_ns, n)) {
     m->reason = DCF77_R_TIMING;
   } else {
     m->status = dcf77_decode_bits(bits, (size_t)n, &m->time);

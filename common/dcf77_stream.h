@@ -48,7 +48,8 @@ typedef enum {
   DCF77_R_INCOMPLETE,   /* fewer than 59 or more than 60 pulses, or the
                            stream started inside the minute */
   DCF77_R_BAD_CHAR,     /* a character that is not a RAWDCF pulse */
-  DCF77_R_TIMING,       /* two pulses less than 0.5 s apart */
+  DCF77_R_TIMING,       /* two pulses less than 0.5 s apart, or a pulse
+                           more than 0.4 s off the minute's 1 s grid */
   DCF77_R_FORMAT,       /* M, S or zone bits wrong, bad leap second */
   DCF77_R_PARITY,       /* P1, P2 or P3 */
   DCF77_R_RANGE,        /* BCD digit, field range or weekday */
