@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: MIT
+ * dcf77_ntpd - the PARSE refclock over NTP mode 6 (see the header).
+ */
+#include "collectd.h"
+#include "plugin.h"
+#include "utils/common/common.h"
+
+#include "plugins/cdutil.h"
+#include "plugins/dcf77_ntpd.h"
+#include "plugins/ntp_net.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_VARS 96
+
+void dcf77_ntpd_init(dcf77_ntpd_t *nt) {
+  nt->fd = -1;
+  nt->r = calloc(1, sizeof(*nt->r));
+}
+
+void dcf77_ntpd_free(dcf77_ntpd_t *nt) {
+  if (nt->fd >= 0)
+    ntp_net_close(nt->fd, NULL);
+  nt->fd = -1;
+  free(nt->r);
+  nt->r = NULL;
+}
+
+/* NTPsec 1.2.2 pads responses with whatever its buffer held ("---" from
+ * an earlier answer was seen, tests/data/dcf77/README), where the RFC and
+ * common/ntp_mode6 want NULs.  ntpq ignores padding, so do we: the padding
+ * is zeroed before reassembly (the rest of the checks stay). */
+typedef struct {
+  ntp_m6_reasm_t *r;
+  ntp_m6_status_t st;
+} rx_ctx_t;
+
+static int rx_datagram(void *vctx, const uint8_t *pkt, size_t len) {
+  rx_ctx_t *c = vctx;
+  uint8_t buf[2048];
+  if (len > sizeof(buf))
+    len = sizeof(buf);
+  memcpy(buf, pkt, len);
+  if (len >= NTP_M6_HDR_LEN) {
+    size_t count = (size_t)buf[10] << 8 | buf[11];
+    size_t padded = NTP_M6_HDR_LEN + ((count + 3) & ~(size_t)3);
+    for (size_t i = NTP_M6_HDR_LEN + count; i < padded && i < len; i++)
+      buf[i] = 0;
+  }
+  ntp_m6_status_t st = ntp_m6_reasm_add(c->r, buf, len);
+  if (st == NTP_M6_DONE)
+    return 1;
+  if (ntp_m6_status_fatal(st)) {
+    c->st = st;
+    return -EPROTO;
+  }
+  if (st != NTP_M6_OK)
+    c->st = st;
+  return 0;
+}
+
+/* One query; 0 or -1 with nt->err set (and the socket closed on errors
+ * other than a timeout or a protocol error, so it is reopened next time). */
+static int query(dcf77_ntpd_t *nt, unsigned op, uint16_t assoc,
+                 const char *vars) {
+  if (nt->r == NULL) {
+    sstrncpy(nt->err, "out of memory", sizeof(nt->err));
+    return -1;
+  }
+  if (nt->fd < 0) {
+    nt->fd = ntp_net_open_udp(nt->host, nt->port, nt->err, sizeof(nt->err));
+    if (nt->fd < 0)
+      return -1;
+  }
+  uint8_t req[NTP_M6_HDR_LEN + NTP_M6_MAX_DATA + 4];
+  size_t len = 0;
+  uint16_t seq = ++nt->seq;
+  if (ntp_m6_build_request(req, sizeof(req), &len, 2, op, seq, assoc, vars) !=
+      NTP_M6_OK) {
+    sstrncpy(nt->err, "cannot build the request", sizeof(nt->err));
+    return -1;
+  }
+  ntp_m6_reasm_init(nt->r, 2, op, seq, assoc);
+  rx_ctx_t c = {.r = nt->r, .st = NTP_M6_OK};
+  char err[200] = "";
+  int ret = ntp_net_exchange(nt->fd, req, len, nt->timeout_s, rx_datagram, &c,
+                             err, sizeof(err));
+  if (ret == 0)
+    return 0;
+  const char *why = err[0] ? err : strerror(-ret);
+  if (ret == -EPROTO)
+    why = c.st == NTP_M6_E_SERVER ? ntp_m6_error_name(nt->r->error_code)
+                                  : ntp_m6_strstatus(c.st);
+  snprintf(nt->err, sizeof(nt->err), "%.200s:%.15s: opcode %u assoc %u: %s%s%s",
+           nt->host, nt->port, op, assoc, why,
+           ret == -ETIMEDOUT && c.st != NTP_M6_OK ? "; dropped: " : "",
+           ret == -ETIMEDOUT && c.st != NTP_M6_OK ? ntp_m6_strstatus(c.st)
+                                                  : "");
+  if (ret != -ETIMEDOUT && ret != -EPROTO) {
+    ntp_net_close(nt->fd, NULL);
+    nt->fd = -1;
+  }
+  return -1;
+}
+
+static int parse_vars(dcf77_ntpd_t *nt, ntp_m6_var_t *vars, size_t *n) {
+  if (ntp_m6_varlist_parse((char *)nt->r->data, nt->r->len, vars, MAX_VARS,
+                           n) == NTP_M6_E_SYNTAX) {
+    snprintf(nt->err, sizeof(nt->err), "%.200s:%.15s: malformed variable list",
+             nt->host, nt->port);
+    return -1;
+  }
+  return 0;
+}
+
+/* The PARSE unit of an association (cached), -1 if not PARSE, -2 on a
+ * failed lookup. */
+static int unit_of(dcf77_ntpd_t *nt, uint16_t assoc, const int *old_units,
+                   const uint16_t *old_ids, int nold) {
+  for (int i = 0; i < nold; i++)
+    if (old_ids[i] == assoc)
+      return old_units[i];
+  if (query(nt, NTP_M6_OP_READVAR, assoc, "srcadr") != 0)
+    return -2;
+  ntp_m6_var_t vars[MAX_VARS];
+  size_t n = 0;
+  if (parse_vars(nt, vars, &n) != 0)
+    return -2;
+  return dcf77_rc_parse_unit(ntp_m6_var_get(vars, n, "srcadr"));
+}
+
+/* READSTAT, refresh the cache, pick the association.  Returns the assoc
+ * id (> 0), or 0 with nt->err set; *status gets its peer status word. */
+static uint16_t find_assoc(dcf77_ntpd_t *nt, uint16_t *status, int *unit) {
+  if (query(nt, NTP_M6_OP_READSTAT, 0, NULL) != 0)
+    return 0;
+  ntp_m6_assoc_t list[DCF77_NTPD_MAX_ASSOC];
+  size_t n = 0;
+  ntp_m6_readstat_parse(nt->r->data, nt->r->len, list, DCF77_NTPD_MAX_ASSOC,
+                        &n);
+  uint16_t old_ids[DCF77_NTPD_MAX_ASSOC];
+  int old_units[DCF77_NTPD_MAX_ASSOC], nold = nt->ncache;
+  for (int i = 0; i < nold; i++) {
+    old_ids[i] = nt->cache[i].assoc;
+    old_units[i] = nt->cache[i].unit;
+  }
+  nt->ncache = 0;
+  uint16_t best = 0;
+  int best_unit = 256;
+  for (size_t i = 0; i < n; i++) {
+    int u = nt->assoc_cfg > 0
+                ? (list[i].assoc == nt->assoc_cfg ? 0 : -1)
+                : unit_of(nt, list[i].assoc, old_units, old_ids, nold);
+    if (u == -2)
+      return 0;
+    nt->cache[nt->ncache].assoc = list[i].assoc;
+    nt->cache[nt->ncache++].unit = u;
+    if (u < 0 || (nt->unit_cfg >= 0 && u != nt->unit_cfg) || u >= best_unit)
+      continue;
+    best = list[i].assoc;
+    best_unit = u;
+    *status = list[i].status;
+  }
+  if (best == 0) {
+    if (nt->assoc_cfg > 0)
+      snprintf(nt->err, sizeof(nt->err), "%.200s:%.15s: no association %d",
+               nt->host, nt->port, nt->assoc_cfg);
+    else
+      snprintf(nt->err, sizeof(nt->err),
+               "%.200s:%.15s: no PARSE refclock (127.127.8.%s) among %zu "
+               "associations",
+               nt->host, nt->port, nt->unit_cfg >= 0 ? "U" : "*", n);
+  }
+  *unit = best_unit;
+  return best;
+}
+
+static double var_num(const ntp_m6_var_t *v, size_t n, const char *name) {
+  double d = NAN;
+  ntp_m6_var_double(v, n, name, &d);
+  return d;
+}
+
+static int64_t var_count(const ntp_m6_var_t *v, size_t n, const char *name) {
+  double d = var_num(v, n, name);
+  return isfinite(d) && d >= 0 ? (int64_t)d : CDU_DERIVE_UNKNOWN;
+}
+
+static void clear_snapshot(dcf77_ntpd_snapshot_t *o) {
+  double *g[] = {&o->status,        &o->current_state,
+                 &o->time_code,     &o->call_bit,
+                 &o->dst_announce,  &o->leap_announce,
+                 &o->not_synchronised, &o->pps,
+                 &o->cest,          &o->offset_s,
+                 &o->jitter_s,      &o->reach,
+                 &o->selection,     &o->timecode_age_s,
+                 &o->receiving};
+  for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++)
+    *g[i] = NAN;
+  for (int i = 0; i < DCF77_RC_NSTATES; i++)
+    o->state_pct[i] = NAN;
+  o->polls = o->noreply = o->badformat = o->baddata = CDU_DERIVE_UNKNOWN;
+}
+
+/* The clock variables (READCLOCK) into o. */
+static int read_clock(dcf77_ntpd_t *nt, uint16_t assoc, double now_s,
+                      dcf77_ntpd_snapshot_t *o) {
+  if (query(nt, NTP_M6_OP_READCLOCK, assoc, NULL) != 0)
+    return -1;
+  ntp_m6_clock_status_t cs;
+  ntp_m6_clock_status(nt->r->status, &cs);
+  o->status = cs.status;
+  ntp_m6_var_t v[MAX_VARS];
+  size_t n = 0;
+  if (parse_vars(nt, v, &n) != 0)
+    return -1;
+  o->polls = var_count(v, n, "poll");
+  o->noreply = var_count(v, n, "noreply");
+  o->badformat = var_count(v, n, "badformat");
+  o->baddata = var_count(v, n, "baddata");
+  dcf77_rc_flags_t f;
+  const char *st = ntp_m6_var_get(v, n, "refclock_status");
+  if (st != NULL && dcf77_rc_parse_status(st, &f) == 0) {
+    o->time_code = f.time_code;
+    o->call_bit = f.call_bit;
+    o->dst_announce = f.dst_announce;
+    o->leap_announce = f.leap_announce;
+    o->not_synchronised = f.not_synchronised;
+    o->pps = f.pps;
+    o->cest = f.dst;
+  }
+  dcf77_rc_states_t s;
+  if (dcf77_rc_parse_states(ntp_m6_var_get(v, n, "refclock_states"), &s) ==
+      0) {
+    for (int i = 0; i < DCF77_RC_NSTATES; i++)
+      o->state_pct[i] = s.percent[i];
+    o->current_state = s.current >= 0 ? s.current : NAN;
+  }
+  double t;
+  if (dcf77_rc_parse_time(ntp_m6_var_get(v, n, "refclock_time"),
+                          (int64_t)now_s, &t) == 0)
+    o->timecode_age_s = now_s - t;
+  return 0;
+}
+
+int dcf77_ntpd_acquire(dcf77_ntpd_t *nt, double now_s,
+                       dcf77_ntpd_snapshot_t *o) {
+  clear_snapshot(o);
+  uint16_t status = 0;
+  int unit = -1;
+  uint16_t assoc = find_assoc(nt, &status, &unit);
+  if (assoc == 0)
+    return -1;
+  o->unit = unit;
+  o->assoc = assoc;
+  ntp_m6_peer_status_t ps;
+  ntp_m6_peer_status(status, &ps);
+  o->selection = ps.select;
+  if (query(nt, NTP_M6_OP_READVAR, assoc, "offset,jitter,reach") != 0)
+    return -1;
+  ntp_m6_var_t v[MAX_VARS];
+  size_t n = 0;
+  if (parse_vars(nt, v, &n) != 0)
+    return -1;
+  o->offset_s = var_num(v, n, "offset") / 1000.0; /* ms -> s */
+  o->jitter_s = var_num(v, n, "jitter") / 1000.0;
+  o->reach = var_num(v, n, "reach");
+  if (read_clock(nt, assoc, now_s, o) != 0)
+    return -1;
+  /* Receiving: the last poll got a sample and the last valid time code
+   * is recent.  A silent rawdcf receiver keeps "NOMINAL"; these don't. */
+  o->receiving = isfinite(o->reach) && ((unsigned)o->reach & 1) &&
+                 isfinite(o->timecode_age_s) &&
+                 o->timecode_age_s <= nt->max_age_s;
+  return 0;
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT
+ * dcf77_ntpd - Source 1 of the dcf77 plugin: ntpd's / NTPsec's PARSE
+ * ("generic") refclock, read over NTP mode 6 (common/ntp_mode6 and the
+ * bounded transport plugins/ntp_net, both from the ntp plugin).
+ *
+ * Each read: READSTAT (the associations), READVAR of the refclock's
+ * association (srcadr, offset, jitter, reach; looked up once per new
+ * association id), READCLOCK (the driver's clock variables).  At most
+ * 3 queries, each bounded by Timeout (plus one srcadr lookup per new
+ * association, at most DCF77_NTPD_MAX_ASSOC, after an ntpd restart).
+ */
+#ifndef CDS_DCF77_NTPD_H
+#define CDS_DCF77_NTPD_H
+
+#include "common/dcf77_refclock.h"
+#include "common/ntp_mode6.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define DCF77_NTPD_MAX_ASSOC 64
+
+typedef struct {
+  char name[64];
+  char host[256];
+  char port[16];
+  double timeout_s;
+  double max_age_s; /* a time code older than this: not receiving */
+  int assoc_cfg;    /* Association: 0 = find the refclock */
+  int unit_cfg;     /* Unit: -1 = the lowest PARSE unit */
+
+  int fd;
+  uint16_t seq;
+  struct {
+    uint16_t assoc;
+    int unit; /* -1: not a PARSE refclock */
+  } cache[DCF77_NTPD_MAX_ASSOC];
+  int ncache;
+  ntp_m6_reasm_t *r; /* reassembly buffer (large: on the heap) */
+  char err[512];     /* why the last acquire failed */
+} dcf77_ntpd_t;
+
+typedef struct {
+  double status;        /* clock status code 0..6 (clock status word) */
+  double current_state; /* the starred refclock_states entry, 0..6 */
+  double time_code, call_bit, dst_announce, leap_announce, not_synchronised,
+      pps, cest; /* refclock_status flags, 0/1 */
+  double state_pct[DCF77_RC_NSTATES];
+  int64_t polls, noreply, badformat, baddata;
+  double offset_s, jitter_s; /* association; + = system clock behind */
+  double reach;              /* reach register 0..255 */
+  double selection;          /* peer selection code 0..7 */
+  double timecode_age_s;     /* now - refclock_time (NaN if never) */
+  double receiving;          /* last poll reached, time code fresh: 0/1 */
+  int unit;                  /* PARSE unit (127.127.8.U), for messages */
+  int assoc;
+} dcf77_ntpd_snapshot_t;
+
+void dcf77_ntpd_init(dcf77_ntpd_t *nt);
+void dcf77_ntpd_free(dcf77_ntpd_t *nt);
+/* One read.  0: *out filled (fields the daemon did not give are NaN or
+ * CDU_DERIVE_UNKNOWN); -1: nothing usable, nt->err says why. */
+int dcf77_ntpd_acquire(dcf77_ntpd_t *nt, double now_s,
+                       dcf77_ntpd_snapshot_t *out);
+
+#endif

@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: MIT
+ * The dcf77 plugin under the recording mock.
+ *  - <Receiver>: the real reader thread reads a real pty; the test writes
+ *    the characters of simulated minutes and drives the plugin's clocks
+ *    (the seam: dcf77_clock_real_ns / dcf77_clock_mono_ns), so minutes
+ *    pass in milliseconds.  The telegrams come from common/dcf77_sim.
+ *  - <Ntpd>: a fake mode 6 server on 127.0.0.1 (a thread of this test)
+ *    answers with variables NTPsec 1.2.2 returned for a PARSE refclock
+ *    (tests/data/dcf77/ntpsec-parse-snapshots.txt), fragmented like ntpd.
+ *  - configuration errors name the block and the option.
+ */
+#if !defined(_GNU_SOURCE)
+#define _GNU_SOURCE /* posix_openpt, ptsname */
+#endif
+#include "plugins/dcf77.c" /* sic: reach the static functions */
+
+#include "common/dcf77_sim.h"
+#include "tests/mock/plugin_mock.h"
+#include "tests/unit/testing.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <sys/socket.h>
+
+#define NS INT64_C(1000000000)
+
+/* ------------------------------------------------------- driven clocks */
+static _Atomic int64_t fake_real;
+static int64_t fake_real_ns(void) { return atomic_load(&fake_real); }
+static int64_t fake_mono_ns(void) {
+  return atomic_load(&fake_real) - INT64_C(1000000000) * 1000000000;
+}
+
+static uint64_t rx_chars(rx_inst_t *in) {
+  pthread_mutex_lock(&in->rx.lock);
+  uint64_t n = in->rx.stream.chars;
+  pthread_mutex_unlock(&in->rx.lock);
+  return n;
+}
+
+/* Write one character "received" at t_ns; wait until the thread took it. */
+static int put_char(int master, rx_inst_t *in, uint8_t ch, int64_t t_ns) {
+  uint64_t before = rx_chars(in);
+  atomic_store(&fake_real, t_ns);
+  if (write(master, &ch, 1) != 1)
+    return -1;
+  for (int i = 0; i < 4000; i++) {
+    if (rx_chars(in) > before)
+      return 0;
+    usleep(500);
+  }
+  return -1;
+}
+
+static int feed_minutes(int master, rx_inst_t *in, dcf77_sim_t *sim,
+                        int64_t start, int n) {
+  dcf77_sim_event_t ev[DCF77_SIM_MAX_EVENTS];
+  for (int i = 0; i < n; i++) {
+    size_t k = dcf77_sim_minute(sim, start + 60 * i, ev);
+    for (size_t j = 0; j < k; j++)
+      if (put_char(master, in, ev[j].ch, ev[j].t_ns) != 0)
+        return -1;
+  }
+  return 0;
+}
+
+static double get(const char *pi, const char *type, const char *ti) {
+  return mock_get(pi, type, ti, NULL);
+}
+
+static void test_config_errors(void) {
+  static const struct {
+    const char *conf, *log;
+  } bad[] = {
+      {"<Receiver \"a\">\nDevice \"/dev/x\"\nBogus 1\n</Receiver>",
+       "Bogus"},
+      {"<Receiver \"b\">\nDevice \"/dev/x\"\nUdevMatch \"0403:e88a\"\n"
+       "</Receiver>",
+       "exactly one of Device and UdevMatch"},
+      {"<Receiver \"c\">\nType \"raw50\"\n</Receiver>",
+       "exactly one of Device and UdevMatch"},
+      {"<Receiver \"d\">\nDevice \"ttyUSB0\"\n</Receiver>", "absolute"},
+      {"<Receiver \"e\">\nDevice \"/dev/x\"\nType \"conrad\"\n</Receiver>",
+       "invalid value for Type"},
+      {"<Receiver \"f\">\nUdevMatch \"0403-e88a\"\n</Receiver>",
+       "invalid value for UdevMatch"},
+      {"<Receiver \"g\">\nDevice \"/dev/x\"\nTrustAfter 1\n</Receiver>",
+       "invalid value for TrustAfter"},
+      {"<Receiver \"h\">\nDevice \"/dev/x\"\nLatency 2\n</Receiver>",
+       "invalid value for Latency"},
+      {"<Ntpd \"n\">\nTimeout 0\n</Ntpd>", "invalid value for Timeout"},
+      {"<Ntpd \"o\">\nUnit 300\n</Ntpd>", "invalid value for Unit"},
+      {"<Ntpd \"p\">\nServer \"x\"\n</Ntpd>", "Server"},
+      {"<Clock \"q\">\n</Clock>", "unknown block"},
+  };
+  for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    char conf[512];
+    snprintf(conf, sizeof(conf), "<Plugin dcf77>\n%s\n</Plugin>", bad[i].conf);
+    mock_clear();
+    int ret = mock_configure("dcf77", conf);
+    char msg[160];
+    snprintf(msg, sizeof(msg), "bad config %zu rejected, log names \"%s\"", i,
+             bad[i].log);
+    OK_MSG(ret != 0 && mock_log_find(bad[i].log) >= 0, msg);
+  }
+  EXPECT_EQ_INT(0, mock_read_count());
+  dcf77_udev_match_t m;
+  EXPECT_EQ_INT(0, dcf77_udev_match_parse("0403:E88A:A1B2", &m));
+  EXPECT_EQ_STR("e88a", m.product);
+  EXPECT_EQ_STR("A1B2", m.serial);
+  EXPECT_EQ_INT(-1, dcf77_udev_match_parse("0403:e88", &m));
+  EXPECT_EQ_INT(-1, dcf77_udev_match_parse("0403:e88a:", &m));
+}
+
+static void test_receiver(void) {
+  int master = posix_openpt(O_RDWR | O_NOCTTY);
+  OK_MSG(master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0,
+         "pty for the simulated receiver");
+  char conf[512];
+  snprintf(conf, sizeof(conf),
+           "<Plugin dcf77>\n<Receiver \"rx\">\nDevice \"%s\"\n"
+           "Type \"mouseclock\"\nTrustAfter 2\nMaxAge 120\n</Receiver>\n"
+           "</Plugin>",
+           ptsname(master));
+  dcf77_clock_real_ns = fake_real_ns;
+  dcf77_clock_mono_ns = fake_mono_ns;
+  const int64_t m0 = INT64_C(1795335300);
+  atomic_store(&fake_real, (m0 - 30) * NS);
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_configure("dcf77", conf));
+  EXPECT_EQ_INT(1, mock_has_read("dcf77/rx"));
+  rx_inst_t *in = rx_list[rx_count - 1];
+  EXPECT_EQ_INT(0, mock_init_all());
+  for (int i = 0; i < 200 && !in->rx.device_open; i++)
+    usleep(10000);
+  OK_MSG(in->rx.device_open, "the reader thread opened the pty");
+
+  /* Nothing yet: receiving unknown for 3 s, no notification. */
+  EXPECT_EQ_INT(0, mock_read("dcf77/rx"));
+  OK(isnan(get("rx", "bool", "receiving")));
+  EXPECT_EQ_INT(0, mock_notification_count());
+
+  /* Four clean minutes; the receiver's characters come 0.425 s late. */
+  dcf77_sim_t sim;
+  dcf77_sim_init(&sim, 0.0, 42);
+  sim.latency_ns = 425000000;
+  sim.jitter_ns = 1000000;
+  OK_MSG(feed_minutes(master, in, &sim, m0, 4) == 0, "4 minutes fed");
+  atomic_store(&fake_real, (m0 + 240) * NS + 500000000);
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read("dcf77/rx"));
+  EXPECT_EQ_DOUBLE(1.0, get("rx", "bool", "receiving"));
+  EXPECT_EQ_DOUBLE(1.0, get("rx", "bool", "trusted"));
+  EXPECT_NEAR(0.0, get("rx", "time_offset", "offset"), 0.002);
+  EXPECT_NEAR(100.0, get("rx", "percent", "valid_pulses"), 2.0);
+  EXPECT_NEAR(0.0, get("rx", "gauge", "pulse_spread"), 1e-9);
+  EXPECT_EQ_DOUBLE(3, get("rx", "total_events", "minutes"));
+  EXPECT_EQ_DOUBLE(2, get("rx", "total_events", "decoded"));
+  EXPECT_EQ_DOUBLE(1, get("rx", "total_events", "trusted"));
+  EXPECT_EQ_DOUBLE(1, get("rx", "total_events", "rejected_incomplete"));
+  EXPECT_EQ_DOUBLE(0.0, get("rx", "bool", "cest"));
+  EXPECT_NEAR(60.5, get("rx", "clock_last_meas", "trusted"), 0.01);
+  /* A receiver that starts healthy is not announced (cdu_notify_change). */
+  EXPECT_EQ_INT(0, mock_notification_count());
+  EXPECT_EQ_INT(CDU_TABLE_SIZE(rx_metrics), mock_value_count());
+
+  /* Garbage for a minute: a bad-character minute, pulses invalid. */
+  for (int s = 0; s < 59; s++)
+    put_char(master, in, 0x5A, (m0 + 240 + s) * NS + 425000000);
+  put_char(master, in, 0xF0, (m0 + 301) * NS + 425000000);
+  atomic_store(&fake_real, (m0 + 302) * NS);
+  mock_clear();
+  mock_read("dcf77/rx");
+  EXPECT_EQ_DOUBLE(1, get("rx", "total_events", "rejected_bad_character"));
+  OK(get("rx", "percent", "valid_pulses") < 10);
+
+  /* Silence: no pulses -> not receiving (FAILURE), later not trusted. */
+  atomic_store(&fake_real, (m0 + 320) * NS);
+  mock_clear();
+  mock_read("dcf77/rx");
+  EXPECT_EQ_DOUBLE(0.0, get("rx", "bool", "receiving"));
+  OK(mock_notification_count() == 1 &&
+     mock_notification_at(0)->severity == NOTIF_FAILURE);
+  atomic_store(&fake_real, (m0 + 240 + 130) * NS);
+  mock_clear();
+  mock_read("dcf77/rx");
+  EXPECT_EQ_DOUBLE(0.0, get("rx", "bool", "trusted"));
+  OK(isnan(get("rx", "time_offset", "offset")));
+  OK(get("rx", "clock_last_meas", "trusted") > 120);
+  OK(mock_notification_count() == 1 &&
+     mock_notification_at(0)->severity == NOTIF_WARNING);
+
+  /* The device disappears: logged with the block name, counters kept. */
+  close(master);
+  for (int i = 0; i < 200 && in->rx.device_open; i++)
+    usleep(10000);
+  mock_clear();
+  mock_read("dcf77/rx");
+  OK(mock_log_find("receiver \"rx\"") >= 0);
+  EXPECT_EQ_DOUBLE(0.0, get("rx", "bool", "receiving"));
+  EXPECT_EQ_DOUBLE(3, get("rx", "total_events", "decoded"));
+  EXPECT_EQ_INT(0, mock_check_metric_table("dcf77", rx_metrics,
+                                           CDU_TABLE_SIZE(rx_metrics)));
+  mock_shutdown_all();
+  mock_reset();
+  rx_count = 0;
+}
+
+/* ------------------------------------------------- fake mode 6 server */
+static const char *readclock_text =
+    "name=\"RAWDCF_MOUSECLOCK\", "
+    "timecode=\"------------------M-S12--1--P1--8--p-2---21241---1-24--2--p\""
+    ", poll=3, noreply=0, badformat=1, baddata=0, fudgetime1=425.000, "
+    "stratum=0, refid=DCFa, flags=0, "
+    "device=\"RAW DCF77 CODE (Expert mouseCLOCK USB v2.0)\", "
+    "refclock_time=\"eead228d.00000000 2026-11-22T08:13:01.000Z\", "
+    "refclock_status=\"TIME CODE; (LEAP INDICATION; CALLBIT)\", "
+    "refclock_format=\"RAW DCF77 Timecode\", "
+    "refclock_states=\"*NOMINAL: 00:00:09 (6.97%); BAD FORMAT: 00:02:00 "
+    "(93.02%); running time: 00:02:09\"\r\n";
+
+static int srv_fd = -1;
+static _Atomic int srv_stop, srv_silent;
+static uint16_t clock_status = 0x0020;
+
+static void reply(int fd, const struct sockaddr_in *to, const uint8_t *req,
+                  uint16_t status, const uint8_t *data, size_t len) {
+  size_t off = 0;
+  do {
+    size_t n = len - off > 468 ? 468 : len - off;
+    uint8_t p[12 + 472] = {0};
+    p[0] = req[0];
+    p[1] = (uint8_t)(0x80 | (req[1] & 0x1f) | (off + n < len ? 0x20 : 0));
+    memcpy(p + 2, req + 2, 2);   /* sequence */
+    p[4] = status >> 8;
+    p[5] = status & 0xff;
+    memcpy(p + 6, req + 6, 2);   /* association */
+    p[8] = off >> 8;
+    p[9] = off & 0xff;
+    p[10] = n >> 8;
+    p[11] = n & 0xff;
+    memcpy(p + 12, data + off, n);
+    /* NTPsec 1.2.2 pads with stale buffer bytes, not NULs (regression:
+     * such answers were dropped). */
+    memset(p + 12 + n, '-', ((n + 3) & ~(size_t)3) - n);
+    sendto(fd, p, 12 + ((n + 3) & ~(size_t)3), 0,
+           (const struct sockaddr *)to, sizeof(*to));
+    off += n;
+  } while (off < len);
+}
+
+static void answer(const uint8_t *req, size_t len, struct sockaddr_in *from) {
+  if (len < 12)
+    return;
+  unsigned op = req[1] & 0x1f;
+  unsigned assoc = (unsigned)req[6] << 8 | req[7];
+  char vars[128] = "";
+  size_t cnt = (size_t)req[10] << 8 | req[11];
+  if (cnt < sizeof(vars) && 12 + cnt <= len)
+    memcpy(vars, req + 12, cnt);
+  char text[1200];
+  if (op == 1 && assoc == 0) {
+    /* 100: SHM (127.127.28.0), 101: PARSE unit 0 (sys.peer, 0x961a) */
+    static const uint8_t list[] = {0, 100, 0x94, 0x14, 0, 101, 0x96, 0x1a};
+    reply(srv_fd, from, req, 0x0618, list, sizeof(list));
+  } else if (op == 2 && strcmp(vars, "srcadr") == 0) {
+    snprintf(text, sizeof(text), "srcadr=127.127.%s\r\n",
+             assoc == 101 ? "8.0" : "28.0");
+    reply(srv_fd, from, req, 0x961a, (uint8_t *)text, strlen(text));
+  } else if (op == 2 && assoc == 101) {
+    snprintf(text, sizeof(text),
+             "offset=-0.363666, jitter=1.884240, reach=0x7\r\n");
+    reply(srv_fd, from, req, 0x961a, (uint8_t *)text, strlen(text));
+  } else if (op == 4 && assoc == 101) {
+    /* Long enough for two fragments, as NTPsec's (468 + 45 octets). */
+    snprintf(text, sizeof(text), "%s, refclock_id=\"DCFa\", "
+             "refclock_iomode=\"normal\", refclock_driver_version=\"4.81 "
+             "2009/05/01 10:15:29\"\r\n", readclock_text);
+    reply(srv_fd, from, req, clock_status, (uint8_t *)text, strlen(text));
+  } else {
+    uint8_t p[12] = {req[0], (uint8_t)(0xC0 | op), req[2], req[3], 4, 0,
+                     req[6], req[7]};
+    sendto(srv_fd, p, 12, 0, (struct sockaddr *)from, sizeof(*from));
+  }
+}
+
+static void *server(void *arg) {
+  (void)arg;
+  while (!atomic_load(&srv_stop)) {
+    uint8_t buf[600];
+    struct sockaddr_in from;
+    socklen_t fl = sizeof(from);
+    struct timeval tv = {0, 100000};
+    setsockopt(srv_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    ssize_t n = recvfrom(srv_fd, buf, sizeof(buf), 0,
+                         (struct sockaddr *)&from, &fl);
+    if (n > 0 && !atomic_load(&srv_silent))
+      answer(buf, (size_t)n, &from);
+  }
+  return NULL;
+}
+
+static void test_ntpd(void) {
+  srv_fd = socket(AF_INET, SOCK_DGRAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET,
+                          .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t al = sizeof(a);
+  OK_MSG(bind(srv_fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+             getsockname(srv_fd, (struct sockaddr *)&a, &al) == 0,
+         "fake mode 6 server bound");
+  pthread_t th;
+  pthread_create(&th, NULL, server, NULL);
+  char conf[256];
+  snprintf(conf, sizeof(conf),
+           "<Plugin dcf77>\n<Ntpd \"ntpd\">\nPort \"%u\"\nTimeout 0.3\n"
+           "MaxAge 60\n</Ntpd>\n</Plugin>",
+           ntohs(a.sin_port));
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_configure("dcf77", conf));
+  mock_init_all();
+  /* refclock_time 08:13:01Z; "now" 08:13:05Z */
+  mock_now = DOUBLE_TO_CDTIME_T(1795335185.0);
+  EXPECT_EQ_INT(0, mock_read("dcf77/ntpd"));
+  EXPECT_EQ_DOUBLE(0, get("ntpd", "clock_state", "status"));
+  EXPECT_EQ_DOUBLE(0, get("ntpd", "clock_state", "current"));
+  EXPECT_EQ_DOUBLE(1, get("ntpd", "bool", "time_code"));
+  EXPECT_EQ_DOUBLE(0, get("ntpd", "bool", "call_bit"));
+  EXPECT_EQ_DOUBLE(0, get("ntpd", "bool", "leap_announced"));
+  EXPECT_NEAR(6.97, get("ntpd", "percent", "state_nominal"), 1e-9);
+  EXPECT_NEAR(93.02, get("ntpd", "percent", "state_bad_format"), 1e-9);
+  EXPECT_EQ_DOUBLE(0, get("ntpd", "percent", "state_no_response"));
+  EXPECT_EQ_DOUBLE(3, get("ntpd", "total_events", "poll"));
+  EXPECT_EQ_DOUBLE(1, get("ntpd", "total_events", "badformat"));
+  EXPECT_NEAR(-0.363666e-3, get("ntpd", "time_offset", "offset"), 1e-12);
+  EXPECT_NEAR(1.88424e-3, get("ntpd", "time_offset_rms", "jitter"), 1e-12);
+  EXPECT_EQ_DOUBLE(7, get("ntpd", "clock_reachability", "reach"));
+  EXPECT_EQ_DOUBLE(6, get("ntpd", "clock_state", "selection"));
+  EXPECT_NEAR(4.0, get("ntpd", "clock_last_meas", "timecode"), 1e-6);
+  EXPECT_EQ_DOUBLE(1, get("ntpd", "bool", "receiving"));
+  EXPECT_EQ_INT(CDU_TABLE_SIZE(ntpd_metrics), mock_value_count());
+  EXPECT_EQ_INT(0, mock_notification_count()); /* healthy from the start */
+
+  /* A silent receiver: NTPsec still says NOMINAL; the stale time code
+   * (older than MaxAge) makes it "not receiving". */
+  mock_clear();
+  mock_now = DOUBLE_TO_CDTIME_T(1795335181.0 + 90);
+  mock_read("dcf77/ntpd");
+  EXPECT_EQ_DOUBLE(0, get("ntpd", "clock_state", "current"));
+  EXPECT_EQ_DOUBLE(0, get("ntpd", "bool", "receiving"));
+  OK(mock_notification_count() == 1 &&
+     mock_notification_at(0)->severity == NOTIF_FAILURE &&
+     strstr(mock_notification_at(0)->message, "not receiving") != NULL);
+
+  /* Bad format: clock status 2, a WARNING. */
+  mock_clear();
+  clock_status = 0x0032;
+  mock_read("dcf77/ntpd");
+  EXPECT_EQ_DOUBLE(2, get("ntpd", "clock_state", "status"));
+  OK(mock_notification_count() == 1 &&
+     mock_notification_at(0)->severity == NOTIF_WARNING);
+
+  /* ntpd stops answering: NaN, no counters, an error naming the block. */
+  mock_clear();
+  atomic_store(&srv_silent, 1);
+  EXPECT_EQ_INT(-1, mock_read("dcf77/ntpd"));
+  int found = 0;
+  OK(isnan(mock_get("ntpd", "clock_state", "status", &found)) && found);
+  OK(mock_find("ntpd", "total_events", "poll") == NULL);
+  OK(mock_log_find("Ntpd \"ntpd\"") >= 0);
+  EXPECT_EQ_INT(0, mock_check_metric_table("dcf77", ntpd_metrics,
+                                           CDU_TABLE_SIZE(ntpd_metrics)));
+  atomic_store(&srv_stop, 1);
+  pthread_join(th, NULL);
+  close(srv_fd);
+  mock_shutdown_all();
+}
+
+int main(void) {
+  module_register();
+  test_config_errors();
+  test_receiver();
+  module_register();
+  test_ntpd();
+  return testing_done();
+}
