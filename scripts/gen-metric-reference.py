@@ -77,8 +77,17 @@ def doc_section(name, top=TOP):
         if not m:
             continue
         rest = text[m.end():]
-        end = re.search(r"^#{1,3} ", rest, re.M)
-        return (rest[: end.start()] if end else rest), os.path.relpath(path, top)
+        # The section ends at the next heading of level 1-3 outside a fenced
+        # code block (a "# comment" inside ``` is not a heading).
+        pos, fenced, end = 0, False, len(rest)
+        for line in rest.splitlines(True):
+            if line.startswith("```"):
+                fenced = not fenced
+            elif not fenced and re.match(r"^#{1,3} ", line):
+                end = pos
+                break
+            pos += len(line)
+        return rest[:end], os.path.relpath(path, top)
     return "", None
 
 
