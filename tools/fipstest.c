@@ -374,12 +374,16 @@ int main(int argc, char **argv) {
   fcntl(0, F_SETPIPE_SZ, (int)BUF_BYTES); /* fewer wake-ups; may fail */
 #endif
   s.start = s.last_dump = now_s();
-  if (!s.opt.pipemode)
+  if (!s.opt.pipemode) {
+    fips_ctx_t probe;
+    fips_init(&probe, 0, FIPS_CORRECT);
     fprintf(stderr,
-            "fipstest (collectd-timekeeper) %s, FIPS 140-2 runs test %s\n\n"
-            PREFIX "starting FIPS tests...\n",
+            "fipstest (collectd-timekeeper) %s: FIPS 140-2 runs test %s, "
+            "code path %s\n\n" PREFIX "starting FIPS tests...\n",
             PACKAGE_VERSION,
-            s.opt.rngtest5 ? "as in rng-tools 5 (--rngtest5)" : "correct");
+            s.opt.rngtest5 ? "as in rng-tools 5 (--rngtest5)" : "correct",
+            s.opt.impl ? s.opt.impl : fips_impl_name(probe.impl));
+  }
   run(&s, buf);
   dump_stats(&s);
   if (s.exitstatus == 0 && (s.counts.failures || !s.counts.successes))
