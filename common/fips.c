@@ -387,53 +387,66 @@ fips_status_t fips_stream_init(fips_stream_t *s, fips_mode_t mode) {
   return fips_init(&s->ctx, 0, mode);
 }
 
-/* Test one block and count it. */
-static void stream_block(fips_stream_t *s, const uint8_t *b,
-                         fips_counts_t *counts, unsigned *any) {
-  int r = fips_test_block(&s->ctx, b, NULL);
+int fips_stream_next(fips_stream_t *s, const uint8_t *data, size_t len,
+                     size_t *used, unsigned *result) {
+  size_t off = 0;
+  int r;
+  if (s == NULL || used == NULL || result == NULL || (data == NULL && len > 0))
+    return FIPS_EINVAL;
+  *used = 0;
+  if (!s->bootstrapped) {
+    size_t n = 4 - s->pending < len ? 4 - s->pending : len;
+    memcpy(s->buf + s->pending, data, n);
+    s->pending += n;
+    off = n;
+    if (s->pending < 4) {
+      *used = off;
+      return 0;
+    }
+    fips_init(&s->ctx, fips_word(s->buf), s->mode);
+    s->bootstrapped = 1;
+    s->pending = 0;
+  }
+  if (s->pending == 0 && len - off >= FIPS_BLOCK_BYTES) { /* in place */
+    r = fips_test_block(&s->ctx, data + off, NULL);
+    *used = off + FIPS_BLOCK_BYTES;
+  } else {
+    size_t n = FIPS_BLOCK_BYTES - s->pending;
+    if (n > len - off)
+      n = len - off;
+    memcpy(s->buf + s->pending, data + off, n);
+    s->pending += n;
+    *used = off + n;
+    if (s->pending < FIPS_BLOCK_BYTES)
+      return 0;
+    s->pending = 0;
+    r = fips_test_block(&s->ctx, s->buf, NULL);
+  }
   if (r < 0)
-    return;
-  if (counts != NULL)
-    fips_count(counts, (unsigned)r);
-  if (any != NULL)
-    *any |= (unsigned)r;
+    return r;
+  *result = (unsigned)r;
+  return 1;
 }
 
 long fips_stream_feed(fips_stream_t *s, const uint8_t *data, size_t len,
                       uint64_t max_blocks, fips_counts_t *counts,
                       unsigned *any_result) {
-  size_t used = 0;
+  size_t used = 0, n;
   uint64_t done = 0;
+  unsigned r;
   if (s == NULL || (data == NULL && len > 0))
     return FIPS_EINVAL;
-  if (!s->bootstrapped) {
-    size_t n = 4 - s->pending < len ? 4 - s->pending : len;
-    memcpy(s->buf + s->pending, data, n);
-    s->pending += n;
-    used += n;
-    if (s->pending < 4)
-      return (long)used;
-    fips_init(&s->ctx, fips_word(s->buf), s->mode);
-    s->bootstrapped = 1;
-    s->pending = 0;
-  }
   while (used < len && (max_blocks == 0 || done < max_blocks)) {
-    if (s->pending == 0 && len - used >= FIPS_BLOCK_BYTES) {
-      stream_block(s, data + used, counts, any_result); /* in place */
-      used += FIPS_BLOCK_BYTES;
-      done++;
-      continue;
-    }
-    size_t n = FIPS_BLOCK_BYTES - s->pending;
-    if (n > len - used)
-      n = len - used;
-    memcpy(s->buf + s->pending, data + used, n);
-    s->pending += n;
+    int got = fips_stream_next(s, data + used, len - used, &n, &r);
+    if (got < 0)
+      return got;
     used += n;
-    if (s->pending == FIPS_BLOCK_BYTES) {
-      stream_block(s, s->buf, counts, any_result);
-      s->pending = 0;
+    if (got == 1) {
       done++;
+      if (counts != NULL)
+        fips_count(counts, r);
+      if (any_result != NULL)
+        *any_result |= r;
     }
   }
   return (long)used;

@@ -139,6 +139,12 @@ typedef struct {
 
 fips_status_t fips_stream_init(fips_stream_t *s, fips_mode_t mode);
 
+/* Feed bytes until one block is complete: returns 1 with its result in
+ * *result when a block was tested, 0 when all `len` bytes were taken and
+ * more are needed, or a negative status.  *used: bytes consumed. */
+int fips_stream_next(fips_stream_t *s, const uint8_t *data, size_t len,
+                     size_t *used, unsigned *result);
+
 /* Feed `len` bytes; test at most `max_blocks` complete blocks (0 = no
  * limit), adding their results to `counts` and OR-ing the results into
  * *any_result (may be NULL).  Returns the number of bytes consumed (less
