@@ -1,0 +1,21 @@
+#!/bin/sh
+# run.sh: the kernel pool and hardware-RNG values, /dev/urandom sampled with
+# the FIPS 140-2 tests, and the hardware RNG too when it is readable (root).
+cat <<'CONF'
+LoadPlugin rng
+<Plugin rng>
+  <Source "urandom">
+    Device "/dev/urandom"
+    BytesPerInterval 25000
+  </Source>
+CONF
+if [ -r /dev/hwrng ]; then
+  cat <<'CONF'
+  <Source "hwrng">
+    Device "/dev/hwrng"
+    BytesPerInterval 2500
+    Interval 10
+  </Source>
+CONF
+fi
+echo '</Plugin>'
