@@ -13,7 +13,7 @@
 #include "common/fips.h"
 #include "common/rng_health.h"
 #include "plugins/cdutil.h"
-#include "plugins/rng.h"
+#include "plugins/rng_pool.h"
 
 #include <fcntl.h>
 #include <math.h>
