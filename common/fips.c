@@ -145,29 +145,29 @@ static inline int long_run_in(const uint8_t *b, int i, uint64_t u,
   acc0 += (uint64_t)POP(c);                                                    \
   RUNS_STEP(1) RUNS_STEP(2) RUNS_STEP(3) RUNS_STEP(4) RUNS_STEP(5)
 
+/* The last two words: word 311 (w, its starts s) with word 312 as
+ * lookahead, then word 312 (32 bits; past the end every bit "starts a
+ * run").  acc[k]: runs >= k+1 (low half) and of ones (high half). */
 static inline __attribute__((always_inline)) void
-runs_core(const uint8_t *b, fips_raw_t *raw) {
-  uint64_t acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0, acc4 = 0, acc5 = 0;
-  uint64_t w = load_be64(b), wn, sn, c;
-  uint64_t s = (w ^ (w >> 1)) | (1ull << 63); /* bit 0 starts a run */
-  for (int i = 1; i < NWORDS - 1; i++) {
-    wn = load_be64(b + 8 * i);
-    sn = wn ^ ((wn >> 1) | (w << 63));
-    RUNS_WORD(~0ull)
-    w = wn;
-    s = sn;
-  }
-  /* The last word has 32 bits; past the end every bit "starts a run". */
-  wn = block_word(b, NWORDS - 1);
-  sn = (wn ^ ((wn >> 1) | (w << 63))) | 0xffffffffull;
+runs_last_words(const uint8_t *b, uint64_t w, uint64_t s, uint64_t acc[6]) {
+  uint64_t acc0 = acc[0], acc1 = acc[1], acc2 = acc[2], acc3 = acc[3];
+  uint64_t acc4 = acc[4], acc5 = acc[5], c;
+  uint64_t wn = block_word(b, NWORDS - 1);
+  uint64_t sn = (wn ^ ((wn >> 1) | (w << 63))) | 0xffffffffull;
   RUNS_WORD(~0ull)
   w = wn;
   s = sn;
   sn = ~0ull;
   RUNS_WORD(0xffffffff00000000ull)
+  acc[0] = acc0, acc[1] = acc1, acc[2] = acc2;
+  acc[3] = acc3, acc[4] = acc4, acc[5] = acc5;
+}
+
+/* From the counts to raw->ge, and the long-run search. */
+static inline __attribute__((always_inline)) void
+runs_finish(const uint8_t *b, const uint64_t acc[6], fips_raw_t *raw) {
   /* Runs alternate: the first bit decides which bit has the extra run. */
-  int all0 = (int)acc0, one0 = (b[0] >> 7) ? (all0 + 1) / 2 : all0 / 2;
-  uint64_t acc[6] = {0, acc1, acc2, acc3, acc4, acc5};
+  int all0 = (int)acc[0], one0 = (b[0] >> 7) ? (all0 + 1) / 2 : all0 / 2;
   raw->ge[0][1] = one0;
   raw->ge[0][0] = all0 - one0;
   for (int k = 1; k < 6; k++) {
@@ -185,6 +185,23 @@ runs_core(const uint8_t *b, fips_raw_t *raw) {
   }
   if (!raw->long_run)
     raw->long_run = long_run_in(b, NWORDS - 1, u, 0);
+}
+
+static inline __attribute__((always_inline)) void
+runs_core(const uint8_t *b, fips_raw_t *raw) {
+  uint64_t acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0, acc4 = 0, acc5 = 0;
+  uint64_t w = load_be64(b), wn, sn, c;
+  uint64_t s = (w ^ (w >> 1)) | (1ull << 63); /* bit 0 starts a run */
+  for (int i = 1; i < NWORDS - 1; i++) {
+    wn = load_be64(b + 8 * i);
+    sn = wn ^ ((wn >> 1) | (w << 63));
+    RUNS_WORD(~0ull)
+    w = wn;
+    s = sn;
+  }
+  uint64_t acc[6] = {acc0, acc1, acc2, acc3, acc4, acc5};
+  runs_last_words(b, w, s, acc);
+  runs_finish(b, acc, raw);
 }
 
 /* Poker: per-lane byte counters of "nibble == v" over VW-byte vectors,
@@ -228,6 +245,7 @@ static void block_generic(const uint8_t *b, fips_raw_t *raw) {
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define FIPS_X86 1
+#include <immintrin.h>
 typedef uint8_t fips_v32 __attribute__((vector_size(32)));
 
 __attribute__((target("popcnt"))) static void
@@ -236,9 +254,93 @@ block_popcnt(const uint8_t *b, fips_raw_t *raw) {
   POKER_CORE(fips_v16, 16)
 }
 
-__attribute__((target("avx2,popcnt"))) static void
-block_avx2(const uint8_t *b, fips_raw_t *raw) {
-  runs_core(b, raw);
+#define AVX2_TARGET __attribute__((target("avx2,popcnt,bmi,bmi2")))
+#define AVX2_INLINE AVX2_TARGET static inline __attribute__((always_inline))
+
+/* Per-byte popcounts of m (a nibble table lookup with vpshufb). */
+AVX2_INLINE __m256i popcount_bytes(__m256i m, __m256i lut, __m256i low) {
+  __m256i lo = _mm256_and_si256(m, low);
+  __m256i hi = _mm256_and_si256(_mm256_srli_epi16(m, 4), low);
+  return _mm256_add_epi8(_mm256_shuffle_epi8(lut, lo),
+                         _mm256_shuffle_epi8(lut, hi));
+}
+
+/* Four big-endian 64-bit words from p. */
+AVX2_INLINE __m256i load_be4(const uint8_t *p, __m256i bswap) {
+  return _mm256_shuffle_epi8(_mm256_loadu_si256((const void *)p), bswap);
+}
+
+/* The runs count of runs_core, four words at a time: words 0..311 in 78
+ * steps (per-byte counters, summed every 26 steps: at most 8 per step),
+ * then the last two words as scalars.  The block is copied behind 8 bytes
+ * whose last bit differs from the block's first (so bit 0 starts a run). */
+AVX2_TARGET static void runs_avx2(const uint8_t *b, fips_raw_t *raw) {
+  uint8_t pad[8 + FIPS_BLOCK_BYTES + 40];
+  memset(pad, 0, 8);
+  memcpy(pad + 8, b, FIPS_BLOCK_BYTES);
+  memset(pad + 8 + FIPS_BLOCK_BYTES, 0, 40);
+  pad[7] = (b[0] & 0x80) ? 0 : 1;
+  const uint8_t *q = pad + 8;
+  const __m256i bswap = _mm256_setr_epi8(
+      7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2,
+      1, 0, 15, 14, 13, 12, 11, 10, 9, 8);
+  const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2,
+                                       3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2,
+                                       2, 3, 2, 3, 3, 4);
+  const __m256i low = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();
+  __m256i tot[11];
+  for (int j = 0; j < 11; j++)
+    tot[j] = zero;
+  for (int part = 0; part < 3; part++) {
+    __m256i n[11];
+    for (int j = 0; j < 11; j++)
+      n[j] = zero;
+    for (int i = part * 104; i < part * 104 + 104; i += 4) {
+      __m256i wp = load_be4(q + 8 * i - 8, bswap);
+      __m256i w = load_be4(q + 8 * i, bswap);
+      __m256i wn = load_be4(q + 8 * i + 8, bswap);
+      __m256i s = _mm256_xor_si256(
+          w, _mm256_or_si256(_mm256_srli_epi64(w, 1), _mm256_slli_epi64(wp, 63)));
+      __m256i sn = _mm256_xor_si256(
+          wn, _mm256_or_si256(_mm256_srli_epi64(wn, 1), _mm256_slli_epi64(w, 63)));
+      __m256i c = s;
+      n[0] = _mm256_add_epi8(n[0], popcount_bytes(c, lut, low));
+#define RUNS_VSTEP(k)                                                          \
+  c = _mm256_andnot_si256(                                                     \
+      _mm256_or_si256(_mm256_slli_epi64(s, k), _mm256_srli_epi64(sn, 64 - k)), \
+      c);                                                                      \
+  n[2 * k - 1] = _mm256_add_epi8(n[2 * k - 1], popcount_bytes(c, lut, low));   \
+  n[2 * k] = _mm256_add_epi8(n[2 * k],                                         \
+                             popcount_bytes(_mm256_and_si256(c, w), lut, low));
+      RUNS_VSTEP(1) RUNS_VSTEP(2) RUNS_VSTEP(3) RUNS_VSTEP(4) RUNS_VSTEP(5)
+    }
+    for (int j = 0; j < 11; j++)
+      tot[j] = _mm256_add_epi64(tot[j], _mm256_sad_epu8(n[j], zero));
+  }
+  uint64_t sum[11], lanes[4], acc[6];
+  for (int j = 0; j < 11; j++) {
+    _mm256_storeu_si256((void *)lanes, tot[j]);
+    sum[j] = lanes[0] + lanes[1] + lanes[2] + lanes[3];
+  }
+  acc[0] = sum[0];
+  for (int k = 1; k < 6; k++)
+    acc[k] = sum[2 * k - 1] | sum[2 * k] << 32;
+  /* Word 312 (32 bits; past the end every bit "starts a run"): scalar. */
+  uint64_t w311 = load_be64(q + 8 * 311), w312 = block_word(b, NWORDS - 1);
+  uint64_t s312 = (w312 ^ ((w312 >> 1) | (w311 << 63))) | 0xffffffffull;
+  {
+    uint64_t acc0 = acc[0], acc1 = acc[1], acc2 = acc[2], acc3 = acc[3];
+    uint64_t acc4 = acc[4], acc5 = acc[5], c, w = w312, s = s312,
+             sn = ~0ull;
+    RUNS_WORD(0xffffffff00000000ull)
+    acc[0] = acc0, acc[1] = acc1, acc[2] = acc2;
+    acc[3] = acc3, acc[4] = acc4, acc[5] = acc5;
+  }
+  runs_finish(b, acc, raw);
+}
+
+AVX2_TARGET static void block_avx2(const uint8_t *b, fips_raw_t *raw) {
+  runs_avx2(b, raw);
   POKER_CORE(fips_v32, 32)
 }
 #endif
@@ -253,7 +355,8 @@ static int impl_supported(fips_impl_t impl) {
     return __builtin_cpu_supports("popcnt");
   case FIPS_IMPL_AVX2:
     __builtin_cpu_init();
-    return __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("avx2");
+    return __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("avx2") &&
+           __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
 #endif
   default:
     return 0;
@@ -289,14 +392,10 @@ static void block_raw(const fips_ctx_t *ctx, const uint8_t *b,
 }
 
 static int continuous(fips_ctx_t *ctx, const uint8_t *b) {
-  uint32_t prev = ctx->last32;
-  int repeats = 0;
-  for (int i = 0; i < FIPS_BLOCK_BYTES; i += 4) {
-    uint32_t w = load_le32(b + i);
-    repeats += (w == prev);
-    prev = w;
-  }
-  ctx->last32 = prev;
+  int repeats = load_le32(b) == ctx->last32;
+  for (int i = 4; i < FIPS_BLOCK_BYTES; i += 4) /* no carried state: SIMD */
+    repeats += load_le32(b + i) == load_le32(b + i - 4);
+  ctx->last32 = load_le32(b + FIPS_BLOCK_BYTES - 4);
   return repeats;
 }
 
