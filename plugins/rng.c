@@ -353,6 +353,10 @@ static int rng_config_source(oconfig_item_t *ci) {
     rng_source_free(s);
     return -1;
   }
+  if (s->max_read_s >= CDTIME_T_TO_DOUBLE(interval ? interval
+                                                   : plugin_get_interval()))
+    WARNING("rng plugin: Source \"%s\": MaxReadTime %.3f s is not shorter "
+            "than the interval.", s->name, s->max_read_s);
   C_COMPLAIN_INIT(&s->complaint);
   return cdu_register_read("rng", s->name, rng_source_read, interval, s,
                            rng_source_free);
