@@ -294,6 +294,27 @@ static int rng_config_number(const char *block, oconfig_item_t *c, double lo,
   return 0;
 }
 
+/* Checks across options, and the buffers of a configured Source. */
+static int rng_source_setup(rng_source_t *s) {
+  if (s->device[0] != '/') {
+    ERROR("rng plugin: Source \"%s\": Device must be an absolute path.",
+          s->name);
+    return -1;
+  }
+  if (strcmp(s->name, "kernel") == 0) {
+    ERROR("rng plugin: Source \"kernel\": the name is taken by the pool "
+          "values; choose another.");
+    return -1;
+  }
+  s->ring = malloc(s->window_size);
+  s->buf = malloc(RNG_CHUNK);
+  if (s->ring == NULL || s->buf == NULL ||
+      rng_window_init(&s->window, s->ring, s->window_size) != 0 ||
+      fips_stream_init(&s->stream, FIPS_CORRECT) != FIPS_OK)
+    return -1;
+  return 0;
+}
+
 static int rng_config_source(oconfig_item_t *ci) {
   rng_source_t *s = calloc(1, sizeof(*s));
   cdtime_t interval = 0;
@@ -328,26 +349,10 @@ static int rng_config_source(oconfig_item_t *ci) {
     else
       status = cdu_unknown_option("rng", ci, s->name, c);
   }
-  if (status == 0 && s->device[0] != '/') {
-    ERROR("rng plugin: Source \"%s\": Device must be an absolute path.",
-          s->name);
-    status = -1;
-  }
-  if (status == 0 && strcmp(s->name, "kernel") == 0) {
-    ERROR("rng plugin: Source \"kernel\": the name is taken by the pool "
-          "values; choose another.");
-    status = -1;
-  }
   s->bytes_per_interval = (size_t)bytes;
   s->window_size = (size_t)window;
-  if (status == 0) {
-    s->ring = malloc(s->window_size);
-    s->buf = malloc(RNG_CHUNK);
-    if (s->ring == NULL || s->buf == NULL ||
-        rng_window_init(&s->window, s->ring, s->window_size) != 0 ||
-        fips_stream_init(&s->stream, FIPS_CORRECT) != FIPS_OK)
-      status = -1;
-  }
+  if (status == 0)
+    status = rng_source_setup(s);
   if (status != 0) {
     ERROR("rng plugin: Source \"%s\" rejected.", s->name);
     rng_source_free(s);
