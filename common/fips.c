@@ -37,8 +37,7 @@ uint32_t fips_word(const uint8_t b[4]) {
 
 static int impl_supported(fips_impl_t impl);
 
-fips_status_t fips_init(fips_ctx_t *ctx, uint32_t bootstrap,
-                        fips_mode_t mode) {
+fips_status_t fips_init(fips_ctx_t *ctx, uint32_t bootstrap, fips_mode_t mode) {
   if (ctx == NULL || (mode != FIPS_CORRECT && mode != FIPS_COMPAT_RNGTEST5))
     return FIPS_EINVAL;
   ctx->last32 = bootstrap;
@@ -187,8 +186,8 @@ runs_finish(const uint8_t *b, const uint64_t acc[6], fips_raw_t *raw) {
     raw->long_run = long_run_in(b, NWORDS - 1, u, 0);
 }
 
-static inline __attribute__((always_inline)) void
-runs_core(const uint8_t *b, fips_raw_t *raw) {
+static inline __attribute__((always_inline)) void runs_core(const uint8_t *b,
+                                                            fips_raw_t *raw) {
   uint64_t acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0, acc4 = 0, acc5 = 0;
   uint64_t w = load_be64(b), wn, sn, c;
   uint64_t s = (w ^ (w >> 1)) | (1ull << 63); /* bit 0 starts a run */
@@ -248,8 +247,8 @@ static void block_generic(const uint8_t *b, fips_raw_t *raw) {
 #include <immintrin.h>
 typedef uint8_t fips_v32 __attribute__((vector_size(32)));
 
-__attribute__((target("popcnt"))) static void
-block_popcnt(const uint8_t *b, fips_raw_t *raw) {
+__attribute__((target("popcnt"))) static void block_popcnt(const uint8_t *b,
+                                                           fips_raw_t *raw) {
   runs_core(b, raw);
   POKER_CORE(fips_v16, 16)
 }
@@ -281,12 +280,12 @@ AVX2_TARGET static void runs_avx2(const uint8_t *b, fips_raw_t *raw) {
   memset(pad + 8 + FIPS_BLOCK_BYTES, 0, 40);
   pad[7] = (b[0] & 0x80) ? 0 : 1;
   const uint8_t *q = pad + 8;
-  const __m256i bswap = _mm256_setr_epi8(
-      7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2,
-      1, 0, 15, 14, 13, 12, 11, 10, 9, 8);
-  const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2,
-                                       3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2,
-                                       2, 3, 2, 3, 3, 4);
+  const __m256i bswap =
+      _mm256_setr_epi8(7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8, 7,
+                       6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8);
+  const __m256i lut =
+      _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1,
+                       2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
   const __m256i low = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();
   __m256i tot[11];
   for (int j = 0; j < 11; j++)
@@ -299,10 +298,12 @@ AVX2_TARGET static void runs_avx2(const uint8_t *b, fips_raw_t *raw) {
       __m256i wp = load_be4(q + 8 * i - 8, bswap);
       __m256i w = load_be4(q + 8 * i, bswap);
       __m256i wn = load_be4(q + 8 * i + 8, bswap);
-      __m256i s = _mm256_xor_si256(
-          w, _mm256_or_si256(_mm256_srli_epi64(w, 1), _mm256_slli_epi64(wp, 63)));
-      __m256i sn = _mm256_xor_si256(
-          wn, _mm256_or_si256(_mm256_srli_epi64(wn, 1), _mm256_slli_epi64(w, 63)));
+      __m256i s =
+          _mm256_xor_si256(w, _mm256_or_si256(_mm256_srli_epi64(w, 1),
+                                              _mm256_slli_epi64(wp, 63)));
+      __m256i sn =
+          _mm256_xor_si256(wn, _mm256_or_si256(_mm256_srli_epi64(wn, 1),
+                                               _mm256_slli_epi64(w, 63)));
       __m256i c = s;
       n[0] = _mm256_add_epi8(n[0], popcount_bytes(c, lut, low));
 #define RUNS_VSTEP(k)                                                          \
@@ -310,8 +311,8 @@ AVX2_TARGET static void runs_avx2(const uint8_t *b, fips_raw_t *raw) {
       _mm256_or_si256(_mm256_slli_epi64(s, k), _mm256_srli_epi64(sn, 64 - k)), \
       c);                                                                      \
   n[2 * k - 1] = _mm256_add_epi8(n[2 * k - 1], popcount_bytes(c, lut, low));   \
-  n[2 * k] = _mm256_add_epi8(n[2 * k],                                         \
-                             popcount_bytes(_mm256_and_si256(c, w), lut, low));
+  n[2 * k] = _mm256_add_epi8(                                                  \
+      n[2 * k], popcount_bytes(_mm256_and_si256(c, w), lut, low));
       RUNS_VSTEP(1) RUNS_VSTEP(2) RUNS_VSTEP(3) RUNS_VSTEP(4) RUNS_VSTEP(5)
     }
     for (int j = 0; j < 11; j++)
@@ -330,8 +331,7 @@ AVX2_TARGET static void runs_avx2(const uint8_t *b, fips_raw_t *raw) {
   uint64_t s312 = (w312 ^ ((w312 >> 1) | (w311 << 63))) | 0xffffffffull;
   {
     uint64_t acc0 = acc[0], acc1 = acc[1], acc2 = acc[2], acc3 = acc[3];
-    uint64_t acc4 = acc[4], acc5 = acc[5], c, w = w312, s = s312,
-             sn = ~0ull;
+    uint64_t acc4 = acc[4], acc5 = acc[5], c, w = w312, s = s312, sn = ~0ull;
     RUNS_WORD(0xffffffff00000000ull)
     acc[0] = acc0, acc[1] = acc1, acc[2] = acc2;
     acc[3] = acc3, acc[4] = acc4, acc[5] = acc5;
@@ -400,8 +400,8 @@ static int continuous(fips_ctx_t *ctx, const uint8_t *b) {
 }
 
 /* The rngtest 5 bookkeeping, from the correct counts (see fips.h). */
-static void rngtest5_runs(fips_ctx_t *ctx, const uint8_t *b,
-                          fips_block_t *r, int f15) {
+static void rngtest5_runs(fips_ctx_t *ctx, const uint8_t *b, fips_block_t *r,
+                          int f15) {
   int first = b[0] >> 7, last = b[FIPS_BLOCK_BYTES - 1] & 1;
   uint8_t x = (uint8_t)(b[FIPS_BLOCK_BYTES - 1] ^ (last ? 0xff : 0x00));
   int len = x ? __builtin_ctz(x) : 8; /* length of the final run, up to 8 */

@@ -76,21 +76,21 @@ typedef enum {
 
 /* State carried from block to block. */
 typedef struct {
-  uint32_t last32;  /* previous 32-bit word (continuous test) */
-  int last_bit;     /* last bit of the previous block (rngtest 5 mode) */
+  uint32_t last32; /* previous 32-bit word (continuous test) */
+  int last_bit;    /* last bit of the previous block (rngtest 5 mode) */
   fips_mode_t mode;
   fips_impl_t impl;
 } fips_ctx_t;
 
 /* What one block measured (filled by fips_test_block). */
 typedef struct {
-  unsigned result;  /* OR of the FIPS_* bits of the failed tests; 0 = pass */
-  int ones;         /* monobit: number of 1 bits */
-  long poker_sum;   /* poker: sum of squared nibble counts */
-  int runs[2][6];   /* runs[bit][len - 1]; runs[bit][5] = length >= 6 */
-  int long_run;     /* 1 if a run >= 26 bits was seen */
-  int repeats;      /* continuous test: number of words equal to their
-                       predecessor */
+  unsigned result; /* OR of the FIPS_* bits of the failed tests; 0 = pass */
+  int ones;        /* monobit: number of 1 bits */
+  long poker_sum;  /* poker: sum of squared nibble counts */
+  int runs[2][6];  /* runs[bit][len - 1]; runs[bit][5] = length >= 6 */
+  int long_run;    /* 1 if a run >= 26 bits was seen */
+  int repeats;     /* continuous test: number of words equal to their
+                      predecessor */
 } fips_block_t;
 
 /* Counters over many blocks, as rngtest prints them. */
@@ -132,8 +132,8 @@ void fips_count(fips_counts_t *counts, unsigned result);
 typedef struct {
   fips_ctx_t ctx;
   fips_mode_t mode;
-  int bootstrapped;            /* the 4 bootstrap bytes have been seen */
-  size_t pending;              /* bytes waiting in buf */
+  int bootstrapped; /* the 4 bootstrap bytes have been seen */
+  size_t pending;   /* bytes waiting in buf */
   uint8_t buf[FIPS_BLOCK_BYTES];
 } fips_stream_t;
 

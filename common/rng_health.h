@@ -24,11 +24,11 @@
 double rng_binom_tail_log10(uint64_t n, uint64_t k, double p);
 
 typedef struct {
-  uint8_t *ring;  /* caller's storage, `size` bytes */
-  size_t size;    /* window length in blocks */
-  size_t pos;     /* next slot */
-  size_t n;       /* blocks in the window (<= size) */
-  size_t failed;  /* failed blocks in the window */
+  uint8_t *ring; /* caller's storage, `size` bytes */
+  size_t size;   /* window length in blocks */
+  size_t pos;    /* next slot */
+  size_t n;      /* blocks in the window (<= size) */
+  size_t failed; /* failed blocks in the window */
 } rng_window_t;
 
 int rng_window_init(rng_window_t *w, uint8_t *storage, size_t size);

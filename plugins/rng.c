@@ -67,8 +67,8 @@ static const cdu_metric_t rng_source_metrics[] = {
      "blocks failing the runs test"},
     {"total_events", "failed_long_run", CDU_DERIVE, SO(per_test[3]), "blocks",
      "blocks failing the long-run test"},
-    {"total_events", "failed_continuous", CDU_DERIVE, SO(per_test[4]),
-     "blocks", "blocks failing the continuous-run test"},
+    {"total_events", "failed_continuous", CDU_DERIVE, SO(per_test[4]), "blocks",
+     "blocks failing the continuous-run test"},
     {"total_bytes", "read", CDU_DERIVE, SO(bytes_read), "bytes",
      "bytes read from the device"},
     {"total_bytes", "short", CDU_DERIVE, SO(bytes_short), "bytes",
@@ -79,8 +79,8 @@ static const cdu_metric_t rng_source_metrics[] = {
      "failed blocks among the last Window blocks"},
     {"count", "window_blocks", CDU_GAUGE, SO(window_blocks), "blocks",
      "blocks in the window (< Window while filling)"},
-    {"gauge", "failure_improbability", CDU_GAUGE, SO(improbability),
-     "-log10 p", "-log10 P[>= this many failures | good source]"},
+    {"gauge", "failure_improbability", CDU_GAUGE, SO(improbability), "-log10 p",
+     "-log10 P[>= this many failures | good source]"},
     {"bool", "stuck", CDU_GAUGE, SO(stuck), "0/1",
      "1 = this interval's data repeats (period <= 16 bytes) or every "
      "block failed the continuous test"},
@@ -203,8 +203,8 @@ static void rng_acquire(rng_source_t *s, rng_interval_t *iv) {
         s->read_errors++;
         iv->error = 1;
         c_complain(LOG_ERR, &s->complaint,
-                   "rng plugin: Source \"%s\": reading %s failed: %s",
-                   s->name, s->device, STRERRNO);
+                   "rng plugin: Source \"%s\": reading %s failed: %s", s->name,
+                   s->device, STRERRNO);
       }
       close(s->fd);
       s->fd = -1;
@@ -224,16 +224,17 @@ static void rng_notify(rng_source_t *s, const rng_interval_t *iv,
                        const rng_snap_t *snap) {
   int per = rng_period_get(&iv->period);
   if (snap->stuck > 0)
-    cdu_notify_change(&s->stuck_state, 1, NOTIF_FAILURE, "rng", s->name,
-                      "bool", "stuck",
-                      "rng plugin: Source \"%s\" (%s) looks stuck: %s.",
-                      s->name, s->device,
-                      per ? "its data repeats every few bytes"
-                          : "every block failed the continuous test");
+    cdu_notify_change(
+        &s->stuck_state, 1, NOTIF_FAILURE, "rng", s->name, "bool", "stuck",
+        "rng plugin: Source \"%s\" (%s) looks stuck: %s.", s->name, s->device,
+        per ? "its data repeats every few bytes"
+            : "every block failed the continuous test");
   else
     cdu_notify_change(&s->stuck_state, 0, NOTIF_OKAY, "rng", s->name, "bool",
-                      "stuck", "rng plugin: Source \"%s\" (%s) is no longer "
-                      "stuck.", s->name, s->device);
+                      "stuck",
+                      "rng plugin: Source \"%s\" (%s) is no longer "
+                      "stuck.",
+                      s->name, s->device);
   cdu_notify_change(
       &s->alarm_state, s->alarm, s->alarm ? NOTIF_FAILURE : NOTIF_OKAY, "rng",
       s->name, "gauge", "failure_improbability",
@@ -358,10 +359,11 @@ static int rng_config_source(oconfig_item_t *ci) {
     rng_source_free(s);
     return -1;
   }
-  if (s->max_read_s >= CDTIME_T_TO_DOUBLE(interval ? interval
-                                                   : plugin_get_interval()))
+  if (s->max_read_s >=
+      CDTIME_T_TO_DOUBLE(interval ? interval : plugin_get_interval()))
     WARNING("rng plugin: Source \"%s\": MaxReadTime %.3f s is not shorter "
-            "than the interval.", s->name, s->max_read_s);
+            "than the interval.",
+            s->name, s->max_read_s);
   C_COMPLAIN_INIT(&s->complaint);
   return cdu_register_read("rng", s->name, rng_source_read, interval, s,
                            rng_source_free);

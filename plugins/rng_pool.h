@@ -32,9 +32,9 @@ typedef struct {
   double hwrng_quality;   /* rng_quality: entropy credited per 1024 bits */
   double hwrng_available; /* number of devices in rng_available */
   double hwrng_selected;  /* rng_selected: 1 = chosen by the user */
-  char current[RNG_HWRNG_NAME];                   /* rng_current, raw */
+  char current[RNG_HWRNG_NAME]; /* rng_current, raw */
   int n_available;
-  char available[RNG_MAX_HWRNG][RNG_HWRNG_NAME];  /* sanitized names */
+  char available[RNG_MAX_HWRNG][RNG_HWRNG_NAME]; /* sanitized names */
 } rng_pool_t;
 
 typedef ssize_t (*rng_getrandom_fn)(void *buf, size_t len, unsigned flags);
@@ -112,13 +112,17 @@ static void read_hwrng(const char *sys_root, rng_pool_t *out) {
 /* Read the pool files under proc_root ("/proc") and sys_root ("/sys").
  * Returns the number of values found (0: nothing readable). */
 static int rng_pool_read(const char *proc_root, const char *sys_root,
-                  rng_getrandom_fn getrandom_fn, rng_pool_t *out) {
+                         rng_getrandom_fn getrandom_fn, rng_pool_t *out) {
   uint8_t byte;
   int found = 0;
-  *out = (rng_pool_t){.entropy_avail = NAN, .poolsize = NAN,
-                      .pool_fixed = NAN, .crng_ready = NAN,
-                      .hwrng_present = NAN, .hwrng_quality = NAN,
-                      .hwrng_available = NAN, .hwrng_selected = NAN};
+  *out = (rng_pool_t){.entropy_avail = NAN,
+                      .poolsize = NAN,
+                      .pool_fixed = NAN,
+                      .crng_ready = NAN,
+                      .hwrng_present = NAN,
+                      .hwrng_quality = NAN,
+                      .hwrng_available = NAN,
+                      .hwrng_selected = NAN};
   out->entropy_avail =
       read_number(proc_root, "sys/kernel/random/entropy_avail");
   out->poolsize = read_number(proc_root, "sys/kernel/random/poolsize");

@@ -87,9 +87,8 @@ static void bw_print(const char *name, const bw_stat_t *st) {
       v[i] /= 1024;
     m++;
   }
-  fprintf(stderr, PREFIX "%s: (min=%.3f; avg=%.3f; max=%.3f)%s%sbits/s\n",
-          name, v[0], v[1], v[2], m ? (char[]){mult[m - 1], 0} : "",
-          m ? "i" : "");
+  fprintf(stderr, PREFIX "%s: (min=%.3f; avg=%.3f; max=%.3f)%s%sbits/s\n", name,
+          v[0], v[1], v[2], m ? (char[]){mult[m - 1], 0} : "", m ? "i" : "");
 }
 
 typedef struct {
@@ -301,8 +300,10 @@ static uint64_t count_arg(const char *arg) {
   errno = 0;
   long long v = strtoll(arg, &end, 0); /* like rngtest's %i */
   if (errno != 0 || end == arg || *end != '\0' || v < 0 || v > INT32_MAX) {
-    fprintf(stderr, "fipstest: invalid count \"%s\"\n"
-                    "Try `fipstest --help' for more information.\n", arg);
+    fprintf(stderr,
+            "fipstest: invalid count \"%s\"\n"
+            "Try `fipstest --help' for more information.\n",
+            arg);
     exit(EXIT_USAGE);
   }
   return (uint64_t)v;
@@ -328,12 +329,24 @@ static void parse(int argc, char **argv, options_t *o) {
     }
   while ((c = getopt_long(argc, argv, "c:pt:b:V", longs, NULL)) != -1) {
     switch (c) {
-    case 'c': o->blockcount = count_arg(optarg); break;
-    case 'b': o->blockstats = count_arg(optarg); break;
-    case 't': o->timedstats_s = count_arg(optarg); break;
-    case 'p': o->pipemode = 1; break;
-    case '5': o->rngtest5 = 1; break;
-    case 'i': o->impl = optarg; break;
+    case 'c':
+      o->blockcount = count_arg(optarg);
+      break;
+    case 'b':
+      o->blockstats = count_arg(optarg);
+      break;
+    case 't':
+      o->timedstats_s = count_arg(optarg);
+      break;
+    case 'p':
+      o->pipemode = 1;
+      break;
+    case '5':
+      o->rngtest5 = 1;
+      break;
+    case 'i':
+      o->impl = optarg;
+      break;
     case 'V':
       printf("fipstest (collectd-timekeeper) %s\n", PACKAGE_VERSION);
       exit(0);

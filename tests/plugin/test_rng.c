@@ -95,11 +95,12 @@ static void test_kernel(void) {
   put("proc/sys/kernel/random/entropy_avail", "256\n");
   put("proc/sys/kernel/random/poolsize", "256\n");
   put("sys/class/misc/hw_random/rng_current", "virtio_rng.0\n");
-  put("sys/class/misc/hw_random/rng_available", "virtio_rng.0 tpm-rng-0 none\n");
+  put("sys/class/misc/hw_random/rng_available",
+      "virtio_rng.0 tpm-rng-0 none\n");
   put("sys/class/misc/hw_random/rng_quality", "1024\n");
   put("sys/class/misc/hw_random/rng_selected", "0\n");
-  snprintf(conf, sizeof(conf), "ProcRoot \"%s/proc\"\nSysRoot \"%s/sys\"",
-           dir, dir);
+  snprintf(conf, sizeof(conf), "ProcRoot \"%s/proc\"\nSysRoot \"%s/sys\"", dir,
+           dir);
   EXPECT_EQ_INT(0, configure(conf));
   EXPECT_EQ_INT(0, mock_init_all());
   OK(mock_has_read("rng/kernel"));
@@ -144,8 +145,8 @@ static void test_kernel(void) {
 static void source_conf(const char *name, const char *dev, const char *extra) {
   char conf[1024];
   snprintf(conf, sizeof(conf),
-           "Kernel false\n<Source \"%s\">\n Device \"%s\"\n%s\n</Source>",
-           name, dev, extra);
+           "Kernel false\n<Source \"%s\">\n Device \"%s\"\n%s\n</Source>", name,
+           dev, extra);
   OK_MSG(configure(conf) == 0, "source configured");
 }
 
@@ -174,9 +175,8 @@ static void test_good_and_zero_files(void) {
   EXPECT_EQ_DOUBLE(0, get("good", "total_bytes", "short"));
   /* Zeros: every block fails every test, stuck and alarm at once. */
   EXPECT_EQ_DOUBLE(4, get("zero", "total_events", "blocks_failed"));
-  static const char *tests[] = {"failed_monobit", "failed_poker",
-                                "failed_runs", "failed_long_run",
-                                "failed_continuous"};
+  static const char *tests[] = {"failed_monobit", "failed_poker", "failed_runs",
+                                "failed_long_run", "failed_continuous"};
   for (int i = 0; i < 5; i++)
     EXPECT_EQ_DOUBLE(4, get("zero", "total_events", tests[i]));
   EXPECT_EQ_DOUBLE(100, get("zero", "percent", "window_failed"));
@@ -191,8 +191,8 @@ static void test_good_and_zero_files(void) {
   int zero_n = 0, word_n = 0, good_n = 0;
   for (size_t i = 0; i < mock_notification_count(); i++) {
     const notification_t *n = mock_notification_at(i);
-    zero_n += strcmp(n->plugin_instance, "zero") == 0 &&
-              n->severity == NOTIF_FAILURE;
+    zero_n +=
+        strcmp(n->plugin_instance, "zero") == 0 && n->severity == NOTIF_FAILURE;
     word_n += strcmp(n->plugin_instance, "word") == 0;
     good_n += strcmp(n->plugin_instance, "good") == 0;
   }

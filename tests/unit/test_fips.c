@@ -39,12 +39,14 @@ static void rnd_biased(uint8_t *b, size_t n, int p1, int stick) {
 }
 
 /* ------------------------------------------------ the simple reference */
-static int bit_at(const uint8_t *b, int i) { return (b[i / 8] >> (7 - i % 8)) & 1; }
+static int bit_at(const uint8_t *b, int i) {
+  return (b[i / 8] >> (7 - i % 8)) & 1;
+}
 static void set_bit(uint8_t *b, int i, int v) {
   if (v)
     b[i / 8] |= (uint8_t)(0x80 >> (i % 8));
   else
-    b[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+    b[i / 8] &= (uint8_t) ~(0x80 >> (i % 8));
 }
 
 typedef struct {
@@ -296,7 +298,8 @@ static void compensate(int n[2][6], int v, int skip, int delta) {
   for (int k = 0; k < 6 && delta != 0; k++) {
     if (k == skip)
       continue;
-    int room = delta > 0 ? fips_runs_max[k] - n[v][k] : n[v][k] - fips_runs_min[k];
+    int room =
+        delta > 0 ? fips_runs_max[k] - n[v][k] : n[v][k] - fips_runs_min[k];
     int m = abs(delta) < room ? abs(delta) : room;
     n[v][k] += delta > 0 ? m : -m;
     delta += delta > 0 ? -m : m;
@@ -308,8 +311,8 @@ static void test_runs_bounds(void) {
   uint8_t b[FIPS_BLOCK_BYTES];
   for (int v = 0; v < 2; v++)
     for (int k = 0; k < 6; k++) {
-      int edges[4] = {fips_runs_min[k] - 1, fips_runs_min[k],
-                      fips_runs_max[k], fips_runs_max[k] + 1};
+      int edges[4] = {fips_runs_min[k] - 1, fips_runs_min[k], fips_runs_max[k],
+                      fips_runs_max[k] + 1};
       for (int e = 0; e < 4; e++) {
         int n[2][6];
         char what[80];
@@ -343,7 +346,8 @@ static void test_long_run(void) {
   uint8_t b[FIPS_BLOCK_BYTES];
   for (int len = 25; len <= 26; len++)
     for (int v = 0; v < 2; v++) {
-      int where[] = {0, 8000, 8001, 8003, 8007, 12345, 20000 - len, 63, 64 - 13};
+      int where[] = {0,     8000,        8001, 8003,   8007,
+                     12345, 20000 - len, 63,   64 - 13};
       for (size_t w = 0; w < sizeof(where) / sizeof(where[0]); w++) {
         char what[80];
         rnd_fill(b, sizeof(b));
@@ -431,8 +435,9 @@ static void test_stream(void) {
     off += n;
   }
   EXPECT_EQ_INT(0, short_feeds);
-  EXPECT_EQ_INT(sizeof(data) - off,
-                fips_stream_feed(&s, data + off, sizeof(data) - off, 0, &c, &any));
+  EXPECT_EQ_INT(
+      sizeof(data) - off,
+      fips_stream_feed(&s, data + off, sizeof(data) - off, 0, &c, &any));
   EXPECT_EQ_INT(2, c.successes);
   EXPECT_EQ_INT(1, c.failures);
   EXPECT_EQ_INT(1, c.per_test[0]); /* every test fails on zeros */
@@ -462,7 +467,8 @@ static void test_rngtest5_difference(void) {
   compensate(n, 1, 5, -53);
   OK(block_with_runs(b, n, 1) == 0);
   fips_block_t good = check_block(b, 0, FIPS_CORRECT, "rngtest5 difference");
-  fips_block_t bad = check_block(b, 0, FIPS_COMPAT_RNGTEST5, "rngtest5 difference");
+  fips_block_t bad =
+      check_block(b, 0, FIPS_COMPAT_RNGTEST5, "rngtest5 difference");
   EXPECT_EQ_INT(0, good.result & FIPS_RUNS);
   EXPECT_EQ_INT(FIPS_RUNS, bad.result & FIPS_RUNS);
 }
@@ -471,9 +477,9 @@ static void test_rngtest5_difference(void) {
  * for every code path this CPU has and both modes. */
 static void test_random(void) {
   static uint8_t b[FIPS_BLOCK_BYTES], tail[4];
-  static const int bias[][2] = {{500, 0}, {500, 0}, {480, 0}, {520, 0},
-                                {514, 0}, {500, 30}, {500, 60}, {400, 0},
-                                {500, 300}, {500, 900}, {10, 0}, {990, 0}};
+  static const int bias[][2] = {{500, 0},   {500, 0},   {480, 0},  {520, 0},
+                                {514, 0},   {500, 30},  {500, 60}, {400, 0},
+                                {500, 300}, {500, 900}, {10, 0},   {990, 0}};
   for (int impl = 0; impl < FIPS_IMPL_COUNT; impl++)
     for (int mode = 0; mode < 2; mode++) {
       int bad = 0, fails = 0, blocks = 0;
@@ -505,8 +511,9 @@ static void test_random(void) {
         }
       }
       char msg[96];
-      snprintf(msg, sizeof(msg), "%s, %s: %d random blocks (%d failing) = reference",
-               fips_impl_name(impl), mode ? "rngtest5" : "correct", blocks, fails);
+      snprintf(
+          msg, sizeof(msg), "%s, %s: %d random blocks (%d failing) = reference",
+          fips_impl_name(impl), mode ? "rngtest5" : "correct", blocks, fails);
       OK_MSG(bad == 0, msg);
       OK(fails > 50 && fails < blocks); /* the mix exercises both outcomes */
     }
@@ -515,8 +522,8 @@ static void test_random(void) {
 int main(int argc, char **argv) {
   const char *env = getenv("FIPS_SEED");
   uint64_t seed = argc > 1 ? strtoull(argv[1], NULL, 0)
-                  : env   ? strtoull(env, NULL, 0)
-                          : 0x5eed1234abcdull;
+                  : env    ? strtoull(env, NULL, 0)
+                           : 0x5eed1234abcdull;
   printf("# seed %llu (override: test_fips SEED or FIPS_SEED=)\n",
          (unsigned long long)seed);
   rng_state = seed ? seed : 1;
