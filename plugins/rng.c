@@ -123,7 +123,7 @@ static void rng_source_free(void *arg) {
 /* ------------------------------------------------------------ sources */
 
 typedef struct { /* one interval of one Source */
-  size_t got;
+  size_t target, got; /* BytesPerInterval (+ 4 for the bootstrap word) */
   int blocks, cont_failed, error;
   rng_period_t period;
 } rng_interval_t;
@@ -184,12 +184,12 @@ static int rng_open(rng_source_t *s) {
 static void rng_acquire(rng_source_t *s, rng_interval_t *iv) {
   double deadline = rng_mono() + s->max_read_s;
   int reopened = 0;
-  while (iv->got < s->bytes_per_interval) {
+  while (iv->got < iv->target) {
     if (rng_open(s) != 0) {
       iv->error = 1;
       return;
     }
-    size_t want = s->bytes_per_interval - iv->got;
+    size_t want = iv->target - iv->got;
     ssize_t r = read(s->fd, s->buf, want < RNG_CHUNK ? want : RNG_CHUNK);
     int again = r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
     if (r > 0) {
@@ -247,11 +247,13 @@ static void rng_notify(rng_source_t *s, const rng_interval_t *iv,
 
 static int rng_source_read(user_data_t *ud) {
   rng_source_t *s = ud->data;
-  rng_interval_t iv = {0};
+  rng_interval_t iv = {.target = s->bytes_per_interval};
   rng_snap_t snap;
   rng_period_reset(&iv.period);
+  if (!s->stream.bootstrapped) /* BytesPerInterval 2500: a block at once */
+    iv.target += 4 - s->stream.pending;
   rng_acquire(s, &iv);
-  s->bytes_short += (int64_t)(s->bytes_per_interval - iv.got);
+  s->bytes_short += (int64_t)(iv.target - iv.got);
   if (iv.got > 0 && !iv.error)
     c_release(LOG_INFO, &s->complaint,
               "rng plugin: Source \"%s\": %s delivers again.", s->name,
@@ -302,9 +304,10 @@ static int rng_source_setup(rng_source_t *s) {
           s->name);
     return -1;
   }
-  if (strcmp(s->name, "kernel") == 0) {
-    ERROR("rng plugin: Source \"kernel\": the name is taken by the pool "
-          "values; choose another.");
+  if (strncmp(s->name, "kernel", strlen("kernel")) == 0) {
+    ERROR("rng plugin: Source \"%s\": names starting with \"kernel\" are "
+          "taken by the pool values; choose another.",
+          s->name);
     return -1;
   }
   s->ring = malloc(s->window_size);
@@ -407,10 +410,10 @@ static int rng_kernel_read(user_data_t *ud) {
   cdu_dispatch_table("rng", "kernel", rng_pool_metrics,
                      CDU_TABLE_SIZE(rng_pool_metrics), &p);
   for (int i = 0; i < p.n_available; i++) { /* 1 for the device in use */
-    char cur[RNG_HWRNG_NAME], ti[DATA_MAX_NAME_LEN];
+    char cur[RNG_HWRNG_NAME], pi[DATA_MAX_NAME_LEN];
     rng_sanitize(cur, sizeof(cur), p.current);
-    snprintf(ti, sizeof(ti), "hwrng_%s", p.available[i]);
-    cdu_dispatch_gauge("rng", "kernel", "bool", ti,
+    snprintf(pi, sizeof(pi), "kernel-%s", p.available[i]);
+    cdu_dispatch_gauge("rng", pi, "bool", "hwrng_in_use",
                        strcmp(cur, p.available[i]) == 0 ? 1 : 0);
   }
   return 0;

@@ -68,13 +68,13 @@ static double read_number(const char *root, const char *rel) {
   return (double)v;
 }
 
-/* A device name as a type-instance part: [A-Za-z0-9_-], others -> '_'. */
+/* A device name as a plugin-instance part: [A-Za-z0-9_], others -> '_'. */
 static void rng_sanitize(char *dst, size_t size, const char *src) {
   size_t i = 0;
   for (; src[i] != '\0' && i + 1 < size; i++) {
     char c = src[i];
     int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-             (c >= '0' && c <= '9') || c == '_' || c == '-';
+             (c >= '0' && c <= '9') || c == '_';
     dst[i] = ok ? c : '_';
   }
   dst[i] = '\0';

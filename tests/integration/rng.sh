@@ -86,8 +86,8 @@ if [ -r $hw/rng_current ]; then
   near "$(val kernel/count-hwrng_available)" "$navail" 0 "count-hwrng_available = devices in rng_available ($navail)"
   near "$(val kernel/bool-hwrng_selected)" "$(cat $hw/rng_selected)" 0 "bool-hwrng_selected = rng_selected"
   if [ "$cur" != none ]; then
-    name=$(echo "$cur" | sed 's/[^A-Za-z0-9_-]/_/g')
-    near "$(val "kernel/bool-hwrng_$name")" 1 0 "bool-hwrng_$name = 1 (the device in use)"
+    name=$(echo "$cur" | sed 's/[^A-Za-z0-9_]/_/g')
+    near "$(val "kernel-$name/bool-hwrng_in_use")" 1 0 "rng-kernel-$name/bool-hwrng_in_use = 1 (the device in use)"
   fi
 else
   near "$(val kernel/bool-hwrng_present)" 0 0 "no hw_random framework: bool-hwrng_present = 0"

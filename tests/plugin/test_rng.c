@@ -84,6 +84,8 @@ static void test_config_errors(void) {
                               "MaxReadTime 0\n</Source>"));
   EXPECT_EQ_INT(-1, configure("<Source \"kernel\">\n Device \"/dev/zero\"\n"
                               "</Source>"));
+  EXPECT_EQ_INT(-1, configure("<Source \"kernel-x\">\n Device \"/dev/zero\"\n"
+                              "</Source>"));
   EXPECT_EQ_INT(-1, configure("<Source>\n Device \"/dev/zero\"\n</Source>"));
   EXPECT_EQ_INT(-1, configure("Frobnicate true"));
   OK(mock_log_find("Frobnicate") >= 0);
@@ -116,8 +118,8 @@ static void test_kernel(void) {
   EXPECT_EQ_DOUBLE(1024, get("kernel", "gauge", "hwrng_quality"));
   EXPECT_EQ_DOUBLE(2, get("kernel", "count", "hwrng_available"));
   EXPECT_EQ_DOUBLE(0, get("kernel", "bool", "hwrng_selected"));
-  EXPECT_EQ_DOUBLE(1, get("kernel", "bool", "hwrng_virtio_rng_0"));
-  EXPECT_EQ_DOUBLE(0, get("kernel", "bool", "hwrng_tpm-rng-0"));
+  EXPECT_EQ_DOUBLE(1, get("kernel-virtio_rng_0", "bool", "hwrng_in_use"));
+  EXPECT_EQ_DOUBLE(0, get("kernel-tpm_rng_0", "bool", "hwrng_in_use"));
   /* An older kernel, crng ready, no hardware RNG framework. */
   put("proc/sys/kernel/random/entropy_avail", "3012\n");
   put("proc/sys/kernel/random/poolsize", "4096\n");
@@ -132,7 +134,7 @@ static void test_kernel(void) {
   EXPECT_EQ_DOUBLE(0, get("kernel", "bool", "hwrng_present"));
   EXPECT_EQ_DOUBLE(0, get("kernel", "count", "hwrng_available"));
   OK(isnan(get("kernel", "gauge", "hwrng_quality")));
-  OK(mock_find("kernel", "bool", "hwrng_virtio_rng_0") == NULL);
+  OK(mock_find(NULL, "bool", "hwrng_in_use") == NULL);
   /* A malformed value is NaN, never a made-up number. */
   put("proc/sys/kernel/random/entropy_avail", "lots\n");
   mock_clear();
@@ -158,9 +160,9 @@ static void test_good_and_zero_files(void) {
   data_file("good.bin", 4 + 20 * 2500, 1);
   data_file("zero.bin", 4 + 4 * 2500, 0);
   data_file("word.bin", 4 + 4 * 2500, 2);
-  source_conf("good", good, "BytesPerInterval 50004\nWindow 100");
-  source_conf("zero", zero, "BytesPerInterval 10004\nWindow 10");
-  source_conf("word", word, "BytesPerInterval 10004\nWindow 10");
+  source_conf("good", good, "BytesPerInterval 50000\nWindow 100");
+  source_conf("zero", zero, "BytesPerInterval 10000\nWindow 10");
+  source_conf("word", word, "BytesPerInterval 10000\nWindow 10");
   EXPECT_EQ_INT(0, mock_init_all());
   EXPECT_EQ_INT(3, mock_read_count());
   mock_clear();
@@ -171,6 +173,7 @@ static void test_good_and_zero_files(void) {
   EXPECT_EQ_DOUBLE(0, get("good", "bool", "alarm"));
   OK(get("good", "gauge", "failure_improbability") < 3);
   EXPECT_EQ_DOUBLE(20, get("good", "count", "window_blocks"));
+  /* The first read adds the 4 bootstrap bytes to BytesPerInterval. */
   EXPECT_EQ_DOUBLE(50004, get("good", "total_bytes", "read"));
   EXPECT_EQ_DOUBLE(0, get("good", "total_bytes", "short"));
   /* Zeros: every block fails every test, stuck and alarm at once. */
@@ -235,7 +238,7 @@ static void test_fifo(void) {
   snprintf(fifo, sizeof(fifo), "%s/src.fifo", dir);
   snprintf(missing, sizeof(missing), "%s/no-such-device", dir);
   OK(mkfifo(fifo, 0600) == 0);
-  source_conf("fifo", fifo, "BytesPerInterval 20004\nMaxReadTime 0.3");
+  source_conf("fifo", fifo, "BytesPerInterval 20000\nMaxReadTime 0.3");
   source_conf("missing", missing, "");
   mock_init_all();
   /* No writer yet: end of file at once, nothing read, gauges NaN. */
