@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: MIT
+ * rng plugin - kernel entropy/crng state and the hardware RNG in use, and
+ * FIPS 140-2 failure rates of live random sources (<Source> blocks).
+ * Sources: /proc/sys/kernel/random, /sys/class/misc/hw_random, getrandom(),
+ * and each Source's Device, read non-blocking for at most MaxReadTime.
+ * Privileges: none for the pool; reading /dev/hwrng needs root (0600).
+ */
+#include "collectd.h"
+#include "plugin.h"
+#include "utils/common/common.h"
+#include "utils_complain.h"
+
+#include "common/fips.h"
+#include "common/rng_health.h"
+#include "plugins/cdutil.h"
+#include "plugins/rng_pool.h"
+
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <stddef.h>
+#include <sys/random.h>
+#include <time.h>
+
+#define RNG_CHUNK 65536
+#define RNG_MAX_BYTES (16 << 20)
+
+/* The metric tables: the one place an rng metric is named (besides the
+ * per-device bool-hwrng_NAME rows of the kernel instance). */
+#define PO(f) offsetof(rng_pool_t, f)
+static const cdu_metric_t rng_pool_metrics[] = {
+    {"entropy", "available", CDU_GAUGE, PO(entropy_avail), "bits",
+     "entropy_avail; pinned at 256 once seeded on kernels >= 5.18"},
+    {"entropy", "poolsize", CDU_GAUGE, PO(poolsize), "bits",
+     "poolsize: 4096 before 5.18, 256 (fixed) since"},
+    {"bool", "pool_fixed", CDU_GAUGE, PO(pool_fixed), "0/1",
+     "1 = poolsize 256: the >= 5.18 semantics"},
+    {"bool", "crng_ready", CDU_GAUGE, PO(crng_ready), "0/1",
+     "1 = getrandom(GRND_NONBLOCK) returns data"},
+    {"bool", "hwrng_present", CDU_GAUGE, PO(hwrng_present), "0/1",
+     "1 = rng_current names a hardware RNG"},
+    {"gauge", "hwrng_quality", CDU_GAUGE, PO(hwrng_quality), "1/1024",
+     "rng_quality: entropy bits credited per 1024 bits read"},
+    {"count", "hwrng_available", CDU_GAUGE, PO(hwrng_available), "devices",
+     "devices listed in rng_available"},
+    {"bool", "hwrng_selected", CDU_GAUGE, PO(hwrng_selected), "0/1",
+     "rng_selected: 1 = the current device was chosen by the user"},
+};
+
+typedef struct { /* what one Source read dispatches */
+  int64_t blocks, failed, per_test[FIPS_N_TESTS];
+  int64_t bytes_read, bytes_short, read_errors;
+  double window_failed_pct, window_blocks, improbability, stuck, alarm;
+} rng_snap_t;
+
+#define SO(f) offsetof(rng_snap_t, f)
+static const cdu_metric_t rng_source_metrics[] = {
+    {"total_events", "blocks", CDU_DERIVE, SO(blocks), "blocks",
+     "20000-bit blocks tested"},
+    {"total_events", "blocks_failed", CDU_DERIVE, SO(failed), "blocks",
+     "blocks that failed at least one test"},
+    {"total_events", "failed_monobit", CDU_DERIVE, SO(per_test[0]), "blocks",
+     "blocks failing the monobit test"},
+    {"total_events", "failed_poker", CDU_DERIVE, SO(per_test[1]), "blocks",
+     "blocks failing the poker test"},
+    {"total_events", "failed_runs", CDU_DERIVE, SO(per_test[2]), "blocks",
+     "blocks failing the runs test"},
+    {"total_events", "failed_long_run", CDU_DERIVE, SO(per_test[3]), "blocks",
+     "blocks failing the long-run test"},
+    {"total_events", "failed_continuous", CDU_DERIVE, SO(per_test[4]), "blocks",
+     "blocks failing the continuous-run test"},
+    {"total_bytes", "read", CDU_DERIVE, SO(bytes_read), "bytes",
+     "bytes read from the device"},
+    {"total_bytes", "short", CDU_DERIVE, SO(bytes_short), "bytes",
+     "bytes asked for but not delivered within MaxReadTime"},
+    {"total_events", "read_errors", CDU_DERIVE, SO(read_errors), "errors",
+     "failed open() or read() calls"},
+    {"percent", "window_failed", CDU_GAUGE, SO(window_failed_pct), "%",
+     "failed blocks among the last Window blocks"},
+    {"count", "window_blocks", CDU_GAUGE, SO(window_blocks), "blocks",
+     "blocks in the window (< Window while filling)"},
+    {"gauge", "failure_improbability", CDU_GAUGE, SO(improbability), "-log10 p",
+     "-log10 P[>= this many failures | good source]"},
+    {"bool", "stuck", CDU_GAUGE, SO(stuck), "0/1",
+     "1 = this interval's data repeats (period <= 16 bytes) or every "
+     "block failed the continuous test"},
+    {"bool", "alarm", CDU_GAUGE, SO(alarm), "0/1",
+     "1 = failure_improbability crossed NotifyLog10 (see docs)"},
+};
+
+typedef struct {
+  char name[DATA_MAX_NAME_LEN];
+  char device[PATH_MAX];
+  size_t bytes_per_interval, window_size;
+  double max_read_s, p_good, notify_log10;
+  int fd;
+  fips_stream_t stream;
+  fips_counts_t counts;
+  int64_t bytes_read, bytes_short, read_errors;
+  rng_window_t window;
+  uint8_t *ring, *buf;
+  int alarm;
+  cdu_state_t alarm_state, stuck_state;
+  c_complain_t complaint;
+} rng_source_t;
+
+static char rng_proc_root[PATH_MAX] = "/proc";
+static char rng_sys_root[PATH_MAX] = "/sys";
+static bool rng_kernel = true;
+static rng_getrandom_fn rng_getrandom = getrandom; /* a seam for tests */
+
+static void rng_source_free(void *arg) {
+  rng_source_t *s = arg;
+  if (s == NULL)
+    return;
+  if (s->fd >= 0)
+    close(s->fd);
+  sfree(s->ring);
+  sfree(s->buf);
+  sfree(s);
+}
+
+/* ------------------------------------------------------------ sources */
+
+typedef struct { /* one interval of one Source */
+  size_t target, got; /* BytesPerInterval (+ 4 for the bootstrap word) */
+  int blocks, cont_failed, error;
+  rng_period_t period;
+} rng_interval_t;
+
+static double rng_mono(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Wait up to 10 ms (at most `left` s) for data.  /dev/hwrng has no poll():
+ * poll() reports it readable at once, so sleep 1 ms instead of spinning. */
+static void rng_wait(int fd, double left) {
+  struct pollfd pfd = {.fd = fd, .events = POLLIN};
+  int ms = left >= 0.010 ? 10 : (int)(left * 1000) + 1;
+  double t0 = rng_mono();
+  if (poll(&pfd, 1, ms) > 0 && rng_mono() - t0 < 0.0005)
+    nanosleep(&(struct timespec){.tv_nsec = 1000000}, NULL);
+}
+
+/* Test the bytes: whole blocks into the counters and the window. */
+static void rng_feed(rng_source_t *s, const uint8_t *p, size_t n,
+                     rng_interval_t *iv) {
+  rng_period_feed(&iv->period, p, n);
+  while (n > 0) {
+    size_t used = 0;
+    unsigned res = 0;
+    int r = fips_stream_next(&s->stream, p, n, &used, &res);
+    if (r < 0)
+      return;
+    p += used;
+    n -= used;
+    if (r == 1) {
+      fips_count(&s->counts, res);
+      rng_window_push(&s->window, res != 0);
+      iv->blocks++;
+      iv->cont_failed += (res & FIPS_CONTINUOUS) != 0;
+    }
+  }
+}
+
+static int rng_open(rng_source_t *s) {
+  if (s->fd >= 0)
+    return 0;
+  s->fd = open(s->device, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (s->fd >= 0)
+    return 0;
+  s->read_errors++;
+  c_complain(LOG_ERR, &s->complaint,
+             "rng plugin: Source \"%s\": cannot open %s: %s", s->name,
+             s->device, STRERRNO);
+  return -1;
+}
+
+/* Read up to BytesPerInterval, for at most MaxReadTime (plus one read()).
+ * At end of file (a regular file, a FIFO without writer) the device is
+ * reopened, once per interval: a file is read again from its start. */
+static void rng_acquire(rng_source_t *s, rng_interval_t *iv) {
+  double deadline = rng_mono() + s->max_read_s;
+  int reopened = 0;
+  while (iv->got < iv->target) {
+    if (rng_open(s) != 0) {
+      iv->error = 1;
+      return;
+    }
+    size_t want = iv->target - iv->got;
+    ssize_t r = read(s->fd, s->buf, want < RNG_CHUNK ? want : RNG_CHUNK);
+    int again = r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+    if (r > 0) {
+      iv->got += (size_t)r;
+      s->bytes_read += r;
+      rng_feed(s, s->buf, (size_t)r, iv);
+    } else if (r < 0 && errno == EINTR) {
+      continue;
+    } else if (r == 0 || !again) {
+      if (r < 0) {
+        s->read_errors++;
+        iv->error = 1;
+        c_complain(LOG_ERR, &s->complaint,
+                   "rng plugin: Source \"%s\": reading %s failed: %s", s->name,
+                   s->device, STRERRNO);
+      }
+      close(s->fd);
+      s->fd = -1;
+      if (r < 0 || reopened++)
+        return;
+      continue;
+    }
+    double left = deadline - rng_mono();
+    if (left <= 0)
+      return;
+    if (again)
+      rng_wait(s->fd, left);
+  }
+}
+
+static void rng_notify(rng_source_t *s, const rng_interval_t *iv,
+                       const rng_snap_t *snap) {
+  int per = rng_period_get(&iv->period);
+  if (snap->stuck > 0)
+    cdu_notify_change(
+        &s->stuck_state, 1, NOTIF_FAILURE, "rng", s->name, "bool", "stuck",
+        "rng plugin: Source \"%s\" (%s) looks stuck: %s.", s->name, s->device,
+        per ? "its data repeats every few bytes"
+            : "every block failed the continuous test");
+  else
+    cdu_notify_change(&s->stuck_state, 0, NOTIF_OKAY, "rng", s->name, "bool",
+                      "stuck",
+                      "rng plugin: Source \"%s\" (%s) is no longer "
+                      "stuck.",
+                      s->name, s->device);
+  cdu_notify_change(
+      &s->alarm_state, s->alarm, s->alarm ? NOTIF_FAILURE : NOTIF_OKAY, "rng",
+      s->name, "gauge", "failure_improbability",
+      "rng plugin: Source \"%s\" (%s): %zu of the last %zu blocks failed "
+      "FIPS 140-2 tests; a good source (%g of its blocks fail) does that with "
+      "probability 10^-%.1f%s.",
+      s->name, s->device, s->window.failed, s->window.n, s->p_good,
+      snap->improbability, s->alarm ? "" : " (back to normal)");
+}
+
+static int rng_source_read(user_data_t *ud) {
+  rng_source_t *s = ud->data;
+  rng_interval_t iv = {.target = s->bytes_per_interval};
+  rng_snap_t snap;
+  rng_period_reset(&iv.period);
+  if (!s->stream.bootstrapped) /* BytesPerInterval 2500: a block at once */
+    iv.target += 4 - s->stream.pending;
+  rng_acquire(s, &iv);
+  s->bytes_short += (int64_t)(iv.target - iv.got);
+  if (iv.got > 0 && !iv.error)
+    c_release(LOG_INFO, &s->complaint,
+              "rng plugin: Source \"%s\": %s delivers again.", s->name,
+              s->device);
+  snap.blocks = (int64_t)(s->counts.successes + s->counts.failures);
+  snap.failed = (int64_t)s->counts.failures;
+  for (int i = 0; i < FIPS_N_TESTS; i++)
+    snap.per_test[i] = (int64_t)s->counts.per_test[i];
+  snap.bytes_read = s->bytes_read;
+  snap.bytes_short = s->bytes_short;
+  snap.read_errors = s->read_errors;
+  /* Nothing read this interval: the window says nothing new - NaN. */
+  int fresh = iv.got > 0, have = fresh && s->window.n > 0;
+  size_t n = s->window.n, k = s->window.failed;
+  snap.window_blocks = fresh ? (double)n : NAN;
+  snap.window_failed_pct = have ? 100.0 * (double)k / (double)n : NAN;
+  snap.improbability = have ? rng_binom_tail_log10(n, k, s->p_good) : NAN;
+  if (!isnan(snap.improbability)) /* on at NotifyLog10, off below 1/3 */
+    s->alarm = snap.improbability >=
+               (s->alarm ? s->notify_log10 / 3 : s->notify_log10);
+  snap.alarm = fresh ? s->alarm : NAN;
+  snap.stuck = fresh ? (rng_period_get(&iv.period) != 0 ||
+                        (iv.blocks > 0 && iv.cont_failed == iv.blocks))
+                     : NAN;
+  cdu_dispatch_table("rng", s->name, rng_source_metrics,
+                     CDU_TABLE_SIZE(rng_source_metrics), &snap);
+  if (fresh)
+    rng_notify(s, &iv, &snap);
+  return fresh ? 0 : -1;
+}
+
+/* ------------------------------------------------------------ config */
+
+static int rng_config_number(const char *block, oconfig_item_t *c, double lo,
+                             double hi, double *out) {
+  if (cf_util_get_double(c, out) != 0 || !(*out >= lo && *out <= hi)) {
+    ERROR("rng plugin: Source \"%s\": %s must be a number from %g to %g.",
+          block, c->key, lo, hi);
+    return -1;
+  }
+  return 0;
+}
+
+/* Checks across options, and the buffers of a configured Source. */
+static int rng_source_setup(rng_source_t *s) {
+  if (s->device[0] != '/') {
+    ERROR("rng plugin: Source \"%s\": Device must be an absolute path.",
+          s->name);
+    return -1;
+  }
+  if (strncmp(s->name, "kernel", strlen("kernel")) == 0) {
+    ERROR("rng plugin: Source \"%s\": names starting with \"kernel\" are "
+          "taken by the pool values; choose another.",
+          s->name);
+    return -1;
+  }
+  s->ring = malloc(s->window_size);
+  s->buf = malloc(RNG_CHUNK);
+  if (s->ring == NULL || s->buf == NULL ||
+      rng_window_init(&s->window, s->ring, s->window_size) != 0 ||
+      fips_stream_init(&s->stream, FIPS_CORRECT) != FIPS_OK)
+    return -1;
+  return 0;
+}
+
+static int rng_config_source(oconfig_item_t *ci) {
+  rng_source_t *s = calloc(1, sizeof(*s));
+  cdtime_t interval = 0;
+  double bytes = 5000, window = 1000;
+  int status = 0;
+  if (s == NULL)
+    return -1;
+  s->fd = -1;
+  s->max_read_s = 0.5;
+  s->p_good = 0.001;
+  s->notify_log10 = 9;
+  if (cdu_block_name("rng", ci, s->name, sizeof(s->name)) != 0) {
+    sfree(s);
+    return -1;
+  }
+  for (int i = 0; i < ci->children_num && status == 0; i++) {
+    oconfig_item_t *c = ci->children + i;
+    if (strcasecmp("Device", c->key) == 0)
+      status = cf_util_get_string_buffer(c, s->device, sizeof(s->device));
+    else if (strcasecmp("BytesPerInterval", c->key) == 0)
+      status = rng_config_number(s->name, c, 4, RNG_MAX_BYTES, &bytes);
+    else if (strcasecmp("Interval", c->key) == 0)
+      status = cf_util_get_cdtime(c, &interval);
+    else if (strcasecmp("MaxReadTime", c->key) == 0)
+      status = rng_config_number(s->name, c, 0.001, 10, &s->max_read_s);
+    else if (strcasecmp("Window", c->key) == 0)
+      status = rng_config_number(s->name, c, 1, 1000000, &window);
+    else if (strcasecmp("GoodFailureRate", c->key) == 0)
+      status = rng_config_number(s->name, c, 1e-9, 0.5, &s->p_good);
+    else if (strcasecmp("NotifyLog10", c->key) == 0)
+      status = rng_config_number(s->name, c, 1, 300, &s->notify_log10);
+    else
+      status = cdu_unknown_option("rng", ci, s->name, c);
+  }
+  s->bytes_per_interval = (size_t)bytes;
+  s->window_size = (size_t)window;
+  if (status == 0)
+    status = rng_source_setup(s);
+  if (status != 0) {
+    ERROR("rng plugin: Source \"%s\" rejected.", s->name);
+    rng_source_free(s);
+    return -1;
+  }
+  if (s->max_read_s >=
+      CDTIME_T_TO_DOUBLE(interval ? interval : plugin_get_interval()))
+    WARNING("rng plugin: Source \"%s\": MaxReadTime %.3f s is not shorter "
+            "than the interval.",
+            s->name, s->max_read_s);
+  C_COMPLAIN_INIT(&s->complaint);
+  return cdu_register_read("rng", s->name, rng_source_read, interval, s,
+                           rng_source_free);
+}
+
+static int rng_config(oconfig_item_t *ci) {
+  int status = 0;
+  for (int i = 0; i < ci->children_num; i++) {
+    oconfig_item_t *c = ci->children + i;
+    int r;
+    if (strcasecmp("Source", c->key) == 0)
+      r = rng_config_source(c);
+    else if (strcasecmp("ProcRoot", c->key) == 0)
+      r = cf_util_get_string_buffer(c, rng_proc_root, sizeof(rng_proc_root));
+    else if (strcasecmp("SysRoot", c->key) == 0)
+      r = cf_util_get_string_buffer(c, rng_sys_root, sizeof(rng_sys_root));
+    else if (strcasecmp("Kernel", c->key) == 0)
+      r = cf_util_get_boolean(c, &rng_kernel);
+    else {
+      ERROR("rng plugin: unknown option \"%s\".", c->key);
+      r = -1;
+    }
+    if (r != 0)
+      status = -1;
+  }
+  return status;
+}
+
+/* ------------------------------------------------------------ kernel */
+
+static int rng_kernel_read(user_data_t *ud) {
+  rng_pool_t p;
+  (void)ud;
+  if (rng_pool_read(rng_proc_root, rng_sys_root, rng_getrandom, &p) == 0) {
+    ERROR("rng plugin: nothing readable under %s/sys/kernel/random.",
+          rng_proc_root);
+    cdu_dispatch_table("rng", "kernel", rng_pool_metrics,
+                       CDU_TABLE_SIZE(rng_pool_metrics), NULL);
+    return -1;
+  }
+  cdu_dispatch_table("rng", "kernel", rng_pool_metrics,
+                     CDU_TABLE_SIZE(rng_pool_metrics), &p);
+  for (int i = 0; i < p.n_available; i++) { /* 1 for the device in use */
+    char cur[RNG_HWRNG_NAME], pi[DATA_MAX_NAME_LEN];
+    rng_sanitize(cur, sizeof(cur), p.current);
+    snprintf(pi, sizeof(pi), "kernel-%s", p.available[i]);
+    cdu_dispatch_gauge("rng", pi, "bool", "hwrng_in_use",
+                       strcmp(cur, p.available[i]) == 0 ? 1 : 0);
+  }
+  return 0;
+}
+
+static int rng_init(void) {
+  if (rng_kernel)
+    return cdu_register_read("rng", "kernel", rng_kernel_read, 0, NULL, NULL);
+  return 0;
+}
+
+void module_register(void) {
+  plugin_register_complex_config("rng", rng_config);
+  plugin_register_init("rng", rng_init);
+}

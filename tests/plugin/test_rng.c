@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: MIT
+ * The rng plugin under the recording mock: configuration errors, the pool
+ * values from a procfs/sysfs fixture (with a fake getrandom), and Sources
+ * that are regular files and FIFOs - good data, zeros, a repeating word, a
+ * silent writer (the read bound), a missing device.
+ * The FIPS engine itself is tested in tests/unit/test_fips.c. */
+#include "plugins/rng.c" /* sic: reach the static functions */
+
+#include "tests/mock/plugin_mock.h"
+#include "tests/unit/testing.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+static char dir[256];
+static int fake_ready = 1;
+
+static ssize_t fake_getrandom(void *buf, size_t len, unsigned flags) {
+  (void)flags;
+  if (!fake_ready) {
+    errno = EAGAIN;
+    return -1;
+  }
+  memset(buf, 0x5a, len);
+  return (ssize_t)len;
+}
+
+static void put(const char *rel, const char *text) {
+  char path[512], cmd[600];
+  snprintf(path, sizeof(path), "%s/%s", dir, rel);
+  snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", path);
+  if (system(cmd) != 0)
+    return;
+  FILE *f = fopen(path, "w");
+  if (f != NULL) {
+    fputs(text, f);
+    fclose(f);
+  }
+}
+
+static uint64_t xs = 0x9e3779b97f4a7c15ull;
+static uint8_t rnd8(void) { /* xorshift64*: a good enough "good source" */
+  xs ^= xs >> 12, xs ^= xs << 25, xs ^= xs >> 27;
+  return (uint8_t)((xs * 2685821657736338717ull) >> 56);
+}
+
+static void data_file(const char *name, size_t n, int kind) {
+  char path[512];
+  snprintf(path, sizeof(path), "%s/%s", dir, name);
+  FILE *f = fopen(path, "w");
+  for (size_t i = 0; i < n && f != NULL; i++)
+    fputc(kind == 0   ? 0
+          : kind == 1 ? rnd8()
+                      : (int)(uint8_t[]){0xde, 0xad, 0xbe, 0xef}[i % 4],
+          f);
+  if (f != NULL)
+    fclose(f);
+}
+
+static double get(const char *pi, const char *type, const char *ti) {
+  return mock_get(pi, type, ti, NULL);
+}
+
+static int configure(const char *body) {
+  char text[4096];
+  snprintf(text, sizeof(text), "<Plugin rng>\n%s\n</Plugin>\n", body);
+  return mock_configure("rng", text);
+}
+
+static void test_config_errors(void) {
+  mock_clear();
+  EXPECT_EQ_INT(-1, configure("<Source \"a\">\n Device \"/dev/zero\"\n "
+                              "Bogus 1\n</Source>"));
+  OK(mock_log_find("Bogus") >= 0 && mock_log_find("\"a\"") >= 0);
+  EXPECT_EQ_INT(-1, configure("<Source \"b\">\n BytesPerInterval 100\n"
+                              "</Source>"));
+  OK(mock_log_find("absolute path") >= 0);
+  EXPECT_EQ_INT(-1, configure("<Source \"c\">\n Device \"dev/zero\"\n"
+                              "</Source>"));
+  EXPECT_EQ_INT(-1, configure("<Source \"d\">\n Device \"/dev/zero\"\n "
+                              "BytesPerInterval 2\n</Source>"));
+  OK(mock_log_find("BytesPerInterval must be") >= 0);
+  EXPECT_EQ_INT(-1, configure("<Source \"e\">\n Device \"/dev/zero\"\n "
+                              "MaxReadTime 0\n</Source>"));
+  EXPECT_EQ_INT(-1, configure("<Source \"kernel\">\n Device \"/dev/zero\"\n"
+                              "</Source>"));
+  EXPECT_EQ_INT(-1, configure("<Source \"kernel-x\">\n Device \"/dev/zero\"\n"
+                              "</Source>"));
+  EXPECT_EQ_INT(-1, configure("<Source>\n Device \"/dev/zero\"\n</Source>"));
+  EXPECT_EQ_INT(-1, configure("Frobnicate true"));
+  OK(mock_log_find("Frobnicate") >= 0);
+  EXPECT_EQ_INT(0, mock_read_count()); /* nothing registered */
+}
+
+static void test_kernel(void) {
+  char conf[1024];
+  put("proc/sys/kernel/random/entropy_avail", "256\n");
+  put("proc/sys/kernel/random/poolsize", "256\n");
+  put("sys/class/misc/hw_random/rng_current", "virtio_rng.0\n");
+  put("sys/class/misc/hw_random/rng_available",
+      "virtio_rng.0 tpm-rng-0 none\n");
+  put("sys/class/misc/hw_random/rng_quality", "1024\n");
+  put("sys/class/misc/hw_random/rng_selected", "0\n");
+  snprintf(conf, sizeof(conf), "ProcRoot \"%s/proc\"\nSysRoot \"%s/sys\"", dir,
+           dir);
+  EXPECT_EQ_INT(0, configure(conf));
+  EXPECT_EQ_INT(0, mock_init_all());
+  OK(mock_has_read("rng/kernel"));
+  rng_getrandom = fake_getrandom;
+  fake_ready = 0;
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read("rng/kernel"));
+  EXPECT_EQ_DOUBLE(256, get("kernel", "entropy", "available"));
+  EXPECT_EQ_DOUBLE(256, get("kernel", "entropy", "poolsize"));
+  EXPECT_EQ_DOUBLE(1, get("kernel", "bool", "pool_fixed"));
+  EXPECT_EQ_DOUBLE(0, get("kernel", "bool", "crng_ready"));
+  EXPECT_EQ_DOUBLE(1, get("kernel", "bool", "hwrng_present"));
+  EXPECT_EQ_DOUBLE(1024, get("kernel", "gauge", "hwrng_quality"));
+  EXPECT_EQ_DOUBLE(2, get("kernel", "count", "hwrng_available"));
+  EXPECT_EQ_DOUBLE(0, get("kernel", "bool", "hwrng_selected"));
+  EXPECT_EQ_DOUBLE(1, get("kernel-virtio_rng_0", "bool", "hwrng_in_use"));
+  EXPECT_EQ_DOUBLE(0, get("kernel-tpm_rng_0", "bool", "hwrng_in_use"));
+  /* An older kernel, crng ready, no hardware RNG framework. */
+  put("proc/sys/kernel/random/entropy_avail", "3012\n");
+  put("proc/sys/kernel/random/poolsize", "4096\n");
+  if (system("rm -rf \"$RNG_TEST_DIR/sys/class/misc/hw_random\"") != 0)
+    OK(0);
+  fake_ready = 1;
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read("rng/kernel"));
+  EXPECT_EQ_DOUBLE(3012, get("kernel", "entropy", "available"));
+  EXPECT_EQ_DOUBLE(0, get("kernel", "bool", "pool_fixed"));
+  EXPECT_EQ_DOUBLE(1, get("kernel", "bool", "crng_ready"));
+  EXPECT_EQ_DOUBLE(0, get("kernel", "bool", "hwrng_present"));
+  EXPECT_EQ_DOUBLE(0, get("kernel", "count", "hwrng_available"));
+  OK(isnan(get("kernel", "gauge", "hwrng_quality")));
+  OK(mock_find(NULL, "bool", "hwrng_in_use") == NULL);
+  /* A malformed value is NaN, never a made-up number. */
+  put("proc/sys/kernel/random/entropy_avail", "lots\n");
+  mock_clear();
+  mock_read("rng/kernel");
+  OK(isnan(get("kernel", "entropy", "available")));
+  mock_shutdown_all();
+  mock_reset();
+}
+
+static void source_conf(const char *name, const char *dev, const char *extra) {
+  char conf[1024];
+  snprintf(conf, sizeof(conf),
+           "Kernel false\n<Source \"%s\">\n Device \"%s\"\n%s\n</Source>", name,
+           dev, extra);
+  OK_MSG(configure(conf) == 0, "source configured");
+}
+
+static void test_good_and_zero_files(void) {
+  char good[512], zero[512], word[512], rid[64];
+  snprintf(good, sizeof(good), "%s/good.bin", dir);
+  snprintf(zero, sizeof(zero), "%s/zero.bin", dir);
+  snprintf(word, sizeof(word), "%s/word.bin", dir);
+  data_file("good.bin", 4 + 20 * 2500, 1);
+  data_file("zero.bin", 4 + 4 * 2500, 0);
+  data_file("word.bin", 4 + 4 * 2500, 2);
+  source_conf("good", good, "BytesPerInterval 50000\nWindow 100");
+  source_conf("zero", zero, "BytesPerInterval 10000\nWindow 10");
+  source_conf("word", word, "BytesPerInterval 10000\nWindow 10");
+  EXPECT_EQ_INT(0, mock_init_all());
+  EXPECT_EQ_INT(3, mock_read_count());
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  EXPECT_EQ_DOUBLE(20, get("good", "total_events", "blocks"));
+  OK(get("good", "total_events", "blocks_failed") <= 1);
+  EXPECT_EQ_DOUBLE(0, get("good", "bool", "stuck"));
+  EXPECT_EQ_DOUBLE(0, get("good", "bool", "alarm"));
+  OK(get("good", "gauge", "failure_improbability") < 3);
+  EXPECT_EQ_DOUBLE(20, get("good", "count", "window_blocks"));
+  /* The first read adds the 4 bootstrap bytes to BytesPerInterval. */
+  EXPECT_EQ_DOUBLE(50004, get("good", "total_bytes", "read"));
+  EXPECT_EQ_DOUBLE(0, get("good", "total_bytes", "short"));
+  /* Zeros: every block fails every test, stuck and alarm at once. */
+  EXPECT_EQ_DOUBLE(4, get("zero", "total_events", "blocks_failed"));
+  static const char *tests[] = {"failed_monobit", "failed_poker", "failed_runs",
+                                "failed_long_run", "failed_continuous"};
+  for (int i = 0; i < 5; i++)
+    EXPECT_EQ_DOUBLE(4, get("zero", "total_events", tests[i]));
+  EXPECT_EQ_DOUBLE(100, get("zero", "percent", "window_failed"));
+  EXPECT_NEAR(12.0, get("zero", "gauge", "failure_improbability"), 1e-6);
+  EXPECT_EQ_DOUBLE(1, get("zero", "bool", "stuck"));
+  EXPECT_EQ_DOUBLE(1, get("zero", "bool", "alarm"));
+  /* A repeating 32-bit word: only the continuous test fails (and the
+   * poker/runs ones on such regular data), stuck within one interval. */
+  EXPECT_EQ_DOUBLE(4, get("word", "total_events", "failed_continuous"));
+  EXPECT_EQ_DOUBLE(1, get("word", "bool", "stuck"));
+  /* Notifications: stuck + alarm for zero and word, none for good. */
+  int zero_n = 0, word_n = 0, good_n = 0;
+  for (size_t i = 0; i < mock_notification_count(); i++) {
+    const notification_t *n = mock_notification_at(i);
+    zero_n +=
+        strcmp(n->plugin_instance, "zero") == 0 && n->severity == NOTIF_FAILURE;
+    word_n += strcmp(n->plugin_instance, "word") == 0;
+    good_n += strcmp(n->plugin_instance, "good") == 0;
+  }
+  EXPECT_EQ_INT(2, zero_n);
+  EXPECT_EQ_INT(2, word_n);
+  EXPECT_EQ_INT(0, good_n);
+  /* Same state next interval: no repeated notification. */
+  mock_clear();
+  mock_read("rng/zero");
+  EXPECT_EQ_INT(0, mock_notification_count());
+  /* The zero file turns good: stuck clears at once (OKAY), the alarm once
+   * the window (10 blocks) has forgotten the bad blocks. */
+  data_file("zero.bin", 4 + 4 * 2500, 1);
+  mock_clear();
+  mock_read("rng/zero");
+  EXPECT_EQ_DOUBLE(0, get("zero", "bool", "stuck"));
+  EXPECT_EQ_DOUBLE(1, get("zero", "bool", "alarm"));
+  OK(mock_notification_count() == 1 &&
+     mock_notification_at(0)->severity == NOTIF_OKAY);
+  mock_clear();
+  for (int i = 0; i < 3; i++)
+    mock_read("rng/zero");
+  EXPECT_EQ_DOUBLE(0, get("zero", "bool", "alarm"));
+  OK(mock_notification_count() == 1 &&
+     mock_notification_at(0)->severity == NOTIF_OKAY &&
+     strstr(mock_notification_at(0)->message, "back to normal") != NULL);
+  snprintf(rid, sizeof(rid), "rng/%s", "good");
+  EXPECT_EQ_INT(0, mock_check_metric_table("rng", rng_source_metrics,
+                                           CDU_TABLE_SIZE(rng_source_metrics)));
+  EXPECT_EQ_INT(0, mock_check_metric_table("rng", rng_pool_metrics,
+                                           CDU_TABLE_SIZE(rng_pool_metrics)));
+  mock_shutdown_all();
+  mock_reset();
+}
+
+/* A FIFO: a writer that sends fewer bytes than asked and then stays silent;
+ * the read returns after MaxReadTime with the shortfall counted. */
+static void test_fifo(void) {
+  char fifo[512], missing[512];
+  snprintf(fifo, sizeof(fifo), "%s/src.fifo", dir);
+  snprintf(missing, sizeof(missing), "%s/no-such-device", dir);
+  OK(mkfifo(fifo, 0600) == 0);
+  source_conf("fifo", fifo, "BytesPerInterval 20000\nMaxReadTime 0.3");
+  source_conf("missing", missing, "");
+  mock_init_all();
+  /* No writer yet: end of file at once, nothing read, gauges NaN. */
+  mock_clear();
+  EXPECT_EQ_INT(-1, mock_read("rng/fifo"));
+  OK(isnan(get("fifo", "bool", "stuck")));
+  EXPECT_EQ_DOUBLE(20004, get("fifo", "total_bytes", "short"));
+  pid_t pid = fork();
+  if (pid == 0) { /* 4 + 3 blocks of zeros, then silence with the FIFO open */
+    int fd = open(fifo, O_WRONLY);
+    static uint8_t z[4 + 3 * 2500];
+    if (fd >= 0 && write(fd, z, sizeof(z)) == (ssize_t)sizeof(z))
+      sleep(3);
+    _exit(0);
+  }
+  usleep(200000); /* the writer has opened the FIFO and written */
+  mock_clear();
+  double t0 = rng_mono();
+  EXPECT_EQ_INT(0, mock_read("rng/fifo"));
+  double took = rng_mono() - t0;
+  printf("# FIFO read took %.3f s (MaxReadTime 0.3)\n", took);
+  OK(took >= 0.25 && took < 0.6);
+  EXPECT_EQ_DOUBLE(3, get("fifo", "total_events", "blocks"));
+  EXPECT_EQ_DOUBLE(7504, get("fifo", "total_bytes", "read"));
+  EXPECT_EQ_DOUBLE(20004 + 20004 - 7504, get("fifo", "total_bytes", "short"));
+  EXPECT_EQ_DOUBLE(1, get("fifo", "bool", "stuck"));
+  kill(pid, SIGTERM);
+  waitpid(pid, NULL, 0);
+  /* A missing device: an error counted and logged, -1 for backoff. */
+  mock_clear();
+  EXPECT_EQ_INT(-1, mock_read("rng/missing"));
+  EXPECT_EQ_DOUBLE(1, get("missing", "total_events", "read_errors"));
+  OK(mock_log_find("cannot open") >= 0);
+  OK(mock_find("missing", "total_events", "blocks") != NULL); /* counters */
+  mock_shutdown_all();
+  mock_reset();
+}
+
+int main(void) {
+  snprintf(dir, sizeof(dir), "/tmp/test_rng.%d", (int)getpid());
+  mkdir(dir, 0700);
+  setenv("RNG_TEST_DIR", dir, 1);
+  module_register();
+  test_config_errors();
+  mock_reset();
+  module_register();
+  test_kernel();
+  module_register();
+  test_good_and_zero_files();
+  module_register();
+  test_fifo();
+  char cmd[300];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+  if (system(cmd) != 0)
+    printf("# could not remove %s\n", dir);
+  return testing_done();
+}
