@@ -349,7 +349,9 @@ chrony_status_t chrony_decode_sourcestats(const chrony_reply_t *r,
 }
 
 char chrony_state_char(unsigned state) {
-  static const char sym[] = "*?x~-+";
+  /* as chronyc prints them: UNSELECTED is "+" (combined with the selected
+   * source), SELECTABLE is "-" (not combined) */
+  static const char sym[] = "*?x~+-";
   return state < 6 ? sym[state] : '?';
 }
 

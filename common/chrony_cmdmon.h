@@ -141,8 +141,8 @@ enum {
   CHRONY_SD_NONSELECTABLE = 1, /* '?' */
   CHRONY_SD_FALSETICKER = 2,   /* 'x' */
   CHRONY_SD_JITTERY = 3,       /* '~' */
-  CHRONY_SD_UNSELECTED = 4,    /* '-' */
-  CHRONY_SD_SELECTABLE = 5,    /* '+' */
+  CHRONY_SD_UNSELECTED = 4,    /* '+': combined with the selected source */
+  CHRONY_SD_SELECTABLE = 5,    /* '-': acceptable, not combined */
 };
 enum { CHRONY_SD_MODE_CLIENT = 0, CHRONY_SD_MODE_PEER = 1,
        CHRONY_SD_MODE_REF = 2 };
@@ -189,7 +189,7 @@ chrony_status_t chrony_decode_source_data(const chrony_reply_t *r,
 chrony_status_t chrony_decode_sourcestats(const chrony_reply_t *r,
                                           chrony_sourcestats_t *out);
 
-/* chronyc's symbol for a state ('*', '?', 'x', '~', '-', '+'; '?' if out
+/* chronyc's symbol for a state ('*', '?', 'x', '~', '+', '-'; '?' if out
  * of range) and a name ("selected", "nonselectable", "falseticker",
  * "jittery", "unselected", "selectable"). */
 char chrony_state_char(unsigned state);

@@ -147,10 +147,12 @@ void ntp_snap_from_chrony_tracking(ntp_snap_t *s, const chrony_tracking_t *t) {
 unsigned ntp_snap_chrony_select(unsigned chrony_state) {
   switch (chrony_state) {
   case CHRONY_SD_SELECTED: return NTP_M6_SEL_SYSPEER;
-  case CHRONY_SD_SELECTABLE: return NTP_M6_SEL_CANDIDATE;
+  /* chronyc '+': combined with the selected source = ntpq '+' */
+  case CHRONY_SD_UNSELECTED: return NTP_M6_SEL_CANDIDATE;
   case CHRONY_SD_FALSETICKER: return NTP_M6_SEL_FALSETICK;
   case CHRONY_SD_JITTERY: return NTP_M6_SEL_OUTLIER;
-  case CHRONY_SD_UNSELECTED: return NTP_M6_SEL_OUTLIER;
+  /* chronyc '-': acceptable but not combined = ntpq '-' outlier */
+  case CHRONY_SD_SELECTABLE: return NTP_M6_SEL_OUTLIER;
   default: return NTP_M6_SEL_REJECT;
   }
 }

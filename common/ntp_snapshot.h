@@ -96,9 +96,10 @@ ntp_snap_peer_t *ntp_snap_add_chrony_source(ntp_snap_t *s,
                                             const chrony_source_data_t *d,
                                             const chrony_sourcestats_t *st);
 
-/* chrony source state -> NTP_M6_SEL_*: selected 6 sys.peer, selectable 4
- * candidate, falseticker 1, jittery 3 outlier, unselected 3 outlier,
- * nonselectable 0 reject. */
+/* chrony source state -> NTP_M6_SEL_*, by chronyc's symbols: selected '*'
+ * 6 sys.peer, unselected '+' (combined) 4 candidate, selectable '-' (not
+ * combined) 3 outlier, jittery '~' 3 outlier, falseticker 'x' 1,
+ * nonselectable '?' 0 reject. */
 unsigned ntp_snap_chrony_select(unsigned chrony_state);
 /* Source kind (mode 6 code) of a chrony reference from its refid and
  * whether it is a refclock: PPS* 1, DCF/MSF/WWVB/JJY 2, GPS/GNSS/NMEA/SHM/

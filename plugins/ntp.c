@@ -74,7 +74,7 @@ static const cdu_metric_t ntp_sys_metrics[] = {
     {"count", "falsetickers", CDU_GAUGE, SYS(n_falsetickers), "",
      "sources rejected as falsetickers"},
     {"count", "outliers", CDU_GAUGE, SYS(n_outliers), "",
-     "sources discarded as outliers (chrony: also jittery, unselected)"},
+     "sources discarded as outliers (chrony: jittery, not combined)"},
 };
 
 static const cdu_metric_t ntp_peer_metrics[] = {

@@ -224,6 +224,13 @@ static void test_decode(void) {
   EXPECT_EQ_INT(2, s.stratum);
   EXPECT_EQ_INT(CHRONY_SD_FALSETICKER, s.state);
   EXPECT_EQ_INT('x', chrony_state_char(s.state));
+  /* chronyc's client.c: UNSELECTED '+', SELECTABLE '-' (regression: they
+   * were swapped; the falseticker test against chronyd 4.3 showed it) */
+  EXPECT_EQ_INT('+', chrony_state_char(CHRONY_SD_UNSELECTED));
+  EXPECT_EQ_INT('-', chrony_state_char(CHRONY_SD_SELECTABLE));
+  EXPECT_EQ_INT('*', chrony_state_char(CHRONY_SD_SELECTED));
+  EXPECT_EQ_INT('?', chrony_state_char(CHRONY_SD_NONSELECTABLE));
+  EXPECT_EQ_INT('~', chrony_state_char(CHRONY_SD_JITTERY));
   EXPECT_EQ_STR("falseticker", chrony_state_name(s.state));
   EXPECT_EQ_INT(0xf7, s.reach);
   EXPECT_EQ_INT(9, s.since_sample_s);
