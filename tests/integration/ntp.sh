@@ -92,7 +92,15 @@ for _ in $(seq 120); do
 done
 is "$(num "$(val 'ntpsec-SHM(6)/clock_state-selection')")" 6 "ntpd: SHM(6) is sys.peer (selection 6)"
 is "$(num "$(val chrony-GPS7/clock_state-selection)")" 6 "chrony: GPS7 is selected (selection 6)"
-diag "ntpq -p: $(ntpq -p 127.0.0.1 | tail -n +3 | tr -s ' ' | tr '\n' '|')"
+ntpq -p 127.0.0.1 | sed 's/^/# ntpq -p | /'
+for p in 'SHM(6)' 127.0.0.1; do # the same rows as the plugin reads them
+  printf '# plugin   | %-10s sel %s st %s reach %s/8 delay %s ms offset %s ms jitter %s ms\n' "$p" \
+    "$(num "$(val "ntpsec-$p/clock_state-selection")")" "$(num "$(val "ntpsec-$p/clock_stratum")")" \
+    "$(num "$(val "ntpsec-$p/clock_reachability")")" \
+    "$(awk -v v="$(val "ntpsec-$p/delay-delay")" 'BEGIN { printf "%.4f", v * 1000 }')" \
+    "$(awk -v v="$(val "ntpsec-$p/time_offset-offset")" 'BEGIN { printf "%.4f", v * 1000 }')" \
+    "$(awk -v v="$(val "ntpsec-$p/time_offset-jitter")" 'BEGIN { printf "%.4f", v * 1000 }')"
+done
 diag "chronyc sources: $(chronyc -c sources)"
 
 # cmp NAME CSV-METRIC EXPECTED-COMMAND TOL: the csv value just before and
