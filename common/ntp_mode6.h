@@ -18,7 +18,7 @@
  *
  * Wire facts (big-endian header of 12 octets): LI|VN|mode, R|E|M|opcode,
  * sequence, status, association id, offset, count; then count data octets
- * padded with NULs to a multiple of 4 (optionally followed by a MAC).
+ * padded to a multiple of 4 (optionally followed by a MAC).
  * Values in the text are in the daemon's units: offsets, delays,
  * dispersions and jitters in milliseconds; frequency/wander in ppm.
  */
@@ -49,7 +49,7 @@ typedef enum {
   NTP_M6_E_ARG,        /* bad argument (buffer too small, opcode > 31, ...) */
   NTP_M6_E_SHORT,      /* datagram shorter than the header or its count */
   NTP_M6_E_ALIGN,      /* length not a multiple of 4 */
-  NTP_M6_E_PADDING,    /* non-NUL padding or trailing junk too long for a MAC */
+  NTP_M6_E_PADDING,    /* trailer after the padded data too long for a MAC */
   NTP_M6_E_VERSION,    /* version differs from the request's */
   NTP_M6_E_MODE,       /* mode != 6 */
   NTP_M6_E_NOTRESP,    /* R bit clear (a request, not a response) */
@@ -98,8 +98,8 @@ typedef struct {
 } ntp_m6_header_t;
 
 /* Decode and check one datagram on its own: length >= 12, multiple of 4,
- * mode 6, count <= 468 and inside the datagram, padding NUL, at most a MAC
- * after it.  Does not check R/opcode/sequence (the reassembler does). */
+ * mode 6, count <= 468 and inside the datagram, at most a MAC after the
+ * padding (whose content is ignored: NTPsec leaves junk there).  Does not check R/opcode/sequence (the reassembler does). */
 ntp_m6_status_t ntp_m6_parse_header(const uint8_t *pkt, size_t len,
                                     ntp_m6_header_t *h);
 

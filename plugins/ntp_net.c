@@ -204,10 +204,26 @@ static int m6_rx(void *vctx, const uint8_t *pkt, size_t len) {
   return 0;
 }
 
+int ntp_net_exchange_fd(void *xctx, const uint8_t *req, size_t reqlen,
+                        double timeout_s, ntp_net_rx_cb cb, void *ctx,
+                        char *err, size_t errlen) {
+  return ntp_net_exchange(*(int *)xctx, req, reqlen, timeout_s, cb, ctx, err,
+                          errlen);
+}
+
 int ntp_net_mode6_query(int fd, unsigned opcode, uint16_t assoc,
                         const char *vars, uint16_t sequence, double timeout_s,
                         ntp_m6_reasm_t *r, ntp_m6_status_t *st, char *err,
                         size_t errlen) {
+  return ntp_net_mode6_query_x(ntp_net_exchange_fd, &fd, opcode, assoc, vars,
+                               sequence, timeout_s, r, st, err, errlen);
+}
+
+int ntp_net_mode6_query_x(ntp_net_exchange_fn xf, void *xctx,
+                          unsigned opcode, uint16_t assoc, const char *vars,
+                          uint16_t sequence, double timeout_s,
+                          ntp_m6_reasm_t *r, ntp_m6_status_t *st, char *err,
+                          size_t errlen) {
   uint8_t req[NTP_M6_HDR_LEN + NTP_M6_MAX_DATA + 4];
   size_t len = 0;
   m6_ctx_t c = {.r = r, .st = NTP_M6_OK};
@@ -220,7 +236,7 @@ int ntp_net_mode6_query(int fd, unsigned opcode, uint16_t assoc,
     return -EINVAL;
   }
   ntp_m6_reasm_init(r, 2, opcode, sequence, assoc);
-  int rc = ntp_net_exchange(fd, req, len, timeout_s, m6_rx, &c, err, errlen);
+  int rc = xf(xctx, req, len, timeout_s, m6_rx, &c, err, errlen);
   if (st)
     *st = c.st;
   if (rc == -EPROTO) {

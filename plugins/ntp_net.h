@@ -45,6 +45,24 @@ int ntp_net_exchange(int fd, const uint8_t *req, size_t reqlen,
                      double timeout_s, ntp_net_rx_cb cb, void *ctx,
                      char *err, size_t errlen);
 
+/* The shape of ntp_net_exchange with its socket hidden in xctx, so that
+ * callers can swap in a recorded conversation (golden replay tests). */
+typedef int (*ntp_net_exchange_fn)(void *xctx, const uint8_t *req,
+                                   size_t reqlen, double timeout_s,
+                                   ntp_net_rx_cb cb, void *ctx, char *err,
+                                   size_t errlen);
+/* xctx is a pointer to an int holding the socket. */
+int ntp_net_exchange_fd(void *xctx, const uint8_t *req, size_t reqlen,
+                        double timeout_s, ntp_net_rx_cb cb, void *ctx,
+                        char *err, size_t errlen);
+
+/* ntp_net_mode6_query over any exchange function. */
+int ntp_net_mode6_query_x(ntp_net_exchange_fn xf, void *xctx,
+                          unsigned opcode, uint16_t assoc, const char *vars,
+                          uint16_t sequence, double timeout_s,
+                          ntp_m6_reasm_t *r, ntp_m6_status_t *st, char *err,
+                          size_t errlen);
+
 /* One mode 6 query (version 2, like ntpq): on success (0) r holds the
  * reassembled answer (r->data NUL-terminated, r->len).  Errors: -ETIMEDOUT,
  * -EPROTO (fatal protocol error: *st says which; NTP_M6_E_SERVER with

@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: MIT
+ * chrony_cmdmon - chrony cmdmon codec (see chrony_cmdmon.h).
+ */
+#include "common/chrony_cmdmon.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define IPADDR_LEN 20
+#define FLOAT_EXP_BITS 7
+#define FLOAT_COEF_BITS 25
+#define FLOAT_EXP_MIN (-64)
+#define FLOAT_EXP_MAX 63
+#define FLOAT_COEF_MAX ((1 << (FLOAT_COEF_BITS - 1)) - 1) /* 2^24 - 1 */
+
+/* The length table (chrony's pktlength.c in spirit): data octets of each
+ * request and of its reply, i.e. offsetof(EOR) of the REQ_ and RPY_ structs
+ * in candm.h.  Request lengths are padded to the reply length on the
+ * wire. */
+static const struct {
+  unsigned command, reply;
+  size_t req_data, rpy_data;
+} cmd_table[] = {
+    /* REQ_Null; RPY_N_Sources {u32 n_sources} */
+    {CHRONY_REQ_N_SOURCES, CHRONY_RPY_N_SOURCES, 0, 4},
+    /* REQ_Source_Data {i32 index}; RPY_Source_Data {IPAddr, i16 poll,
+     * u16 stratum, state, mode, flags, reachability, u32 since_sample,
+     * Float x3} */
+    {CHRONY_REQ_SOURCE_DATA, CHRONY_RPY_SOURCE_DATA, 4,
+     IPADDR_LEN + 6 * 2 + 4 + 3 * 4},
+    /* REQ_Null; RPY_Tracking {u32 ref_id, IPAddr, u16 stratum, u16 leap,
+     * Timespec, Float x9} */
+    {CHRONY_REQ_TRACKING, CHRONY_RPY_TRACKING, 0,
+     4 + IPADDR_LEN + 2 * 2 + 12 + 9 * 4},
+    /* REQ_Sourcestats {u32 index}; RPY_Sourcestats {u32 ref_id, IPAddr,
+     * u32 n_samples, n_runs, span_seconds, Float x5} */
+    {CHRONY_REQ_SOURCESTATS, CHRONY_RPY_SOURCESTATS, 4,
+     4 + IPADDR_LEN + 3 * 4 + 5 * 4},
+};
+#define CMD_TABLE_LEN (sizeof(cmd_table) / sizeof(cmd_table[0]))
+
+static uint16_t get16(const uint8_t *p) {
+  return (uint16_t)((p[0] << 8) | p[1]);
+}
+static uint32_t get32(const uint8_t *p) {
+  return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+         ((uint32_t)p[2] << 8) | p[3];
+}
+static void put16(uint8_t *p, uint16_t v) {
+  p[0] = (uint8_t)(v >> 8);
+  p[1] = (uint8_t)v;
+}
+static void put32(uint8_t *p, uint32_t v) {
+  put16(p, (uint16_t)(v >> 16));
+  put16(p + 2, (uint16_t)v);
+}
+
+const char *chrony_strstatus(chrony_status_t st) {
+  switch (st) {
+  case CHRONY_OK: return "ok";
+  case CHRONY_E_ARG: return "bad argument";
+  case CHRONY_E_SHORT: return "truncated reply";
+  case CHRONY_E_VERSION: return "wrong protocol version";
+  case CHRONY_E_PKTTYPE: return "not a reply";
+  case CHRONY_E_COMMAND: return "reply to another command";
+  case CHRONY_E_SEQUENCE: return "wrong sequence";
+  case CHRONY_E_STATUS: return "chronyd returned an error status";
+  case CHRONY_E_REPLY: return "unexpected reply type";
+  }
+  return "unknown status";
+}
+
+const char *chrony_stt_name(unsigned stt) {
+  static const char *const names[] = {
+      "success",        "failed",          "unauthorised",
+      "invalid",        "no such source",  "invalid timestamp",
+      "not enabled",    "bad subnet",      "access allowed",
+      "access denied",  "no host access",  "source already known",
+      "too many sources", "no RTC",        "bad RTC file",
+      "inactive",       "bad sample",      "invalid address family",
+      "bad packet version", "bad packet length", "unknown (20)",
+      "invalid name"};
+  return stt < sizeof(names) / sizeof(names[0]) ? names[stt] : "unknown";
+}
+
+static int table_index(unsigned command) {
+  for (size_t i = 0; i < CMD_TABLE_LEN; i++)
+    if (cmd_table[i].command == command)
+      return (int)i;
+  return -1;
+}
+
+int chrony_cmd_lengths(unsigned command, size_t *req_len, size_t *rpy_len) {
+  int i = table_index(command);
+  if (i < 0)
+    return -1;
+  size_t req = CHRONY_REQ_HDR_LEN + cmd_table[i].req_data;
+  size_t rpy = CHRONY_RPY_HDR_LEN + cmd_table[i].rpy_data;
+  if (req_len)
+    *req_len = req > rpy ? req : rpy;
+  if (rpy_len)
+    *rpy_len = rpy;
+  return 0;
+}
+
+chrony_status_t chrony_build_request(uint8_t *buf, size_t bufsize,
+                                     size_t *len, unsigned command,
+                                     uint32_t sequence, uint16_t attempt,
+                                     uint32_t index) {
+  size_t req_len = 0;
+  int i = table_index(command);
+  if (i < 0 || buf == NULL || len == NULL ||
+      chrony_cmd_lengths(command, &req_len, NULL) != 0 || req_len > bufsize)
+    return CHRONY_E_ARG;
+  memset(buf, 0, req_len);
+  buf[0] = CHRONY_PROTO_VERSION;
+  buf[1] = 1; /* PKT_TYPE_CMD_REQUEST */
+  put16(buf + 4, (uint16_t)command);
+  put16(buf + 6, attempt);
+  put32(buf + 8, sequence);
+  if (cmd_table[i].req_data == 4)
+    put32(buf + CHRONY_REQ_HDR_LEN, index);
+  *len = req_len;
+  return CHRONY_OK;
+}
+
+chrony_status_t chrony_parse_reply(const uint8_t *pkt, size_t len,
+                                   unsigned command, uint32_t sequence,
+                                   chrony_reply_t *out) {
+  int i = table_index(command);
+  if (pkt == NULL || out == NULL || i < 0)
+    return CHRONY_E_ARG;
+  memset(out, 0, sizeof(*out));
+  if (len < CHRONY_RPY_HDR_LEN)
+    return CHRONY_E_SHORT;
+  out->version = pkt[0];
+  out->pkt_type = pkt[1];
+  out->command = get16(pkt + 4);
+  out->reply = get16(pkt + 6);
+  out->status = get16(pkt + 8);
+  out->sequence = get32(pkt + 16);
+  out->data = pkt + CHRONY_RPY_HDR_LEN;
+  out->data_len = len - CHRONY_RPY_HDR_LEN;
+  if (out->pkt_type != 2)
+    return CHRONY_E_PKTTYPE;
+  if (out->sequence != sequence)
+    return CHRONY_E_SEQUENCE;
+  if (out->command != command)
+    return CHRONY_E_COMMAND;
+  if (out->version != CHRONY_PROTO_VERSION)
+    return CHRONY_E_VERSION;
+  if (out->status != 0)
+    return CHRONY_E_STATUS;
+  if (out->reply != cmd_table[i].reply)
+    return CHRONY_E_REPLY;
+  if (out->data_len < cmd_table[i].rpy_data)
+    return CHRONY_E_SHORT;
+  return CHRONY_OK;
+}
+
+double chrony_float_decode(uint32_t f) {
+  int32_t exp = (int32_t)(f >> FLOAT_COEF_BITS); /* 7 bits */
+  if (exp >= 1 << (FLOAT_EXP_BITS - 1))
+    exp -= 1 << FLOAT_EXP_BITS;
+  int32_t coef = (int32_t)(f & ((1u << FLOAT_COEF_BITS) - 1));
+  if (coef >= 1 << (FLOAT_COEF_BITS - 1))
+    coef -= 1 << FLOAT_COEF_BITS;
+  return ldexp((double)coef, exp - FLOAT_COEF_BITS);
+}
+
+uint32_t chrony_float_encode(double x) {
+  if (isnan(x) || x == 0.0)
+    return 0;
+  bool neg = x < 0;
+  double a = fabs(x);
+  int e = 0;
+  int32_t coef, exp;
+  if (isinf(a)) {
+    exp = FLOAT_EXP_MAX;
+    coef = FLOAT_COEF_MAX;
+  } else {
+    double m = frexp(a, &e); /* a = m * 2^e, m in [0.5, 1) */
+    /* value = coef * 2^(exp-25), coef = m * 2^24 => exp = e + 1 */
+    double c = nearbyint(ldexp(m, FLOAT_COEF_BITS - 1));
+    exp = e + 1;
+    if (c > FLOAT_COEF_MAX) { /* rounded up to 2^24 */
+      c = ldexp(c, -1);
+      exp++;
+    }
+    coef = (int32_t)c;
+    if (exp > FLOAT_EXP_MAX) {
+      exp = FLOAT_EXP_MAX;
+      coef = FLOAT_COEF_MAX;
+    } else if (exp < FLOAT_EXP_MIN) { /* denormalise or flush to zero */
+      int shift = FLOAT_EXP_MIN - exp;
+      coef = shift < FLOAT_COEF_BITS
+                 ? (int32_t)nearbyint(ldexp((double)coef, -shift))
+                 : 0;
+      exp = FLOAT_EXP_MIN;
+      if (coef == 0)
+        return 0;
+    }
+  }
+  if (neg)
+    coef = -coef;
+  return ((uint32_t)exp << FLOAT_COEF_BITS & 0xfe000000u) |
+         ((uint32_t)coef & ((1u << FLOAT_COEF_BITS) - 1));
+}
+
+chrony_timespec_t chrony_timespec_decode(const uint8_t *p) {
+  uint32_t hi = get32(p), lo = get32(p + 4);
+  chrony_timespec_t ts;
+  if (hi == 0x7fffffffu) /* TV_NOHIGHSEC */
+    hi = 0;
+  ts.sec = (int64_t)(((uint64_t)hi << 32) | lo);
+  ts.nsec = get32(p + 8);
+  return ts;
+}
+
+static chrony_ipaddr_t get_ip(const uint8_t *p) {
+  chrony_ipaddr_t a;
+  memcpy(a.addr, p, 16);
+  a.family = get16(p + 16);
+  return a;
+}
+
+void chrony_refid_str(uint32_t refid, char *buf, size_t len) {
+  size_t j = 0;
+  if (len == 0)
+    return;
+  for (int i = 0; i < 4 && j + 1 < len; i++) {
+    unsigned char c = (unsigned char)(refid >> (24 - 8 * i));
+    if (c == 0)
+      break;
+    buf[j++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+  }
+  buf[j] = '\0';
+}
+
+int chrony_ipaddr_str(const chrony_ipaddr_t *a, char *buf, size_t len) {
+  const uint8_t *b = a->addr;
+  if (a->family == 1) {
+    snprintf(buf, len, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+  } else if (a->family == 2) {
+    /* full form, no :: compression needed for uniqueness */
+    snprintf(buf, len, "%x:%x:%x:%x:%x:%x:%x:%x", get16(b), get16(b + 2),
+             get16(b + 4), get16(b + 6), get16(b + 8), get16(b + 10),
+             get16(b + 12), get16(b + 14));
+  } else if (a->family == 3) {
+    chrony_refid_str(get32(b), buf, len);
+  } else {
+    snprintf(buf, len, "[UNSPEC]");
+  }
+  return 0;
+}
+
+int chrony_source_name(const chrony_source_data_t *s, char *buf,
+                       size_t len) {
+  if (s->mode == CHRONY_SD_MODE_REF) {
+    chrony_refid_str(get32(s->ip.addr), buf, len);
+    return 0;
+  }
+  return chrony_ipaddr_str(&s->ip, buf, len);
+}
+
+static double fl(const uint8_t *p) { return chrony_float_decode(get32(p)); }
+
+static chrony_status_t check(const chrony_reply_t *r, unsigned reply) {
+  int i;
+  if (r == NULL || r->data == NULL || r->reply != reply)
+    return CHRONY_E_REPLY;
+  i = table_index(r->command);
+  if (i < 0 || r->data_len < cmd_table[i].rpy_data)
+    return CHRONY_E_SHORT;
+  return CHRONY_OK;
+}
+
+chrony_status_t chrony_decode_tracking(const chrony_reply_t *r,
+                                       chrony_tracking_t *o) {
+  chrony_status_t st = check(r, CHRONY_RPY_TRACKING);
+  if (st != CHRONY_OK)
+    return st;
+  const uint8_t *p = r->data;
+  o->ref_id = get32(p);
+  o->ip = get_ip(p + 4);
+  o->stratum = get16(p + 24);
+  o->leap_status = get16(p + 26);
+  o->ref_time = chrony_timespec_decode(p + 28);
+  p += 40;
+  o->current_correction_s = fl(p);
+  o->last_offset_s = fl(p + 4);
+  o->rms_offset_s = fl(p + 8);
+  o->freq_ppm = fl(p + 12);
+  o->resid_freq_ppm = fl(p + 16);
+  o->skew_ppm = fl(p + 20);
+  o->root_delay_s = fl(p + 24);
+  o->root_dispersion_s = fl(p + 28);
+  o->last_update_interval_s = fl(p + 32);
+  return CHRONY_OK;
+}
+
+chrony_status_t chrony_decode_n_sources(const chrony_reply_t *r,
+                                        chrony_n_sources_t *o) {
+  chrony_status_t st = check(r, CHRONY_RPY_N_SOURCES);
+  if (st == CHRONY_OK)
+    o->n_sources = get32(r->data);
+  return st;
+}
+
+chrony_status_t chrony_decode_source_data(const chrony_reply_t *r,
+                                          chrony_source_data_t *o) {
+  chrony_status_t st = check(r, CHRONY_RPY_SOURCE_DATA);
+  if (st != CHRONY_OK)
+    return st;
+  const uint8_t *p = r->data;
+  o->ip = get_ip(p);
+  o->poll = (int16_t)get16(p + 20);
+  o->stratum = get16(p + 22);
+  o->state = get16(p + 24);
+  o->mode = get16(p + 26);
+  o->flags = get16(p + 28);
+  o->reach = get16(p + 30);
+  o->since_sample_s = get32(p + 32);
+  o->orig_latest_meas_s = fl(p + 36);
+  o->latest_meas_s = fl(p + 40);
+  o->latest_meas_err_s = fl(p + 44);
+  return CHRONY_OK;
+}
+
+chrony_status_t chrony_decode_sourcestats(const chrony_reply_t *r,
+                                          chrony_sourcestats_t *o) {
+  chrony_status_t st = check(r, CHRONY_RPY_SOURCESTATS);
+  if (st != CHRONY_OK)
+    return st;
+  const uint8_t *p = r->data;
+  o->ref_id = get32(p);
+  o->ip = get_ip(p + 4);
+  o->n_samples = get32(p + 24);
+  o->n_runs = get32(p + 28);
+  o->span_s = get32(p + 32);
+  p += 36;
+  o->sd_s = fl(p);
+  o->resid_freq_ppm = fl(p + 4);
+  o->skew_ppm = fl(p + 8);
+  o->est_offset_s = fl(p + 12);
+  o->est_offset_err_s = fl(p + 16);
+  return CHRONY_OK;
+}
+
+char chrony_state_char(unsigned state) {
+  /* as chronyc prints them: UNSELECTED is "+" (combined with the selected
+   * source), SELECTABLE is "-" (not combined) */
+  static const char sym[] = "*?x~+-";
+  return state < 6 ? sym[state] : '?';
+}
+
+const char *chrony_state_name(unsigned state) {
+  static const char *const names[] = {"selected",    "nonselectable",
+                                      "falseticker", "jittery",
+                                      "unselected",  "selectable"};
+  return state < 6 ? names[state] : "unknown";
+}

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT
+ * ntp_snapshot - one schema for what NTPsec/ntpd (mode 6) and chrony
+ * (cmdmon) say about themselves.  Pure: the builders take decoded protocol
+ * data (common/ntp_mode6, common/chrony_cmdmon) and fill the snapshot.
+ *
+ * Units and signs (SI seconds; ppm):
+ *  - offsets follow NTP: + = the local clock is behind the source / true
+ *    time (ntpq's sign).  chrony reports the opposite sign for sources
+ *    ("+" = local fast); the builders negate it.
+ *  - frequency follows ntpd: the correction applied, + = the clock is sped
+ *    up.  chrony reports the clock's own error (+ = fast): negated.
+ *  - every unknown value is NaN.
+ */
+#ifndef CDS_NTP_SNAPSHOT_H
+#define CDS_NTP_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/chrony_cmdmon.h"
+#include "common/ntp_mode6.h"
+
+#define NTP_SNAP_MAX_PEERS 64
+#define NTP_SNAP_NAME_LEN 64
+
+typedef struct {
+  char name[NTP_SNAP_NAME_LEN]; /* "SHM(5)", "127.0.0.1", "GPS7" (raw) */
+  double offset_s;     /* + = local clock behind the source */
+  double delay_s;      /* round-trip delay (chrony: NaN) */
+  double jitter_s;     /* ntpd jitter; chrony sourcestats std dev */
+  double dispersion_s; /* ntpd dispersion; chrony error bound (+/-) */
+  double stratum;
+  double reach;     /* successful polls among the last 8 (popcount) */
+  double selection; /* NTP_M6_SEL_* code 0..7 (chrony states mapped) */
+  double reachable; /* 0/1: reach register != 0 */
+  unsigned reach_register;
+  unsigned select; /* same as selection, as an integer */
+} ntp_snap_peer_t;
+
+typedef struct {
+  /* system */
+  double offset_s;       /* ntpd offset; chrony "System time" correction */
+  double sys_jitter_s;   /* ntpd sys_jitter; chrony: NaN */
+  double clk_jitter_s;   /* ntpd clk_jitter; chrony: NaN */
+  double wander_ppm;     /* ntpd clk_wander; chrony skew */
+  double frequency_ppm;  /* see the sign note above */
+  double rms_offset_s;   /* chrony RMS offset; ntpd: NaN */
+  double stratum;
+  double root_delay_s;
+  double root_dispersion_s;
+  double root_distance_s; /* rootdist, else rootdelay/2 + rootdisp */
+  double leap;            /* 0 none, 1 insert, 2 delete, 3 unsynchronised */
+  double source_kind;     /* mode 6 clock source code, see ntp_snap_kind */
+  double synchronised;    /* 0/1: leap != 3 and stratum < 16 */
+  /* NTPsec kernel PPS discipline (NaN when not exposed / PPS inactive) */
+  double kpps_jitter_s;
+  double kpps_frequency_ppm;
+  double kpps_stability_ppm;
+  double kpps_interval_s;
+  int64_t kpps_calibrations;   /* counters; CDU_DERIVE_UNKNOWN style: */
+  int64_t kpps_calib_errors;   /* INT64_MIN when unknown */
+  int64_t kpps_jitter_exceeded;
+  int64_t kpps_stability_exceeded;
+  /* counts over the peers below */
+  double n_peers, n_reachable, n_candidates, n_falsetickers, n_outliers;
+  /* peers */
+  char sys_peer[NTP_SNAP_NAME_LEN]; /* "" when none */
+  size_t npeers;
+  ntp_snap_peer_t peers[NTP_SNAP_MAX_PEERS];
+} ntp_snap_t;
+
+#define NTP_SNAP_COUNTER_UNKNOWN INT64_MIN
+
+/* Everything unknown (NaN, counters INT64_MIN, no peers). */
+void ntp_snap_init(ntp_snap_t *s);
+
+/* Fill the system part from a mode 6 READVAR (assoc 0) variable list and
+ * the response's system status word.  Values in ms are converted to s. */
+void ntp_snap_from_mode6_sys(ntp_snap_t *s, const ntp_m6_var_t *v, size_t n,
+                             uint16_t status);
+/* Kernel PPS variables (kppsjitter, kppsfreq, kppsstab, kppscalibdur,
+ * kppscalibs, kppscaliberrs, kppsjitexc, kppsstbexc).  NTPsec prints 0 for
+ * all of them while kernel PPS is inactive (kppscalibdur 0): left NaN. */
+void ntp_snap_from_mode6_kernel(ntp_snap_t *s, const ntp_m6_var_t *v,
+                                size_t n);
+/* Add one peer from its READVAR variable list and its peer status word.
+ * Returns the new peer, or NULL when the table is full. */
+ntp_snap_peer_t *ntp_snap_add_mode6_peer(ntp_snap_t *s, const ntp_m6_var_t *v,
+                                         size_t n, uint16_t peer_status);
+
+/* chrony: system part from tracking; one source from source data and its
+ * sourcestats (stats may be NULL: jitter NaN). */
+void ntp_snap_from_chrony_tracking(ntp_snap_t *s, const chrony_tracking_t *t);
+ntp_snap_peer_t *ntp_snap_add_chrony_source(ntp_snap_t *s,
+                                            const chrony_source_data_t *d,
+                                            const chrony_sourcestats_t *st);
+
+/* chrony source state -> NTP_M6_SEL_*, by chronyc's symbols: selected '*'
+ * 6 sys.peer, unselected '+' (combined) 4 candidate, selectable '-' (not
+ * combined) 3 outlier, jittery '~' 3 outlier, falseticker 'x' 1,
+ * nonselectable '?' 0 reject. */
+unsigned ntp_snap_chrony_select(unsigned chrony_state);
+/* Source kind (mode 6 code) of a chrony reference from its refid and
+ * whether it is a refclock: PPS* 1, DCF/MSF/WWVB/JJY 2, GPS/GNSS/NMEA/SHM/
+ * GLO/GAL 4 (as ntpd classes GPS), LOCL/LOCAL 5, an NTP server 6, other
+ * refclocks 7; unsynchronised 0. */
+unsigned ntp_snap_chrony_kind(uint32_t refid, bool refclock, bool synced);
+
+/* Count peers (configured, reachable, candidates = selection >= candidate,
+ * i.e. candidate/backup/sys.peer/pps.peer, falsetickers, outliers) and set
+ * sys_peer from the peer with selection sys.peer (or pps.peer). */
+void ntp_snap_finish(ntp_snap_t *s);
+
+/* popcount of the low 8 bits. */
+unsigned ntp_snap_reach_count(unsigned reach_register);
+
+/* A collectd-safe instance part: chars outside [A-Za-z0-9._:()-] become
+ * '_'; returns out. */
+char *ntp_snap_sanitize(const char *in, char *out, size_t len);
+
+#endif

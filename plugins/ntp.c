@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: MIT
+ * ntp plugin - what NTP daemons say about themselves: offset, jitter, every
+ * peer/source with its selection state, falseticker and candidate counts.
+ * Source: NTPsec/ntpd over NTP mode 6 (UDP 123), chrony over cmdmon (UDP
+ * 323 or its Unix socket).  Privileges: none over UDP; chrony's socket
+ * needs write access to its directory.  Read-only: only read requests.
+ */
+#include "collectd.h"
+#include "plugin.h"
+#include "utils/common/common.h"
+#include "utils_complain.h"
+
+#include "common/ntp_snapshot.h"
+#include "plugins/cdutil.h"
+#include "plugins/ntp_net.h"
+#include "plugins/ntp_query.h"
+
+#include <errno.h>
+#include <math.h>
+
+#define SYS(f) offsetof(ntp_snap_t, f)
+#define PEER(f) offsetof(ntp_snap_peer_t, f)
+
+/* The metric tables: the one place an ntp metric is named (docs/ntp.md has
+ * the same rows).  System metrics use plugin instance NAME, peer metrics
+ * NAME-PEER.  Offsets: + = local clock behind (NTP's sign). */
+static const cdu_metric_t ntp_sys_metrics[] = {
+    {"time_offset", "offset", CDU_GAUGE, SYS(offset_s), "s",
+     "system clock offset; + = local clock behind"},
+    {"time_offset", "sys_jitter", CDU_GAUGE, SYS(sys_jitter_s), "s",
+     "combined jitter of the selected sources (ntpd)"},
+    {"time_offset", "clock_jitter", CDU_GAUGE, SYS(clk_jitter_s), "s",
+     "jitter of the local clock (ntpd)"},
+    {"time_offset_rms", "offset", CDU_GAUGE, SYS(rms_offset_s), "s",
+     "long-term RMS offset (chrony)"},
+    {"clock_skew_ppm", "wander", CDU_GAUGE, SYS(wander_ppm), "ppm",
+     "frequency wander (ntpd clk_wander) / skew (chrony)"},
+    {"frequency_offset", "frequency", CDU_GAUGE, SYS(frequency_ppm), "ppm",
+     "frequency correction; + = clock sped up"},
+    {"clock_stratum", "", CDU_GAUGE, SYS(stratum), "", "stratum"},
+    {"delay", "root_delay", CDU_GAUGE, SYS(root_delay_s), "s",
+     "round-trip delay to the primary reference"},
+    {"time_dispersion", "root_dispersion", CDU_GAUGE, SYS(root_dispersion_s),
+     "s", "dispersion to the primary reference"},
+    {"time_dispersion", "root_distance", CDU_GAUGE, SYS(root_distance_s), "s",
+     "root distance (synchronisation distance)"},
+    {"clock_state", "leap", CDU_GAUGE, SYS(leap), "code",
+     "leap indicator: 0 none, 1 insert, 2 delete, 3 unsynchronised"},
+    {"clock_mode", "source_kind", CDU_GAUGE, SYS(source_kind), "code",
+     "sync source kind (mode 6 code: 1 pps, 2 lf radio, 4 uhf/GPS, 6 ntp)"},
+    {"bool", "synchronised", CDU_GAUGE, SYS(synchronised), "0/1",
+     "1 = leap != 3 and stratum < 16"},
+    {"time_offset", "kernel_pps_jitter", CDU_GAUGE, SYS(kpps_jitter_s), "s",
+     "kernel PPS jitter (NTPsec kppsjitter)"},
+    {"frequency_offset", "kernel_pps_frequency", CDU_GAUGE,
+     SYS(kpps_frequency_ppm), "ppm", "kernel PPS frequency (kppsfreq)"},
+    {"clock_skew_ppm", "kernel_pps_stability", CDU_GAUGE,
+     SYS(kpps_stability_ppm), "ppm", "kernel PPS stability (kppsstab)"},
+    {"duration", "kernel_pps_interval", CDU_GAUGE, SYS(kpps_interval_s), "s",
+     "kernel PPS calibration interval (kppscalibdur)"},
+    {"total_events", "kernel_pps_calibrations", CDU_DERIVE,
+     SYS(kpps_calibrations), "count", "kppscalibs"},
+    {"total_events", "kernel_pps_calibration_errors", CDU_DERIVE,
+     SYS(kpps_calib_errors), "count", "kppscaliberrs"},
+    {"total_events", "kernel_pps_jitter_exceeded", CDU_DERIVE,
+     SYS(kpps_jitter_exceeded), "count", "kppsjitexc"},
+    {"total_events", "kernel_pps_stability_exceeded", CDU_DERIVE,
+     SYS(kpps_stability_exceeded), "count", "kppsstbexc"},
+    {"count", "peers", CDU_GAUGE, SYS(n_peers), "", "peers configured"},
+    {"count", "reachable", CDU_GAUGE, SYS(n_reachable), "",
+     "peers with a non-zero reach register"},
+    {"count", "candidates", CDU_GAUGE, SYS(n_candidates), "",
+     "usable sources: candidate, backup, sys.peer, pps.peer"},
+    {"count", "falsetickers", CDU_GAUGE, SYS(n_falsetickers), "",
+     "sources rejected as falsetickers"},
+    {"count", "outliers", CDU_GAUGE, SYS(n_outliers), "",
+     "sources discarded as outliers (chrony: jittery, not combined)"},
+};
+
+static const cdu_metric_t ntp_peer_metrics[] = {
+    {"time_offset", "offset", CDU_GAUGE, PEER(offset_s), "s",
+     "offset of the source; + = local clock behind it"},
+    {"delay", "delay", CDU_GAUGE, PEER(delay_s), "s",
+     "round-trip delay (ntpd)"},
+    {"time_offset", "jitter", CDU_GAUGE, PEER(jitter_s), "s",
+     "jitter (ntpd) / sample std dev (chrony)"},
+    {"time_dispersion", "dispersion", CDU_GAUGE, PEER(dispersion_s), "s",
+     "dispersion (ntpd) / error bound (chrony)"},
+    {"clock_stratum", "", CDU_GAUGE, PEER(stratum), "", "stratum"},
+    {"clock_reachability", "", CDU_GAUGE, PEER(reach), "0..8",
+     "successful polls of the last 8"},
+    {"clock_state", "selection", CDU_GAUGE, PEER(selection), "code",
+     "0 reject 1 falseticker 2 excess 3 outlier 4 candidate 5 backup "
+     "6 sys.peer 7 pps.peer"},
+    {"bool", "reachable", CDU_GAUGE, PEER(reachable), "0/1",
+     "reach register != 0"},
+};
+
+typedef struct {
+  char name[NTP_SNAP_NAME_LEN];
+  cdu_state_t falseticker;
+  bool seen; /* in the last reading */
+} ntp_peer_state_t;
+
+typedef struct {
+  char name[DATA_MAX_NAME_LEN];
+  char host[256], port[16], socket[108];
+  bool chrony;
+  double timeout;
+  int min_sources;
+  ntp_query_t q;
+  ntp_snap_t snap;
+  cdu_state_t st_alive, st_sync, st_min, st_syspeer;
+  c_complain_t complaint;
+  size_t npeers;
+  ntp_peer_state_t peers[NTP_SNAP_MAX_PEERS];
+} ntp_instance_t;
+
+static void ntp_instance_free(void *arg) { free(arg); }
+
+/* Acquire: one socket per reading (no state survives an error). */
+static int ntp_acquire(ntp_instance_t *in) {
+  char client[108] = "";
+  int fd = in->socket[0] != '\0'
+               ? ntp_net_open_unix(in->socket, client, sizeof(client),
+                                   in->q.err, sizeof(in->q.err))
+               : ntp_net_open_udp(in->host, in->port, in->q.err,
+                                  sizeof(in->q.err));
+  if (fd < 0)
+    return fd;
+  in->q.xf = ntp_net_exchange_fd;
+  in->q.xctx = &fd;
+  in->q.timeout_s = in->timeout;
+  int rc = in->chrony ? ntp_query_chrony(&in->q, &in->snap)
+                      : ntp_query_ntpd(&in->q, &in->snap);
+  ntp_net_close(fd, client);
+  return rc;
+}
+
+static ntp_peer_state_t *peer_state(ntp_instance_t *in, const char *name) {
+  for (size_t i = 0; i < in->npeers; i++)
+    if (strcmp(in->peers[i].name, name) == 0)
+      return &in->peers[i];
+  if (in->npeers >= NTP_SNAP_MAX_PEERS)
+    return NULL;
+  ntp_peer_state_t *p = &in->peers[in->npeers++];
+  memset(p, 0, sizeof(*p));
+  sstrncpy(p->name, name, sizeof(p->name));
+  return p;
+}
+
+static void peer_pinst(const ntp_instance_t *in, const char *peer, char *buf,
+                       size_t len) {
+  char clean[NTP_SNAP_NAME_LEN];
+  ntp_snap_sanitize(peer, clean, sizeof(clean));
+  int n = snprintf(buf, len, "%s-%s", in->name, clean);
+  if (n < 0 || (size_t)n >= len) /* cut: still unique enough, never unsafe */
+    buf[len - 1] = '\0';
+}
+
+/* Dispatch every peer; peers known before but gone now (or the whole
+ * daemon gone: snap == NULL) get NaN once per reading. */
+static void ntp_dispatch_peers(ntp_instance_t *in, const ntp_snap_t *snap) {
+  char pinst[DATA_MAX_NAME_LEN];
+  for (size_t i = 0; i < in->npeers; i++)
+    in->peers[i].seen = false;
+  for (size_t i = 0; snap != NULL && i < snap->npeers; i++) {
+    const ntp_snap_peer_t *p = &snap->peers[i];
+    ntp_peer_state_t *ps = peer_state(in, p->name);
+    peer_pinst(in, p->name, pinst, sizeof(pinst));
+    cdu_dispatch_table("ntp", pinst, ntp_peer_metrics,
+                       CDU_TABLE_SIZE(ntp_peer_metrics), p);
+    if (ps == NULL)
+      continue;
+    ps->seen = true;
+    bool ft = p->select == NTP_M6_SEL_FALSETICK;
+    cdu_notify_change(&ps->falseticker, ft, ft ? NOTIF_WARNING : NOTIF_OKAY,
+                      "ntp", pinst, "clock_state", "selection",
+                      ft ? "ntp plugin: %s: source %s is a falseticker "
+                           "(offset %.6f s)"
+                         : "ntp plugin: %s: source %s is no longer a "
+                           "falseticker (offset %.6f s)",
+                      in->name, p->name, p->offset_s);
+  }
+  for (size_t i = 0; i < in->npeers; i++) {
+    if (in->peers[i].seen)
+      continue;
+    peer_pinst(in, in->peers[i].name, pinst, sizeof(pinst));
+    cdu_dispatch_table("ntp", pinst, ntp_peer_metrics,
+                       CDU_TABLE_SIZE(ntp_peer_metrics), NULL);
+  }
+}
+
+static unsigned name_hash(const char *s) {
+  unsigned h = 5381;
+  while (*s)
+    h = h * 33 + (unsigned char)*s++;
+  return h & 0x7fffffff;
+}
+
+static void ntp_notify(ntp_instance_t *in, const ntp_snap_t *s) {
+  bool sync = s->synchronised == 1;
+  cdu_notify_change(&in->st_sync, sync, sync ? NOTIF_OKAY : NOTIF_FAILURE,
+                    "ntp", in->name, "bool", "synchronised",
+                    sync ? "ntp plugin: %s: synchronised (sys.peer \"%s\", "
+                           "stratum %.0f)"
+                         : "ntp plugin: %s: not synchronised: lost sync "
+                           "(sys.peer \"%s\", stratum %.0f, leap %.0f)",
+                    in->name, s->sys_peer, s->stratum, s->leap);
+  /* sys.peer changes: the first observation is silent (OKAY) */
+  int h = (int)name_hash(s->sys_peer);
+  cdu_notify_change(&in->st_syspeer, h,
+                    in->st_syspeer.known ? NOTIF_WARNING : NOTIF_OKAY, "ntp",
+                    in->name, "clock_state", "sys_peer",
+                    "ntp plugin: %s: sys.peer changed to \"%s\"", in->name,
+                    s->sys_peer[0] ? s->sys_peer : "(none)");
+  bool below = s->n_candidates < in->min_sources;
+  cdu_notify_change(&in->st_min, below, below ? NOTIF_WARNING : NOTIF_OKAY,
+                    "ntp", in->name, "count", "candidates",
+                    "ntp plugin: %s: %.0f usable sources (MinSources %d), "
+                    "%.0f falsetickers, %.0f reachable of %.0f",
+                    in->name, s->n_candidates, in->min_sources,
+                    s->n_falsetickers, s->n_reachable, s->n_peers);
+}
+
+static int ntp_read(user_data_t *ud) {
+  ntp_instance_t *in = ud->data;
+  int rc = ntp_acquire(in);
+  if (rc != 0) {
+    c_complain(LOG_ERR, &in->complaint, "ntp plugin: %s: no reading from %s "
+               "%s: %s", in->name, in->chrony ? "chronyd" : "ntpd",
+               in->socket[0] ? in->socket : in->host, in->q.err);
+    cdu_notify_change(&in->st_alive, 0, NOTIF_FAILURE, "ntp", in->name,
+                      "bool", "synchronised",
+                      "ntp plugin: %s: the daemon does not answer: %s",
+                      in->name, in->q.err);
+    cdu_dispatch_table("ntp", in->name, ntp_sys_metrics,
+                       CDU_TABLE_SIZE(ntp_sys_metrics), NULL);
+    ntp_dispatch_peers(in, NULL);
+    return -1;
+  }
+  c_release(LOG_INFO, &in->complaint, "ntp plugin: %s: answering again",
+            in->name);
+  cdu_notify_change(&in->st_alive, 1, NOTIF_OKAY, "ntp", in->name, "bool",
+                    "synchronised", "ntp plugin: %s: the daemon answers again",
+                    in->name);
+  cdu_dispatch_table("ntp", in->name, ntp_sys_metrics,
+                     CDU_TABLE_SIZE(ntp_sys_metrics), &in->snap);
+  ntp_dispatch_peers(in, &in->snap);
+  ntp_notify(in, &in->snap);
+  return 0;
+}
+
+static int ntp_config_option(ntp_instance_t *in, oconfig_item_t *c,
+                             cdtime_t *interval) {
+  char proto[16];
+  char *port = NULL;
+  int rc;
+  if (strcasecmp("Host", c->key) == 0)
+    return cf_util_get_string_buffer(c, in->host, sizeof(in->host));
+  if (strcasecmp("Socket", c->key) == 0) {
+    rc = cf_util_get_string_buffer(c, in->socket, sizeof(in->socket));
+    if (rc == 0 && in->socket[0] != '/') {
+      ERROR("ntp plugin: Server \"%s\": Socket must be an absolute path",
+            in->name);
+      return -1;
+    }
+    return rc;
+  }
+  if (strcasecmp("Port", c->key) == 0) {
+    if ((rc = cf_util_get_service(c, &port)) == 0)
+      sstrncpy(in->port, port, sizeof(in->port));
+    sfree(port);
+    return rc;
+  }
+  if (strcasecmp("Protocol", c->key) == 0) {
+    if ((rc = cf_util_get_string_buffer(c, proto, sizeof(proto))) != 0)
+      return rc;
+    if (strcasecmp(proto, "chrony") == 0)
+      in->chrony = true;
+    else if (strcasecmp(proto, "ntpd") == 0 || strcasecmp(proto, "ntpsec") == 0)
+      in->chrony = false;
+    else {
+      ERROR("ntp plugin: Server \"%s\": Protocol must be ntpd or chrony, "
+            "not \"%s\"", in->name, proto);
+      return -1;
+    }
+    return 0;
+  }
+  if (strcasecmp("Timeout", c->key) == 0) {
+    if ((rc = cf_util_get_double(c, &in->timeout)) != 0)
+      return rc;
+    if (!(in->timeout > 0 && in->timeout <= 60)) {
+      ERROR("ntp plugin: Server \"%s\": Timeout must be in (0, 60] s",
+            in->name);
+      return -1;
+    }
+    return 0;
+  }
+  if (strcasecmp("Interval", c->key) == 0)
+    return cf_util_get_cdtime(c, interval);
+  if (strcasecmp("MinSources", c->key) == 0) {
+    if ((rc = cf_util_get_int(c, &in->min_sources)) != 0)
+      return rc;
+    if (in->min_sources < 0 || in->min_sources > NTP_SNAP_MAX_PEERS) {
+      ERROR("ntp plugin: Server \"%s\": MinSources must be 0..%d", in->name,
+            NTP_SNAP_MAX_PEERS);
+      return -1;
+    }
+    return 0;
+  }
+  return 1; /* unknown */
+}
+
+static int ntp_config_server(oconfig_item_t *ci) {
+  ntp_instance_t *in = calloc(1, sizeof(*in));
+  cdtime_t interval = 0;
+  if (in == NULL)
+    return -1;
+  sstrncpy(in->host, "127.0.0.1", sizeof(in->host));
+  in->timeout = 1.0;
+  in->min_sources = 1;
+  in->q.m6_seq = 1;
+  in->q.cmd_seq = 1;
+  in->complaint = (c_complain_t)C_COMPLAIN_INIT_STATIC;
+  if (cdu_block_name("ntp", ci, in->name, sizeof(in->name)) != 0) {
+    free(in);
+    return -1;
+  }
+  for (int i = 0; i < ci->children_num; i++) {
+    oconfig_item_t *c = ci->children + i;
+    int rc = ntp_config_option(in, c, &interval);
+    if (rc == 1)
+      rc = cdu_unknown_option("ntp", ci, in->name, c);
+    if (rc != 0) {
+      ERROR("ntp plugin: Server \"%s\": ignoring this block", in->name);
+      free(in);
+      return -1;
+    }
+  }
+  if (in->socket[0] != '\0' && !in->chrony) {
+    ERROR("ntp plugin: Server \"%s\": Socket is for Protocol chrony",
+          in->name);
+    free(in);
+    return -1;
+  }
+  if (in->port[0] == '\0')
+    sstrncpy(in->port, in->chrony ? "323" : "123", sizeof(in->port));
+  return cdu_register_read("ntp", in->name, ntp_read, interval, in,
+                           ntp_instance_free);
+}
+
+static int ntp_config(oconfig_item_t *ci) {
+  int errors = 0;
+  for (int i = 0; i < ci->children_num; i++) {
+    oconfig_item_t *c = ci->children + i;
+    if (strcasecmp("Server", c->key) == 0)
+      errors += ntp_config_server(c) != 0;
+    else
+      errors += cdu_unknown_option("ntp", NULL, NULL, c) != 0;
+  }
+  return errors ? -1 : 0;
+}
+
+void module_register(void) {
+  plugin_register_complex_config("ntp", ntp_config);
+}

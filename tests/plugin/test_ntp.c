@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: MIT
+ * The ntp plugin under the recording mock, against fake daemons on loopback
+ * UDP (a thread in this process): a scripted mode 6 server (fragmenting its
+ * answers, refusing kernel variables) and a scripted chrony cmdmon server.
+ * Checks: values and units, NaN when the daemon is gone, the timeout bound,
+ * state-change notifications (lost sync, sys.peer change, falseticker,
+ * MinSources), config errors.  The real daemons are in
+ * tests/integration/ntp.sh. */
+#include "plugins/ntp.c" /* sic: reach the static functions */
+
+#include "tests/mock/plugin_mock.h"
+#include "tests/unit/testing.h"
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- scripted state of the fake daemons ---- */
+typedef struct {
+  const char *name;
+  unsigned status; /* peer status word */
+  const char *vars;
+} fake_peer_t;
+
+static struct {
+  int fd;
+  int port;
+  volatile int stop;
+  volatile int silent;       /* answer nothing */
+  volatile int wrong_seq;    /* answer with sequence+1 only */
+  volatile unsigned frag;    /* fragment size (0: 468) */
+  const char *volatile sys;  /* system variables text */
+  volatile unsigned sys_status;
+  fake_peer_t peers[4];
+  volatile int npeers;
+  volatile int requests;
+} fk = {.fd = -1};
+
+static void put16(uint8_t *p, unsigned v) { p[0] = v >> 8, p[1] = v & 0xff; }
+static unsigned get16(const uint8_t *p) { return p[0] << 8 | p[1]; }
+
+static void reply(const uint8_t *rq, const struct sockaddr_in *to,
+                  unsigned status, const void *data, size_t len, int err) {
+  size_t fs = fk.frag ? fk.frag : 468, off = 0;
+  do {
+    uint8_t p[600] = {0};
+    size_t n = len - off < fs ? len - off : fs;
+    p[0] = rq[0];
+    p[1] = 0x80 | (err ? 0x40 : 0) | (off + n < len ? 0x20 : 0) | rq[1];
+    put16(p + 2, get16(rq + 2) + (fk.wrong_seq ? 1 : 0));
+    put16(p + 4, err ? (unsigned)err << 8 : status);
+    put16(p + 6, get16(rq + 6));
+    put16(p + 8, off);
+    put16(p + 10, n);
+    memcpy(p + 12, (const uint8_t *)data + off, n);
+    sendto(fk.fd, p, 12 + ((n + 3) & ~3u), 0, (const struct sockaddr *)to,
+           sizeof(*to));
+    off += n;
+  } while (off < len);
+}
+
+static void serve_one(const uint8_t *rq, size_t len,
+                      const struct sockaddr_in *from) {
+  fk.requests++;
+  if (fk.silent || len < 12)
+    return;
+  unsigned op = rq[1] & 0x1f, assoc = get16(rq + 6);
+  const char *vars = (const char *)rq + 12;
+  if (op == 1 && assoc == 0) {
+    uint8_t d[16];
+    for (int i = 0; i < fk.npeers; i++) {
+      put16(d + 4 * i, 100 + i);
+      put16(d + 4 * i + 2, fk.peers[i].status);
+    }
+    reply(rq, from, fk.sys_status, d, 4 * (size_t)fk.npeers, 0);
+  } else if (op == 2 && assoc == 0 && strncmp(vars, "kpps", 4) == 0) {
+    reply(rq, from, 0, "", 0, 5); /* unknown variable */
+  } else if (op == 2 && assoc == 0) {
+    reply(rq, from, fk.sys_status, fk.sys, strlen(fk.sys), 0);
+  } else if (op == 2 && assoc >= 100 && assoc < 100u + fk.npeers) {
+    const char *t = fk.peers[assoc - 100].vars;
+    reply(rq, from, fk.peers[assoc - 100].status, t, strlen(t), 0);
+  } else {
+    reply(rq, from, 0, "", 0, 4); /* bad association */
+  }
+}
+
+static void *fake_main(void *arg) {
+  (void)arg;
+  while (!fk.stop) {
+    struct pollfd pfd = {.fd = fk.fd, .events = POLLIN};
+    if (poll(&pfd, 1, 20) <= 0)
+      continue;
+    uint8_t b[600];
+    struct sockaddr_in from;
+    socklen_t fl = sizeof(from);
+    ssize_t n = recvfrom(fk.fd, b, sizeof(b), 0, (struct sockaddr *)&from, &fl);
+    if (n > 0)
+      serve_one(b, (size_t)n, &from);
+  }
+  return NULL;
+}
+
+static int fake_start(pthread_t *th) {
+  struct sockaddr_in a = {.sin_family = AF_INET,
+                          .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t al = sizeof(a);
+  fk.fd = socket(AF_INET, SOCK_DGRAM, 0);
+  if (fk.fd < 0 || bind(fk.fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+      getsockname(fk.fd, (struct sockaddr *)&a, &al) != 0)
+    return -1;
+  fk.port = ntohs(a.sin_port);
+  return pthread_create(th, NULL, fake_main, NULL);
+}
+
+static double g(const char *pinst, const char *type, const char *ti) {
+  return mock_get(pinst, type, ti, NULL);
+}
+
+static double mono_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int notif_with(const char *needle) {
+  int c = 0;
+  for (size_t i = 0; i < mock_notification_count(); i++)
+    if (strstr(mock_notification_at(i)->message, needle))
+      c++;
+  return c;
+}
+
+#define SYS_OK                                                               \
+  "leap=0, stratum=2, rootdelay=1.500, rootdisp=0.250, rootdist=1.000,\r\n" \
+  "refid=GPS, peer=100, offset=-0.125000, frequency=-7.250, "                \
+  "sys_jitter=0.050000,\r\nclk_jitter=0.001000, clk_wander=0.002\r\n"
+
+static void test_ntpd(void) {
+  char conf[512];
+  snprintf(conf, sizeof conf,
+           "<Plugin ntp>\n<Server \"fake\">\nHost \"127.0.0.1\"\n"
+           "Port %d\nProtocol \"ntpd\"\nTimeout 0.4\nMinSources 2\n"
+           "</Server>\n</Plugin>\n",
+           fk.port);
+  EXPECT_EQ_INT(0, mock_configure("ntp", conf));
+  EXPECT_EQ_INT(1, mock_has_read("ntp/fake"));
+  fk.sys = SYS_OK;
+  fk.sys_status = 0x0418; /* LI 0, uhf radio */
+  fk.frag = 40;           /* every answer in several fragments */
+  fk.peers[0] = (fake_peer_t){"SHM(0)", 0x961a,
+                              "srcadr=127.127.28.0, srchost=\"SHM(0)\", "
+                              "stratum=0, reach=0xff,\r\noffset=-0.125, "
+                              "delay=0.000, jitter=0.040, dispersion=0.9"};
+  fk.peers[1] = (fake_peer_t){"10.1.1.1", 0x9414,
+                              "srcadr=10.1.1.1, stratum=1, reach=0x7f, "
+                              "offset=0.5, delay=2.5, jitter=0.1, "
+                              "dispersion=1.5"};
+  fk.peers[2] = (fake_peer_t){"10.1.1.2", 0x8011,
+                              "srcadr=10.1.1.2, stratum=16, reach=0x0, "
+                              "offset=0, delay=0, jitter=0, dispersion=0"};
+  fk.npeers = 3;
+  EXPECT_EQ_INT(0, mock_read("ntp/fake"));
+  EXPECT_NEAR(-0.125e-3, g("fake", "time_offset", "offset"), 1e-15);
+  EXPECT_NEAR(0.05e-3, g("fake", "time_offset", "sys_jitter"), 1e-15);
+  EXPECT_NEAR(1e-6, g("fake", "time_offset", "clock_jitter"), 1e-15);
+  EXPECT_NEAR(-7.25, g("fake", "frequency_offset", "frequency"), 1e-12);
+  EXPECT_NEAR(0.002, g("fake", "clock_skew_ppm", "wander"), 1e-12);
+  EXPECT_EQ_DOUBLE(2, g("fake", "clock_stratum", ""));
+  EXPECT_NEAR(1.5e-3, g("fake", "delay", "root_delay"), 1e-15);
+  EXPECT_NEAR(1e-3, g("fake", "time_dispersion", "root_distance"), 1e-15);
+  EXPECT_EQ_DOUBLE(0, g("fake", "clock_state", "leap"));
+  EXPECT_EQ_DOUBLE(4, g("fake", "clock_mode", "source_kind"));
+  EXPECT_EQ_DOUBLE(1, g("fake", "bool", "synchronised"));
+  OK_MSG(isnan(g("fake", "time_offset", "kernel_pps_jitter")),
+         "kernel PPS refused by the daemon: NaN");
+  OK(mock_find("fake", "total_events", "kernel_pps_calibrations") == NULL);
+  EXPECT_EQ_DOUBLE(3, g("fake", "count", "peers"));
+  EXPECT_EQ_DOUBLE(2, g("fake", "count", "reachable"));
+  EXPECT_EQ_DOUBLE(2, g("fake", "count", "candidates"));
+  EXPECT_EQ_DOUBLE(0, g("fake", "count", "falsetickers"));
+  EXPECT_NEAR(-0.125e-3, g("fake-SHM(0)", "time_offset", "offset"), 1e-15);
+  EXPECT_EQ_DOUBLE(8, g("fake-SHM(0)", "clock_reachability", ""));
+  EXPECT_EQ_DOUBLE(6, g("fake-SHM(0)", "clock_state", "selection"));
+  EXPECT_NEAR(2.5e-3, g("fake-10.1.1.1", "delay", "delay"), 1e-15);
+  EXPECT_EQ_DOUBLE(7, g("fake-10.1.1.1", "clock_reachability", ""));
+  EXPECT_EQ_DOUBLE(0, g("fake-10.1.1.2", "bool", "reachable"));
+  EXPECT_EQ_INT(0, (int)mock_notification_count()); /* healthy start */
+
+  /* 10.1.1.1 turns falseticker: usable sources 1 < MinSources 2 */
+  mock_clear();
+  fk.peers[1].status = 0x9114;
+  EXPECT_EQ_INT(0, mock_read("ntp/fake"));
+  EXPECT_EQ_DOUBLE(1, g("fake", "count", "falsetickers"));
+  EXPECT_EQ_DOUBLE(1, g("fake-10.1.1.1", "clock_state", "selection"));
+  EXPECT_EQ_INT(1, notif_with("source 10.1.1.1 is a falseticker"));
+  EXPECT_EQ_INT(1, notif_with("1 usable sources (MinSources 2)"));
+  EXPECT_EQ_INT(2, (int)mock_notification_count());
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read("ntp/fake"));
+  EXPECT_EQ_INT(0, (int)mock_notification_count()); /* no repeats */
+
+  /* sys.peer moves, then sync is lost */
+  mock_clear();
+  fk.peers[0].status = 0x9414;
+  fk.peers[1].status = 0x961a;
+  EXPECT_EQ_INT(0, mock_read("ntp/fake"));
+  EXPECT_EQ_INT(1, notif_with("sys.peer changed to \"10.1.1.1\""));
+  EXPECT_EQ_INT(1, notif_with("no longer a falseticker"));
+  mock_clear();
+  fk.sys_status = 0xc000;
+  fk.sys = "leap=3, stratum=16, offset=0, rootdelay=0, rootdisp=0";
+  EXPECT_EQ_INT(0, mock_read("ntp/fake"));
+  EXPECT_EQ_DOUBLE(0, g("fake", "bool", "synchronised"));
+  EXPECT_EQ_INT(1, notif_with("lost sync"));
+  OK(isnan(g("fake", "time_offset", "sys_jitter")));
+
+  /* a silent daemon: NaN everywhere, within the timeout */
+  mock_clear();
+  fk.silent = 1;
+  double t0 = mono_s();
+  EXPECT_EQ_INT(-1, mock_read("ntp/fake"));
+  double took = mono_s() - t0;
+  printf("# silent daemon: read took %.3f s (Timeout 0.4)\n", took);
+  OK_MSG(took >= 0.35 && took < 0.6, "a dead daemon costs about Timeout");
+  OK(isnan(g("fake", "time_offset", "offset")));
+  OK(isnan(g("fake-SHM(0)", "time_offset", "offset")));
+  OK(isnan(g("fake-10.1.1.2", "clock_reachability", "")));
+  EXPECT_EQ_INT(1, notif_with("does not answer"));
+  OK(mock_log_find("no reading from ntpd") >= 0);
+  mock_clear();
+  fk.silent = 0;
+  EXPECT_EQ_INT(0, mock_read("ntp/fake")); /* c_release: complain again */
+  /* replies with a wrong sequence only: ignored, timeout */
+  mock_clear();
+  fk.wrong_seq = 1;
+  EXPECT_EQ_INT(-1, mock_read("ntp/fake"));
+  OK(mock_log_find("wrong sequence") >= 0);
+  fk.wrong_seq = 0;
+  mock_clear();
+  fk.sys = SYS_OK;
+  fk.sys_status = 0x0418;
+  EXPECT_EQ_INT(0, mock_read("ntp/fake"));
+  EXPECT_EQ_INT(1, notif_with("answers again"));
+  EXPECT_EQ_INT(1, notif_with("synchronised (sys.peer \"10.1.1.1\""));
+}
+
+static void test_config_errors(void) {
+  mock_reset();
+  module_register();
+  EXPECT_EQ_INT(-1, mock_configure("ntp", "<Plugin ntp>\n<Server \"a\">\n"
+                                          "Bogus 1\n</Server>\n</Plugin>\n"));
+  OK(mock_log_find("unknown option \"Bogus\"") >= 0);
+  EXPECT_EQ_INT(-1, mock_configure("ntp", "<Plugin ntp>\n<Server \"b\">\n"
+                                          "Protocol \"openntpd\"\n</Server>\n"
+                                          "</Plugin>\n"));
+  EXPECT_EQ_INT(-1, mock_configure("ntp", "<Plugin ntp>\n<Server \"c\">\n"
+                                          "Socket \"/x.sock\"\n</Server>\n"
+                                          "</Plugin>\n"));
+  OK(mock_log_find("Socket is for Protocol chrony") >= 0);
+  EXPECT_EQ_INT(-1, mock_configure("ntp", "<Plugin ntp>\n<Server \"d\">\n"
+                                          "Timeout 0\n</Server>\n</Plugin>\n"));
+  EXPECT_EQ_INT(-1, mock_configure("ntp", "<Plugin ntp>\n<Server \"e\">\n"
+                                          "Protocol \"chrony\"\nSocket \"rel\"\n"
+                                          "</Server>\n</Plugin>\n"));
+  EXPECT_EQ_INT(-1, mock_configure("ntp", "<Plugin ntp>\n<Server>\n"
+                                          "</Server>\n</Plugin>\n"));
+  EXPECT_EQ_INT(0, mock_read_count());
+  /* two servers, defaults */
+  EXPECT_EQ_INT(0, mock_configure("ntp",
+                                  "<Plugin ntp>\n<Server \"x\">\n</Server>\n"
+                                  "<Server \"y\">\nProtocol \"chrony\"\n"
+                                  "Interval 5\n</Server>\n</Plugin>\n"));
+  EXPECT_EQ_INT(2, mock_read_count());
+  mock_shutdown_all();
+}
+
+int main(void) {
+  pthread_t th;
+  module_register();
+  EXPECT_EQ_INT(0, mock_check_metric_table("ntp", ntp_sys_metrics,
+                                           CDU_TABLE_SIZE(ntp_sys_metrics)));
+  EXPECT_EQ_INT(0, mock_check_metric_table("ntp", ntp_peer_metrics,
+                                           CDU_TABLE_SIZE(ntp_peer_metrics)));
+  if (fake_start(&th) != 0) {
+    OK_MSG(0, "cannot start the fake daemon on loopback");
+    return testing_done();
+  }
+  test_ntpd();
+  mock_shutdown_all();
+  fk.stop = 1;
+  pthread_join(th, NULL);
+  close(fk.fd);
+  test_config_errors();
+  return testing_done();
+}

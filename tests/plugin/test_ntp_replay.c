@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: MIT
+ * Golden replay for the ntp plugin's protocol code (gpsd regress style).
+ *
+ * tests/data/ntp/ holds datagrams recorded from the real daemons on this
+ * machine (tests/integration/ntp_record.sh):
+ *   NAME.conv  a whole reading (every request and its answer datagrams) of
+ *              NTPsec ntpd or chronyd; replayed through ntp_query_ntpd /
+ *              ntp_query_chrony, i.e. the plugin's own acquisition code;
+ *   NAME.m6    one mode 6 query's answer datagrams, fed to the reassembler
+ *              and the varlist parser;
+ *   NAME.chk   the expected canonical lines (one "key=value" per line);
+ *   NAME.ref   (some) what ntpq/chronyc printed at the same moment: values
+ *              checked against it independently of the .chk.
+ * Usage:  test_ntp_replay [-b]          check (or -b: rebuild .chk files)
+ *         test_ntp_replay record-ntpd HOST PORT OUT.conv
+ *         test_ntp_replay record-chrony SOCKET|HOST PORT OUT.conv
+ *         test_ntp_replay record-m6 HOST PORT OP ASSOC SEQ VARS|- OUT.m6
+ */
+#include "plugins/ntp_query.h"
+#include "tests/unit/testing.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_LINE 4096
+
+/* ---------- hex and files ---------- */
+
+static void hexline(FILE *f, char dir, const uint8_t *p, size_t n) {
+  fputc(dir, f);
+  fputc(' ', f);
+  for (size_t i = 0; i < n; i++)
+    fprintf(f, "%02x", p[i]);
+  fputc('\n', f);
+}
+
+static size_t unhex(const char *s, uint8_t *out, size_t max) {
+  size_t n = 0;
+  while (s[0] && s[1] && n < max) {
+    unsigned v;
+    if (sscanf(s, "%2x", &v) != 1)
+      break;
+    out[n++] = (uint8_t)v;
+    s += 2;
+  }
+  return n;
+}
+
+/* ---------- recording transport ---------- */
+
+typedef struct {
+  FILE *out;
+  int fd;
+  ntp_net_rx_cb cb;
+  void *ctx;
+} rec_t;
+
+static int rec_rx(void *vctx, const uint8_t *pkt, size_t len) {
+  rec_t *r = vctx;
+  hexline(r->out, '<', pkt, len);
+  return r->cb(r->ctx, pkt, len);
+}
+
+static int rec_exchange(void *xctx, const uint8_t *req, size_t reqlen,
+                        double timeout_s, ntp_net_rx_cb cb, void *ctx,
+                        char *err, size_t errlen) {
+  rec_t *r = xctx;
+  hexline(r->out, '>', req, reqlen);
+  r->cb = cb;
+  r->ctx = ctx;
+  return ntp_net_exchange(r->fd, req, reqlen, timeout_s, rec_rx, r, err,
+                          errlen);
+}
+
+/* ---------- replay transport ---------- */
+
+typedef struct {
+  char **lines;
+  size_t n, pos;
+  int mismatches;
+} rep_t;
+
+static int rep_exchange(void *xctx, const uint8_t *req, size_t reqlen,
+                        double timeout_s, ntp_net_rx_cb cb, void *ctx,
+                        char *err, size_t errlen) {
+  rep_t *r = xctx;
+  uint8_t want[2048], pkt[2048];
+  (void)timeout_s;
+  while (r->pos < r->n && r->lines[r->pos][0] != '>')
+    r->pos++;
+  if (r->pos >= r->n) {
+    snprintf(err, errlen, "replay: no more recorded requests");
+    return -ETIMEDOUT;
+  }
+  size_t wl = unhex(r->lines[r->pos++] + 2, want, sizeof(want));
+  if (wl != reqlen || memcmp(want, req, reqlen) != 0) {
+    r->mismatches++;
+    snprintf(err, errlen, "replay: request differs from the recording");
+    return -EPROTO;
+  }
+  while (r->pos < r->n && r->lines[r->pos][0] == '<') {
+    size_t n = unhex(r->lines[r->pos++] + 2, pkt, sizeof(pkt));
+    int c = cb(ctx, pkt, n);
+    if (c != 0) {
+      while (r->pos < r->n && r->lines[r->pos][0] == '<')
+        r->pos++; /* rest of this answer (e.g. after an error) */
+      return c > 0 ? 0 : c;
+    }
+  }
+  snprintf(err, errlen, "no complete answer (recorded)");
+  return -ETIMEDOUT;
+}
+
+static char **read_lines(const char *path, size_t *n) {
+  FILE *f = fopen(path, "r");
+  char buf[MAX_LINE * 2];
+  char **v = NULL;
+  *n = 0;
+  if (f == NULL)
+    return NULL;
+  while (fgets(buf, sizeof(buf), f)) {
+    buf[strcspn(buf, "\r\n")] = '\0';
+    v = realloc(v, (*n + 1) * sizeof(*v));
+    v[(*n)++] = strdup(buf);
+  }
+  fclose(f);
+  return v;
+}
+
+static void free_lines(char **v, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    free(v[i]);
+  free(v);
+}
+
+/* ---------- canonical output ---------- */
+
+static void put_d(FILE *f, const char *k, double v) {
+  if (isnan(v))
+    fprintf(f, "%s=nan\n", k);
+  else
+    fprintf(f, "%s=%.9g\n", k, v);
+}
+
+static void canon_snap(FILE *f, int rc, const ntp_snap_t *s) {
+  char k[160];
+  fprintf(f, "rc=%d\n", rc);
+  put_d(f, "sys/offset_s", s->offset_s);
+  put_d(f, "sys/sys_jitter_s", s->sys_jitter_s);
+  put_d(f, "sys/clk_jitter_s", s->clk_jitter_s);
+  put_d(f, "sys/wander_ppm", s->wander_ppm);
+  put_d(f, "sys/frequency_ppm", s->frequency_ppm);
+  put_d(f, "sys/rms_offset_s", s->rms_offset_s);
+  put_d(f, "sys/stratum", s->stratum);
+  put_d(f, "sys/root_delay_s", s->root_delay_s);
+  put_d(f, "sys/root_dispersion_s", s->root_dispersion_s);
+  put_d(f, "sys/root_distance_s", s->root_distance_s);
+  put_d(f, "sys/leap", s->leap);
+  put_d(f, "sys/source_kind", s->source_kind);
+  put_d(f, "sys/synchronised", s->synchronised);
+  put_d(f, "sys/kpps_jitter_s", s->kpps_jitter_s);
+  put_d(f, "sys/n_peers", s->n_peers);
+  put_d(f, "sys/n_reachable", s->n_reachable);
+  put_d(f, "sys/n_candidates", s->n_candidates);
+  put_d(f, "sys/n_falsetickers", s->n_falsetickers);
+  put_d(f, "sys/n_outliers", s->n_outliers);
+  fprintf(f, "sys/sys_peer=%s\n", s->sys_peer);
+  for (size_t i = 0; i < s->npeers; i++) {
+    const ntp_snap_peer_t *p = &s->peers[i];
+#define PP(field)                                                             \
+  snprintf(k, sizeof(k), "peer/%s/" #field, p->name);                         \
+  put_d(f, k, p->field)
+    PP(offset_s);
+    PP(delay_s);
+    PP(jitter_s);
+    PP(dispersion_s);
+    PP(stratum);
+    PP(reach);
+    PP(selection);
+    PP(reachable);
+#undef PP
+  }
+}
+
+static void canon_str(FILE *f, const char *k, const char *v) {
+  fprintf(f, "%s=", k);
+  for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+    if (*p >= 0x20 && *p < 0x7f && *p != '\\')
+      fputc(*p, f);
+    else
+      fprintf(f, "\\x%02x", *p);
+  fputc('\n', f);
+}
+
+/* A .m6 file: "expect OP ASSOC SEQ" then "<" datagrams. */
+static void canon_m6(FILE *f, char **lines, size_t n) {
+  static ntp_m6_reasm_t r;
+  unsigned op = 0, assoc = 0, seq = 0;
+  ntp_m6_status_t st = NTP_M6_E_ARG;
+  uint8_t pkt[2048];
+  for (size_t i = 0; i < n; i++)
+    if (sscanf(lines[i], "expect %u %u %u", &op, &assoc, &seq) == 3)
+      break;
+  ntp_m6_reasm_init(&r, 2, op, (uint16_t)seq, (uint16_t)assoc);
+  for (size_t i = 0; i < n; i++) {
+    if (lines[i][0] != '<')
+      continue;
+    size_t len = unhex(lines[i] + 2, pkt, sizeof(pkt));
+    st = ntp_m6_reasm_add(&r, pkt, len);
+    fprintf(f, "datagram len=%zu -> %s\n", len, ntp_m6_strstatus(st));
+    if (st == NTP_M6_DONE || ntp_m6_status_fatal(st))
+      break;
+  }
+  fprintf(f, "result=%s fragments=%u status=0x%04x\n", ntp_m6_strstatus(st),
+          r.nfrags, r.status);
+  if (st == NTP_M6_E_SERVER)
+    fprintf(f, "error=%u %s\n", r.error_code,
+            ntp_m6_error_name(r.error_code));
+  if (st != NTP_M6_DONE)
+    return;
+  if (op == NTP_M6_OP_READSTAT && assoc == 0) {
+    ntp_m6_assoc_t as[64];
+    size_t na = 0;
+    ntp_m6_readstat_parse(r.data, r.len, as, 64, &na);
+    for (size_t i = 0; i < na; i++) {
+      ntp_m6_peer_status_t ps;
+      ntp_m6_peer_status(as[i].status, &ps);
+      fprintf(f, "assoc=%u status=0x%04x select=%s reach=%d\n", as[i].assoc,
+              as[i].status, ps.select_name, ps.reachable);
+    }
+    return;
+  }
+  ntp_m6_var_t v[128];
+  size_t nv = 0;
+  st = ntp_m6_varlist_parse((char *)r.data, r.len, v, 128, &nv);
+  fprintf(f, "parse=%s vars=%zu\n", ntp_m6_strstatus(st), nv);
+  for (size_t i = 0; i < nv; i++)
+    canon_str(f, v[i].name, v[i].value ? v[i].value : "(bare)");
+}
+
+/* ---------- check mode ---------- */
+
+static int run_conv(FILE *f, char **lines, size_t n, bool chrony) {
+  static ntp_snap_t snap;
+  rep_t rep = {.lines = lines, .n = n};
+  ntp_query_t q = {.xf = rep_exchange, .xctx = &rep, .timeout_s = 1,
+                   .m6_seq = 1, .cmd_seq = 1};
+  int rc = chrony ? ntp_query_chrony(&q, &snap) : ntp_query_ntpd(&q, &snap);
+  canon_snap(f, rc, &snap);
+  if (rc != 0)
+    fprintf(f, "err=%s\n", q.err);
+  return rep.mismatches;
+}
+
+/* The whole content of a stream (from its start) as a string. */
+static char *stream_str(FILE *f) {
+  long len;
+  char *s;
+  fflush(f);
+  if ((len = ftell(f)) < 0 || (s = calloc(1, (size_t)len + 1)) == NULL)
+    return strdup("");
+  rewind(f);
+  if (fread(s, 1, (size_t)len, f) != (size_t)len)
+    s[0] = '\0';
+  return s;
+}
+
+static char *canon_file(const char *dir, const char *name, int *mism) {
+  char path[512];
+  size_t n = 0;
+  FILE *f = tmpfile();
+  snprintf(path, sizeof(path), "%s/%s", dir, name);
+  char **lines = read_lines(path, &n);
+  *mism = 0;
+  if (strstr(name, ".conv"))
+    *mism = run_conv(f, lines, n, strncmp(name, "chrony", 6) == 0);
+  else
+    canon_m6(f, lines, n);
+  char *buf = stream_str(f);
+  fclose(f);
+  free_lines(lines, n);
+  return buf;
+}
+
+static char *slurp(const char *path) {
+  FILE *f = fopen(path, "r");
+  if (f == NULL)
+    return NULL;
+  fseek(f, 0, SEEK_END);
+  char *buf = stream_str(f);
+  fclose(f);
+  return buf;
+}
+
+/* value of "key=" in canonical text */
+static double canon_get(const char *canon, const char *key) {
+  size_t kl = strlen(key);
+  for (const char *p = strstr(canon, key); p != NULL; p = strstr(p + 1, key))
+    if ((p == canon || p[-1] == '\n') && p[kl] == '=')
+      return strtod(p + kl + 1, NULL);
+  return NAN;
+}
+
+/* The .ref checks: values against what the tools printed. */
+static void check_ref(const char *dir, const char *base, const char *canon) {
+  char path[512];
+  snprintf(path, sizeof(path), "%s/%s.ref", dir, base);
+  size_t n = 0;
+  char **lines = read_lines(path, &n);
+  if (lines == NULL)
+    return;
+  /* lines: "KEY VALUE TOL" where KEY is a canonical key */
+  for (size_t i = 0; i < n; i++) {
+    char key[200];
+    double want, tol;
+    if (lines[i][0] == '#' ||
+        sscanf(lines[i], "%199s %lf %lf", key, &want, &tol) != 3)
+      continue;
+    double got = canon_get(canon, key);
+    char msg[600];
+    if (snprintf(msg, sizeof(msg), "%s: %s = %.9g (tool %.9g +- %g)", base,
+                 key, got, want, tol) >= (int)sizeof(msg))
+      msg[sizeof(msg) - 1] = '\0';
+    OK_MSG(fabs(got - want) <= tol, msg);
+  }
+  free_lines(lines, n);
+}
+
+static int check_all(const char *dir, bool rebuild) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  int files = 0;
+  if (d == NULL) {
+    OK_MSG(0, "tests/data/ntp exists");
+    return testing_done();
+  }
+  while ((e = readdir(d)) != NULL) {
+    const char *dot = strrchr(e->d_name, '.');
+    if (dot == NULL || (strcmp(dot, ".conv") && strcmp(dot, ".m6")))
+      continue;
+    char base[256], chk[512];
+    snprintf(base, sizeof(base), "%.*s", (int)(dot - e->d_name), e->d_name);
+    snprintf(chk, sizeof(chk), "%s/%s.chk", dir, base);
+    int mism = 0;
+    char *got = canon_file(dir, e->d_name, &mism);
+    files++;
+    if (rebuild) {
+      FILE *f = fopen(chk, "w");
+      if (f) {
+        fputs(got, f);
+        fclose(f);
+      }
+    }
+    char *want = slurp(chk);
+    char msg[600];
+    if (snprintf(msg, sizeof(msg), "%s replays to %s.chk", e->d_name, base) >=
+        (int)sizeof(msg))
+      msg[sizeof(msg) - 1] = '\0';
+    OK_MSG(want != NULL && strcmp(want, got) == 0, msg);
+    if (want == NULL || strcmp(want, got) != 0)
+      printf("# got:\n%s", got);
+    if (strstr(e->d_name, ".conv")) {
+      if (snprintf(msg, sizeof(msg), "%s: the plugin sent the recorded "
+                   "requests", e->d_name) >= (int)sizeof(msg))
+        msg[sizeof(msg) - 1] = '\0';
+      OK_MSG(mism == 0, msg);
+      check_ref(dir, base, got);
+    }
+    free(want);
+    free(got);
+  }
+  closedir(d);
+  OK_MSG(files >= 8, "at least 8 recorded cases");
+  return testing_done();
+}
+
+/* ---------- record modes ---------- */
+
+static int record_query(int argc, char **argv, bool chrony) {
+  rec_t r = {0};
+  char err[256] = "", client[108] = "";
+  static ntp_snap_t snap;
+  const char *out = argv[argc - 1];
+  r.fd = argv[2][0] == '/'
+             ? ntp_net_open_unix(argv[2], client, sizeof(client), err,
+                                 sizeof(err))
+             : ntp_net_open_udp(argv[2], argv[3], err, sizeof(err));
+  if (r.fd < 0 || (r.out = fopen(out, "w")) == NULL) {
+    fprintf(stderr, "%s\n", err);
+    return 1;
+  }
+  fprintf(r.out, "# recorded from a real %s on 127.0.0.1 by "
+                 "tests/integration/ntp_record.sh\n",
+          chrony ? "chronyd 4.3" : "NTPsec 1.2.2 ntpd");
+  ntp_query_t q = {.xf = rec_exchange, .xctx = &r, .timeout_s = 2,
+                   .m6_seq = 1, .cmd_seq = 1};
+  int rc = chrony ? ntp_query_chrony(&q, &snap) : ntp_query_ntpd(&q, &snap);
+  fclose(r.out);
+  ntp_net_close(r.fd, client);
+  canon_snap(stdout, rc, &snap);
+  return rc == 0 ? 0 : 1;
+}
+
+static int m6_rx_all(void *ctx, const uint8_t *pkt, size_t len) {
+  hexline(ctx, '<', pkt, len);
+  return 0; /* keep everything until the timeout */
+}
+
+static int record_m6(char **argv) {
+  char err[256] = "";
+  uint8_t req[600];
+  size_t len = 0;
+  int fd = ntp_net_open_udp(argv[2], argv[3], err, sizeof(err));
+  FILE *out = fopen(argv[8], "w");
+  const char *vars = strcmp(argv[7], "-") ? argv[7] : NULL;
+  if (fd < 0 || out == NULL ||
+      ntp_m6_build_request(req, sizeof(req), &len, 2, atoi(argv[4]),
+                           atoi(argv[6]), atoi(argv[5]), vars) != NTP_M6_OK)
+    return 1;
+  fprintf(out, "# recorded from a real NTPsec 1.2.2 ntpd on 127.0.0.1 by "
+               "tests/integration/ntp_record.sh: op %s assoc %s seq %s vars "
+               "%s\nexpect %s %s %s\n",
+          argv[4], argv[5], argv[6], argv[7], argv[4], argv[5], argv[6]);
+  hexline(out, '>', req, len);
+  ntp_net_exchange(fd, req, len, 1.0, m6_rx_all, out, err, sizeof(err));
+  fclose(out);
+  close(fd);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc >= 5 && strcmp(argv[1], "record-ntpd") == 0)
+    return record_query(argc, argv, false);
+  if (argc >= 4 && strcmp(argv[1], "record-chrony") == 0)
+    return record_query(argc, argv, true);
+  if (argc == 9 && strcmp(argv[1], "record-m6") == 0)
+    return record_m6(argv);
+  const char *top = getenv("TOP_SRCDIR");
+  char dir[512];
+  snprintf(dir, sizeof(dir), "%s/tests/data/ntp", top ? top : ".");
+  return check_all(dir, argc > 1 && strcmp(argv[1], "-b") == 0);
+}

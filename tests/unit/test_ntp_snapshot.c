@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: MIT
+ * Unit tests for common/ntp_snapshot: mode 6 and chrony data mapped to the
+ * one schema (units ms -> s, signs, selection codes, counts, names).
+ * Inputs are texts NTPsec 1.2.2 sent on this machine (see
+ * tests/data/ntp/) and chronyd 4.3 field values printed by chronyc.
+ */
+#include "common/ntp_snapshot.h"
+#include "testing.h"
+
+#include <string.h>
+
+static size_t parse(char *txt, ntp_m6_var_t *v) {
+  size_t n = 0;
+  ntp_m6_varlist_parse(txt, strlen(txt), v, 64, &n);
+  return n;
+}
+
+static void test_sys(void) {
+  ntp_snap_t s;
+  ntp_m6_var_t v[64];
+  char txt[] = "leap=3, stratum=1, precision=-23, rootdelay=0.000, "
+               "rootdisp=3.044,\r\nrefid=GPS, reftime=0xeead20c9.39e531b4, "
+               "tc=4, peer=17768,\r\noffset=-0.250000, frequency=-12.5, "
+               "sys_jitter=0.125000,\r\nclk_jitter=0.000119, "
+               "clk_wander=0.004, rootdist=1.522\r\n";
+  ntp_snap_init(&s);
+  OK(isnan(s.offset_s) && isnan(s.n_peers));
+  EXPECT_EQ_INT(NTP_SNAP_COUNTER_UNKNOWN, s.kpps_calibrations);
+  size_t n = parse(txt, v);
+  ntp_snap_from_mode6_sys(&s, v, n, 0xc416);
+  EXPECT_NEAR(-0.25e-3, s.offset_s, 1e-15);
+  EXPECT_NEAR(0.125e-3, s.sys_jitter_s, 1e-15);
+  EXPECT_NEAR(0.119e-6, s.clk_jitter_s, 1e-15);
+  EXPECT_NEAR(0.004, s.wander_ppm, 1e-12);
+  EXPECT_NEAR(-12.5, s.frequency_ppm, 1e-12);
+  EXPECT_EQ_DOUBLE(1, s.stratum);
+  EXPECT_NEAR(3.044e-3, s.root_dispersion_s, 1e-15);
+  EXPECT_NEAR(1.522e-3, s.root_distance_s, 1e-15);
+  EXPECT_EQ_DOUBLE(3, s.leap);
+  EXPECT_EQ_DOUBLE(4, s.source_kind);
+  EXPECT_EQ_DOUBLE(0, s.synchronised); /* leap 3: ntpd says unsynced */
+  OK(isnan(s.rms_offset_s));
+  /* classic ntpd: no rootdist -> rootdelay/2 + rootdisp */
+  char txt2[] = "leap=0, stratum=2, rootdelay=10.0, rootdisp=1.5, offset=1";
+  n = parse(txt2, v);
+  ntp_snap_from_mode6_sys(&s, v, n, 0x0615);
+  EXPECT_NEAR(6.5e-3, s.root_distance_s, 1e-15);
+  EXPECT_EQ_DOUBLE(1, s.synchronised);
+  EXPECT_EQ_DOUBLE(6, s.source_kind);
+  OK(isnan(s.sys_jitter_s));
+}
+
+static void test_kernel(void) {
+  ntp_snap_t s;
+  ntp_m6_var_t v[64];
+  char off[] = "koffset=0, kfreq=0, kppsfreq=0, kppsstab=0, kppsjitter=0,\r\n"
+               "kppscalibdur=0, kppscalibs=0, kppscaliberrs=0, "
+               "kppsjitexc=0,\r\nkppsstbexc=0";
+  ntp_snap_init(&s);
+  ntp_snap_from_mode6_kernel(&s, v, parse(off, v));
+  OK_MSG(isnan(s.kpps_jitter_s) && isnan(s.kpps_interval_s) &&
+             s.kpps_calibrations == NTP_SNAP_COUNTER_UNKNOWN,
+         "inactive kernel PPS (calibdur 0) stays unknown");
+  char on[] = "kppsfreq=-3.25, kppsstab=0.011, kppsjitter=0.002500,\r\n"
+              "kppscalibdur=256, kppscalibs=17, kppscaliberrs=1, "
+              "kppsjitexc=2,\r\nkppsstbexc=0";
+  ntp_snap_from_mode6_kernel(&s, v, parse(on, v));
+  EXPECT_NEAR(2.5e-6, s.kpps_jitter_s, 1e-15);
+  EXPECT_NEAR(-3.25, s.kpps_frequency_ppm, 1e-12);
+  EXPECT_NEAR(0.011, s.kpps_stability_ppm, 1e-12);
+  EXPECT_EQ_DOUBLE(256, s.kpps_interval_s);
+  EXPECT_EQ_INT(17, s.kpps_calibrations);
+  EXPECT_EQ_INT(1, s.kpps_calib_errors);
+  EXPECT_EQ_INT(2, s.kpps_jitter_exceeded);
+  EXPECT_EQ_INT(0, s.kpps_stability_exceeded);
+}
+
+static void test_peers(void) {
+  ntp_snap_t s;
+  ntp_m6_var_t v[64];
+  ntp_snap_init(&s);
+  char shm[] = "srcadr=127.127.28.5, srchost=\"SHM(5)\", stratum=0, "
+               "reach=0xf,\r\noffset=2.526920, delay=0.000000, "
+               "jitter=0.092662, dispersion=937.706322";
+  ntp_snap_peer_t *p = ntp_snap_add_mode6_peer(&s, v, parse(shm, v), 0x961a);
+  OK(p != NULL);
+  EXPECT_EQ_STR("SHM(5)", p->name);
+  EXPECT_NEAR(2.52692e-3, p->offset_s, 1e-15);
+  EXPECT_NEAR(0.092662e-3, p->jitter_s, 1e-15);
+  EXPECT_NEAR(0.937706322, p->dispersion_s, 1e-12);
+  EXPECT_EQ_DOUBLE(0, p->delay_s);
+  EXPECT_EQ_DOUBLE(4, p->reach); /* 0xf: 4 of the last 8 */
+  EXPECT_EQ_DOUBLE(1, p->reachable);
+  EXPECT_EQ_DOUBLE(6, p->selection);
+  char self[] = "srcadr=127.0.0.1, srchost=\"127.0.0.1\", stratum=16, "
+                "reach=0x0, offset=0.000000, delay=0.000000";
+  p = ntp_snap_add_mode6_peer(&s, v, parse(self, v), 0x8011);
+  EXPECT_EQ_STR("127.0.0.1", p->name);
+  EXPECT_EQ_DOUBLE(0, p->reach);
+  EXPECT_EQ_DOUBLE(0, p->reachable);
+  EXPECT_EQ_DOUBLE(0, p->selection);
+  OK(isnan(p->jitter_s));
+  char noname[] = "srcadr=192.0.2.1, reach=0xff";
+  p = ntp_snap_add_mode6_peer(&s, v, parse(noname, v), 0x9114);
+  EXPECT_EQ_STR("192.0.2.1", p->name);
+  EXPECT_EQ_DOUBLE(8, p->reach);
+  EXPECT_EQ_DOUBLE(1, p->selection);
+  char outl[] = "srchost=\"x\", reach=0x3";
+  ntp_snap_add_mode6_peer(&s, v, parse(outl, v), 0x9314);
+  char cand[] = "srchost=\"y\", reach=0x7";
+  ntp_snap_add_mode6_peer(&s, v, parse(cand, v), 0x9414);
+  char backup[] = "srchost=\"z\", reach=0x7";
+  ntp_snap_add_mode6_peer(&s, v, parse(backup, v), 0x9514);
+  ntp_snap_finish(&s);
+  EXPECT_EQ_DOUBLE(6, s.n_peers);
+  EXPECT_EQ_DOUBLE(5, s.n_reachable);
+  EXPECT_EQ_DOUBLE(3, s.n_candidates); /* sys.peer + candidate + backup */
+  EXPECT_EQ_DOUBLE(1, s.n_falsetickers);
+  EXPECT_EQ_DOUBLE(1, s.n_outliers);
+  EXPECT_EQ_STR("SHM(5)", s.sys_peer);
+  /* full table */
+  int full = 0;
+  for (int i = 0; i < NTP_SNAP_MAX_PEERS; i++)
+    full += ntp_snap_add_mode6_peer(&s, v, parse(noname, v), 0) == NULL;
+  EXPECT_EQ_INT(6, full);
+}
+
+static void test_chrony(void) {
+  ntp_snap_t s;
+  chrony_tracking_t t;
+  memset(&t, 0, sizeof t);
+  /* chronyc -c tracking: 47505337,GPS7,1,...,0.002498039,-0.000040058,
+   * 0.000130601,1.605,-0.186,9.015,0.000000001,0.001133963,4.0,Normal */
+  t.ref_id = 0x47505337;
+  t.ip.family = 0;
+  t.stratum = 1;
+  t.leap_status = 0;
+  t.current_correction_s = 0.002498039;
+  t.last_offset_s = -0.000040058;
+  t.rms_offset_s = 0.000130601;
+  t.freq_ppm = 1.605;
+  t.skew_ppm = 9.015;
+  t.root_delay_s = 1e-9;
+  t.root_dispersion_s = 0.001133963;
+  ntp_snap_init(&s);
+  ntp_snap_from_chrony_tracking(&s, &t);
+  EXPECT_NEAR(0.002498039, s.offset_s, 1e-15);
+  EXPECT_NEAR(-1.605, s.frequency_ppm, 1e-12);
+  EXPECT_NEAR(9.015, s.wander_ppm, 1e-12);
+  EXPECT_NEAR(0.000130601, s.rms_offset_s, 1e-15);
+  EXPECT_NEAR(0.001133963 + 0.5e-9, s.root_distance_s, 1e-15);
+  EXPECT_EQ_DOUBLE(1, s.synchronised);
+  EXPECT_EQ_DOUBLE(4, s.source_kind); /* GPS refclock: uhf like ntpd */
+  OK(isnan(s.sys_jitter_s) && isnan(s.clk_jitter_s));
+  t.leap_status = 3;
+  ntp_snap_from_chrony_tracking(&s, &t);
+  EXPECT_EQ_DOUBLE(0, s.synchronised);
+  EXPECT_EQ_DOUBLE(0, s.source_kind);
+
+  EXPECT_EQ_INT(1, ntp_snap_chrony_kind(0x50505300, true, true));
+  EXPECT_EQ_INT(2, ntp_snap_chrony_kind(0x44434600, true, true));
+  EXPECT_EQ_INT(6, ntp_snap_chrony_kind(0x7f000001, false, true));
+  EXPECT_EQ_INT(7, ntp_snap_chrony_kind(0x58595a00, true, true));
+  EXPECT_EQ_INT(5, ntp_snap_chrony_kind(0x4c4f434c, true, true));
+
+  /* chronyc -c sources: #,*,GPS7,0,2,377,6,-0.000118854,-0.000156659,
+   * 0.001000001; sourcestats sd 0.000130806 */
+  chrony_source_data_t d;
+  chrony_sourcestats_t st;
+  memset(&d, 0, sizeof d);
+  memset(&st, 0, sizeof st);
+  d.ip.addr[0] = 'G', d.ip.addr[1] = 'P', d.ip.addr[2] = 'S';
+  d.ip.addr[3] = '7';
+  d.mode = CHRONY_SD_MODE_REF;
+  d.state = CHRONY_SD_SELECTED;
+  d.reach = 0377;
+  d.latest_meas_s = -0.000118854;
+  d.latest_meas_err_s = 0.001000001;
+  st.sd_s = 0.000130806;
+  ntp_snap_peer_t *p = ntp_snap_add_chrony_source(&s, &d, &st);
+  EXPECT_EQ_STR("GPS7", p->name);
+  EXPECT_NEAR(0.000118854, p->offset_s, 1e-15);
+  EXPECT_NEAR(0.000130806, p->jitter_s, 1e-15);
+  EXPECT_NEAR(0.001000001, p->dispersion_s, 1e-15);
+  EXPECT_EQ_DOUBLE(8, p->reach);
+  EXPECT_EQ_DOUBLE(6, p->selection);
+  OK(isnan(p->delay_s));
+  d.state = CHRONY_SD_FALSETICKER;
+  d.reach = 0;
+  d.mode = CHRONY_SD_MODE_CLIENT;
+  d.ip.family = 1;
+  d.ip.addr[0] = 10, d.ip.addr[1] = 0, d.ip.addr[2] = 0, d.ip.addr[3] = 2;
+  p = ntp_snap_add_chrony_source(&s, &d, NULL);
+  EXPECT_EQ_STR("10.0.0.2", p->name);
+  OK(isnan(p->jitter_s));
+  EXPECT_EQ_DOUBLE(1, p->selection);
+  ntp_snap_finish(&s);
+  EXPECT_EQ_DOUBLE(2, s.n_peers);
+  EXPECT_EQ_DOUBLE(1, s.n_reachable);
+  EXPECT_EQ_DOUBLE(1, s.n_candidates);
+  EXPECT_EQ_DOUBLE(1, s.n_falsetickers);
+  EXPECT_EQ_STR("GPS7", s.sys_peer);
+
+  EXPECT_EQ_INT(6, ntp_snap_chrony_select(CHRONY_SD_SELECTED));
+  /* chronyc (client.c) prints UNSELECTED as '+' and SELECTABLE as '-';
+   * seen on chronyd 4.3 in tests/integration/ntp_falseticker.sh */
+  EXPECT_EQ_INT(4, ntp_snap_chrony_select(CHRONY_SD_UNSELECTED));
+  EXPECT_EQ_INT(3, ntp_snap_chrony_select(CHRONY_SD_SELECTABLE));
+  EXPECT_EQ_INT(1, ntp_snap_chrony_select(CHRONY_SD_FALSETICKER));
+  EXPECT_EQ_INT(3, ntp_snap_chrony_select(CHRONY_SD_JITTERY));
+  EXPECT_EQ_INT(0, ntp_snap_chrony_select(CHRONY_SD_NONSELECTABLE));
+  EXPECT_EQ_INT(0, ntp_snap_chrony_select(17));
+}
+
+static void test_misc(void) {
+  char out[16];
+  EXPECT_EQ_STR("SHM(0)", ntp_snap_sanitize("SHM(0)", out, sizeof out));
+  EXPECT_EQ_STR("a_b_c", ntp_snap_sanitize("a/b c", out, sizeof out));
+  EXPECT_EQ_STR("fe80::1", ntp_snap_sanitize("fe80::1", out, sizeof out));
+  EXPECT_EQ_STR("0123456789abcde",
+                ntp_snap_sanitize("0123456789abcdefgh", out, sizeof out));
+  EXPECT_EQ_INT(0, ntp_snap_reach_count(0));
+  EXPECT_EQ_INT(8, ntp_snap_reach_count(0xff));
+  EXPECT_EQ_INT(8, ntp_snap_reach_count(0x1ff));
+  EXPECT_EQ_INT(3, ntp_snap_reach_count(0x13));
+}
+
+int main(void) {
+  test_sys();
+  test_kernel();
+  test_peers();
+  test_chrony();
+  test_misc();
+  return testing_done();
+}
