@@ -120,8 +120,9 @@ def blocks(out, lines):
 
 def section_title(par):
     m = re.match(r"^\*\*([^*]+?):?\*\*:?\s*(.*)$", par, re.S)
-    if m and m.group(1).strip().lower().rstrip(":") in SECTIONS:
-        return m.group(1).strip().rstrip(":"), m.group(2).strip()
+    # "**Metrics**", "**Metrics:**" and "**Metrics.** text" all open a section
+    if m and m.group(1).strip().lower().rstrip(":.") in SECTIONS:
+        return m.group(1).strip().rstrip(":."), m.group(2).strip()
     return None, par
 
 
