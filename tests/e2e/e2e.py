@@ -429,8 +429,11 @@ def label_match(selector_labels, sample_labels):
 
 
 def grafana(csvhost, scrape, host, plugins, files):
-    """Every query of every dashboard refers to a series a real run emitted
-    (plugins running here) or to a documented one (the others)."""
+    """Every query of every dashboard refers to a series the real run
+    emitted.  A query of a plugin that did not run here, or whose series
+    this run could not produce (e.g. PPS without PPS hardware), is checked
+    against the documented reference only and listed as NOT VERIFIED (a TAP
+    SKIP naming every such query), never passed silently."""
     import fnmatch
     import json
     running = set(plugins)
@@ -449,6 +452,7 @@ def grafana(csvhost, scrape, host, plugins, files):
             ds = types[typ]
             for ds_name, _t in ds:
                 doc_g.add((p, typ + ("-" + tinst if tinst else "") + ("." + ds_name if len(ds) > 1 else "")))
+    unverified_all = {}
     for path in files:
         name = os.path.basename(path)
         try:
@@ -460,11 +464,21 @@ def grafana(csvhost, scrape, host, plugins, files):
         source = "graphite" if "graphite" in name else "prometheus"
         panels = dash.get("panels", [])
         ids = [p.get("id") for p in panels]
-        ok(dash.get("uid") and dash.get("title") and panels and len(set(ids)) == len(ids),
-           "%s: valid JSON dashboard (uid, title, %d panels with unique ids)" % (name, len(panels)))
-        ok(all(p.get("datasource", {}).get("type") == source and p.get("targets") for p in panels),
+        tvars = [v.get("name") for v in dash.get("templating", {}).get("list", [])]
+        ok(dash.get("uid") and dash.get("title") and panels and len(set(ids)) == len(ids)
+           and isinstance(dash.get("schemaVersion"), int) and {"datasource", "host"} <= set(tvars),
+           "%s: dashboard schema (uid, title, schemaVersion, $datasource and $host variables, "
+           "%d panels with unique ids)" % (name, len(panels)))
+        grid_ok = all(isinstance(p.get("gridPos"), dict) and p["gridPos"].get("w", 0) > 0
+                      and p["gridPos"].get("x", 0) + p["gridPos"].get("w", 0) <= 24 for p in panels)
+        ok(grid_ok and all(p.get("title") and p.get("type") == "timeseries" and p.get("description")
+                           and p.get("fieldConfig", {}).get("defaults", {}).get("unit") for p in panels),
+           "%s: every panel has a title, a description, a unit and a place on the 24-column grid" % name)
+        ok(all(p.get("datasource", {}).get("type") == source and p.get("targets") and
+               all(t.get("refId") and t.get("target" if source == "graphite" else "expr") for t in p["targets"])
+               for p in panels),
            "%s: every panel has %s targets" % (name, source))
-        n, bad, docd = 0, [], 0
+        n, bad, verified, unverified = 0, [], 0, []
         for p in panels:
             for t in p["targets"]:
                 if source == "graphite":
@@ -473,31 +487,43 @@ def grafana(csvhost, scrape, host, plugins, files):
                         parts = pat.split(".")
                         plugin = parts[2].split("-")[0] if len(parts) > 2 else ""
                         n += 1
-                        if plugin in running:
-                            if not any(len(e.split(".")) == len(parts) and all(
-                                    fnmatch.fnmatchcase(a, b) for a, b in zip(e.split("."), parts)) for e in emitted_g):
-                                bad.append("%s: %s matches no series of the run" % (p["title"], pat))
+                        if plugin in running and any(len(e.split(".")) == len(parts) and all(
+                                fnmatch.fnmatchcase(a, b) for a, b in zip(e.split("."), parts)) for e in emitted_g):
+                            verified += 1
+                            continue
+                        if not any(pl == plugin and fnmatch.fnmatchcase(x, ".".join(parts[3:])) for pl, x in doc_g):
+                            bad.append("%s: %s is neither emitted nor documented" % (p["title"], m.group(0)))
                         else:
-                            docd += 1
-                            if (plugin, ".".join(parts[3:])) not in doc_g:
-                                bad.append("%s: %s is not documented" % (p["title"], pat))
+                            unverified.append((plugin, p["title"], m.group(0)))
                 else:
                     for plugin, mname, _l, sel in selectors(t["expr"]):
                         n += 1
                         lab = re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"([^"]*)"', sel)
                         lab = [(k, op, v.replace("$host", host)) for k, op, v in lab]
-                        if plugin in running:
-                            if not any(x[0] == mname and label_match(lab, x[1]) for x in samples):
-                                bad.append("%s: %s matches no series of the scrape" % (p["title"], sel))
+                        if plugin in running and any(x[0] == mname and label_match(lab, x[1]) for x in samples):
+                            verified += 1
+                            continue
+                        tv = [v for k, op, v in lab if k in ("type", plugin) and op == "="]
+                        if (mname, tv[0] if tv else "") in rows or (not tv and any(r[0] == mname for r in rows)):
+                            unverified.append((plugin, p["title"], sel))
                         else:
-                            docd += 1
-                            tv = [v for k, op, v in lab if k in ("type", plugin) and op == "="]
-                            if (mname, tv[0] if tv else "") not in rows and not any(r[0] == mname for r in rows if not tv):
-                                bad.append("%s: %s is not documented" % (p["title"], sel))
-        ok(n > 0 and not bad, "%s: all %d queries refer to series the real run emitted (%d to documented series of plugins not running here)" % (name, n, docd))
+                            bad.append("%s: %s is neither emitted nor documented" % (p["title"], sel))
+        ok(n > 0 and not bad, "%s: all %d queries refer to series of the real run (%d) or documented ones (%d)"
+           % (name, n, verified, len(unverified)))
         for b in bad[:10]:
             diag(b)
-
+        if unverified:
+            for plugin, title, q in unverified:
+                why = "ran, but this run did not produce the series" if plugin in running else "not running here"
+                diag("NOT VERIFIED (%s: %s): %s: %s" % (plugin, why, title, q))
+            who = sorted({u[0] for u in unverified})
+            print("ok %s: %d queries NOT VERIFIED against a real run (plugins %s), only against the "
+                  "documented reference # SKIP not producible on this machine, listed above"
+                  % (name, len(unverified), " ".join(who)))
+            unverified_all[name] = len(unverified)
+        else:
+            ok(verified == n, "%s: every query verified against the real run" % name)
+    return unverified_all
 
 def main(argv):
     cmd = argv[0]
