@@ -491,7 +491,14 @@ def grafana(csvhost, scrape, host, plugins, files):
                                 fnmatch.fnmatchcase(a, b) for a, b in zip(e.split("."), parts)) for e in emitted_g):
                             verified += 1
                             continue
-                        if not any(pl == plugin and fnmatch.fnmatchcase(x, ".".join(parts[3:])) for pl, x in doc_g):
+                        tail = ".".join(parts[3:])
+                        if plugin in running and any(e.split(".")[2].split("-")[0] == plugin and
+                                                     fnmatch.fnmatchcase(".".join(e.split(".")[3:]), tail)
+                                                     for e in emitted_g):
+                            # the metric was emitted, under other instances
+                            bad.append("%s: %s: the run emitted %s, but not under these instances"
+                                       % (p["title"], m.group(0), tail))
+                        elif not any(pl == plugin and fnmatch.fnmatchcase(x, tail) for pl, x in doc_g):
                             bad.append("%s: %s is neither emitted nor documented" % (p["title"], m.group(0)))
                         else:
                             unverified.append((plugin, p["title"], m.group(0)))
@@ -504,7 +511,11 @@ def grafana(csvhost, scrape, host, plugins, files):
                             verified += 1
                             continue
                         tv = [v for k, op, v in lab if k in ("type", plugin) and op == "="]
-                        if (mname, tv[0] if tv else "") in rows or (not tv and any(r[0] == mname for r in rows)):
+                        if plugin in running and any(x[0] == mname and (not tv or tv[0] in x[1].values())
+                                                     for x in samples):
+                            bad.append("%s: %s: the run emitted this metric, but no series matches the labels"
+                                       % (p["title"], sel))
+                        elif (mname, tv[0] if tv else "") in rows or (not tv and any(r[0] == mname for r in rows)):
                             unverified.append((plugin, p["title"], sel))
                         else:
                             bad.append("%s: %s is neither emitted nor documented" % (p["title"], sel))
@@ -525,8 +536,106 @@ def grafana(csvhost, scrape, host, plugins, files):
             ok(verified == n, "%s: every query verified against the real run" % name)
     return unverified_all
 
+# The line colours of scripts/graphs.sh (rrdtool draws its own frame, grid
+# and arrows in greys and light reds, none of them within 24 of these).
+GRAPH_COLORS = ["1f77b4", "d62728", "2ca02c", "ff7f0e", "9467bd", "8c564b", "e377c2", "17becf",
+                "bcbd22", "000080"]
+
+
+def png_pixels(path):
+    """Decode a non-interlaced 8-bit PNG (rrdtool's output): (width, height,
+    [(r, g, b)]).  Checks the signature and every chunk's CRC."""
+    import struct
+    import zlib
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("no PNG signature")
+    pos, idat, palette, ihdr = 8, b"", None, None
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        crc, = struct.unpack(">I", data[pos + 8 + n:pos + 12 + n])
+        if zlib.crc32(kind + body) & 0xffffffff != crc:
+            raise ValueError("bad CRC in chunk %r" % kind)
+        if kind == b"IHDR":
+            ihdr = struct.unpack(">IIBBBBB", body)
+        elif kind == b"PLTE":
+            palette = [tuple(body[i:i + 3]) for i in range(0, len(body), 3)]
+        elif kind == b"IDAT":
+            idat += body
+        elif kind == b"IEND":
+            break
+        pos += 12 + n
+    w, h, depth, ctype, _c, _f, interlace = ihdr
+    if depth != 8 or interlace:
+        raise ValueError("unsupported PNG depth %d / interlace %d" % (depth, interlace))
+    bpp = {2: 3, 6: 4, 3: 1, 0: 1, 4: 2}[ctype]
+    raw = zlib.decompress(idat)
+    stride = w * bpp
+    prev = bytearray(stride)
+    px = []
+    for y in range(h):
+        ft = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b = prev[i]
+            c = prev[i - bpp] if i >= bpp else 0
+            if ft == 1:
+                line[i] = (line[i] + a) & 255
+            elif ft == 2:
+                line[i] = (line[i] + b) & 255
+            elif ft == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif ft == 4:
+                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        prev = line
+        for x in range(w):
+            v = line[x * bpp:(x + 1) * bpp]
+            if ctype == 3:
+                px.append(palette[v[0]])
+            elif ctype in (0, 4):
+                px.append((v[0], v[0], v[0]))
+            else:
+                px.append(tuple(v[:3]))
+    return w, h, px
+
+
+def png_check(path, min_line_pixels):
+    """A PNG graph of graphs.sh: valid, of a sane size, and with at least
+    MIN pixels in the line colours inside the plot area (the lines, not
+    their legend), whose place graphs.sh saved in .NAME.geom (rrdtool
+    graphv: left top width height)."""
+    name = os.path.basename(path)
+    try:
+        w, h, px = png_pixels(path)
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        ok(False, "%s: valid PNG (%s)" % (name, e))
+        return
+    ok(w >= 400 and h >= 200, "%s: valid PNG, %dx%d pixels" % (name, w, h))
+    geom = os.path.join(os.path.dirname(path), "." + name + ".geom")
+    try:
+        left, top, gw, gh = [int(x) for x in open(geom, encoding="utf-8").read().split()]
+    except (OSError, ValueError):
+        ok(False, "%s: plot area known (%s)" % (name, geom))
+        return
+    cols = [tuple(int(c[i:i + 2], 16) for i in (0, 2, 4)) for c in GRAPH_COLORS]
+    n = 0
+    for p in [px[y * w + x] for y in range(top, min(top + gh, h)) for x in range(left, min(left + gw, w))]:
+        for c in cols:
+            if abs(p[0] - c[0]) <= 24 and abs(p[1] - c[1]) <= 24 and abs(p[2] - c[2]) <= 24:
+                n += 1
+                break
+    ok(n >= min_line_pixels, "%s: %d pixels of the plot area in the line colours (>= %d: data was drawn)" % (name, n, min_line_pixels))
+
+
 def main(argv):
     cmd = argv[0]
+    if cmd == "png":
+        png_check(argv[1], int(argv[2]))
+        return 1 if _failed else 0
     if cmd == "grafana":
         i = argv.index("--")
         grafana(argv[1], argv[2], argv[3], argv[4:i], argv[i + 1:])

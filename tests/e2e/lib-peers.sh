@@ -12,7 +12,8 @@
 #                        (default tests/data/gpsd/hab-gpspi.log: GPS +
 #                        GLONASS); sets GPSD_PORT
 #   peer_chrony          chronyd -x with two SHM refclocks (ntp_shm.py,
-#                        units 4 and 5), asked over its command port
+#                        units 4 and 5), asked over its command port;
+#                        sets CHRONY_CMDPORT
 #   peer_pps             a sysfs PPS fixture fed by pps_writer.py
 #   peer_ceph            a throw-away Ceph cluster (ceph_cluster.sh, holds
 #                        it_lock ceph; ~15 s, ~480 MiB); skipped with
@@ -55,20 +56,23 @@ peer_chrony() {
   . "$TOP_SRCDIR/tests/integration/ntp_lib.sh"
   command -v setpriv >/dev/null || { _peer_missing ntp "setpriv missing"; return 1; }
   chrony_root >/dev/null || { _peer_missing ntp "chrony not available (apt-get download chrony)"; return 1; }
-  ntp_shm_start 4 0.0020 0.0002 1 >/dev/null
-  ntp_shm_start 5 -0.0010 0.0001 1 >/dev/null
+  # two GNSS-like sources 1 ms apart whose error bounds overlap (precision
+  # 1 ms): both selectable, one selected, distinct lines in a graph
+  ntp_shm_start 4 0.0015 0.0002 1 >/dev/null
+  ntp_shm_start 5 0.0005 0.0001 1 >/dev/null
   local cport
   cport=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   mkdir -p -m 700 "$T/chrony"
   cat >"$T/chrony.conf" <<EOF
-refclock SHM 4 refid GPS4 poll 0 precision 1e-4
-refclock SHM 5 refid GPS5 poll 0 precision 1e-4
+refclock SHM 4 refid GPS4 poll 0 precision 1e-3
+refclock SHM 5 refid GPS5 poll 0 precision 1e-3
 port 0
 cmdport $cport
 bindcmdaddress 127.0.0.1
 pidfile $T/chrony/chronyd.pid
 EOF
   chronyd_start "$T/chrony.conf" || { _peer_missing ntp "chronyd did not start"; return 1; }
+  CHRONY_CMDPORT=$cport
   cat >>"$T/peers.conf" <<EOC
 LoadPlugin ntp
 <Plugin ntp>
