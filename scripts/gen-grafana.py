@@ -335,7 +335,21 @@ def prom_selector(m, types):
     return expr
 
 
-def prom_target(t, types, multi):
+# Areas whose plugin runs with LeaderOnly on several hosts (ceph_health on
+# every mon): the values of one cluster come from whichever host leads, so
+# the host variable defaults to all hosts and Prometheus merges the hosts
+# (max without(instance)) into one line per cluster across leader changes.
+LEADER_AREAS = {"ceph"}
+
+
+def prom_target(t, types, multi, merge_hosts=False):
+    expr, legend = prom_target1(t, types, multi)
+    if merge_hosts:
+        expr = "max without(instance) (%s)" % expr
+    return expr, legend
+
+
+def prom_target1(t, types, multi):
     if "ratio" in t:
         num, den = t["ratio"]
         expr = "%s / ignoring(type) %s" % (prom_selector(num, types), prom_selector(den, types))
@@ -374,7 +388,7 @@ def describe(spec, types, docs):
 
 
 def panel(pid, idx, spec, source, types, docs):
-    _area, title, unit, _desc, targets = spec
+    area, title, unit, _desc, targets = spec
     multi = len(targets) > 1
     out = []
     for i, t in enumerate(targets):
@@ -382,7 +396,7 @@ def panel(pid, idx, spec, source, types, docs):
         if source == "graphite":
             out.append({"refId": ref_id, "target": graphite_target(t, types, multi)})
         else:
-            expr, legend = prom_target(t, types, multi)
+            expr, legend = prom_target(t, types, multi, area in LEADER_AREAS)
             out.append({"refId": ref_id, "expr": expr, "legendFormat": legend})
     return {
         "id": pid,
@@ -399,9 +413,17 @@ def panel(pid, idx, spec, source, types, docs):
 
 
 def dashboard(area, source, specs, types, docs):
-    if source == "graphite":
+    if source == "graphite" and area in LEADER_AREAS:
+        host_var = {"name": "host", "type": "query", "datasource": {"type": "graphite", "uid": "${datasource}"},
+                    "query": "collectd.*", "refresh": 1, "multi": True, "includeAll": True, "allValue": "*",
+                    "current": {"text": "All", "value": "$__all"}}
+    elif source == "graphite":
         host_var = {"name": "host", "type": "query", "datasource": {"type": "graphite", "uid": "${datasource}"},
                     "query": "collectd.*", "refresh": 1, "multi": False, "includeAll": False}
+    elif area in LEADER_AREAS:
+        host_var = {"name": "host", "type": "query", "datasource": {"type": "prometheus", "uid": "${datasource}"},
+                    "query": "label_values(instance)", "refresh": 1, "multi": True, "includeAll": True,
+                    "allValue": ".*", "current": {"text": "All", "value": "$__all"}}
     else:
         host_var = {"name": "host", "type": "query", "datasource": {"type": "prometheus", "uid": "${datasource}"},
                     "query": "label_values(instance)", "refresh": 1, "multi": True, "includeAll": True}

@@ -58,11 +58,15 @@ peer_chrony() {
   chrony_root >/dev/null || { _peer_missing ntp "chrony not available (apt-get download chrony)"; return 1; }
   # two GNSS-like sources 1 ms apart whose error bounds overlap (precision
   # 1 ms): both selectable, one selected, distinct lines in a graph
+  # SHM units 4 and 5 are this library's: one test at a time (fd 7; it_lock
+  # uses fd 9 and peer_ceph needs that one)
+  exec 7>/tmp/cds-lock-shm45
+  flock -w 900 7 || { _peer_missing ntp "SHM units 4/5 busy"; return 1; }
   ntp_shm_start 4 0.0015 0.0002 1 >/dev/null
   ntp_shm_start 5 0.0005 0.0001 1 >/dev/null
   local cport
   cport=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  mkdir -p -m 700 "$T/chrony"
+  mkdir -m 700 "$T/chrony"
   cat >"$T/chrony.conf" <<EOF
 refclock SHM 4 refid GPS4 poll 0 precision 1e-3
 refclock SHM 5 refid GPS5 poll 0 precision 1e-3
@@ -72,6 +76,7 @@ bindcmdaddress 127.0.0.1
 pidfile $T/chrony/chronyd.pid
 EOF
   chronyd_start "$T/chrony.conf" || { _peer_missing ntp "chronyd did not start"; return 1; }
+  # shellcheck disable=SC2034 # used by the sourcing test
   CHRONY_CMDPORT=$cport
   cat >>"$T/peers.conf" <<EOC
 LoadPlugin ntp
