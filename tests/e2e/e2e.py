@@ -529,7 +529,7 @@ def grafana(csvhost, scrape, host, plugins, files):
                 diag("NOT VERIFIED (%s: %s): %s: %s" % (plugin, why, title, q))
             who = sorted({u[0] for u in unverified})
             print("ok %s: %d queries NOT VERIFIED against a real run (plugins %s), only against the "
-                  "documented reference # SKIP not producible on this machine, listed above"
+                  "documented reference # SKIP not verifiable in this run, listed above"
                   % (name, len(unverified), " ".join(who)))
             unverified_all[name] = len(unverified)
         else:

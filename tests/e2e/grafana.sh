@@ -6,13 +6,14 @@
 # machine can feed: the run.d snippets (timex, rng, and whatever daemon or
 # device exists here) plus real peers on loopback (tests/e2e/lib-peers.sh):
 # gpsfake replaying a GPS+GLONASS receiver log (gpsd), chronyd with two SHM
-# refclocks (ntp), a sysfs PPS fixture (pps) and a throw-away Ceph cluster
-# (ceph_health; PEERS_CEPH=0 leaves it out).  Prometheus queries are matched
+# refclocks (ntp), a sysfs PPS fixture (pps), a raw DCF77 receiver simulated
+# on a pty (dcf77's own decoder) and a throw-away Ceph cluster (ceph_health;
+# PEERS_CEPH=0 leaves it out).  Prometheus queries are matched
 # label by label against a write_prometheus scrape, Graphite paths against
 # the series names of the csv writer (the mapping tests/e2e/graphite.sh
 # checks).  A query this run could not verify (a plugin with no peer here,
-# e.g. dcf77 without a receiver or NTPsec PARSE refclock, or a series the run
-# did not produce, e.g. gpsd's PPS offset without PPS hardware) is checked
+# or a series the run did not produce, e.g. dcf77's NTPsec PARSE refclock
+# values, which need ntpd on port 123 in a network namespace) is checked
 # against the documented reference only and reported as a TAP SKIP that lists
 # each such query ("NOT VERIFIED"), never passed silently.
 . "$(dirname "$0")/../integration/lib.sh"
@@ -29,6 +30,7 @@ sed 's/^/# /' "$T/check.out" | head -n 5
 peer_gpsd
 peer_chrony
 peer_pps
+peer_dcf77
 peer_ceph
 [ -n "$PEERS_MISSING" ] && printf '%s' "$PEERS_MISSING" | sed 's/^/# peer not started: /'
 # run.d snippets (as scripts/run.sh uses them) of the plugins no peer feeds

@@ -15,6 +15,8 @@
 #                        units 4 and 5), asked over its command port;
 #                        sets CHRONY_CMDPORT
 #   peer_pps             a sysfs PPS fixture fed by pps_writer.py
+#   peer_dcf77           a raw DCF77 receiver on a pty (dcf77_feed.py) for
+#                        the plugin's own decoder
 #   peer_ceph            a throw-away Ceph cluster (ceph_cluster.sh, holds
 #                        it_lock ceph; ~15 s, ~480 MiB); skipped with
 #                        PEERS_CEPH=0
@@ -128,6 +130,28 @@ LoadPlugin ceph_health
     Timeout 5
     StuckAge 5
   </Cluster>
+</Plugin>
+EOC
+}
+
+# peer_dcf77: a raw DCF77 receiver simulated on a pty (dcf77_feed.py, one
+# character per second like a mouseCLOCK USB v2.0) for the plugin's own
+# decoder (<Receiver>).  NTPsec's PARSE refclock (<Ntpd>) is not started: it
+# needs port 123 in a private network namespace (tests/integration/
+# dcf77_ntpsec.sh), so its series stay unverified here.
+peer_dcf77() {
+  python3 "$TOP_SRCDIR/tests/integration/dcf77_feed.py" --ready "$T/dcf77.ready" \
+    "$T/dcf77-rx:0.425" >"$T/dcf77-feed.log" 2>&1 &
+  it_track_pid $!
+  for _ in $(seq 50); do [ -f "$T/dcf77.ready" ] && break; sleep 0.1; done
+  [ -f "$T/dcf77.ready" ] || { _peer_missing dcf77 "dcf77_feed.py made no pty"; return 1; }
+  cat >>"$T/peers.conf" <<EOC
+LoadPlugin dcf77
+<Plugin dcf77>
+  <Receiver "rx">
+    Device "$T/dcf77-rx"
+    Type "mouseclock"
+  </Receiver>
 </Plugin>
 EOC
 }
