@@ -90,13 +90,15 @@ CONF
 plugins=$(grep -oE '^LoadPlugin +"?[a-z_0-9]+' "$T/collectd.conf" | awk '{print $2}' | tr -d '"' | grep -vE '^(logfile|csv)$' | tr '\n' ' ')
 collectd -f -C "$T/collectd.conf" >"$T/collectd.stdout" 2>&1 &
 pid=$!
-host=$(hostname -f 2>/dev/null || hostname)
 draw_graphs() {
-  [ "$graphs" = 1 ] && [ -d "$T/rrd/$host" ] || return 0
-  local span=$(( $(date +%s) - start + 10 ))
+  local host span
+  [ "$graphs" = 1 ] || return 0
+  host=$(find "$T/rrd" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | head -n 1) # collectd's host name
+  [ -n "$host" ] || return 0
+  span=$(( $(date +%s) - start + 10 ))
   [ "$span" -lt 60 ] && span=60
   [ "$span" -gt 900 ] && span=900
-  scripts/graphs.sh "$T/rrd/$host" "$gdir" "$span" >"$T/graphs.list"
+  scripts/graphs.sh "$host" "$gdir" "$span" >"$T/graphs.list"
   last_graphs=$(date +%s)
 }
 cleanup() {
