@@ -66,7 +66,9 @@ mapfile -t a < <(lines o 'ntp-*-*/time_offset-offset.rrd' 'ntp-*/time_offset-off
 
 mapfile -t a < <(lines j 'ntp-*-*/time_offset-jitter.rrd' 'ntp-*/time_offset-sys_jitter.rrd' \
   'pps-*/time_offset_rms-jitter.rrd')
-[ ${#a[@]} -gt 0 ] && draw jitter.png "Jitter per source" seconds --lower-limit 0 "${a[@]}"
+# logarithmic: a source's first estimate (chrony: 4 s before it has
+# samples) would otherwise flatten the sub-millisecond jitter to a line at 0
+[ ${#a[@]} -gt 0 ] && draw jitter.png "Jitter per source (log scale)" seconds --logarithmic --units=si "${a[@]}"
 
 a=()
 i=0
