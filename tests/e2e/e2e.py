@@ -121,6 +121,10 @@ def graphite(csvhost, root, prefix, host, plugins):
                 # write_graphite sends counters as rates: the first reading
                 # has none (e.g. a plugin with a 10 s interval in a 5 s run)
                 continue
+            if all(math.isnan(v[i]) for _, v in s["rows"]):
+                # nothing but NaN (e.g. a chronyd that has not synchronised):
+                # write_graphite sends no line for NaN, so no file is due
+                continue
             expected.add(name)
             path = os.path.join(root, *name.split(".")) + ".wsp"
             if not os.path.exists(path):
