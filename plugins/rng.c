@@ -392,7 +392,7 @@ static int rng_config(oconfig_item_t *ci) {
     if (r != 0)
       status = -1;
   }
-  return status;
+  return cdu_config_result("rng", status);
 }
 
 /* ------------------------------------------------------------ kernel */

@@ -5,7 +5,8 @@
 #   make check: FUZZ_SECONDS=5 (CI; the whole run stays under 2 minutes)
 #   make fuzz:  FUZZ_SECONDS=60 by default (make fuzz FUZZ_SECONDS=600)
 #   FUZZ_TARGETS="pps fips" limits the run; FUZZ_RUNS=N stops each target
-#   after N executions instead (the figures of docs/reliability-fuzz.md).
+#   after N executions instead (at most FUZZ_MAX_SECONDS, default 900: the
+#   figures of docs/reliability-fuzz.md).
 # SKIP (not a failure) when clang or its libFuzzer runtime is missing
 # (Debian: clang, libclang-rt-14-dev; scripts/deps.d/fuzz.txt).
 # Work directory: $TOP_BUILDDIR/tests/fuzz/ (bin/, seeds/, corpus/ grows
@@ -121,7 +122,7 @@ for t in $order; do
   log=$work/$t.log
   rm -f "$work"/crash-"$t"-* "$work"/leak-"$t"-* "$work"/timeout-"$t"-* "$work"/oom-"$t"-*
   limit="-max_total_time=$secs"
-  [ -n "${FUZZ_RUNS:-}" ] && limit="-runs=$FUZZ_RUNS"
+  [ -n "${FUZZ_RUNS:-}" ] && limit="-runs=$FUZZ_RUNS -max_total_time=${FUZZ_MAX_SECONDS:-900}"
   start=$(date +%s.%N)
   "$work/bin/$t" $limit -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
     -print_final_stats=1 -artifact_prefix="$work/crash-$t-" \
