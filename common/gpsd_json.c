@@ -206,13 +206,14 @@ static int check_value(jcur_t *c, int depth);
 static int check_container(jcur_t *c, int depth) {
   char close = *c->p == '{' ? '}' : ']';
   bool object = close == '}';
+  int classes = 0; /* top-level "class" members */
   if (depth >= JSON_MAX_DEPTH)
     return -1;
   c->p++;
   skip_ws(c);
   if (c->p < c->end && *c->p == close) {
     c->p++;
-    return 0;
+    return depth == 0 ? -1 : 0; /* a report has a "class" */
   }
   for (;;) {
     skip_ws(c);
@@ -220,6 +221,9 @@ static int check_container(jcur_t *c, int depth) {
       const char *k;
       size_t kn;
       if (scan_string(c, &k, &kn) != 0)
+        return -1;
+      if (depth == 0 && kn == 5 && memcmp(k, "class", 5) == 0 &&
+          ++classes > 1)
         return -1;
       skip_ws(c);
       if (c->p >= c->end || *c->p != ':')
@@ -233,7 +237,7 @@ static int check_container(jcur_t *c, int depth) {
       return -1;
     if (*c->p == close) {
       c->p++;
-      return 0;
+      return depth == 0 && classes != 1 ? -1 : 0;
     }
     if (*c->p != ',')
       return -1;

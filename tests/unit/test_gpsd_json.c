@@ -201,15 +201,18 @@ static void test_names(void) {
 /* The gate in front of libgps (tests/fuzz found lines that hang it). */
 static void test_well_formed(void) {
   static const char *good[] = {
-      "{}",
+      "{\"class\":\"VERSION\"}",
       " {\"class\":\"TPV\",\"mode\":3,\"lat\":-1.5e-3,\"x\":null}\r",
       "{\"class\":\"SKY\",\"satellites\":[{\"PRN\":1,\"used\":true},"
       "{\"PRN\":2,\"used\":false}],\"a\":[],\"b\":{}}",
-      "{\"s\":\"a\\\"b\\\\\"}",
+      "{\"class\":\"X\",\"s\":\"a\\\"b\\\\\"}",
   };
   static const char *bad[] = {
       "",
       "[]",
+      "{}",
+      "{\"s\":1}",
+      "{\"class\":\"TPV\",\"class\":\"DEVICE\"}",
       "{\"class\":\"SKY\",\"satellites\":[{\"PRN\":78}{\"class\":\"TPV\"}]}",
       "{\"class\":\"SKY\",\"satellites\":[{\"class\":\"TOFF\"}",
       "{\"class\":\"SKY\",\"satellites\":[{\"PRN\":78 \"class\":\"TPV\"}]}",
@@ -233,7 +236,7 @@ static void test_well_formed(void) {
   OK(!gpsd_json_well_formed(deep, sizeof(deep)));
   OK(!gpsd_json_well_formed(NULL, 0));
   /* the length is honoured: a valid prefix of a longer buffer */
-  OK(gpsd_json_well_formed("{\"a\":1}xyz", 7));
+  OK(gpsd_json_well_formed("{\"class\":1}xyz", 11));
 }
 
 int main(void) {
