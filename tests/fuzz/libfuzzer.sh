@@ -13,7 +13,8 @@
 # from run to run, crash-* artifacts, results.tsv: target, executions,
 # seconds, corpus files, coverage edges, features).
 # A crasher found here is fixed in the code and its input committed to
-# tests/fuzz/regress/TARGET/, which replay.sh runs in every make check.
+# tests/fuzz/regress/TARGET/, which replay.sh runs in every make check (gcc)
+# and each libFuzzer run here replays first (under ASan/UBSan).
 set -u
 top=${TOP_SRCDIR:?} bld=${TOP_BUILDDIR:?}
 secs=${FUZZ_SECONDS:-5}
@@ -124,9 +125,12 @@ for t in $order; do
   limit="-max_total_time=$secs"
   [ -n "${FUZZ_RUNS:-}" ] && limit="-runs=$FUZZ_RUNS -max_total_time=${FUZZ_MAX_SECONDS:-900}"
   start=$(date +%s.%N)
+  regress=()
+  [ -d "$top/tests/fuzz/regress/$t" ] && regress=("$top/tests/fuzz/regress/$t")
+  # shellcheck disable=SC2086
   "$work/bin/$t" $limit -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
     -print_final_stats=1 -artifact_prefix="$work/crash-$t-" \
-    "$corpus" "$seeds" >"$log" 2>&1
+    "$corpus" "$seeds" "${regress[@]}" >"$log" 2>&1
   rc=$?
   end=$(date +%s.%N)
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)

@@ -135,8 +135,8 @@ table = os.path.join(src, "tests/e2e/bad_config.tsv")
 if os.path.exists(table):
     for n, line in enumerate(open(table)):
         f = line.rstrip("\n").split("\t")
-        if len(f) < 4 or line.startswith("#"):
+        if len(f) < 5 or line.startswith("#"):
             continue
-        plugin, block = f[0], f[2].replace("\\n", "\n")
+        plugin, block = f[0], f[3].replace("\\n", "\n")
         put("config_" + plugin, "bad-%d" % n,
             "<Plugin %s>\n%s\n</Plugin>\n" % (plugin, block))
