@@ -23,7 +23,7 @@ good_block() {
     *) ;;
   esac
 }
-for plugin in $(grep -v '^#' "$table" | cut -f1 | uniq); do
+for plugin in $(grep -v "^#" "$table" | cut -f1 | awk '!seen[$0]++'); do
   if [ ! -f "$(our_plugindir)/$plugin.so" ]; then
     ok 0 "$plugin # SKIP not built here"
     continue
@@ -60,7 +60,11 @@ $blocks
     line=$(grep -E "$regex" "$T/collectd.log" | head -n 1)
     ok "$([ -n "$line" ] && echo 0 || echo 1)" "$plugin / $case: the error names plugin, block and option"
     [ -n "$line" ] && echo "#   ${line#*] }"
-    if [ -n "$inst" ] && [ "$inst" != good ]; then
+    if [ -z "$regex" ]; then
+      ok 1 "$plugin / $case: malformed table row (5 tab-separated fields)"
+      continue
+    fi
+    if [ "$inst" != - ] && [ "$inst" != good ]; then
       ok "$(ls -d "$T/csv/$CD_HOST/$plugin-$inst" >/dev/null 2>&1 && echo 1 || echo 0)" \
         "$plugin / $case: block \"$inst\" rejected (nothing dispatched)"
     fi
