@@ -35,27 +35,30 @@ if ! "$CLANG" -fsanitize=fuzzer,address,undefined "$probe.c" -o "$probe" >"$prob
 fi
 
 CFLAGS_FUZZ="-g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -I$top"
-MOCK="-DCDS_MOCK_TEST ${FUZZ_COLLECTD_CPPFLAGS:-}"
+MOCK="-DCDS_MOCK_TEST ${FUZZ_COLLECTD_CPPFLAGS:-} ${FUZZ_YAJL_CFLAGS:-}"
 common_nonceph=$(cd "$top" && ls common/*.c | grep -v '^common/ceph_' | tr '\n' ' ')
 ceph_srcs="common/ceph_json.c common/ceph_pgstate.c common/ceph_status.c common/ceph_osd.c common/ceph_pgs.c common/ceph_quorum.c"
 mock_srcs="plugins/cdutil.c tests/mock/plugin_mock.c $common_nonceph"
-ntp_srcs="tests/plugin/test_ntp_fuzz.c common/ntp_mode6.c common/chrony_cmdmon.c common/ntp_snapshot.c"
+ntp_srcs="common/ntp_mode6.c common/chrony_cmdmon.c common/ntp_snapshot.c"
+gps=${FUZZ_LIBGPS_LIBS:--lgps} udev=${FUZZ_LIBUDEV_LIBS:--ludev} yajl=${FUZZ_YAJL_LIBS:--lyajl}
 
-# target -> "needs|flags|sources|libs" (needs: plugins that must be built)
+# target -> "needs|flags|target-file flags|target file + other sources|libs"
+# (needs: the plugin that must be built; objects other than the target
+# file are shared between targets with the same flags)
 declare -A T
-T[ntp_mode6]="ntp|-DNTP_FUZZ_LIBFUZZER -DNTP_FUZZ_MODE6|$ntp_srcs|-lm"
-T[chrony_cmdmon]="ntp|-DNTP_FUZZ_LIBFUZZER -DNTP_FUZZ_CHRONY|$ntp_srcs|-lm"
-T[ceph_json]="ceph_health|${FUZZ_YAJL_CFLAGS:-}|tests/fuzz/fuzz_ceph.c $ceph_srcs|${FUZZ_YAJL_LIBS:--lyajl} -lm"
-T[dcf77]="||tests/fuzz/fuzz_dcf77.c common/dcf77_stream.c common/dcf77_telegram.c common/dcf77_refclock.c common/ntp_mode6.c|-lm"
-T[pps]="||tests/fuzz/fuzz_pps.c common/pps_stats.c|-lm"
-T[gpsd]="gpsd|$MOCK|tests/fuzz/fuzz_gpsd.c $mock_srcs|${FUZZ_LIBGPS_LIBS:--lgps} -lpthread -lm"
-T[fips]="||tests/fuzz/fuzz_fips.c common/fips.c common/rng_health.c|-lm"
-T[config_ntp]="ntp|$MOCK -DFUZZ_PLUGIN=ntp|tests/fuzz/fuzz_config.c plugins/ntp_net.c plugins/ntp_query.c $mock_srcs|-lpthread -lm"
-T[config_gpsd]="gpsd|$MOCK -DFUZZ_PLUGIN=gpsd|tests/fuzz/fuzz_config.c plugins/gpsd_reader.c $mock_srcs|${FUZZ_LIBGPS_LIBS:--lgps} -lpthread -lm"
-T[config_dcf77]="dcf77|$MOCK -DFUZZ_PLUGIN=dcf77|tests/fuzz/fuzz_config.c plugins/dcf77_serial.c plugins/dcf77_ntpd.c plugins/ntp_net.c $mock_srcs|${FUZZ_LIBUDEV_LIBS:--ludev} -lpthread -lm"
-T[config_pps]="pps|$MOCK -DFUZZ_PLUGIN=pps|tests/fuzz/fuzz_config.c $mock_srcs|${FUZZ_LIBUDEV_LIBS:--ludev} -lpthread -lm"
-T[config_rng]="rng|$MOCK -DFUZZ_PLUGIN=rng|tests/fuzz/fuzz_config.c $mock_srcs|-lpthread -lm"
-T[config_ceph_health]="ceph_health|$MOCK ${FUZZ_YAJL_CFLAGS:-} -DFUZZ_PLUGIN=ceph_health|tests/fuzz/fuzz_config.c tests/mock/mock_ceph_health.c $ceph_srcs $mock_srcs|${FUZZ_YAJL_LIBS:--lyajl} -lpthread -lm"
+T[ntp_mode6]="ntp||-DNTP_FUZZ_LIBFUZZER -DNTP_FUZZ_MODE6|tests/plugin/test_ntp_fuzz.c $ntp_srcs|-lm"
+T[chrony_cmdmon]="ntp||-DNTP_FUZZ_LIBFUZZER -DNTP_FUZZ_CHRONY|tests/plugin/test_ntp_fuzz.c $ntp_srcs|-lm"
+T[ceph_json]="ceph_health|${FUZZ_YAJL_CFLAGS:-}||tests/fuzz/fuzz_ceph.c $ceph_srcs|$yajl -lm"
+T[dcf77]="|||tests/fuzz/fuzz_dcf77.c common/dcf77_stream.c common/dcf77_telegram.c common/dcf77_refclock.c common/ntp_mode6.c|-lm"
+T[pps]="|||tests/fuzz/fuzz_pps.c common/pps_stats.c|-lm"
+T[gpsd]="gpsd|$MOCK||tests/fuzz/fuzz_gpsd.c $mock_srcs|$gps -lpthread -lm"
+T[fips]="|||tests/fuzz/fuzz_fips.c common/fips.c common/rng_health.c|-lm"
+T[config_ntp]="ntp|$MOCK|-DFUZZ_PLUGIN=ntp|tests/fuzz/fuzz_config.c plugins/ntp_net.c plugins/ntp_query.c $mock_srcs|-lpthread -lm"
+T[config_gpsd]="gpsd|$MOCK|-DFUZZ_PLUGIN=gpsd|tests/fuzz/fuzz_config.c plugins/gpsd_reader.c $mock_srcs|$gps -lpthread -lm"
+T[config_dcf77]="dcf77|$MOCK|-DFUZZ_PLUGIN=dcf77|tests/fuzz/fuzz_config.c plugins/dcf77_serial.c plugins/dcf77_ntpd.c plugins/ntp_net.c $mock_srcs|$udev -lpthread -lm"
+T[config_pps]="pps|$MOCK|-DFUZZ_PLUGIN=pps|tests/fuzz/fuzz_config.c $mock_srcs|$udev -lpthread -lm"
+T[config_rng]="rng|$MOCK|-DFUZZ_PLUGIN=rng|tests/fuzz/fuzz_config.c $mock_srcs|-lpthread -lm"
+T[config_ceph_health]="ceph_health|$MOCK|-DFUZZ_PLUGIN=ceph_health|tests/fuzz/fuzz_config.c tests/mock/mock_ceph_health.c $ceph_srcs $mock_srcs|$yajl -lpthread -lm"
 order="ntp_mode6 chrony_cmdmon ceph_json dcf77 pps gpsd fips config_ntp config_gpsd config_dcf77 config_pps config_rng config_ceph_health"
 [ -n "${FUZZ_TARGETS:-}" ] && order=$FUZZ_TARGETS
 
@@ -74,15 +77,18 @@ fi
 
 # build TARGET
 build() {
-  local t=$1 flags srcs libs bin=$work/bin/$1
-  IFS='|' read -r _ flags srcs libs <<<"${T[$t]}"
+  local t=$1 flags tflags srcs libs bin=$work/bin/$1
+  IFS='|' read -r _ flags tflags srcs libs <<<"${T[$t]}"
   [ -x "$bin" ] && return 0
-  local s objs=() o
+  local s f objs=() o first=1
   for s in $srcs; do
-    o=$obj/$(basename "$s" .c)-$(printf '%s' "$flags" | md5sum | cut -c1-12).o
+    f=$flags
+    [ $first = 1 ] && f="$flags $tflags"
+    first=0
+    o=$obj/$(basename "$s" .c)-$(printf '%s' "$f" | md5sum | cut -c1-12).o
     if [ ! -f "$o" ]; then
       # shellcheck disable=SC2086
-      (cd "$top" && nice $CLANG $CFLAGS_FUZZ $flags -c "$s" -o "$o") >>"$work/bin/$t.log" 2>&1 || return 1
+      (cd "$top" && nice $CLANG $CFLAGS_FUZZ $f -c "$s" -o "$o") >>"$work/bin/$t.log" 2>&1 || return 1
     fi
     objs+=("$o")
   done
