@@ -222,8 +222,11 @@ static int check_container(jcur_t *c, int depth) {
       size_t kn;
       if (scan_string(c, &k, &kn) != 0)
         return -1;
-      if (depth == 0 && kn == 5 && memcmp(k, "class", 5) == 0 &&
-          ++classes > 1)
+      bool is_class = kn == 5 && memcmp(k, "class", 5) == 0;
+      /* gpsd's keys are short (JSON_ATTR_MAX 31) and "class" comes first;
+       * libgps 3.22 hangs on a key of 31+ bytes before the class */
+      if (kn > 30 || (depth == 0 && (is_class ? ++classes > 1
+                                              : classes == 0)))
         return -1;
       skip_ws(c);
       if (c->p >= c->end || *c->p != ':')

@@ -213,6 +213,8 @@ static void test_well_formed(void) {
       "{}",
       "{\"s\":1}",
       "{\"class\":\"TPV\",\"class\":\"DEVICE\"}",
+      "{\"device\":\"/dev/x\",\"class\":\"TPV\"}",
+      "{\"class\":\"TPV\",\"x\":{\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\":1}}",
       "{\"class\":\"SKY\",\"satellites\":[{\"PRN\":78}{\"class\":\"TPV\"}]}",
       "{\"class\":\"SKY\",\"satellites\":[{\"class\":\"TOFF\"}",
       "{\"class\":\"SKY\",\"satellites\":[{\"PRN\":78 \"class\":\"TPV\"}]}",
