@@ -285,7 +285,7 @@ static int rx_option(rx_inst_t *in, oconfig_item_t *c, double *latency,
                : 0;
   if (strcasecmp(c->key, "Interval") == 0)
     return cf_util_get_cdtime(c, interval);
-  cdu_unknown_option("dcf77", c->parent, rx->name, c);
+  cdu_unknown_option("dcf77", NULL, rx->name, c);
   return -2; /* already logged */
 }
 
@@ -333,7 +333,7 @@ static int ntpd_option(dcf77_ntpd_t *nt, oconfig_item_t *c,
   if (strcasecmp(c->key, "Host") == 0)
     return cf_util_get_string_buffer(c, nt->host, sizeof(nt->host));
   if (strcasecmp(c->key, "Port") == 0)
-    return cf_util_get_string_buffer(c, nt->port, sizeof(nt->port));
+    return cdu_get_port(c, "dcf77", nt->name, nt->port, sizeof(nt->port));
   if (strcasecmp(c->key, "Timeout") == 0)
     return cf_util_get_double(c, &nt->timeout_s) != 0 ||
                    nt->timeout_s < 0.01 || nt->timeout_s > 10
@@ -355,7 +355,7 @@ static int ntpd_option(dcf77_ntpd_t *nt, oconfig_item_t *c,
                : 0;
   if (strcasecmp(c->key, "Interval") == 0)
     return cf_util_get_cdtime(c, interval);
-  cdu_unknown_option("dcf77", c->parent, nt->name, c);
+  cdu_unknown_option("dcf77", NULL, nt->name, c);
   return -2;
 }
 
@@ -400,7 +400,7 @@ static int dcf77_config(oconfig_item_t *ci) {
       ret = 1;
     }
   }
-  return ret ? -1 : 0;
+  return cdu_config_result("dcf77", ret ? -1 : 0);
 }
 
 static int dcf77_init(void) {

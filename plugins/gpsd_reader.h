@@ -68,6 +68,8 @@ typedef struct {
   pthread_cond_t cond; /* wakes the thread's backoff sleep at shutdown */
   c_complain_t complaint;
   char line[GPSD_LINE_MAX];
+  char rbuf[GPSD_LINE_MAX]; /* bytes read, not yet a whole line */
+  size_t rlen;
 } gpsd_server_t;
 
 /* Guards every field above that both threads touch (rx lists, snapshots,

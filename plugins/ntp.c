@@ -254,7 +254,6 @@ static int ntp_read(user_data_t *ud) {
 static int ntp_config_option(ntp_instance_t *in, oconfig_item_t *c,
                              cdtime_t *interval) {
   char proto[16];
-  char *port = NULL;
   int rc;
   if (strcasecmp("Host", c->key) == 0)
     return cf_util_get_string_buffer(c, in->host, sizeof(in->host));
@@ -268,10 +267,7 @@ static int ntp_config_option(ntp_instance_t *in, oconfig_item_t *c,
     return rc;
   }
   if (strcasecmp("Port", c->key) == 0) {
-    if ((rc = cf_util_get_service(c, &port)) == 0)
-      sstrncpy(in->port, port, sizeof(in->port));
-    sfree(port);
-    return rc;
+    return cdu_get_port(c, "ntp", in->name, in->port, sizeof(in->port));
   }
   if (strcasecmp("Protocol", c->key) == 0) {
     if ((rc = cf_util_get_string_buffer(c, proto, sizeof(proto))) != 0)
@@ -359,7 +355,7 @@ static int ntp_config(oconfig_item_t *ci) {
     else
       errors += cdu_unknown_option("ntp", NULL, NULL, c) != 0;
   }
-  return errors ? -1 : 0;
+  return cdu_config_result("ntp", errors ? -1 : 0);
 }
 
 void module_register(void) {

@@ -353,10 +353,11 @@ static int rng_config_source(oconfig_item_t *ci) {
     else
       status = cdu_unknown_option("rng", ci, s->name, c);
   }
-  s->bytes_per_interval = (size_t)bytes;
-  s->window_size = (size_t)window;
-  if (status == 0)
+  if (status == 0) { /* only in range once every option passed */
+    s->bytes_per_interval = (size_t)bytes;
+    s->window_size = (size_t)window;
     status = rng_source_setup(s);
+  }
   if (status != 0) {
     ERROR("rng plugin: Source \"%s\" rejected.", s->name);
     rng_source_free(s);
@@ -392,7 +393,7 @@ static int rng_config(oconfig_item_t *ci) {
     if (r != 0)
       status = -1;
   }
-  return status;
+  return cdu_config_result("rng", status);
 }
 
 /* ------------------------------------------------------------ kernel */
