@@ -293,7 +293,13 @@ static int rng_source_read(user_data_t *ud) {
                      CDU_TABLE_SIZE(rng_source_metrics), &snap);
   if (fresh)
     rng_notify(s, &iv, &snap);
-  return fresh ? 0 : -1;
+  /* -1 (collectd's read backoff) only for open()/read() errors.  A source
+   * that merely delivered nothing (a FIFO whose writer is not there yet or
+   * restarts, a slow device) is a short read, counted in total_bytes-short:
+   * with -1 collectd suspended the callback, the values stopped, and the
+   * threshold plugin reported every series of the source "missing" (a
+   * FAILURE) after a one-interval gap (tests/scenarios/rng_stuck.sh). */
+  return iv.error ? -1 : 0;
 }
 
 /* ------------------------------------------------------------ config */

@@ -117,7 +117,6 @@ for i in $(seq 1 120); do
 done
 t_full=$(sc_elapsed "$t_fill")
 ok "$([ -n "$full_line" ] && echo 0 || echo 1)" "OSD_FULL raised after $i objects of 4 MiB ($t_full s)"
-first=""
 for k in bf_warn nf_warn bf_fail full_fail; do
   if [ -n "${seen[$k]:-}" ]; then
     echo "# fill->notification: ${seen[$k]} s ($k; ${seen_info[$k]}); OSD_FULL at $t_full s: $(awk -v a="${seen[$k]}" -v b="$t_full" 'BEGIN { printf "%.1f", b - a }') s earlier"

@@ -35,8 +35,8 @@ sc_now() { date +%s.%N; }
 sc_elapsed() { awk -v a="$1" -v b="$(sc_now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 sc_wait_notification() {
-  local secs=$1 re=$2 i
-  for i in $(seq $((secs * 10))); do
+  local secs=$1 re=$2
+  for _ in $(seq $((secs * 10))); do
     grep -qE "Notification: .*$re" "$T/collectd.log" 2>/dev/null && return 0
     sleep 0.1
   done
@@ -45,9 +45,9 @@ sc_wait_notification() {
 
 declare -A SC_DT
 sc_wait_all() {
-  local secs=$1 t0=$2 i kv left
+  local secs=$1 t0=$2 kv left
   shift 2
-  for i in $(seq $((secs * 10))); do
+  for _ in $(seq $((secs * 10))); do
     left=0
     for kv in "$@"; do
       [ -n "${SC_DT[${kv%%=*}]:-}" ] && continue
@@ -64,8 +64,8 @@ sc_wait_all() {
 }
 
 sc_wait_count() {
-  local secs=$1 n=$2 re=$3 i
-  for i in $(seq $((secs * 10))); do
+  local secs=$1 n=$2 re=$3
+  for _ in $(seq $((secs * 10))); do
     [ "$(grep -cE "Notification: .*$re" "$T/collectd.log" 2>/dev/null)" -ge "$n" ] && return 0
     sleep 0.1
   done
