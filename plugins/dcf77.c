@@ -109,7 +109,7 @@ static const cdu_metric_t ntpd_metrics[] = {
     {"clock_last_meas", "timecode", CDU_GAUGE, NT(timecode_age_s), "s",
      "since the last valid time code (refclock_time)"},
     {"bool", "receiving", CDU_GAUGE, NT(receiving), "0/1",
-     "last poll reached and time code no older than MaxAge"},
+     "one of the last 2 polls reached and time code <= MaxAge old"},
 };
 
 typedef struct {
