@@ -13,6 +13,29 @@ REGIONS = {
     "alerts": ["alerts-time", "alerts-system"],
     "reliability": ["reliability", "reliability-fuzz", "privileges"],
 }
+
+
+def nest(text, level=3):
+    """Shift the headings of a docs file (outside code fences) so that its
+    top heading sits at `level` under the README's own ## sections."""
+    lines = text.split("\n")
+    fence = False
+    heads = []
+    for i, line in enumerate(lines):
+        if line.startswith("```"):
+            fence = not fence
+        elif not fence and line.startswith("#"):
+            n = len(line) - len(line.lstrip("#"))
+            if line[n:n + 1] == " ":
+                heads.append((i, n))
+    if not heads:
+        return text
+    shift = level - min(n for _, n in heads)
+    for i, n in heads:
+        lines[i] = "#" * (n + shift) + lines[i][n:]
+    return "\n".join(lines)
+
+
 top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 readme_path = os.path.join(top, "README.md")
 readme = open(readme_path, encoding="utf-8").read()
@@ -28,7 +51,7 @@ for region, names in REGIONS.items():
     for name in names:
         path = os.path.join(top, "docs", name + ".md")
         if os.path.exists(path):
-            parts.append(open(path, encoding="utf-8").read().rstrip() + "\n")
+            parts.append(nest(open(path, encoding="utf-8").read()).rstrip() + "\n")
     new = new[:begin] + "\n" + "\n".join(parts) + "\n" + new[end:]
 if sys.argv[1:] == ["--check"]:
     if new != readme:
