@@ -1,0 +1,92 @@
+#!/bin/bash
+# Scenario S3 (issue 11): PPS lost and back, sysfs path.  Two PPS sources
+# (fixtures under $T/sys/class/pps, rewritten once a second by
+# tests/integration/pps_writer.py as the kernel does: edge at the second
+# + 1.5 ms, 20 us jitter) are watched by the pps plugin (<Device> blocks,
+# Interval 2 s, Timeout 2.5 s) with the shipped examples/thresholds.conf.
+# The writer of "gnss" is paused for 8 s (the receiver lost its fix, the
+# wire came off), then resumes; "spare" keeps pulsing.
+# Expected: nothing while pulses flow; the plugin's "pulses stopped" and
+# the thresholds.conf bool-signal FAILURE within 2 read intervals of the
+# first missing pulse, for gnss only; OKAY from both when pulses return;
+# the missed-pulse rule (Hits 10) stays silent for an 8 s outage.
+# What is simulated: the kernel (no PPS device can exist on these
+# machines: docs/pps.md); the sysfs files have the kernel's format.
+# The gpsd TOFF fallback is not part of this scenario: gpsd cannot see a
+# PPS source here (ptys have no DCD), see docs/alerts-time.md.  About 30 s.
+. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/scen_lib.sh"
+it_begin pps_lost
+command -v python3 >/dev/null || skip_all "python3 not installed"
+INTERVAL=2
+for d in pps0 pps1; do
+  dev=$T/sys/class/pps/$d
+  mkdir -p "$dev"
+  printf '0.000000000#0\n' >"$dev/assert"
+  printf '0.000000000#0\n' >"$dev/clear"
+  printf 'pps-gpio.-1\n' >"$dev/name"
+  printf '\n' >"$dev/path"
+done
+python3 "$TOP_SRCDIR/tests/integration/pps_writer.py" "$T/sys/class/pps/pps0" \
+  --log "$T/w0.log" --offset 0.0015 --sigma 0.00002 --seed 3 &
+W0=$!
+it_track_pid $W0
+python3 "$TOP_SRCDIR/tests/integration/pps_writer.py" "$T/sys/class/pps/pps1" \
+  --log "$T/w1.log" --offset 0.0015 --sigma 0.00002 --seed 4 &
+it_track_pid $!
+sleep 1.5
+
+scen_collectd_start "LoadPlugin pps
+<Plugin pps>
+  PollInterval 0.05
+  <Device \"gnss\">
+    SysfsPath \"$T/sys/class/pps/pps0\"
+    Timeout 2.5
+    Interval $INTERVAL
+  </Device>
+  <Device \"spare\">
+    SysfsPath \"$T/sys/class/pps/pps1\"
+    Timeout 2.5
+    Interval $INTERVAL
+  </Device>
+</Plugin>"
+f=$(csv_wait 'pps-gnss/bool-signal-*' 20)
+ok $? "collectd reads gnss"
+for _ in $(seq 20); do [ "$(csv_last "$f")" = 1.000000 ] && break; sleep 0.5; done
+sleep 6
+is "$(csv_last "$f")" 1.000000 "healthy: bool-signal = 1"
+is "$(scen_notes_at_least WARNING)" 0 "healthy: no notification at WARNING or above"
+
+# Pause just after a pulse (edges at the second + 1.5 ms): the first
+# missing pulse is the next whole second.
+sleep "$(awk -v t="$(scen_now)" 'BEGIN { f = t - int(t); printf "%.3f", (f < 0.3 ? 0.3 - f : 1.3 - f) }')"
+kill -STOP $W0
+t0=$(scen_now)
+first_missing=$(awk -v t="$t0" 'BEGIN { printf "%.3f", int(t) + 1.0015 }')
+diag "pulses stopped after $(tail -n 1 "$T/w0.log")"
+dt=$(scen_wait_note "severity = FAILURE, .*plugin = pps, plugin_instance = gnss, type = bool, type_instance = signal, message = .*pulses stopped" 15 "$first_missing")
+ok $? "plugin: FAILURE 'pulses stopped' for gnss, $dt s after the first missing pulse"
+ok "$(awk -v d="$dt" -v i=$INTERVAL 'BEGIN { exit !(d <= 2 * i) }'; echo $?)" "... within 2 read intervals ($((2 * INTERVAL)) s)"
+scen_fault_time "pps plugin 'pulses stopped' FAILURE (Interval $INTERVAL s, Timeout 2.5 s)" "$dt"
+dt2=$(scen_wait_note "severity = FAILURE, .*plugin = pps, plugin_instance = gnss, type = bool, type_instance = signal, message = Host .*below the failure threshold" 15 "$first_missing")
+ok $? "thresholds.conf: FAILURE for gnss bool-signal, $dt2 s after the first missing pulse"
+ok "$(awk -v d="$dt2" -v i=$INTERVAL 'BEGIN { exit !(d <= 2 * i) }'; echo $?)" "... within 2 read intervals"
+scen_fault_time "thresholds.conf pps bool-signal FAILURE" "$dt2"
+sleep "$(awk -v t="$(scen_now)" -v s="$t0" 'BEGIN { d = s + 8 - t; printf "%.3f", (d > 0 ? d : 0) }')"
+
+t1=$(scen_now)
+kill -CONT $W0
+dt3=$(scen_wait_note "severity = OKAY, .*plugin_instance = gnss, type = bool, type_instance = signal, message = .*pulses are back" 15 "$t1")
+ok $? "plugin: OKAY 'pulses are back' after $dt3 s"
+dt4=$(scen_wait_note "severity = OKAY, .*plugin_instance = gnss, type = bool, type_instance = signal, message = Host .*within range again" 15 "$t1")
+ok $? "thresholds.conf: OKAY for gnss bool-signal after $dt4 s"
+diag "pulses back->OKAY: plugin $dt3 s, thresholds.conf $dt4 s"
+sleep 3
+is "$(notifications_matching 'severity = (WARNING|FAILURE).*plugin_instance = spare,')" 0 "nothing for the spare source that kept pulsing"
+is "$(notifications_matching 'severity = (WARNING|FAILURE).*type = count, type_instance = missed')" 0 \
+  "the missed-pulse rule (Hits 10) stays silent for an 8 s outage"
+is "$(notifications_matching 'severity = (WARNING|FAILURE)')" 2 "exactly two alerts in all (plugin + threshold)"
+collectd_log_clean
+collectd_stop
+ok $? "collectd stops cleanly"
+it_end
