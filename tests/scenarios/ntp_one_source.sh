@@ -78,11 +78,15 @@ is "$(notifications_matching "$THR_RE")" 1 "thresholds.conf: still one WARNING"
 is "$(notifications_matching 'severity = FAILURE')" 0 "one source left is not 'none': no FAILURE"
 is "$(scen_ntp_val site/bool-synchronised)" 1 "the client stays synchronised to the last source"
 
+OK1="severity = OKAY, .*plugin_instance = site, type = count, type_instance = candidates, message = ntp plugin"
+OK2="severity = OKAY, .*plugin_instance = site, type = count, type_instance = candidates, message = Host"
+b1=$(notifications_matching "$OK1")
+b2=$(notifications_matching "$OK2")
 t1=$(scen_now)
 kill -CONT "${SRV_PID[3]}" "${SRV_PID[4]}" "${SRV_PID[5]}"
-dt3=$(scen_wait_note "severity = OKAY, .*plugin_instance = site, type = count, type_instance = candidates, message = ntp plugin" 60 "$t1")
+dt3=$(scen_wait_note "$OK1" 60 "$t1" "$b1")
 ok $? "servers back: the plugin's OKAY after $dt3 s"
-dt4=$(scen_wait_note "severity = OKAY, .*plugin_instance = site, type = count, type_instance = candidates, message = Host" 60 "$t1")
+dt4=$(scen_wait_note "$OK2" 60 "$t1" "$b2")
 ok $? "servers back: thresholds.conf OKAY after $dt4 s"
 diag "recovery->OKAY: plugin $dt3 s, thresholds.conf $dt4 s"
 wait_count 4 30

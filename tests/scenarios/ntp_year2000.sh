@@ -92,9 +92,11 @@ is "$(notifications_matching 'severity = (WARNING|FAILURE).*plugin_instance = si
   "no lost-sync and no system offset notification"
 
 # ---- the liar is fixed: everything clears
+OK_RE="severity = OKAY, .*plugin_instance = site, type = count, type_instance = falsetickers"
+base=$(notifications_matching "$OK_RE")
 t1=$(scen_now)
 echo 0 >"$T/liar.offset"
-dt5=$(scen_wait_note "severity = OKAY, .*plugin_instance = site, type = count, type_instance = falsetickers" 90 "$t1")
+dt5=$(scen_wait_note "$OK_RE" 90 "$t1" "$base")
 ok $? "thresholds.conf: OKAY for count-falsetickers once the source is honest again ($dt5 s)"
 collectd_log_clean
 collectd_stop

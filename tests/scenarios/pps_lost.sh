@@ -74,11 +74,15 @@ ok "$(awk -v d="$dt2" -v i=$INTERVAL 'BEGIN { exit !(d <= 2 * i) }'; echo $?)" "
 scen_fault_time "thresholds.conf pps bool-signal FAILURE" "$dt2"
 sleep "$(awk -v t="$(scen_now)" -v s="$t0" 'BEGIN { d = s + 8 - t; printf "%.3f", (d > 0 ? d : 0) }')"
 
+OK1="severity = OKAY, .*plugin_instance = gnss, type = bool, type_instance = signal, message = .*pulses are back"
+OK2="severity = OKAY, .*plugin_instance = gnss, type = bool, type_instance = signal, message = Host .*within range again"
+b1=$(notifications_matching "$OK1")
+b2=$(notifications_matching "$OK2")
 t1=$(scen_now)
 kill -CONT $W0
-dt3=$(scen_wait_note "severity = OKAY, .*plugin_instance = gnss, type = bool, type_instance = signal, message = .*pulses are back" 15 "$t1")
+dt3=$(scen_wait_note "$OK1" 15 "$t1" "$b1")
 ok $? "plugin: OKAY 'pulses are back' after $dt3 s"
-dt4=$(scen_wait_note "severity = OKAY, .*plugin_instance = gnss, type = bool, type_instance = signal, message = Host .*within range again" 15 "$t1")
+dt4=$(scen_wait_note "$OK2" 15 "$t1" "$b2")
 ok $? "thresholds.conf: OKAY for gnss bool-signal after $dt4 s"
 diag "pulses back->OKAY: plugin $dt3 s, thresholds.conf $dt4 s"
 sleep 3

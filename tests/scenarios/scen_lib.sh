@@ -8,8 +8,13 @@
 #   scen_collectd_start CONF  collectd_start CONF + the stock threshold
 #                             plugin + Include examples/thresholds.conf
 #   scen_now                  seconds since the epoch, ns resolution
-#   scen_wait_note REGEX SECS T0   wait until a notification line matches
-#                             REGEX; prints seconds since T0 (0.1 s steps)
+#   scen_wait_note REGEX SECS T0 [BASE]  wait until more than BASE
+#                             (default 0) notification lines match REGEX;
+#                             prints seconds since T0 (0.1 s steps).  The
+#                             threshold plugin sends an OKAY for every
+#                             watched series at start: pass the count from
+#                             before the recovery as BASE when waiting for
+#                             an OKAY.
 #   scen_fault_time NAME SECS print "# fault->notification: SECS s (NAME)"
 #   scen_notes_at_least SEV   notification lines of severity SEV or worse
 
@@ -34,9 +39,9 @@ Include \"$SCEN_THRESHOLDS\""
 scen_now() { date +%s.%N; }
 
 scen_wait_note() {
-  local re=$1 secs=$2 t0=$3
+  local re=$1 secs=$2 t0=$3 base=${4:-0}
   for _ in $(seq $((secs * 10))); do
-    if [ "$(notifications_matching "$re")" -ge 1 ]; then
+    if [ "$(notifications_matching "$re")" -gt "$base" ]; then
       awk -v a="$(scen_now)" -v b="$t0" 'BEGIN { printf "%.1f\n", a - b }'
       return 0
     fi
