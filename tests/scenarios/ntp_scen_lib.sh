@@ -25,6 +25,7 @@ cmdport 0
 pidfile $T/s$i/pid
 CONF
   chronyd_start "$T/s$i.conf" || return 1
+  # shellcheck disable=SC2034
   SRV_PID[$i]=$CHRONYD_PID
 }
 
