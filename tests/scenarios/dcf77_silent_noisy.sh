@@ -84,7 +84,7 @@ wait_for() { # INST METRIC AWK-CONDITION(on v) SECS
 
 # ---- healthy: both receiving (NTPsec decoded a time code and polled it)
 t_start=$(scen_now)
-wait_for u0 bool-receiving 'v == 1' 200 && wait_for u1 bool-receiving 'v == 1' 30 &&
+wait_for u0 bool-receiving 'v == 1' 260 && wait_for u1 bool-receiving 'v == 1' 30 &&
   wait_for u0 clock_state-status 'v == 0' 10 && wait_for u1 clock_state-status 'v == 0' 10
 ok $? "healthy: u0 and u1 receiving with clock status 0 ($(awk -v a="$(scen_now)" -v b="$t_start" 'BEGIN { printf "%.0f", a - b }') s after start)"
 # The acquisition after ntpd's start (no time code yet, reach 0, the
