@@ -4,9 +4,11 @@
 # whose clock is the system clock + OFFSET seconds: the "server serving a
 # wrong time" of the falseticker test.  Loopback addresses only.
 #   ntp_sntp.py ADDR PORT OFFSET_S [OFFSET_FILE]
+# (127.x only; 10.77.x inside the scenarios' network namespaces)
 # With OFFSET_FILE, the offset is read from that file (when it exists and
 # holds a number) at every request: a scenario turns an honest server into
 # a liar while it runs (tests/scenarios/ntp_year2000.sh).
+import os
 import socket
 import struct
 import sys
@@ -25,7 +27,10 @@ def current_offset():
             pass
     return offset
 
-if not addr.startswith("127."):
+# Loopback only, or inside a scenario's private network namespaces
+# (tests/scenarios/ntp_scen_lib.sh: 10.77.0.0/16 on veth pairs).
+if not (addr.startswith("127.") or
+        (addr.startswith("10.77.") and os.environ.get("SCEN_IN_NETNS"))):
     sys.exit("loopback addresses only")
 NTP_EPOCH = 2208988800
 

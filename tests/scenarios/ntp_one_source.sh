@@ -1,9 +1,9 @@
 #!/bin/bash
-# Scenario S2 (issue 11): only one source left.  In a private network
-# namespace, four honest chronyd servers (127.0.0.2-5) feed a client
-# chronyd -x (the monitored daemon, polling every 0.5 s).  The servers
-# become unreachable one by one (SIGSTOP: they stop answering, as a dead
-# host or a cut link does).  The site needs N = 3 usable sources: the ntp
+# Scenario S2 (issue 11): only one source left.  Four honest chronyd
+# servers, each a host of its own (a network namespace on a veth link,
+# 10.77.2-5.2), feed a client chronyd -x (the monitored daemon, polling
+# every 0.5 s; ntp_scen_lib.sh).  The servers become unreachable one by
+# one: their links are cut (ip link set down).  The site needs N = 3 usable sources: the ntp
 # plugin runs with MinSources 3 and the shipped examples/thresholds.conf
 # warns below 2.5 usable sources (Hits 3) and pages at none.
 # Expected: nothing at 4 and at 3 usable sources; a WARNING from the
@@ -23,7 +23,7 @@ chrony_root >/dev/null || skip_all "chrony .deb not available"
 kernel_before=$(ntp_kernel_state)
 PORT=123
 for i in 2 3 4 5; do scen_ntp_server "$i" "$PORT" || exit 1; done
-scen_ntp_client "$PORT" 127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5
+scen_ntp_client "$PORT" 10.77.2.2 10.77.3.2 10.77.4.2 10.77.5.2
 ok $? "client chronyd -x runs without CAP_SYS_TIME"
 scen_ntp_wait_sync 4 60
 ok $? "healthy: the client is synchronised with 4 usable sources"
@@ -52,16 +52,16 @@ wait_count() {
 PLUGIN_RE='severity = WARNING, .*plugin = ntp, plugin_instance = site, type = count, type_instance = candidates, message = ntp plugin'
 THR_RE='severity = WARNING, .*plugin = ntp, plugin_instance = site, type = count, type_instance = candidates, message = Host .*below the warning threshold of 2\.5'
 
-kill -STOP "${SRV_PID[5]}"
+scen_link_down 5
 wait_count 3 30
-ok $? "127.0.0.5 unreachable: 3 usable sources"
+ok $? "link to 10.77.5.2 cut: 3 usable sources"
 sleep 5 # longer than Hits 3
 is "$(scen_notes_at_least WARNING)" 0 "3 usable sources = N: no notification"
 
 t0=$(scen_now)
-kill -STOP "${SRV_PID[4]}"
+scen_link_down 4
 dt=$(scen_wait_note "$PLUGIN_RE" 60 "$t0")
-ok $? "127.0.0.4 unreachable too: the plugin warns (MinSources 3) after $dt s"
+ok $? "link to 10.77.4.2 cut too: the plugin warns (MinSources 3) after $dt s"
 scen_fault_time "plugin MinSources 3 WARNING, 3 -> 2 usable" "$dt"
 dt2=$(scen_wait_note "$THR_RE" 60 "$t0")
 ok $? "thresholds.conf: WARNING below 2.5 usable sources after $dt2 s (Hits 3)"
@@ -69,9 +69,9 @@ scen_fault_time "thresholds.conf count-candidates WARNING, 3 -> 2 usable" "$dt2"
 grep -E "Notification: .*$PLUGIN_RE" "$T/collectd.log" | sed 's/^.*message = /# /'
 is "$(scen_ntp_val site/count-candidates)" 2 "plugin: 2 usable sources"
 
-kill -STOP "${SRV_PID[3]}"
+scen_link_down 3
 wait_count 1 30
-ok $? "127.0.0.3 unreachable too: only 127.0.0.2 left (1 usable source)"
+ok $? "link to 10.77.3.2 cut too: only 10.77.2.2 left (1 usable source)"
 sleep 5
 is "$(notifications_matching "$PLUGIN_RE")" 1 "plugin: still one WARNING (no repeat while below N)"
 is "$(notifications_matching "$THR_RE")" 1 "thresholds.conf: still one WARNING"
@@ -83,11 +83,13 @@ OK2="severity = OKAY, .*plugin_instance = site, type = count, type_instance = ca
 b1=$(notifications_matching "$OK1")
 b2=$(notifications_matching "$OK2")
 t1=$(scen_now)
-kill -CONT "${SRV_PID[3]}" "${SRV_PID[4]}" "${SRV_PID[5]}"
+scen_link_up 3
+scen_link_up 4
+scen_link_up 5
 dt3=$(scen_wait_note "$OK1" 60 "$t1" "$b1")
-ok $? "servers back: the plugin's OKAY after $dt3 s"
+ok $? "links back: the plugin's OKAY after $dt3 s"
 dt4=$(scen_wait_note "$OK2" 60 "$t1" "$b2")
-ok $? "servers back: thresholds.conf OKAY after $dt4 s"
+ok $? "links back: thresholds.conf OKAY after $dt4 s"
 diag "recovery->OKAY: plugin $dt3 s, thresholds.conf $dt4 s"
 wait_count 4 30
 ok $? "4 usable sources again"

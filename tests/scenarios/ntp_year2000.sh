@@ -1,15 +1,14 @@
 #!/bin/bash
 # Scenario S1 (issue 11): a time server says it is 12 years ago (the 2012
 # USNO incident, when tock.usno.navy.mil served the year 2000).
-# In a private network namespace: three honest chronyd servers
-# (127.0.0.2-4) and one server (tests/integration/ntp_sntp.py, 127.0.0.5)
-# that first serves the right time, then jumps 12 years back.  The
-# monitored daemon is a client chronyd -x polling all four every 0.5 s
-# (chrony, not NTPsec: NTPsec accepts no server on 127.0.0.x; the client
-# role is what matters).  collectd runs the ntp plugin with the shipped
+# Each server is a host of its own (a network namespace on a veth link):
+# three honest chronyd servers (10.77.2-4.2) and one server
+# (tests/integration/ntp_sntp.py, 10.77.5.2) that first serves the right
+# time, then jumps 12 years back.  The monitored daemon is a client
+# chronyd -x polling all four every 0.5 s (ntp_scen_lib.sh).  collectd runs the ntp plugin with the shipped
 # examples/thresholds.conf and collectd's threshold plugin.
 # Expected: healthy phase silent; then the liar is flagged falseticker
-# (selection 1, one notification naming 127.0.0.5), usable sources drop
+# (selection 1, one notification naming 10.77.5.2), usable sources drop
 # 4 -> 3 (the plugin's MinSources 4 warns), the shipped falseticker rule
 # fires, the client's clock is not followed (system offset stays ~0,
 # still synchronised to an honest server).  About 40 s.
@@ -25,14 +24,17 @@ done
 chrony_root >/dev/null || skip_all "chrony .deb not available"
 kernel_before=$(ntp_kernel_state)
 PORT=123
-LIAR=127.0.0.5
+LIAR=10.77.5.2
 TWELVE_YEARS=378691200 # 12 x 365.25 days
 
 for i in 2 3 4; do scen_ntp_server "$i" "$PORT" || exit 1; done
 echo 0 >"$T/liar.offset"
-python3 "$TOP_SRCDIR/tests/integration/ntp_sntp.py" "$LIAR" "$PORT" 0 "$T/liar.offset" &
+scen_host 5
+ok $? "four server hosts (network namespaces on veth links)"
+# nsenter execs python3: $! is the liar's own pid
+nsenter -t "${HOST_PID[5]}" -n python3 "$TOP_SRCDIR/tests/integration/ntp_sntp.py" "$LIAR" "$PORT" 0 "$T/liar.offset" &
 it_track_pid $!
-scen_ntp_client "$PORT" 127.0.0.2 127.0.0.3 127.0.0.4 "$LIAR"
+scen_ntp_client "$PORT" 10.77.2.2 10.77.3.2 10.77.4.2 "$LIAR"
 ok $? "client chronyd -x runs without CAP_SYS_TIME"
 scen_ntp_wait_sync 4 60
 ok $? "healthy: the client is synchronised with 4 usable sources"
@@ -51,7 +53,7 @@ sleep 6
 is "$(scen_ntp_val site/count-candidates)" 4 "healthy: plugin counts 4 usable sources"
 is "$(scen_notes_at_least WARNING)" 0 "healthy: no notification at WARNING or above"
 
-# ---- the fault: 127.0.0.5 serves a time 12 years back
+# ---- the fault: 10.77.5.2 serves a time 12 years back
 t0=$(scen_now)
 echo "-$TWELVE_YEARS" >"$T/liar.offset"
 diag "fault injected: $LIAR now serves $(date -u -d "@$(($(date +%s) - TWELVE_YEARS))" +%Y-%m-%d)"
@@ -87,7 +89,7 @@ is "$(scen_ntp_val site/bool-synchronised)" 1 "plugin: the client stays synchron
 ref=$("$CHRONYC" -h "$CS" -c tracking | cut -d, -f2)
 ok "$([ "$ref" != "$LIAR" ] && echo 0 || echo 1)" "chronyd's reference is an honest server ($ref)"
 is "$(notifications_matching 'is a falseticker' )" 1 "only one falseticker notification, for $LIAR"
-is "$(notifications_matching 'severity = (WARNING|FAILURE).*plugin_instance = site-127\.0\.0\.[234],')" 0 "no notification for an honest source"
+is "$(notifications_matching 'severity = (WARNING|FAILURE).*plugin_instance = site-10\.77\.[234]\.2,')" 0 "no notification for an honest source"
 is "$(notifications_matching 'severity = (WARNING|FAILURE).*plugin_instance = site, type = (bool|time_offset),')" 0 \
   "no lost-sync and no system offset notification"
 
