@@ -140,6 +140,10 @@ static void test_receiver(void) {
   /* Nothing yet: receiving unknown for 3 s, no notification. */
   EXPECT_EQ_INT(0, mock_read("dcf77/rx"));
   OK(isnan(get("rx", "bool", "receiving")));
+  /* Regression: the share of valid pulses is over 60 s; right after
+   * opening it is unknown, not 0 % (a weak-signal threshold would fire at
+   * every start). */
+  OK(isnan(get("rx", "percent", "valid_pulses")));
   EXPECT_EQ_INT(0, mock_notification_count());
 
   /* Four clean minutes; the receiver's characters come 0.425 s late. */
