@@ -18,10 +18,7 @@ it_begin ceph_leader
 for c in ceph-mon ceph-mgr ceph-osd ceph uuidgen python3; do
   command -v $c >/dev/null || skip_all "$c not installed (scripts/deps.sh test)"
 done
-it_lock ceph
-trap 'cc_down; it_cleanup' EXIT
-cc_up "$T/ceph" || { ok 1 "test cluster up"; it_end; exit 1; }
-ok 0 "test cluster up (mon a)"
+cc_test_up "test cluster up (mon a)"
 D=$T/ceph
 hosts="[v2:127.0.0.1:$CC_PORT2,v1:127.0.0.1:$CC_PORT1]"
 for m in b c; do
@@ -49,17 +46,7 @@ declare -A CDPID
 for m in a b c; do
   T=$TOP_T/cd-$m
   mkdir -p "$T"
-  CD_HOST=mon-$m collectd_start "LoadPlugin ceph_health
-<Plugin ceph_health>
-  <Cluster \"ceph\">
-    ConfigFile \"$D/ceph.conf\"
-    Client \"collectd\"
-    Keyring \"$D/client.collectd/keyring\"
-    Timeout 5
-    LeaderOnly true
-    LocalMon \"$m\"
-  </Cluster>
-</Plugin>"
+  CD_HOST=mon-$m collectd_start "$(cc_plugin_conf ceph "Timeout 5" "LeaderOnly true" "LocalMon \"$m\"")"
   CDPID[$m]=$CD_PID
 done
 T=$TOP_T

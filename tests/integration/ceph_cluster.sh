@@ -28,6 +28,15 @@
 #   cc_pgs_with STATE             number of PGs whose state has component STATE
 #   cc_all_pgs STATE              0 if every PG has component STATE
 #   cc_ratios_default             nearfull/backfillfull/full back to defaults
+# For tests sourcing tests/integration/lib.sh too:
+#   cc_test_require               skip_all unless the Ceph daemons and CLI,
+#                                 rados, python3, root and ceph_health.so
+#   cc_test_up DESC               it_lock ceph, cc_down at exit, cc_up in
+#                                 $T/ceph: TAP "ok - DESC", or fail and exit;
+#                                 CC_T0 = the epoch second the lock was held
+#   cc_cluster_conf NAME LINE...  a <Cluster NAME> block for the ceph_health
+#                                 plugin (client.collectd of CC_DIR), LINEs in it
+#   cc_plugin_conf NAME LINE...   LoadPlugin + <Plugin ceph_health> with it
 # Environment: CEPH_MON_PORT_V2 (3300), CEPH_MON_PORT_V1 (6789),
 # CC_PGS (32), CC_POOL_SIZE (3), CC_POOL_MIN_SIZE (2), CEPH_EXTRA_CONF
 # (lines appended to [global]).
@@ -198,6 +207,42 @@ cc_ratios_default() {
   cc_ceph osd set-nearfull-ratio 0.85 >/dev/null
   cc_ceph osd set-backfillfull-ratio 0.90 >/dev/null
   cc_ceph osd set-full-ratio 0.95 >/dev/null
+}
+
+cc_test_require() {
+  local b
+  for b in ceph-mon ceph-mgr ceph-osd ceph rados /usr/bin/python3; do
+    command -v "$b" >/dev/null || skip_all "$b not installed (scripts/deps.sh test)"
+  done
+  [ "$(id -u)" = 0 ] || skip_all "needs root (the test cluster runs as root)"
+  [ -f "$(our_plugindir)/ceph_health.so" ] || skip_all "ceph_health.so not built"
+}
+
+cc_test_up() {
+  it_lock ceph
+  trap 'cc_down; it_cleanup' EXIT
+  # shellcheck disable=SC2034 # read by the tests (durations)
+  CC_T0=$(date +%s)
+  cc_up "$T/ceph" || { ok 1 "test cluster up"; it_end; exit 1; }
+  ok 0 "$1"
+}
+
+cc_cluster_conf() {
+  local l
+  echo "  <Cluster \"$1\">
+    ConfigFile \"$CC_DIR/ceph.conf\"
+    Client \"collectd\"
+    Keyring \"$CC_DIR/client.collectd/keyring\""
+  shift
+  for l in "$@"; do echo "    $l"; done
+  echo "  </Cluster>"
+}
+
+cc_plugin_conf() {
+  echo "LoadPlugin ceph_health
+<Plugin ceph_health>"
+  cc_cluster_conf "$@"
+  echo "</Plugin>"
 }
 
 cc_up() {

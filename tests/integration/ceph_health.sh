@@ -12,38 +12,15 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ceph_cluster.sh"
 it_begin ceph_health
-for b in ceph-mon ceph-mgr ceph-osd ceph rados /usr/bin/python3; do
-  command -v "$b" >/dev/null || skip_all "$b not installed (scripts/deps.sh test)"
-done
-[ "$(id -u)" = 0 ] || skip_all "needs root (the test cluster runs as root)"
-[ -f "$(our_plugindir)/ceph_health.so" ] || skip_all "ceph_health.so not built"
-it_lock ceph
-trap 'cc_down; it_cleanup' EXIT
-t_start=$(date +%s)
-
-cc_up "$T/ceph" || { ok 1 "test cluster up"; it_end; exit 1; }
-ok 0 "test cluster up (HEALTH_OK, 32 PGs active+clean)"
+cc_test_require
+cc_test_up "test cluster up (HEALTH_OK, 32 PGs active+clean)"
 D=$T/ceph
 TIMEOUT=2
 
 collectd_start "LoadPlugin ceph_health
 <Plugin ceph_health>
-  <Cluster \"test\">
-    ConfigFile \"$D/ceph.conf\"
-    Client \"collectd\"
-    Keyring \"$D/client.collectd/keyring\"
-    Timeout $TIMEOUT
-    StuckAge 5
-    LeaderOnly true
-  </Cluster>
-  <Cluster \"silent\">
-    ConfigFile \"$D/ceph.conf\"
-    Client \"collectd\"
-    Keyring \"$D/client.collectd/keyring\"
-    Timeout $TIMEOUT
-    LeaderOnly true
-    LocalMon \"nobody\"
-  </Cluster>
+$(cc_cluster_conf test "Timeout $TIMEOUT" "StuckAge 5" "LeaderOnly true")
+$(cc_cluster_conf silent "Timeout $TIMEOUT" "LeaderOnly true" 'LocalMon "nobody"')
 </Plugin>"
 
 # v TYPE-TI [PINST]: last value collectd wrote (waits up to 10 s for the file)
@@ -245,5 +222,5 @@ ok "$([ "$(grep -c 'Cluster "test": connected' "$T/collectd.log")" -ge 1 ] && ec
 collectd_log_clean
 collectd_stop
 ok $? "collectd stops cleanly"
-diag "ceph_health integration test: $(($(date +%s) - t_start)) s"
+diag "ceph_health integration test: $(($(date +%s) - CC_T0)) s"
 it_end

@@ -12,6 +12,7 @@
 # Phase 2: dcf77-0 sends garbage (BAD FORMAT must show) and dcf77-1 goes silent
 # (NTPsec keeps *NOMINAL; we must show "not receiving").  About 4 minutes.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/ntp_lib.sh"
 # Quick local iterations only (CI never sets it): DCF77_SKIP_NTPSEC=1.
 [ -n "${DCF77_SKIP_NTPSEC:-}" ] && skip_all "DCF77_SKIP_NTPSEC set"
 
@@ -28,39 +29,14 @@ for c in ntpd ntpq setpriv python3; do
   command -v $c >/dev/null || skip_all "$c not installed (ntpsec, util-linux, python3)"
 done
 it_lock ntpd
-FEED="$TOP_SRCDIR/tests/integration/dcf77_feed.py"
 
-python3 "$FEED" --ready "$T/feed.ready" "$T/dcf77-0:0.425" "$T/dcf77-1:0.425" \
-  "$T/rx:0.425" >"$T/feed.log" 2>&1 &
-it_track_pid $!
-for _ in $(seq 50); do [ -f "$T/feed.ready" ] && break; sleep 0.1; done
-ok "$([ -f "$T/feed.ready" ] && echo 0 || echo 1)" "feeder made three ptys"
+dcf77_feed_start "$T/feed.ready" "$T/feed.log" "$T/dcf77-0:0.425" "$T/dcf77-1:0.425" \
+  "$T/rx:0.425"
+ok $? "feeder made three ptys"
 
-cat >"$T/ntp.conf" <<CONF
-interface ignore all
-interface listen 127.0.0.1
-disable ntp
-disable kernel
-restrict default kod limited nomodify noquery
-restrict 127.0.0.1
-restrict ::1
-refclock generic unit 0 subtype 19 path $T/dcf77-0 minpoll 4 maxpoll 4
-refclock generic unit 1 subtype 19 path $T/dcf77-1 minpoll 4 maxpoll 4
-CONF
-# Never the system clock: no CAP_SYS_TIME, checked below before going on.
-setpriv --bounding-set=-sys_time --inh-caps=-sys_time \
-  ntpd -n -c "$T/ntp.conf" -l "$T/ntpd.log" -p "$T/ntpd.pid" >"$T/ntpd.out" 2>&1 &
-NTPD_PID=$!
-it_track_pid $NTPD_PID
-sleep 1
-capbnd=$(awk '/^CapBnd/ {print $2}' "/proc/$NTPD_PID/status" 2>/dev/null)
-if [ -z "$capbnd" ] || [ $((0x$capbnd >> 25 & 1)) -ne 0 ]; then
-  ok 1 "ntpd runs without CAP_SYS_TIME (CapBnd $capbnd)"
-  kill $NTPD_PID
-  it_end
-  exit 1
-fi
-ok 0 "ntpd runs without CAP_SYS_TIME (CapBnd $capbnd)"
+# Never the system clock: no CAP_SYS_TIME, checked before going on.
+ntpd_dcf77_start || { ok 1 "ntpd runs without CAP_SYS_TIME"; it_end; exit 1; }
+ok 0 "ntpd runs without CAP_SYS_TIME"
 
 collectd_start "LoadPlugin dcf77
 <Plugin dcf77>

@@ -10,52 +10,19 @@
 #    fresh values return; "lost" and "again" are each logged once.
 . "$(dirname "$0")/lib.sh"
 it_begin gpsd_restart
-for c in gpsd python3; do
-  command -v $c >/dev/null || [ -x /usr/sbin/$c ] ||
-    skip_all "$c not installed (scripts/deps.sh test)"
-done
-GPSD=$(command -v gpsd || echo /usr/sbin/gpsd)
+gpsd_require
 X="python3 $TOP_SRCDIR/tests/integration/gpsd_expect.py"
-D="$TOP_SRCDIR/tests/data/gpsd"
 F1=29475 F2=29476 PORT=29477
 
-feed() { # PORT LOG DELAY
-  rm -f "$T/feed-$1.ready"
-  python3 "$TOP_SRCDIR/tests/integration/gpsd_feed.py" "$1" "$D/$2" "$3" \
-    "$T/feed-$1.ready" >"$T/feed-$1.log" 2>&1 &
-  it_track_pid $!
-  for _ in $(seq 50); do [ -f "$T/feed-$1.ready" ] && return 0; sleep 0.1; done
-  return 1
-}
-feed $F1 hab-gpspi.log 0.050
+gpsd_feed $F1 hab-gpspi.log 0.050
 ok $? "feeder 1 (hab-gpspi.log, +50 ms) listening on $F1"
-feed $F2 garmin15x.log 0.150
+gpsd_feed $F2 garmin15x.log 0.150
 ok $? "feeder 2 (garmin15x.log, +150 ms) listening on $F2"
 
-start_gpsd() {
-  "$GPSD" -N -n -b -S $PORT -F "$T/gpsd.sock" \
-    "tcp://127.0.0.1:$F1" "tcp://127.0.0.1:$F2" >>"$T/gpsd.log" 2>&1 &
-  GD=$!
-  it_track_pid "$GD"
-}
-start_gpsd
+gpsd_start $PORT $F1 $F2
+GD=$GPSD_PID
 
-collectd_start "LoadPlugin gpsd
-<Plugin gpsd>
-  Reference \"hab\"
-  <Server \"live\">
-    Host \"127.0.0.1\"
-    Port $PORT
-    MaxAge 3
-    ReconnectInterval 2
-    <Receiver \"hab\">
-      Device \"tcp://127.0.0.1:$F1\"
-    </Receiver>
-    <Receiver \"garmin\">
-      Device \"tcp://127.0.0.1:$F2\"
-    </Receiver>
-  </Server>
-</Plugin>"
+collectd_start "$(gpsd_conf $PORT $F1 $F2 '  Reference "hab"' '    ReconnectInterval 2')"
 csvf() { ls "$T/csv/$CD_HOST/gpsd-$1/$2"-* 2>/dev/null | head -n 1; }
 # first numbers (not NaN) for both receivers
 wait_fresh() { # INSTANCE METRIC SINCE SECS
@@ -100,7 +67,8 @@ ok $((!$?)) "gpsd (pid $GD) killed"
 t_kill=$(date +%s.%N)
 sleep 6
 t_restart=$(date +%s.%N)
-start_gpsd
+gpsd_start $PORT $F1 $F2
+GD=$GPSD_PID
 wait_fresh hab satellites-glonass_used "$t_restart" 20
 ok $? "after gpsd restarts, fresh hab values return by themselves"
 wait_fresh garmin time_offset-toff "$t_restart" 10

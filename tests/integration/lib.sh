@@ -14,6 +14,17 @@
 #   ok COND-RC DESC | is A B DESC | near A B TOL DESC | skip_all REASON
 #   it_lock NAME             serialise tests sharing a peer (ntpd: port 123)
 #   it_end                   print the plan, exit 0/1
+#   gpsd_require             skip_all unless gpsd (PATH or /usr/sbin) and python3
+#   gpsd_feed PORT LOG DELAY [SWITCH]  gpsd_feed.py: tests/data/gpsd/LOG as a
+#                            live receiver on 127.0.0.1:PORT, each epoch DELAY
+#                            s after the second; 0 once it listens (5 s max)
+#   gpsd_start PORT DEVPORT...  a real gpsd (-N -n -b, control socket
+#                            $T/gpsd.sock, log $T/gpsd.log) on PORT reading
+#                            tcp://127.0.0.1:DEVPORT... (binary: $GPSD, else
+#                            gpsd on PATH or /usr/sbin/gpsd); sets GPSD_PID
+#   gpsd_conf PORT F1 F2 [PLUGIN-LINES [SERVER-LINES]]  the gpsd plugin's
+#                            config: <Server "live"> on PORT (MaxAge 3),
+#                            receivers "hab" (feed F1) and "garmin" (F2)
 # Environment from `make check`: TOP_SRCDIR, TOP_BUILDDIR, COLLECTD_BIN.
 
 set -u
@@ -201,6 +212,52 @@ check_memory_reports() {
     ok "$([ -z "$ours" ] && echo 0 || echo 1)" "valgrind: no error and no definitely-lost block in our code"
     [ -z "$ours" ] || grep -A 25 -E 'Invalid|uninitialised|definitely lost' "$T/valgrind.log" | head -n 60 | sed 's/^/# /'
   fi
+}
+
+gpsd_require() {
+  local c
+  for c in gpsd python3; do
+    command -v $c >/dev/null || [ -x /usr/sbin/$c ] ||
+      skip_all "$c not installed (scripts/deps.sh test)"
+  done
+}
+
+gpsd_feed() {
+  rm -f "$T/feed-$1.ready"
+  python3 "$TOP_SRCDIR/tests/integration/gpsd_feed.py" "$1" "$TOP_SRCDIR/tests/data/gpsd/$2" "$3" \
+    "$T/feed-$1.ready" ${4:+"$4"} >"$T/feed-$1.log" 2>&1 &
+  it_track_pid $!
+  for _ in $(seq 50); do [ -f "$T/feed-$1.ready" ] && return 0; sleep 0.1; done
+  return 1
+}
+
+gpsd_start() {
+  local port=$1 p devs=()
+  shift
+  for p in "$@"; do devs+=("tcp://127.0.0.1:$p"); done
+  "${GPSD:-$(command -v gpsd || echo /usr/sbin/gpsd)}" -N -n -b -S "$port" -F "$T/gpsd.sock" \
+    "${devs[@]}" >>"$T/gpsd.log" 2>&1 &
+  GPSD_PID=$!
+  it_track_pid "$GPSD_PID"
+}
+
+gpsd_conf() {
+  echo "LoadPlugin gpsd
+<Plugin gpsd>${4:+
+$4}
+  <Server \"live\">
+    Host \"127.0.0.1\"
+    Port $1
+    MaxAge 3${5:+
+$5}
+    <Receiver \"hab\">
+      Device \"tcp://127.0.0.1:$2\"
+    </Receiver>
+    <Receiver \"garmin\">
+      Device \"tcp://127.0.0.1:$3\"
+    </Receiver>
+  </Server>
+</Plugin>"
 }
 
 it_end() {

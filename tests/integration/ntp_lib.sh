@@ -5,8 +5,21 @@
 #
 #   ntp_kernel_state          the kernel clock state (adjtimex via ntptime)
 #   ntp_shm_start UNIT OFFSET JITTER   SHM refclock writer (key 0x4e545030+U)
-#   ntpd_start CONF           NTPsec ntpd without CAP_SYS_TIME; refuses
-#                             otherwise; sets NTPD_PID
+#   ntpd_conf FILE LINE...    write an ntpd config: loopback only (listen
+#                             127.0.0.1, no ntp/kernel discipline, queries
+#                             from 127.0.0.1 and ::1 only), then the LINEs
+#   ntpd_dcf77_conf FILE      ntpd_conf with the dcf77 tests' two PARSE
+#                             refclocks (generic subtype 19, raw DCF77, poll
+#                             16 s): units 0 and 1 on $T/dcf77-0, $T/dcf77-1
+#   ntpd_dcf77_start          ntpd_dcf77_conf $T/ntp.conf + ntpd_spawn it
+#                             (SETTLE 1 s); no mode 6 wait (PARSE is slow)
+#   dcf77_feed_start READY LOG PTY:PHASE...  dcf77_feed.py making those
+#                             ptys; waits up to 5 s for the file READY
+#   ntpd_spawn CONF [SETTLE]  NTPsec ntpd without CAP_SYS_TIME (checked after
+#                             SETTLE s, default 0.3; killed and 1 otherwise);
+#                             sets NTPD_PID
+#   ntpd_start CONF           ntpd_spawn (after it_lock ntpd), then wait
+#                             until it answers mode 6
 #   chrony_root               unpack chrony's .deb once (conflicts with
 #                             ntpsec as a package); prints the root
 #   chronyd_start CONF        chronyd -x without CAP_SYS_TIME; CHRONYD_PID
@@ -34,20 +47,54 @@ ntp_no_sys_time() {
   [ -n "$bnd" ] && [ $(( (0x$bnd >> 25) & 1 )) -eq 0 ]
 }
 
-ntpd_start() {
+ntpd_conf() {
+  local f=$1
+  shift
+  {
+    printf '%s\n' "interface ignore all" "interface listen 127.0.0.1" "disable ntp" \
+      "disable kernel" "restrict default kod limited nomodify noquery" \
+      "restrict 127.0.0.1" "restrict ::1"
+    [ $# -eq 0 ] || printf '%s\n' "$@"
+  } >"$f"
+}
+
+ntpd_dcf77_conf() {
+  ntpd_conf "$1" "refclock generic unit 0 subtype 19 path $T/dcf77-0 minpoll 4 maxpoll 4" \
+    "refclock generic unit 1 subtype 19 path $T/dcf77-1 minpoll 4 maxpoll 4"
+}
+
+ntpd_dcf77_start() {
+  ntpd_dcf77_conf "$T/ntp.conf" && ntpd_spawn "$T/ntp.conf" 1
+}
+
+dcf77_feed_start() {
+  local ready=$1 log=$2
+  shift 2
+  python3 "$TOP_SRCDIR/tests/integration/dcf77_feed.py" --ready "$ready" "$@" >"$log" 2>&1 &
+  it_track_pid $!
+  for _ in $(seq 50); do [ -f "$ready" ] && return 0; sleep 0.1; done
+  [ -f "$ready" ]
+}
+
+ntpd_spawn() {
   local conf=$1
   command -v setpriv >/dev/null || { echo "# setpriv missing: refusing to start ntpd"; return 1; }
-  [ -e "/tmp/cds-lock-ntpd" ] || { echo "# call it_lock ntpd first"; return 1; }
   "${NTP_SETPRIV[@]}" ntpd -n -c "$conf" -l "$T/ntpd.log" -p "$T/ntpd.pid" \
     >"$T/ntpd.out" 2>&1 &
   NTPD_PID=$!
   it_track_pid "$NTPD_PID"
-  sleep 0.3
+  sleep "${2:-0.3}"
   if ! ntp_no_sys_time "$NTPD_PID"; then
     echo "# ntpd $NTPD_PID has CAP_SYS_TIME in its bounding set: killing it"
     kill -9 "$NTPD_PID"
     return 1
   fi
+}
+
+ntpd_start() {
+  local conf=$1
+  [ -e "/tmp/cds-lock-ntpd" ] || { echo "# call it_lock ntpd first"; return 1; }
+  ntpd_spawn "$conf" || return 1
   local i
   for i in $(seq 50); do
     ntpq -c "rv 0 stratum" 127.0.0.1 >/dev/null 2>&1 && return 0

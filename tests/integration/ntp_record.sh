@@ -15,17 +15,8 @@ R="$TOP_BUILDDIR/tests/plugin/test_ntp_replay"
 mkdir -p "$D"
 ntp_shm_start 6 0.0025 0.0002 1 >/dev/null
 ntp_shm_start 7 -0.0015 0.0001 0.5 >/dev/null
-cat >"$T/ntpd.conf" <<EOC
-interface ignore all
-interface listen 127.0.0.1
-disable ntp
-disable kernel
-restrict default kod limited nomodify noquery
-restrict 127.0.0.1
-restrict ::1
-server 127.0.0.1 iburst minpoll 3 maxpoll 3
-refclock shm unit 6 refid GPS minpoll 3 maxpoll 3
-EOC
+ntpd_conf "$T/ntpd.conf" "server 127.0.0.1 iburst minpoll 3 maxpoll 3" \
+  "refclock shm unit 6 refid GPS minpoll 3 maxpoll 3"
 ntpd_start "$T/ntpd.conf" || exit 1
 CPORT=$((20000 + $$ % 10000))
 mkdir -m 700 "$T/chrony"

@@ -18,30 +18,13 @@
 # (it_lock ceph).  Prints "# fault->notification: X s" per alert.
 . "$(dirname "$0")/../integration/lib.sh"
 . "$(dirname "$0")/../integration/ceph_cluster.sh"
-. "$(dirname "$0")/lib-scenario.sh"
+. "$(dirname "$0")/scen_lib.sh"
 it_begin ceph_recovery_full
-for b in ceph-mon ceph-mgr ceph-osd ceph rados /usr/bin/python3; do
-  command -v "$b" >/dev/null || skip_all "$b not installed (scripts/deps.sh test)"
-done
-[ "$(id -u)" = 0 ] || skip_all "needs root (the test cluster runs as root)"
-[ -f "$(our_plugindir)/ceph_health.so" ] || skip_all "ceph_health.so not built"
+cc_test_require
 [ -f "$STOCK_PLUGINDIR/threshold.so" ] || skip_all "collectd's threshold plugin not installed"
-it_lock ceph
-trap 'cc_down; it_cleanup' EXIT
-t_start=$(date +%s)
-
-cc_up "$T/ceph" || { ok 1 "test cluster up"; it_end; exit 1; }
-ok 0 "test cluster up (HEALTH_OK, 32 PGs active+clean)"
+cc_test_up "test cluster up (HEALTH_OK, 32 PGs active+clean)"
 D=$T/ceph
-collectd_start "LoadPlugin ceph_health
-<Plugin ceph_health>
-  <Cluster \"test\">
-    ConfigFile \"$D/ceph.conf\"
-    Client \"collectd\"
-    Keyring \"$D/client.collectd/keyring\"
-    Timeout 2
-  </Cluster>
-</Plugin>" "$(sc_thresholds_conf)"
+collectd_start "$(cc_plugin_conf test "Timeout 2")" "$(scen_thresholds_conf)"
 
 # thr SEVERITY PINST TYPE [TINST]: a threshold plugin notification
 thr() {
@@ -62,7 +45,7 @@ sleep 5
 is "$(sc_alerts | grep -c 'plugin = ceph_health')" 0 "healthy cluster: no ceph_health WARNING/FAILURE"
 
 # ------------------------------------------------------------ 1. node dies
-t_kill=$(sc_now)
+t_kill=$(scen_now)
 cc_osd_stop 2 KILL
 sc_wait_all 40 "$t_kill" \
   "osd_down=$(thr WARNING test-osd.2 bool up)" \
@@ -93,7 +76,7 @@ is "$(notifications_matching 'severity = (WARNING|FAILURE), .*type = ceph_health
   "ratios lowered, nothing written yet: no headroom alert"
 head -c $((4 << 20)) /dev/urandom >"$T/obj"
 declare -A seen seen_info
-t_fill=$(sc_now)
+t_fill=$(scen_now)
 full_line="" i=0
 for i in $(seq 1 120); do
   timeout 15 rados -c "$D/ceph.conf" --name client.admin --keyring "$D/client.admin/keyring" \
@@ -144,7 +127,7 @@ grep -E 'Notification: severity = (WARNING|FAILURE), .*(type = ceph_health_headr
   "$T/collectd.log" | grep -E 'plugin_instance = test,' | head -n 6 | sed 's/^\[\([^]]*\)\].*severity = \([A-Z]*\),.*plugin_instance = \([^,]*\),.*type_instance = \([^,]*\),.*/# \1 \2 \3 \4/'
 
 # ------------------------------------------------------------ 3. restore
-t_fix=$(sc_now)
+t_fix=$(scen_now)
 cc_ratios_default
 cc_osd_start 2
 cc_wait 180 cc_healthy
@@ -169,5 +152,5 @@ collectd_log_clean
 grep -E '\[error\] threshold plugin' "$T/collectd.log" | sed 's/^/# /'
 collectd_stop
 ok $? "collectd stops cleanly"
-diag "scenario duration: $(($(date +%s) - t_start)) s"
+diag "scenario duration: $(($(date +%s) - CC_T0)) s"
 it_end

@@ -18,6 +18,7 @@
 # tests/integration/dcf77_ntpsec.sh).  About 3.5-4 minutes, most of it NTPsec's
 # acquisition (it cannot be shortened: it needs two whole minutes).
 . "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/../integration/ntp_lib.sh"
 . "$(dirname "$0")/scen_lib.sh"
 scen_netns "$@"
 it_begin dcf77_silent_noisy
@@ -25,37 +26,11 @@ for c in ntpd ntpq setpriv python3; do
   command -v $c >/dev/null || skip_all "$c not installed (ntpsec, util-linux, python3)"
 done
 it_lock ntpd
-FEED="$TOP_SRCDIR/tests/integration/dcf77_feed.py"
 
-python3 "$FEED" --ready "$T/feed.ready" "$T/dcf77-0:0.425" "$T/dcf77-1:0.425" \
-  >"$T/feed.log" 2>&1 &
-it_track_pid $!
-for _ in $(seq 50); do [ -f "$T/feed.ready" ] && break; sleep 0.1; done
-ok "$([ -f "$T/feed.ready" ] && echo 0 || echo 1)" "feeder made two ptys"
+dcf77_feed_start "$T/feed.ready" "$T/feed.log" "$T/dcf77-0:0.425" "$T/dcf77-1:0.425"
+ok $? "feeder made two ptys"
 
-cat >"$T/ntp.conf" <<CONF
-interface ignore all
-interface listen 127.0.0.1
-disable ntp
-disable kernel
-restrict default kod limited nomodify noquery
-restrict 127.0.0.1
-restrict ::1
-refclock generic unit 0 subtype 19 path $T/dcf77-0 minpoll 4 maxpoll 4
-refclock generic unit 1 subtype 19 path $T/dcf77-1 minpoll 4 maxpoll 4
-CONF
-setpriv --bounding-set=-sys_time --inh-caps=-sys_time \
-  ntpd -n -c "$T/ntp.conf" -l "$T/ntpd.log" -p "$T/ntpd.pid" >"$T/ntpd.out" 2>&1 &
-NTPD_PID=$!
-it_track_pid $NTPD_PID
-sleep 1
-capbnd=$(awk '/^CapBnd/ {print $2}' "/proc/$NTPD_PID/status" 2>/dev/null)
-if [ -z "$capbnd" ] || [ $((0x$capbnd >> 25 & 1)) -ne 0 ]; then
-  ok 1 "ntpd runs without CAP_SYS_TIME (CapBnd $capbnd)"
-  kill $NTPD_PID
-  it_end
-  exit 1
-fi
+ntpd_dcf77_start || { ok 1 "ntpd runs without CAP_SYS_TIME"; it_end; exit 1; }
 ok 0 "ntpd runs without CAP_SYS_TIME"
 
 scen_collectd_start "LoadPlugin dcf77

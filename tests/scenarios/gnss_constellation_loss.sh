@@ -20,11 +20,7 @@
 . "$(dirname "$0")/scen_lib.sh"
 scen_netns "$@"
 it_begin gnss_constellation_loss
-for c in gpsd python3; do
-  command -v $c >/dev/null || [ -x /usr/sbin/$c ] ||
-    skip_all "$c not installed (scripts/deps.sh test)"
-done
-GPSD=$(command -v gpsd || echo /usr/sbin/gpsd)
+gpsd_require
 D="$TOP_SRCDIR/tests/data/gpsd"
 F1=29475 F2=29476 PORT=29477
 python3 "$TOP_SRCDIR/tests/scenarios/gnss_edit.py" noglonass "$D/hab-gpspi.log" >"$T/hab-noglonass.log" &&
@@ -32,36 +28,14 @@ python3 "$TOP_SRCDIR/tests/scenarios/gnss_edit.py" noglonass "$D/hab-gpspi.log" 
 ok $? "edited logs derived from hab-gpspi.log"
 is "$(grep '^\$GLGSV' "$T/hab-noglonass.log" | grep -cE ',[0-9]+\*')" 0 "noglonass: no GLONASS satellite has a signal"
 
-feed() { # PORT LOG DELAY [SWITCHFILE]
-  python3 "$TOP_SRCDIR/tests/integration/gpsd_feed.py" "$1" "$D/$2" "$3" \
-    "$T/feed-$1.ready" ${4:+"$4"} >"$T/feed-$1.log" 2>&1 &
-  it_track_pid $!
-  for _ in $(seq 50); do [ -f "$T/feed-$1.ready" ] && return 0; sleep 0.1; done
-  return 1
-}
 SW=$T/hab.switch
-feed $F1 hab-gpspi.log 0.050 "$SW"
+gpsd_feed $F1 hab-gpspi.log 0.050 "$SW"
 ok $? "feeder hab (hab-gpspi.log) on $F1"
-feed $F2 garmin15x.log 0.150
+gpsd_feed $F2 garmin15x.log 0.150
 ok $? "feeder garmin (garmin15x.log) on $F2"
-"$GPSD" -N -n -b -S $PORT -F "$T/gpsd.sock" \
-  "tcp://127.0.0.1:$F1" "tcp://127.0.0.1:$F2" >>"$T/gpsd.log" 2>&1 &
-it_track_pid $!
+gpsd_start $PORT $F1 $F2
 
-scen_collectd_start "LoadPlugin gpsd
-<Plugin gpsd>
-  <Server \"live\">
-    Host \"127.0.0.1\"
-    Port $PORT
-    MaxAge 3
-    <Receiver \"hab\">
-      Device \"tcp://127.0.0.1:$F1\"
-    </Receiver>
-    <Receiver \"garmin\">
-      Device \"tcp://127.0.0.1:$F2\"
-    </Receiver>
-  </Server>
-</Plugin>"
+scen_collectd_start "$(gpsd_conf $PORT $F1 $F2)"
 val() { local f; f=$(csv_wait "gpsd-$1/$2-*" 5) && csv_last "$f"; }
 wait_val() { # INST METRIC VALUE SECS
   for _ in $(seq $(($4 * 2))); do

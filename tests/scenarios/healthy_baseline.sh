@@ -38,7 +38,7 @@ ip link set lo up 2>/dev/null || ifconfig lo up 2>/dev/null ||
 . "$(dirname "$0")/../integration/ntp_lib.sh"
 . "$(dirname "$0")/../integration/ceph_cluster.sh"
 . "$(dirname "$0")/../e2e/lib-e2e.sh"
-. "$(dirname "$0")/lib-scenario.sh"
+. "$(dirname "$0")/scen_lib.sh"
 it_begin healthy_baseline
 [ -f "$STOCK_PLUGINDIR/threshold.so" ] || skip_all "collectd's threshold plugin not installed"
 command -v python3 >/dev/null || skip_all "python3 not installed"
@@ -101,32 +101,10 @@ fi
 GPSD=$(command -v gpsd || echo /usr/sbin/gpsd)
 if has gpsd && [ -x "$GPSD" ]; then
   F1=29481 F2=29482 GPORT=29483
-  for f in "$F1 hab-gpspi.log 0.050" "$F2 garmin15x.log 0.150"; do
-    # shellcheck disable=SC2086
-    set -- $f
-    python3 "$INTEG/gpsd_feed.py" "$1" "$TOP_SRCDIR/tests/data/gpsd/$2" "$3" "$T/feed-$1.ready" \
-      >"$T/feed-$1.log" 2>&1 &
-    it_track_pid $!
-  done
-  for _ in $(seq 50); do [ -f "$T/feed-$F1.ready" ] && [ -f "$T/feed-$F2.ready" ] && break; sleep 0.1; done
-  "$GPSD" -N -n -b -S $GPORT -F "$T/gpsd.sock" "tcp://127.0.0.1:$F1" "tcp://127.0.0.1:$F2" \
-    >"$T/gpsd.log" 2>&1 &
-  it_track_pid $!
-  add gpsd "LoadPlugin gpsd
-<Plugin gpsd>
-  Reference \"hab\"
-  <Server \"live\">
-    Host \"127.0.0.1\"
-    Port $GPORT
-    MaxAge 3
-    <Receiver \"hab\">
-      Device \"tcp://127.0.0.1:$F1\"
-    </Receiver>
-    <Receiver \"garmin\">
-      Device \"tcp://127.0.0.1:$F2\"
-    </Receiver>
-  </Server>
-</Plugin>"
+  gpsd_feed $F1 hab-gpspi.log 0.050
+  gpsd_feed $F2 garmin15x.log 0.150
+  gpsd_start $GPORT $F1 $F2
+  add gpsd "$(gpsd_conf $GPORT $F1 $F2 '  Reference "hab"')"
 else
   has gpsd && diag "gpsd not installed: the gpsd plugin has no peer"
 fi
@@ -156,20 +134,9 @@ if has ntp && command -v setpriv >/dev/null && chrony_root >/dev/null; then
 fi
 
 if has dcf77 && command -v ntpd >/dev/null && command -v ntpq >/dev/null && command -v setpriv >/dev/null; then
-  python3 "$INTEG/dcf77_feed.py" --ready "$T/dcf.ready" "$T/dcf77-0:0.425" "$T/dcf77-1:0.425" \
-    "$T/rx:0.425" >"$T/dcf-feed.log" 2>&1 &
-  it_track_pid $!
-  for _ in $(seq 50); do [ -f "$T/dcf.ready" ] && break; sleep 0.1; done
-  cat >"$T/ntp.conf" <<CONF
-interface ignore all
-interface listen 127.0.0.1
-disable ntp
-disable kernel
-restrict default kod limited nomodify noquery
-restrict 127.0.0.1
-refclock generic unit 0 subtype 19 path $T/dcf77-0 minpoll 4 maxpoll 4
-refclock generic unit 1 subtype 19 path $T/dcf77-1 minpoll 4 maxpoll 4
-CONF
+  dcf77_feed_start "$T/dcf.ready" "$T/dcf-feed.log" "$T/dcf77-0:0.425" "$T/dcf77-1:0.425" \
+    "$T/rx:0.425"
+  ntpd_dcf77_conf "$T/ntp.conf"
   # ntpd_start insists on the ntpd lock file, which guards port 123; this
   # namespace has its own port 123, so the machine-wide lock is not taken
   # (it would hold the other ntpd tests for the whole baseline).
@@ -193,15 +160,7 @@ fi
 if has ceph_health && command -v ceph-mon >/dev/null && command -v ceph-osd >/dev/null &&
   command -v rados >/dev/null && [ -x /usr/bin/python3 ]; then
   if cc_up "$T/ceph"; then
-    add ceph_health "LoadPlugin ceph_health
-<Plugin ceph_health>
-  <Cluster \"ceph\">
-    ConfigFile \"$T/ceph/ceph.conf\"
-    Client \"collectd\"
-    Keyring \"$T/ceph/client.collectd/keyring\"
-    Timeout 2
-  </Cluster>
-</Plugin>"
+    add ceph_health "$(cc_plugin_conf ceph "Timeout 2")"
   else
     ok 1 "test Ceph cluster up"
   fi
@@ -233,11 +192,11 @@ diag "peers warmed up in $(($(date +%s) - t0)) s; plugins with a peer:$covered"
 missing=""
 for p in $(e2e_plugins); do [[ " $covered " == *" $p "* ]] || missing="$missing $p"; done
 [ -z "$missing" ] || diag "built but without a peer here (not covered):$missing"
-sections=$(sed -nE 's/^[[:space:]]*<Plugin "([a-z_0-9]+)">.*/\1/p' "$SC_THRESHOLDS" | sort -u | tr '\n' ' ')
-diag "threshold sections in $SC_THRESHOLDS: $sections"
+sections=$(sed -nE 's/^[[:space:]]*<Plugin "([a-z_0-9]+)">.*/\1/p' "$SCEN_THRESHOLDS" | sort -u | tr '\n' ' ')
+diag "threshold sections in $SCEN_THRESHOLDS: $sections"
 
 # ---------------------------------------------------------------- baseline
-collectd_start "$conf" "$(sc_thresholds_conf)"
+collectd_start "$conf" "$(scen_thresholds_conf)"
 if [[ " $covered " == *" rng "* ]]; then # blocks until collectd opens the FIFO
   python3 "$TOP_SRCDIR/tests/scenarios/rng_writer.py" "$T/rng.fifo" "$T/never" none &
   it_track_pid $!

@@ -10,7 +10,7 @@
 # blocks, and OKAY for bool-stuck when the data is random again.
 # Prints "# fault->notification: X s" per alert.
 . "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/lib-scenario.sh"
+. "$(dirname "$0")/scen_lib.sh"
 it_begin rng_stuck
 command -v python3 >/dev/null || skip_all "python3 not installed"
 [ -f "$STOCK_PLUGINDIR/threshold.so" ] || skip_all "collectd's threshold plugin not installed"
@@ -28,7 +28,7 @@ for s in word zeros good; do
 done
 collectd_start "LoadPlugin rng
 <Plugin rng>$src_conf
-</Plugin>" "$(sc_thresholds_conf)"
+</Plugin>" "$(scen_thresholds_conf)"
 for s in word zeros good; do
   kind=$s
   [ $s = good ] && kind=none
@@ -52,7 +52,7 @@ is "$(notifications_matching 'severity = (WARNING|FAILURE), .*plugin = rng')" 0 
 b_word0=$(blocks word)
 
 # --- fault: two sources stuck at once
-t_fault=$(sc_now)
+t_fault=$(scen_now)
 touch "$T/word.stuck" "$T/zeros.stuck"
 pats=()
 for s in word zeros; do
@@ -104,7 +104,7 @@ is "$(grep -E 'Notification: .*plugin_instance = good,' "$T/collectd.log" | grep
   "healthy source: no notification but the threshold plugin's first-sight OKAYs"
 
 # --- recovery: random data again
-t_fix=$(sc_now)
+t_fix=$(scen_now)
 rm -f "$T/word.stuck" "$T/zeros.stuck"
 for s in word zeros; do
   # the second OKAY: the first is the threshold plugin's first sight

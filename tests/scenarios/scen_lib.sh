@@ -18,6 +18,22 @@
 #                             an OKAY.
 #   scen_fault_time NAME SECS print "# fault->notification: SECS s (NAME)"
 #   scen_notes_at_least SEV   notification lines of severity SEV or worse
+#   scen_thresholds_conf      collectd.conf lines for collectd_start's STOCK
+#                             argument: the stock threshold plugin with
+#                             examples/thresholds.conf as shipped, then our
+#                             PluginDir again
+#   sc_wait_notification SECS REGEX  poll collectd's log every 0.1 s until a
+#                             notification matching REGEX is there; 0 if it
+#                             came
+#   sc_elapsed T0             seconds since T0 (one decimal)
+#   sc_wait_all SECS T0 NAME=REGEX...  poll the log every 0.1 s for all
+#                             patterns at once; sets SC_DT[NAME] to the
+#                             seconds from T0 to the first sight of each
+#                             (unset if never)
+#   sc_wait_count SECS N REGEX  until at least N notifications match
+#   sc_line_of REGEX          log line number of the first notification
+#                             matching REGEX (empty if none)
+#   sc_alerts                 notifications at WARNING or FAILURE level
 
 scen_netns() {
   if [ -z "${SCEN_IN_NETNS:-}" ]; then
@@ -67,4 +83,57 @@ scen_notes_at_least() {
     WARNING) notifications_matching 'severity = (WARNING|FAILURE)' ;;
     FAILURE) notifications_matching 'severity = FAILURE' ;;
   esac
+}
+
+scen_thresholds_conf() {
+  printf 'PluginDir "%s"\nInclude "%s"\nPluginDir "%s"\n' \
+    "$STOCK_PLUGINDIR" "$SCEN_THRESHOLDS" "$(our_plugindir)"
+}
+
+sc_elapsed() { awk -v a="$1" -v b="$(scen_now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+sc_wait_notification() {
+  local secs=$1 re=$2
+  for _ in $(seq $((secs * 10))); do
+    grep -qE "Notification: .*$re" "$T/collectd.log" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+declare -A SC_DT
+sc_wait_all() {
+  local secs=$1 t0=$2 kv left
+  shift 2
+  for _ in $(seq $((secs * 10))); do
+    left=0
+    for kv in "$@"; do
+      [ -n "${SC_DT[${kv%%=*}]:-}" ] && continue
+      if grep -qE "Notification: .*${kv#*=}" "$T/collectd.log" 2>/dev/null; then
+        SC_DT[${kv%%=*}]=$(sc_elapsed "$t0")
+      else
+        left=1
+      fi
+    done
+    [ $left = 0 ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+sc_wait_count() {
+  local secs=$1 n=$2 re=$3
+  for _ in $(seq $((secs * 10))); do
+    [ "$(grep -cE "Notification: .*$re" "$T/collectd.log" 2>/dev/null)" -ge "$n" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+sc_line_of() {
+  grep -nE "Notification: .*$1" "$T/collectd.log" 2>/dev/null | head -n 1 | cut -d: -f1
+}
+
+sc_alerts() {
+  grep -E 'Notification: severity = (WARNING|FAILURE)' "$T/collectd.log" 2>/dev/null
 }
