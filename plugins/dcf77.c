@@ -322,8 +322,8 @@ static int rx_config(oconfig_item_t *ci) {
   }
   rx->params.latency_ns = (int64_t)(latency * 1e9);
   dcf77_rx_init(rx);
-  if (cdu_register_read("dcf77", rx->name, rx_read, interval, in, rx_free) !=
-      0)
+  if (cdu_register_read_bounded("dcf77", rx->name, rx_read, interval,
+                                CDU_SNAPSHOT_READ_BOUND, in, rx_free) != 0)
     return -1;
   rx_list[rx_count++] = in;
   return 0;
@@ -382,8 +382,10 @@ static int ntpd_config(oconfig_item_t *ci) {
     return -1;
   }
   dcf77_ntpd_init(nt);
-  return cdu_register_read("dcf77", nt->name, ntpd_read, interval, in,
-                           ntpd_free);
+  /* 3 queries, plus one per new association (docs/dcf77.md). */
+  return cdu_register_read_bounded("dcf77", nt->name, ntpd_read, interval,
+                                   DOUBLE_TO_CDTIME_T(4 * nt->timeout_s), in,
+                                   ntpd_free);
 }
 
 static int dcf77_config(oconfig_item_t *ci) {

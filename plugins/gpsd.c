@@ -339,8 +339,9 @@ static int gpsd_config_server(oconfig_item_t *ci) {
     gpsd_server_free(srv);
     return -1;
   }
-  return cdu_register_read("gpsd", srv->name, gpsd_read, interval, srv,
-                           gpsd_server_free);
+  return cdu_register_read_bounded("gpsd", srv->name, gpsd_read, interval,
+                                   CDU_SNAPSHOT_READ_BOUND, srv,
+                                   gpsd_server_free);
 }
 
 static int gpsd_config(oconfig_item_t *ci) {

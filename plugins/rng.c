@@ -368,8 +368,10 @@ static int rng_config_source(oconfig_item_t *ci) {
             "than the interval.",
             s->name, s->max_read_s);
   C_COMPLAIN_INIT(&s->complaint);
-  return cdu_register_read("rng", s->name, rng_source_read, interval, s,
-                           rng_source_free);
+  /* MaxReadTime plus one read() (docs/rng.md). */
+  return cdu_register_read_bounded("rng", s->name, rng_source_read, interval,
+                                   DOUBLE_TO_CDTIME_T(s->max_read_s), s,
+                                   rng_source_free);
 }
 
 static int rng_config(oconfig_item_t *ci) {
