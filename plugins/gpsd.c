@@ -317,6 +317,7 @@ static int gpsd_config_server(oconfig_item_t *ci) {
   srv->reconnect_max = TIME_T_TO_CDTIME_T(30);
   srv->report_unconfigured = true;
   C_COMPLAIN_INIT(&srv->complaint);
+  C_COMPLAIN_INIT(&srv->silent);
   if (cdu_block_name("gpsd", ci, srv->name, sizeof(srv->name)) != 0 ||
       gpsd_registry_add(srv) != 0) {
     gpsd_server_free(srv);

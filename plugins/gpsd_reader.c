@@ -297,13 +297,27 @@ static bool reader_session(gpsd_server_t *srv) {
   srv->connected = true;
   pthread_mutex_unlock(&gpsd_lock);
 
+  cdtime_t last = cdtime();
   while (!stopping(srv)) {
-    if (!gps_waiting(&g, 250000)) /* 250 ms: bounds shutdown latency */
+    if (!gps_waiting(&g, 250000)) { /* 250 ms: bounds shutdown latency */
+      /* A gpsd that accepts and never answers: logged once per silence. */
+      if (cdtime() - last > srv->max_age)
+        c_complain_once(LOG_WARNING, &srv->silent,
+                        "gpsd plugin: Server \"%s\": gpsd at %s:%s is "
+                        "connected but has sent nothing for %.1f s; values "
+                        "are NaN.",
+                        srv->name, srv->host, srv->port,
+                        CDTIME_T_TO_DOUBLE(srv->max_age));
       continue;
+    }
     srv->line[0] = '\0';
     int r = gps_read(&g, srv->line, (int)sizeof(srv->line));
     if (r < 0)
       break;
+    last = cdtime();
+    c_release(LOG_NOTICE, &srv->silent,
+              "gpsd plugin: Server \"%s\": gpsd at %s:%s sends again.",
+              srv->name, srv->host, srv->port);
     if (r > 0 && srv->line[0] != '\0')
       gpsd_handle_report(srv, srv->line, strlen(srv->line), &g, cdtime());
   }

@@ -25,7 +25,7 @@
 #                            from the read-statistics line
 #   fl_check_bound NAME BOUND  ok: max read duration <= BOUND (diag figures)
 #   fl_check_outage DESC FILE KILL BACK   ok: rows in (KILL+1.5, BACK) all NaN
-#   fl_check_recovery DESC FILE BACK NAME LINE [INTERVAL]
+#   fl_check_recovery DESC FILE BACK NAME LINE [INTERVAL] [EXTRA]
 #   fl_check_log_quiet DESC REGEX FROM TO OUTAGE_S
 
 FL_X="python3 $TOP_SRCDIR/tests/integration/gpsd_expect.py"
@@ -100,13 +100,16 @@ fl_check_outage() { # DESC FILE KILL BACK
 
 # Recovery: the first numeric row after BACK comes within 2 intervals plus
 # the back-off collectd had reached for the read callback NAME.
-fl_check_recovery() { # DESC FILE-PATTERN BACK NAME LINE [INTERVAL] [WAIT]
-  local iv=${6:-1} susp d lim
+# EXTRA: the plugin's own documented reconnect delay, used instead of the
+# back-off when larger (gpsd: ReconnectInterval + one receiver cycle).
+fl_check_recovery() { # DESC FILE-PATTERN BACK NAME LINE [INTERVAL] [EXTRA]
+  local iv=${6:-1} ex=${7:-0} susp d lim
   susp=$(fl_suspended "$4" "$5")
-  lim=$(awk -v i="$iv" -v s="$susp" 'BEGIN { printf "%.3f", 2 * i + (s > i ? s : 0) }')
-  d=$(fl_wait_fresh "$2" "$3" "${7:-30}") || d=none
+  lim=$(awk -v i="$iv" -v s="$susp" -v e="$ex" 'BEGIN { if (e > s) s = e
+    printf "%.3f", 2 * i + (s > i ? s : 0) }')
+  d=$(fl_wait_fresh "$2" "$3" 30) || d=none
   ok "$(awk -v d="$d" -v l="$lim" 'BEGIN { exit !(d != "none" && d + 0 <= l + 0.5) }' && echo 0 || echo 1)" \
-    "$1: fresh values ${d} s after the peer is back (limit $lim s = 2 intervals + back-off $susp s)"
+    "$1: fresh values ${d} s after the peer is back (limit $lim s = 2 intervals + back-off max($susp, $ex) s)"
   fl_figure "recovery $4 delay_s=$d backoff_s=$susp limit_s=$lim"
 }
 
