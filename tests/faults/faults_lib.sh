@@ -34,7 +34,7 @@ FL_FIGURES=${FL_FIGURES:-}
 fl_now() { date +%s.%N; }
 fl_logline() { wc -l <"$T/collectd.log" 2>/dev/null || echo 0; }
 fl_between() { $FL_X between "$1" "$2" "$3"; }
-fl_csv() { ls "$T/csv/$CD_HOST/$1"-* 2>/dev/null | head -n 1; }
+fl_csv() { ls "$T/csv/$CD_HOST/"$1-* 2>/dev/null | head -n 1; } # $1 may hold a glob
 
 fl_wait_fresh() { # FILE-PATTERN SINCE SECS
   local f d
