@@ -254,6 +254,11 @@ static int rng_source_read(user_data_t *ud) {
     iv.target += 4 - s->stream.pending;
   rng_acquire(s, &iv);
   s->bytes_short += (int64_t)(iv.target - iv.got);
+  if (iv.got == 0 && !iv.error) /* a silent device, a FIFO without writer */
+    c_complain(LOG_WARNING, &s->complaint,
+               "rng plugin: Source \"%s\": %s delivered no data within "
+               "MaxReadTime (%.3f s).",
+               s->name, s->device, s->max_read_s);
   if (iv.got > 0 && !iv.error)
     c_release(LOG_INFO, &s->complaint,
               "rng plugin: Source \"%s\": %s delivers again.", s->name,

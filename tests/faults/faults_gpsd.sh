@@ -97,7 +97,7 @@ fl_collectd_alive
 collectd_log_clean
 collectd_stop
 ok $? "collectd stops cleanly"
-fl_check_bound gpsd/live 0.12 "gpsd killed/restarted"
-fl_check_bound gpsd/silent 0.12 "gpsd silent"
+fl_check_bound gpsd/live 0.1 "gpsd killed/restarted"
+fl_check_bound gpsd/silent 0.1 "gpsd silent"
 is "$(grep -c 'more than its bound' "$T/collectd.log")" 0 "no read over its bound was logged"
 it_end

@@ -128,10 +128,10 @@ fl_collectd_alive
 collectd_log_clean
 collectd_stop
 ok $? "collectd stops cleanly"
-fl_check_bound ntp/ntpsec 1.1 "ntpd killed/restarted"
-fl_check_bound ntp/chrony 1.1 "chronyd killed/restarted"
-fl_check_bound ntp/garbage6 0.6 "garbage mode 6"
-fl_check_bound ntp/garbagec 0.6 "garbage cmdmon"
+fl_check_bound ntp/ntpsec 1.0 "ntpd killed/restarted"
+fl_check_bound ntp/chrony 1.0 "chronyd killed/restarted"
+fl_check_bound ntp/garbage6 0.5 "garbage mode 6"
+fl_check_bound ntp/garbagec 0.5 "garbage cmdmon"
 is "$(grep -c 'more than its bound' "$T/collectd.log")" 0 "no read over its bound was logged"
 kill "$CHRONYD_PID" "$NTPD_PID" 2>/dev/null
 wait "$CHRONYD_PID" "$NTPD_PID" 2>/dev/null
