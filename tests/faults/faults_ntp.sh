@@ -97,6 +97,16 @@ fl_check_alive "chronyd still read while ntpd is down" $NC "$t_kill" "$t_back0" 
 fl_check_log_quiet "ntpd outage" 'ntp plugin: ntpsec: no reading' "$l_kill" "$l_back" 6
 is "$(fl_log_count "$l_back" 'ntp plugin: ntpsec: answering again')" 1 "ntpd back: 'answering again' once"
 
+# ---- ntpd frozen (SIGSTOP) for 5 s: every read waits, at most Timeout ----
+kill -STOP "$NTPD_PID"
+t_kill=$(fl_now); l_kill=$(fl_logline)
+sleep 5
+t_back=$(fl_now); l_back=$(fl_logline)
+kill -CONT "$NTPD_PID"
+fl_check_recovery "ntpd thawed" $N6 "$t_back" ntp/ntpsec "$(fl_logline)"
+fl_check_outage "ntpd frozen" "$(fl_csv $N6)" "$t_kill" "$t_back"
+fl_check_log_quiet "ntpd frozen" 'ntp plugin: ntpsec: no reading' "$l_kill" "$l_back" 5
+
 # ---- chronyd: SIGKILL, 6 s down, restart ----
 kill -9 "$CHRONYD_PID"; wait "$CHRONYD_PID" 2>/dev/null
 t_kill=$(fl_now); l_kill=$(fl_logline)
@@ -128,7 +138,7 @@ fl_collectd_alive
 collectd_log_clean
 collectd_stop
 ok $? "collectd stops cleanly"
-fl_check_bound ntp/ntpsec 1.0 "ntpd killed/restarted"
+fl_check_bound ntp/ntpsec 1.0 "ntpd killed/restarted, frozen"
 fl_check_bound ntp/chrony 1.0 "chronyd killed/restarted"
 fl_check_bound ntp/garbage6 0.5 "garbage mode 6"
 fl_check_bound ntp/garbagec 0.5 "garbage cmdmon"
