@@ -117,8 +117,8 @@ bool cdu_read_stats_add(cdu_read_stats_t *st, cdtime_t wall, cdtime_t cpu,
   if (wall > st->wall_max)
     st->wall_max = wall;
   cdtime_t slack = st->bound / 10;
-  if (slack < MS_TO_CDTIME_T(50))
-    slack = MS_TO_CDTIME_T(50);
+  if (slack < MS_TO_CDTIME_T(100))
+    slack = MS_TO_CDTIME_T(100);
   if (st->warned || st->bound == 0 || wall <= st->bound + slack)
     return false;
   st->warned = true;

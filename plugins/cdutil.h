@@ -71,7 +71,7 @@ int cdu_notify_change(cdu_state_t *state, int value, int severity,
  * calls and failures and keeps the maximum and total wall-clock duration
  * (CLOCK_MONOTONIC) and the CPU time of the calling thread
  * (CLOCK_THREAD_CPUTIME_ID).  A read longer than its documented bound (plus
- * a slack of 10 % of the bound, at least 50 ms, for a loaded machine) is
+ * a slack of 10 % of the bound, at least 100 ms, for a loaded machine) is
  * logged once as a WARNING; the statistics are logged (INFO) when collectd
  * frees the callback at shutdown.  cdu_register_read uses the interval as
  * the bound; cdu_register_read_bounded takes the plugin's documented one. */

@@ -81,13 +81,13 @@ fl_figure() {
 }
 
 # BOUND is the documented one; like cdutil's warning, allow a slack of
-# max(10 %, 50 ms) for scheduling on a loaded machine.
+# max(10 %, 100 ms) for scheduling on a loaded machine.
 fl_check_bound() { # NAME BOUND [FAULT]
   local max reads lim
   max=$(fl_read_stat "$1" max)
   reads=$(fl_read_stat "$1" reads)
   [ -n "$max" ] || max=missing
-  lim=$(awk -v b="$2" 'BEGIN { s = b / 10; if (s < 0.05) s = 0.05; printf "%.3f", b + s }')
+  lim=$(awk -v b="$2" 'BEGIN { s = b / 10; if (s < 0.1) s = 0.1; printf "%.3f", b + s }')
   ok "$(awk -v m="$max" -v b="$lim" 'BEGIN { exit !(m != "missing" && m + 0 <= b + 0) }' && echo 0 || echo 1)" \
     "$1: max read duration $max s <= bound $2 s + slack = $lim s ($reads reads)"
   fl_figure "read $1 fault=${3:-none} max_s=$max bound_s=$2 reads=$reads failed=$(fl_read_stat "$1" failed) cpu_s=$(fl_read_stat "$1" cpu)"
