@@ -39,8 +39,7 @@ it_begin soak
 for c in python3 gpsfake setpriv; do
   command -v $c >/dev/null || skip_all "$c not installed (scripts/deps.sh test)"
 done
-BASE=$((35000 + $$ % 4000 * 2))
-GPORT=$BASE
+GPORT=$(fl_free_port)
 
 # ---- peers ----
 ntp_shm_start 5 0.0005 0.0001 1 >/dev/null

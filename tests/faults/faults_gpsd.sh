@@ -15,8 +15,9 @@ for c in gpsd python3; do
     skip_all "$c not installed (scripts/deps.sh test)"
 done
 GPSD=$(command -v gpsd || echo /usr/sbin/gpsd)
-BASE=$((30000 + $$ % 5000 * 4))
-F1=$BASE PORT=$((BASE + 1))
+F1=$(fl_free_port)
+PORT=$(fl_free_port)
+while [ "$PORT" = "$F1" ]; do PORT=$(fl_free_port); done
 
 python3 "$TOP_SRCDIR/tests/integration/gpsd_feed.py" $F1 \
   "$TOP_SRCDIR/tests/data/gpsd/hab-gpspi.log" 0.050 "$T/feed.ready" >"$T/feed.log" 2>&1 &

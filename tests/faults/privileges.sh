@@ -21,7 +21,7 @@ for c in strace setpriv python3 gpsfake; do
 done
 [ "$(id -u)" = 0 ] || skip_all "needs root (strace of the daemon, /dev/hwrng)"
 REAL_BIN=$COLLECTD_BIN
-GPORT=$((36000 + $$ % 3000))
+GPORT=$(fl_free_port)
 
 ntp_shm_start 3 0.0005 0.0001 1 >/dev/null
 mkdir -m 700 "$T/chrony"
@@ -58,7 +58,7 @@ TRACE=open,openat,openat2,creat,unlink,unlinkat,rename,renameat,renameat2,trunca
 cat >"$T/collectd-traced" <<EOW
 #!/bin/sh
 [ "\$1" = -t ] && exec "$REAL_BIN" "\$@"
-exec strace -f -qq -s 256 -o "$T/strace.log" -e trace=$TRACE \
+exec strace -f -ff -qq -s 256 -o "$T/strace" -e trace=$TRACE \
   setpriv --bounding-set=-sys_time --inh-caps=-sys_time -- "$REAL_BIN" "\$@"
 EOW
 chmod +x "$T/collectd-traced"
@@ -131,8 +131,10 @@ for m in timex/time_offset-offset ntp-chrony/clock_stratum 'gpsd-*/satellites-gp
 done
 collectd_stop
 for _ in $(seq 50); do kill -0 "$STRACE_PID" 2>/dev/null || break; sleep 0.1; done
-S=$T/strace.log
-ok "$([ -s "$S" ] && echo 0 || echo 1)" "strace log written ($(wc -l <"$S" 2>/dev/null) lines)"
+# -ff: one file per thread, so no call is split by another thread's
+S=$T/trace.all
+cat "$T"/strace.[0-9]* >"$S" 2>/dev/null
+ok "$([ -s "$S" ] && echo 0 || echo 1)" "strace logs written ($(ls "$T"/strace.[0-9]* | wc -l) threads, $(wc -l <"$S") lines)"
 
 # Monitored paths (regex on the quoted path in strace's output).
 MON="\"($T/sys/|$T/rng\\.fifo|$T/dcf77|/dev/pts/|/dev/urandom|/dev/hwrng|/dev/null|/dev/pps|/proc/sys/kernel/random/|/sys/class/misc/hw_random/|/sys/class/pps/)"
