@@ -124,10 +124,19 @@ typedef struct {
   c_complain_t complaint;
 } ntpd_inst_t;
 
+#define MAX_RX 16
+static rx_inst_t *rx_list[MAX_RX]; /* started by init, stopped by rx_free */
+static size_t rx_count;
+
 static void rx_free(void *p) {
   rx_inst_t *in = p;
   if (in == NULL)
     return;
+  /* collectd frees read user data before it calls the shutdown callbacks:
+   * forget the instance so that dcf77_shutdown does not touch it. */
+  for (size_t i = 0; i < rx_count; i++)
+    if (rx_list[i] == in)
+      rx_list[i] = NULL;
   dcf77_rx_stop(&in->rx);
   pthread_mutex_destroy(&in->rx.lock);
   sfree(in);
@@ -247,10 +256,6 @@ static int ntpd_read(user_data_t *ud) {
 }
 
 /* ------------------------------------------------------------ config */
-#define MAX_RX 16
-static rx_inst_t *rx_list[MAX_RX]; /* started by init, stopped by rx_free */
-static size_t rx_count;
-
 static int rx_option(rx_inst_t *in, oconfig_item_t *c, double *latency,
                      cdtime_t *interval) {
   dcf77_rx_t *rx = &in->rx;
@@ -418,7 +423,8 @@ static int dcf77_init(void) {
 static int dcf77_shutdown(void) {
   /* Stop and join the reader threads; rx_free (free_func) frees. */
   for (size_t i = 0; i < rx_count; i++)
-    dcf77_rx_stop(&rx_list[i]->rx);
+    if (rx_list[i] != NULL)
+      dcf77_rx_stop(&rx_list[i]->rx);
   rx_count = 0;
   return 0;
 }
