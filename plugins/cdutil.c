@@ -6,8 +6,8 @@
 
 #include <inttypes.h>
 #include <math.h>
-#include <time.h>
 #include <stdarg.h>
+#include <time.h>
 
 static int dispatch(const char *plugin, const char *plugin_instance,
                     const char *type, const char *type_instance,
@@ -176,8 +176,8 @@ int cdu_register_read_bounded(const char *plugin, const char *instance,
   sstrncpy(w->plugin, plugin, sizeof(w->plugin));
   w->cb = cb;
   w->ud = (user_data_t){.data = data, .free_func = free_func};
-  w->st.bound = bound != 0 ? bound
-                           : (interval != 0 ? interval : plugin_get_interval());
+  w->st.bound =
+      bound != 0 ? bound : (interval != 0 ? interval : plugin_get_interval());
   return plugin_register_complex_read(
       plugin, w->name, read_wrapped, interval,
       &(user_data_t){.data = w, .free_func = read_wrap_free});

@@ -62,8 +62,7 @@ static void test_accounting(void) {
   OK(!cdu_read_stats_add(&st, MS_TO_CDTIME_T(1100), MS_TO_CDTIME_T(2), -1));
   OK_MSG(cdu_read_stats_add(&st, MS_TO_CDTIME_T(1101), 0, 0),
          "the first read over bound + slack is reported");
-  OK_MSG(!cdu_read_stats_add(&st, MS_TO_CDTIME_T(5000), 0, 0),
-         "only once");
+  OK_MSG(!cdu_read_stats_add(&st, MS_TO_CDTIME_T(5000), 0, 0), "only once");
   EXPECT_EQ_INT(4, st.reads);
   EXPECT_EQ_INT(1, st.failed);
   EXPECT_NEAR(5.0, CDTIME_T_TO_DOUBLE(st.wall_max), 1e-6);
