@@ -187,6 +187,9 @@ rss_warm=${rss_warm:-$rss_first}
 cpu_warm=${cpu_warm:-0}
 t_warm=${t_warm:-0}
 rss_max=$(awk 'BEGIN { m = 0 } $1 >= '"$WARMUP"' && $2 > m { m = $2 } END { print m }' "$T/rss.log")
+# least-squares slope of RSS after the warm-up, KiB per hour
+rss_slope=$(awk -v w="$WARMUP" '$1 >= w && $2 > 0 { n++; sx += $1; sy += $2; sxx += $1 * $1; sxy += $1 * $2 }
+  END { d = n * sxx - sx * sx; if (n < 3 || d == 0) print "n/a"; else printf "%.0f", 3600 * (n * sxy - sx * sy) / d }' "$T/rss.log")
 # per reader thread CPU (collectd names its threads: comm)
 for t in /proc/$CD_PID/task/*; do
   printf '%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" \
@@ -202,7 +205,7 @@ ok $? "collectd stops cleanly"
 
 {
   echo "soak: $MINUTES min at Interval 1 ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
-  echo "RSS: start $rss_first KiB, after warm-up ($t_warm s) $rss_warm KiB, end ($t_end s) $rss_end KiB, max after warm-up $rss_max KiB, growth $((rss_end - rss_warm)) KiB"
+  echo "RSS: start $rss_first KiB, after warm-up ($t_warm s) $rss_warm KiB, end ($t_end s) $rss_end KiB, max after warm-up $rss_max KiB, growth $((rss_end - rss_warm)) KiB, trend $rss_slope KiB/h"
   awk -v a="$cpu_warm" -v b="$cpu_end" -v tck="$TCK" -v s="$t_warm" -v e="$t_end" \
     'BEGIN { printf "process CPU after warm-up: %.2f s in %d s (%.2f %%)\n", (b - a) / tck, e - s, 100 * (b - a) / tck / (e - s > 0 ? e - s : 1) }'
   echo "rows: $rows_report"
