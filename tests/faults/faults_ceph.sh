@@ -12,6 +12,7 @@
 . "$(dirname "$0")/../integration/ceph_cluster.sh"
 . "$(dirname "$0")/faults_lib.sh"
 it_begin faults_ceph
+fl_no_valgrind
 [ "${FAULTS_CEPH:-1}" = 0 ] && skip_all "FAULTS_CEPH=0"
 for b in ceph-mon ceph-mgr ceph-osd ceph rados; do
   command -v "$b" >/dev/null || skip_all "$b not installed (scripts/deps.sh test)"

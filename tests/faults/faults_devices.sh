@@ -15,6 +15,7 @@
 . "$(dirname "$0")/../integration/lib.sh"
 . "$(dirname "$0")/faults_lib.sh"
 it_begin faults_devices
+fl_no_valgrind
 command -v python3 >/dev/null || skip_all "python3 not installed"
 FEED="$TOP_SRCDIR/tests/integration/dcf77_feed.py"
 

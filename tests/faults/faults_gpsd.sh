@@ -10,6 +10,7 @@
 . "$(dirname "$0")/../integration/lib.sh"
 . "$(dirname "$0")/faults_lib.sh"
 it_begin faults_gpsd
+fl_no_valgrind
 for c in gpsd python3; do
   command -v $c >/dev/null || [ -x /usr/sbin/$c ] ||
     skip_all "$c not installed (scripts/deps.sh test)"

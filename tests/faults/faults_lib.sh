@@ -32,6 +32,13 @@
 FL_X="python3 $TOP_SRCDIR/tests/integration/gpsd_expect.py"
 FL_FIGURES=${FL_FIGURES:-}
 
+# Read durations and recovery times mean nothing under valgrind (20-50x
+# slower); the memory check of a long run is CDS_VALGRIND=1 scripts/soak.sh.
+fl_no_valgrind() {
+  [ "${CDS_VALGRIND:-0}" = 1 ] && skip_all "timing bounds are not meaningful under valgrind"
+  return 0
+}
+
 fl_now() { date +%s.%N; }
 # A free TCP port on 127.0.0.1 (the kernel picks it; not reserved after).
 fl_free_port() {

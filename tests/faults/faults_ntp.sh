@@ -11,6 +11,7 @@
 . "$(dirname "$0")/../integration/ntp_lib.sh"
 . "$(dirname "$0")/faults_lib.sh"
 it_begin faults_ntp
+fl_no_valgrind
 for c in ntpd ntpq ntptime setpriv python3; do
   command -v $c >/dev/null || skip_all "$c not installed (scripts/deps.sh test)"
 done

@@ -16,6 +16,7 @@
 . "$(dirname "$0")/../integration/ntp_lib.sh"
 . "$(dirname "$0")/faults_lib.sh"
 it_begin privileges
+fl_no_valgrind
 for c in strace setpriv python3 gpsfake; do
   command -v $c >/dev/null || skip_all "$c not installed (scripts/deps.sh test)"
 done
