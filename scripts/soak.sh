@@ -12,7 +12,8 @@
 #   dcf77   dcf77_feed.py writing raw DCF77 characters to a pty
 #   timex   the kernel (adjtimex, read-only)
 #   ceph    with CEPH=1: the throw-away test cluster (ceph_cluster.sh, about
-#           1 min to start; takes the ceph lock)
+#           15 s to start; takes the ceph lock).  librados grows for its
+#           first 4-5 minutes: use SOAK_WARMUP=300 for a Ceph soak
 #
 # Checks: collectd runs to the end; RSS at the end minus RSS after the
 # warm-up (SOAK_WARMUP seconds, default min(120, MINUTES*60/4)) is at most
