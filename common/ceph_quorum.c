@@ -30,15 +30,23 @@ static int quorum_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
   } else if (p->depth == 2 && cj_key(p, 0, "quorum")) {
     q->n_quorum++;
   } else if (p->depth >= 4 && cj_key(p, 0, "monmap") &&
-             cj_key(p, 1, "mons") && p->el[2].index < CEPH_MAX_MONS) {
+             cj_key(p, 1, "mons") && p->el[2].is_index &&
+             p->el[2].index >= 0 && p->el[2].index < CEPH_MAX_MONS) {
+    /* an array element: "mons" as an object gave index -1 and a write
+     * before mons[0] (found by tests/fuzz) */
     int i = (int)p->el[2].index;
     ceph_mon_t *m = &q->mons[i];
     if (i + 1 > q->n_mons)
       q->n_mons = i + 1;
     if (p->depth == 4 && cj_key(p, 3, "name"))
       cj_strcpy(v, m->name, sizeof(m->name));
-    else if (p->depth == 4 && cj_key(p, 3, "rank"))
-      m->rank = (int)cj_double(v);
+    else if (p->depth == 4 && cj_key(p, 3, "rank")) {
+      /* an integer in range, or -1 (a NaN or 1e300 cast to int is
+       * undefined: found by tests/fuzz) */
+      int64_t r;
+      m->rank = (cj_int64(v, &r) == 0 && r >= -1 && r < INT32_MAX) ? (int)r
+                                                                     : -1;
+    }
     else if (p->depth == 4 &&
              (cj_key(p, 3, "public_addr") || cj_key(p, 3, "addr")))
       add_addr(m, v);

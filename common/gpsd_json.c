@@ -155,6 +155,127 @@ static gpsd_json_status_t scan_object(const char *line, size_t len,
   }
 }
 
+/* ---- a grammar check (no values kept) ---- */
+
+#define JSON_MAX_DEPTH 32
+
+static int digits(jcur_t *c) {
+  const char *s = c->p;
+  while (c->p < c->end && *c->p >= '0' && *c->p <= '9')
+    c->p++;
+  return c->p > s ? 0 : -1;
+}
+
+static int check_number(jcur_t *c) {
+  if (*c->p == '-')
+    c->p++;
+  if (c->p < c->end && *c->p == '0')
+    c->p++;
+  else if (digits(c) != 0)
+    return -1;
+  if (c->p < c->end && *c->p == '.') {
+    c->p++;
+    if (digits(c) != 0)
+      return -1;
+  }
+  if (c->p < c->end && (*c->p == 'e' || *c->p == 'E')) {
+    c->p++;
+    if (c->p < c->end && (*c->p == '+' || *c->p == '-'))
+      c->p++;
+    if (digits(c) != 0)
+      return -1;
+  }
+  return 0;
+}
+
+static int check_literal(jcur_t *c) {
+  static const char *lits[] = {"true", "false", "null"};
+  for (size_t i = 0; i < sizeof(lits) / sizeof(lits[0]); i++) {
+    size_t n = strlen(lits[i]);
+    if ((size_t)(c->end - c->p) >= n && memcmp(c->p, lits[i], n) == 0) {
+      c->p += n;
+      return 0;
+    }
+  }
+  return -1;
+}
+
+static int check_value(jcur_t *c, int depth);
+
+/* At '{' or '[': the members or elements, up to the closing bracket. */
+static int check_container(jcur_t *c, int depth) {
+  char close = *c->p == '{' ? '}' : ']';
+  bool object = close == '}';
+  int classes = 0; /* top-level "class" members */
+  if (depth >= JSON_MAX_DEPTH)
+    return -1;
+  c->p++;
+  skip_ws(c);
+  if (c->p < c->end && *c->p == close) {
+    c->p++;
+    return depth == 0 ? -1 : 0; /* a report has a "class" */
+  }
+  for (;;) {
+    skip_ws(c);
+    if (object) {
+      const char *k;
+      size_t kn;
+      if (scan_string(c, &k, &kn) != 0)
+        return -1;
+      bool is_class = kn == 5 && memcmp(k, "class", 5) == 0;
+      /* gpsd's keys are short (JSON_ATTR_MAX 31) and "class" comes first;
+       * libgps 3.22 hangs on a key of 31+ bytes before the class */
+      if (kn > 30 || (depth == 0 && (is_class ? ++classes > 1
+                                              : classes == 0)))
+        return -1;
+      skip_ws(c);
+      if (c->p >= c->end || *c->p != ':')
+        return -1;
+      c->p++;
+    }
+    if (check_value(c, depth + 1) != 0)
+      return -1;
+    skip_ws(c);
+    if (c->p >= c->end)
+      return -1;
+    if (*c->p == close) {
+      c->p++;
+      return depth == 0 && classes != 1 ? -1 : 0;
+    }
+    if (*c->p != ',')
+      return -1;
+    c->p++;
+  }
+}
+
+static int check_value(jcur_t *c, int depth) {
+  skip_ws(c);
+  if (c->p >= c->end)
+    return -1;
+  char ch = *c->p;
+  if (ch == '{' || ch == '[')
+    return check_container(c, depth);
+  if (ch == '"') {
+    const char *s;
+    size_t n;
+    return scan_string(c, &s, &n);
+  }
+  if (ch == '-' || (ch >= '0' && ch <= '9'))
+    return check_number(c);
+  return check_literal(c);
+}
+
+bool gpsd_json_well_formed(const char *line, size_t len) {
+  if (line == NULL)
+    return false;
+  jcur_t c = {line, line + len};
+  skip_ws(&c);
+  if (c.p >= c.end || *c.p != '{' || check_container(&c, 0) != 0)
+    return false;
+  skip_ws(&c);
+  return c.p == c.end;
+}
+
 static bool key_is(const char *k, size_t kn, const char *want) {
   return strlen(want) == kn && memcmp(k, want, kn) == 0;
 }

@@ -64,6 +64,18 @@ typedef struct {
   bool has_satellites; /* a top-level "satellites" array (SKY) */
 } gpsd_json_header_t;
 
+/* Whether the line is a report as gpsd sends them: exactly one
+ * well-formed JSON object (RFC 8259 grammar, nesting depth <= 32, white
+ * space around it allowed) whose first member is its only top-level
+ * "class", with no key longer than 30 bytes.  libgps 3.22 (gps_unpack)
+ * loops forever on some other lines, e.g.
+ * {"class":"SKY","satellites":[{"PRN":1}{"class":"TPV"}]} (malformed),
+ * {"class":"TPV","class":"DEVICE"} (two classes) and
+ * {"<31 bytes>":1,"class":"DEVICE"}, all found by tests/fuzz (inputs in
+ * tests/fuzz/regress/gpsd/): the plugin hands libgps only lines that pass
+ * this check. */
+bool gpsd_json_well_formed(const char *line, size_t len);
+
 /* Top-level "class", "device" and "satellites" of one report (nested objects, such as the
  * satellites of a SKY, are skipped). */
 gpsd_json_status_t gpsd_json_header(const char *line, size_t len,

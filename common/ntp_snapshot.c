@@ -203,7 +203,11 @@ void ntp_snap_finish(ntp_snap_t *s) {
   for (size_t i = 0; i < s->npeers; i++) {
     const ntp_snap_peer_t *p = &s->peers[i];
     reach += p->reachable == 1;
-    cand += p->select >= NTP_M6_SEL_CANDIDATE;
+    /* A source whose reach register is 0 (no answer in the last 8 polls)
+     * is not usable, even while the daemon still combines its old samples:
+     * chronyd 4.3 keeps such a source '+' or '*' for ~35 s
+     * (tests/scenarios/ntp_one_source.sh).  Reach unknown (NaN) counts. */
+    cand += p->select >= NTP_M6_SEL_CANDIDATE && p->reachable != 0;
     falset += p->select == NTP_M6_SEL_FALSETICK;
     outl += p->select == NTP_M6_SEL_OUTLIER;
     if (p->select == NTP_M6_SEL_SYSPEER ||

@@ -108,7 +108,8 @@ unsigned ntp_snap_chrony_select(unsigned chrony_state);
 unsigned ntp_snap_chrony_kind(uint32_t refid, bool refclock, bool synced);
 
 /* Count peers (configured, reachable, candidates = selection >= candidate,
- * i.e. candidate/backup/sys.peer/pps.peer, falsetickers, outliers) and set
+ * i.e. candidate/backup/sys.peer/pps.peer, and reach register != 0,
+ * falsetickers, outliers) and set
  * sys_peer from the peer with selection sys.peer (or pps.peer). */
 void ntp_snap_finish(ntp_snap_t *s);
 

@@ -2,6 +2,11 @@
  * cdutil - shared plugin-side helpers (see cdutil.h). */
 #include "plugins/cdutil.h"
 
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "utils/common/common.h"
 
 #include <inttypes.h>
@@ -214,7 +219,44 @@ int cdu_unknown_option(const char *plugin, const oconfig_item_t *block,
     ERROR("%s plugin: <%s \"%s\">: unknown option \"%s\"; the block is "
           "ignored.",
           plugin, block->key, name, child->key);
+  else if (name != NULL) /* collectd's oconfig leaves `parent` unset */
+    ERROR("%s plugin: \"%s\": unknown option \"%s\"; the block is ignored.",
+          plugin, name, child->key);
   else
     ERROR("%s plugin: unknown option \"%s\".", plugin, child->key);
+  return -1;
+}
+
+int cdu_get_port(const oconfig_item_t *c, const char *plugin,
+                 const char *block, char *buf, size_t size) {
+  char tmp[64];
+  if (c->values_num == 1 && c->values[0].type == OCONFIG_TYPE_NUMBER) {
+    double d = c->values[0].value.number;
+    if (d >= 1 && d <= 65535 && d == (double)(int)d) {
+      snprintf(buf, size, "%d", (int)d);
+      return 0;
+    }
+    snprintf(tmp, sizeof(tmp), "%g", d);
+  } else if (c->values_num == 1 &&
+             c->values[0].type == OCONFIG_TYPE_STRING) {
+    const char *s = c->values[0].value.string;
+    char *end;
+    long n = strtol(s, &end, 10);
+    if (s[0] != '\0' && *end == '\0' && n >= 1 && n <= 65535) {
+      snprintf(buf, size, "%ld", n);
+      return 0;
+    }
+    if (s[0] != '\0' && *end != '\0' && strlen(s) < size &&
+        getservbyname(s, NULL) != NULL) {
+      sstrncpy(buf, s, size);
+      return 0;
+    }
+    sstrncpy(tmp, s, sizeof(tmp));
+  } else {
+    sstrncpy(tmp, "(not one value)", sizeof(tmp));
+  }
+  ERROR("%s plugin: \"%s\": Port must be a number in 1-65535 or a service "
+        "name, not \"%s\"; the block is ignored.",
+        plugin, block != NULL ? block : "", tmp);
   return -1;
 }

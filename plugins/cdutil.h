@@ -112,4 +112,31 @@ int cdu_block_name(const char *plugin, const oconfig_item_t *ci, char *buf,
 int cdu_unknown_option(const char *plugin, const oconfig_item_t *block,
                        const char *name, const oconfig_item_t *child);
 
+/* A Port option: a number 1-65535, or a string of one, or a service name
+ * (getservbyname).  Anything else is an ERROR naming plugin, block and
+ * value, and -1 (found by tests/e2e/bad_config.sh: Port "abc" used to
+ * pass the configuration and fail every read).  buf gets the text form. */
+int cdu_get_port(const oconfig_item_t *c, const char *plugin,
+                 const char *block, char *buf, size_t size);
+
+/* What a complex config callback returns.  collectd 5.12 exits ("Error:
+ * Parsing the config file failed!") as soon as one callback returns
+ * non-zero, so one bad block would stop every plugin.  Our plugins reject
+ * the faulty block or option (an ERROR naming plugin, block and option) and
+ * keep the rest: to the daemon they return 0, after one summary line.  The
+ * mock-plugin tests (CDS_MOCK_TEST) get -1, to assert the rejection;
+ * tests/e2e/bad_config.sh checks the daemon's side. */
+static inline int cdu_config_result(const char *plugin, int status) {
+  if (status == 0)
+    return 0;
+  ERROR("%s plugin: configuration errors (above): the faulty blocks and "
+        "options are ignored, the rest of the plugin runs.",
+        plugin);
+#ifdef CDS_MOCK_TEST
+  return -1;
+#else
+  return 0;
+#endif
+}
+
 #endif

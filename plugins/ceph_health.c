@@ -167,13 +167,24 @@ static void ch_poll_free(ch_poll_t *p) {
 }
 
 /* ---------------------------------------------------------------- read */
+/* A failed read marks the values unknown (NaN, never stale).  With
+ * LeaderOnly only the host that was reporting does so: a mon host that was
+ * not the leader (or never knew) stays silent, or every mon host would
+ * create its own NaN series set during each election or mon outage. */
+static void ch_fail_nan(ch_instance_t *in) {
+  if (in->leader_only &&
+      !(in->leader_state.known && in->leader_state.value == 1))
+    return;
+  ch_dispatch_nan(in);
+}
+
 static int ch_read(user_data_t *ud) {
   ch_instance_t *in = ud->data;
   char err[256];
   if (chr_connect(&in->conn, err, sizeof(err)) != 0) {
     c_complain(LOG_ERR, &in->conn_complaint,
                PLUGIN " plugin: Cluster \"%s\": %s", in->name, err);
-    ch_dispatch_nan(in);
+    ch_fail_nan(in);
     return -1;
   }
   if (in->leader_only) {
@@ -181,7 +192,7 @@ static int ch_read(user_data_t *ud) {
     int l = ch_is_leader(in, &tmo);
     if (l < 0) {
       chr_disconnect(&in->conn);
-      ch_dispatch_nan(in);
+      ch_fail_nan(in);
       return -1;
     }
     cdu_notify_change(&in->leader_state, l, NOTIF_OKAY, PLUGIN, in->name,
@@ -196,7 +207,7 @@ static int ch_read(user_data_t *ud) {
   ch_poll_t p = {0};
   if (!ch_acquire(in, &p)) {
     chr_disconnect(&in->conn); /* the mon failed: reconnect next time */
-    ch_dispatch_nan(in);
+    ch_fail_nan(in);
     ch_poll_free(&p);
     return -1;
   }

@@ -15,6 +15,15 @@ static int ch_get_path(const oconfig_item_t *c, char **dst) {
   char *s = NULL;
   if (cf_util_get_string(c, &s) != 0)
     return -1;
+  /* collectd's working directory is not the admin's: a relative path would
+   * be accepted here and fail every read (tests/e2e/bad_config.sh) */
+  if (s[0] != '/' && (strcasecmp(c->key, "ConfigFile") == 0 ||
+                      strcasecmp(c->key, "Keyring") == 0)) {
+    ERROR(PLUGIN " plugin: %s must be an absolute path, not \"%s\".", c->key,
+          s);
+    sfree(s);
+    return -1;
+  }
   sfree(*dst);
   *dst = s;
   return 0;
@@ -134,7 +143,7 @@ static int ch_config(oconfig_item_t *ci) {
       ret = -1;
     }
   }
-  return ret;
+  return cdu_config_result(PLUGIN, ret);
 }
 
 #endif

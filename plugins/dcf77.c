@@ -109,7 +109,7 @@ static const cdu_metric_t ntpd_metrics[] = {
     {"clock_last_meas", "timecode", CDU_GAUGE, NT(timecode_age_s), "s",
      "since the last valid time code (refclock_time)"},
     {"bool", "receiving", CDU_GAUGE, NT(receiving), "0/1",
-     "last poll reached and time code no older than MaxAge"},
+     "one of the last 2 polls reached and time code <= MaxAge old"},
 };
 
 typedef struct {
@@ -290,7 +290,7 @@ static int rx_option(rx_inst_t *in, oconfig_item_t *c, double *latency,
                : 0;
   if (strcasecmp(c->key, "Interval") == 0)
     return cf_util_get_cdtime(c, interval);
-  cdu_unknown_option("dcf77", c->parent, rx->name, c);
+  cdu_unknown_option("dcf77", NULL, rx->name, c);
   return -2; /* already logged */
 }
 
@@ -338,7 +338,7 @@ static int ntpd_option(dcf77_ntpd_t *nt, oconfig_item_t *c,
   if (strcasecmp(c->key, "Host") == 0)
     return cf_util_get_string_buffer(c, nt->host, sizeof(nt->host));
   if (strcasecmp(c->key, "Port") == 0)
-    return cf_util_get_string_buffer(c, nt->port, sizeof(nt->port));
+    return cdu_get_port(c, "dcf77", nt->name, nt->port, sizeof(nt->port));
   if (strcasecmp(c->key, "Timeout") == 0)
     return cf_util_get_double(c, &nt->timeout_s) != 0 ||
                    nt->timeout_s < 0.01 || nt->timeout_s > 10
@@ -360,7 +360,7 @@ static int ntpd_option(dcf77_ntpd_t *nt, oconfig_item_t *c,
                : 0;
   if (strcasecmp(c->key, "Interval") == 0)
     return cf_util_get_cdtime(c, interval);
-  cdu_unknown_option("dcf77", c->parent, nt->name, c);
+  cdu_unknown_option("dcf77", NULL, nt->name, c);
   return -2;
 }
 
@@ -407,7 +407,7 @@ static int dcf77_config(oconfig_item_t *ci) {
       ret = 1;
     }
   }
-  return ret ? -1 : 0;
+  return cdu_config_result("dcf77", ret ? -1 : 0);
 }
 
 static int dcf77_init(void) {

@@ -281,8 +281,13 @@ void dcf77_rx_snapshot(dcf77_rx_t *rx, dcf77_rx_snapshot_t *o) {
   bool starting =
       !rx->have_pulse && now - rx->opened_mono_ns <= RECEIVING_NS;
   o->receiving = starting ? NAN : (rx->device_open && recent);
-  o->valid_pulses_pct =
-      rx->device_open ? 100.0 * dcf77_stream_quality(s, now) : 0.0;
+  /* The share is over the last 60 s: during the first minute after the
+   * device was opened it would ramp up from 0 and trip a "weak signal"
+   * threshold at every start, so it is unknown (NaN) until then. */
+  bool first_minute = now - rx->opened_mono_ns < 60 * NS_PER_S;
+  o->valid_pulses_pct = !rx->device_open ? 0.0
+                        : first_minute   ? NAN
+                                         : 100.0 * dcf77_stream_quality(s, now);
   o->pulse_spread = rx->have_minute &&
                             now - rx->last_minute_mono_ns <= 120 * NS_PER_S
                         ? rx->last_minute.spread

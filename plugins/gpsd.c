@@ -285,8 +285,12 @@ static int gpsd_config_option(gpsd_server_t *srv, oconfig_item_t *c,
     return cf_util_get_string(c, &srv->host);
   }
   if (strcasecmp("Port", c->key) == 0) {
+    char port[64];
+    if (cdu_get_port(c, "gpsd", srv->name, port, sizeof(port)) != 0)
+      return -1;
     sfree(srv->port);
-    return cf_util_get_service(c, &srv->port);
+    srv->port = strdup(port);
+    return srv->port != NULL ? 0 : -1;
   }
   if (strcasecmp("MaxAge", c->key) == 0)
     return cf_util_get_cdtime(c, &srv->max_age);
@@ -328,6 +332,9 @@ static int gpsd_config_server(oconfig_item_t *ci) {
     int status = gpsd_config_option(srv, c, &interval);
     if (status == 1)
       cdu_unknown_option("gpsd", ci, srv->name, c);
+    else if (status != 0) /* cf_util_* named the option, not the block */
+      ERROR("gpsd plugin: Server \"%s\": invalid value for %s; the block is "
+            "ignored.", srv->name, c->key);
     if (status != 0) {
       gpsd_server_free(srv);
       return -1;
@@ -360,7 +367,7 @@ static int gpsd_config(oconfig_item_t *ci) {
       status = -1;
     }
   }
-  return status != 0 ? -1 : 0;
+  return cdu_config_result("gpsd", status != 0 ? -1 : 0);
 }
 
 static int gpsd_shutdown(void) {

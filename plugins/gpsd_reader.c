@@ -10,6 +10,7 @@
 #include "plugins/gpsd_reader.h"
 
 #include <errno.h>
+#include <sys/socket.h>
 #include <math.h>
 #include <time.h>
 
@@ -268,6 +269,59 @@ static void backoff_sleep(gpsd_server_t *srv, cdtime_t d) {
   pthread_mutex_unlock(&gpsd_lock);
 }
 
+/* Hand one report line (NUL-terminated in srv->line) to libgps and to our
+ * own decoding.  Not gps_read(): libgps 3.22 loops forever on some
+ * malformed lines (see gpsd_json_well_formed), so the socket is read here
+ * and libgps only ever sees well-formed objects. */
+static void reader_line(gpsd_server_t *srv, struct gps_data_t *g,
+                        size_t len) {
+  while (len > 0 && srv->line[len - 1] == '\r')
+    srv->line[--len] = '\0';
+  if (len == 0)
+    return;
+  if (!gpsd_json_well_formed(srv->line, len) ||
+      strlen(srv->line) != len) {
+    pthread_mutex_lock(&gpsd_lock);
+    srv->bad_reports++;
+    pthread_mutex_unlock(&gpsd_lock);
+    return;
+  }
+  gps_unpack(srv->line, g);
+  gpsd_handle_report(srv, srv->line, len, g, cdtime());
+}
+
+/* Read what the socket has; handle each complete line.  A line longer
+ * than GPSD_LINE_MAX is dropped (counted as a bad report).  Returns -1 when
+ * the connection is gone. */
+static int reader_receive(gpsd_server_t *srv, struct gps_data_t *g) {
+  ssize_t n = recv(g->gps_fd, srv->rbuf + srv->rlen,
+                   sizeof(srv->rbuf) - srv->rlen, 0);
+  if (n == 0)
+    return -1;
+  if (n < 0)
+    return (errno == EINTR || errno == EAGAIN) ? 0 : -1;
+  srv->rlen += (size_t)n;
+  char *start = srv->rbuf, *end = srv->rbuf + srv->rlen, *nl;
+  while ((nl = memchr(start, '\n', (size_t)(end - start))) != NULL) {
+    size_t len = (size_t)(nl - start);
+    if (len < sizeof(srv->line)) {
+      memcpy(srv->line, start, len);
+      srv->line[len] = '\0';
+      reader_line(srv, g, len);
+    }
+    start = nl + 1;
+  }
+  srv->rlen = (size_t)(end - start);
+  memmove(srv->rbuf, start, srv->rlen);
+  if (srv->rlen == sizeof(srv->rbuf)) { /* no end of line in sight */
+    srv->rlen = 0;
+    pthread_mutex_lock(&gpsd_lock);
+    srv->bad_reports++;
+    pthread_mutex_unlock(&gpsd_lock);
+  }
+  return 0;
+}
+
 /* One connection: open, watch, read reports until it fails or we stop.
  * Returns true if the connection was established. */
 static bool reader_session(gpsd_server_t *srv) {
@@ -297,6 +351,7 @@ static bool reader_session(gpsd_server_t *srv) {
   srv->connected = true;
   pthread_mutex_unlock(&gpsd_lock);
 
+  srv->rlen = 0;
   cdtime_t last = cdtime();
   while (!stopping(srv)) {
     if (!gps_waiting(&g, 250000)) { /* 250 ms: bounds shutdown latency */
@@ -310,16 +365,12 @@ static bool reader_session(gpsd_server_t *srv) {
                         CDTIME_T_TO_DOUBLE(srv->max_age));
       continue;
     }
-    srv->line[0] = '\0';
-    int r = gps_read(&g, srv->line, (int)sizeof(srv->line));
-    if (r < 0)
+    if (reader_receive(srv, &g) != 0)
       break;
     last = cdtime();
     c_release(LOG_NOTICE, &srv->silent,
               "gpsd plugin: Server \"%s\": gpsd at %s:%s sends again.",
               srv->name, srv->host, srv->port);
-    if (r > 0 && srv->line[0] != '\0')
-      gpsd_handle_report(srv, srv->line, strlen(srv->line), &g, cdtime());
   }
   gps_close(&g);
   pthread_mutex_lock(&gpsd_lock);

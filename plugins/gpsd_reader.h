@@ -69,6 +69,8 @@ typedef struct {
   c_complain_t complaint;
   c_complain_t silent; /* connected, but no report for MaxAge */
   char line[GPSD_LINE_MAX];
+  char rbuf[GPSD_LINE_MAX]; /* bytes read, not yet a whole line */
+  size_t rlen;
 } gpsd_server_t;
 
 /* Guards every field above that both threads touch (rx lists, snapshots,

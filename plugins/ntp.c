@@ -10,6 +10,7 @@
 #include "utils/common/common.h"
 #include "utils_complain.h"
 
+#include "common/hold.h"
 #include "common/ntp_snapshot.h"
 #include "plugins/cdutil.h"
 #include "plugins/ntp_net.h"
@@ -99,6 +100,7 @@ static const cdu_metric_t ntp_peer_metrics[] = {
 typedef struct {
   char name[NTP_SNAP_NAME_LEN];
   cdu_state_t falseticker;
+  hold_t ft_hold; /* falseticker verdict, held NotifyHold seconds */
   bool seen; /* in the last reading */
 } ntp_peer_state_t;
 
@@ -108,6 +110,8 @@ typedef struct {
   bool chrony;
   double timeout;
   int min_sources;
+  double notify_hold; /* s: a verdict must last this long to be notified */
+  hold_t min_hold, syspeer_hold;
   ntp_query_t q;
   ntp_snap_t snap;
   cdu_state_t st_alive, st_sync, st_min, st_syspeer;
@@ -137,6 +141,9 @@ static int ntp_acquire(ntp_instance_t *in) {
   return rc;
 }
 
+/* collectd's clock, in seconds, for the notification hold times */
+static double now_s(void) { return CDTIME_T_TO_DOUBLE(cdtime()); }
+
 static ntp_peer_state_t *peer_state(ntp_instance_t *in, const char *name) {
   for (size_t i = 0; i < in->npeers; i++)
     if (strcmp(in->peers[i].name, name) == 0)
@@ -145,6 +152,7 @@ static ntp_peer_state_t *peer_state(ntp_instance_t *in, const char *name) {
     return NULL;
   ntp_peer_state_t *p = &in->peers[in->npeers++];
   memset(p, 0, sizeof(*p));
+  hold_init(&p->ft_hold, 0);
   sstrncpy(p->name, name, sizeof(p->name));
   return p;
 }
@@ -173,7 +181,8 @@ static void ntp_dispatch_peers(ntp_instance_t *in, const ntp_snap_t *snap) {
     if (ps == NULL)
       continue;
     ps->seen = true;
-    bool ft = p->select == NTP_M6_SEL_FALSETICK;
+    bool ft = hold_update(&ps->ft_hold, p->select == NTP_M6_SEL_FALSETICK,
+                          now_s(), in->notify_hold);
     cdu_notify_change(&ps->falseticker, ft, ft ? NOTIF_WARNING : NOTIF_OKAY,
                       "ntp", pinst, "clock_state", "selection",
                       ft ? "ntp plugin: %s: source %s is a falseticker "
@@ -198,6 +207,9 @@ static unsigned name_hash(const char *s) {
   return h & 0x7fffffff;
 }
 
+/* Lost sync is notified at once; the verdicts that flap with one selection
+ * round (falseticker, fewer usable sources, sys.peer) only once they held
+ * NotifyHold seconds.  The metrics themselves are dispatched as read. */
 static void ntp_notify(ntp_instance_t *in, const ntp_snap_t *s) {
   bool sync = s->synchronised == 1;
   cdu_notify_change(&in->st_sync, sync, sync ? NOTIF_OKAY : NOTIF_FAILURE,
@@ -207,14 +219,18 @@ static void ntp_notify(ntp_instance_t *in, const ntp_snap_t *s) {
                          : "ntp plugin: %s: not synchronised: lost sync "
                            "(sys.peer \"%s\", stratum %.0f, leap %.0f)",
                     in->name, s->sys_peer, s->stratum, s->leap);
-  /* sys.peer changes: the first observation is silent (OKAY) */
-  int h = (int)name_hash(s->sys_peer);
-  cdu_notify_change(&in->st_syspeer, h,
-                    in->st_syspeer.known ? NOTIF_WARNING : NOTIF_OKAY, "ntp",
-                    in->name, "clock_state", "sys_peer",
+  /* sys.peer changes are news, not trouble (lost sync is the trouble):
+   * severity OKAY; the first observation is silent */
+  if (!in->st_syspeer.known)
+    hold_init(&in->syspeer_hold, (int)name_hash(s->sys_peer));
+  int h = hold_update(&in->syspeer_hold, (int)name_hash(s->sys_peer), now_s(),
+                      in->notify_hold);
+  cdu_notify_change(&in->st_syspeer, h, NOTIF_OKAY, "ntp", in->name,
+                    "clock_state", "sys_peer",
                     "ntp plugin: %s: sys.peer changed to \"%s\"", in->name,
                     s->sys_peer[0] ? s->sys_peer : "(none)");
-  bool below = s->n_candidates < in->min_sources;
+  bool below = hold_update(&in->min_hold, s->n_candidates < in->min_sources,
+                           now_s(), in->notify_hold);
   cdu_notify_change(&in->st_min, below, below ? NOTIF_WARNING : NOTIF_OKAY,
                     "ntp", in->name, "count", "candidates",
                     "ntp plugin: %s: %.0f usable sources (MinSources %d), "
@@ -254,7 +270,6 @@ static int ntp_read(user_data_t *ud) {
 static int ntp_config_option(ntp_instance_t *in, oconfig_item_t *c,
                              cdtime_t *interval) {
   char proto[16];
-  char *port = NULL;
   int rc;
   if (strcasecmp("Host", c->key) == 0)
     return cf_util_get_string_buffer(c, in->host, sizeof(in->host));
@@ -268,10 +283,7 @@ static int ntp_config_option(ntp_instance_t *in, oconfig_item_t *c,
     return rc;
   }
   if (strcasecmp("Port", c->key) == 0) {
-    if ((rc = cf_util_get_service(c, &port)) == 0)
-      sstrncpy(in->port, port, sizeof(in->port));
-    sfree(port);
-    return rc;
+    return cdu_get_port(c, "ntp", in->name, in->port, sizeof(in->port));
   }
   if (strcasecmp("Protocol", c->key) == 0) {
     if ((rc = cf_util_get_string_buffer(c, proto, sizeof(proto))) != 0)
@@ -299,6 +311,16 @@ static int ntp_config_option(ntp_instance_t *in, oconfig_item_t *c,
   }
   if (strcasecmp("Interval", c->key) == 0)
     return cf_util_get_cdtime(c, interval);
+  if (strcasecmp("NotifyHold", c->key) == 0) {
+    if ((rc = cf_util_get_double(c, &in->notify_hold)) != 0)
+      return rc;
+    if (!(in->notify_hold >= 0 && in->notify_hold <= 86400)) {
+      ERROR("ntp plugin: Server \"%s\": NotifyHold must be in [0, 86400] s",
+            in->name);
+      return -1;
+    }
+    return 0;
+  }
   if (strcasecmp("MinSources", c->key) == 0) {
     if ((rc = cf_util_get_int(c, &in->min_sources)) != 0)
       return rc;
@@ -320,6 +342,8 @@ static int ntp_config_server(oconfig_item_t *ci) {
   sstrncpy(in->host, "127.0.0.1", sizeof(in->host));
   in->timeout = 1.0;
   in->min_sources = 1;
+  in->notify_hold = 30;
+  hold_init(&in->min_hold, 0);
   in->q.m6_seq = 1;
   in->q.cmd_seq = 1;
   in->complaint = (c_complain_t)C_COMPLAIN_INIT_STATIC;
@@ -361,7 +385,7 @@ static int ntp_config(oconfig_item_t *ci) {
     else
       errors += cdu_unknown_option("ntp", NULL, NULL, c) != 0;
   }
-  return errors ? -1 : 0;
+  return cdu_config_result("ntp", errors ? -1 : 0);
 }
 
 void module_register(void) {

@@ -253,7 +253,7 @@ static int pps_config(oconfig_item_t *ci) {
       return -1;
     }
   }
-  return status;
+  return cdu_config_result("pps", status);
 }
 
 /* Rescan the pps class; start a reader for every device not seen before.

@@ -24,6 +24,9 @@
 
 #define RNG_CHUNK 65536
 #define RNG_MAX_BYTES (16 << 20)
+/* Blocks in a row failing the continuous test that mark a source stuck: a
+ * good source fails it with p = 625 * 2^-32 = 1.5e-7 per block. */
+#define RNG_STUCK_RUN 2
 
 /* The metric tables: the one place an rng metric is named (besides the
  * per-device bool-hwrng_NAME rows of the kernel instance). */
@@ -82,8 +85,8 @@ static const cdu_metric_t rng_source_metrics[] = {
     {"gauge", "failure_improbability", CDU_GAUGE, SO(improbability), "-log10 p",
      "-log10 P[>= this many failures | good source]"},
     {"bool", "stuck", CDU_GAUGE, SO(stuck), "0/1",
-     "1 = this interval's data repeats (period <= 16 bytes) or every "
-     "block failed the continuous test"},
+     "1 = this interval's data repeats (period <= 16 bytes), every "
+     "block failed the continuous test, or it ends with 2+ such blocks"},
     {"bool", "alarm", CDU_GAUGE, SO(alarm), "0/1",
      "1 = failure_improbability crossed NotifyLog10 (see docs)"},
 };
@@ -100,6 +103,7 @@ typedef struct {
   rng_window_t window;
   uint8_t *ring, *buf;
   int alarm;
+  int cont_run; /* blocks in a row, up to the last, failing continuous */
   cdu_state_t alarm_state, stuck_state;
   c_complain_t complaint;
 } rng_source_t;
@@ -161,6 +165,7 @@ static void rng_feed(rng_source_t *s, const uint8_t *p, size_t n,
       rng_window_push(&s->window, res != 0);
       iv->blocks++;
       iv->cont_failed += (res & FIPS_CONTINUOUS) != 0;
+      s->cont_run = (res & FIPS_CONTINUOUS) ? s->cont_run + 1 : 0;
     }
   }
 }
@@ -226,9 +231,10 @@ static void rng_notify(rng_source_t *s, const rng_interval_t *iv,
   if (snap->stuck > 0)
     cdu_notify_change(
         &s->stuck_state, 1, NOTIF_FAILURE, "rng", s->name, "bool", "stuck",
-        "rng plugin: Source \"%s\" (%s) looks stuck: %s.", s->name, s->device,
-        per ? "its data repeats every few bytes"
-            : "every block failed the continuous test");
+        "rng plugin: Source \"%s\" (%s) looks stuck: %s%d%s.", s->name,
+        s->device, per ? "its data repeats with a period of " : "its last ",
+        per ? per : s->cont_run,
+        per ? " byte(s)" : " blocks failed the continuous test");
   else
     cdu_notify_change(&s->stuck_state, 0, NOTIF_OKAY, "rng", s->name, "bool",
                       "stuck",
@@ -280,14 +286,25 @@ static int rng_source_read(user_data_t *ud) {
     s->alarm = snap.improbability >=
                (s->alarm ? s->notify_log10 / 3 : s->notify_log10);
   snap.alarm = fresh ? s->alarm : NAN;
+  /* Stuck: periodic data, every block of the interval failing the
+   * continuous test, or the interval ending in RNG_STUCK_RUN such blocks in
+   * a row (a source that got stuck in the middle of this read is flagged
+   * by this read, not the next: its first blocks were still good). */
   snap.stuck = fresh ? (rng_period_get(&iv.period) != 0 ||
-                        (iv.blocks > 0 && iv.cont_failed == iv.blocks))
+                        (iv.blocks > 0 && iv.cont_failed == iv.blocks) ||
+                        (iv.blocks > 0 && s->cont_run >= RNG_STUCK_RUN))
                      : NAN;
   cdu_dispatch_table("rng", s->name, rng_source_metrics,
                      CDU_TABLE_SIZE(rng_source_metrics), &snap);
   if (fresh)
     rng_notify(s, &iv, &snap);
-  return fresh ? 0 : -1;
+  /* -1 (collectd's read backoff) only for open()/read() errors.  A source
+   * that merely delivered nothing (a FIFO whose writer is not there yet or
+   * restarts, a slow device) is a short read, counted in total_bytes-short:
+   * with -1 collectd suspended the callback, the values stopped, and the
+   * threshold plugin reported every series of the source "missing" (a
+   * FAILURE) after a one-interval gap (tests/scenarios/rng_stuck.sh). */
+  return iv.error ? -1 : 0;
 }
 
 /* ------------------------------------------------------------ config */
@@ -358,10 +375,11 @@ static int rng_config_source(oconfig_item_t *ci) {
     else
       status = cdu_unknown_option("rng", ci, s->name, c);
   }
-  s->bytes_per_interval = (size_t)bytes;
-  s->window_size = (size_t)window;
-  if (status == 0)
+  if (status == 0) { /* only in range once every option passed */
+    s->bytes_per_interval = (size_t)bytes;
+    s->window_size = (size_t)window;
     status = rng_source_setup(s);
+  }
   if (status != 0) {
     ERROR("rng plugin: Source \"%s\" rejected.", s->name);
     rng_source_free(s);
@@ -399,7 +417,7 @@ static int rng_config(oconfig_item_t *ci) {
     if (r != 0)
       status = -1;
   }
-  return status;
+  return cdu_config_result("rng", status);
 }
 
 /* ------------------------------------------------------------ kernel */

@@ -10,7 +10,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 mode=--write
 [ "${1:-}" = --check ] && mode=--check
 rc=0
-for g in gen-readme.py gen-metric-reference.py gen-man.py gen-grafana.py; do
+# gen-grafana.py first: it writes the panel list of docs/dashboards.md,
+# which gen-readme.py embeds into README.md.
+for g in gen-grafana.py gen-readme.py gen-metric-reference.py gen-man.py; do
   python3 "$here/$g" "$mode" || rc=1
 done
 exit $rc

@@ -3,7 +3,8 @@
 (time, rng, ceph) and data source (Graphite, Prometheus), generated from one
 panel list so the two flavours show the same things.
 
-  scripts/gen-grafana.py --write    rewrite examples/grafana/*.json
+  scripts/gen-grafana.py --write    rewrite examples/grafana/*.json and the
+                                    panel list in docs/dashboards.md
   scripts/gen-grafana.py --check    exit 1 if a dashboard is out of date
 
 A panel names collectd metrics as (plugin, type, type_instance, legend); the
@@ -19,6 +20,7 @@ description with the sign convention, metrics) and run --write.
 """
 import json
 import os
+import re
 import sys
 from importlib.machinery import SourceFileLoader
 
@@ -29,50 +31,305 @@ AREAS = {"time": "Time: kernel clock, PPS, NTP, GNSS, DCF77",
          "rng": "Randomness: entropy and hardware RNG",
          "ceph": "Ceph: placement-group health"}
 
-# (area, title, unit, description, [(plugin, type, type_instance, legend)],
-#  per_instance): per_instance True = one line per plugin instance.
+AREAS["ceph"] = "Ceph: placement-group health, OSD headroom"
+
+
+def M(plugin, typ, tinst="", legend=None, inst=None, exclude=None, doc=None):
+    """One collectd metric: plugin, type, type instance (a glob: '*' = any),
+    legend (default: the type instance), inst = glob of the plugin instance
+    (None: the metric has none; '*': any, one line per instance), exclude =
+    a regular expression of plugin instances to leave out (e.g. ntp peers
+    'NAME-PEER' when only the daemon's 'NAME' is meant), doc = the meaning
+    when the documented table's first row for this type is another one's
+    (ntp's peer offset shares time_offset-offset with the system offset)."""
+    return {"plugin": plugin, "type": typ, "tinst": tinst, "legend": legend or tinst or typ,
+            "inst": inst, "exclude": exclude, "doc": doc}
+
+
+def RATIO(num, den, legend=None):
+    """rate(num) / rate(den) of two DERIVE metrics, per plugin instance."""
+    return {"ratio": (num, den), "legend": legend or num["legend"]}
+
+
+# Plugin instances: ntp's daemon is NAME and its peers NAME-PEER; ceph_health's
+# cluster is C, its pools C-pool-P and its OSDs C-osd.N.
+NTP_SYS = dict(inst="*", exclude="[^-]+-.+")
+NTP_PEER = dict(inst="*-*")
+CEPH_CL = dict(inst="*", exclude=".+-(pool|osd)[-.].+")
+CEPH_POOL = dict(inst="*-pool-*")
+CEPH_OSD = dict(inst="*-osd.*")
+SIGN = ("Sign: + = the local (system) clock is behind the reference, as ntpq "
+        "shows it; chrony's own sign is negated by the plugin to match.")
+
+# (area, title, unit, description, [M or RATIO]).  The description is
+# followed by each metric's unit and meaning from the plugin's documented
+# metric table (docs/NAME.md), so the two cannot drift apart.
 PANELS = [
+    # ---- kernel clock (timex)
     ("time", "Kernel clock synchronised", "none",
-     "timex bool-synchronised: 1 = adjtimex is not TIME_ERROR and STA_UNSYNC is clear; "
-     "0 = the kernel considers the clock unsynchronised (page on it).",
-     [("timex", "bool", "synchronised", "synchronised")], False),
+     "1 = adjtimex is not TIME_ERROR and STA_UNSYNC is clear; 0 = the kernel "
+     "considers the clock unsynchronised (page on it).",
+     [M("timex", "bool", "synchronised")]),
     ("time", "Kernel PLL offset", "s",
-     "timex time_offset-offset: the phase offset the kernel is still slewing. "
-     "Positive = the system clock is behind and is being advanced.",
-     [("timex", "time_offset", "offset", "offset")], False),
+     "The phase offset the kernel is still slewing. Positive = the system "
+     "clock is behind and is being advanced.",
+     [M("timex", "time_offset", "offset")]),
     ("time", "Kernel error bounds", "s",
-     "timex maximum and estimated error. maxerror grows by 500 ppm while nobody "
-     "updates it; 16 s means unsynchronised.",
-     [("timex", "time_dispersion", "maxerror", "maxerror"),
-      ("timex", "time_dispersion", "esterror", "esterror")], False),
+     "maxerror grows by 500 ppm while nobody updates it; 16 s means unsynchronised.",
+     [M("timex", "time_dispersion", "maxerror"), M("timex", "time_dispersion", "esterror")]),
     ("time", "Kernel frequency correction", "ppm",
-     "timex frequency_offset-frequency: the frequency correction applied. "
-     "Positive = the clock is being sped up.",
-     [("timex", "frequency_offset", "frequency", "frequency")], False),
+     "The frequency correction applied. Positive = the clock is being sped up.",
+     [M("timex", "frequency_offset", "frequency")]),
     ("time", "Kernel PPS (hardpps)", "s",
-     "timex kernel PPS jitter; only meaningful with a PPS source bound to the kernel.",
-     [("timex", "time_offset_rms", "pps_jitter", "pps jitter")], False),
+     "Only meaningful with a PPS source bound to the kernel.",
+     [M("timex", "time_offset_rms", "pps_jitter", "pps jitter")]),
     ("time", "Kernel PPS status bits", "none",
-     "STA_PPSSIGNAL (a PPS signal is present) and STA_PPSTIME (the kernel disciplines "
-     "time with it). PPSTIME without PPSSIGNAL = PPS lost.",
-     [("timex", "bool", "status_ppssignal", "ppssignal"),
-      ("timex", "bool", "status_ppstime", "ppstime")], False),
+     "PPSTIME without PPSSIGNAL = PPS lost.",
+     [M("timex", "bool", "status_ppssignal", "ppssignal"), M("timex", "bool", "status_ppstime", "ppstime")]),
+    # ---- NTP daemons and their peers
+    ("time", "NTP daemon synchronised", "none",
+     "Per daemon (<Server> block): the daemon's own claim of sync; 0 = lost sync (page on it).",
+     [M("ntp", "bool", "synchronised", **NTP_SYS)]),
+    ("time", "NTP system offset", "s",
+     "Per daemon: the offset of the system clock it is correcting. " + SIGN,
+     [M("ntp", "time_offset", "offset", **NTP_SYS)]),
+    ("time", "NTP peer offsets", "s",
+     "One line per source (NAME-PEER). " + SIGN + " A source far from the "
+     "others is a falseticker candidate.",
+     [M("ntp", "time_offset", "offset", doc="offset of the source (ntpd offset; chrony sources "
+        "'Last sample', negated)", **NTP_PEER)]),
+    ("time", "NTP peer jitter", "s",
+     "One line per source: ntpd's peer jitter, chrony's sourcestats standard "
+     "deviation. Always >= 0.",
+     [M("ntp", "time_offset", "jitter", **NTP_PEER)]),
+    ("time", "NTP peer reach", "none",
+     "Successful polls of the last 8 (popcount of the reach register): 8 = "
+     "every poll answered, 0 = unreachable.",
+     [M("ntp", "clock_reachability", "", "reach", **NTP_PEER)]),
+    ("time", "NTP peer selection", "none",
+     "The selection state of each source: 0 reject, 1 falseticker, 2 excess, "
+     "3 outlier, 4 candidate, 5 backup, 6 sys.peer, 7 pps.peer.",
+     [M("ntp", "clock_state", "selection", **NTP_PEER)]),
+    ("time", "NTP usable sources and falsetickers", "none",
+     "Per daemon: candidates (usable sources) below your minimum, or any "
+     "falseticker, deserve a page.",
+     [M("ntp", "count", "candidates", **NTP_SYS), M("ntp", "count", "falsetickers", **NTP_SYS),
+      M("ntp", "count", "reachable", **NTP_SYS), M("ntp", "count", "peers", **NTP_SYS)]),
+    ("time", "NTP root distance", "s",
+     "Per daemon: the error bound to the primary reference (root delay / 2 + "
+     "root dispersion).",
+     [M("ntp", "time_dispersion", "root_distance", **NTP_SYS)]),
+    # ---- PPS
+    ("time", "PPS signal", "none",
+     "Per PPS device: 1 = pulses arrive; 0 = PPS lost.",
+     [M("pps", "bool", "signal", inst="*")]),
+    ("time", "PPS edge offset", "s",
+     "Per PPS device: mean offset of the assert edge from the system clock's "
+     "second over the interval. + = the edge is timestamped after the second "
+     "(the system clock is ahead of the pulse).",
+     [M("pps", "time_offset", "edge_mean", inst="*")]),
+    ("time", "PPS jitter", "s",
+     "Per PPS device: RMS of the edge offsets about their mean.",
+     [M("pps", "time_offset_rms", "jitter", inst="*")]),
+    ("time", "PPS missed pulses", "none",
+     "Per PPS device: seconds of the interval without a pulse.",
+     [M("pps", "count", "missed", inst="*")]),
+    # ---- GNSS receivers (gpsd)
+    ("time", "GNSS fix mode", "none",
+     "Per receiver: 0 unknown, 1 no fix, 2 2D, 3 3D. A timing receiver "
+     "wants 3 (or 2 in a fixed position mode).",
+     [M("gpsd", "gauge", "fix_mode", inst="*")]),
+    ("time", "GPS vs GLONASS: satellites used", "none",
+     "Per receiver and constellation: satellites used in the solution. Compare "
+     "receivers side by side: a GPS-only receiver shows no GLONASS line above 0.",
+     [M("gpsd", "satellites", "gps_used", "GPS used", inst="*"),
+      M("gpsd", "satellites", "glonass_used", "GLONASS used", inst="*")]),
+    ("time", "GPS vs GLONASS: satellites visible", "none",
+     "Per receiver and constellation: satellites in view.",
+     [M("gpsd", "satellites", "gps_visible", "GPS visible", inst="*"),
+      M("gpsd", "satellites", "glonass_visible", "GLONASS visible", inst="*")]),
+    ("time", "GPS vs GLONASS: SNR of used satellites", "dB-Hz",
+     "Per receiver and constellation: mean carrier-to-noise of the used "
+     "satellites. A sudden drop on all = antenna or cable.",
+     [M("gpsd", "snr", "gps_used_mean", "GPS mean", inst="*"),
+      M("gpsd", "snr", "glonass_used_mean", "GLONASS mean", inst="*")]),
+    ("time", "GNSS dilution of precision", "none",
+     "Per receiver: TDOP matters for timing; lower is better (< 2 good).",
+     [M("gpsd", "dilution_of_precision", "time", "TDOP", inst="*"),
+      M("gpsd", "dilution_of_precision", "horizontal", "HDOP", inst="*"),
+      M("gpsd", "dilution_of_precision", "vertical", "VDOP", inst="*"),
+      M("gpsd", "dilution_of_precision", "position", "PDOP", inst="*"),
+      M("gpsd", "dilution_of_precision", "geometric", "GDOP", inst="*")]),
+    ("time", "GNSS TOFF and PPS offsets", "s",
+     "Per receiver: receiver time - system clock. + = the system clock is "
+     "behind. TOFF includes the serial latency (typically negative by tens "
+     "of ms); PPS needs a PPS source in gpsd.",
+     [M("gpsd", "time_offset", "toff", "TOFF", inst="*"),
+      M("gpsd", "time_offset", "pps", "PPS", inst="*")]),
+    ("time", "GNSS receivers compared with the reference", "s",
+     "Per receiver: its TOFF/PPS minus the Reference receiver's. + = this "
+     "receiver's messages / edge come earlier.",
+     [M("gpsd", "time_offset", "toff_vs_reference", "TOFF vs ref", inst="*"),
+      M("gpsd", "time_offset", "pps_vs_reference", "PPS vs ref", inst="*")]),
+    ("time", "GNSS time since fix", "s",
+     "Per receiver: seconds since the last 2D/3D fix; grows when the "
+     "receiver lost its fix.",
+     [M("gpsd", "duration", "since_fix", inst="*")]),
+    # ---- DCF77
+    ("time", "DCF77 state", "none",
+     "Per receiver: receiving (pulses on the 1 s grid) and trusted (the "
+     "decoded minutes agree). For an NTPsec PARSE refclock: the refclock "
+     "delivers time codes.",
+     [M("dcf77", "bool", "receiving", inst="*"), M("dcf77", "bool", "trusted", inst="*"),
+      M("dcf77", "bool", "time_code", inst="*")]),
+    ("time", "DCF77 valid pulses", "percent",
+     "Per receiver: share of the last minute's pulses with a valid length.",
+     [M("dcf77", "percent", "valid_pulses", inst="*")]),
+    ("time", "DCF77 offset", "s",
+     "Per receiver / refclock: offset of the decoded time. " + SIGN,
+     [M("dcf77", "time_offset", "offset", inst="*")]),
+    ("time", "DCF77 decoded minutes", "cpm",
+     "Per receiver: decoded and trusted minutes per minute (1 = every minute).",
+     [M("dcf77", "total_events", "decoded", inst="*"), M("dcf77", "total_events", "trusted", inst="*")]),
+    # ---- RNG
+    ("rng", "Kernel entropy", "none",
+     "The kernel pool: entropy available and pool size, in bits.",
+     [M("rng", "entropy", "available", inst="kernel"), M("rng", "entropy", "poolsize", inst="kernel")]),
+    ("rng", "CRNG ready, hardware RNG", "none",
+     "crng_ready 0 = getrandom() would block (early boot); hwrng_present 1 = "
+     "a hardware RNG is registered.",
+     [M("rng", "bool", "crng_ready", inst="kernel"), M("rng", "bool", "hwrng_present", inst="kernel")]),
+    ("rng", "Hardware RNG in use", "none",
+     "One line per hardware RNG device (kernel-NAME): 1 = the one in use.",
+     [M("rng", "bool", "hwrng_in_use", inst="kernel-*")]),
+    ("rng", "FIPS 140-2 failure ratio per test", "percentunit",
+     "Per source: failed blocks / tested blocks, per FIPS 140-2 test, over "
+     "5 min (Prometheus) or per interval (Graphite). A good source fails "
+     "now and then by chance: /dev/urandom over 400000 blocks gave monobit "
+     "0.012 %, poker 0.011 %, runs 0.033 %, long run 0.032 %, continuous 0 "
+     "(0.0875 % of blocks failed any test, docs/rng.md); a ratio far above "
+     "that is a broken source.",
+     [RATIO(M("rng", "total_events", t, t.replace("failed_", ""), inst="*"),
+            M("rng", "total_events", "blocks", inst="*"))
+      for t in ("failed_monobit", "failed_poker", "failed_runs", "failed_long_run", "failed_continuous")]),
+    ("rng", "FIPS failed blocks in the window", "percent",
+     "Per source: share of failed blocks in the sliding window.",
+     [M("rng", "percent", "window_failed", inst="*")]),
+    ("rng", "FIPS failure improbability", "none",
+     "Per source: -log10 of the probability that a good source fails this "
+     "often; the alarm is raised above the configured level.",
+     [M("rng", "gauge", "failure_improbability", inst="*")]),
+    ("rng", "RNG alarm and stuck source", "none",
+     "Per source: alarm 1 = too many FIPS failures (page on it); stuck 1 = "
+     "the source repeats itself.",
+     [M("rng", "bool", "alarm", inst="*"), M("rng", "bool", "stuck", inst="*")]),
+    ("rng", "Bytes tested", "Bps",
+     "Per source: bytes read and tested per second; short reads.",
+     [M("rng", "total_bytes", "read", inst="*"), M("rng", "total_bytes", "short", inst="*")]),
+    # ---- Ceph
+    ("ceph", "Health status", "none",
+     "Per cluster: 0 HEALTH_OK, 1 HEALTH_WARN, 2 HEALTH_ERR.",
+     [M("ceph_health", "ceph_health_status", "", "status", inst="*")]),
+    ("ceph", "Active health checks", "none",
+     "Per cluster and check code: 0 absent, 1 HEALTH_WARN, 2 HEALTH_ERR.",
+     [M("ceph_health", "ceph_health_check_severity", "*", "check", inst="*")]),
+    ("ceph", "PG states (cluster)", "none",
+     "PGs whose state has this component; a PG counts in several (the sum "
+     "exceeds the total). Inactive PGs serve no I/O.",
+     [M("ceph_health", "ceph_health_pgs", s, **CEPH_CL)
+      for s in ("total", "active", "clean", "inactive", "degraded", "undersized", "peering",
+                "recovering", "backfilling", "remapped", "stale", "down")]),
+    ("ceph", "PG states per pool", "none",
+     "Per pool (C-pool-NAME): PGs that are not active+clean, by component.",
+     [M("ceph_health", "ceph_health_pgs", s, **CEPH_POOL)
+      for s in ("inactive", "unclean", "degraded", "undersized", "stale", "down")]),
+    ("ceph", "Stuck PGs", "none",
+     "Per cluster: PGs in a state for at least StuckAge seconds (Ceph's "
+     "definition of stuck).",
+     [M("ceph_health", "ceph_health_pgs_stuck", s, **CEPH_CL)
+      for s in ("any", "inactive", "unclean", "undersized", "degraded", "stale")]),
+    ("ceph", "Oldest stuck PG", "s",
+     "Per cluster and per pool: age of the longest stuck PG (0 = none stuck).",
+     [M("ceph_health", "duration", "stuck_oldest", **CEPH_CL),
+      M("ceph_health", "duration", "stuck_oldest", **CEPH_POOL)]),
+    ("ceph", "Degraded, misplaced and unfound objects", "none",
+     "Per cluster: unfound objects have no known copy (data at risk, "
+     "page on it); degraded copies miss a replica.",
+     [M("ceph_health", "objects", s, **CEPH_CL) for s in ("degraded", "misplaced", "unfound")]),
+    ("ceph", "OSD headroom (smallest)", "none",
+     "Per cluster, in percentage points: the smallest per-OSD distance to "
+     "each ratio. Negative = an OSD is over it; act before backfillfull "
+     "reaches 0 (recovery stalls) and full reaches 0 (writes stop).",
+     [M("ceph_health", "ceph_health_headroom", s, **CEPH_CL) for s in ("nearfull", "backfillfull", "full")]),
+    ("ceph", "OSD fill", "percent",
+     "Per OSD (C-osd.N): space used; the fullest OSD limits the cluster.",
+     [M("ceph_health", "percent", "utilization", **CEPH_OSD)]),
+    ("ceph", "OSD headroom to backfillfull", "none",
+     "Per OSD, percentage points below the backfillfull ratio; <= 0 = no "
+     "backfill into it.",
+     [M("ceph_health", "ceph_health_headroom", "backfillfull", **CEPH_OSD)]),
+    ("ceph", "OSDs and mons", "none",
+     "Per cluster: OSDs up/in of total, mons in quorum of total, an active mgr.",
+     [M("ceph_health", "ceph_health_osds", s, "osds " + s, **CEPH_CL) for s in ("total", "up", "in")] +
+     [M("ceph_health", "ceph_health_mons", s, "mons " + s, **CEPH_CL) for s in ("total", "quorum")] +
+     [M("ceph_health", "bool", "mgr_available", **CEPH_CL)]),
+    ("ceph", "Recovery rate", "none",
+     "Per cluster: objects and omap keys recovered per second (0 when idle).",
+     [M("ceph_health", "ceph_health_rate", s, **CEPH_CL) for s in ("recovering_objects", "recovering_keys")]),
 ]
 
 
-def graphite_target(plugin, typ, tinst, legend, per_instance, n_ds=1, ds="value"):
-    pi = "*" if per_instance else ""
-    path = ref.graphite_name("collectd.", "$host", plugin, pi, typ, tinst, ds, n_ds)
-    if per_instance:
-        return "aliasByNode(%s, 2)" % path
-    return "alias(%s, '%s')" % (path, legend)
+def glob_re(g):
+    """A plugin-instance glob as a PromQL regular expression."""
+    return "".join(".+" if c == "*" else re.escape(c) if c in "()[]{}|+?^$\\" else c for c in g)
 
 
-def prom_expr(plugin, typ, tinst, ds_name, ds_type, per_instance):
-    name = ref.prom_name(plugin, typ, ds_name, ds_type)
+def metrics_of(spec):
+    for t in spec[4]:
+        if "ratio" in t:
+            yield from t["ratio"]
+        else:
+            yield t
+
+
+def graphite_path(m, types):
+    ds = types[m["type"]]
+    inst = m["inst"] if m["inst"] else ""
+    path = ref.graphite_name("collectd.", "$host", m["plugin"], inst, m["type"], m["tinst"], ds[0][0], len(ds))
+    if m["exclude"]:
+        path = "exclude(%s, '\\.%s-%s\\.')" % (path, m["plugin"], m["exclude"])
+    return path
+
+
+def graphite_target(t, types, multi):
+    if "ratio" in t:
+        num, den = t["ratio"]
+        expr = "divideSeriesLists(%s, %s)" % (graphite_path(num, types), graphite_path(den, types))
+        return "aliasSub(aliasByNode(%s, 2), '$', ' %s')" % (expr, t["legend"])
+    m = t
+    path = graphite_path(m, types)
+    if m["inst"] and "*" in m["inst"] or "*" in m["tinst"]:
+        nodes = "2, 3" if "*" in m["tinst"] else "2"
+        alias = "aliasByNode(%s, %s)" % (path, nodes)
+        return "aliasSub(%s, '$', ' %s')" % (alias, m["legend"]) if multi and "*" not in m["tinst"] else alias
+    return "alias(%s, '%s')" % (path, m["legend"])
+
+
+def prom_selector(m, types):
+    ds_name, ds_type = types[m["type"]][0]
+    name = ref.prom_name(m["plugin"], m["type"], ds_name, ds_type)
     labels = []
-    if tinst:
-        labels.append('%s="%s"' % ("type" if per_instance else plugin, tinst))
+    if m["inst"]:
+        if "*" in m["inst"]:
+            labels.append('%s=~"%s"' % (m["plugin"], glob_re(m["inst"])))
+        else:
+            labels.append('%s="%s"' % (m["plugin"], m["inst"]))
+        if m["exclude"]:
+            labels.append('%s!~"%s"' % (m["plugin"], m["exclude"]))
+    if m["tinst"]:
+        key = "type" if m["inst"] else m["plugin"]
+        labels.append('%s=~"%s"' % (key, glob_re(m["tinst"])) if "*" in m["tinst"]
+                      else '%s="%s"' % (key, m["tinst"]))
     labels.append('instance=~"$host"')
     expr = "%s{%s}" % (name, ",".join(labels))
     if ds_type in ("DERIVE", "COUNTER"):
@@ -80,41 +337,103 @@ def prom_expr(plugin, typ, tinst, ds_name, ds_type, per_instance):
     return expr
 
 
-def panel(pid, area_panels_index, spec, source, types):
-    _area, title, unit, desc, metrics, per_instance = spec
-    targets = []
-    for i, (plugin, typ, tinst, legend) in enumerate(metrics):
-        ds_name, ds_type = types[typ][0]
+# Areas whose plugin runs with LeaderOnly on several hosts (ceph_health on
+# every mon): the values of one cluster come from whichever host leads, so
+# the host variable defaults to all hosts and Prometheus merges the hosts
+# (max without(instance)) into one line per cluster across leader changes.
+LEADER_AREAS = {"ceph"}
+
+
+def prom_target(t, types, multi, merge_hosts=False):
+    expr, legend = prom_target1(t, types, multi)
+    if merge_hosts:
+        expr = "max without(instance) (%s)" % expr
+    return expr, legend
+
+
+def prom_target1(t, types, multi):
+    if "ratio" in t:
+        num, den = t["ratio"]
+        expr = "%s / ignoring(type) %s" % (prom_selector(num, types), prom_selector(den, types))
+        return expr, "{{%s}} %s" % (num["plugin"], t["legend"])
+    m = t
+    legend = m["legend"]
+    if m["inst"] and "*" in m["inst"]:
+        if "*" in m["tinst"]:
+            legend = "{{%s}} {{type}}" % m["plugin"]
+        else:
+            legend = "{{%s}}" % m["plugin"] + (" " + m["legend"] if multi else "")
+    elif "*" in m["tinst"]:
+        legend = "{{%s}}" % ("type" if m["inst"] else m["plugin"])
+    return prom_selector(m, types), legend
+
+
+def describe(spec, types, docs):
+    """The panel's text, then each metric's documented unit and meaning."""
+    lines, seen = [spec[3]], set()
+    for m in metrics_of(spec):
+        key = (m["plugin"], m["type"], m["tinst"])
+        if key in seen:
+            continue
+        seen.add(key)
+        name = m["type"] + ("-" + m["tinst"] if m["tinst"] else "")
+        if "*" in m["tinst"]:
+            lines.append("%s/%s: one series per type instance." % (m["plugin"], name))
+            continue
+        doc = docs[m["plugin"]].get((m["type"], m["tinst"]))
+        if doc is None:
+            raise SystemExit("gen-grafana: %s %s is not in the documented metric table of docs/%s.md"
+                             % (m["plugin"], name, m["plugin"]))
+        meaning = m["doc"] or re.sub(r"[`*]", "", doc[1]).strip()
+        lines.append("%s/%s [%s]%s" % (m["plugin"], name, doc[0] or "-", ": " + meaning if meaning else ""))
+    return "\n".join(lines)
+
+
+def panel(pid, idx, spec, source, types, docs):
+    area, title, unit, _desc, targets = spec
+    multi = len(targets) > 1
+    out = []
+    for i, t in enumerate(targets):
         ref_id = chr(ord("A") + i)
         if source == "graphite":
-            targets.append({"refId": ref_id, "target": graphite_target(plugin, typ, tinst, legend, per_instance)})
+            out.append({"refId": ref_id, "target": graphite_target(t, types, multi)})
         else:
-            targets.append({"refId": ref_id, "expr": prom_expr(plugin, typ, tinst, ds_name, ds_type, per_instance),
-                            "legendFormat": "{{%s}}" % plugin if per_instance else legend})
+            expr, legend = prom_target(t, types, multi, area in LEADER_AREAS)
+            out.append({"refId": ref_id, "expr": expr, "legendFormat": legend})
     return {
         "id": pid,
         "type": "timeseries",
         "title": title,
-        "description": desc,
+        "description": describe(spec, types, docs),
         "datasource": {"type": source, "uid": "${datasource}"},
-        "gridPos": {"h": 8, "w": 12, "x": 12 * (area_panels_index % 2), "y": 8 * (area_panels_index // 2)},
+        "gridPos": {"h": 8, "w": 12, "x": 12 * (idx % 2), "y": 8 * (idx // 2)},
         "fieldConfig": {"defaults": {"unit": unit}, "overrides": []},
-        "options": {"legend": {"displayMode": "list", "placement": "bottom"}},
-        "targets": targets,
+        "options": {"legend": {"displayMode": "list", "placement": "bottom"},
+                    "tooltip": {"mode": "multi"}},
+        "targets": out,
     }
 
 
-def dashboard(area, source, specs, types):
-    if source == "graphite":
+def dashboard(area, source, specs, types, docs):
+    if source == "graphite" and area in LEADER_AREAS:
+        host_var = {"name": "host", "type": "query", "datasource": {"type": "graphite", "uid": "${datasource}"},
+                    "query": "collectd.*", "refresh": 1, "multi": True, "includeAll": True, "allValue": "*",
+                    "current": {"text": "All", "value": "$__all"}}
+    elif source == "graphite":
         host_var = {"name": "host", "type": "query", "datasource": {"type": "graphite", "uid": "${datasource}"},
                     "query": "collectd.*", "refresh": 1, "multi": False, "includeAll": False}
+    elif area in LEADER_AREAS:
+        host_var = {"name": "host", "type": "query", "datasource": {"type": "prometheus", "uid": "${datasource}"},
+                    "query": "label_values(instance)", "refresh": 1, "multi": True, "includeAll": True,
+                    "allValue": ".*", "current": {"text": "All", "value": "$__all"}}
     else:
         host_var = {"name": "host", "type": "query", "datasource": {"type": "prometheus", "uid": "${datasource}"},
                     "query": "label_values(instance)", "refresh": 1, "multi": True, "includeAll": True}
     return {
         "title": "collectd-timekeeper: %s (%s)" % (AREAS[area], "Graphite" if source == "graphite" else "Prometheus"),
         "uid": "cdtk-%s-%s" % (area, source),
-        "description": "Generated by scripts/gen-grafana.py; metric names: docs/metrics-prometheus.md.",
+        "description": "Generated by scripts/gen-grafana.py; what it shows: docs/dashboards.md; "
+                       "metric names: docs/metrics-prometheus.md.",
         "tags": ["collectd", "collectd-timekeeper", area],
         "timezone": "utc",
         "schemaVersion": 38,
@@ -125,26 +444,62 @@ def dashboard(area, source, specs, types):
         "templating": {"list": [
             {"name": "datasource", "type": "datasource", "query": source, "label": "data source"},
             host_var]},
-        "panels": [panel(i + 1, i, s, source, types) for i, s in enumerate(specs)],
+        "panels": [panel(i + 1, i, s, source, types, docs) for i, s in enumerate(specs)],
     }
 
 
 def render():
     types = ref.load_types(ref.types_files(TOP))
     have = set(ref.plugin_names(TOP))
+    docs = {p: {(t, i): (u, mn) for t, i, u, mn in ref.documented_metrics(p, types, TOP)} for p in have}
     out = {}
     for area in AREAS:
-        specs = [p for p in PANELS if p[0] == area and all(m[0] in have for m in p[4])]
+        specs = [p for p in PANELS if p[0] == area and all(m["plugin"] in have for m in metrics_of(p))]
         if not specs:
             continue
         for source in ("graphite", "prometheus"):
             out["timekeeper-%s-%s.json" % (area, source)] = json.dumps(
-                dashboard(area, source, specs, types), indent=2, sort_keys=True) + "\n"
+                dashboard(area, source, specs, types, docs), indent=2, sort_keys=True) + "\n"
     return out
+
+
+DOC = os.path.join("docs", "dashboards.md")
+DOC_BEGIN = "<!-- panels:begin (generated by scripts/gen-grafana.py; do not edit) -->"
+DOC_END = "<!-- panels:end -->"
+
+
+def panel_doc():
+    """The panel list of docs/dashboards.md: per area, title and what it shows."""
+    have = set(ref.plugin_names(TOP))
+    out = [DOC_BEGIN]
+    for area in AREAS:
+        specs = [p for p in PANELS if p[0] == area and all(m["plugin"] in have for m in metrics_of(p))]
+        if not specs:
+            continue
+        out += ["", "**%s** (`timekeeper-%s-*.json`)" % (AREAS[area], area), ""]
+        out += ["| panel | unit | shows |", "|---|---|---|"]
+        for _a, title, unit, desc, _t in specs:
+            names = []
+            for m in metrics_of((_a, title, unit, desc, _t)):
+                n = "%s `%s`" % (m["plugin"], m["type"] + ("-" + m["tinst"] if m["tinst"] else ""))
+                if n not in names:
+                    names.append(n)
+            out.append("| %s | %s | %s (%s) |" % (title, unit, desc.replace("|", "/"), ", ".join(names)))
+    out += ["", DOC_END]
+    return "\n".join(out)
+
+
+def doc_text():
+    path = os.path.join(TOP, DOC)
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    a, b = text.index(DOC_BEGIN), text.index(DOC_END) + len(DOC_END)
+    return text, text[:a] + panel_doc() + text[b:]
 
 
 def main(argv):
     files = render()
+    old_doc, new_doc = doc_text()
     d = os.path.join(TOP, OUTDIR)
     if "--write" in argv:
         os.makedirs(d, exist_ok=True)
@@ -154,6 +509,8 @@ def main(argv):
         for name, text in files.items():
             with open(os.path.join(d, name), "w", encoding="utf-8") as f:
                 f.write(text)
+        with open(os.path.join(TOP, DOC), "w", encoding="utf-8") as f:
+            f.write(new_doc)
         return 0
     if "--check" in argv:
         bad = 0
@@ -165,6 +522,9 @@ def main(argv):
                 bad = 1
         for name in sorted(present - set(files)):
             print("%s/%s is not generated any more" % (OUTDIR, name))
+            bad = 1
+        if old_doc != new_doc:
+            print("%s: the panel list is out of date: run scripts/gen-grafana.py --write" % DOC)
             bad = 1
         return bad
     for name in files:

@@ -2,27 +2,48 @@
 # run.sh - try the suite on this machine: install what is missing, build,
 # run the real collectd daemon in the foreground with every plugin that can
 # work here, and show a live table of the values it writes.
-#   scripts/run.sh [--seconds N] [--keep]
+#   scripts/run.sh [--seconds N] [--keep] [--graphs] [--graphs-dir DIR]
+#                  [--plugindir DIR]
+# --graphs also loads collectd's stock rrdtool plugin and draws PNG graphs of
+# the last minutes (scripts/graphs.sh: offsets and jitter per source, GPS vs
+# GLONASS satellites used, FIPS failure ratio) every 30 s and at exit, into
+# DIR (default build/graphs), and says where they are.
+# --plugindir DIR uses plugins built elsewhere (no dependency check, no
+# build; the tests use it).  Peers on other ports: GPSD_PORT (gpsd, default
+# 2947), CHRONY_CMDPORT (chronyd's command port, default 323).
 # Each plugin contributes scripts/run.d/NAME.conf (its collectd.conf lines
 # for this machine); a NAME.sh beside it, if present, prints them instead
 # (e.g. only when a device or daemon exists here) and may print nothing.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-seconds=0 keep=0
+seconds=0 keep=0 graphs=0 gdir="" plugindir=""
+usage="usage: $0 [--seconds N] [--keep] [--graphs] [--graphs-dir DIR] [--plugindir DIR]"
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
     --keep) keep=1; shift ;;
-    *) echo "usage: $0 [--seconds N] [--keep]" >&2; exit 2 ;;
+    --graphs) graphs=1; shift ;;
+    --graphs-dir) graphs=1; gdir=$2; shift 2 ;;
+    --plugindir) plugindir=$(cd "$2" && pwd) || exit 2; shift 2 ;;
+    *) echo "$usage" >&2; exit 2 ;;
   esac
 done
 cd "$top" || exit 1
-scripts/deps.sh build run || exit 1
-if [ ! -x configure ] || [ configure.ac -nt configure ]; then autoreconf -fi >/dev/null 2>&1 || exit 1; fi
-mkdir -p build && cd build || exit 1
-[ -f Makefile ] || ../configure >configure.out 2>&1 || { tail configure.out; exit 1; }
-make -j"$(nproc)" >make.out 2>&1 || { tail -n 30 make.out; exit 1; }
-cd "$top" || exit 1
+if [ -z "$plugindir" ]; then
+  scripts/deps.sh build run || exit 1
+  if [ ! -x configure ] || [ configure.ac -nt configure ]; then autoreconf -fi >/dev/null 2>&1 || exit 1; fi
+  mkdir -p build && cd build || exit 1
+  [ -f Makefile ] || ../configure >configure.out 2>&1 || { tail configure.out; exit 1; }
+  make -j"$(nproc)" >make.out 2>&1 || { tail -n 30 make.out; exit 1; }
+  cd "$top" || exit 1
+  plugindir=$top/build/plugins/.libs
+fi
+if [ "$graphs" = 1 ]; then
+  [ -n "$gdir" ] || gdir=$top/build/graphs
+  mkdir -p "$gdir" && gdir=$(cd "$gdir" && pwd) || exit 1
+  command -v rrdtool >/dev/null && [ -f /usr/lib/collectd/rrdtool.so ] ||
+    { echo "--graphs needs rrdtool and collectd's rrdtool plugin (scripts/deps.sh run)" >&2; exit 1; }
+fi
 
 T=$(mktemp -d /tmp/timekeeper-run.XXXXXX)
 tdb="\"/usr/share/collectd/types.db\""
@@ -46,9 +67,17 @@ LoadPlugin csv
   DataDir "$T/csv"
   StoreRates true
 </Plugin>
-PluginDir "$top/build/plugins/.libs"
 CONF
-  for so in build/plugins/.libs/*.so; do
+  if [ "$graphs" = 1 ]; then
+    cat <<CONF
+LoadPlugin rrdtool
+<Plugin rrdtool>
+  DataDir "$T/rrd"
+</Plugin>
+CONF
+  fi
+  echo "PluginDir \"$plugindir\""
+  for so in "$plugindir"/*.so; do
     [ -f "$so" ] || continue
     name=$(basename "$so" .so)
     if [ -x "scripts/run.d/$name.sh" ]; then
@@ -61,13 +90,30 @@ CONF
 plugins=$(grep -oE '^LoadPlugin +"?[a-z_0-9]+' "$T/collectd.conf" | awk '{print $2}' | tr -d '"' | grep -vE '^(logfile|csv)$' | tr '\n' ' ')
 collectd -f -C "$T/collectd.conf" >"$T/collectd.stdout" 2>&1 &
 pid=$!
+draw_graphs() {
+  local host span
+  [ "$graphs" = 1 ] || return 0
+  host=$(find "$T/rrd" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | head -n 1) # collectd's host name
+  [ -n "$host" ] || return 0
+  span=$(( $(date +%s) - start + 10 ))
+  [ "$span" -lt 60 ] && span=60
+  [ "$span" -gt 900 ] && span=900
+  scripts/graphs.sh "$host" "$gdir" "$span" >"$T/graphs.list"
+  last_graphs=$(date +%s)
+}
 cleanup() {
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  if [ "$graphs" = 1 ]; then
+    draw_graphs
+    echo "graphs of the last minutes (PNG, rrdtool):"
+    sed 's/^/  /' "$T/graphs.list" 2>/dev/null
+  fi
   if [ "$keep" = 1 ]; then echo "kept: $T"; else rm -rf "$T"; fi
 }
 trap cleanup EXIT
 trap 'exit 0' INT TERM
 start=$(date +%s)
+last_graphs=$start
 while kill -0 "$pid" 2>/dev/null; do
   sleep 2
   clear 2>/dev/null || true
@@ -77,5 +123,10 @@ while kill -0 "$pid" 2>/dev/null; do
   scripts/live-table.sh "$T/csv"
   echo
   grep -E '\[(error|warning)\]|Notification' "$T/collectd.log" | tail -n 5
+  if [ "$graphs" = 1 ]; then
+    [ $(( $(date +%s) - last_graphs )) -ge 30 ] && draw_graphs
+    echo
+    echo "graphs (rrdtool, redrawn every 30 s and at exit) in $gdir: $(xargs -r -n1 basename <"$T/graphs.list" 2>/dev/null | tr '\n' ' ')"
+  fi
   if [ "$seconds" -gt 0 ] && [ $(( $(date +%s) - start )) -ge "$seconds" ]; then break; fi
 done

@@ -2,7 +2,8 @@
 # run.d/ntp.sh - the ntp plugin's lines for the demo: one <Server> block per
 # time daemon that answers on this machine (NTPsec/ntpd on 127.0.0.1:123,
 # chronyd on 127.0.0.1:323 or its Unix socket); nothing if none answers.
-# $1: the demo's temp dir (unused).
+# $1: the demo's temp dir (unused).  CHRONY_CMDPORT: chronyd's UDP command
+# port if not 323.
 servers=""
 if command -v ntpq >/dev/null &&
    timeout 3 ntpq -c "rv 0 stratum" 127.0.0.1 2>/dev/null | grep -q stratum=; then
@@ -24,12 +25,13 @@ for sock in /run/chrony/chronyd.sock /var/run/chrony/chronyd.sock; do
   fi
 done
 if [ -n "$chronyc" ] && ! echo "$servers" | grep -q '"chrony"' &&
-   timeout 3 "$chronyc" -h 127.0.0.1 -c tracking >/dev/null 2>&1; then
-  servers+='  <Server "chrony">
-    Protocol "chrony"
-    Host "127.0.0.1"
+   timeout 3 "$chronyc" -h 127.0.0.1 -p "${CHRONY_CMDPORT:-323}" -c tracking >/dev/null 2>&1; then
+  servers+="  <Server \"chrony\">
+    Protocol \"chrony\"
+    Host \"127.0.0.1\"
+    Port ${CHRONY_CMDPORT:-323}
   </Server>
-'
+"
 fi
 [ -n "$servers" ] || exit 0
 printf 'LoadPlugin ntp\n<Plugin ntp>\n%s</Plugin>\n' "$servers"

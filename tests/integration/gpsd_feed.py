@@ -8,8 +8,14 @@ that second (checksums recomputed), the log looping forever.  So gpsd's TOFF
 for this receiver is about -DELAY s (serial time - system clock): the test
 knows the expected offset from how it fed the data, not from the plugin.
 
-  gpsd_feed.py PORT LOGFILE DELAY [PIDFILE]
+  gpsd_feed.py PORT LOGFILE DELAY [PIDFILE [SWITCHFILE]]
+
+With SWITCHFILE: while that file exists and names another log, the epochs of
+that log are served instead (from its first epoch; read again whenever the
+file's content changes), so a scenario changes what the receiver sees in
+mid-run (tests/scenarios/gnss_constellation_loss.sh).
 """
+import os
 import datetime
 import socket
 import sys
@@ -70,13 +76,34 @@ def stamp(fields, now):
     return "$%s*%s\r\n" % (body, checksum(body))
 
 
-def serve(conn, eps, delay):
+def switched(switch, state):
+    """The epochs SWITCHFILE names (None: the original log)."""
+    try:
+        with open(switch, encoding="utf-8") as f:
+            name = f.read().strip()
+    except (OSError, TypeError):
+        name = ""
+    if name != state.get("name"):
+        state["name"] = name
+        state["eps"] = epochs(name) if name else None
+        state["i"] = 0
+    return state["eps"]
+
+
+def serve(conn, eps, delay, switch=None):
     i = 0
+    state = {"name": "", "eps": None, "i": 0}
     while True:
         t = time.time()
         nxt = int(t) + 1
         time.sleep(max(0.0, nxt + delay - t))
         now = datetime.datetime.fromtimestamp(nxt, datetime.timezone.utc)
+        alt = switched(switch, state) if switch else None
+        if alt:
+            data = "".join(stamp(s, now) for s in alt[state["i"] % len(alt)])
+            state["i"] += 1
+            conn.sendall(data.encode("ascii"))
+            continue
         data = "".join(stamp(s, now) for s in eps[i % len(eps)])
         conn.sendall(data.encode("ascii"))
         i += 1
@@ -95,7 +122,7 @@ def main():
     while True:  # gpsd may go away and come back: serve each connection
         conn, _ = srv.accept()
         try:
-            serve(conn, eps, delay)
+            serve(conn, eps, delay, sys.argv[5] if len(sys.argv) > 5 else None)
         except OSError:
             pass
         finally:

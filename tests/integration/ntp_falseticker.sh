@@ -80,8 +80,13 @@ done
 is "$(val ft/count-candidates)" 3 "plugin: 3 usable sources"
 off=$(val ft-127.0.0.5/time_offset-offset)
 near "$off" 0.25 0.01 "plugin: the liar's offset is +0.25 s (local clock behind it)"
+# the notification follows once the verdict held NotifyHold (30 s)
+for _ in $(seq 60); do
+  [ "$(notifications_matching 'source 127.0.0.5 is a falseticker')" -ge 1 ] && break
+  sleep 1
+done
 is "$(notifications_matching 'source 127.0.0.5 is a falseticker')" 1 \
-  "one notification names the liar"
+  "one notification names the liar (after NotifyHold 30 s)"
 is "$(notifications_matching 'is a falseticker' | head -1)" 1 "and no other source"
 collectd_log_clean
 collectd_stop

@@ -6,6 +6,7 @@
 #include "utils_complain.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -286,7 +287,9 @@ int cf_util_get_int(const oconfig_item_t *ci, int *ret) {
   double d;
   if (cf_util_get_double(ci, &d) != 0)
     return -1;
-  *ret = (int)d;
+  /* collectd casts the double (undefined beyond int, INT_MIN on x86-64):
+   * give that result without the undefined behaviour (tests/fuzz). */
+  *ret = (d >= INT_MIN && d <= INT_MAX) ? (int)d : INT_MIN;
   return 0;
 }
 
@@ -323,7 +326,9 @@ int cf_util_get_cdtime(const oconfig_item_t *ci, cdtime_t *ret) {
           ci->key);
     return -1;
   }
-  *ret = DOUBLE_TO_CDTIME_T(d);
+  /* collectd converts without a bound (undefined beyond 2^64 ns, ~584
+   * years): saturate instead, so tests/fuzz sees the plugin's own checks. */
+  *ret = (d < 1.5e10) ? DOUBLE_TO_CDTIME_T(d) : (cdtime_t)INT64_MAX;
   return 0;
 }
 
@@ -331,8 +336,10 @@ int cf_util_get_port_number(const oconfig_item_t *ci) {
   if (ci->values_num != 1)
     return -1;
   int port;
-  if (ci->values[0].type == OCONFIG_TYPE_NUMBER)
-    port = (int)ci->values[0].value.number;
+  if (ci->values[0].type == OCONFIG_TYPE_NUMBER) {
+    double d = ci->values[0].value.number;
+    port = (d >= 1 && d <= 65535) ? (int)d : -1;
+  }
   else if (ci->values[0].type == OCONFIG_TYPE_STRING)
     port = (int)strtol(ci->values[0].value.string, NULL, 10);
   else

@@ -140,6 +140,10 @@ static void test_receiver(void) {
   /* Nothing yet: receiving unknown for 3 s, no notification. */
   EXPECT_EQ_INT(0, mock_read("dcf77/rx"));
   OK(isnan(get("rx", "bool", "receiving")));
+  /* Regression: the share of valid pulses is over 60 s; right after
+   * opening it is unknown, not 0 % (a weak-signal threshold would fire at
+   * every start). */
+  OK(isnan(get("rx", "percent", "valid_pulses")));
   EXPECT_EQ_INT(0, mock_notification_count());
 
   /* Four clean minutes; the receiver's characters come 0.425 s late. */
@@ -224,6 +228,7 @@ static const char *readclock_text =
 static int srv_fd = -1;
 static _Atomic int srv_stop, srv_silent;
 static uint16_t clock_status = 0x0020;
+static volatile unsigned peer_reach = 0x7; /* the reach the fake ntpd reports */
 
 static void reply(int fd, const struct sockaddr_in *to, const uint8_t *req,
                   uint16_t status, const uint8_t *data, size_t len) {
@@ -271,7 +276,7 @@ static void answer(const uint8_t *req, size_t len, struct sockaddr_in *from) {
     reply(srv_fd, from, req, 0x961a, (uint8_t *)text, strlen(text));
   } else if (op == 2 && assoc == 101) {
     snprintf(text, sizeof(text),
-             "offset=-0.363666, jitter=1.884240, reach=0x7\r\n");
+             "offset=-0.363666, jitter=1.884240, reach=0x%x\r\n", peer_reach);
     reply(srv_fd, from, req, 0x961a, (uint8_t *)text, strlen(text));
   } else if (op == 4 && assoc == 101) {
     /* Long enough for two fragments, as NTPsec's (468 + 45 octets). */
@@ -341,6 +346,30 @@ static void test_ntpd(void) {
   EXPECT_EQ_DOUBLE(1, get("ntpd", "bool", "receiving"));
   EXPECT_EQ_INT(CDU_TABLE_SIZE(ntpd_metrics), mock_value_count());
   EXPECT_EQ_INT(0, mock_notification_count()); /* healthy from the start */
+
+  /* Regression (tests/scenarios/healthy_baseline.sh): one poll without a
+   * sample (reach 036: bit 0 clear) while the time code is fresh is
+   * ordinary for a PARSE refclock; it used to flap "not receiving" FAILURE
+   * then OKAY a second later.  Two polls in a row without one (034) are
+   * "not receiving". */
+  mock_clear();
+  peer_reach = 036;
+  EXPECT_EQ_INT(0, mock_read("dcf77/ntpd"));
+  EXPECT_EQ_DOUBLE(1, get("ntpd", "bool", "receiving"));
+  EXPECT_EQ_INT(0, mock_notification_count());
+  mock_clear();
+  peer_reach = 034;
+  EXPECT_EQ_INT(0, mock_read("dcf77/ntpd"));
+  EXPECT_EQ_DOUBLE(0, get("ntpd", "bool", "receiving"));
+  OK(mock_notification_count() == 1 &&
+     mock_notification_at(0)->severity == NOTIF_FAILURE &&
+     strstr(mock_notification_at(0)->message, "reach 034") != NULL);
+  mock_clear();
+  peer_reach = 0x7;
+  EXPECT_EQ_INT(0, mock_read("dcf77/ntpd"));
+  EXPECT_EQ_DOUBLE(1, get("ntpd", "bool", "receiving"));
+  OK(mock_notification_count() == 1 &&
+     mock_notification_at(0)->severity == NOTIF_OKAY);
 
   /* A silent receiver: NTPsec still says NOMINAL; the stale time code
    * (older than MaxAge) makes it "not receiving". */

@@ -144,7 +144,7 @@ static void test_ntpd(void) {
   snprintf(conf, sizeof conf,
            "<Plugin ntp>\n<Server \"fake\">\nHost \"127.0.0.1\"\n"
            "Port %d\nProtocol \"ntpd\"\nTimeout 0.4\nMinSources 2\n"
-           "</Server>\n</Plugin>\n",
+           "NotifyHold 0\n</Server>\n</Plugin>\n",
            fk.port);
   EXPECT_EQ_INT(0, mock_configure("ntp", conf));
   EXPECT_EQ_INT(1, mock_has_read("ntp/fake"));
@@ -248,6 +248,66 @@ static void test_ntpd(void) {
   EXPECT_EQ_INT(1, notif_with("synchronised (sys.peer \"10.1.1.1\""));
 }
 
+/* NotifyHold (default 30 s): a falseticker verdict, a drop below
+ * MinSources and a sys.peer change are notified only once they lasted the
+ * hold time; one selection round's flap is silent, the metrics are not. */
+static void test_notify_hold(void) {
+  char conf[512];
+  mock_reset();
+  module_register();
+  snprintf(conf, sizeof conf,
+           "<Plugin ntp>\n<Server \"held\">\nHost \"127.0.0.1\"\n"
+           "Port %d\nTimeout 0.4\nMinSources 2\n</Server>\n</Plugin>\n",
+           fk.port);
+  EXPECT_EQ_INT(0, mock_configure("ntp", conf));
+  fk.sys = SYS_OK;
+  fk.sys_status = 0x0418;
+  fk.peers[0].status = 0x961a; /* SHM(0) sys.peer */
+  fk.peers[1].status = 0x9414; /* 10.1.1.1 candidate */
+  cdtime_t t0 = TIME_T_TO_CDTIME_T(1000000);
+  mock_now = t0;
+  EXPECT_EQ_INT(0, mock_read("ntp/held"));
+  EXPECT_EQ_INT(0, (int)mock_notification_count());
+  /* one round as falseticker (and below MinSources), then back: flapping */
+  for (int i = 1; i <= 20; i++) {
+    mock_now = t0 + TIME_T_TO_CDTIME_T(i);
+    fk.peers[1].status = (i % 4 == 1) ? 0x9114 : 0x9414;
+    EXPECT_EQ_INT(0, mock_read("ntp/held"));
+  }
+  EXPECT_EQ_INT(0, (int)mock_notification_count());
+  OK_MSG(mock_find("held", "count", "falsetickers") != NULL,
+         "the metrics are dispatched while notifications are held");
+  /* a lasting falseticker: notified once it held 30 s, not before */
+  fk.peers[1].status = 0x9114;
+  for (int i = 21; i <= 50; i++) {
+    mock_now = t0 + TIME_T_TO_CDTIME_T(i);
+    EXPECT_EQ_INT(0, mock_read("ntp/held"));
+  }
+  EXPECT_EQ_DOUBLE(1, g("held", "count", "falsetickers"));
+  EXPECT_EQ_INT(0, notif_with("is a falseticker"));
+  mock_now = t0 + TIME_T_TO_CDTIME_T(51);
+  EXPECT_EQ_INT(0, mock_read("ntp/held"));
+  EXPECT_EQ_INT(1, notif_with("source 10.1.1.1 is a falseticker"));
+  EXPECT_EQ_INT(1, notif_with("1 usable sources (MinSources 2)"));
+  /* sys.peer moves for good: one OKAY-level notification after the hold */
+  mock_clear();
+  fk.peers[0].status = 0x9414;
+  fk.peers[1].status = 0x961a;
+  for (int i = 52; i <= 82; i++) {
+    mock_now = t0 + TIME_T_TO_CDTIME_T(i);
+    EXPECT_EQ_INT(0, mock_read("ntp/held"));
+  }
+  EXPECT_EQ_INT(1, notif_with("sys.peer changed to \"10.1.1.1\""));
+  int warn = 0;
+  for (size_t i = 0; i < mock_notification_count(); i++)
+    if (strstr(mock_notification_at(i)->message, "sys.peer changed"))
+      warn += mock_notification_at(i)->severity != NOTIF_OKAY;
+  EXPECT_EQ_INT(0, warn);
+  EXPECT_EQ_INT(1, notif_with("no longer a falseticker"));
+  mock_now = 0;
+  mock_shutdown_all();
+}
+
 static void test_config_errors(void) {
   mock_reset();
   module_register();
@@ -263,6 +323,9 @@ static void test_config_errors(void) {
   OK(mock_log_find("Socket is for Protocol chrony") >= 0);
   EXPECT_EQ_INT(-1, mock_configure("ntp", "<Plugin ntp>\n<Server \"d\">\n"
                                           "Timeout 0\n</Server>\n</Plugin>\n"));
+  EXPECT_EQ_INT(-1, mock_configure("ntp", "<Plugin ntp>\n<Server \"h\">\n"
+                                          "NotifyHold -1\n</Server>\n</Plugin>\n"));
+  OK(mock_log_find("NotifyHold must be in [0, 86400] s") >= 0);
   EXPECT_EQ_INT(-1, mock_configure("ntp", "<Plugin ntp>\n<Server \"e\">\n"
                                           "Protocol \"chrony\"\nSocket \"rel\"\n"
                                           "</Server>\n</Plugin>\n"));
@@ -291,6 +354,7 @@ int main(void) {
   }
   test_ntpd();
   mock_shutdown_all();
+  test_notify_hold();
   fk.stop = 1;
   pthread_join(th, NULL);
   close(fk.fd);

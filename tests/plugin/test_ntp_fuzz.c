@@ -14,6 +14,10 @@
  *
  * Input layout: byte 0 picks the target, then records of
  * [u16 big-endian length][bytes].
+ * tests/fuzz (make fuzz, and a short run in make check) builds this file
+ * twice: -DNTP_FUZZ_MODE6 (mode 6 and varlist text only) and
+ * -DNTP_FUZZ_CHRONY (cmdmon replies only), with seeds made from the
+ * recorded conversations in tests/data/ntp.
  */
 #include "common/chrony_cmdmon.h"
 #include "common/ntp_mode6.h"
@@ -115,7 +119,14 @@ static void fuzz_text(const uint8_t *d, size_t n) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 1)
     return 0;
-  switch (data[0] % 3) {
+#if defined(NTP_FUZZ_CHRONY) /* tests/fuzz: the chrony_cmdmon target */
+  int which = 1;
+#elif defined(NTP_FUZZ_MODE6) /* tests/fuzz: the ntp_mode6 target */
+  int which = data[0] % 2 ? 2 : 0;
+#else
+  int which = data[0] % 3;
+#endif
+  switch (which) {
   case 0: fuzz_mode6(data + 1, size - 1); break;
   case 1: fuzz_chrony(data + 1, size - 1); break;
   default: fuzz_text(data + 1, size - 1); break;

@@ -241,9 +241,11 @@ static void test_fifo(void) {
   source_conf("fifo", fifo, "BytesPerInterval 20000\nMaxReadTime 0.3");
   source_conf("missing", missing, "");
   mock_init_all();
-  /* No writer yet: end of file at once, nothing read, gauges NaN. */
+  /* No writer yet: end of file at once, nothing read, gauges NaN; not an
+   * error (regression: -1 made collectd back off and the threshold plugin
+   * report the source's values missing). */
   mock_clear();
-  EXPECT_EQ_INT(-1, mock_read("rng/fifo"));
+  EXPECT_EQ_INT(0, mock_read("rng/fifo"));
   OK(isnan(get("fifo", "bool", "stuck")));
   EXPECT_EQ_DOUBLE(20004, get("fifo", "total_bytes", "short"));
   pid_t pid = fork();
@@ -277,6 +279,47 @@ static void test_fifo(void) {
   mock_reset();
 }
 
+/* Regression (tests/scenarios/rng_stuck.sh): a source that gets stuck in
+ * the middle of a read.  4 + 1.5 blocks of good data, then a repeated
+ * 32-bit word: the read of 4 blocks has a good first block, so neither
+ * "periodic" nor "every block failed the continuous test" holds; the 3
+ * blocks in a row at its end failing the continuous test flag it stuck in
+ * this read (it used to wait for the next read, a whole interval later).
+ * Good data again: the run is broken, no longer stuck. */
+static void test_stuck_mid_read(void) {
+  char path[512];
+  snprintf(path, sizeof(path), "%s/mid.bin", dir);
+  FILE *f = fopen(path, "w");
+  for (size_t i = 0; i < 4 + 4 * 2500 && f != NULL; i++)
+    fputc(i < 4 + 3750 ? rnd8()
+                       : (int)(uint8_t[]){0xde, 0xad, 0xbe, 0xef}[i % 4],
+          f);
+  if (f != NULL)
+    fclose(f);
+  source_conf("mid", path, "BytesPerInterval 10000\nWindow 100");
+  EXPECT_EQ_INT(0, mock_init_all());
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read("rng/mid"));
+  EXPECT_EQ_DOUBLE(4, get("mid", "total_events", "blocks"));
+  EXPECT_EQ_DOUBLE(3, get("mid", "total_events", "failed_continuous"));
+  EXPECT_EQ_DOUBLE(1, get("mid", "bool", "stuck"));
+  int stuck_n = 0;
+  for (size_t i = 0; i < mock_notification_count(); i++) {
+    const notification_t *n = mock_notification_at(i);
+    stuck_n += n->severity == NOTIF_FAILURE &&
+               strstr(n->message, "its last 3 blocks failed the continuous") != NULL;
+  }
+  EXPECT_EQ_INT(1, stuck_n);
+  data_file("mid.bin", 4 + 4 * 2500, 1);
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read("rng/mid"));
+  EXPECT_EQ_DOUBLE(0, get("mid", "bool", "stuck"));
+  OK(mock_notification_count() >= 1 &&
+     mock_notification_at(0)->severity == NOTIF_OKAY);
+  mock_shutdown_all();
+  mock_reset();
+}
+
 int main(void) {
   snprintf(dir, sizeof(dir), "/tmp/test_rng.%d", (int)getpid());
   mkdir(dir, 0700);
@@ -290,6 +333,8 @@ int main(void) {
   test_good_and_zero_files();
   module_register();
   test_fifo();
+  module_register();
+  test_stuck_mid_read();
   char cmd[300];
   snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
   if (system(cmd) != 0)

@@ -198,7 +198,51 @@ static void test_names(void) {
   EXPECT_EQ_STR("ttyUS", small);
 }
 
+/* The gate in front of libgps (tests/fuzz found lines that hang it). */
+static void test_well_formed(void) {
+  static const char *good[] = {
+      "{\"class\":\"VERSION\"}",
+      " {\"class\":\"TPV\",\"mode\":3,\"lat\":-1.5e-3,\"x\":null}\r",
+      "{\"class\":\"SKY\",\"satellites\":[{\"PRN\":1,\"used\":true},"
+      "{\"PRN\":2,\"used\":false}],\"a\":[],\"b\":{}}",
+      "{\"class\":\"X\",\"s\":\"a\\\"b\\\\\"}",
+  };
+  static const char *bad[] = {
+      "",
+      "[]",
+      "{}",
+      "{\"s\":1}",
+      "{\"class\":\"TPV\",\"class\":\"DEVICE\"}",
+      "{\"device\":\"/dev/x\",\"class\":\"TPV\"}",
+      "{\"class\":\"TPV\",\"x\":{\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\":1}}",
+      "{\"class\":\"SKY\",\"satellites\":[{\"PRN\":78}{\"class\":\"TPV\"}]}",
+      "{\"class\":\"SKY\",\"satellites\":[{\"class\":\"TOFF\"}",
+      "{\"class\":\"SKY\",\"satellites\":[{\"PRN\":78 \"class\":\"TPV\"}]}",
+      "{\"class\":\"TPV\"}{\"class\":\"TOFF\"}",
+      "{\"a\":1,}",
+      "{\"a\":01}",
+      "{\"a\":1.}",
+      "{\"a\":tru}",
+      "{\"a\":[1,]}",
+      "{\"a\" 1}",
+      "{a:1}",
+      "{\"a\":\"x\ty\"}",
+  };
+  for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+    OK(gpsd_json_well_formed(good[i], strlen(good[i])));
+  for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    OK(!gpsd_json_well_formed(bad[i], strlen(bad[i])));
+  char deep[80];
+  memset(deep, '[', sizeof(deep));
+  deep[0] = '{';
+  OK(!gpsd_json_well_formed(deep, sizeof(deep)));
+  OK(!gpsd_json_well_formed(NULL, 0));
+  /* the length is honoured: a valid prefix of a longer buffer */
+  OK(gpsd_json_well_formed("{\"class\":1}xyz", 11));
+}
+
 int main(void) {
+  test_well_formed();
   test_header();
   test_timedelta();
   test_offset();

@@ -200,6 +200,21 @@ static void test_chrony(void) {
   EXPECT_EQ_DOUBLE(1, s.n_candidates);
   EXPECT_EQ_DOUBLE(1, s.n_falsetickers);
   EXPECT_EQ_STR("GPS7", s.sys_peer);
+  /* Regression (scenario S2): chronyd keeps a source that stopped
+   * answering combined ('+') for ~35 s after its reach register is 0; it
+   * is not a usable source any more. */
+  d.state = CHRONY_SD_UNSELECTED;
+  d.reach = 0;
+  d.ip.addr[3] = 3;
+  p = ntp_snap_add_chrony_source(&s, &d, NULL);
+  EXPECT_EQ_DOUBLE(4, p->selection);
+  d.reach = 0200; /* answered 8 polls ago, not since: still usable */
+  d.ip.addr[3] = 4;
+  ntp_snap_add_chrony_source(&s, &d, NULL);
+  ntp_snap_finish(&s);
+  EXPECT_EQ_DOUBLE(4, s.n_peers);
+  EXPECT_EQ_DOUBLE(2, s.n_reachable);
+  EXPECT_EQ_DOUBLE(2, s.n_candidates);
 
   EXPECT_EQ_INT(6, ntp_snap_chrony_select(CHRONY_SD_SELECTED));
   /* chronyc (client.c) prints UNSELECTED as '+' and SELECTABLE as '-';

@@ -1,0 +1,126 @@
+#!/bin/bash
+# Scenario S4 (issue 11): a GNSS receiver loses GLONASS, then its fix.
+# In a private network namespace, a real gpsd reads two live network
+# receivers (tests/integration/gpsd_feed.py: real logs from gpsd's
+# regression suite re-stamped to the current second, one epoch a second):
+#   hab    hab-gpspi.log (GPS+GLONASS NTP board), then the edited logs
+#   garmin garmin15x.log (GPS only), unchanged: it must raise nothing.
+# The edited logs are derived from hab-gpspi.log in the test
+# (tests/scenarios/gnss_edit.py): "noglonass" drops the GLONASS sentences
+# (the receiver stops tracking GLONASS), "nofix" reports no fix with the
+# satellites still in view.  collectd runs the gpsd plugin with the shipped
+# examples/thresholds.conf.  (gpsd_feed.py rather than gpsfake: gpsfake's
+# pace is not real time and it replays the log's 2015 timestamps, so TOFF
+# and fix age would be meaningless; the gpsd is the same real gpsd 3.22.)
+# Expected: healthy phase silent; GLONASS lost -> the plugin's WARNING for
+# hab satellites-glonass_used; fix lost -> the plugin's WARNING and the
+# thresholds.conf FAILURE for hab fix_mode, the satellites rule's WARNING;
+# back to the real log -> OKAY; nothing at all for garmin.  About 1 minute.
+. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/scen_lib.sh"
+scen_netns "$@"
+it_begin gnss_constellation_loss
+for c in gpsd python3; do
+  command -v $c >/dev/null || [ -x /usr/sbin/$c ] ||
+    skip_all "$c not installed (scripts/deps.sh test)"
+done
+GPSD=$(command -v gpsd || echo /usr/sbin/gpsd)
+D="$TOP_SRCDIR/tests/data/gpsd"
+F1=29475 F2=29476 PORT=29477
+python3 "$TOP_SRCDIR/tests/scenarios/gnss_edit.py" noglonass "$D/hab-gpspi.log" >"$T/hab-noglonass.log" &&
+  python3 "$TOP_SRCDIR/tests/scenarios/gnss_edit.py" nofix "$D/hab-gpspi.log" >"$T/hab-nofix.log"
+ok $? "edited logs derived from hab-gpspi.log"
+is "$(grep '^\$GLGSV' "$T/hab-noglonass.log" | grep -cE ',[0-9]+\*')" 0 "noglonass: no GLONASS satellite has a signal"
+
+feed() { # PORT LOG DELAY [SWITCHFILE]
+  python3 "$TOP_SRCDIR/tests/integration/gpsd_feed.py" "$1" "$D/$2" "$3" \
+    "$T/feed-$1.ready" ${4:+"$4"} >"$T/feed-$1.log" 2>&1 &
+  it_track_pid $!
+  for _ in $(seq 50); do [ -f "$T/feed-$1.ready" ] && return 0; sleep 0.1; done
+  return 1
+}
+SW=$T/hab.switch
+feed $F1 hab-gpspi.log 0.050 "$SW"
+ok $? "feeder hab (hab-gpspi.log) on $F1"
+feed $F2 garmin15x.log 0.150
+ok $? "feeder garmin (garmin15x.log) on $F2"
+"$GPSD" -N -n -b -S $PORT -F "$T/gpsd.sock" \
+  "tcp://127.0.0.1:$F1" "tcp://127.0.0.1:$F2" >>"$T/gpsd.log" 2>&1 &
+it_track_pid $!
+
+scen_collectd_start "LoadPlugin gpsd
+<Plugin gpsd>
+  <Server \"live\">
+    Host \"127.0.0.1\"
+    Port $PORT
+    MaxAge 3
+    <Receiver \"hab\">
+      Device \"tcp://127.0.0.1:$F1\"
+    </Receiver>
+    <Receiver \"garmin\">
+      Device \"tcp://127.0.0.1:$F2\"
+    </Receiver>
+  </Server>
+</Plugin>"
+val() { local f; f=$(csv_wait "gpsd-$1/$2-*" 5) && csv_last "$f"; }
+wait_val() { # INST METRIC VALUE SECS
+  for _ in $(seq $(($4 * 2))); do
+    [ "$(val "$1" "$2")" = "$3" ] && return 0
+    sleep 0.5
+  done
+  return 1
+}
+wait_val hab satellites-glonass_used 5.000000 30
+ok $? "healthy: hab uses 5 GLONASS satellites"
+wait_val garmin gauge-fix_mode 3.000000 30
+ok $? "healthy: garmin has a 3D fix"
+sleep 6
+is "$(val hab gauge-fix_mode)" 3.000000 "healthy: hab has a 3D fix"
+is "$(scen_notes_at_least WARNING)" 0 "healthy: no notification at WARNING or above"
+grep -E 'severity = (WARNING|FAILURE)' "$T/collectd.log" | head -n 5 | sed 's/^/# /'
+
+# ---- fault 1: GLONASS disappears
+t0=$(scen_now)
+echo "$T/hab-noglonass.log" >"$SW"
+dt=$(scen_wait_note "severity = WARNING, .*plugin = gpsd, plugin_instance = hab, type = satellites, type_instance = glonass_used" 30 "$t0")
+ok $? "plugin: WARNING hab satellites-glonass_used after $dt s"
+scen_fault_time "gpsd plugin GLONASS-lost WARNING (hab)" "$dt"
+grep -E 'Notification: .*plugin_instance = hab, type = satellites, type_instance = glonass_used' "$T/collectd.log" | sed 's/^.*message = /# /'
+is "$(val hab satellites-gps_used)" 5.000000 "hab still uses 5 GPS satellites"
+is "$(val hab gauge-fix_mode)" 3.000000 "hab keeps its 3D fix on GPS alone"
+is "$(val hab satellites-glonass_visible)" 9.000000 "hab still sees 9 GLONASS satellites (none used)"
+is "$(notifications_matching 'severity = (WARNING|FAILURE).*type_instance = (gps_used|fix_mode|total_used)')" 0 \
+  "GLONASS lost: no GPS, fix or satellite-count notification"
+
+# ---- fault 2: the fix drops
+t1=$(scen_now)
+echo "$T/hab-nofix.log" >"$SW"
+dt2=$(scen_wait_note "severity = WARNING, .*plugin = gpsd, plugin_instance = hab, type = gauge, type_instance = fix_mode, message = [^H]" 30 "$t1")
+ok $? "plugin: WARNING hab fix lost after $dt2 s"
+scen_fault_time "gpsd plugin fix-lost WARNING (hab)" "$dt2"
+dt3=$(scen_wait_note "severity = FAILURE, .*plugin = gpsd, plugin_instance = hab, type = gauge, type_instance = fix_mode, message = Host .*below the failure threshold" 30 "$t1")
+ok $? "thresholds.conf: FAILURE hab fix_mode after $dt3 s (Hits 3)"
+scen_fault_time "thresholds.conf fix_mode FAILURE (hab)" "$dt3"
+dt4=$(scen_wait_note "severity = WARNING, .*plugin = gpsd, plugin_instance = hab, type = satellites, type_instance = total_used, message = Host .*below the warning threshold" 30 "$t1")
+ok $? "thresholds.conf: WARNING hab total_used < 4 after $dt4 s (Hits 5)"
+scen_fault_time "thresholds.conf total_used WARNING (hab)" "$dt4"
+
+# ---- the receiver recovers
+OK1="severity = OKAY, .*plugin_instance = hab, type = gauge, type_instance = fix_mode, message = Host"
+OK2="severity = OKAY, .*plugin_instance = hab, type = satellites, type_instance = glonass_used, message = gpsd plugin"
+b1=$(notifications_matching "$OK1")
+b2=$(notifications_matching "$OK2")
+t2=$(scen_now)
+rm -f "$SW"
+dt5=$(scen_wait_note "$OK1" 30 "$t2" "$b1")
+ok $? "thresholds.conf: OKAY hab fix_mode after $dt5 s"
+dt6=$(scen_wait_note "$OK2" 30 "$t2" "$b2")
+ok $? "plugin: OKAY hab GLONASS used again after $dt6 s"
+diag "recovery->OKAY: fix_mode $dt5 s, GLONASS $dt6 s"
+sleep 2
+is "$(notifications_matching 'severity = (WARNING|FAILURE).*plugin_instance = garmin,')" 0 \
+  "nothing for garmin, replayed alongside"
+collectd_log_clean
+collectd_stop
+ok $? "collectd stops cleanly"
+it_end
