@@ -9,8 +9,10 @@
 
 #include "utils/common/common.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
+#include <time.h>
 
 static int dispatch(const char *plugin, const char *plugin_instance,
                     const char *type, const char *type_instance,
@@ -95,17 +97,102 @@ int cdu_notify_change(cdu_state_t *state, int value, int severity,
   return 1;
 }
 
+/* ------------------------------------------------------ read statistics */
+typedef struct {
+  char name[DATA_MAX_NAME_LEN * 2];
+  char plugin[DATA_MAX_NAME_LEN];
+  int (*cb)(user_data_t *);
+  user_data_t ud;
+  cdu_read_stats_t st;
+} cdu_read_wrap_t;
+
+static cdtime_t clock_now(clockid_t id) {
+  struct timespec ts = {0};
+  clock_gettime(id, &ts);
+  return TIMESPEC_TO_CDTIME_T(&ts);
+}
+
+bool cdu_read_stats_add(cdu_read_stats_t *st, cdtime_t wall, cdtime_t cpu,
+                        int status) {
+  st->reads++;
+  if (status != 0)
+    st->failed++;
+  st->wall_total += wall;
+  st->cpu_total += cpu;
+  if (wall > st->wall_max)
+    st->wall_max = wall;
+  cdtime_t slack = st->bound / 10;
+  if (slack < MS_TO_CDTIME_T(100))
+    slack = MS_TO_CDTIME_T(100);
+  if (st->warned || st->bound == 0 || wall <= st->bound + slack)
+    return false;
+  st->warned = true;
+  return true;
+}
+
+static int read_wrapped(user_data_t *ud) {
+  cdu_read_wrap_t *w = ud->data;
+  cdtime_t wall0 = clock_now(CLOCK_MONOTONIC);
+  cdtime_t cpu0 = clock_now(CLOCK_THREAD_CPUTIME_ID);
+  int status = w->cb(&w->ud);
+  cdtime_t cpu = clock_now(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+  cdtime_t wall = clock_now(CLOCK_MONOTONIC) - wall0;
+  if (cdu_read_stats_add(&w->st, wall, cpu, status))
+    WARNING("%s plugin: read of \"%s\" took %.3f s, more than its bound of "
+            "%.3f s (logged once).",
+            w->plugin, w->name, CDTIME_T_TO_DOUBLE(wall),
+            CDTIME_T_TO_DOUBLE(w->st.bound));
+  return status;
+}
+
+static void read_wrap_free(void *p) {
+  cdu_read_wrap_t *w = p;
+  const cdu_read_stats_t *st = &w->st;
+  if (st->reads > 0)
+    INFO("%s plugin: read statistics of \"%s\": %" PRIu64 " reads, %" PRIu64
+         " failed, wall max %.6f s mean %.6f s, cpu total %.6f s mean "
+         "%.6f s, bound %.3f s.",
+         w->plugin, w->name, st->reads, st->failed,
+         CDTIME_T_TO_DOUBLE(st->wall_max),
+         CDTIME_T_TO_DOUBLE(st->wall_total) / (double)st->reads,
+         CDTIME_T_TO_DOUBLE(st->cpu_total),
+         CDTIME_T_TO_DOUBLE(st->cpu_total) / (double)st->reads,
+         CDTIME_T_TO_DOUBLE(st->bound));
+  if (w->ud.free_func != NULL)
+    w->ud.free_func(w->ud.data);
+  free(w);
+}
+
+int cdu_register_read_bounded(const char *plugin, const char *instance,
+                              int (*cb)(user_data_t *), cdtime_t interval,
+                              cdtime_t bound, void *data,
+                              void (*free_func)(void *)) {
+  cdu_read_wrap_t *w = calloc(1, sizeof(*w));
+  if (w == NULL) {
+    ERROR("%s plugin: calloc failed.", plugin);
+    if (free_func != NULL)
+      free_func(data);
+    return -1;
+  }
+  if (instance != NULL)
+    snprintf(w->name, sizeof(w->name), "%s/%s", plugin, instance);
+  else
+    sstrncpy(w->name, plugin, sizeof(w->name));
+  sstrncpy(w->plugin, plugin, sizeof(w->plugin));
+  w->cb = cb;
+  w->ud = (user_data_t){.data = data, .free_func = free_func};
+  w->st.bound =
+      bound != 0 ? bound : (interval != 0 ? interval : plugin_get_interval());
+  return plugin_register_complex_read(
+      plugin, w->name, read_wrapped, interval,
+      &(user_data_t){.data = w, .free_func = read_wrap_free});
+}
+
 int cdu_register_read(const char *plugin, const char *instance,
                       int (*cb)(user_data_t *), cdtime_t interval, void *data,
                       void (*free_func)(void *)) {
-  char name[DATA_MAX_NAME_LEN * 2];
-  if (instance != NULL)
-    snprintf(name, sizeof(name), "%s/%s", plugin, instance);
-  else
-    sstrncpy(name, plugin, sizeof(name));
-  return plugin_register_complex_read(
-      plugin, name, cb, interval,
-      &(user_data_t){.data = data, .free_func = free_func});
+  return cdu_register_read_bounded(plugin, instance, cb, interval, 0, data,
+                                   free_func);
 }
 
 int cdu_block_name(const char *plugin, const oconfig_item_t *ci, char *buf,

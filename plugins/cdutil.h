@@ -65,10 +65,43 @@ int cdu_notify_change(cdu_state_t *state, int value, int severity,
 
 /* Register `cb` as read callback "plugin/instance" (or "plugin" when
  * instance is NULL) in group `plugin`, every `interval` (0 = global).
- * On failure collectd has already called free_func(data). */
+ * On failure collectd has already called free_func(data).
+ *
+ * Every read goes through a timing wrapper (read statistics): it counts the
+ * calls and failures and keeps the maximum and total wall-clock duration
+ * (CLOCK_MONOTONIC) and the CPU time of the calling thread
+ * (CLOCK_THREAD_CPUTIME_ID).  A read longer than its documented bound (plus
+ * a slack of 10 % of the bound, at least 100 ms, for a loaded machine) is
+ * logged once as a WARNING; the statistics are logged (INFO) when collectd
+ * frees the callback at shutdown.  cdu_register_read uses the interval as
+ * the bound; cdu_register_read_bounded takes the plugin's documented one. */
 int cdu_register_read(const char *plugin, const char *instance,
                       int (*cb)(user_data_t *), cdtime_t interval, void *data,
                       void (*free_func)(void *));
+int cdu_register_read_bounded(const char *plugin, const char *instance,
+                              int (*cb)(user_data_t *), cdtime_t interval,
+                              cdtime_t bound, void *data,
+                              void (*free_func)(void *));
+
+/* The bound of a read that only copies a snapshot kept by a reader thread
+ * (gpsd, pps, dcf77 receivers): it never waits for I/O. */
+#define CDU_SNAPSHOT_READ_BOUND MS_TO_CDTIME_T(100)
+
+/* Read statistics of one registered callback (see cdu_register_read). */
+typedef struct {
+  uint64_t reads;
+  uint64_t failed;
+  cdtime_t wall_max;
+  cdtime_t wall_total;
+  cdtime_t cpu_total;
+  cdtime_t bound;
+  bool warned;
+} cdu_read_stats_t;
+
+/* Account one read of `wall` and `cpu` duration that returned `status`;
+ * returns true if it is the first one over the bound (the caller logs). */
+bool cdu_read_stats_add(cdu_read_stats_t *st, cdtime_t wall, cdtime_t cpu,
+                        int status);
 
 /* The block's single string argument (<Server "name">) copied into buf.
  * Logs and returns -1 if it is missing, not a string, or too long. */

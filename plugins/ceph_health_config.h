@@ -124,8 +124,10 @@ static int ch_config_cluster(oconfig_item_t *ci) {
     WARNING(PLUGIN " plugin: Cluster \"%s\": Timeout %g s exceeds the "
                    "Interval; a failing cluster delays the next read.",
             in->name, in->conn.timeout);
-  return cdu_register_read(PLUGIN, in->name, ch_read, in->interval, in,
-                           ch_instance_free);
+  /* About one Timeout per failing read, two at most (docs/ceph_health.md). */
+  return cdu_register_read_bounded(PLUGIN, in->name, ch_read, in->interval,
+                                   DOUBLE_TO_CDTIME_T(2 * in->conn.timeout),
+                                   in, ch_instance_free);
 }
 
 static int ch_config(oconfig_item_t *ci) {

@@ -124,10 +124,19 @@ typedef struct {
   c_complain_t complaint;
 } ntpd_inst_t;
 
+#define MAX_RX 16
+static rx_inst_t *rx_list[MAX_RX]; /* started by init, stopped by rx_free */
+static size_t rx_count;
+
 static void rx_free(void *p) {
   rx_inst_t *in = p;
   if (in == NULL)
     return;
+  /* collectd frees read user data before it calls the shutdown callbacks:
+   * forget the instance so that dcf77_shutdown does not touch it. */
+  for (size_t i = 0; i < rx_count; i++)
+    if (rx_list[i] == in)
+      rx_list[i] = NULL;
   dcf77_rx_stop(&in->rx);
   pthread_mutex_destroy(&in->rx.lock);
   sfree(in);
@@ -247,10 +256,6 @@ static int ntpd_read(user_data_t *ud) {
 }
 
 /* ------------------------------------------------------------ config */
-#define MAX_RX 16
-static rx_inst_t *rx_list[MAX_RX]; /* started by init, stopped by rx_free */
-static size_t rx_count;
-
 static int rx_option(rx_inst_t *in, oconfig_item_t *c, double *latency,
                      cdtime_t *interval) {
   dcf77_rx_t *rx = &in->rx;
@@ -322,8 +327,8 @@ static int rx_config(oconfig_item_t *ci) {
   }
   rx->params.latency_ns = (int64_t)(latency * 1e9);
   dcf77_rx_init(rx);
-  if (cdu_register_read("dcf77", rx->name, rx_read, interval, in, rx_free) !=
-      0)
+  if (cdu_register_read_bounded("dcf77", rx->name, rx_read, interval,
+                                CDU_SNAPSHOT_READ_BOUND, in, rx_free) != 0)
     return -1;
   rx_list[rx_count++] = in;
   return 0;
@@ -382,8 +387,10 @@ static int ntpd_config(oconfig_item_t *ci) {
     return -1;
   }
   dcf77_ntpd_init(nt);
-  return cdu_register_read("dcf77", nt->name, ntpd_read, interval, in,
-                           ntpd_free);
+  /* 3 queries, plus one per new association (docs/dcf77.md). */
+  return cdu_register_read_bounded("dcf77", nt->name, ntpd_read, interval,
+                                   DOUBLE_TO_CDTIME_T(4 * nt->timeout_s), in,
+                                   ntpd_free);
 }
 
 static int dcf77_config(oconfig_item_t *ci) {
@@ -416,7 +423,8 @@ static int dcf77_init(void) {
 static int dcf77_shutdown(void) {
   /* Stop and join the reader threads; rx_free (free_func) frees. */
   for (size_t i = 0; i < rx_count; i++)
-    dcf77_rx_stop(&rx_list[i]->rx);
+    if (rx_list[i] != NULL)
+      dcf77_rx_stop(&rx_list[i]->rx);
   rx_count = 0;
   return 0;
 }

@@ -321,6 +321,7 @@ static int gpsd_config_server(oconfig_item_t *ci) {
   srv->reconnect_max = TIME_T_TO_CDTIME_T(30);
   srv->report_unconfigured = true;
   C_COMPLAIN_INIT(&srv->complaint);
+  C_COMPLAIN_INIT(&srv->silent);
   if (cdu_block_name("gpsd", ci, srv->name, sizeof(srv->name)) != 0 ||
       gpsd_registry_add(srv) != 0) {
     gpsd_server_free(srv);
@@ -346,8 +347,9 @@ static int gpsd_config_server(oconfig_item_t *ci) {
     gpsd_server_free(srv);
     return -1;
   }
-  return cdu_register_read("gpsd", srv->name, gpsd_read, interval, srv,
-                           gpsd_server_free);
+  return cdu_register_read_bounded("gpsd", srv->name, gpsd_read, interval,
+                                   CDU_SNAPSHOT_READ_BOUND, srv,
+                                   gpsd_server_free);
 }
 
 static int gpsd_config(oconfig_item_t *ci) {

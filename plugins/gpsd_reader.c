@@ -352,11 +352,25 @@ static bool reader_session(gpsd_server_t *srv) {
   pthread_mutex_unlock(&gpsd_lock);
 
   srv->rlen = 0;
+  cdtime_t last = cdtime();
   while (!stopping(srv)) {
-    if (!gps_waiting(&g, 250000)) /* 250 ms: bounds shutdown latency */
+    if (!gps_waiting(&g, 250000)) { /* 250 ms: bounds shutdown latency */
+      /* A gpsd that accepts and never answers: logged once per silence. */
+      if (cdtime() - last > srv->max_age)
+        c_complain_once(LOG_WARNING, &srv->silent,
+                        "gpsd plugin: Server \"%s\": gpsd at %s:%s is "
+                        "connected but has sent nothing for %.1f s; values "
+                        "are NaN.",
+                        srv->name, srv->host, srv->port,
+                        CDTIME_T_TO_DOUBLE(srv->max_age));
       continue;
+    }
     if (reader_receive(srv, &g) != 0)
       break;
+    last = cdtime();
+    c_release(LOG_NOTICE, &srv->silent,
+              "gpsd plugin: Server \"%s\": gpsd at %s:%s sends again.",
+              srv->name, srv->host, srv->port);
   }
   gps_close(&g);
   pthread_mutex_lock(&gpsd_lock);

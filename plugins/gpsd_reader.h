@@ -67,6 +67,7 @@ typedef struct {
   bool stop;
   pthread_cond_t cond; /* wakes the thread's backoff sleep at shutdown */
   c_complain_t complaint;
+  c_complain_t silent; /* connected, but no report for MaxAge */
   char line[GPSD_LINE_MAX];
   char rbuf[GPSD_LINE_MAX]; /* bytes read, not yet a whole line */
   size_t rlen;

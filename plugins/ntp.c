@@ -370,8 +370,10 @@ static int ntp_config_server(oconfig_item_t *ci) {
   }
   if (in->port[0] == '\0')
     sstrncpy(in->port, in->chrony ? "323" : "123", sizeof(in->port));
-  return cdu_register_read("ntp", in->name, ntp_read, interval, in,
-                           ntp_instance_free);
+  /* Timeout is the budget of one complete reading (docs/ntp.md). */
+  return cdu_register_read_bounded("ntp", in->name, ntp_read, interval,
+                                   DOUBLE_TO_CDTIME_T(in->timeout), in,
+                                   ntp_instance_free);
 }
 
 static int ntp_config(oconfig_item_t *ci) {

@@ -213,8 +213,9 @@ static int pps_config_device(oconfig_item_t *ci) {
     sfree(in);
     return -1;
   }
-  if (cdu_register_read("pps", name, pps_read_device, interval, in,
-                        pps_inst_free) != 0)
+  if (cdu_register_read_bounded("pps", name, pps_read_device, interval,
+                                CDU_SNAPSHOT_READ_BOUND, in,
+                                pps_inst_free) != 0)
     return -1;
   pps_configured[pps_configured_n++] = in;
   return 0;

@@ -260,6 +260,11 @@ static int rng_source_read(user_data_t *ud) {
     iv.target += 4 - s->stream.pending;
   rng_acquire(s, &iv);
   s->bytes_short += (int64_t)(iv.target - iv.got);
+  if (iv.got == 0 && !iv.error) /* a silent device, a FIFO without writer */
+    c_complain(LOG_WARNING, &s->complaint,
+               "rng plugin: Source \"%s\": %s delivered no data within "
+               "MaxReadTime (%.3f s).",
+               s->name, s->device, s->max_read_s);
   if (iv.got > 0 && !iv.error)
     c_release(LOG_INFO, &s->complaint,
               "rng plugin: Source \"%s\": %s delivers again.", s->name,
@@ -386,8 +391,10 @@ static int rng_config_source(oconfig_item_t *ci) {
             "than the interval.",
             s->name, s->max_read_s);
   C_COMPLAIN_INIT(&s->complaint);
-  return cdu_register_read("rng", s->name, rng_source_read, interval, s,
-                           rng_source_free);
+  /* MaxReadTime plus one read() (docs/rng.md). */
+  return cdu_register_read_bounded("rng", s->name, rng_source_read, interval,
+                                   DOUBLE_TO_CDTIME_T(s->max_read_s), s,
+                                   rng_source_free);
 }
 
 static int rng_config(oconfig_item_t *ci) {

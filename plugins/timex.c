@@ -113,4 +113,12 @@ static int timex_read(void) {
   return 0;
 }
 
-void module_register(void) { plugin_register_read("timex", timex_read); }
+/* Through cdutil for the read statistics (bound: the interval). */
+static int timex_read_cb(user_data_t *ud) {
+  (void)ud;
+  return timex_read();
+}
+
+void module_register(void) {
+  cdu_register_read("timex", NULL, timex_read_cb, 0, NULL, NULL);
+}

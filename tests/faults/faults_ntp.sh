@@ -1,0 +1,150 @@
+#!/bin/bash
+# Fault injection, ntp plugin, real collectd against real daemons on
+# loopback (never with CAP_SYS_TIME): NTPsec ntpd and chronyd -x are killed
+# (SIGKILL) and restarted; two garbage responders (garbage_udp.py) answer
+# mode 6 and chrony cmdmon requests with malformed datagrams the whole time.
+# Checks per fault: collectd survives and keeps reading the other servers,
+# reads stay within Timeout, rows are NaN while the daemon is down, the
+# outage is logged once (c_complain), values return within two intervals
+# (+ collectd's read back-off) of the daemon answering again.
+. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/../integration/ntp_lib.sh"
+. "$(dirname "$0")/faults_lib.sh"
+it_begin faults_ntp
+fl_no_valgrind
+for c in ntpd ntpq ntptime setpriv python3; do
+  command -v $c >/dev/null || skip_all "$c not installed (scripts/deps.sh test)"
+done
+it_lock ntpd
+kernel_before=$(ntp_kernel_state)
+ntp_shm_start 6 0.0025 0.0002 1 >/dev/null
+ntp_shm_start 7 -0.0015 0.0001 0.5 >/dev/null
+
+cat >"$T/ntpd.conf" <<EOC
+interface ignore all
+interface listen 127.0.0.1
+disable ntp
+disable kernel
+restrict default kod limited nomodify noquery
+restrict 127.0.0.1
+restrict ::1
+refclock shm unit 6 refid GPS minpoll 3 maxpoll 3
+EOC
+ntpd_start "$T/ntpd.conf"
+ok $? "NTPsec ntpd answers mode 6"
+mkdir -m 700 "$T/chrony"
+cat >"$T/chrony.conf" <<EOC
+refclock SHM 7 refid GPS7 poll 2 precision 1e-4
+port 0
+cmdport 0
+bindcmdaddress $T/chrony/chronyd.sock
+pidfile $T/chrony/chronyd.pid
+EOC
+chronyd_start "$T/chrony.conf"
+ok $? "chronyd -x runs"
+CSOCK="$T/chrony/chronyd.sock"
+for _ in $(seq 50); do [ -S "$CSOCK" ] && break; sleep 0.1; done
+
+for g in g6 gc; do
+  python3 "$TOP_SRCDIR/tests/faults/garbage_udp.py" "$T/$g.port" $RANDOM &
+  it_track_pid $!
+done
+for _ in $(seq 50); do [ -s "$T/g6.port" ] && [ -s "$T/gc.port" ] && break; sleep 0.1; done
+
+collectd_start "LoadPlugin ntp
+<Plugin ntp>
+  <Server \"ntpsec\">
+    Protocol \"ntpd\"
+    Host \"127.0.0.1\"
+    Timeout 1
+  </Server>
+  <Server \"chrony\">
+    Protocol \"chrony\"
+    Socket \"$CSOCK\"
+    Timeout 1
+  </Server>
+  <Server \"garbage6\">
+    Protocol \"ntpd\"
+    Host \"127.0.0.1\"
+    Port $(cat "$T/g6.port")
+    Timeout 0.5
+  </Server>
+  <Server \"garbagec\">
+    Protocol \"chrony\"
+    Host \"127.0.0.1\"
+    Port $(cat "$T/gc.port")
+    Timeout 0.5
+  </Server>
+</Plugin>"
+
+N6=ntp-ntpsec/time_dispersion-root_dispersion
+NC=ntp-chrony/time_dispersion-root_dispersion
+fl_wait_fresh $N6 0 30 >/dev/null
+ok $? "collectd reads ntpd"
+fl_wait_fresh $NC 0 30 >/dev/null
+ok $? "collectd reads chronyd"
+
+# ---- ntpd: SIGKILL, 6 s down, restart ----
+kill -9 "$NTPD_PID"; wait "$NTPD_PID" 2>/dev/null
+t_kill=$(fl_now); l_kill=$(fl_logline)
+sleep 6
+t_back0=$(fl_now); l_back=$(fl_logline)
+ntpd_start "$T/ntpd.conf"
+ok $? "ntpd restarted and answers mode 6"
+t_back=$(fl_now)
+fl_check_recovery "ntpd back" $N6 "$t_back" ntp/ntpsec "$(fl_logline)"
+fl_check_outage "ntpd" "$(fl_csv $N6)" "$t_kill" "$t_back0"
+fl_check_alive "chronyd still read while ntpd is down" $NC "$t_kill" "$t_back0" 4
+fl_check_log_quiet "ntpd outage" 'ntp plugin: ntpsec: no reading' "$l_kill" "$l_back" 6
+is "$(fl_log_count "$l_back" 'ntp plugin: ntpsec: answering again')" 1 "ntpd back: 'answering again' once"
+
+# ---- ntpd frozen (SIGSTOP) for 5 s: every read waits, at most Timeout ----
+kill -STOP "$NTPD_PID"
+t_kill=$(fl_now); l_kill=$(fl_logline)
+sleep 5
+t_back=$(fl_now); l_back=$(fl_logline)
+kill -CONT "$NTPD_PID"
+fl_check_recovery "ntpd thawed" $N6 "$t_back" ntp/ntpsec "$(fl_logline)"
+fl_check_outage "ntpd frozen" "$(fl_csv $N6)" "$t_kill" "$t_back"
+fl_check_log_quiet "ntpd frozen" 'ntp plugin: ntpsec: no reading' "$l_kill" "$l_back" 5
+
+# ---- chronyd: SIGKILL, 6 s down, restart ----
+kill -9 "$CHRONYD_PID"; wait "$CHRONYD_PID" 2>/dev/null
+t_kill=$(fl_now); l_kill=$(fl_logline)
+sleep 6
+t_back0=$(fl_now); l_back=$(fl_logline)
+rm -f "$CSOCK"
+chronyd_start "$T/chrony.conf"
+for _ in $(seq 100); do [ -S "$CSOCK" ] && break; sleep 0.1; done
+[ -S "$CSOCK" ]
+ok $? "chronyd restarted (socket back)"
+t_back=$(fl_now)
+fl_check_recovery "chronyd back" $NC "$t_back" ntp/chrony "$(fl_logline)"
+fl_check_outage "chronyd" "$(fl_csv $NC)" "$t_kill" "$t_back0"
+fl_check_alive "ntpd still read while chronyd is down" $N6 "$t_kill" "$t_back0" 4
+fl_check_log_quiet "chronyd outage" 'ntp plugin: chrony: no reading' "$l_kill" "$l_back" 6
+is "$(fl_log_count "$l_back" 'ntp plugin: chrony: answering again')" 1 "chronyd back: 'answering again' once"
+
+# ---- the garbage responders, all along: NaN only ----
+for g in garbage6 garbagec; do
+  f=$(fl_csv "ntp-$g/time_dispersion-root_dispersion")
+  read -r nums nans < <(fl_between "$f" 0 1e12)
+  ok "$([ -n "$f" ] && [ "$nums" -eq 0 ] && [ "$nans" -ge 3 ] && echo 0 || echo 1)" \
+    "$g (garbage answers): $nans rows, all NaN"
+  n=$(fl_log_count 1 "ntp plugin: $g: no reading")
+  ok "$([ "$n" -ge 1 ] && [ "$n" -le 7 ] && echo 0 || echo 1)" \
+    "$g: $n error lines over the whole run (c_complain back-off)"
+done
+fl_collectd_alive
+collectd_log_clean
+collectd_stop
+ok $? "collectd stops cleanly"
+fl_check_bound ntp/ntpsec 1.0 "ntpd killed/restarted, frozen"
+fl_check_bound ntp/chrony 1.0 "chronyd killed/restarted"
+fl_check_bound ntp/garbage6 0.5 "garbage mode 6"
+fl_check_bound ntp/garbagec 0.5 "garbage cmdmon"
+is "$(grep -c 'more than its bound' "$T/collectd.log")" 0 "no read over its bound was logged"
+kill "$CHRONYD_PID" "$NTPD_PID" 2>/dev/null
+wait "$CHRONYD_PID" "$NTPD_PID" 2>/dev/null
+is "$(ntp_kernel_state)" "$kernel_before" "kernel clock state unchanged"
+it_end

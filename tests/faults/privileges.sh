@@ -1,0 +1,163 @@
+#!/bin/bash
+# Privileges: every plugin in the real collectd daemon, started WITHOUT
+# CAP_SYS_TIME in its bounding set (setpriv) and traced with strace -f, for
+# about 25 s against its peers (fixtures where no hardware exists: a sysfs
+# PPS tree, a DCF77 pty, an RNG FIFO; /dev/urandom, /dev/hwrng if present,
+# the kernel pool; chronyd over its socket; gpsd via gpsfake).  Asserts
+# that nothing writes to what it monitors (docs/privileges.md):
+#  - every open of a monitored path is O_RDONLY (no O_WRONLY, O_RDWR,
+#    O_CREAT, O_TRUNC, O_APPEND), and each kind of path was opened;
+#  - no unlink/rename/truncate/chmod/chown/mknod on a monitored path;
+#  - adjtimex/clock_adjtime only with modes=0 (read), and it was called;
+#    never clock_settime/settimeofday;
+#  - no PPS_SETPARAMS / PPS_KC_BIND ioctl, no modem-line ioctl (TIOCM*);
+#  - the plugins work without CAP_SYS_TIME (values dispatched).
+. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/../integration/ntp_lib.sh"
+. "$(dirname "$0")/faults_lib.sh"
+it_begin privileges
+fl_no_valgrind
+for c in strace setpriv python3 gpsfake; do
+  command -v $c >/dev/null || skip_all "$c not installed (scripts/deps.sh test)"
+done
+[ "$(id -u)" = 0 ] || skip_all "needs root (strace of the daemon, /dev/hwrng)"
+REAL_BIN=$COLLECTD_BIN
+GPORT=$(fl_free_port)
+
+ntp_shm_start 3 0.0005 0.0001 1 >/dev/null
+mkdir -m 700 "$T/chrony"
+cat >"$T/chrony.conf" <<EOC
+refclock SHM 3 refid GPS3 poll 2 precision 1e-4
+port 0
+cmdport 0
+bindcmdaddress $T/chrony/chronyd.sock
+pidfile $T/chrony/chronyd.pid
+EOC
+chronyd_start "$T/chrony.conf"
+gpsfake -q -n -P $GPORT -c 0.1 "$TOP_SRCDIR/tests/data/gpsd/hab-gpspi.log" >"$T/gpsfake.log" 2>&1 &
+it_track_pid $!
+dev=$T/sys/class/pps/pps0
+mkdir -p "$dev"
+printf '0.000000000#0\n' >"$dev/assert"
+printf '0.000000000#0\n' >"$dev/clear"
+python3 "$TOP_SRCDIR/tests/integration/pps_writer.py" "$dev" --log /dev/null &
+it_track_pid $!
+python3 "$TOP_SRCDIR/tests/integration/dcf77_feed.py" --ready "$T/feed.ready" "$T/dcf77:0.425" \
+  >"$T/feed.log" 2>&1 &
+it_track_pid $!
+for _ in $(seq 50); do [ -f "$T/feed.ready" ] && break; sleep 0.1; done
+mkfifo "$T/rng.fifo"
+hwrng=""
+[ -r /dev/hwrng ] && [ "$(cat /sys/class/misc/hw_random/rng_current 2>/dev/null)" != none ] &&
+  hwrng='<Source "hwrng">
+    Device "/dev/hwrng"
+    BytesPerInterval 2500
+  </Source>'
+
+# The daemon: traced, without CAP_SYS_TIME (the config test runs plainly).
+TRACE=open,openat,openat2,creat,unlink,unlinkat,rename,renameat,renameat2,truncate,ftruncate,chmod,fchmod,fchmodat,chown,fchown,fchownat,lchown,mknod,mknodat,adjtimex,clock_adjtime,clock_settime,settimeofday,ioctl
+cat >"$T/collectd-traced" <<EOW
+#!/bin/sh
+[ "\$1" = -t ] && exec "$REAL_BIN" "\$@"
+exec strace -f -ff -qq -s 256 -o "$T/strace" -e trace=$TRACE \
+  setpriv --bounding-set=-sys_time --inh-caps=-sys_time -- "$REAL_BIN" "\$@"
+EOW
+chmod +x "$T/collectd-traced"
+COLLECTD_BIN=$T/collectd-traced
+collectd_start "LoadPlugin timex
+LoadPlugin ntp
+<Plugin ntp>
+  <Server \"chrony\">
+    Protocol \"chrony\"
+    Socket \"$T/chrony/chronyd.sock\"
+  </Server>
+</Plugin>
+LoadPlugin gpsd
+<Plugin gpsd>
+  <Server \"fake\">
+    Host \"127.0.0.1\"
+    Port $GPORT
+  </Server>
+</Plugin>
+LoadPlugin pps
+<Plugin pps>
+  <Device \"sysfs\">
+    SysfsPath \"$dev\"
+  </Device>
+  <Device \"api\">
+    Path \"/dev/null\"
+  </Device>
+</Plugin>
+LoadPlugin rng
+<Plugin rng>
+  Kernel true
+  <Source \"urandom\">
+    Device \"/dev/urandom\"
+    BytesPerInterval 2500
+  </Source>
+  <Source \"fifo\">
+    Device \"$T/rng.fifo\"
+    BytesPerInterval 2500
+  </Source>
+  $hwrng
+</Plugin>
+LoadPlugin dcf77
+<Plugin dcf77>
+  <Receiver \"rx\">
+    Device \"$T/dcf77\"
+  </Receiver>
+</Plugin>"
+python3 -c 'import sys
+with open("/dev/urandom", "rb") as r, open(sys.argv[1], "wb") as w:
+    while True:
+        w.write(r.read(4096))' "$T/rng.fifo" 2>/dev/null &
+it_track_pid $!
+# strace's child is collectd (setpriv execs it): stop that one at the end.
+STRACE_PID=$CD_PID
+for _ in $(seq 50); do
+  c=$(pgrep -P "$STRACE_PID" | head -n 1)
+  [ -n "$c" ] && [ "$(cat /proc/$c/comm 2>/dev/null)" = collectd ] && break
+  sleep 0.1
+done
+CD_PID=$c
+it_track_pid "$CD_PID"
+ntp_no_sys_time "$CD_PID"
+ok $? "collectd (pid $CD_PID) runs without CAP_SYS_TIME in its bounding set"
+sleep 25
+for m in timex/time_offset-offset ntp-chrony/clock_stratum 'gpsd-*/satellites-gps_used' \
+  pps-sysfs/count-pulses rng-urandom/total_bytes-read rng-fifo/total_bytes-read \
+  rng-kernel/entropy-available dcf77-rx/bool-receiving; do
+  f=$(fl_csv "$m")
+  ok "$([ -n "$f" ] && [ "$(csv_rows "$f")" -ge 5 ] && echo 0 || echo 1)" "without CAP_SYS_TIME: $m dispatched"
+done
+collectd_stop
+for _ in $(seq 50); do kill -0 "$STRACE_PID" 2>/dev/null || break; sleep 0.1; done
+# -ff: one file per thread, so no call is split by another thread's
+S=$T/trace.all
+cat "$T"/strace.[0-9]* >"$S" 2>/dev/null
+ok "$([ -s "$S" ] && echo 0 || echo 1)" "strace logs written ($(ls "$T"/strace.[0-9]* | wc -l) threads, $(wc -l <"$S") lines)"
+
+# Monitored paths (regex on the quoted path in strace's output).
+MON="\"($T/sys/|$T/rng\\.fifo|$T/dcf77|/dev/pts/|/dev/urandom|/dev/hwrng|/dev/null|/dev/pps|/proc/sys/kernel/random/|/sys/class/misc/hw_random/|/sys/class/pps/)"
+grep -E "open(at|at2)?\(.*$MON" "$S" | grep -vE '= -1 ' >"$T/opens.txt"
+bad=$(grep -E 'O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|O_APPEND' "$T/opens.txt")
+ok "$([ -z "$bad" ] && echo 0 || echo 1)" "all $(wc -l <"$T/opens.txt") opens of monitored paths are read-only"
+[ -z "$bad" ] || echo "$bad" | head -n 5 | sed 's/^/# /'
+for kind in "$T/sys/class/pps/pps0/assert" "$T/rng.fifo" /dev/urandom /proc/sys/kernel/random/ \
+  "$T/dcf77" /dev/null ${hwrng:+/dev/hwrng}; do
+  n=$(grep -cF "\"$kind" "$T/opens.txt")
+  ok "$([ "$n" -ge 1 ] && echo 0 || echo 1)" "opened read-only: $kind ($n times)"
+done
+bad=$(grep -E "(unlink|unlinkat|rename|renameat2?|truncate|chmod|fchmodat|chown|fchownat|lchown|mknod|mknodat)\(.*$MON" "$S")
+ok "$([ -z "$bad" ] && echo 0 || echo 1)" "no unlink/rename/truncate/chmod/chown/mknod on a monitored path"
+[ -z "$bad" ] || echo "$bad" | head -n 5 | sed 's/^/# /'
+nadj=$(grep -cE '(adjtimex|clock_adjtime)\(' "$S")
+nread=$(grep -E '(adjtimex|clock_adjtime)\(' "$S" | grep -c 'modes=0,')
+ok "$([ "$nadj" -ge 5 ] && [ "$nadj" -eq "$nread" ] && echo 0 || echo 1)" \
+  "adjtimex/clock_adjtime: $nadj calls, all with modes=0 (read only)"
+is "$(grep -cE '(clock_settime|settimeofday)\(' "$S")" 0 "no clock_settime/settimeofday"
+is "$(grep -cE 'ioctl\(.*(PPS_SETPARAMS|PPS_KC_BIND|0x70, 0xa2|0x70, 0xa5)' "$S")" 0 "no PPS_SETPARAMS / PPS_KC_BIND ioctl"
+is "$(grep -cE 'ioctl\(.*TIOCM(SET|BIS|BIC)' "$S")" 0 "no modem-line ioctl (DTR/RTS unchanged)"
+diag "ioctls seen: $(grep -oE 'ioctl\([0-9]+, [A-Z_0-9]+' "$S" | awk '{ print $2 }' | sort | uniq -c | tr '\n' ' ')"
+kill "$CHRONYD_PID" 2>/dev/null
+it_end
