@@ -61,8 +61,11 @@ collectd_start "LoadPlugin ntp
 </Plugin>"
 
 val() { getval "ntp-$1" | sed -n 's/^value=//p' | awk '{ if ($1 == "nan") print "nan"; else printf "%.9g\n", $1 }'; }
-for _ in $(seq 60); do
-  [ "$(val ft/count-falsetickers)" = 1 ] && [ "$(val ft/bool-synchronised)" = 1 ] && break
+# chronyd may leave an honest source "not combined" ('-') for a while (its
+# combine limit): wait until it combines all three, as the checks expect.
+for _ in $(seq 90); do
+  [ "$(val ft/count-falsetickers)" = 1 ] && [ "$(val ft/bool-synchronised)" = 1 ] &&
+    [ "$(val ft/count-candidates)" = 3 ] && break
   sleep 1
 done
 src=$("$CHRONYC" -h "$CS" -c sources)
