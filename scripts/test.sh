@@ -41,9 +41,7 @@ phase() {
     sed -n '/^  plugin *build/,/^$/p' configure.out
     make -j"$(nproc)" >make.out 2>&1 || { tail -n 40 make.out; exit 1; }
     rm -f test-suite.log
-    # Most tests wait on real peers rather than compute: one more job than
-    # cores keeps the machine busy without starving the timing checks.
-    make -j"$(($(nproc) + 1))" check "$@" 2>&1 | grep -E '^(FAIL|ERROR|XPASS|SKIP):' | grep -vE '^SKIP: .* [0-9]+ ' ; true
+    make -j"$(nproc)" check "$@" 2>&1 | grep -E '^(FAIL|ERROR|XPASS|SKIP):' | grep -vE '^SKIP: .* [0-9]+ ' ; true
   ) || { total_fail=$((total_fail + 1)); return 1; }
   local log=$build/test-suite.log
   num() { sed -n "s/^# $1: *\([0-9]*\)/\1/p" "$log" | head -n 1; }

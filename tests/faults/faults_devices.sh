@@ -165,8 +165,8 @@ trickle
 fl_check_outage "rng writer stopped" "$(fl_csv rng-trickle/bool-stuck)" "$t_kill" "$t_back"
 fl_check_outage "rng writer gone" "$(fl_csv rng-trickle/bool-stuck)" "$t_kill2" "$t_back2"
 fl_check_recovery "rng writer back" rng-trickle/bool-stuck "$t_back2" rng/trickle "$(fl_logline)" 1
-fl_check_log_quiet "rng trickle writer stopped" 'rng plugin: Source "trickle"' "$l_kill" "$l_back" 4
-fl_check_log_quiet "rng trickle writer gone" 'rng plugin: Source "trickle"' "$l_kill2" "$l_back2" 4
+fl_check_log_quiet "rng trickle writer stopped" 'rng plugin: Source "trickle": .*delivered no data' "$l_kill" "$l_back" 4
+fl_check_log_quiet "rng trickle writer gone" 'rng plugin: Source "trickle": .*delivered no data' "$l_kill2" "$l_back2" 4
 
 rm "$T/removed.bin"
 t_rm=$(fl_now)
