@@ -419,8 +419,10 @@ static int record_m6(char **argv) {
   FILE *out = fopen(argv[8], "w");
   const char *vars = strcmp(argv[7], "-") ? argv[7] : NULL;
   if (fd < 0 || out == NULL ||
-      ntp_m6_build_request(req, sizeof(req), &len, 2, atoi(argv[4]),
-                           atoi(argv[6]), atoi(argv[5]), vars) != NTP_M6_OK)
+      ntp_m6_build_request(req, sizeof(req), &len, 2,
+                           (int)strtol(argv[4], NULL, 0),
+                           (int)strtol(argv[6], NULL, 0),
+                           (int)strtol(argv[5], NULL, 0), vars) != NTP_M6_OK)
     return 1;
   fprintf(out, "# recorded from a real NTPsec 1.2.2 ntpd on 127.0.0.1 by "
                "tests/integration/ntp_record.sh: op %s assoc %s seq %s vars "
