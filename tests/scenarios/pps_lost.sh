@@ -106,7 +106,7 @@ sleep "$(awk -v t="$(scen_now)" -v s="$t0" 'BEGIN { d = s + 8 - t; printf "%.3f"
 is "$(gval time_offset-pps)" nan "PPS lost: gpsd's PPS offset is NaN (stale after MaxAge 3 s)"
 near "$(gval time_offset-toff)" -0.05 0.02 "PPS lost: TOFF still there (-50 ms: the serial time is the fallback)"
 f=$(csv_wait "gpsd-gnss/time_offset-pps-*" 1)
-stale=$(awk -F, -v a="$(awk -v t="$t0" 'BEGIN { print t + 5.5 }')" 'NR > 1 && $1 > a && $2 != "nan"' "$f" | wc -l)
+stale=$(awk -F, -v a="$(awk -v t="$t0" 'BEGIN { printf "%.3f", t + 5.5 }')" 'NR > 1 && $1 > a && $2 != "nan"' "$f" | wc -l)
 is "$stale" 0 "PPS lost: no PPS offset row after MaxAge + 2 s is a number"
 
 OK1="severity = OKAY, .*plugin_instance = gnss, type = bool, type_instance = signal, message = .*pulses are back"
