@@ -32,15 +32,7 @@ refclock shm unit 6 refid GPS minpoll 3 maxpoll 3
 EOC
 ntpd_start "$T/ntpd.conf"
 ok $? "NTPsec ntpd answers mode 6"
-mkdir -m 700 "$T/chrony"
-cat >"$T/chrony.conf" <<EOC
-refclock SHM 7 refid GPS7 poll 2 precision 1e-4
-port 0
-cmdport 0
-bindcmdaddress $T/chrony/chronyd.sock
-pidfile $T/chrony/chronyd.pid
-EOC
-chronyd_start "$T/chrony.conf"
+chronyd_shm_start 7
 ok $? "chronyd -x runs"
 CSOCK="$T/chrony/chronyd.sock"
 for _ in $(seq 50); do [ -S "$CSOCK" ] && break; sleep 0.1; done

@@ -25,15 +25,7 @@ REAL_BIN=$COLLECTD_BIN
 GPORT=$(fl_free_port)
 
 ntp_shm_start 3 0.0005 0.0001 1 >/dev/null
-mkdir -m 700 "$T/chrony"
-cat >"$T/chrony.conf" <<EOC
-refclock SHM 3 refid GPS3 poll 2 precision 1e-4
-port 0
-cmdport 0
-bindcmdaddress $T/chrony/chronyd.sock
-pidfile $T/chrony/chronyd.pid
-EOC
-chronyd_start "$T/chrony.conf"
+chronyd_shm_start 3
 gpsfake -q -n -P $GPORT -c 0.1 "$TOP_SRCDIR/tests/data/gpsd/hab-gpspi.log" >"$T/gpsfake.log" 2>&1 &
 it_track_pid $!
 dev=$T/sys/class/pps/pps0

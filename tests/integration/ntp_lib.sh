@@ -23,6 +23,9 @@
 #   chrony_root               unpack chrony's .deb once (conflicts with
 #                             ntpsec as a package); prints the root
 #   chronyd_start CONF        chronyd -x without CAP_SYS_TIME; CHRONYD_PID
+#   chronyd_shm_start UNIT    chronyd_start with $T/chrony.conf: one SHM
+#                             refclock (refid GPS<UNIT>, poll 2), no NTP
+#                             port, commands only on $T/chrony/chronyd.sock
 
 NTP_SETPRIV=(setpriv --bounding-set=-sys_time --inh-caps=-sys_time)
 
@@ -145,4 +148,16 @@ near_any() {
     if (e == "nan") exit !(a == "nan" || b == "nan");
     d = a - e; if (d < 0) d = -d; f = b - e; if (f < 0) f = -f;
     exit !(d <= t || f <= t) }'
+}
+
+chronyd_shm_start() {
+  mkdir -m 700 "$T/chrony"
+  cat >"$T/chrony.conf" <<EOC
+refclock SHM $1 refid GPS$1 poll 2 precision 1e-4
+port 0
+cmdport 0
+bindcmdaddress $T/chrony/chronyd.sock
+pidfile $T/chrony/chronyd.pid
+EOC
+  chronyd_start "$T/chrony.conf"
 }
