@@ -76,6 +76,8 @@ static const cdu_metric_t ntp_sys_metrics[] = {
      "sources rejected as falsetickers"},
     {"count", "outliers", CDU_GAUGE, SYS(n_outliers), "",
      "sources discarded as outliers (chrony: jittery, not combined)"},
+    {"count", "unresolved", CDU_GAUGE, SYS(n_unresolved), "",
+     "chrony sources whose name is not resolved yet (ID#...); ntpd: NaN"},
 };
 
 static const cdu_metric_t ntp_peer_metrics[] = {
