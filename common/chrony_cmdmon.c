@@ -265,6 +265,16 @@ int chrony_source_name(const chrony_source_data_t *s, char *buf,
   return chrony_ipaddr_str(&s->ip, buf, len);
 }
 
+bool chrony_stats_match(const chrony_source_data_t *d,
+                        const chrony_sourcestats_t *ss) {
+  if (ss->ip.family == CHRONY_IPADDR_UNSPEC) /* a refclock: its refid */
+    return d->mode == CHRONY_SD_MODE_REF &&
+           d->ip.family == CHRONY_IPADDR_INET4 &&
+           get32(d->ip.addr) == ss->ref_id;
+  return ss->ip.family == d->ip.family &&
+         memcmp(ss->ip.addr, d->ip.addr, sizeof(d->ip.addr)) == 0;
+}
+
 static double fl(const uint8_t *p) { return chrony_float_decode(get32(p)); }
 
 static chrony_status_t check(const chrony_reply_t *r, unsigned reply) {

@@ -191,6 +191,14 @@ typedef struct {
  * Returns 0. */
 int chrony_source_name(const chrony_source_data_t *s, char *buf, size_t len);
 
+/* Whether SOURCESTATS describes the source of SOURCE_DATA (the same index
+ * names another source once one was removed between the two requests):
+ * a refclock's stats carry its refid and address family 0, an NTP or
+ * unresolved source's stats its address (sources.c
+ * SRC_ReportSourcestats). */
+bool chrony_stats_match(const chrony_source_data_t *d,
+                        const chrony_sourcestats_t *ss);
+
 /* Decode a checked reply (its reply code must match). */
 chrony_status_t chrony_decode_tracking(const chrony_reply_t *r,
                                        chrony_tracking_t *out);

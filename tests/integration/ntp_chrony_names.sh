@@ -89,6 +89,9 @@ is "$(val u/count-peers)" 1 "plugin: count-peers counts only 127.0.0.7"
 is "$(val u/count-reachable)" 1 "plugin: count-reachable 1"
 is "$(val u-127.0.0.7/clock_stratum)" 8 "plugin: source 127.0.0.7 at stratum 8 (its local reference)"
 is "$(val u/clock_stratum)" 9 "plugin: the client at stratum 9"
+j=$(val u-127.0.0.7/time_offset-jitter)
+ok $([ -n "$j" ] && [ "$j" != nan ] && echo 0 || echo 1) \
+  "plugin: 127.0.0.7's SOURCESTATS matched its SOURCE_DATA (jitter '$j' s)"
 miss=0
 for id in $ids; do
   inst="u-${id/\#/_}" # the documented instance rule: '#' becomes '_'

@@ -391,7 +391,8 @@ typedef struct {
   unsigned command[8];
   uint8_t ans[8][CHRONY_MAX_PKT];
   size_t len[8], n;
-  uint32_t vanish;
+  uint32_t vanish;    /* SOURCE_DATA index answered STT_NOSUCHSOURCE */
+  uint32_t stats_next; /* SOURCESTATS index naming the next source */
 } van_t;
 
 static void van_load(van_t *v, char **lines, size_t n) {
@@ -442,6 +443,9 @@ static int van_exchange(void *xctx, const uint8_t *req, size_t reqlen,
     len = CHRONY_RPY_HDR_LEN;
   } else if (command == CHRONY_REQ_SOURCE_DATA) {
     pkt[CHRONY_RPY_HDR_LEN + 3] = (uint8_t)('0' + index); /* GPS<index> */
+  } else if (command == CHRONY_REQ_SOURCESTATS) { /* its ref_id */
+    pkt[CHRONY_RPY_HDR_LEN + 3] =
+        (uint8_t)('0' + index + (index == v->stats_next));
   }
   int c = cb(ctx, pkt, len);
   return c > 0 ? 0 : c < 0 ? c : -ETIMEDOUT;
@@ -457,9 +461,8 @@ static void test_vanished_source(const char *dir) {
   ntp_query_t q = {.xf = rep_exchange, .xctx = &rep, .timeout_s = 1,
                    .cmd_seq = 1};
   EXPECT_EQ_INT(0, ntp_query_chrony(&q, &whole));
-  van_t v = {.vanish = 1};
+  van_t v = {.vanish = 1, .stats_next = 99};
   van_load(&v, lines, n);
-  free_lines(lines, n);
   ntp_query_t vq = {.xf = van_exchange, .xctx = &v, .timeout_s = 1,
                     .cmd_seq = 1};
   int rc = ntp_query_chrony(&vq, &snap);
@@ -476,6 +479,22 @@ static void test_vanished_source(const char *dir) {
   EXPECT_EQ_DOUBLE(whole.peers[0].jitter_s, snap.peers[1].jitter_s);
   OK_MSG(!isnan(snap.offset_s) && !isnan(snap.peers[0].offset_s),
          "values known");
+  /* removed between SOURCE_DATA and SOURCESTATS: the stats at that index
+   * are the next source's (another refid) and must not be attached */
+  van_t w = {.vanish = 99, .stats_next = 1};
+  van_load(&w, lines, n);
+  vq.xctx = &w;
+  EXPECT_EQ_INT(0, ntp_query_chrony(&vq, &snap));
+  printf("# SOURCESTATS 1 names GPS2: GPS1 jitter %.9g s\n",
+         snap.peers[1].jitter_s);
+  EXPECT_EQ_INT(3, snap.npeers);
+  EXPECT_EQ_STR("GPS1", snap.peers[1].name);
+  OK_MSG(isnan(snap.peers[1].jitter_s),
+         "stats naming another source are dropped (jitter NaN)");
+  EXPECT_EQ_DOUBLE(whole.peers[0].jitter_s, snap.peers[0].jitter_s);
+  EXPECT_EQ_DOUBLE(whole.peers[0].jitter_s, snap.peers[2].jitter_s);
+  EXPECT_EQ_DOUBLE(whole.peers[0].offset_s, snap.peers[1].offset_s);
+  free_lines(lines, n);
 }
 
 /* ---------- record modes ---------- */

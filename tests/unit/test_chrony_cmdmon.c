@@ -328,6 +328,44 @@ static void test_unresolved(void) {
   EXPECT_EQ_STR("ID#11", name);
 }
 
+/* SOURCESTATS must describe the source SOURCE_DATA described: a source
+ * removed between the two requests shifts the indices (sources.c
+ * SRC_ReportSourcestats: ref_id, and the address, family 0 for a
+ * refclock). */
+static void test_stats_match(void) {
+  chrony_source_data_t d;
+  chrony_sourcestats_t ss;
+  memset(&d, 0, sizeof d);
+  memset(&ss, 0, sizeof ss);
+  /* refclock GPS7: SOURCE_DATA family 1 with the refid, stats family 0 */
+  d.mode = CHRONY_SD_MODE_REF;
+  d.ip.family = CHRONY_IPADDR_INET4;
+  put32(d.ip.addr, 0x47505337);
+  ss.ref_id = 0x47505337;
+  OK_MSG(chrony_stats_match(&d, &ss), "refclock GPS7 stats match");
+  ss.ref_id = 0x50505330; /* PPS0: the next source after a removal */
+  OK_MSG(!chrony_stats_match(&d, &ss), "another refclock's stats do not");
+  /* NTP source 127.0.0.6 */
+  d.mode = CHRONY_SD_MODE_CLIENT;
+  put32(d.ip.addr, 0x7f000006);
+  ss.ip = d.ip;
+  ss.ref_id = 0x7f000007; /* its reference: irrelevant */
+  OK_MSG(chrony_stats_match(&d, &ss), "127.0.0.6 stats match");
+  ss.ip.addr[3] = 7;
+  OK_MSG(!chrony_stats_match(&d, &ss), "127.0.0.7's stats do not");
+  ss.ip = d.ip;
+  ss.ip.family = CHRONY_IPADDR_UNSPEC;
+  OK_MSG(!chrony_stats_match(&d, &ss), "a refclock's stats do not");
+  /* unresolved ID#0000000002 */
+  d.ip.family = ss.ip.family = CHRONY_IPADDR_ID;
+  memset(d.ip.addr, 0, 16);
+  d.ip.addr[3] = 2;
+  ss.ip = d.ip;
+  OK_MSG(chrony_stats_match(&d, &ss), "ID#0000000002 stats match");
+  ss.ip.addr[3] = 3;
+  OK_MSG(!chrony_stats_match(&d, &ss), "ID#0000000003's stats do not");
+}
+
 int main(void) {
   test_lengths();
   test_request();
@@ -336,5 +374,6 @@ int main(void) {
   test_reply_checks();
   test_decode();
   test_unresolved();
+  test_stats_match();
   return testing_done();
 }
