@@ -3,6 +3,7 @@
  */
 #include "common/chrony_cmdmon.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -240,15 +241,15 @@ void chrony_refid_str(uint32_t refid, char *buf, size_t len) {
 
 int chrony_ipaddr_str(const chrony_ipaddr_t *a, char *buf, size_t len) {
   const uint8_t *b = a->addr;
-  if (a->family == 1) {
+  if (a->family == CHRONY_IPADDR_INET4) {
     snprintf(buf, len, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
-  } else if (a->family == 2) {
+  } else if (a->family == CHRONY_IPADDR_INET6) {
     /* full form, no :: compression needed for uniqueness */
     snprintf(buf, len, "%x:%x:%x:%x:%x:%x:%x:%x", get16(b), get16(b + 2),
              get16(b + 4), get16(b + 6), get16(b + 8), get16(b + 10),
              get16(b + 12), get16(b + 14));
-  } else if (a->family == 3) {
-    chrony_refid_str(get32(b), buf, len);
+  } else if (a->family == CHRONY_IPADDR_ID) {
+    snprintf(buf, len, "ID#%010" PRIu32, get32(b)); /* UTI_IPToString */
   } else {
     snprintf(buf, len, "[UNSPEC]");
   }
@@ -257,11 +258,21 @@ int chrony_ipaddr_str(const chrony_ipaddr_t *a, char *buf, size_t len) {
 
 int chrony_source_name(const chrony_source_data_t *s, char *buf,
                        size_t len) {
-  if (s->mode == CHRONY_SD_MODE_REF) {
+  if (s->mode == CHRONY_SD_MODE_REF && s->ip.family != CHRONY_IPADDR_ID) {
     chrony_refid_str(get32(s->ip.addr), buf, len);
     return 0;
   }
   return chrony_ipaddr_str(&s->ip, buf, len);
+}
+
+bool chrony_stats_match(const chrony_source_data_t *d,
+                        const chrony_sourcestats_t *ss) {
+  if (ss->ip.family == CHRONY_IPADDR_UNSPEC) /* a refclock: its refid */
+    return d->mode == CHRONY_SD_MODE_REF &&
+           d->ip.family == CHRONY_IPADDR_INET4 &&
+           get32(d->ip.addr) == ss->ref_id;
+  return ss->ip.family == d->ip.family &&
+         memcmp(ss->ip.addr, d->ip.addr, sizeof(d->ip.addr)) == 0;
 }
 
 static double fl(const uint8_t *p) { return chrony_float_decode(get32(p)); }

@@ -101,14 +101,25 @@ typedef struct {
 } chrony_timespec_t;
 chrony_timespec_t chrony_timespec_decode(const uint8_t *p);
 
-/* IPAddr (20 octets: 16 address, u16 family, u16 pad): family 0 unspec,
- * 1 IPv4, 2 IPv6, 3 id (a refclock's refid). */
+/* IPAddr (20 octets: 16 address, u16 family, u16 pad), chrony
+ * addressing.h.  Family 3 (IPADDR_ID) is a source whose name is not
+ * resolved yet (a pool placeholder, a server whose DNS failed): an id
+ * 1, 2, 3... in the first 4 octets (ntp_sources.c).  A refclock source is
+ * family 1 with its refid as the address; the tracking reference of a
+ * refclock or of the local reference is family 0. */
+enum {
+  CHRONY_IPADDR_UNSPEC = 0,
+  CHRONY_IPADDR_INET4 = 1,
+  CHRONY_IPADDR_INET6 = 2,
+  CHRONY_IPADDR_ID = 3,
+};
 typedef struct {
   unsigned family;
   uint8_t addr[16];
 } chrony_ipaddr_t;
-/* Text form: dotted IPv4, IPv6, or for family 3 / refclocks the refid as
- * up to 4 printable characters (chronyc's UTI_RefidToString).  Returns 0. */
+/* Text form as chrony's util.c UTI_IPToString: dotted IPv4, IPv6 (full
+ * form, not compressed), "ID#0000000005" for family 3, "[UNSPEC]" for
+ * anything else.  Returns 0. */
 int chrony_ipaddr_str(const chrony_ipaddr_t *a, char *buf, size_t len);
 /* A refid (u32) as chronyc prints it: up to 4 printable characters. */
 void chrony_refid_str(uint32_t refid, char *buf, size_t len);
@@ -174,10 +185,19 @@ typedef struct {
   double est_offset_err_s;
 } chrony_sourcestats_t;
 
-/* The name chronyc shows for a source: the refid ("GPS1") for a refclock
- * (mode REF: chronyd puts the refid in the address field), else the
- * address.  Returns 0. */
+/* The name chronyc shows for a source: "ID#0000000005" for one whose name
+ * is not resolved yet (family 3), the refid ("GPS1") for a refclock (mode
+ * REF: chronyd puts the refid in the address field), else the address.
+ * Returns 0. */
 int chrony_source_name(const chrony_source_data_t *s, char *buf, size_t len);
+
+/* Whether SOURCESTATS describes the source of SOURCE_DATA (the same index
+ * names another source once one was removed between the two requests):
+ * a refclock's stats carry its refid and address family 0, an NTP or
+ * unresolved source's stats its address (sources.c
+ * SRC_ReportSourcestats). */
+bool chrony_stats_match(const chrony_source_data_t *d,
+                        const chrony_sourcestats_t *ss);
 
 /* Decode a checked reply (its reply code must match). */
 chrony_status_t chrony_decode_tracking(const chrony_reply_t *r,

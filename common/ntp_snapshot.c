@@ -7,6 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
+/* chronyd's local reference ("local stratum N"): NTP_REFID_LOCAL,
+ * 127.127.1.1 (chrony ntp.h, reference.c REF_GetReferenceParams) */
+#define CHRONY_REFID_LOCAL 0x7F7F0101u
+
 void ntp_snap_init(ntp_snap_t *s) {
   memset(s, 0, sizeof(*s));
   double *sys[] = {&s->offset_s, &s->sys_jitter_s, &s->clk_jitter_s,
@@ -16,7 +20,8 @@ void ntp_snap_init(ntp_snap_t *s) {
                    &s->synchronised, &s->kpps_jitter_s,
                    &s->kpps_frequency_ppm, &s->kpps_stability_ppm,
                    &s->kpps_interval_s, &s->n_peers, &s->n_reachable,
-                   &s->n_candidates, &s->n_falsetickers, &s->n_outliers};
+                   &s->n_candidates, &s->n_falsetickers, &s->n_outliers,
+                   &s->n_unresolved};
   for (size_t i = 0; i < sizeof(sys) / sizeof(sys[0]); i++)
     *sys[i] = NAN;
   s->kpps_calibrations = NTP_SNAP_COUNTER_UNKNOWN;
@@ -142,6 +147,7 @@ void ntp_snap_from_chrony_tracking(ntp_snap_t *s, const chrony_tracking_t *t) {
   bool refclock = t->ip.family != 1 && t->ip.family != 2;
   s->source_kind = ntp_snap_chrony_kind(t->ref_id, refclock, synced);
   s->synchronised = (synced && t->stratum < 16) ? 1 : 0;
+  s->n_unresolved = 0; /* chrony knows the concept: counted per source */
 }
 
 unsigned ntp_snap_chrony_select(unsigned chrony_state) {
@@ -163,6 +169,8 @@ unsigned ntp_snap_chrony_kind(uint32_t refid, bool refclock, bool synced) {
     return 0;
   if (!refclock)
     return 6;
+  if (refid == CHRONY_REFID_LOCAL)
+    return 5;
   chrony_refid_str(refid, id, sizeof(id));
   static const struct {
     const char *prefix;
@@ -194,14 +202,20 @@ ntp_snap_peer_t *ntp_snap_add_chrony_source(ntp_snap_t *s,
   p->reachable = p->reach_register != 0;
   p->select = ntp_snap_chrony_select(d->state);
   p->selection = p->select;
+  p->unresolved = d->ip.family == CHRONY_IPADDR_ID;
+  if (p->unresolved)
+    s->n_unresolved = isnan(s->n_unresolved) ? 1 : s->n_unresolved + 1;
   return p;
 }
 
 void ntp_snap_finish(ntp_snap_t *s) {
-  unsigned reach = 0, cand = 0, falset = 0, outl = 0;
+  unsigned peers = 0, reach = 0, cand = 0, falset = 0, outl = 0;
   s->sys_peer[0] = '\0';
   for (size_t i = 0; i < s->npeers; i++) {
     const ntp_snap_peer_t *p = &s->peers[i];
+    if (p->unresolved) /* a name, not a peer yet: count-unresolved */
+      continue;
+    peers++;
     reach += p->reachable == 1;
     /* A source whose reach register is 0 (no answer in the last 8 polls)
      * is not usable, even while the daemon still combines its old samples:
@@ -214,7 +228,7 @@ void ntp_snap_finish(ntp_snap_t *s) {
         (p->select == NTP_M6_SEL_PPSPEER && s->sys_peer[0] == '\0'))
       snprintf(s->sys_peer, sizeof(s->sys_peer), "%s", p->name);
   }
-  s->n_peers = (double)s->npeers;
+  s->n_peers = peers;
   s->n_reachable = reach;
   s->n_candidates = cand;
   s->n_falsetickers = falset;

@@ -36,6 +36,7 @@ typedef struct {
   double reachable; /* 0/1: reach register != 0 */
   unsigned reach_register;
   unsigned select; /* same as selection, as an integer */
+  bool unresolved; /* chrony: name not resolved yet (ID#...), not counted */
 } ntp_snap_peer_t;
 
 typedef struct {
@@ -64,6 +65,7 @@ typedef struct {
   int64_t kpps_stability_exceeded;
   /* counts over the peers below */
   double n_peers, n_reachable, n_candidates, n_falsetickers, n_outliers;
+  double n_unresolved; /* chrony sources not resolved yet; ntpd: NaN */
   /* peers */
   char sys_peer[NTP_SNAP_NAME_LEN]; /* "" when none */
   size_t npeers;

@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <time.h>
 
 #define SYS(f) offsetof(ntp_snap_t, f)
 #define PEER(f) offsetof(ntp_snap_peer_t, f)
@@ -76,6 +77,8 @@ static const cdu_metric_t ntp_sys_metrics[] = {
      "sources rejected as falsetickers"},
     {"count", "outliers", CDU_GAUGE, SYS(n_outliers), "",
      "sources discarded as outliers (chrony: jittery, not combined)"},
+    {"count", "unresolved", CDU_GAUGE, SYS(n_unresolved), "",
+     "chrony sources whose name is not resolved yet (ID#...); ntpd: NaN"},
 };
 
 static const cdu_metric_t ntp_peer_metrics[] = {
@@ -141,8 +144,15 @@ static int ntp_acquire(ntp_instance_t *in) {
   return rc;
 }
 
-/* collectd's clock, in seconds, for the notification hold times */
-static double now_s(void) { return CDTIME_T_TO_DOUBLE(cdtime()); }
+/* CLOCK_MONOTONIC in seconds, for the notification hold times: a step of
+ * the wall clock (cdtime) must neither end nor stretch a hold.  A pointer,
+ * so that the tests can drive it. */
+static double ntp_mono_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+static double (*now_s)(void) = ntp_mono_s;
 
 static ntp_peer_state_t *peer_state(ntp_instance_t *in, const char *name) {
   for (size_t i = 0; i < in->npeers; i++)

@@ -193,8 +193,10 @@ int ntp_query_chrony(ntp_query_t *q, ntp_snap_t *snap) {
       return rc;
     }
     chrony_decode_source_data(&c.reply, &d);
+    /* the stats of another source (one was removed in between): none */
     bool have_stats = cmd(q, deadline, CHRONY_REQ_SOURCESTATS, i, &c) == 0 &&
-                      chrony_decode_sourcestats(&c.reply, &ss) == CHRONY_OK;
+                      chrony_decode_sourcestats(&c.reply, &ss) == CHRONY_OK &&
+                      chrony_stats_match(&d, &ss);
     ntp_snap_add_chrony_source(snap, &d, have_stats ? &ss : NULL);
   }
   ntp_snap_finish(snap);

@@ -248,11 +248,15 @@ static void test_ntpd(void) {
   EXPECT_EQ_INT(1, notif_with("synchronised (sys.peer \"10.1.1.1\""));
 }
 
+/* The plugin's monotonic clock, driven by this test through mock_now. */
+static double mock_mono_s(void) { return CDTIME_T_TO_DOUBLE(mock_now); }
+
 /* NotifyHold (default 30 s): a falseticker verdict, a drop below
  * MinSources and a sys.peer change are notified only once they lasted the
  * hold time; one selection round's flap is silent, the metrics are not. */
 static void test_notify_hold(void) {
   char conf[512];
+  now_s = mock_mono_s;
   mock_reset();
   module_register();
   snprintf(conf, sizeof conf,
@@ -305,6 +309,41 @@ static void test_notify_hold(void) {
   EXPECT_EQ_INT(0, warn);
   EXPECT_EQ_INT(1, notif_with("no longer a falseticker"));
   mock_now = 0;
+  now_s = ntp_mono_s;
+  mock_shutdown_all();
+}
+
+/* The hold times run on the monotonic clock: a step of the wall clock
+ * (settimeofday, a VM resumed, chronyd -x stepping nothing but others
+ * doing so) must neither end nor stretch a hold.  Here the wall clock
+ * (collectd's cdtime, mock_now) jumps one hour between two readings that
+ * are milliseconds apart: the falseticker verdict has not held 30 s. */
+static void test_hold_wall_step(void) {
+  char conf[512];
+  mock_reset();
+  module_register();
+  snprintf(conf, sizeof conf,
+           "<Plugin ntp>\n<Server \"step\">\nHost \"127.0.0.1\"\n"
+           "Port %d\nTimeout 0.4\nMinSources 1\n</Server>\n</Plugin>\n",
+           fk.port);
+  EXPECT_EQ_INT(0, mock_configure("ntp", conf));
+  fk.sys = SYS_OK;
+  fk.sys_status = 0x0418;
+  fk.peers[0].status = 0x961a; /* SHM(0) sys.peer */
+  fk.peers[1].status = 0x9114; /* 10.1.1.1 falseticker */
+  mock_now = TIME_T_TO_CDTIME_T(1000000);
+  EXPECT_EQ_INT(0, mock_read("ntp/step"));
+  mock_now += TIME_T_TO_CDTIME_T(3600); /* the wall clock steps +1 h */
+  EXPECT_EQ_INT(0, mock_read("ntp/step"));
+  EXPECT_EQ_DOUBLE(1, g("step", "count", "falsetickers"));
+  int n = notif_with("is a falseticker");
+  printf("# wall clock +3600 s, monotonic ~0 s: %d falseticker "
+         "notification(s)\n", n);
+  EXPECT_EQ_INT(0, n);
+  mock_now -= TIME_T_TO_CDTIME_T(7200); /* and back, 1 h before the start */
+  EXPECT_EQ_INT(0, mock_read("ntp/step"));
+  EXPECT_EQ_INT(0, notif_with("is a falseticker"));
+  mock_now = 0;
   mock_shutdown_all();
 }
 
@@ -355,6 +394,7 @@ int main(void) {
   test_ntpd();
   mock_shutdown_all();
   test_notify_hold();
+  test_hold_wall_step();
   fk.stop = 1;
   pthread_join(th, NULL);
   close(fk.fd);

@@ -379,6 +379,124 @@ static int check_all(const char *dir, bool rebuild) {
   return testing_done();
 }
 
+/* ---------- a source vanishing mid-reading ---------- */
+
+/* chronyd removes a source between N_SOURCES and SOURCE_DATA (a pool
+ * member replaced, "chronyc delete"): cmdmon.c handle_source_data then
+ * answers RPY_NULL with status STT_NOSUCHSOURCE.  The answers here are
+ * chrony.conv's (a real chronyd 4.3), re-addressed to each request:
+ * N_SOURCES says 3, SOURCE_DATA index 1 gets the error, the others are the
+ * recorded GPS7 renamed GPS0 / GPS2. */
+typedef struct {
+  unsigned command[8];
+  uint8_t ans[8][CHRONY_MAX_PKT];
+  size_t len[8], n;
+  uint32_t vanish;    /* SOURCE_DATA index answered STT_NOSUCHSOURCE */
+  uint32_t stats_next; /* SOURCESTATS index naming the next source */
+} van_t;
+
+static void van_load(van_t *v, char **lines, size_t n) {
+  unsigned command = 0;
+  uint8_t pkt[2048];
+  for (size_t i = 0; i < n && v->n < 8; i++) {
+    size_t len = unhex(lines[i] + 2, pkt, sizeof(pkt));
+    if (lines[i][0] == '>' && len >= CHRONY_REQ_HDR_LEN)
+      command = (unsigned)(pkt[4] << 8 | pkt[5]);
+    if (lines[i][0] != '<' || len > CHRONY_MAX_PKT)
+      continue;
+    v->command[v->n] = command;
+    memcpy(v->ans[v->n], pkt, len);
+    v->len[v->n++] = len;
+  }
+}
+
+static uint32_t be32(const uint8_t *p) {
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+         p[3];
+}
+
+static int van_exchange(void *xctx, const uint8_t *req, size_t reqlen,
+                        double timeout_s, ntp_net_rx_cb cb, void *ctx,
+                        char *err, size_t errlen) {
+  van_t *v = xctx;
+  uint8_t pkt[CHRONY_MAX_PKT];
+  (void)timeout_s;
+  if (reqlen < CHRONY_REQ_HDR_LEN + 4)
+    return -EINVAL;
+  unsigned command = (unsigned)(req[4] << 8 | req[5]);
+  uint32_t index = be32(req + CHRONY_REQ_HDR_LEN);
+  size_t k = 0;
+  while (k < v->n && v->command[k] != command)
+    k++;
+  if (k == v->n) {
+    snprintf(err, errlen, "no recorded answer to command %u", command);
+    return -ETIMEDOUT;
+  }
+  size_t len = v->len[k];
+  memcpy(pkt, v->ans[k], len);
+  memcpy(pkt + 16, req + 8, 4); /* the request's sequence */
+  if (command == CHRONY_REQ_N_SOURCES)
+    pkt[CHRONY_RPY_HDR_LEN + 3] = 3;
+  if (command == CHRONY_REQ_SOURCE_DATA && index == v->vanish) {
+    pkt[6] = 0, pkt[7] = 1; /* RPY_NULL */
+    pkt[8] = 0, pkt[9] = 4; /* STT_NOSUCHSOURCE */
+    len = CHRONY_RPY_HDR_LEN;
+  } else if (command == CHRONY_REQ_SOURCE_DATA) {
+    pkt[CHRONY_RPY_HDR_LEN + 3] = (uint8_t)('0' + index); /* GPS<index> */
+  } else if (command == CHRONY_REQ_SOURCESTATS) { /* its ref_id */
+    pkt[CHRONY_RPY_HDR_LEN + 3] =
+        (uint8_t)('0' + index + (index == v->stats_next));
+  }
+  int c = cb(ctx, pkt, len);
+  return c > 0 ? 0 : c < 0 ? c : -ETIMEDOUT;
+}
+
+static void test_vanished_source(const char *dir) {
+  static ntp_snap_t whole, snap;
+  char path[512];
+  size_t n = 0;
+  snprintf(path, sizeof(path), "%s/chrony.conv", dir);
+  char **lines = read_lines(path, &n);
+  rep_t rep = {.lines = lines, .n = n};
+  ntp_query_t q = {.xf = rep_exchange, .xctx = &rep, .timeout_s = 1,
+                   .cmd_seq = 1};
+  EXPECT_EQ_INT(0, ntp_query_chrony(&q, &whole));
+  van_t v = {.vanish = 1, .stats_next = 99};
+  van_load(&v, lines, n);
+  ntp_query_t vq = {.xf = van_exchange, .xctx = &v, .timeout_s = 1,
+                    .cmd_seq = 1};
+  int rc = ntp_query_chrony(&vq, &snap);
+  printf("# source 1 of 3 vanished: rc %d, %zu sources, offset %.9g s "
+         "(%s)\n", rc, snap.npeers, snap.offset_s, vq.err);
+  EXPECT_EQ_INT(0, rc);
+  EXPECT_EQ_INT(2, snap.npeers);
+  EXPECT_EQ_STR("GPS0", snap.peers[0].name);
+  EXPECT_EQ_STR("GPS2", snap.peers[1].name);
+  EXPECT_EQ_DOUBLE(2, snap.n_peers);
+  EXPECT_EQ_DOUBLE(whole.offset_s, snap.offset_s); /* tracking kept */
+  EXPECT_EQ_DOUBLE(whole.stratum, snap.stratum);
+  EXPECT_EQ_DOUBLE(whole.peers[0].offset_s, snap.peers[1].offset_s);
+  EXPECT_EQ_DOUBLE(whole.peers[0].jitter_s, snap.peers[1].jitter_s);
+  OK_MSG(!isnan(snap.offset_s) && !isnan(snap.peers[0].offset_s),
+         "values known");
+  /* removed between SOURCE_DATA and SOURCESTATS: the stats at that index
+   * are the next source's (another refid) and must not be attached */
+  van_t w = {.vanish = 99, .stats_next = 1};
+  van_load(&w, lines, n);
+  vq.xctx = &w;
+  EXPECT_EQ_INT(0, ntp_query_chrony(&vq, &snap));
+  printf("# SOURCESTATS 1 names GPS2: GPS1 jitter %.9g s\n",
+         snap.peers[1].jitter_s);
+  EXPECT_EQ_INT(3, snap.npeers);
+  EXPECT_EQ_STR("GPS1", snap.peers[1].name);
+  OK_MSG(isnan(snap.peers[1].jitter_s),
+         "stats naming another source are dropped (jitter NaN)");
+  EXPECT_EQ_DOUBLE(whole.peers[0].jitter_s, snap.peers[0].jitter_s);
+  EXPECT_EQ_DOUBLE(whole.peers[0].jitter_s, snap.peers[2].jitter_s);
+  EXPECT_EQ_DOUBLE(whole.peers[0].offset_s, snap.peers[1].offset_s);
+  free_lines(lines, n);
+}
+
 /* ---------- record modes ---------- */
 
 static int record_query(int argc, char **argv, bool chrony) {
@@ -445,5 +563,6 @@ int main(int argc, char **argv) {
   const char *top = getenv("TOP_SRCDIR");
   char dir[512];
   snprintf(dir, sizeof(dir), "%s/tests/data/ntp", top ? top : ".");
+  test_vanished_source(dir);
   return check_all(dir, argc > 1 && strcmp(argv[1], "-b") == 0);
 }

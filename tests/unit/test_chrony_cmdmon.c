@@ -174,7 +174,8 @@ static void test_decode(void) {
   size_t n = mkreply(b, 33, 5, 0, 1);
   uint8_t *d = b + 28;
   put32(d, 0x47505337); /* "GPS7" */
-  put16(d + 4 + 16, 3);
+  /* a refclock reference: address family 0 (chronyd 4.3, chrony.conv) */
+  put16(d + 4 + 16, 0);
   put32(d + 4, 0x47505337);
   put16(d + 24, 1);  /* stratum */
   put16(d + 26, 0);  /* leap */
@@ -199,7 +200,7 @@ static void test_decode(void) {
   EXPECT_NEAR(4, t.last_update_interval_s, 1e-6);
   char name[64];
   chrony_ipaddr_str(&t.ip, name, sizeof name);
-  EXPECT_EQ_STR("GPS7", name);
+  EXPECT_EQ_STR("[UNSPEC]", name); /* as chrony's UTI_IPToString */
   chrony_n_sources_t ns;
   EXPECT_EQ_INT(CHRONY_E_REPLY, chrony_decode_n_sources(&r, &ns));
 
@@ -284,6 +285,87 @@ static void test_decode(void) {
   EXPECT_EQ_STR("A??B", rs);
 }
 
+/* Address family 3 (IPADDR_ID, chrony addressing.h): a source whose name
+ * is not resolved yet (a pool placeholder, a server whose DNS failed),
+ * numbered 1, 2, 3...  chronyc names it as util.c UTI_IPToString does,
+ * "ID#%010u"; chronyd 4.3 with "server x.invalid" and "pool y.invalid"
+ * printed ID#0000000001 ... ID#0000000009 in "chronyc sources -a". */
+static void test_unresolved(void) {
+  uint8_t b[CHRONY_MAX_PKT];
+  chrony_reply_t r;
+  chrony_source_data_t s;
+  char name[64];
+  size_t n = mkreply(b, 15, 3, 0, 9);
+  uint8_t *d = b + 28;
+  put32(d, 5); /* id 5 in the first 4 octets of the address, big-endian */
+  put16(d + 16, 3);
+  put16(d + 20, 6); /* poll 6 */
+  put16(d + 24, CHRONY_SD_NONSELECTABLE);
+  put16(d + 26, CHRONY_SD_MODE_CLIENT);
+  EXPECT_EQ_INT(CHRONY_OK, chrony_parse_reply(b, n, 15, 9, &r));
+  EXPECT_EQ_INT(CHRONY_OK, chrony_decode_source_data(&r, &s));
+  EXPECT_EQ_INT(CHRONY_IPADDR_ID, s.ip.family);
+  chrony_source_name(&s, name, sizeof name);
+  EXPECT_EQ_STR("ID#0000000005", name);
+  chrony_ipaddr_str(&s.ip, name, sizeof name);
+  EXPECT_EQ_STR("ID#0000000005", name);
+  /* the full 32-bit range, not a refid's printable characters */
+  put32(d, 0x47505337);
+  EXPECT_EQ_INT(CHRONY_OK, chrony_decode_source_data(&r, &s));
+  chrony_source_name(&s, name, sizeof name);
+  EXPECT_EQ_STR("ID#1196446519", name);
+  /* a refclock (mode REF) keeps its refid as address, family IPv4 */
+  put16(d + 16, CHRONY_IPADDR_INET4);
+  put16(d + 26, CHRONY_SD_MODE_REF);
+  EXPECT_EQ_INT(CHRONY_OK, chrony_decode_source_data(&r, &s));
+  chrony_source_name(&s, name, sizeof name);
+  EXPECT_EQ_STR("GPS7", name);
+  /* cut, never overflowed */
+  put16(d + 16, CHRONY_IPADDR_ID);
+  put16(d + 26, CHRONY_SD_MODE_CLIENT);
+  EXPECT_EQ_INT(CHRONY_OK, chrony_decode_source_data(&r, &s));
+  chrony_source_name(&s, name, 6);
+  EXPECT_EQ_STR("ID#11", name);
+}
+
+/* SOURCESTATS must describe the source SOURCE_DATA described: a source
+ * removed between the two requests shifts the indices (sources.c
+ * SRC_ReportSourcestats: ref_id, and the address, family 0 for a
+ * refclock). */
+static void test_stats_match(void) {
+  chrony_source_data_t d;
+  chrony_sourcestats_t ss;
+  memset(&d, 0, sizeof d);
+  memset(&ss, 0, sizeof ss);
+  /* refclock GPS7: SOURCE_DATA family 1 with the refid, stats family 0 */
+  d.mode = CHRONY_SD_MODE_REF;
+  d.ip.family = CHRONY_IPADDR_INET4;
+  put32(d.ip.addr, 0x47505337);
+  ss.ref_id = 0x47505337;
+  OK_MSG(chrony_stats_match(&d, &ss), "refclock GPS7 stats match");
+  ss.ref_id = 0x50505330; /* PPS0: the next source after a removal */
+  OK_MSG(!chrony_stats_match(&d, &ss), "another refclock's stats do not");
+  /* NTP source 127.0.0.6 */
+  d.mode = CHRONY_SD_MODE_CLIENT;
+  put32(d.ip.addr, 0x7f000006);
+  ss.ip = d.ip;
+  ss.ref_id = 0x7f000007; /* its reference: irrelevant */
+  OK_MSG(chrony_stats_match(&d, &ss), "127.0.0.6 stats match");
+  ss.ip.addr[3] = 7;
+  OK_MSG(!chrony_stats_match(&d, &ss), "127.0.0.7's stats do not");
+  ss.ip = d.ip;
+  ss.ip.family = CHRONY_IPADDR_UNSPEC;
+  OK_MSG(!chrony_stats_match(&d, &ss), "a refclock's stats do not");
+  /* unresolved ID#0000000002 */
+  d.ip.family = ss.ip.family = CHRONY_IPADDR_ID;
+  memset(d.ip.addr, 0, 16);
+  d.ip.addr[3] = 2;
+  ss.ip = d.ip;
+  OK_MSG(chrony_stats_match(&d, &ss), "ID#0000000002 stats match");
+  ss.ip.addr[3] = 3;
+  OK_MSG(!chrony_stats_match(&d, &ss), "ID#0000000003's stats do not");
+}
+
 int main(void) {
   test_lengths();
   test_request();
@@ -291,5 +373,7 @@ int main(void) {
   test_timespec();
   test_reply_checks();
   test_decode();
+  test_unresolved();
+  test_stats_match();
   return testing_done();
 }

@@ -216,6 +216,10 @@ static void test_chrony(void) {
   EXPECT_EQ_DOUBLE(2, s.n_reachable);
   EXPECT_EQ_DOUBLE(2, s.n_candidates);
 
+  OK_MSG(!s.peers[0].unresolved && !s.peers[3].unresolved,
+         "resolved sources are not marked unresolved");
+  EXPECT_EQ_DOUBLE(0, s.n_unresolved);
+
   EXPECT_EQ_INT(6, ntp_snap_chrony_select(CHRONY_SD_SELECTED));
   /* chronyc (client.c) prints UNSELECTED as '+' and SELECTABLE as '-';
    * seen on chronyd 4.3 in tests/integration/ntp_falseticker.sh */
@@ -225,6 +229,82 @@ static void test_chrony(void) {
   EXPECT_EQ_INT(3, ntp_snap_chrony_select(CHRONY_SD_JITTERY));
   EXPECT_EQ_INT(0, ntp_snap_chrony_select(CHRONY_SD_NONSELECTABLE));
   EXPECT_EQ_INT(0, ntp_snap_chrony_select(17));
+}
+
+/* Sources whose name is not resolved yet (address family 3, IPADDR_ID,
+ * chrony ntp_sources.c): named as chronyc names them, not counted as
+ * configured peers, counted apart.  chronyd 4.3 with one loopback server,
+ * "server x.invalid" and "pool y.invalid" reported 10 sources, 9 of them
+ * ID#0000000001..9 ('?', reach 0, stratum 0). */
+static void test_chrony_unresolved(void) {
+  ntp_snap_t s;
+  chrony_tracking_t t;
+  chrony_source_data_t d;
+  memset(&t, 0, sizeof t);
+  t.ref_id = 0x7f000006;
+  t.ip.family = CHRONY_IPADDR_INET4;
+  t.stratum = 2;
+  ntp_snap_init(&s);
+  ntp_snap_from_chrony_tracking(&s, &t);
+  memset(&d, 0, sizeof d);
+  d.ip.family = CHRONY_IPADDR_INET4;
+  d.ip.addr[0] = 127, d.ip.addr[3] = 6;
+  d.state = CHRONY_SD_SELECTED;
+  d.reach = 0377;
+  d.stratum = 1;
+  ntp_snap_add_chrony_source(&s, &d, NULL);
+  for (uint8_t id = 1; id <= 9; id++) {
+    memset(&d, 0, sizeof d);
+    d.ip.family = CHRONY_IPADDR_ID;
+    d.ip.addr[3] = id;
+    d.state = CHRONY_SD_NONSELECTABLE;
+    ntp_snap_add_chrony_source(&s, &d, NULL);
+  }
+  ntp_snap_finish(&s);
+  EXPECT_EQ_INT(10, s.npeers); /* all dispatched */
+  EXPECT_EQ_STR("127.0.0.6", s.peers[0].name);
+  EXPECT_EQ_STR("ID#0000000001", s.peers[1].name);
+  EXPECT_EQ_STR("ID#0000000009", s.peers[9].name);
+  OK(s.peers[9].unresolved && !s.peers[0].unresolved);
+  EXPECT_EQ_DOUBLE(1, s.n_peers);
+  EXPECT_EQ_DOUBLE(1, s.n_reachable);
+  EXPECT_EQ_DOUBLE(1, s.n_candidates);
+  EXPECT_EQ_DOUBLE(9, s.n_unresolved);
+  EXPECT_EQ_STR("127.0.0.6", s.sys_peer);
+  int empty = 0;
+  for (size_t i = 0; i < s.npeers; i++)
+    empty += s.peers[i].name[0] == '\0';
+  EXPECT_EQ_INT(0, empty);
+  /* NTPsec/ntpd has no such concept: NaN, not 0 */
+  ntp_snap_init(&s);
+  ntp_snap_from_mode6_sys(&s, NULL, 0, 0x0615);
+  ntp_snap_add_mode6_peer(&s, NULL, 0, 0x961a);
+  ntp_snap_finish(&s);
+  EXPECT_EQ_DOUBLE(1, s.n_peers);
+  OK_MSG(isnan(s.n_unresolved), "ntpd: count-unresolved is NaN");
+}
+
+/* chronyd's local reference ("local stratum N" and no usable source):
+ * reference.c REF_GetReferenceParams reports ref_id NTP_REFID_LOCAL
+ * 0x7F7F0101 (127.127.1.1, ntp.h), leap normal, address family unspec;
+ * chronyc tracking prints "Reference ID : 7F7F0101 ()". */
+static void test_chrony_local(void) {
+  ntp_snap_t s;
+  chrony_tracking_t t;
+  memset(&t, 0, sizeof t);
+  t.ref_id = 0x7F7F0101;
+  t.ip.family = CHRONY_IPADDR_UNSPEC;
+  t.stratum = 8;
+  t.leap_status = 0;
+  ntp_snap_init(&s);
+  ntp_snap_from_chrony_tracking(&s, &t);
+  EXPECT_EQ_DOUBLE(5, s.source_kind); /* local, as ntpd's status word */
+  EXPECT_EQ_DOUBLE(8, s.stratum);
+  EXPECT_EQ_DOUBLE(1, s.synchronised);
+  EXPECT_EQ_INT(5, ntp_snap_chrony_kind(0x7F7F0101, true, true));
+  EXPECT_EQ_INT(0, ntp_snap_chrony_kind(0x7F7F0101, true, false));
+  /* an NTP server at 127.127.1.1 is an NTP server, not the local clock */
+  EXPECT_EQ_INT(6, ntp_snap_chrony_kind(0x7F7F0101, false, true));
 }
 
 static void test_misc(void) {
@@ -245,6 +325,8 @@ int main(void) {
   test_kernel();
   test_peers();
   test_chrony();
+  test_chrony_unresolved();
+  test_chrony_local();
   test_misc();
   return testing_done();
 }
