@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <time.h>
 
 #define SYS(f) offsetof(ntp_snap_t, f)
 #define PEER(f) offsetof(ntp_snap_peer_t, f)
@@ -141,8 +142,15 @@ static int ntp_acquire(ntp_instance_t *in) {
   return rc;
 }
 
-/* collectd's clock, in seconds, for the notification hold times */
-static double now_s(void) { return CDTIME_T_TO_DOUBLE(cdtime()); }
+/* Seconds on CLOCK_MONOTONIC, for every hold and age in this plugin: the
+ * wall clock (cdtime()) steps, and a step back would hold a notification
+ * for as long as the step.  A pointer so that tests can drive time. */
+static double ntp_mono_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+static double (*ntp_clock_s)(void) = ntp_mono_now;
 
 static ntp_peer_state_t *peer_state(ntp_instance_t *in, const char *name) {
   for (size_t i = 0; i < in->npeers; i++)
@@ -168,7 +176,8 @@ static void peer_pinst(const ntp_instance_t *in, const char *peer, char *buf,
 
 /* Dispatch every peer; peers known before but gone now (or the whole
  * daemon gone: snap == NULL) get NaN once per reading. */
-static void ntp_dispatch_peers(ntp_instance_t *in, const ntp_snap_t *snap) {
+static void ntp_dispatch_peers(ntp_instance_t *in, const ntp_snap_t *snap,
+                               double now) {
   char pinst[DATA_MAX_NAME_LEN];
   for (size_t i = 0; i < in->npeers; i++)
     in->peers[i].seen = false;
@@ -182,7 +191,7 @@ static void ntp_dispatch_peers(ntp_instance_t *in, const ntp_snap_t *snap) {
       continue;
     ps->seen = true;
     bool ft = hold_update(&ps->ft_hold, p->select == NTP_M6_SEL_FALSETICK,
-                          now_s(), in->notify_hold);
+                          now, in->notify_hold);
     cdu_notify_change(&ps->falseticker, ft, ft ? NOTIF_WARNING : NOTIF_OKAY,
                       "ntp", pinst, "clock_state", "selection",
                       ft ? "ntp plugin: %s: source %s is a falseticker "
@@ -210,7 +219,7 @@ static unsigned name_hash(const char *s) {
 /* Lost sync is notified at once; the verdicts that flap with one selection
  * round (falseticker, fewer usable sources, sys.peer) only once they held
  * NotifyHold seconds.  The metrics themselves are dispatched as read. */
-static void ntp_notify(ntp_instance_t *in, const ntp_snap_t *s) {
+static void ntp_notify(ntp_instance_t *in, const ntp_snap_t *s, double now) {
   bool sync = s->synchronised == 1;
   cdu_notify_change(&in->st_sync, sync, sync ? NOTIF_OKAY : NOTIF_FAILURE,
                     "ntp", in->name, "bool", "synchronised",
@@ -223,14 +232,14 @@ static void ntp_notify(ntp_instance_t *in, const ntp_snap_t *s) {
    * severity OKAY; the first observation is silent */
   if (!in->st_syspeer.known)
     hold_init(&in->syspeer_hold, (int)name_hash(s->sys_peer));
-  int h = hold_update(&in->syspeer_hold, (int)name_hash(s->sys_peer), now_s(),
+  int h = hold_update(&in->syspeer_hold, (int)name_hash(s->sys_peer), now,
                       in->notify_hold);
   cdu_notify_change(&in->st_syspeer, h, NOTIF_OKAY, "ntp", in->name,
                     "clock_state", "sys_peer",
                     "ntp plugin: %s: sys.peer changed to \"%s\"", in->name,
                     s->sys_peer[0] ? s->sys_peer : "(none)");
   bool below = hold_update(&in->min_hold, s->n_candidates < in->min_sources,
-                           now_s(), in->notify_hold);
+                           now, in->notify_hold);
   cdu_notify_change(&in->st_min, below, below ? NOTIF_WARNING : NOTIF_OKAY,
                     "ntp", in->name, "count", "candidates",
                     "ntp plugin: %s: %.0f usable sources (MinSources %d), "
@@ -242,6 +251,7 @@ static void ntp_notify(ntp_instance_t *in, const ntp_snap_t *s) {
 static int ntp_read(user_data_t *ud) {
   ntp_instance_t *in = ud->data;
   int rc = ntp_acquire(in);
+  double now = ntp_clock_s(); /* s, monotonic: after the exchange */
   if (rc != 0) {
     c_complain(LOG_ERR, &in->complaint, "ntp plugin: %s: no reading from %s "
                "%s: %s", in->name, in->chrony ? "chronyd" : "ntpd",
@@ -252,7 +262,7 @@ static int ntp_read(user_data_t *ud) {
                       in->name, in->q.err);
     cdu_dispatch_table("ntp", in->name, ntp_sys_metrics,
                        CDU_TABLE_SIZE(ntp_sys_metrics), NULL);
-    ntp_dispatch_peers(in, NULL);
+    ntp_dispatch_peers(in, NULL, now);
     return -1;
   }
   c_release(LOG_INFO, &in->complaint, "ntp plugin: %s: answering again",
@@ -262,8 +272,8 @@ static int ntp_read(user_data_t *ud) {
                     in->name);
   cdu_dispatch_table("ntp", in->name, ntp_sys_metrics,
                      CDU_TABLE_SIZE(ntp_sys_metrics), &in->snap);
-  ntp_dispatch_peers(in, &in->snap);
-  ntp_notify(in, &in->snap);
+  ntp_dispatch_peers(in, &in->snap, now);
+  ntp_notify(in, &in->snap, now);
   return 0;
 }
 

@@ -248,6 +248,10 @@ static void test_ntpd(void) {
   EXPECT_EQ_INT(1, notif_with("synchronised (sys.peer \"10.1.1.1\""));
 }
 
+/* The plugin's monotonic clock, driven by the tests (s). */
+static double fake_now;
+static double fake_clock(void) { return fake_now; }
+
 /* NotifyHold (default 30 s): a falseticker verdict, a drop below
  * MinSources and a sys.peer change are notified only once they lasted the
  * hold time; one selection round's flap is silent, the metrics are not. */
@@ -264,13 +268,14 @@ static void test_notify_hold(void) {
   fk.sys_status = 0x0418;
   fk.peers[0].status = 0x961a; /* SHM(0) sys.peer */
   fk.peers[1].status = 0x9414; /* 10.1.1.1 candidate */
-  cdtime_t t0 = TIME_T_TO_CDTIME_T(1000000);
-  mock_now = t0;
+  double t0 = 1000000;
+  ntp_clock_s = fake_clock;
+  fake_now = t0;
   EXPECT_EQ_INT(0, mock_read("ntp/held"));
   EXPECT_EQ_INT(0, (int)mock_notification_count());
   /* one round as falseticker (and below MinSources), then back: flapping */
   for (int i = 1; i <= 20; i++) {
-    mock_now = t0 + TIME_T_TO_CDTIME_T(i);
+    fake_now = t0 + i;
     fk.peers[1].status = (i % 4 == 1) ? 0x9114 : 0x9414;
     EXPECT_EQ_INT(0, mock_read("ntp/held"));
   }
@@ -280,12 +285,12 @@ static void test_notify_hold(void) {
   /* a lasting falseticker: notified once it held 30 s, not before */
   fk.peers[1].status = 0x9114;
   for (int i = 21; i <= 50; i++) {
-    mock_now = t0 + TIME_T_TO_CDTIME_T(i);
+    fake_now = t0 + i;
     EXPECT_EQ_INT(0, mock_read("ntp/held"));
   }
   EXPECT_EQ_DOUBLE(1, g("held", "count", "falsetickers"));
   EXPECT_EQ_INT(0, notif_with("is a falseticker"));
-  mock_now = t0 + TIME_T_TO_CDTIME_T(51);
+  fake_now = t0 + 51;
   EXPECT_EQ_INT(0, mock_read("ntp/held"));
   EXPECT_EQ_INT(1, notif_with("source 10.1.1.1 is a falseticker"));
   EXPECT_EQ_INT(1, notif_with("1 usable sources (MinSources 2)"));
@@ -294,7 +299,7 @@ static void test_notify_hold(void) {
   fk.peers[0].status = 0x9414;
   fk.peers[1].status = 0x961a;
   for (int i = 52; i <= 82; i++) {
-    mock_now = t0 + TIME_T_TO_CDTIME_T(i);
+    fake_now = t0 + i;
     EXPECT_EQ_INT(0, mock_read("ntp/held"));
   }
   EXPECT_EQ_INT(1, notif_with("sys.peer changed to \"10.1.1.1\""));
@@ -304,6 +309,40 @@ static void test_notify_hold(void) {
       warn += mock_notification_at(i)->severity != NOTIF_OKAY;
   EXPECT_EQ_INT(0, warn);
   EXPECT_EQ_INT(1, notif_with("no longer a falseticker"));
+  ntp_clock_s = ntp_mono_now;
+  mock_shutdown_all();
+}
+
+/* NotifyHold is measured on a monotonic clock: the wall clock (cdtime(),
+ * mock_now here) stepping back 1 h between the first sight of a
+ * falseticker and the next reading must not delay the notification.
+ * Real time passes (sleep), so the plugin's real clock is used. */
+static void test_hold_wall_step(void) {
+  char conf[512];
+  mock_reset();
+  module_register();
+  snprintf(conf, sizeof conf,
+           "<Plugin ntp>\n<Server \"step\">\nHost \"127.0.0.1\"\n"
+           "Port %d\nTimeout 0.4\nMinSources 0\nNotifyHold 0.2\n"
+           "</Server>\n</Plugin>\n",
+           fk.port);
+  EXPECT_EQ_INT(0, mock_configure("ntp", conf));
+  fk.sys = SYS_OK;
+  fk.sys_status = 0x0418;
+  fk.peers[0].status = 0x961a; /* SHM(0) sys.peer */
+  fk.peers[1].status = 0x9114; /* 10.1.1.1 falseticker from now on */
+  fk.npeers = 3;
+  cdtime_t wall = TIME_T_TO_CDTIME_T(1700000000);
+  mock_now = wall;
+  EXPECT_EQ_INT(0, mock_read("ntp/step"));
+  EXPECT_EQ_INT(0, notif_with("is a falseticker"));
+  mock_now = wall - TIME_T_TO_CDTIME_T(3600); /* wall clock stepped back */
+  struct timespec nap = {0, 300 * 1000 * 1000}; /* 0.3 s > NotifyHold */
+  nanosleep(&nap, NULL);
+  EXPECT_EQ_INT(0, mock_read("ntp/step"));
+  printf("# wall clock stepped back 1 h, 0.3 s later: %d falseticker "
+         "notification(s)\n", notif_with("source 10.1.1.1 is a falseticker"));
+  EXPECT_EQ_INT(1, notif_with("source 10.1.1.1 is a falseticker"));
   mock_now = 0;
   mock_shutdown_all();
 }
@@ -355,6 +394,7 @@ int main(void) {
   test_ntpd();
   mock_shutdown_all();
   test_notify_hold();
+  test_hold_wall_step();
   fk.stop = 1;
   pthread_join(th, NULL);
   close(fk.fd);
