@@ -98,11 +98,21 @@ static const cdu_metric_t ntp_peer_metrics[] = {
      "reach register != 0"},
 };
 
+/* Peers remembered: those of one reading (at most NTP_SNAP_MAX_PEERS) plus
+ * as many departed ones, dispatched as NaN until PeerForget. */
+#define NTP_PEER_TABLE (2 * NTP_SNAP_MAX_PEERS)
+/* PeerForget default: at least ntpd's default maxpoll (2^10 s), so that a
+ * departed peer is not forgotten before a full poll interval has passed,
+ * and at least 4 readings, so that every reader sees it turn NaN. */
+#define NTP_PEER_FORGET_MIN_S 1024.0
+#define NTP_PEER_FORGET_READINGS 4
+
 typedef struct {
   char name[NTP_SNAP_NAME_LEN];
   cdu_state_t falseticker;
   hold_t ft_hold; /* falseticker verdict, held NotifyHold seconds */
   bool seen; /* in the last reading */
+  double last_seen; /* s, monotonic (ntp_clock_s) */
 } ntp_peer_state_t;
 
 typedef struct {
@@ -112,13 +122,14 @@ typedef struct {
   double timeout;
   int min_sources;
   double notify_hold; /* s: a verdict must last this long to be notified */
+  double peer_forget; /* s: a peer absent this long is forgotten (< 0: default) */
   hold_t min_hold, syspeer_hold;
   ntp_query_t q;
   ntp_snap_t snap;
   cdu_state_t st_alive, st_sync, st_min, st_syspeer;
-  c_complain_t complaint;
+  c_complain_t complaint, table_full;
   size_t npeers;
-  ntp_peer_state_t peers[NTP_SNAP_MAX_PEERS];
+  ntp_peer_state_t peers[NTP_PEER_TABLE];
 } ntp_instance_t;
 
 static void ntp_instance_free(void *arg) { free(arg); }
@@ -152,19 +163,6 @@ static double ntp_mono_now(void) {
 }
 static double (*ntp_clock_s)(void) = ntp_mono_now;
 
-static ntp_peer_state_t *peer_state(ntp_instance_t *in, const char *name) {
-  for (size_t i = 0; i < in->npeers; i++)
-    if (strcmp(in->peers[i].name, name) == 0)
-      return &in->peers[i];
-  if (in->npeers >= NTP_SNAP_MAX_PEERS)
-    return NULL;
-  ntp_peer_state_t *p = &in->peers[in->npeers++];
-  memset(p, 0, sizeof(*p));
-  hold_init(&p->ft_hold, 0);
-  sstrncpy(p->name, name, sizeof(p->name));
-  return p;
-}
-
 static void peer_pinst(const ntp_instance_t *in, const char *peer, char *buf,
                        size_t len) {
   char clean[NTP_SNAP_NAME_LEN];
@@ -174,22 +172,113 @@ static void peer_pinst(const ntp_instance_t *in, const char *peer, char *buf,
     buf[len - 1] = '\0';
 }
 
-/* Dispatch every peer; peers known before but gone now (or the whole
- * daemon gone: snap == NULL) get NaN once per reading. */
-static void ntp_dispatch_peers(ntp_instance_t *in, const ntp_snap_t *snap,
-                               double now) {
+static ntp_peer_state_t *peer_find(ntp_instance_t *in, const char *name) {
+  for (size_t i = 0; i < in->npeers; i++)
+    if (strcmp(in->peers[i].name, name) == 0)
+      return &in->peers[i];
+  return NULL;
+}
+
+/* A peer is forgotten: a falseticker verdict notified for it is cleared. */
+static void peer_gone(const ntp_instance_t *in, ntp_peer_state_t *ps,
+                      double now) {
   char pinst[DATA_MAX_NAME_LEN];
+  peer_pinst(in, ps->name, pinst, sizeof(pinst));
+  cdu_notify_change(&ps->falseticker, 0, NOTIF_OKAY, "ntp", pinst,
+                    "clock_state", "selection",
+                    "ntp plugin: %s: source %s is gone (absent %.0f s): no "
+                    "longer a falseticker",
+                    in->name, ps->name, now - ps->last_seen);
+}
+
+/* A slot for a new peer: a free one, else (table full) the one absent
+ * longest, forgotten before PeerForget; NULL if every slot is in this
+ * reading (cannot happen: a reading has at most half the table). */
+static ntp_peer_state_t *peer_slot(ntp_instance_t *in, double now) {
+  if (in->npeers < NTP_PEER_TABLE)
+    return &in->peers[in->npeers++];
+  ntp_peer_state_t *old = NULL;
+  for (size_t i = 0; i < in->npeers; i++)
+    if (!in->peers[i].seen &&
+        (old == NULL || in->peers[i].last_seen < old->last_seen))
+      old = &in->peers[i];
+  if (old == NULL)
+    return NULL;
+  c_complain_once(LOG_WARNING, &in->table_full,
+                  "ntp plugin: %s: peer table full (%d peers): forgetting %s "
+                  "after %.0f s, before PeerForget %.0f s",
+                  in->name, NTP_PEER_TABLE, old->name, now - old->last_seen,
+                  in->peer_forget);
+  peer_gone(in, old, now);
+  return old;
+}
+
+static ntp_peer_state_t *peer_state(ntp_instance_t *in, const char *name,
+                                    double now) {
+  ntp_peer_state_t *p = peer_find(in, name);
+  if (p != NULL || (p = peer_slot(in, now)) == NULL)
+    return p;
+  memset(p, 0, sizeof(*p));
+  hold_init(&p->ft_hold, 0);
+  sstrncpy(p->name, name, sizeof(p->name));
+  p->seen = true;
+  p->last_seen = now;
+  return p;
+}
+
+/* Mark the known peers of this reading (before any new one takes a slot,
+ * so that a full table never evicts a present peer). */
+static void peers_mark(ntp_instance_t *in, const ntp_snap_t *snap,
+                       double now) {
   for (size_t i = 0; i < in->npeers; i++)
     in->peers[i].seen = false;
   for (size_t i = 0; snap != NULL && i < snap->npeers; i++) {
+    ntp_peer_state_t *ps = peer_find(in, snap->peers[i].name);
+    if (ps != NULL) {
+      ps->seen = true;
+      ps->last_seen = now;
+    }
+  }
+}
+
+/* Peers absent from this reading: NaN until absent PeerForget seconds,
+ * then forgotten (the falseticker verdict of a forgotten peer is cleared
+ * with its last notification). */
+static void peers_absent(ntp_instance_t *in, double now) {
+  char pinst[DATA_MAX_NAME_LEN];
+  for (size_t i = 0; i < in->npeers;) {
+    ntp_peer_state_t *ps = &in->peers[i];
+    if (!ps->seen && now - ps->last_seen >= in->peer_forget) {
+      peer_gone(in, ps, now);
+      *ps = in->peers[--in->npeers]; /* the last one takes its slot */
+      continue;
+    }
+    if (!ps->seen) {
+      peer_pinst(in, ps->name, pinst, sizeof(pinst));
+      cdu_dispatch_table("ntp", pinst, ntp_peer_metrics,
+                         CDU_TABLE_SIZE(ntp_peer_metrics), NULL);
+    }
+    i++;
+  }
+  if (in->npeers < NTP_PEER_TABLE)
+    c_release(LOG_INFO, &in->table_full,
+              "ntp plugin: %s: peer table has room again", in->name);
+}
+
+/* Dispatch every peer; peers known before but gone now (or the whole
+ * daemon gone: snap == NULL) get NaN until PeerForget. */
+static void ntp_dispatch_peers(ntp_instance_t *in, const ntp_snap_t *snap,
+                               double now) {
+  char pinst[DATA_MAX_NAME_LEN];
+  peers_mark(in, snap, now);
+  for (size_t i = 0; snap != NULL && i < snap->npeers; i++) {
     const ntp_snap_peer_t *p = &snap->peers[i];
-    ntp_peer_state_t *ps = peer_state(in, p->name);
+    ntp_peer_state_t *ps = peer_state(in, p->name, now);
     peer_pinst(in, p->name, pinst, sizeof(pinst));
     cdu_dispatch_table("ntp", pinst, ntp_peer_metrics,
                        CDU_TABLE_SIZE(ntp_peer_metrics), p);
     if (ps == NULL)
       continue;
-    ps->seen = true;
     bool ft = hold_update(&ps->ft_hold, p->select == NTP_M6_SEL_FALSETICK,
                           now, in->notify_hold);
     cdu_notify_change(&ps->falseticker, ft, ft ? NOTIF_WARNING : NOTIF_OKAY,
@@ -200,13 +289,7 @@ static void ntp_dispatch_peers(ntp_instance_t *in, const ntp_snap_t *snap,
                            "falseticker (offset %.6f s)",
                       in->name, p->name, p->offset_s);
   }
-  for (size_t i = 0; i < in->npeers; i++) {
-    if (in->peers[i].seen)
-      continue;
-    peer_pinst(in, in->peers[i].name, pinst, sizeof(pinst));
-    cdu_dispatch_table("ntp", pinst, ntp_peer_metrics,
-                       CDU_TABLE_SIZE(ntp_peer_metrics), NULL);
-  }
+  peers_absent(in, now);
 }
 
 static unsigned name_hash(const char *s) {
@@ -331,6 +414,16 @@ static int ntp_config_option(ntp_instance_t *in, oconfig_item_t *c,
     }
     return 0;
   }
+  if (strcasecmp("PeerForget", c->key) == 0) {
+    if ((rc = cf_util_get_double(c, &in->peer_forget)) != 0)
+      return rc;
+    if (!(in->peer_forget >= 0 && in->peer_forget <= 604800)) {
+      ERROR("ntp plugin: Server \"%s\": PeerForget must be in [0, 604800] s",
+            in->name);
+      return -1;
+    }
+    return 0;
+  }
   if (strcasecmp("MinSources", c->key) == 0) {
     if ((rc = cf_util_get_int(c, &in->min_sources)) != 0)
       return rc;
@@ -344,6 +437,13 @@ static int ntp_config_option(ntp_instance_t *in, oconfig_item_t *c,
   return 1; /* unknown */
 }
 
+/* max(2^10 s, 4 readings); interval 0 = collectd's global Interval */
+static double peer_forget_default(cdtime_t interval) {
+  double iv = CDTIME_T_TO_DOUBLE(interval ? interval : plugin_get_interval());
+  double n = NTP_PEER_FORGET_READINGS * iv;
+  return n > NTP_PEER_FORGET_MIN_S ? n : NTP_PEER_FORGET_MIN_S;
+}
+
 static int ntp_config_server(oconfig_item_t *ci) {
   ntp_instance_t *in = calloc(1, sizeof(*in));
   cdtime_t interval = 0;
@@ -353,10 +453,12 @@ static int ntp_config_server(oconfig_item_t *ci) {
   in->timeout = 1.0;
   in->min_sources = 1;
   in->notify_hold = 30;
+  in->peer_forget = -1; /* default, once Interval is known */
   hold_init(&in->min_hold, 0);
   in->q.m6_seq = 1;
   in->q.cmd_seq = 1;
   in->complaint = (c_complain_t)C_COMPLAIN_INIT_STATIC;
+  in->table_full = (c_complain_t)C_COMPLAIN_INIT_STATIC;
   if (cdu_block_name("ntp", ci, in->name, sizeof(in->name)) != 0) {
     free(in);
     return -1;
@@ -380,6 +482,8 @@ static int ntp_config_server(oconfig_item_t *ci) {
   }
   if (in->port[0] == '\0')
     sstrncpy(in->port, in->chrony ? "323" : "123", sizeof(in->port));
+  if (in->peer_forget < 0)
+    in->peer_forget = peer_forget_default(interval);
   /* Timeout is the budget of one complete reading (docs/ntp.md). */
   return cdu_register_read_bounded("ntp", in->name, ntp_read, interval,
                                    DOUBLE_TO_CDTIME_T(in->timeout), in,

@@ -347,6 +347,142 @@ static void test_hold_wall_step(void) {
   mock_shutdown_all();
 }
 
+/* Pool associations come and go: three new peers every reading (a pool
+ * replacing its servers; NTPsec's assocN names behave alike), 120 readings
+ * = 360 names.  A departed peer is dispatched as NaN until it has been
+ * absent PeerForget seconds (default max(1024, 4 x Interval)), then
+ * forgotten; new peers are always tracked (falseticker notifications). */
+static char pool_vars[3][192];
+
+static void pool_round(int r, bool falseticker) {
+  for (int k = 0; k < 3; k++) {
+    snprintf(pool_vars[k], sizeof pool_vars[k],
+             "srcadr=10.9.%d.%d, stratum=2, reach=0xff, offset=0.1, "
+             "delay=1, jitter=0.1, dispersion=1",
+             r, k + 1);
+    fk.peers[k] = (fake_peer_t){"pool", falseticker && k == 0 ? 0x9114 : 0x9414,
+                                pool_vars[k]};
+  }
+  fk.npeers = 3;
+}
+
+/* Peer instances "PREFIX-..." dispatched since mock_clear, and how many of
+ * them were NaN. */
+static void count_peers(const char *prefix, int *all, int *nan) {
+  size_t l = strlen(prefix);
+  *all = *nan = 0;
+  for (size_t i = 0; i < mock_value_count(); i++) {
+    const mock_value_t *v = mock_value_at(i);
+    if (strncmp(v->plugin_instance, prefix, l) != 0 ||
+        v->plugin_instance[l] != '-' || strcmp(v->type, "time_offset") != 0 ||
+        strcmp(v->type_instance, "offset") != 0)
+      continue;
+    (*all)++;
+    *nan += isnan(v->gauge);
+  }
+}
+
+static int pool_readings(const char *inst, int first, int last, double step) {
+  char name[64];
+  int errors = 0;
+  snprintf(name, sizeof name, "ntp/%s", inst);
+  for (int r = first; r <= last; r++) {
+    pool_round(r, false);
+    fake_now = 5000 + step * r;
+    mock_clear();
+    errors += mock_read(name) != 0;
+  }
+  return errors;
+}
+
+static void test_peer_forget(void) {
+  char conf[512];
+  int all, nan;
+  mock_reset();
+  module_register();
+  snprintf(conf, sizeof conf,
+           "<Plugin ntp>\n<Server \"pool\">\nHost \"127.0.0.1\"\nPort %d\n"
+           "Timeout 0.4\nInterval 10\nMinSources 0\nNotifyHold 0\n"
+           "</Server>\n</Plugin>\n",
+           fk.port);
+  EXPECT_EQ_INT(0, mock_configure("ntp", conf));
+  fk.sys = SYS_OK;
+  fk.sys_status = 0x0418;
+  ntp_clock_s = fake_clock;
+  /* one reading every 300 s: absent 300, 600, 900 s < 1024 s: NaN;
+   * 1200 s: forgotten */
+  EXPECT_EQ_INT(0, pool_readings("pool", 0, 119, 300));
+  count_peers("pool", &all, &nan);
+  printf("# 360 pool names, default PeerForget: last reading dispatched %d "
+         "peers, %d of them NaN\n", all, nan);
+  EXPECT_EQ_INT(12, all);
+  EXPECT_EQ_INT(9, nan);
+  OK(isnan(g("pool-10.9.116.1", "time_offset", "offset")));
+  OK_MSG(mock_find("pool-10.9.115.1", "time_offset", "offset") == NULL,
+         "a peer absent 1200 s > 1024 s is no longer dispatched");
+  /* a new peer turns falseticker: still tracked */
+  pool_round(120, true);
+  fake_now = 5000 + 300 * 120;
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read("ntp/pool"));
+  printf("# new peer 10.9.120.1 falseticker: %d notification(s)\n",
+         notif_with("source 10.9.120.1 is a falseticker"));
+  EXPECT_EQ_INT(1, notif_with("source 10.9.120.1 is a falseticker"));
+  /* forgotten 1200 s later: its falseticker verdict is cleared */
+  int gone = 0;
+  for (int r = 121; r <= 124; r++) {
+    EXPECT_EQ_INT(0, pool_readings("pool", r, r, 300));
+    gone += notif_with("source 10.9.120.1 is gone");
+  }
+  EXPECT_EQ_INT(1, gone);
+  mock_shutdown_all();
+
+  /* Interval 600: the default is 4 x 600 = 2400 s > 1024 s */
+  mock_reset();
+  module_register();
+  snprintf(conf, sizeof conf,
+           "<Plugin ntp>\n<Server \"slow\">\nHost \"127.0.0.1\"\nPort %d\n"
+           "Timeout 0.4\nInterval 600\nMinSources 0\nNotifyHold 0\n"
+           "</Server>\n</Plugin>\n",
+           fk.port);
+  EXPECT_EQ_INT(0, mock_configure("ntp", conf));
+  EXPECT_EQ_INT(0, pool_readings("slow", 0, 9, 600));
+  count_peers("slow", &all, &nan);
+  printf("# Interval 600: last reading dispatched %d peers, %d NaN\n", all,
+         nan);
+  EXPECT_EQ_INT(9, nan); /* absent 600, 1200, 1800 s; 2400 s forgotten */
+  mock_shutdown_all();
+
+  /* PeerForget 1 day: 150 names within it overflow the table (128): the
+   * longest absent peer is forgotten early, logged once */
+  mock_reset();
+  module_register();
+  snprintf(conf, sizeof conf,
+           "<Plugin ntp>\n<Server \"big\">\nHost \"127.0.0.1\"\nPort %d\n"
+           "Timeout 0.4\nMinSources 0\nNotifyHold 0\nPeerForget 86400\n"
+           "</Server>\n</Plugin>\n",
+           fk.port);
+  EXPECT_EQ_INT(0, mock_configure("ntp", conf));
+  int logged = 0;
+  for (int r = 0; r < 50; r++) {
+    EXPECT_EQ_INT(0, pool_readings("big", r, r, 60));
+    logged += mock_log_find("peer table full") >= 0;
+  }
+  count_peers("big", &all, &nan);
+  printf("# 150 names within PeerForget: %d peers dispatched, table full "
+         "logged in %d reading(s)\n", all, logged);
+  EXPECT_EQ_INT(NTP_PEER_TABLE, all);
+  EXPECT_EQ_INT(1, logged);
+  OK(mock_find("big-10.9.49.3", "time_offset", "offset") != NULL);
+  OK(mock_find("big-10.9.0.1", "time_offset", "offset") == NULL);
+  pool_round(50, true);
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read("ntp/big"));
+  EXPECT_EQ_INT(1, notif_with("source 10.9.50.1 is a falseticker"));
+  ntp_clock_s = ntp_mono_now;
+  mock_shutdown_all();
+}
+
 static void test_config_errors(void) {
   mock_reset();
   module_register();
@@ -365,6 +501,9 @@ static void test_config_errors(void) {
   EXPECT_EQ_INT(-1, mock_configure("ntp", "<Plugin ntp>\n<Server \"h\">\n"
                                           "NotifyHold -1\n</Server>\n</Plugin>\n"));
   OK(mock_log_find("NotifyHold must be in [0, 86400] s") >= 0);
+  EXPECT_EQ_INT(-1, mock_configure("ntp", "<Plugin ntp>\n<Server \"f\">\n"
+                                          "PeerForget -1\n</Server>\n</Plugin>\n"));
+  OK(mock_log_find("PeerForget must be in [0, 604800] s") >= 0);
   EXPECT_EQ_INT(-1, mock_configure("ntp", "<Plugin ntp>\n<Server \"e\">\n"
                                           "Protocol \"chrony\"\nSocket \"rel\"\n"
                                           "</Server>\n</Plugin>\n"));
@@ -395,6 +534,7 @@ int main(void) {
   mock_shutdown_all();
   test_notify_hold();
   test_hold_wall_step();
+  test_peer_forget();
   fk.stop = 1;
   pthread_join(th, NULL);
   close(fk.fd);
