@@ -155,8 +155,8 @@ static int cmd(ntp_query_t *q, double deadline, unsigned command,
     snprintf(q->err, sizeof(q->err), "cannot build command %u", command);
     return -EINVAL;
   }
-  int rc = q->xf(q->xctx, req, len, remaining(deadline), cmd_rx, c, q->err,
-                 sizeof(q->err));
+  int rc = q->xf(q->xctx, req, NULL, len, remaining(deadline), cmd_rx, c,
+                 q->err, sizeof(q->err));
   if (rc == -EPROTO) {
     if (c->st == CHRONY_E_STATUS)
       snprintf(q->err, sizeof(q->err), "command %u: chronyd status %u (%s)",

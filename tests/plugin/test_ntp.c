@@ -31,6 +31,7 @@ static struct {
   volatile int stop;
   volatile int silent;       /* answer nothing */
   volatile int wrong_seq;    /* answer with sequence+1 only */
+  volatile int splice;       /* system variables: see test_resend_splice */
   volatile unsigned frag;    /* fragment size (0: 468) */
   const char *volatile sys;  /* system variables text */
   volatile unsigned sys_status;
@@ -62,6 +63,34 @@ static void reply(const uint8_t *rq, const struct sockaddr_in *to,
   } while (off < len);
 }
 
+/* Two different answers to the system variables, same length: the first
+ * request gets only the first fragment of A, the resend all of B, last
+ * fragment first.  Reassembling A's first fragment with B's others gives
+ * offset -111.222222 ms, a value neither answer contained. */
+#define SPLICE_A "offset=-111.111111, stratum=2, rootdelay=1, rootdisp=1"
+#define SPLICE_B "offset=-222.222222, stratum=3, rootdelay=1, rootdisp=1"
+
+static void reply_splice(const uint8_t *rq, const struct sockaddr_in *to) {
+  const char *t = fk.splice++ == 1 ? SPLICE_A : SPLICE_B;
+  size_t len = strlen(t), fs = 12;
+  size_t last = (len - 1) / fs * fs; /* offset of the last fragment */
+  for (size_t off = fk.splice == 2 ? 0 : last;; off -= fs) {
+    uint8_t p[64] = {0};
+    size_t n = len - off < fs ? len - off : fs;
+    p[0] = rq[0];
+    p[1] = 0x80 | (off + n < len ? 0x20 : 0) | rq[1];
+    memcpy(p + 2, rq + 2, 2); /* sequence */
+    put16(p + 4, fk.sys_status);
+    put16(p + 8, off);
+    put16(p + 10, n);
+    memcpy(p + 12, t + off, n);
+    sendto(fk.fd, p, 12 + ((n + 3) & ~3u), 0, (const struct sockaddr *)to,
+           sizeof(*to));
+    if (fk.splice == 2 || off == 0)
+      break;
+  }
+}
+
 static void serve_one(const uint8_t *rq, size_t len,
                       const struct sockaddr_in *from) {
   fk.requests++;
@@ -78,6 +107,8 @@ static void serve_one(const uint8_t *rq, size_t len,
     reply(rq, from, fk.sys_status, d, 4 * (size_t)fk.npeers, 0);
   } else if (op == 2 && assoc == 0 && strncmp(vars, "kpps", 4) == 0) {
     reply(rq, from, 0, "", 0, 5); /* unknown variable */
+  } else if (op == 2 && assoc == 0 && fk.splice) {
+    reply_splice(rq, from);
   } else if (op == 2 && assoc == 0) {
     reply(rq, from, fk.sys_status, fk.sys, strlen(fk.sys), 0);
   } else if (op == 2 && assoc >= 100 && assoc < 100u + fk.npeers) {
@@ -483,6 +514,33 @@ static void test_peer_forget(void) {
   mock_shutdown_all();
 }
 
+/* A resend (at Timeout/2) must not mix two answers: the daemon's first
+ * answer loses its later fragments, the answer to the resend arrives
+ * complete (last fragment first).  Only one answer may be used. */
+static void test_resend_splice(void) {
+  char conf[512];
+  mock_reset();
+  module_register();
+  snprintf(conf, sizeof conf,
+           "<Plugin ntp>\n<Server \"splice\">\nHost \"127.0.0.1\"\n"
+           "Port %d\nTimeout 0.4\nMinSources 0\n</Server>\n</Plugin>\n",
+           fk.port);
+  EXPECT_EQ_INT(0, mock_configure("ntp", conf));
+  fk.sys_status = 0x0418;
+  fk.npeers = 0;
+  fk.splice = 1;
+  EXPECT_EQ_INT(0, mock_read("ntp/splice"));
+  fk.splice = 0;
+  double off = g("splice", "time_offset", "offset");
+  printf("# resend: offset %.9f s, stratum %g (A: -0.111111111 s, stratum 2; "
+         "B: -0.222222222 s, stratum 3)\n",
+         off, g("splice", "clock_stratum", ""));
+  OK_MSG(fabs(off - -0.111222222) > 1e-9, "no spliced offset");
+  EXPECT_NEAR(-0.222222222, off, 1e-12);
+  EXPECT_EQ_DOUBLE(3, g("splice", "clock_stratum", ""));
+  mock_shutdown_all();
+}
+
 static void test_config_errors(void) {
   mock_reset();
   module_register();
@@ -535,6 +593,7 @@ int main(void) {
   test_notify_hold();
   test_hold_wall_step();
   test_peer_forget();
+  test_resend_splice();
   fk.stop = 1;
   pthread_join(th, NULL);
   close(fk.fd);
