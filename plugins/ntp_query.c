@@ -15,9 +15,10 @@
 #define SYS_VARS                                                              \
   "leap,stratum,rootdelay,rootdisp,rootdist,refid,peer,offset,frequency,"     \
   "sys_jitter,clk_jitter,clk_wander"
+/* version: the unit of kppscalibdur depends on it (ntp_snapshot.h) */
 #define KPPS_VARS                                                             \
   "kppsjitter,kppsfreq,kppsstab,kppscalibdur,kppscalibs,kppscaliberrs,"       \
-  "kppsjitexc,kppsstbexc"
+  "kppsjitexc,kppsstbexc,version"
 #define PEER_VARS                                                             \
   "srcadr,srchost,stratum,reach,offset,delay,jitter,dispersion"
 #define MAX_VARS 96
