@@ -125,6 +125,23 @@ void ntp_m6_reasm_init(ntp_m6_reasm_t *r, unsigned version, unsigned opcode,
   r->any_assoc = (assoc == 0);
 }
 
+void ntp_m6_reasm_resend(ntp_m6_reasm_t *r, uint16_t resend_seq) {
+  if (resend_seq == r->sequence) /* the same number: nothing to tell apart */
+    return;
+  r->has_resend = true;
+  r->resend_seq = resend_seq;
+}
+
+/* The first fragment of the resend's answer: forget the first answer's
+ * fragments and its sequence, so that the two are never spliced. */
+static void reasm_switch(ntp_m6_reasm_t *r) {
+  r->sequence = r->resend_seq;
+  r->has_resend = false;
+  r->nfrags = 0;
+  r->have_last = false;
+  r->total = 0;
+}
+
 /* Check h against what we asked for. */
 static ntp_m6_status_t reasm_match(const ntp_m6_reasm_t *r,
                                    const ntp_m6_header_t *h) {
@@ -134,7 +151,8 @@ static ntp_m6_status_t reasm_match(const ntp_m6_reasm_t *r,
     return NTP_M6_E_VERSION;
   if (h->opcode != r->opcode)
     return NTP_M6_E_OPCODE;
-  if (h->sequence != r->sequence)
+  if (h->sequence != r->sequence &&
+      !(r->has_resend && h->sequence == r->resend_seq))
     return NTP_M6_E_SEQUENCE;
   if (!r->any_assoc && h->assoc != r->assoc)
     return NTP_M6_E_ASSOC;
@@ -168,6 +186,8 @@ ntp_m6_status_t ntp_m6_reasm_add(ntp_m6_reasm_t *r, const uint8_t *pkt,
     return st;
   if ((st = reasm_match(r, &h)) != NTP_M6_OK)
     return st;
+  if (r->has_resend && h.sequence == r->resend_seq)
+    reasm_switch(r);
   if (h.error) {
     r->status = h.status;
     r->error_code = h.status >> 8;

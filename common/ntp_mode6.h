@@ -109,6 +109,8 @@ typedef struct {
   unsigned version, opcode;
   uint16_t sequence, assoc;
   bool any_assoc; /* request assoc was 0: accept and record any assoc */
+  bool has_resend;  /* the request went out once more, under resend_seq */
+  uint16_t resend_seq;
   /* results */
   uint16_t status;     /* status word of the response (last fragment seen) */
   uint16_t resp_assoc; /* association id in the response */
@@ -126,6 +128,13 @@ typedef struct {
 
 void ntp_m6_reasm_init(ntp_m6_reasm_t *r, unsigned version, unsigned opcode,
                        uint16_t sequence, uint16_t assoc);
+/* The request is sent once more under sequence `resend_seq` (a new number,
+ * as ntpq does: NTPsec pylib/packet.py): fragments of both answers are
+ * accepted but never mixed.  The first fragment of the resend's answer
+ * drops what the first answer had delivered, and from then on only the
+ * resend's sequence counts; a first answer completed before that is used
+ * as is. */
+void ntp_m6_reasm_resend(ntp_m6_reasm_t *r, uint16_t resend_seq);
 /* Feed one received datagram (see the top of this file for the result). */
 ntp_m6_status_t ntp_m6_reasm_add(ntp_m6_reasm_t *r, const uint8_t *pkt,
                                  size_t len);

@@ -62,12 +62,33 @@ void ntp_snap_from_mode6_sys(ntp_snap_t *s, const ntp_m6_var_t *v, size_t n,
       (ss.leap != 3 && !isnan(s->stratum) && s->stratum < 16) ? 1 : 0;
 }
 
+/* True if the daemon reports kppscalibdur as the kernel's shift (log2 s):
+ * NTPsec from 1.2.3 (ntpd/ntp_control.c: Var_int("kppscalibdur", ...,
+ * ntx.shift), since "First step on ntp_control cleanup", 2023), where
+ * 1.2.2 and classic ntpd print 1 << ntx.shift (CS_K_PPS_CALIBDUR).
+ * version: the `version` system variable, "ntpd ntpsec-1.2.3 2024-...";
+ * development builds "ntpsec-1.2.2+N" count as 1.2.2. */
+static bool calibdur_is_log2(const char *version) {
+  const char *p = version ? strstr(version, "ntpsec-") : NULL;
+  unsigned major, minor, patch;
+  if (p == NULL || sscanf(p, "ntpsec-%u.%u.%u", &major, &minor, &patch) != 3)
+    return false;
+  if (major != 1)
+    return major > 1;
+  return minor > 2 || (minor == 2 && patch >= 3);
+}
+
 void ntp_snap_from_mode6_kernel(ntp_snap_t *s, const ntp_m6_var_t *v,
                                 size_t n) {
   double dur = num(v, n, "kppscalibdur", 1);
-  if (isnan(dur) || dur <= 0) /* NTPsec prints 0 while PPS is inactive */
+  if (isnan(dur) || dur <= 0) /* 0: kernel PPS inactive / not compiled in */
     return;
-  s->kpps_interval_s = dur;
+  if (calibdur_is_log2(ntp_m6_var_get(v, n, "version"))) {
+    if (dur > 30) /* the kernel's shift is 2..8 (PPS_INTMIN..PPS_INTMAX) */
+      return;
+    dur = ldexp(1, (int)dur);
+  }
+  s->kpps_interval_s = dur; /* s */
   s->kpps_jitter_s = num(v, n, "kppsjitter", 1e-3);
   s->kpps_frequency_ppm = num(v, n, "kppsfreq", 1);
   s->kpps_stability_ppm = num(v, n, "kppsstab", 1);

@@ -82,8 +82,11 @@ void ntp_snap_init(ntp_snap_t *s);
 void ntp_snap_from_mode6_sys(ntp_snap_t *s, const ntp_m6_var_t *v, size_t n,
                              uint16_t status);
 /* Kernel PPS variables (kppsjitter, kppsfreq, kppsstab, kppscalibdur,
- * kppscalibs, kppscaliberrs, kppsjitexc, kppsstbexc).  NTPsec prints 0 for
- * all of them while kernel PPS is inactive (kppscalibdur 0): left NaN. */
+ * kppscalibs, kppscaliberrs, kppsjitexc, kppsstbexc) and `version`.  NTPsec
+ * prints 0 for all of them while kernel PPS is inactive (kppscalibdur 0):
+ * left NaN.  kppscalibdur is 1 << shift s in classic ntpd and NTPsec
+ * <= 1.2.2, the shift (log2 s) in NTPsec >= 1.2.3: `version` says which
+ * (missing: seconds); kpps_interval_s is in seconds either way. */
 void ntp_snap_from_mode6_kernel(ntp_snap_t *s, const ntp_m6_var_t *v,
                                 size_t n);
 /* Add one peer from its READVAR variable list and its peer status word.

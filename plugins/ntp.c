@@ -100,11 +100,21 @@ static const cdu_metric_t ntp_peer_metrics[] = {
      "reach register != 0"},
 };
 
+/* Peers remembered: those of one reading (at most NTP_SNAP_MAX_PEERS) plus
+ * as many departed ones, dispatched as NaN until PeerForget. */
+#define NTP_PEER_TABLE (2 * NTP_SNAP_MAX_PEERS)
+/* PeerForget default: at least ntpd's default maxpoll (2^10 s), so that a
+ * departed peer is not forgotten before a full poll interval has passed,
+ * and at least 4 readings, so that every reader sees it turn NaN. */
+#define NTP_PEER_FORGET_MIN_S 1024.0
+#define NTP_PEER_FORGET_READINGS 4
+
 typedef struct {
   char name[NTP_SNAP_NAME_LEN];
   cdu_state_t falseticker;
   hold_t ft_hold; /* falseticker verdict, held NotifyHold seconds */
   bool seen; /* in the last reading */
+  double last_seen; /* s, monotonic (ntp_clock_s) */
 } ntp_peer_state_t;
 
 typedef struct {
@@ -114,13 +124,14 @@ typedef struct {
   double timeout;
   int min_sources;
   double notify_hold; /* s: a verdict must last this long to be notified */
+  double peer_forget; /* s: a peer absent this long is forgotten (< 0: default) */
   hold_t min_hold, syspeer_hold;
   ntp_query_t q;
   ntp_snap_t snap;
   cdu_state_t st_alive, st_sync, st_min, st_syspeer;
-  c_complain_t complaint;
+  c_complain_t complaint, table_full;
   size_t npeers;
-  ntp_peer_state_t peers[NTP_SNAP_MAX_PEERS];
+  ntp_peer_state_t peers[NTP_PEER_TABLE];
 } ntp_instance_t;
 
 static void ntp_instance_free(void *arg) { free(arg); }
@@ -144,28 +155,15 @@ static int ntp_acquire(ntp_instance_t *in) {
   return rc;
 }
 
-/* CLOCK_MONOTONIC in seconds, for the notification hold times: a step of
- * the wall clock (cdtime) must neither end nor stretch a hold.  A pointer,
- * so that the tests can drive it. */
-static double ntp_mono_s(void) {
+/* Seconds on CLOCK_MONOTONIC, for every hold and age in this plugin: the
+ * wall clock (cdtime()) steps, and a step back would hold a notification
+ * for as long as the step.  A pointer so that tests can drive time. */
+static double ntp_mono_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
-static double (*now_s)(void) = ntp_mono_s;
-
-static ntp_peer_state_t *peer_state(ntp_instance_t *in, const char *name) {
-  for (size_t i = 0; i < in->npeers; i++)
-    if (strcmp(in->peers[i].name, name) == 0)
-      return &in->peers[i];
-  if (in->npeers >= NTP_SNAP_MAX_PEERS)
-    return NULL;
-  ntp_peer_state_t *p = &in->peers[in->npeers++];
-  memset(p, 0, sizeof(*p));
-  hold_init(&p->ft_hold, 0);
-  sstrncpy(p->name, name, sizeof(p->name));
-  return p;
-}
+static double (*ntp_clock_s)(void) = ntp_mono_now;
 
 static void peer_pinst(const ntp_instance_t *in, const char *peer, char *buf,
                        size_t len) {
@@ -176,23 +174,115 @@ static void peer_pinst(const ntp_instance_t *in, const char *peer, char *buf,
     buf[len - 1] = '\0';
 }
 
-/* Dispatch every peer; peers known before but gone now (or the whole
- * daemon gone: snap == NULL) get NaN once per reading. */
-static void ntp_dispatch_peers(ntp_instance_t *in, const ntp_snap_t *snap) {
+static ntp_peer_state_t *peer_find(ntp_instance_t *in, const char *name) {
+  for (size_t i = 0; i < in->npeers; i++)
+    if (strcmp(in->peers[i].name, name) == 0)
+      return &in->peers[i];
+  return NULL;
+}
+
+/* A peer is forgotten: a falseticker verdict notified for it is cleared. */
+static void peer_gone(const ntp_instance_t *in, ntp_peer_state_t *ps,
+                      double now) {
   char pinst[DATA_MAX_NAME_LEN];
+  peer_pinst(in, ps->name, pinst, sizeof(pinst));
+  cdu_notify_change(&ps->falseticker, 0, NOTIF_OKAY, "ntp", pinst,
+                    "clock_state", "selection",
+                    "ntp plugin: %s: source %s is gone (absent %.0f s): no "
+                    "longer a falseticker",
+                    in->name, ps->name, now - ps->last_seen);
+}
+
+/* A slot for a new peer: a free one, else (table full) the one absent
+ * longest, forgotten before PeerForget; NULL if every slot is in this
+ * reading (cannot happen: a reading has at most half the table). */
+static ntp_peer_state_t *peer_slot(ntp_instance_t *in, double now) {
+  if (in->npeers < NTP_PEER_TABLE)
+    return &in->peers[in->npeers++];
+  ntp_peer_state_t *old = NULL;
+  for (size_t i = 0; i < in->npeers; i++)
+    if (!in->peers[i].seen &&
+        (old == NULL || in->peers[i].last_seen < old->last_seen))
+      old = &in->peers[i];
+  if (old == NULL)
+    return NULL;
+  c_complain_once(LOG_WARNING, &in->table_full,
+                  "ntp plugin: %s: peer table full (%d peers): forgetting %s "
+                  "after %.0f s, before PeerForget %.0f s",
+                  in->name, NTP_PEER_TABLE, old->name, now - old->last_seen,
+                  in->peer_forget);
+  peer_gone(in, old, now);
+  return old;
+}
+
+static ntp_peer_state_t *peer_state(ntp_instance_t *in, const char *name,
+                                    double now) {
+  ntp_peer_state_t *p = peer_find(in, name);
+  if (p != NULL || (p = peer_slot(in, now)) == NULL)
+    return p;
+  memset(p, 0, sizeof(*p));
+  hold_init(&p->ft_hold, 0);
+  sstrncpy(p->name, name, sizeof(p->name));
+  p->seen = true;
+  p->last_seen = now;
+  return p;
+}
+
+/* Mark the known peers of this reading (before any new one takes a slot,
+ * so that a full table never evicts a present peer). */
+static void peers_mark(ntp_instance_t *in, const ntp_snap_t *snap,
+                       double now) {
   for (size_t i = 0; i < in->npeers; i++)
     in->peers[i].seen = false;
   for (size_t i = 0; snap != NULL && i < snap->npeers; i++) {
+    ntp_peer_state_t *ps = peer_find(in, snap->peers[i].name);
+    if (ps != NULL) {
+      ps->seen = true;
+      ps->last_seen = now;
+    }
+  }
+}
+
+/* Peers absent from this reading: NaN until absent PeerForget seconds,
+ * then forgotten (the falseticker verdict of a forgotten peer is cleared
+ * with its last notification). */
+static void peers_absent(ntp_instance_t *in, double now) {
+  char pinst[DATA_MAX_NAME_LEN];
+  for (size_t i = 0; i < in->npeers;) {
+    ntp_peer_state_t *ps = &in->peers[i];
+    if (!ps->seen && now - ps->last_seen >= in->peer_forget) {
+      peer_gone(in, ps, now);
+      *ps = in->peers[--in->npeers]; /* the last one takes its slot */
+      continue;
+    }
+    if (!ps->seen) {
+      peer_pinst(in, ps->name, pinst, sizeof(pinst));
+      cdu_dispatch_table("ntp", pinst, ntp_peer_metrics,
+                         CDU_TABLE_SIZE(ntp_peer_metrics), NULL);
+    }
+    i++;
+  }
+  if (in->npeers < NTP_PEER_TABLE)
+    c_release(LOG_INFO, &in->table_full,
+              "ntp plugin: %s: peer table has room again", in->name);
+}
+
+/* Dispatch every peer; peers known before but gone now (or the whole
+ * daemon gone: snap == NULL) get NaN until PeerForget. */
+static void ntp_dispatch_peers(ntp_instance_t *in, const ntp_snap_t *snap,
+                               double now) {
+  char pinst[DATA_MAX_NAME_LEN];
+  peers_mark(in, snap, now);
+  for (size_t i = 0; snap != NULL && i < snap->npeers; i++) {
     const ntp_snap_peer_t *p = &snap->peers[i];
-    ntp_peer_state_t *ps = peer_state(in, p->name);
+    ntp_peer_state_t *ps = peer_state(in, p->name, now);
     peer_pinst(in, p->name, pinst, sizeof(pinst));
     cdu_dispatch_table("ntp", pinst, ntp_peer_metrics,
                        CDU_TABLE_SIZE(ntp_peer_metrics), p);
     if (ps == NULL)
       continue;
-    ps->seen = true;
     bool ft = hold_update(&ps->ft_hold, p->select == NTP_M6_SEL_FALSETICK,
-                          now_s(), in->notify_hold);
+                          now, in->notify_hold);
     cdu_notify_change(&ps->falseticker, ft, ft ? NOTIF_WARNING : NOTIF_OKAY,
                       "ntp", pinst, "clock_state", "selection",
                       ft ? "ntp plugin: %s: source %s is a falseticker "
@@ -201,13 +291,7 @@ static void ntp_dispatch_peers(ntp_instance_t *in, const ntp_snap_t *snap) {
                            "falseticker (offset %.6f s)",
                       in->name, p->name, p->offset_s);
   }
-  for (size_t i = 0; i < in->npeers; i++) {
-    if (in->peers[i].seen)
-      continue;
-    peer_pinst(in, in->peers[i].name, pinst, sizeof(pinst));
-    cdu_dispatch_table("ntp", pinst, ntp_peer_metrics,
-                       CDU_TABLE_SIZE(ntp_peer_metrics), NULL);
-  }
+  peers_absent(in, now);
 }
 
 static unsigned name_hash(const char *s) {
@@ -220,7 +304,7 @@ static unsigned name_hash(const char *s) {
 /* Lost sync is notified at once; the verdicts that flap with one selection
  * round (falseticker, fewer usable sources, sys.peer) only once they held
  * NotifyHold seconds.  The metrics themselves are dispatched as read. */
-static void ntp_notify(ntp_instance_t *in, const ntp_snap_t *s) {
+static void ntp_notify(ntp_instance_t *in, const ntp_snap_t *s, double now) {
   bool sync = s->synchronised == 1;
   cdu_notify_change(&in->st_sync, sync, sync ? NOTIF_OKAY : NOTIF_FAILURE,
                     "ntp", in->name, "bool", "synchronised",
@@ -233,14 +317,14 @@ static void ntp_notify(ntp_instance_t *in, const ntp_snap_t *s) {
    * severity OKAY; the first observation is silent */
   if (!in->st_syspeer.known)
     hold_init(&in->syspeer_hold, (int)name_hash(s->sys_peer));
-  int h = hold_update(&in->syspeer_hold, (int)name_hash(s->sys_peer), now_s(),
+  int h = hold_update(&in->syspeer_hold, (int)name_hash(s->sys_peer), now,
                       in->notify_hold);
   cdu_notify_change(&in->st_syspeer, h, NOTIF_OKAY, "ntp", in->name,
                     "clock_state", "sys_peer",
                     "ntp plugin: %s: sys.peer changed to \"%s\"", in->name,
                     s->sys_peer[0] ? s->sys_peer : "(none)");
   bool below = hold_update(&in->min_hold, s->n_candidates < in->min_sources,
-                           now_s(), in->notify_hold);
+                           now, in->notify_hold);
   cdu_notify_change(&in->st_min, below, below ? NOTIF_WARNING : NOTIF_OKAY,
                     "ntp", in->name, "count", "candidates",
                     "ntp plugin: %s: %.0f usable sources (MinSources %d), "
@@ -252,6 +336,7 @@ static void ntp_notify(ntp_instance_t *in, const ntp_snap_t *s) {
 static int ntp_read(user_data_t *ud) {
   ntp_instance_t *in = ud->data;
   int rc = ntp_acquire(in);
+  double now = ntp_clock_s(); /* s, monotonic: after the exchange */
   if (rc != 0) {
     c_complain(LOG_ERR, &in->complaint, "ntp plugin: %s: no reading from %s "
                "%s: %s", in->name, in->chrony ? "chronyd" : "ntpd",
@@ -262,7 +347,7 @@ static int ntp_read(user_data_t *ud) {
                       in->name, in->q.err);
     cdu_dispatch_table("ntp", in->name, ntp_sys_metrics,
                        CDU_TABLE_SIZE(ntp_sys_metrics), NULL);
-    ntp_dispatch_peers(in, NULL);
+    ntp_dispatch_peers(in, NULL, now);
     return -1;
   }
   c_release(LOG_INFO, &in->complaint, "ntp plugin: %s: answering again",
@@ -272,8 +357,8 @@ static int ntp_read(user_data_t *ud) {
                     in->name);
   cdu_dispatch_table("ntp", in->name, ntp_sys_metrics,
                      CDU_TABLE_SIZE(ntp_sys_metrics), &in->snap);
-  ntp_dispatch_peers(in, &in->snap);
-  ntp_notify(in, &in->snap);
+  ntp_dispatch_peers(in, &in->snap, now);
+  ntp_notify(in, &in->snap, now);
   return 0;
 }
 
@@ -331,6 +416,16 @@ static int ntp_config_option(ntp_instance_t *in, oconfig_item_t *c,
     }
     return 0;
   }
+  if (strcasecmp("PeerForget", c->key) == 0) {
+    if ((rc = cf_util_get_double(c, &in->peer_forget)) != 0)
+      return rc;
+    if (!(in->peer_forget >= 0 && in->peer_forget <= 604800)) {
+      ERROR("ntp plugin: Server \"%s\": PeerForget must be in [0, 604800] s",
+            in->name);
+      return -1;
+    }
+    return 0;
+  }
   if (strcasecmp("MinSources", c->key) == 0) {
     if ((rc = cf_util_get_int(c, &in->min_sources)) != 0)
       return rc;
@@ -344,6 +439,13 @@ static int ntp_config_option(ntp_instance_t *in, oconfig_item_t *c,
   return 1; /* unknown */
 }
 
+/* max(2^10 s, 4 readings); interval 0 = collectd's global Interval */
+static double peer_forget_default(cdtime_t interval) {
+  double iv = CDTIME_T_TO_DOUBLE(interval ? interval : plugin_get_interval());
+  double n = NTP_PEER_FORGET_READINGS * iv;
+  return n > NTP_PEER_FORGET_MIN_S ? n : NTP_PEER_FORGET_MIN_S;
+}
+
 static int ntp_config_server(oconfig_item_t *ci) {
   ntp_instance_t *in = calloc(1, sizeof(*in));
   cdtime_t interval = 0;
@@ -353,10 +455,12 @@ static int ntp_config_server(oconfig_item_t *ci) {
   in->timeout = 1.0;
   in->min_sources = 1;
   in->notify_hold = 30;
+  in->peer_forget = -1; /* default, once Interval is known */
   hold_init(&in->min_hold, 0);
   in->q.m6_seq = 1;
   in->q.cmd_seq = 1;
   in->complaint = (c_complain_t)C_COMPLAIN_INIT_STATIC;
+  in->table_full = (c_complain_t)C_COMPLAIN_INIT_STATIC;
   if (cdu_block_name("ntp", ci, in->name, sizeof(in->name)) != 0) {
     free(in);
     return -1;
@@ -380,6 +484,8 @@ static int ntp_config_server(oconfig_item_t *ci) {
   }
   if (in->port[0] == '\0')
     sstrncpy(in->port, in->chrony ? "323" : "123", sizeof(in->port));
+  if (in->peer_forget < 0)
+    in->peer_forget = peer_forget_default(interval);
   /* Timeout is the budget of one complete reading (docs/ntp.md). */
   return cdu_register_read_bounded("ntp", in->name, ntp_read, interval,
                                    DOUBLE_TO_CDTIME_T(in->timeout), in,

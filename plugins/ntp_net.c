@@ -138,6 +138,13 @@ static int send_req(int fd, const uint8_t *req, size_t reqlen, char *err,
 int ntp_net_exchange(int fd, const uint8_t *req, size_t reqlen,
                      double timeout_s, ntp_net_rx_cb cb, void *ctx,
                      char *err, size_t errlen) {
+  return ntp_net_exchange_again(fd, req, NULL, reqlen, timeout_s, cb, ctx, err,
+                                errlen);
+}
+
+int ntp_net_exchange_again(int fd, const uint8_t *req, const uint8_t *again,
+                           size_t reqlen, double timeout_s, ntp_net_rx_cb cb,
+                           void *ctx, char *err, size_t errlen) {
   drain(fd);
   double start = mono_now(), deadline = start + timeout_s;
   double resend_at = start + timeout_s / 2;
@@ -154,7 +161,7 @@ int ntp_net_exchange(int fd, const uint8_t *req, size_t reqlen,
     }
     if (!resent && now >= resend_at) {
       resent = true;
-      if ((rc = send_req(fd, req, reqlen, err, errlen)) < 0)
+      if ((rc = send_req(fd, again ? again : req, reqlen, err, errlen)) < 0)
         return rc;
     }
     double until = resent ? deadline : resend_at;
@@ -204,11 +211,11 @@ static int m6_rx(void *vctx, const uint8_t *pkt, size_t len) {
   return 0;
 }
 
-int ntp_net_exchange_fd(void *xctx, const uint8_t *req, size_t reqlen,
-                        double timeout_s, ntp_net_rx_cb cb, void *ctx,
-                        char *err, size_t errlen) {
-  return ntp_net_exchange(*(int *)xctx, req, reqlen, timeout_s, cb, ctx, err,
-                          errlen);
+int ntp_net_exchange_fd(void *xctx, const uint8_t *req, const uint8_t *again,
+                        size_t reqlen, double timeout_s, ntp_net_rx_cb cb,
+                        void *ctx, char *err, size_t errlen) {
+  return ntp_net_exchange_again(*(int *)xctx, req, again, reqlen, timeout_s,
+                                cb, ctx, err, errlen);
 }
 
 int ntp_net_mode6_query(int fd, unsigned opcode, uint16_t assoc,
@@ -224,8 +231,9 @@ int ntp_net_mode6_query_x(ntp_net_exchange_fn xf, void *xctx,
                           uint16_t sequence, double timeout_s,
                           ntp_m6_reasm_t *r, ntp_m6_status_t *st, char *err,
                           size_t errlen) {
-  uint8_t req[NTP_M6_HDR_LEN + NTP_M6_MAX_DATA + 4];
+  uint8_t req[NTP_M6_HDR_LEN + NTP_M6_MAX_DATA + 4], again[sizeof(req)];
   size_t len = 0;
+  uint16_t resend_seq = sequence ^ 0x8000;
   m6_ctx_t c = {.r = r, .st = NTP_M6_OK};
   ntp_m6_status_t bs = ntp_m6_build_request(req, sizeof(req), &len, 2, opcode,
                                             sequence, assoc, vars);
@@ -235,8 +243,12 @@ int ntp_net_mode6_query_x(ntp_net_exchange_fn xf, void *xctx,
     set_err(err, errlen, "cannot build request: %s", ntp_m6_strstatus(bs));
     return -EINVAL;
   }
+  memcpy(again, req, len);
+  again[2] = (uint8_t)(resend_seq >> 8); /* the sequence, big-endian */
+  again[3] = (uint8_t)resend_seq;
   ntp_m6_reasm_init(r, 2, opcode, sequence, assoc);
-  int rc = xf(xctx, req, len, timeout_s, m6_rx, &c, err, errlen);
+  ntp_m6_reasm_resend(r, resend_seq);
+  int rc = xf(xctx, req, again, len, timeout_s, m6_rx, &c, err, errlen);
   if (st)
     *st = c.st;
   if (rc == -EPROTO) {

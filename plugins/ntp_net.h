@@ -8,7 +8,8 @@
  *
  * Bound: ntp_net_exchange() returns within timeout_s whatever the peer does
  * (dead, silent, flooding us with stray datagrams).  The request is sent
- * once more at timeout_s/2 if the answer is not complete by then.
+ * once more at timeout_s/2 if the answer is not complete by then (mode 6:
+ * under a new sequence number, see ntp_net_mode6_query_x).
  */
 #ifndef CDS_NTP_NET_H
 #define CDS_NTP_NET_H
@@ -44,19 +45,27 @@ typedef int (*ntp_net_rx_cb)(void *ctx, const uint8_t *pkt, size_t len);
 int ntp_net_exchange(int fd, const uint8_t *req, size_t reqlen,
                      double timeout_s, ntp_net_rx_cb cb, void *ctx,
                      char *err, size_t errlen);
+/* The same, resending `again` (reqlen octets; NULL: req) at timeout_s/2. */
+int ntp_net_exchange_again(int fd, const uint8_t *req, const uint8_t *again,
+                           size_t reqlen, double timeout_s, ntp_net_rx_cb cb,
+                           void *ctx, char *err, size_t errlen);
 
-/* The shape of ntp_net_exchange with its socket hidden in xctx, so that
- * callers can swap in a recorded conversation (golden replay tests). */
+/* The shape of ntp_net_exchange_again with its socket hidden in xctx, so
+ * that callers can swap in a recorded conversation (golden replay tests). */
 typedef int (*ntp_net_exchange_fn)(void *xctx, const uint8_t *req,
-                                   size_t reqlen, double timeout_s,
-                                   ntp_net_rx_cb cb, void *ctx, char *err,
-                                   size_t errlen);
+                                   const uint8_t *again, size_t reqlen,
+                                   double timeout_s, ntp_net_rx_cb cb,
+                                   void *ctx, char *err, size_t errlen);
 /* xctx is a pointer to an int holding the socket. */
-int ntp_net_exchange_fd(void *xctx, const uint8_t *req, size_t reqlen,
-                        double timeout_s, ntp_net_rx_cb cb, void *ctx,
-                        char *err, size_t errlen);
+int ntp_net_exchange_fd(void *xctx, const uint8_t *req, const uint8_t *again,
+                        size_t reqlen, double timeout_s, ntp_net_rx_cb cb,
+                        void *ctx, char *err, size_t errlen);
 
-/* ntp_net_mode6_query over any exchange function. */
+/* ntp_net_mode6_query over any exchange function.  The resend at
+ * timeout_s/2 goes out under sequence ^ 0x8000, a number no other query
+ * of the same socket uses as long as a socket carries fewer than 2^15
+ * queries (the ntp plugin opens one per reading); fragments of the two
+ * answers are never mixed (ntp_m6_reasm_resend). */
 int ntp_net_mode6_query_x(ntp_net_exchange_fn xf, void *xctx,
                           unsigned opcode, uint16_t assoc, const char *vars,
                           uint16_t sequence, double timeout_s,

@@ -15,9 +15,10 @@
 #define SYS_VARS                                                              \
   "leap,stratum,rootdelay,rootdisp,rootdist,refid,peer,offset,frequency,"     \
   "sys_jitter,clk_jitter,clk_wander"
+/* version: the unit of kppscalibdur depends on it (ntp_snapshot.h) */
 #define KPPS_VARS                                                             \
   "kppsjitter,kppsfreq,kppsstab,kppscalibdur,kppscalibs,kppscaliberrs,"       \
-  "kppsjitexc,kppsstbexc"
+  "kppsjitexc,kppsstbexc,version"
 #define PEER_VARS                                                             \
   "srcadr,srchost,stratum,reach,offset,delay,jitter,dispersion"
 #define MAX_VARS 96
@@ -155,8 +156,8 @@ static int cmd(ntp_query_t *q, double deadline, unsigned command,
     snprintf(q->err, sizeof(q->err), "cannot build command %u", command);
     return -EINVAL;
   }
-  int rc = q->xf(q->xctx, req, len, remaining(deadline), cmd_rx, c, q->err,
-                 sizeof(q->err));
+  int rc = q->xf(q->xctx, req, NULL, len, remaining(deadline), cmd_rx, c,
+                 q->err, sizeof(q->err));
   if (rc == -EPROTO) {
     if (c->st == CHRONY_E_STATUS)
       snprintf(q->err, sizeof(q->err), "command %u: chronyd status %u (%s)",

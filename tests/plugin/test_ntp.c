@@ -31,6 +31,7 @@ static struct {
   volatile int stop;
   volatile int silent;       /* answer nothing */
   volatile int wrong_seq;    /* answer with sequence+1 only */
+  volatile int splice;       /* system variables: see test_resend_splice */
   volatile unsigned frag;    /* fragment size (0: 468) */
   const char *volatile sys;  /* system variables text */
   volatile unsigned sys_status;
@@ -62,6 +63,34 @@ static void reply(const uint8_t *rq, const struct sockaddr_in *to,
   } while (off < len);
 }
 
+/* Two different answers to the system variables, same length: the first
+ * request gets only the first fragment of A, the resend all of B, last
+ * fragment first.  Reassembling A's first fragment with B's others gives
+ * offset -111.222222 ms, a value neither answer contained. */
+#define SPLICE_A "offset=-111.111111, stratum=2, rootdelay=1, rootdisp=1"
+#define SPLICE_B "offset=-222.222222, stratum=3, rootdelay=1, rootdisp=1"
+
+static void reply_splice(const uint8_t *rq, const struct sockaddr_in *to) {
+  const char *t = fk.splice++ == 1 ? SPLICE_A : SPLICE_B;
+  size_t len = strlen(t), fs = 12;
+  size_t last = (len - 1) / fs * fs; /* offset of the last fragment */
+  for (size_t off = fk.splice == 2 ? 0 : last;; off -= fs) {
+    uint8_t p[64] = {0};
+    size_t n = len - off < fs ? len - off : fs;
+    p[0] = rq[0];
+    p[1] = 0x80 | (off + n < len ? 0x20 : 0) | rq[1];
+    memcpy(p + 2, rq + 2, 2); /* sequence */
+    put16(p + 4, fk.sys_status);
+    put16(p + 8, off);
+    put16(p + 10, n);
+    memcpy(p + 12, t + off, n);
+    sendto(fk.fd, p, 12 + ((n + 3) & ~3u), 0, (const struct sockaddr *)to,
+           sizeof(*to));
+    if (fk.splice == 2 || off == 0)
+      break;
+  }
+}
+
 static void serve_one(const uint8_t *rq, size_t len,
                       const struct sockaddr_in *from) {
   fk.requests++;
@@ -78,6 +107,8 @@ static void serve_one(const uint8_t *rq, size_t len,
     reply(rq, from, fk.sys_status, d, 4 * (size_t)fk.npeers, 0);
   } else if (op == 2 && assoc == 0 && strncmp(vars, "kpps", 4) == 0) {
     reply(rq, from, 0, "", 0, 5); /* unknown variable */
+  } else if (op == 2 && assoc == 0 && fk.splice) {
+    reply_splice(rq, from);
   } else if (op == 2 && assoc == 0) {
     reply(rq, from, fk.sys_status, fk.sys, strlen(fk.sys), 0);
   } else if (op == 2 && assoc >= 100 && assoc < 100u + fk.npeers) {
@@ -248,15 +279,15 @@ static void test_ntpd(void) {
   EXPECT_EQ_INT(1, notif_with("synchronised (sys.peer \"10.1.1.1\""));
 }
 
-/* The plugin's monotonic clock, driven by this test through mock_now. */
-static double mock_mono_s(void) { return CDTIME_T_TO_DOUBLE(mock_now); }
+/* The plugin's monotonic clock, driven by the tests (s). */
+static double fake_now;
+static double fake_clock(void) { return fake_now; }
 
 /* NotifyHold (default 30 s): a falseticker verdict, a drop below
  * MinSources and a sys.peer change are notified only once they lasted the
  * hold time; one selection round's flap is silent, the metrics are not. */
 static void test_notify_hold(void) {
   char conf[512];
-  now_s = mock_mono_s;
   mock_reset();
   module_register();
   snprintf(conf, sizeof conf,
@@ -268,13 +299,14 @@ static void test_notify_hold(void) {
   fk.sys_status = 0x0418;
   fk.peers[0].status = 0x961a; /* SHM(0) sys.peer */
   fk.peers[1].status = 0x9414; /* 10.1.1.1 candidate */
-  cdtime_t t0 = TIME_T_TO_CDTIME_T(1000000);
-  mock_now = t0;
+  double t0 = 1000000;
+  ntp_clock_s = fake_clock;
+  fake_now = t0;
   EXPECT_EQ_INT(0, mock_read("ntp/held"));
   EXPECT_EQ_INT(0, (int)mock_notification_count());
   /* one round as falseticker (and below MinSources), then back: flapping */
   for (int i = 1; i <= 20; i++) {
-    mock_now = t0 + TIME_T_TO_CDTIME_T(i);
+    fake_now = t0 + i;
     fk.peers[1].status = (i % 4 == 1) ? 0x9114 : 0x9414;
     EXPECT_EQ_INT(0, mock_read("ntp/held"));
   }
@@ -284,12 +316,12 @@ static void test_notify_hold(void) {
   /* a lasting falseticker: notified once it held 30 s, not before */
   fk.peers[1].status = 0x9114;
   for (int i = 21; i <= 50; i++) {
-    mock_now = t0 + TIME_T_TO_CDTIME_T(i);
+    fake_now = t0 + i;
     EXPECT_EQ_INT(0, mock_read("ntp/held"));
   }
   EXPECT_EQ_DOUBLE(1, g("held", "count", "falsetickers"));
   EXPECT_EQ_INT(0, notif_with("is a falseticker"));
-  mock_now = t0 + TIME_T_TO_CDTIME_T(51);
+  fake_now = t0 + 51;
   EXPECT_EQ_INT(0, mock_read("ntp/held"));
   EXPECT_EQ_INT(1, notif_with("source 10.1.1.1 is a falseticker"));
   EXPECT_EQ_INT(1, notif_with("1 usable sources (MinSources 2)"));
@@ -298,7 +330,7 @@ static void test_notify_hold(void) {
   fk.peers[0].status = 0x9414;
   fk.peers[1].status = 0x961a;
   for (int i = 52; i <= 82; i++) {
-    mock_now = t0 + TIME_T_TO_CDTIME_T(i);
+    fake_now = t0 + i;
     EXPECT_EQ_INT(0, mock_read("ntp/held"));
   }
   EXPECT_EQ_INT(1, notif_with("sys.peer changed to \"10.1.1.1\""));
@@ -308,42 +340,204 @@ static void test_notify_hold(void) {
       warn += mock_notification_at(i)->severity != NOTIF_OKAY;
   EXPECT_EQ_INT(0, warn);
   EXPECT_EQ_INT(1, notif_with("no longer a falseticker"));
-  mock_now = 0;
-  now_s = ntp_mono_s;
+  ntp_clock_s = ntp_mono_now;
   mock_shutdown_all();
 }
 
-/* The hold times run on the monotonic clock: a step of the wall clock
- * (settimeofday, a VM resumed, chronyd -x stepping nothing but others
- * doing so) must neither end nor stretch a hold.  Here the wall clock
- * (collectd's cdtime, mock_now) jumps one hour between two readings that
- * are milliseconds apart: the falseticker verdict has not held 30 s. */
+/* NotifyHold is measured on a monotonic clock: the wall clock (cdtime(),
+ * mock_now here) stepping back 1 h between the first sight of a
+ * falseticker and the next reading must not delay the notification.
+ * Real time passes (sleep), so the plugin's real clock is used. */
 static void test_hold_wall_step(void) {
   char conf[512];
   mock_reset();
   module_register();
   snprintf(conf, sizeof conf,
            "<Plugin ntp>\n<Server \"step\">\nHost \"127.0.0.1\"\n"
-           "Port %d\nTimeout 0.4\nMinSources 1\n</Server>\n</Plugin>\n",
+           "Port %d\nTimeout 0.4\nMinSources 0\nNotifyHold 0.2\n"
+           "</Server>\n</Plugin>\n",
            fk.port);
   EXPECT_EQ_INT(0, mock_configure("ntp", conf));
   fk.sys = SYS_OK;
   fk.sys_status = 0x0418;
   fk.peers[0].status = 0x961a; /* SHM(0) sys.peer */
-  fk.peers[1].status = 0x9114; /* 10.1.1.1 falseticker */
-  mock_now = TIME_T_TO_CDTIME_T(1000000);
-  EXPECT_EQ_INT(0, mock_read("ntp/step"));
-  mock_now += TIME_T_TO_CDTIME_T(3600); /* the wall clock steps +1 h */
-  EXPECT_EQ_INT(0, mock_read("ntp/step"));
-  EXPECT_EQ_DOUBLE(1, g("step", "count", "falsetickers"));
-  int n = notif_with("is a falseticker");
-  printf("# wall clock +3600 s, monotonic ~0 s: %d falseticker "
-         "notification(s)\n", n);
-  EXPECT_EQ_INT(0, n);
-  mock_now -= TIME_T_TO_CDTIME_T(7200); /* and back, 1 h before the start */
+  fk.peers[1].status = 0x9114; /* 10.1.1.1 falseticker from now on */
+  fk.npeers = 3;
+  cdtime_t wall = TIME_T_TO_CDTIME_T(1700000000);
+  mock_now = wall;
   EXPECT_EQ_INT(0, mock_read("ntp/step"));
   EXPECT_EQ_INT(0, notif_with("is a falseticker"));
+  mock_now = wall - TIME_T_TO_CDTIME_T(3600); /* wall clock stepped back */
+  struct timespec nap = {0, 300 * 1000 * 1000}; /* 0.3 s > NotifyHold */
+  nanosleep(&nap, NULL);
+  EXPECT_EQ_INT(0, mock_read("ntp/step"));
+  printf("# wall clock stepped back 1 h, 0.3 s later: %d falseticker "
+         "notification(s)\n", notif_with("source 10.1.1.1 is a falseticker"));
+  EXPECT_EQ_INT(1, notif_with("source 10.1.1.1 is a falseticker"));
   mock_now = 0;
+  mock_shutdown_all();
+}
+
+/* Pool associations come and go: three new peers every reading (a pool
+ * replacing its servers; NTPsec's assocN names behave alike), 120 readings
+ * = 360 names.  A departed peer is dispatched as NaN until it has been
+ * absent PeerForget seconds (default max(1024, 4 x Interval)), then
+ * forgotten; new peers are always tracked (falseticker notifications). */
+static char pool_vars[3][192];
+
+static void pool_round(int r, bool falseticker) {
+  for (int k = 0; k < 3; k++) {
+    snprintf(pool_vars[k], sizeof pool_vars[k],
+             "srcadr=10.9.%d.%d, stratum=2, reach=0xff, offset=0.1, "
+             "delay=1, jitter=0.1, dispersion=1",
+             r, k + 1);
+    fk.peers[k] = (fake_peer_t){"pool", falseticker && k == 0 ? 0x9114 : 0x9414,
+                                pool_vars[k]};
+  }
+  fk.npeers = 3;
+}
+
+/* Peer instances "PREFIX-..." dispatched since mock_clear, and how many of
+ * them were NaN. */
+static void count_peers(const char *prefix, int *all, int *nan) {
+  size_t l = strlen(prefix);
+  *all = *nan = 0;
+  for (size_t i = 0; i < mock_value_count(); i++) {
+    const mock_value_t *v = mock_value_at(i);
+    if (strncmp(v->plugin_instance, prefix, l) != 0 ||
+        v->plugin_instance[l] != '-' || strcmp(v->type, "time_offset") != 0 ||
+        strcmp(v->type_instance, "offset") != 0)
+      continue;
+    (*all)++;
+    *nan += isnan(v->gauge);
+  }
+}
+
+static int pool_readings(const char *inst, int first, int last, double step) {
+  char name[64];
+  int errors = 0;
+  snprintf(name, sizeof name, "ntp/%s", inst);
+  for (int r = first; r <= last; r++) {
+    pool_round(r, false);
+    fake_now = 5000 + step * r;
+    mock_clear();
+    errors += mock_read(name) != 0;
+  }
+  return errors;
+}
+
+static void test_peer_forget(void) {
+  char conf[512];
+  int all, nan;
+  mock_reset();
+  module_register();
+  snprintf(conf, sizeof conf,
+           "<Plugin ntp>\n<Server \"pool\">\nHost \"127.0.0.1\"\nPort %d\n"
+           "Timeout 0.4\nInterval 10\nMinSources 0\nNotifyHold 0\n"
+           "</Server>\n</Plugin>\n",
+           fk.port);
+  EXPECT_EQ_INT(0, mock_configure("ntp", conf));
+  fk.sys = SYS_OK;
+  fk.sys_status = 0x0418;
+  ntp_clock_s = fake_clock;
+  /* one reading every 300 s: absent 300, 600, 900 s < 1024 s: NaN;
+   * 1200 s: forgotten */
+  EXPECT_EQ_INT(0, pool_readings("pool", 0, 119, 300));
+  count_peers("pool", &all, &nan);
+  printf("# 360 pool names, default PeerForget: last reading dispatched %d "
+         "peers, %d of them NaN\n", all, nan);
+  EXPECT_EQ_INT(12, all);
+  EXPECT_EQ_INT(9, nan);
+  OK(isnan(g("pool-10.9.116.1", "time_offset", "offset")));
+  OK_MSG(mock_find("pool-10.9.115.1", "time_offset", "offset") == NULL,
+         "a peer absent 1200 s > 1024 s is no longer dispatched");
+  /* a new peer turns falseticker: still tracked */
+  pool_round(120, true);
+  fake_now = 5000 + 300 * 120;
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read("ntp/pool"));
+  printf("# new peer 10.9.120.1 falseticker: %d notification(s)\n",
+         notif_with("source 10.9.120.1 is a falseticker"));
+  EXPECT_EQ_INT(1, notif_with("source 10.9.120.1 is a falseticker"));
+  /* forgotten 1200 s later: its falseticker verdict is cleared */
+  int gone = 0;
+  for (int r = 121; r <= 124; r++) {
+    EXPECT_EQ_INT(0, pool_readings("pool", r, r, 300));
+    gone += notif_with("source 10.9.120.1 is gone");
+  }
+  EXPECT_EQ_INT(1, gone);
+  mock_shutdown_all();
+
+  /* Interval 600: the default is 4 x 600 = 2400 s > 1024 s */
+  mock_reset();
+  module_register();
+  snprintf(conf, sizeof conf,
+           "<Plugin ntp>\n<Server \"slow\">\nHost \"127.0.0.1\"\nPort %d\n"
+           "Timeout 0.4\nInterval 600\nMinSources 0\nNotifyHold 0\n"
+           "</Server>\n</Plugin>\n",
+           fk.port);
+  EXPECT_EQ_INT(0, mock_configure("ntp", conf));
+  EXPECT_EQ_INT(0, pool_readings("slow", 0, 9, 600));
+  count_peers("slow", &all, &nan);
+  printf("# Interval 600: last reading dispatched %d peers, %d NaN\n", all,
+         nan);
+  EXPECT_EQ_INT(9, nan); /* absent 600, 1200, 1800 s; 2400 s forgotten */
+  mock_shutdown_all();
+
+  /* PeerForget 1 day: 150 names within it overflow the table (128): the
+   * longest absent peer is forgotten early, logged once */
+  mock_reset();
+  module_register();
+  snprintf(conf, sizeof conf,
+           "<Plugin ntp>\n<Server \"big\">\nHost \"127.0.0.1\"\nPort %d\n"
+           "Timeout 0.4\nMinSources 0\nNotifyHold 0\nPeerForget 86400\n"
+           "</Server>\n</Plugin>\n",
+           fk.port);
+  EXPECT_EQ_INT(0, mock_configure("ntp", conf));
+  int logged = 0;
+  for (int r = 0; r < 50; r++) {
+    EXPECT_EQ_INT(0, pool_readings("big", r, r, 60));
+    logged += mock_log_find("peer table full") >= 0;
+  }
+  count_peers("big", &all, &nan);
+  printf("# 150 names within PeerForget: %d peers dispatched, table full "
+         "logged in %d reading(s)\n", all, logged);
+  EXPECT_EQ_INT(NTP_PEER_TABLE, all);
+  EXPECT_EQ_INT(1, logged);
+  OK(mock_find("big-10.9.49.3", "time_offset", "offset") != NULL);
+  OK(mock_find("big-10.9.0.1", "time_offset", "offset") == NULL);
+  pool_round(50, true);
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read("ntp/big"));
+  EXPECT_EQ_INT(1, notif_with("source 10.9.50.1 is a falseticker"));
+  ntp_clock_s = ntp_mono_now;
+  mock_shutdown_all();
+}
+
+/* A resend (at Timeout/2) must not mix two answers: the daemon's first
+ * answer loses its later fragments, the answer to the resend arrives
+ * complete (last fragment first).  Only one answer may be used. */
+static void test_resend_splice(void) {
+  char conf[512];
+  mock_reset();
+  module_register();
+  snprintf(conf, sizeof conf,
+           "<Plugin ntp>\n<Server \"splice\">\nHost \"127.0.0.1\"\n"
+           "Port %d\nTimeout 0.4\nMinSources 0\n</Server>\n</Plugin>\n",
+           fk.port);
+  EXPECT_EQ_INT(0, mock_configure("ntp", conf));
+  fk.sys_status = 0x0418;
+  fk.npeers = 0;
+  fk.splice = 1;
+  EXPECT_EQ_INT(0, mock_read("ntp/splice"));
+  fk.splice = 0;
+  double off = g("splice", "time_offset", "offset");
+  printf("# resend: offset %.9f s, stratum %g (A: -0.111111111 s, stratum 2; "
+         "B: -0.222222222 s, stratum 3)\n",
+         off, g("splice", "clock_stratum", ""));
+  OK_MSG(fabs(off - -0.111222222) > 1e-9, "no spliced offset");
+  EXPECT_NEAR(-0.222222222, off, 1e-12);
+  EXPECT_EQ_DOUBLE(3, g("splice", "clock_stratum", ""));
   mock_shutdown_all();
 }
 
@@ -365,6 +559,9 @@ static void test_config_errors(void) {
   EXPECT_EQ_INT(-1, mock_configure("ntp", "<Plugin ntp>\n<Server \"h\">\n"
                                           "NotifyHold -1\n</Server>\n</Plugin>\n"));
   OK(mock_log_find("NotifyHold must be in [0, 86400] s") >= 0);
+  EXPECT_EQ_INT(-1, mock_configure("ntp", "<Plugin ntp>\n<Server \"f\">\n"
+                                          "PeerForget -1\n</Server>\n</Plugin>\n"));
+  OK(mock_log_find("PeerForget must be in [0, 604800] s") >= 0);
   EXPECT_EQ_INT(-1, mock_configure("ntp", "<Plugin ntp>\n<Server \"e\">\n"
                                           "Protocol \"chrony\"\nSocket \"rel\"\n"
                                           "</Server>\n</Plugin>\n"));
@@ -395,6 +592,8 @@ int main(void) {
   mock_shutdown_all();
   test_notify_hold();
   test_hold_wall_step();
+  test_peer_forget();
+  test_resend_splice();
   fk.stop = 1;
   pthread_join(th, NULL);
   close(fk.fd);

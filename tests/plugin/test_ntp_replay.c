@@ -66,15 +66,15 @@ static int rec_rx(void *vctx, const uint8_t *pkt, size_t len) {
   return r->cb(r->ctx, pkt, len);
 }
 
-static int rec_exchange(void *xctx, const uint8_t *req, size_t reqlen,
-                        double timeout_s, ntp_net_rx_cb cb, void *ctx,
-                        char *err, size_t errlen) {
+static int rec_exchange(void *xctx, const uint8_t *req, const uint8_t *again,
+                        size_t reqlen, double timeout_s, ntp_net_rx_cb cb,
+                        void *ctx, char *err, size_t errlen) {
   rec_t *r = xctx;
   hexline(r->out, '>', req, reqlen);
   r->cb = cb;
   r->ctx = ctx;
-  return ntp_net_exchange(r->fd, req, reqlen, timeout_s, rec_rx, r, err,
-                          errlen);
+  return ntp_net_exchange_again(r->fd, req, again, reqlen, timeout_s, rec_rx,
+                                r, err, errlen);
 }
 
 /* ---------- replay transport ---------- */
@@ -85,11 +85,12 @@ typedef struct {
   int mismatches;
 } rep_t;
 
-static int rep_exchange(void *xctx, const uint8_t *req, size_t reqlen,
-                        double timeout_s, ntp_net_rx_cb cb, void *ctx,
-                        char *err, size_t errlen) {
+static int rep_exchange(void *xctx, const uint8_t *req, const uint8_t *again,
+                        size_t reqlen, double timeout_s, ntp_net_rx_cb cb,
+                        void *ctx, char *err, size_t errlen) {
   rep_t *r = xctx;
   uint8_t want[2048], pkt[2048];
+  (void)again; /* recorded conversations have no resends */
   (void)timeout_s;
   while (r->pos < r->n && r->lines[r->pos][0] != '>')
     r->pos++;
@@ -415,11 +416,12 @@ static uint32_t be32(const uint8_t *p) {
          p[3];
 }
 
-static int van_exchange(void *xctx, const uint8_t *req, size_t reqlen,
-                        double timeout_s, ntp_net_rx_cb cb, void *ctx,
-                        char *err, size_t errlen) {
+static int van_exchange(void *xctx, const uint8_t *req, const uint8_t *again,
+                        size_t reqlen, double timeout_s, ntp_net_rx_cb cb,
+                        void *ctx, char *err, size_t errlen) {
   van_t *v = xctx;
   uint8_t pkt[CHRONY_MAX_PKT];
+  (void)again;
   (void)timeout_s;
   if (reqlen < CHRONY_REQ_HDR_LEN + 4)
     return -EINVAL;

@@ -274,6 +274,42 @@ static void test_overlap(void) {
   EXPECT_EQ_INT(NTP_M6_E_COUNT, ntp_m6_reasm_add(&r, p, n));
 }
 
+/* A resend under a new sequence (5 -> 0x8005): the two answers' fragments
+ * are never mixed.  Answer A = "aaaa1111", answer B = "bbbb2222", 4 octets
+ * a fragment. */
+static void test_resend(void) {
+  static ntp_m6_reasm_t r;
+  uint8_t p[600];
+  size_t n;
+  ntp_m6_reasm_init(&r, 2, 2, 5, 0);
+  ntp_m6_reasm_resend(&r, 0x8005);
+  n = mkfrag(p, 2, R | M, 2, 5, 0, 0, 0, "aaaa", 4); /* A's first */
+  EXPECT_EQ_INT(NTP_M6_OK, ntp_m6_reasm_add(&r, p, n));
+  n = mkfrag(p, 2, R, 2, 0x8005, 0, 0, 4, "2222", 4); /* B's last */
+  EXPECT_EQ_INT(NTP_M6_OK, ntp_m6_reasm_add(&r, p, n));
+  OK_MSG(r.nfrags == 1, "A's fragment dropped, never spliced with B's");
+  n = mkfrag(p, 2, R, 2, 5, 0, 0, 4, "1111", 4); /* A's last, late */
+  EXPECT_EQ_INT(NTP_M6_E_SEQUENCE, ntp_m6_reasm_add(&r, p, n));
+  n = mkfrag(p, 2, R | M, 2, 0x8005, 0, 0, 0, "bbbb", 4); /* B's first */
+  EXPECT_EQ_INT(NTP_M6_DONE, ntp_m6_reasm_add(&r, p, n));
+  EXPECT_EQ_STR("bbbb2222", (char *)r.data);
+  /* A complete before any fragment of B: A as it is */
+  ntp_m6_reasm_init(&r, 2, 2, 5, 0);
+  ntp_m6_reasm_resend(&r, 0x8005);
+  n = mkfrag(p, 2, R, 2, 5, 0, 0, 4, "1111", 4);
+  EXPECT_EQ_INT(NTP_M6_OK, ntp_m6_reasm_add(&r, p, n));
+  n = mkfrag(p, 2, R | M, 2, 5, 0, 0, 0, "aaaa", 4);
+  EXPECT_EQ_INT(NTP_M6_DONE, ntp_m6_reasm_add(&r, p, n));
+  EXPECT_EQ_STR("aaaa1111", (char *)r.data);
+  /* a resend under the same number changes nothing */
+  ntp_m6_reasm_init(&r, 2, 2, 5, 0);
+  ntp_m6_reasm_resend(&r, 5);
+  n = mkfrag(p, 2, R | M, 2, 5, 0, 0, 0, "aaaa", 4);
+  EXPECT_EQ_INT(NTP_M6_OK, ntp_m6_reasm_add(&r, p, n));
+  n = mkfrag(p, 2, R, 2, 5, 0, 0, 4, "1111", 4);
+  EXPECT_EQ_INT(NTP_M6_DONE, ntp_m6_reasm_add(&r, p, n));
+}
+
 static void test_varlist(void) {
   ntp_m6_var_t v[32];
   size_t n = 0;
@@ -442,6 +478,7 @@ int main(void) {
   test_server_error();
   test_fragments();
   test_overlap();
+  test_resend();
   test_varlist();
   test_readstat();
   test_status_words();

@@ -75,6 +75,41 @@ static void test_kernel(void) {
   EXPECT_EQ_INT(0, s.kpps_stability_exceeded);
 }
 
+/* kppscalibdur: 1 << shift s in classic ntpd and NTPsec <= 1.2.2, the
+ * shift itself (log2 s) from NTPsec 1.2.3 (ntpd/ntp_control.c); the
+ * daemon's `version` says which. */
+static void test_kernel_calibdur(void) {
+  static const struct {
+    const char *version, *calibdur;
+    double want_s;
+  } c[] = {
+      {"ntpd ntpsec-1.2.2", "4", 4},
+      {"ntpd ntpsec-1.2.2a 2023-01-03T00:00:00Z", "256", 256},
+      {"ntpd 4.2.8p15@1.3728-o Wed Sep 23 11:46:38 UTC 2020 (1)", "256", 256},
+      {"ntpd ntpsec-1.2.3 2024-04-07T16:06:13Z", "2", 4},
+      {"ntpd ntpsec-1.2.3 2024-04-07T16:06:13Z", "8", 256},
+      {"ntpd ntpsec-1.2.4", "3", 8},
+      {"ntpd ntpsec-1.3.0", "5", 32},
+      {"ntpd ntpsec-1.2.3 2024-04-07T16:06:13Z", "0", NAN}, /* no PPS */
+  };
+  for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+    ntp_snap_t s;
+    ntp_m6_var_t v[16];
+    char text[256];
+    snprintf(text, sizeof text,
+             "kppsjitter=0.002, kppscalibdur=%s, version=\"%s\"",
+             c[i].calibdur, c[i].version);
+    ntp_snap_init(&s);
+    ntp_snap_from_mode6_kernel(&s, v, parse(text, v));
+    printf("# %s, kppscalibdur=%s: %g s (want %g s)\n", c[i].version,
+           c[i].calibdur, s.kpps_interval_s, c[i].want_s);
+    if (isnan(c[i].want_s))
+      OK(isnan(s.kpps_interval_s));
+    else
+      EXPECT_EQ_DOUBLE(c[i].want_s, s.kpps_interval_s);
+  }
+}
+
 static void test_peers(void) {
   ntp_snap_t s;
   ntp_m6_var_t v[64];
@@ -323,6 +358,7 @@ static void test_misc(void) {
 int main(void) {
   test_sys();
   test_kernel();
+  test_kernel_calibdur();
   test_peers();
   test_chrony();
   test_chrony_unresolved();
