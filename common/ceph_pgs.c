@@ -100,13 +100,33 @@ static ceph_pool_pgs_t *pool_of(ceph_pools_t *p, ceph_pool_pgs_t **last,
 typedef struct {
   ceph_pools_t *p;
   ceph_pg_state_cache_t cache;
-  char state[120];
-  size_t state_len;
+  uint64_t mask; /* the PG's state, split when its "state" member is read */
+  int unknown;
   int have_state, have_pool, nomem, seen_list;
   int64_t pool;
   ceph_pool_pgs_t *last; /* the last pool looked up */
   pool_index_t index;
 } brief_ctx_t;
+
+/* pg_ready of one reply: ANDed over the replies of a poll (a mgr that
+ * restarts between two commands makes the whole poll not ready). */
+static void note_ready(ceph_pools_t *p, const cj_value_t *v) {
+  int ready = v->type == CJ_BOOL && v->b;
+  if (!ready)
+    p->pg_ready = 0;
+  else if (p->pg_ready < 0)
+    p->pg_ready = 1;
+}
+
+/* A PG's "state" string, split at once (no copy: any length), and the
+ * first one with an unknown component kept (truncated) for the log. */
+static void note_state(ceph_pools_t *p, ceph_pg_state_cache_t *cache,
+                       const cj_value_t *v, uint64_t *mask, int *unknown) {
+  ceph_pg_state_lookup(cache, v->s, v->len, mask, unknown);
+  if (*unknown > 0 && p->unknown_state[0] == 0)
+    snprintf(p->unknown_state, sizeof(p->unknown_state), "%.*s",
+             (int)v->len, v->s);
+}
 
 /* Top-level "pg_stats" (pgs_brief, pg ls) or "pg_map"."pg_stats" (full
  * `pg dump`), or a bare array (older releases): depth of a PG's members. */
@@ -123,7 +143,7 @@ static int pg_member_depth(const cj_path_t *p) {
 static int brief_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
   brief_ctx_t *x = ctx;
   if (p->depth == 1 && cj_key(p, 0, "pg_ready")) {
-    x->p->pg_ready = v->type == CJ_BOOL && v->b;
+    note_ready(x->p, v);
     return 0;
   }
   /* Fast exit for the bulk of the scalars (up/acting members, stat_sum):
@@ -136,8 +156,9 @@ static int brief_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
     return 0;
   const char *k = p->el[d - 1].key;
   if (k[0] == 's' && strcmp(k, "state") == 0) {
-    x->state_len = cj_strcpy(v, x->state, sizeof(x->state));
     x->have_state = v->type == CJ_STRING;
+    if (x->have_state)
+      note_state(x->p, &x->cache, v, &x->mask, &x->unknown);
   } else if (k[0] == 'p' && strcmp(k, "pgid") == 0) {
     x->have_pool = v->type == CJ_STRING &&
                    ceph_pgid_pool(v->s, v->len, &x->pool) == 0;
@@ -161,19 +182,13 @@ static int brief_end(void *ctx, const cj_path_t *p) {
     return 0;
   x->seen_list = 1;
   if (x->have_state && x->have_pool) {
-    uint64_t mask;
-    int unknown;
-    ceph_pg_state_lookup(&x->cache, x->state, x->state_len, &mask, &unknown);
     ceph_pool_pgs_t *pool = pool_of(x->p, &x->last, &x->index, x->pool);
     if (pool == NULL) {
       x->nomem = 1;
       return 1;
     }
-    ceph_pg_counts_add(&pool->pgs, mask, unknown, 1);
-    ceph_pg_counts_add(&x->p->total, mask, unknown, 1);
-    if (unknown > 0 && x->p->unknown_state[0] == 0)
-      snprintf(x->p->unknown_state, sizeof(x->p->unknown_state), "%s",
-               x->state);
+    ceph_pg_counts_add(&pool->pgs, x->mask, x->unknown, 1);
+    ceph_pg_counts_add(&x->p->total, x->mask, x->unknown, 1);
   }
   x->have_state = x->have_pool = 0;
   return 0;
@@ -193,6 +208,11 @@ cj_status_t ceph_pgs_brief_parse(const char *buf, size_t len, ceph_pools_t *p,
     ret = CJ_ERR_MISSING;
     if (err != NULL && errlen > 0)
       snprintf(err, errlen, "no pg_stats in the reply");
+  }
+  if (ret != CJ_OK) { /* a partial parse counts nothing */
+    for (size_t i = 0; i < p->n; i++)
+      memset(&p->v[i].pgs, 0, sizeof(p->v[i].pgs));
+    memset(&p->total, 0, sizeof(p->total));
   }
   free(x);
   return ret;
@@ -228,7 +248,25 @@ static int expect(const char *s, size_t len, size_t *i, char c1, char c2) {
   return 0;
 }
 
+/* utime_t prints a time below ten years as raw "S.UUUUUU" seconds
+ * (src/include/utime.h, operator<< and gmtime()): "0.000000" is a stamp
+ * never set.  -> seconds since the epoch; NaN if not of that form. */
+static double parse_raw_seconds(const char *s, size_t len) {
+  double v = 0, scale = 0.1;
+  size_t i = 0;
+  for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+    v = v * 10 + (s[i] - '0');
+  if (i == 0 || i >= len || s[i] != '.')
+    return NAN;
+  for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, scale /= 10)
+    v += (s[i] - '0') * scale;
+  return i == len ? v : NAN;
+}
+
 double ceph_parse_utime(const char *s, size_t len) {
+  double raw = parse_raw_seconds(s, len);
+  if (!isnan(raw))
+    return raw;
   size_t i = 0;
   int y = digits(s, len, &i, 4);
   int mo = expect(s, len, &i, '-', '-') ? -1 : digits(s, len, &i, 2);
@@ -274,8 +312,8 @@ typedef struct {
   ceph_pools_t *p;
   double now, stuck_age;
   ceph_pg_state_cache_t cache;
-  char state[120];
-  size_t state_len;
+  uint64_t mask; /* the PG's state (see brief_ctx_t) */
+  int unknown;
   double stamp[CEPH_NSTUCK];
   int have_state, have_pool, nomem, seen_list;
   int64_t pool;
@@ -292,7 +330,7 @@ static void stuck_reset(stuck_ctx_t *x) {
 static int stuck_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
   stuck_ctx_t *x = ctx;
   if (p->depth == 1 && cj_key(p, 0, "pg_ready")) {
-    x->p->pg_ready = v->type == CJ_BOOL && v->b;
+    note_ready(x->p, v);
     return 0;
   }
   if (p->depth < 2 || p->depth > 4 || p->el[p->depth - 1].is_index ||
@@ -303,8 +341,9 @@ static int stuck_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
     return 0;
   const char *k = p->el[d - 1].key;
   if (k[0] == 's' && strcmp(k, "state") == 0) {
-    x->state_len = cj_strcpy(v, x->state, sizeof(x->state));
     x->have_state = v->type == CJ_STRING;
+    if (x->have_state)
+      note_state(x->p, &x->cache, v, &x->mask, &x->unknown);
   } else if (k[0] == 'p' && strcmp(k, "pgid") == 0) {
     x->have_pool = v->type == CJ_STRING &&
                    ceph_pgid_pool(v->s, v->len, &x->pool) == 0;
@@ -333,9 +372,7 @@ static void stuck_add(ceph_stuck_t *s, const int kind[CEPH_NSTUCK],
 }
 
 static void stuck_pg(stuck_ctx_t *x, ceph_pool_pgs_t *pool) {
-  uint64_t mask;
-  int unknown;
-  ceph_pg_state_lookup(&x->cache, x->state, x->state_len, &mask, &unknown);
+  uint64_t mask = x->mask;
   /* the kind applies when the PG lacks active/clean, or has the others */
   static const int want_bit[CEPH_NSTUCK] = {
       CEPH_PG_ACTIVE, CEPH_PG_CLEAN, CEPH_PG_UNDERSIZED, CEPH_PG_DEGRADED,
@@ -403,6 +440,11 @@ cj_status_t ceph_pgs_stuck_parse(const char *buf, size_t len, double now,
     ret = CJ_ERR_NOMEM;
   if (ret == CJ_ERR_MISSING && err != NULL && errlen > 0)
     snprintf(err, errlen, "no stuck_pg_stats in the reply");
+  if (ret != CJ_OK) { /* a partial parse counts nothing */
+    for (size_t i = 0; i < p->n; i++)
+      memset(&p->v[i].stuck, 0, sizeof(p->v[i].stuck));
+    memset(&p->stuck, 0, sizeof(p->stuck));
+  }
   free(x);
   return ret;
 }

@@ -49,8 +49,10 @@ typedef struct {
   size_t n, cap;
   ceph_pg_counts_t total; /* over every pool */
   ceph_stuck_t stuck;     /* over every pool */
-  char unknown_state[120]; /* first PG state with an unknown component */
-  int pg_ready;           /* the mgr's pg_ready flag (-1 if absent) */
+  char unknown_state[120]; /* first PG state with an unknown component
+                            (truncated: for the log only) */
+  int pg_ready; /* the mgr's pg_ready flag, ANDed over the replies parsed
+                   into this struct (-1 if none had it) */
 } ceph_pools_t;
 
 void ceph_pools_init(ceph_pools_t *p);
@@ -61,19 +63,25 @@ ceph_pool_pgs_t *ceph_pools_get(ceph_pools_t *p, int64_t id);
 /* "12.3f" -> 12; -1 if not a pgid. */
 int ceph_pgid_pool(const char *s, size_t len, int64_t *pool);
 
-/* Add every PG of a pgs_brief (or `pg ls`, `pg dump pgs`) reply. */
+/* Add every PG of a pgs_brief (or `pg ls`, `pg dump pgs`) reply.  State
+ * strings of any length are split.  On failure (syntax error, truncated
+ * reply) no partial count is left: every pool's and the total PG counts
+ * are zero. */
 cj_status_t ceph_pgs_brief_parse(const char *buf, size_t len, ceph_pools_t *p,
                                  char *err, size_t errlen);
 
 /* Count the PGs of a dump_stuck reply that are stuck for >= stuck_age s at
  * `now` (Unix s, UTC).  An empty reply (the mgr sends nothing when no PG
- * is stuck) is not an error. */
+ * is stuck) is not an error.  A stamp of 0 counts as stuck since the epoch,
+ * as in PGMap::get_stuck_stats.  On failure every stuck count is zero. */
 cj_status_t ceph_pgs_stuck_parse(const char *buf, size_t len, double now,
                                  double stuck_age, ceph_pools_t *p, char *err,
                                  size_t errlen);
 
 /* "2026-11-22T08:00:26.719266+0000" (also "Z", "+01:00", or a space for
- * 'T') -> Unix seconds; NaN if malformed. */
+ * 'T') -> Unix seconds; also utime_t's raw form for times below ten years,
+ * "0.000000" (a stamp never set: Ceph's stuck test takes it as older than
+ * any cutoff, "stuck since forever") -> 0; NaN if malformed. */
 double ceph_parse_utime(const char *s, size_t len);
 
 #endif

@@ -47,9 +47,11 @@ static const struct {
 typedef struct {
   ceph_status_t *st;
   int seen_pgmap;
-  /* the pgs_by_state element being read */
-  char state[120];
-  size_t state_len;
+  /* the pgs_by_state element being read: its state_name split at once
+   * (any length, nothing copied) */
+  int have_state;
+  uint64_t mask;
+  int unknown;
   double count;
   ceph_pg_state_cache_t cache;
 } status_ctx_t;
@@ -110,9 +112,13 @@ static void on_pgmap(status_ctx_t *x, const cj_path_t *p,
         return;
       }
   } else if (p->depth == 4 && cj_key(p, 1, "pgs_by_state")) {
-    if (cj_key(p, 3, "state_name"))
-      x->state_len = cj_strcpy(v, x->state, sizeof(x->state));
-    else if (cj_key(p, 3, "count"))
+    if (cj_key(p, 3, "state_name") && v->type == CJ_STRING && v->len > 0) {
+      x->have_state = 1;
+      ceph_pg_state_lookup(&x->cache, v->s, v->len, &x->mask, &x->unknown);
+      if (x->unknown > 0 && st->unknown_state[0] == 0) /* log only */
+        snprintf(st->unknown_state, sizeof(st->unknown_state), "%.*s",
+                 (int)v->len, v->s);
+    } else if (cj_key(p, 3, "count"))
       x->count = cj_double(v);
   }
 }
@@ -164,15 +170,9 @@ static int status_end(void *ctx, const cj_path_t *p) {
   if (p->depth == 3 && cj_key(p, 0, "pgmap") && cj_key(p, 1, "pgs_by_state")) {
     /* one {state_name, count} element complete */
     /* < 2^64: converting a larger count is undefined (tests/fuzz) */
-    if (x->state_len > 0 && x->count >= 0 && x->count < 1.8e19) {
-      uint64_t mask;
-      int unknown;
-      ceph_pg_state_lookup(&x->cache, x->state, x->state_len, &mask, &unknown);
-      ceph_pg_counts_add(&st->pgs, mask, unknown, (uint64_t)x->count);
-      if (unknown > 0 && st->unknown_state[0] == 0)
-        snprintf(st->unknown_state, sizeof(st->unknown_state), "%s", x->state);
-    }
-    x->state_len = 0;
+    if (x->have_state && x->count >= 0 && x->count < 1.8e19)
+      ceph_pg_counts_add(&st->pgs, x->mask, x->unknown, (uint64_t)x->count);
+    x->have_state = 0;
     x->count = NAN;
   } else if (p->depth == 1 && cj_key(p, 0, "pgmap")) {
     x->seen_pgmap = 1; /* an empty pgmap {} still counts */

@@ -35,12 +35,16 @@ static void ch_instance_free(void *arg) {
 }
 
 /* ------------------------------------------------------------- acquire */
-/* Run one command and parse it with `parse`; false on any failure
- * (logged).  *timed_out is set on -ETIMEDOUT. */
-static bool ch_run(ch_instance_t *in, const char *what, const char *cmd,
-                   cj_status_t (*parse)(const char *, size_t, void *, char *,
-                                        size_t),
-                   void *out, bool *timed_out) {
+/* What ch_run got: the reply parsed, no reply (librados failed), or a
+ * reply that did not parse (only its own values are lost). */
+typedef enum { CH_RUN_OK, CH_RUN_FAILED, CH_RUN_BAD } ch_run_t;
+
+/* Run one command and parse it with `parse`; logs any failure.
+ * *timed_out is set on -ETIMEDOUT. */
+static ch_run_t ch_run(ch_instance_t *in, const char *what, const char *cmd,
+                       cj_status_t (*parse)(const char *, size_t, void *,
+                                            char *, size_t),
+                       void *out, bool *timed_out) {
   char *buf = NULL, st[256], err[256];
   size_t len = 0;
   int r = chr_command(&in->conn, cmd, &buf, &len, st, sizeof(st));
@@ -49,16 +53,17 @@ static bool ch_run(ch_instance_t *in, const char *what, const char *cmd,
     c_complain(LOG_WARNING, &in->mgr_complaint,
                PLUGIN " plugin: Cluster \"%s\": \"%s\" failed: %s (%s)",
                in->name, what, STRERROR(-r), st);
-    return false;
+    return CH_RUN_FAILED;
   }
   cj_status_t ps = parse(buf, len, out, err, sizeof(err));
   sfree(buf);
   if (ps != CJ_OK) {
-    ERROR(PLUGIN " plugin: Cluster \"%s\": bad \"%s\" reply: %s %s", in->name,
-          what, cj_strerror(ps), err);
-    return false;
+    ERROR(PLUGIN " plugin: Cluster \"%s\": bad \"%s\" reply: %s %s; its "
+                 "values are NaN.",
+          in->name, what, cj_strerror(ps), err);
+    return CH_RUN_BAD;
   }
-  return true;
+  return CH_RUN_OK;
 }
 
 static cj_status_t parse_status(const char *b, size_t l, void *o, char *e,
@@ -93,6 +98,8 @@ static cj_status_t parse_stuck(const char *b, size_t l, void *o, char *e,
   return ceph_pgs_stuck_parse(b, l, a->now, a->age, a->pools, e, el);
 }
 
+/* Wall clock, only to age Ceph's own wall-clock stamps (the last_* of
+ * dump_stuck, UTC).  Every timeout of our own is librados' (Timeout). */
 static double ch_wall_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
@@ -102,9 +109,9 @@ static double ch_wall_now(void) {
 /* 1 if our mon leads the quorum, 0 if not, -1 if unknown. */
 static int ch_is_leader(ch_instance_t *in, bool *timed_out) {
   ceph_quorum_t q;
-  if (!ch_run(in, "quorum_status",
-              "{\"prefix\":\"quorum_status\",\"format\":\"json\"}",
-              parse_quorum, &q, timed_out))
+  if (ch_run(in, "quorum_status",
+             "{\"prefix\":\"quorum_status\",\"format\":\"json\"}",
+             parse_quorum, &q, timed_out) != CH_RUN_OK)
     return -1;
   if (in->local_mon != NULL)
     return strcmp(q.leader, in->local_mon) == 0;
@@ -119,31 +126,33 @@ static int ch_is_leader(ch_instance_t *in, bool *timed_out) {
 }
 
 /* Mon-served commands first; mgr-served ones only while a mgr is
- * available, and none after the first one times out, so one poll costs at
- * most about one Timeout when the mgr is gone.  Returns false if the mon
- * itself failed (the caller reconnects). */
+ * available (or unknown: status did not parse), and none after the first
+ * one times out, so one poll costs at most about one Timeout when the mgr
+ * is gone.  Returns false if the mon itself failed (the caller
+ * reconnects); a reply that does not parse loses only its own values. */
 static bool ch_acquire(ch_instance_t *in, ch_poll_t *p) {
   bool tmo = false;
   char cmd[256];
   ceph_pools_init(&p->pools);
-  p->have_status = ch_run(in, "status",
-                          "{\"prefix\":\"status\",\"format\":\"json\"}",
-                          parse_status, &p->status, &tmo);
-  if (!p->have_status)
+  ch_run_t r = ch_run(in, "status",
+                      "{\"prefix\":\"status\",\"format\":\"json\"}",
+                      parse_status, &p->status, &tmo);
+  if (r == CH_RUN_FAILED)
     return false;
+  p->have_status = r == CH_RUN_OK;
   p->have_dump =
       ch_run(in, "osd dump", "{\"prefix\":\"osd dump\",\"format\":\"json\"}",
-             parse_dump, &p->dump, &tmo);
-  if (tmo || !(p->status.mgr_available > 0))
+             parse_dump, &p->dump, &tmo) == CH_RUN_OK;
+  if (tmo || (p->have_status && !(p->status.mgr_available > 0)))
     return !tmo;
   p->have_pgs = ch_run(in, "pg dump pgs_brief",
                        "{\"prefix\":\"pg dump\",\"dumpcontents\":"
                        "[\"pgs_brief\"],\"format\":\"json\"}",
-                       parse_brief, &p->pools, &tmo);
+                       parse_brief, &p->pools, &tmo) == CH_RUN_OK;
   if (!tmo)
     p->have_df =
         ch_run(in, "osd df", "{\"prefix\":\"osd df\",\"format\":\"json\"}",
-               parse_df, &p->df, &tmo);
+               parse_df, &p->df, &tmo) == CH_RUN_OK;
   if (!tmo) {
     snprintf(cmd, sizeof(cmd),
              "{\"prefix\":\"pg dump_stuck\",\"stuckops\":[\"inactive\","
@@ -151,13 +160,40 @@ static bool ch_acquire(ch_instance_t *in, ch_poll_t *p) {
              "\"threshold\":%d,\"format\":\"json\"}",
              (int)in->stuck_age);
     ch_stuck_arg_t a = {&p->pools, ch_wall_now(), in->stuck_age};
-    p->have_stuck = ch_run(in, "pg dump_stuck", cmd, parse_stuck, &a, &tmo);
+    p->have_stuck =
+        ch_run(in, "pg dump_stuck", cmd, parse_stuck, &a, &tmo) == CH_RUN_OK;
   }
   if (p->have_pgs && p->have_df && p->have_stuck)
     c_release(LOG_INFO, &in->mgr_complaint,
               PLUGIN " plugin: Cluster \"%s\": mgr commands answer again.",
               in->name);
   return true;
+}
+
+/* A mgr that has just started (failover, restart) lists every PG it has
+ * not heard of yet as "unknown", with stamps it did not measure, and says
+ * so with pg_ready false until every up OSD has reported, or for at most
+ * 4 x mgr_stats_period (Ceph's src/mgr/DaemonServer.cc, send_report).
+ * Those PG states are not the cluster's: the per-pool and stuck values
+ * are NaN meanwhile (the mon's digest in `status` is still the last real
+ * one).  Logged once at the start and once at the end of each episode. */
+static void ch_check_pg_ready(ch_instance_t *in, ch_poll_t *p) {
+  if (!p->have_pgs && !p->have_stuck)
+    return; /* no pg_ready to judge by */
+  bool ready = p->pools.pg_ready != 0; /* absent (older mgr): ready */
+  if (!ready) {
+    p->have_pgs = p->have_stuck = false;
+    if (!in->pg_not_ready)
+      NOTICE(PLUGIN " plugin: Cluster \"%s\": PG states are not ready after "
+                    "a mgr restart (pg_ready false): per-pool PG values and "
+                    "stuck PGs are NaN until the mgr has heard from every "
+                    "OSD.",
+             in->name);
+  } else if (in->pg_not_ready) {
+    INFO(PLUGIN " plugin: Cluster \"%s\": PG states are ready again.",
+         in->name);
+  }
+  in->pg_not_ready = !ready;
 }
 
 static void ch_poll_free(ch_poll_t *p) {
@@ -213,6 +249,7 @@ static int ch_read(user_data_t *ud) {
   }
   c_release(LOG_INFO, &in->conn_complaint,
             PLUGIN " plugin: Cluster \"%s\": connected.", in->name);
+  ch_check_pg_ready(in, &p);
   ch_dispatch(in, &p);
   ch_poll_free(&p);
   return 0;

@@ -34,18 +34,13 @@ static void pgs_stuck(ch_pgs_snap_t *s, const ceph_stuck_t *st) {
   s->stuck_oldest_s = st->oldest_s;
 }
 
-static void cluster_snapshot(const ch_poll_t *p, ch_cluster_snap_t *s) {
-  double *d = (double *)s;
-  for (size_t i = 0; i < sizeof(*s) / sizeof(double); i++)
-    d[i] = NAN;
-  const ceph_status_t *st = &p->status;
+/* The values of the `status` reply (served by the mon). */
+static void status_snapshot(const ceph_status_t *st, ch_cluster_snap_t *s) {
   s->health = st->health < 0 ? NAN : st->health;
   s->osds_total = st->osds_total, s->osds_up = st->osds_up;
   s->osds_in = st->osds_in, s->mons_total = st->mons_total;
   s->mons_quorum = st->mons_quorum, s->mgr_available = st->mgr_available;
   pgs_counts(&s->pgs, &st->pgs);
-  if (p->have_stuck)
-    pgs_stuck(&s->pgs, &p->pools.stuck);
   s->objects = st->objects, s->degraded = st->degraded_objects;
   s->misplaced = st->misplaced_objects, s->unfound = st->unfound_objects;
   s->degraded_ratio = st->degraded_ratio;
@@ -57,6 +52,18 @@ static void cluster_snapshot(const ch_poll_t *p, ch_cluster_snap_t *s) {
   s->rec_keys = st->recovering_keys_per_sec;
   s->bytes_used = st->bytes_used, s->bytes_avail = st->bytes_avail;
   s->bytes_total = st->bytes_total, s->bytes_data = st->data_bytes;
+}
+
+/* Each reply fills its own values; a reply missing or not parsed leaves
+ * them NaN (never its partial parse). */
+static void cluster_snapshot(const ch_poll_t *p, ch_cluster_snap_t *s) {
+  double *d = (double *)s;
+  for (size_t i = 0; i < sizeof(*s) / sizeof(double); i++)
+    d[i] = NAN;
+  if (p->have_status)
+    status_snapshot(&p->status, s);
+  if (p->have_stuck)
+    pgs_stuck(&s->pgs, &p->pools.stuck);
   if (p->have_dump) {
     s->nearfull_ratio = p->dump.nearfull_ratio;
     s->backfillfull_ratio = p->dump.backfillfull_ratio;
@@ -114,12 +121,13 @@ static void dispatch_pools(const ch_instance_t *in, const ch_poll_t *p) {
                        CDU_TABLE_SIZE(ch_pool_metrics), &s);
   }
   /* ... and pools seen in the PG lists but not (yet) in the osd map. */
-  for (size_t j = 0; j < p->pools.n; j++) {
+  for (size_t j = 0; (p->have_pgs || p->have_stuck) && j < p->pools.n; j++) {
     const ceph_pool_pgs_t *pp = &p->pools.v[j];
     if (p->have_dump && ceph_osd_dump_pool_name(&p->dump, pp->id) != NULL)
       continue;
     pgs_nan(&s);
-    pgs_counts(&s, &pp->pgs);
+    if (p->have_pgs)
+      pgs_counts(&s, &pp->pgs);
     if (p->have_stuck)
       pgs_stuck(&s, &pp->stuck);
     pool_instance(in, NULL, pp->id, pi, sizeof(pi));
@@ -221,13 +229,15 @@ static void ch_dispatch(ch_instance_t *in, const ch_poll_t *p) {
                      CDU_TABLE_SIZE(ch_cluster_metrics), &s);
   cdu_dispatch_table(PLUGIN, in->name, ch_cluster_pg_metrics,
                      CDU_TABLE_SIZE(ch_cluster_pg_metrics), &s.pgs);
-  dispatch_checks(in, p);
+  dispatch_checks(in, p->have_status ? p : NULL);
   if (in->report_pools)
     dispatch_pools(in, p);
   if (in->report_osds)
     dispatch_osds(in, p);
-  const char *odd = p->status.unknown_state[0] ? p->status.unknown_state
-                                                 : p->pools.unknown_state;
+  const char *odd = p->have_status && p->status.unknown_state[0]
+                        ? p->status.unknown_state
+                    : p->have_pgs ? p->pools.unknown_state
+                                  : "";
   if (odd[0] != 0 && !in->warned_unknown_state) {
     in->warned_unknown_state = true; /* counted every time, logged once */
     NOTICE(PLUGIN " plugin: Cluster \"%s\": PG state \"%s\" has a component "
@@ -238,7 +248,7 @@ static void ch_dispatch(ch_instance_t *in, const ch_poll_t *p) {
   static const int sev[] = {NOTIF_OKAY, NOTIF_WARNING, NOTIF_FAILURE};
   static const char *const names[] = {"HEALTH_OK", "HEALTH_WARN",
                                       "HEALTH_ERR"};
-  int h = p->status.health;
+  int h = p->have_status ? p->status.health : -1;
   if (h >= 0 && h <= 2)
     cdu_notify_change(&in->health_state, h, sev[h], PLUGIN, in->name,
                       "ceph_health_status", "",

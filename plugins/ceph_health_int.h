@@ -40,6 +40,7 @@ typedef struct {
   int64_t *osd_ids; /* OSDs last seen in osd df (NaN when it fails) */
   size_t n_osd_ids;
   bool warned_unknown_state;
+  bool pg_not_ready; /* the last poll's mgr said pg_ready false */
   cdu_state_t leader_state;
   c_complain_t conn_complaint, mgr_complaint;
 } ch_instance_t;

@@ -38,8 +38,9 @@
 #                                 plugin (client.collectd of CC_DIR), LINEs in it
 #   cc_plugin_conf NAME LINE...   LoadPlugin + <Plugin ceph_health> with it
 # Environment: CEPH_MON_PORT_V2 (3300), CEPH_MON_PORT_V1 (6789),
-# CC_PGS (32), CC_POOL_SIZE (3), CC_POOL_MIN_SIZE (2), CEPH_EXTRA_CONF
-# (lines appended to [global]).
+# CC_PGS (32), CC_POOL_SIZE (3), CC_POOL_MIN_SIZE (2), CC_MGR_STATS_PERIOD
+# (1 s; set but empty: the line is left out, so Ceph's default 5 s applies),
+# CEPH_EXTRA_CONF (lines appended to [global]).
 # The read-only client is created with exactly the caps the plugin documents:
 #   ceph auth get-or-create client.collectd mon 'allow r' mgr 'allow r'
 # and its keyring is $CC_DIR/client.collectd/keyring.
@@ -91,7 +92,7 @@ _cc_wait_gone() {
 }
 
 _cc_conf() {
-  local fsid=$1 d=$CC_DIR
+  local fsid=$1 d=$CC_DIR msp=${CC_MGR_STATS_PERIOD-1}
   cat >"$d/ceph.conf" <<EOF
 # written by tests/integration/ceph_cluster.sh: a throw-away test cluster
 [global]
@@ -126,7 +127,7 @@ osd heartbeat interval = 1
 osd heartbeat grace = 5
 osd beacon report interval = 5
 mon osd report timeout = 15
-mgr stats period = 1
+${msp:+mgr stats period = $msp}
 osd mon report interval = 1
 osd fast shutdown = false
 osd recovery sleep hdd = 0

@@ -15,6 +15,8 @@ char mock_ceph_dir[1024];
 int mock_ceph_connect_rc;
 int mock_ceph_status_rc;
 const char *mock_ceph_status_override;
+const char *mock_ceph_brief_override;
+const char *mock_ceph_stuck_override;
 int mock_ceph_connects, mock_ceph_shutdowns, mock_ceph_handles;
 char mock_ceph_cmds[MOCK_CEPH_MAX_CMDS][512];
 int mock_ceph_ncmds;
@@ -117,8 +119,12 @@ int rados_mon_command(rados_t cluster, const char **cmd, size_t cmdlen,
       continue;
     if (i == 0 && mock_ceph_status_rc != 0)
       return mock_ceph_status_rc;
-    if (i == 0 && mock_ceph_status_override != NULL) {
-      *outbuf = strdup(mock_ceph_status_override);
+    const char *over = i == 0   ? mock_ceph_status_override
+                       : i == 2 ? mock_ceph_brief_override
+                       : i == 4 ? mock_ceph_stuck_override
+                                : NULL;
+    if (over != NULL) {
+      *outbuf = strdup(over);
       *outbuflen = strlen(*outbuf);
       return 0;
     }

@@ -225,12 +225,86 @@ static void failures(void) {
   EXPECT_EQ_INT(0, mock_read_all());
   EXPECT_EQ_INT(conn + 1, mock_ceph_connects);
   EXPECT_EQ_DOUBLE(0, cl("ceph_health_status", ""));
-  /* Garbage from the mon. */
-  mock_ceph_status_override = "{\"health\": [1,2";
+  /* Garbage from the mon: only the values of `status` are lost (NaN, no
+   * notification); the other replies still give theirs, and the read
+   * succeeds (it used to fail with every value NaN). */
+  mock_ceph_status_override = "{\"health\":{\"status\":\"HEALTH_ERR\"},"
+                              "\"osdmap\":{\"num_up_osds\":1},\"pgmap\": [1,2";
   mock_clear();
-  EXPECT_EQ_INT(1, mock_read_all());
+  EXPECT_EQ_INT(0, mock_read_all());
   OK(mock_log_find("bad \"status\" reply") >= 0);
+  OK(isnan(cl("ceph_health_status", ""))); /* not the partial HEALTH_ERR */
+  OK(isnan(cl("ceph_health_osds", "up")));
+  OK(isnan(cl("ceph_health_pgs", "total")));
+  OK(isnan(cl("ceph_health_check", "OSD_DOWN")));
+  EXPECT_EQ_DOUBLE(0, cl("ceph_health_pgs_stuck", "any")); /* dump_stuck */
+  EXPECT_NEAR(0.85, cl("ceph_health_ratio", "nearfull"), 1e-6); /* osd dump */
+  EXPECT_EQ_DOUBLE(32, mock_get("ceph-pool-test", "ceph_health_pgs", "total",
+                                NULL)); /* pgs_brief */
+  EXPECT_EQ_INT(0, notif_matching("HEALTH_ERR"));
   mock_ceph_status_override = NULL;
+}
+
+/* A pgs_brief reply cut short: none of its partial counts is dispatched,
+ * not even for a pool the osd map does not list (yet). */
+static void partial_brief(void) {
+  use_state("healthy");
+  mock_ceph_brief_override =
+      "{\"pg_ready\":true,\"pg_stats\":["
+      "{\"pgid\":\"7.0\",\"state\":\"active+clean\"},"
+      "{\"pgid\":\"7.1\",\"state\":\"peering\"},"
+      "{\"pgid\":\"1.0\",\"state\":\"active+clean\"},{\"pgid\":\"1.1\",\"st";
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  OK(mock_log_find("bad \"pg dump pgs_brief\" reply") >= 0);
+  OK(isnan(mock_get("ceph-pool-7", "ceph_health_pgs", "total", NULL)));
+  OK(isnan(mock_get("ceph-pool-7", "ceph_health_pgs", "inactive", NULL)));
+  OK(isnan(mock_get("ceph-pool-test", "ceph_health_pgs", "total", NULL)));
+  EXPECT_EQ_DOUBLE(32, cl("ceph_health_pgs", "total")); /* from status */
+  mock_ceph_brief_override = NULL;
+}
+
+/* A mgr just restarted: pg_ready false, every PG "unknown" with stamps it
+ * never measured (0 here).  Per-pool and stuck values are NaN, never
+ * counts of inactive/unknown/stuck PGs; logged once per episode. */
+static void pg_not_ready(void) {
+  use_state("healthy");
+  mock_ceph_brief_override =
+      "{\"pg_ready\":false,\"pg_stats\":["
+      "{\"pgid\":\"1.0\",\"state\":\"unknown\"},"
+      "{\"pgid\":\"1.1\",\"state\":\"unknown\"},"
+      "{\"pgid\":\"1.2\",\"state\":\"unknown\"}]}";
+  mock_ceph_stuck_override =
+      "{\"pg_ready\":false,\"stuck_pg_stats\":[{\"pgid\":\"1.0\","
+      "\"state\":\"unknown\",\"last_active\":\"0.000000\","
+      "\"last_clean\":\"0.000000\"}]}";
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  const char *pool = "ceph-pool-test";
+  OK(isnan(mock_get(pool, "ceph_health_pgs", "unknown", NULL)));
+  OK(isnan(mock_get(pool, "ceph_health_pgs", "inactive", NULL)));
+  OK(isnan(mock_get(pool, "ceph_health_pgs", "total", NULL)));
+  OK(isnan(mock_get(pool, "ceph_health_pgs_stuck", "inactive", NULL)));
+  OK(isnan(cl("ceph_health_pgs_stuck", "any")));
+  OK(isnan(cl("duration", "stuck_oldest")));
+  EXPECT_EQ_DOUBLE(32, cl("ceph_health_pgs", "active")); /* mon digest */
+  EXPECT_EQ_DOUBLE(0, cl("ceph_health_pgs", "inactive"));
+  EXPECT_EQ_DOUBLE(1, cl("bool", "mgr_available"));
+  OK(mock_log_find("PG states are not ready") >= 0);
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  EXPECT_EQ_INT(-1, mock_log_find("PG states are not ready")); /* once */
+  OK(isnan(mock_get(pool, "ceph_health_pgs", "unknown", NULL)));
+  mock_ceph_brief_override = mock_ceph_stuck_override = NULL;
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  OK(mock_log_find("PG states are ready again") >= 0);
+  EXPECT_EQ_DOUBLE(32, mock_get(pool, "ceph_health_pgs", "active", NULL));
+  EXPECT_EQ_DOUBLE(0, mock_get(pool, "ceph_health_pgs", "unknown", NULL));
+  EXPECT_EQ_DOUBLE(0, cl("ceph_health_pgs_stuck", "any"));
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  EXPECT_EQ_INT(-1, mock_log_find("PG states are")); /* quiet when ready */
 }
 
 static void leader_only(void) {
@@ -298,6 +372,8 @@ int main(void) {
   full();
   unknown_state();
   failures();
+  partial_brief();
+  pg_not_ready();
   leader_only();
   mock_shutdown_all();
   EXPECT_EQ_INT(0, mock_ceph_handles);

@@ -37,6 +37,92 @@ static const char stuck[] =
     "\"last_undegraded\":\"2026-11-22T08:00:59.000000+0000\","
     "\"last_fullsized\":\"2026-11-22T07:59:30.000000+0000\"}]}";
 
+/* A real combination of 11 valid components (names and order of Ceph's
+ * pg_state_string, src/osd/osd_types.cc): 143 characters. */
+#define LONG_STATE                                                             \
+  "active+recovery_wait+recovery_toofull+forced_recovery+undersized+"        \
+  "degraded+remapped+backfill_wait+forced_backfill+backfill_toofull+"        \
+  "snaptrim_wait"
+
+/* State strings of any length: every component counted, none
+ * "unrecognised" (a fixed 120-byte copy used to cut the string). */
+static void long_state(void) {
+  static const char br[] = "{\"pg_ready\":true,\"pg_stats\":["
+                           "{\"pgid\":\"4.0\",\"state\":\"" LONG_STATE "\"},"
+                           "{\"pgid\":\"4.1\",\"state\":\"" LONG_STATE "\"}]}";
+  static const char st[] =
+      "{\"pg_ready\":true,\"stuck_pg_stats\":[{\"pgid\":\"4.0\",\"state\":\"" LONG_STATE
+      "\",\"last_clean\":\"2026-11-22T07:00:00.000000+0000\","
+      "\"last_fullsized\":\"2026-11-22T07:00:00.000000+0000\"}]}";
+  OK(strlen(LONG_STATE) >= 120);
+  ceph_pools_t p;
+  ceph_pools_init(&p);
+  EXPECT_EQ_INT(CJ_OK, ceph_pgs_brief_parse(br, sizeof(br) - 1, &p, NULL, 0));
+  EXPECT_EQ_INT(0, p.total.unknown);
+  EXPECT_EQ_INT(2, p.total.state[CEPH_PG_ACTIVE]);
+  EXPECT_EQ_INT(2, p.total.state[CEPH_PG_SNAPTRIM_WAIT]); /* the last one */
+  EXPECT_EQ_INT(2, p.total.state[CEPH_PG_BACKFILL_TOOFULL]);
+  EXPECT_EQ_INT(0, p.total.inactive);
+  EXPECT_EQ_STR("", p.unknown_state);
+  EXPECT_EQ_INT(CJ_OK, ceph_pgs_stuck_parse(st, sizeof(st) - 1, NOW, 20, &p,
+                                            NULL, 0));
+  EXPECT_EQ_INT(1, p.stuck.n[CEPH_STUCK_UNDERSIZED]); /* its mask, not cut */
+  EXPECT_EQ_INT(1, p.stuck.n[CEPH_STUCK_UNCLEAN]);
+  ceph_pools_free(&p);
+}
+
+/* A stamp of 0 (utime_t prints "0.000000": never set) is older than any
+ * cutoff in PGMap::get_stuck_stats: the PG is stuck, "since forever". */
+static void zero_stamps(void) {
+  EXPECT_NEAR(0.0, ceph_parse_utime("0.000000", 8), 0);
+  EXPECT_NEAR(12.5, ceph_parse_utime("12.500000", 9), 1e-9);
+  OK(isnan(ceph_parse_utime("12.5x", 5)));
+  OK(isnan(ceph_parse_utime(".5", 2)));
+  static const char st[] =
+      "{\"pg_ready\":true,\"stuck_pg_stats\":[{\"pgid\":\"5.3\","
+      "\"state\":\"unknown\",\"last_active\":\"0.000000\","
+      "\"last_clean\":\"0.000000\",\"last_unstale\":\"0.000000\","
+      "\"last_undegraded\":\"0.000000\",\"last_fullsized\":\"0.000000\"}]}";
+  ceph_pools_t p;
+  ceph_pools_init(&p);
+  EXPECT_EQ_INT(CJ_OK, ceph_pgs_stuck_parse(st, sizeof(st) - 1, NOW, 60, &p,
+                                            NULL, 0));
+  EXPECT_EQ_INT(1, p.stuck.n[CEPH_STUCK_INACTIVE]);
+  EXPECT_EQ_INT(1, p.stuck.n[CEPH_STUCK_UNCLEAN]);
+  EXPECT_EQ_INT(1, p.stuck.any);
+  EXPECT_NEAR(NOW, p.stuck.oldest_s, 1e-6); /* since the epoch */
+  ceph_pools_free(&p);
+}
+
+/* A reply cut short leaves no partial count behind (whatever was counted
+ * before the cut is zeroed); pg_ready is ANDed over the replies. */
+static void partial_and_ready(void) {
+  ceph_pools_t p;
+  ceph_pools_init(&p);
+  size_t cut = (size_t)(strstr(brief, "\"12.0\"") - brief); /* 2 PGs in */
+  EXPECT_EQ_INT(CJ_ERR_SYNTAX, ceph_pgs_brief_parse(brief, cut, &p, NULL, 0));
+  uint64_t left = p.total.total;
+  for (size_t i = 0; i < p.n; i++)
+    left += p.v[i].pgs.total + p.v[i].pgs.state[CEPH_PG_ACTIVE];
+  EXPECT_EQ_INT(0, left);
+  size_t scut = (size_t)(strstr(stuck, "\"2.0\"") - stuck); /* 1 PG in */
+  EXPECT_EQ_INT(CJ_ERR_SYNTAX,
+                ceph_pgs_stuck_parse(stuck, scut, NOW, 0, &p, NULL, 0));
+  left = p.stuck.any;
+  for (size_t i = 0; i < p.n; i++)
+    left += p.v[i].stuck.any + p.v[i].stuck.n[CEPH_STUCK_UNCLEAN];
+  EXPECT_EQ_INT(0, left);
+  ceph_pools_free(&p);
+  static const char unready[] = "{\"pg_ready\":false,\"pg_stats\":[]}";
+  ceph_pools_init(&p);
+  EXPECT_EQ_INT(CJ_OK, ceph_pgs_brief_parse(unready, sizeof(unready) - 1, &p,
+                                            NULL, 0));
+  EXPECT_EQ_INT(CJ_OK, ceph_pgs_stuck_parse(stuck, sizeof(stuck) - 1, NOW, 0,
+                                            &p, NULL, 0));
+  EXPECT_EQ_INT(0, p.pg_ready); /* false, then true: not ready */
+  ceph_pools_free(&p);
+}
+
 static uint64_t rng_state;
 static uint32_t rnd(void) {
   rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -139,6 +225,10 @@ int main(void) {
                                             NULL, 0));
   EXPECT_EQ_INT(CJ_ERR_MISSING, ceph_pgs_brief_parse("{}", 2, &p, NULL, 0));
   ceph_pools_free(&p);
+
+  long_state();
+  zero_stamps();
+  partial_and_ready();
 
   /* Randomized: N PGs over many pools in random order; the streamed
    * per-pool counts equal a direct count. */

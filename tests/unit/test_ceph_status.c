@@ -115,5 +115,18 @@ int main(void) {
   EXPECT_EQ_INT(CJ_OK, ceph_status_parse(big, strlen(big), &st, NULL, 0));
   EXPECT_EQ_INT(CEPH_MAX_CHECKS, st.n_checks);
   EXPECT_EQ_INT(5, st.checks_dropped);
+  /* A state name of >= 120 characters (11 valid components, names of
+   * Ceph's pg_state_string): every component counted, none unrecognised. */
+  static const char longst[] =
+      "{\"health\":{\"status\":\"HEALTH_WARN\"},\"pgmap\":{\"pgs_by_state\":"
+      "[{\"state_name\":\"active+recovery_wait+recovery_toofull+"
+      "forced_recovery+undersized+degraded+remapped+backfill_wait+"
+      "forced_backfill+backfill_toofull+snaptrim_wait\",\"count\":3}]}}";
+  EXPECT_EQ_INT(CJ_OK, ceph_status_parse(longst, sizeof(longst) - 1, &st,
+                                         NULL, 0));
+  EXPECT_EQ_INT(0, st.pgs.unknown);
+  EXPECT_EQ_INT(3, st.pgs.state[CEPH_PG_SNAPTRIM_WAIT]);
+  EXPECT_EQ_INT(3, st.pgs.state[CEPH_PG_ACTIVE]);
+  EXPECT_EQ_STR("", st.unknown_state);
   return testing_done();
 }
