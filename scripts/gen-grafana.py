@@ -67,8 +67,9 @@ SIGN = ("Sign: + = the local (system) clock is behind the reference, as ntpq "
 PANELS = [
     # ---- kernel clock (timex)
     ("time", "Kernel clock synchronised", "none",
-     "1 = adjtimex is not TIME_ERROR and STA_UNSYNC is clear; 0 = the kernel "
-     "considers the clock unsynchronised (page on it).",
+     "1 = the kernel's maxerror is below 16 s (a time daemon keeps it "
+     "updated, even with STA_UNSYNC set); 0 = nobody disciplines the clock "
+     "(page on it).",
      [M("timex", "bool", "synchronised")]),
     ("time", "Kernel PLL offset", "s",
      "The phase offset the kernel is still slewing. Positive = the system "
