@@ -206,10 +206,10 @@ PANELS = [
     ("rng", "FIPS 140-2 failure ratio per test", "percentunit",
      "Per source: failed blocks / tested blocks, per FIPS 140-2 test, over "
      "5 min (Prometheus) or per interval (Graphite). A good source fails "
-     "now and then by chance: /dev/urandom over 400000 blocks gave monobit "
-     "0.012 %, poker 0.011 %, runs 0.033 %, long run 0.032 %, continuous 0 "
-     "(0.0875 % of blocks failed any test, docs/rng.md); a ratio far above "
-     "that is a broken source.",
+     "now and then by chance: for a perfect source monobit 0.010 %, poker "
+     "0.010 %, runs 0.030 %, long run 0.030 %, continuous 0.00001 % (0.080 % "
+     "of blocks fail any test, docs/rng.md); a ratio far above that is a "
+     "broken source.",
      [RATIO(M("rng", "total_events", t, t.replace("failed_", ""), inst="*"),
             M("rng", "total_events", "blocks", inst="*"))
       for t in ("failed_monobit", "failed_poker", "failed_runs", "failed_long_run", "failed_continuous")]),
