@@ -22,8 +22,8 @@ const int timex_status_bits_num =
     (int)(sizeof(timex_status_bits) / sizeof(timex_status_bits[0]));
 
 /* Linux kernel/time/ntp.c: NTP_PHASE_LIMIT, the cap of time_maxerror (µs).
- * second_overflow() adds 500 µs to maxerror every second nobody updates it and,
- * on reaching this cap, clamps it there and sets STA_UNSYNC itself. */
+ * second_overflow() adds 500 µs to maxerror every second nobody updates it
+ * and, on reaching this cap, clamps it there and sets STA_UNSYNC itself. */
 #define TIMEX_PHASE_LIMIT_US 16000000LL
 
 /* A daemon is disciplining the clock while it keeps the error bound below the
