@@ -332,9 +332,8 @@ static void cont_file(const char *name, int blocks, int planted) {
   FILE *f = fopen(path, "w");
   for (int i = 0; i < 4 && f != NULL; i++)
     fputc(rnd8(), f);
-  for (size_t i = 0; i < sizeof(blk); i += 8)
-    for (size_t j = 0; j < 4; j++)
-      blk[i + j] = blk[i + 4 + j] = rnd8();
+  for (size_t i = 0; i < sizeof(blk); i++) /* 2500 = 312 word pairs + 4 */
+    blk[i] = i % 8 >= 4 && i + 4 <= sizeof(blk) ? blk[i - 4] : rnd8();
   for (int b = 0; b < blocks && f != NULL; b++) {
     if (planted >= 0) {
       for (size_t i = 0; i < sizeof(blk); i++)
