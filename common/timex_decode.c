@@ -21,6 +21,20 @@ const timex_status_bit_t timex_status_bits[] = {
 const int timex_status_bits_num =
     (int)(sizeof(timex_status_bits) / sizeof(timex_status_bits[0]));
 
+/* Linux kernel/time/ntp.c: NTP_PHASE_LIMIT, the cap of time_maxerror (µs).
+ * second_overflow() adds 500 µs to maxerror every second nobody updates it
+ * and, on reaching this cap, clamps it there and sets STA_UNSYNC itself. */
+#define TIMEX_PHASE_LIMIT_US 16000000LL
+
+/* A daemon is disciplining the clock while it keeps the error bound below the
+ * cap.  STA_UNSYNC / TIME_ERROR cannot tell: chronyd without rtcsync keeps
+ * STA_UNSYNC set on purpose (chrony sys_timex.c set_sync_status) so the
+ * kernel's 11-minute mode never writes the RTC.  A negative bound is not one
+ * the kernel keeps (it clamps to 0..cap): not synchronised. */
+static int timex_bound_synchronised(long long maxerror_us) {
+  return maxerror_us >= 0 && maxerror_us < TIMEX_PHASE_LIMIT_US;
+}
+
 int timex_decode(const struct timex *tx, int ret, timex_reading_t *out) {
   if (ret < 0)
     return -1;
@@ -38,8 +52,7 @@ int timex_decode(const struct timex *tx, int ret, timex_reading_t *out) {
   out->tai_offset_s = (double)tx->tai;
   out->status = (double)(tx->status & 0xffff);
   out->state = (double)ret;
-  out->synchronised =
-      (ret != TIME_ERROR && !(tx->status & STA_UNSYNC)) ? 1.0 : 0.0;
+  out->synchronised = timex_bound_synchronised(tx->maxerror) ? 1.0 : 0.0;
   out->pps_frequency_ppm = (double)tx->ppsfreq / SCALED_PPM;
   out->pps_jitter_s = (double)tx->jitter * fine;
   out->pps_shift = (double)tx->shift;

@@ -34,7 +34,7 @@ typedef struct {
   double tai_offset_s;   /* TAI - UTC */
   double status;         /* raw status word */
   double state;          /* return value: TIME_OK 0 ... TIME_ERROR 5 */
-  double synchronised;   /* 1 = state != TIME_ERROR and STA_UNSYNC clear */
+  double synchronised;   /* 1 = maxerror < 16 s: a daemon updates the bound */
   double pps_frequency_ppm; /* PPS frequency estimate */
   double pps_jitter_s;      /* PPS jitter */
   double pps_shift;         /* log2 of the PPS calibration interval (s) */

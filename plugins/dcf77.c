@@ -121,7 +121,7 @@ typedef struct {
 typedef struct {
   dcf77_ntpd_t nt;
   cdu_state_t st_status, st_receiving;
-  c_complain_t complaint;
+  c_complain_t complaint, bad_value;
 } ntpd_inst_t;
 
 #define MAX_RX 16
@@ -186,8 +186,9 @@ static int rx_read(user_data_t *ud) {
   dcf77_rx_snapshot(rx, &s);
   pthread_mutex_lock(&rx->lock);
   bool open = rx->device_open;
-  char why[512];
+  char why[512], path[sizeof(rx->device_path)];
   sstrncpy(why, rx->status, sizeof(why));
+  sstrncpy(path, rx->device_path, sizeof(path)); /* the thread rewrites it */
   int line = rx->line_errno;
   pthread_mutex_unlock(&rx->lock);
   if (!open && why[0] != '\0')
@@ -196,7 +197,7 @@ static int rx_read(user_data_t *ud) {
   else if (open)
     c_release(LOG_INFO, &in->complaint,
               "dcf77 plugin: receiver \"%s\": %s opened%s%s.", rx->name,
-              rx->device_path, line ? "; line settings: " : "",
+              path, line ? "; line settings: " : "",
               line ? STRERROR(line) : "");
   cdu_dispatch_table("dcf77", rx->name, rx_metrics,
                      CDU_TABLE_SIZE(rx_metrics), &s);
@@ -212,8 +213,11 @@ static int ntpd_read(user_data_t *ud) {
   ntpd_inst_t *in = ud->data;
   dcf77_ntpd_t *nt = &in->nt;
   dcf77_ntpd_snapshot_t s;
+  /* Wall time only to turn refclock_time into an age when it is new; the
+   * age then runs on the monotonic clock (dcf77_ntpd.c timecode_age). */
   double now = CDTIME_T_TO_DOUBLE(cdtime());
-  if (dcf77_ntpd_acquire(nt, now, &s) != 0) {
+  double mono = (double)dcf77_clock_mono_ns() * 1e-9;
+  if (dcf77_ntpd_acquire(nt, now, mono, &s) != 0) {
     c_complain(LOG_ERR, &in->complaint, "dcf77 plugin: Ntpd \"%s\": %s",
                nt->name, nt->err);
     cdu_dispatch_table("dcf77", nt->name, ntpd_metrics,
@@ -228,6 +232,14 @@ static int ntpd_read(user_data_t *ud) {
             "dcf77 plugin: Ntpd \"%s\": PARSE unit %d (association %d) "
             "readable again.",
             nt->name, s.unit, s.assoc);
+  if (nt->bad_var[0] != '\0')
+    c_complain(LOG_WARNING, &in->bad_value,
+               "dcf77 plugin: Ntpd \"%s\": variable %s out of range: "
+               "dispatched as unknown (NaN).",
+               nt->name, nt->bad_var);
+  else
+    c_release(LOG_INFO, &in->bad_value,
+              "dcf77 plugin: Ntpd \"%s\": values in range again.", nt->name);
   cdu_dispatch_table("dcf77", nt->name, ntpd_metrics,
                      CDU_TABLE_SIZE(ntpd_metrics), &s);
   int code = (int)s.status;

@@ -11,10 +11,16 @@
 
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_VARS 96
+/* Largest count dispatched as a DERIVE: below 2^63 (ntp_snapshot.c too). */
+#define MAX_COUNT 9.2e18
+#define MAX_REACH 255.0 /* the reach register has 8 bits */
 
 void dcf77_ntpd_init(dcf77_ntpd_t *nt) {
   nt->fd = -1;
@@ -62,8 +68,60 @@ static int rx_datagram(void *vctx, const uint8_t *pkt, size_t len) {
   return 0;
 }
 
+static double mono_now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* One send of the request with a new sequence number, then its answer
+ * until `deadline` (monotonic s).  The reassembly takes only fragments of
+ * this sequence: late ones of an earlier send are dropped.  0 = complete,
+ * -ETIMEDOUT, or another -errno / -EPROTO with err set. */
+static int attempt(dcf77_ntpd_t *nt, rx_ctx_t *c, unsigned op, uint16_t assoc,
+                   const char *vars, double deadline, char *err,
+                   size_t errlen) {
+  uint8_t req[NTP_M6_HDR_LEN + NTP_M6_MAX_DATA + 4], buf[2048];
+  size_t len = 0;
+  uint16_t seq = ++nt->seq;
+  if (ntp_m6_build_request(req, sizeof(req), &len, 2, op, seq, assoc, vars) !=
+      NTP_M6_OK) {
+    snprintf(err, errlen, "cannot build the request");
+    return -EINVAL;
+  }
+  ntp_m6_reasm_init(nt->r, 2, op, seq, assoc);
+  if (send(nt->fd, req, len, 0) != (ssize_t)len) {
+    int e = errno;
+    snprintf(err, errlen, "send: %s", strerror(e));
+    return -e;
+  }
+  for (double now = mono_now_s(); now < deadline; now = mono_now_s()) {
+    struct pollfd pfd = {.fd = nt->fd, .events = POLLIN};
+    int pr = poll(&pfd, 1, (int)((deadline - now) * 1000.0) + 1);
+    if (pr < 0 && errno != EINTR) {
+      int e = errno;
+      snprintf(err, errlen, "poll: %s", strerror(e));
+      return -e;
+    }
+    if (pr <= 0)
+      continue; /* EINTR or time out: the loop checks the deadline */
+    ssize_t n = recv(nt->fd, buf, sizeof(buf), MSG_DONTWAIT);
+    if (n < 0 && errno != EAGAIN && errno != EINTR) {
+      int e = errno; /* ECONNREFUSED: nothing listens */
+      snprintf(err, errlen, "recv: %s", strerror(e));
+      return -e;
+    }
+    int r = n > 0 ? rx_datagram(c, buf, (size_t)n) : 0;
+    if (r != 0)
+      return r > 0 ? 0 : r;
+  }
+  snprintf(err, errlen, "no complete answer within %.3f s", nt->timeout_s);
+  return -ETIMEDOUT;
+}
+
 /* One query; 0 or -1 with nt->err set (and the socket closed on errors
- * other than a timeout or a protocol error, so it is reopened next time). */
+ * other than a timeout or a protocol error, so it is reopened next time).
+ * Sent again once, with a new sequence, after Timeout / 2. */
 static int query(dcf77_ntpd_t *nt, unsigned op, uint16_t assoc,
                  const char *vars) {
   if (nt->r == NULL) {
@@ -75,19 +133,14 @@ static int query(dcf77_ntpd_t *nt, unsigned op, uint16_t assoc,
     if (nt->fd < 0)
       return -1;
   }
-  uint8_t req[NTP_M6_HDR_LEN + NTP_M6_MAX_DATA + 4];
-  size_t len = 0;
-  uint16_t seq = ++nt->seq;
-  if (ntp_m6_build_request(req, sizeof(req), &len, 2, op, seq, assoc, vars) !=
-      NTP_M6_OK) {
-    sstrncpy(nt->err, "cannot build the request", sizeof(nt->err));
-    return -1;
-  }
-  ntp_m6_reasm_init(nt->r, 2, op, seq, assoc);
   rx_ctx_t c = {.r = nt->r, .st = NTP_M6_OK};
   char err[200] = "";
-  int ret = ntp_net_exchange(nt->fd, req, len, nt->timeout_s, rx_datagram, &c,
-                             err, sizeof(err));
+  double start = mono_now_s();
+  int ret = attempt(nt, &c, op, assoc, vars, start + nt->timeout_s / 2, err,
+                    sizeof(err));
+  if (ret == -ETIMEDOUT)
+    ret = attempt(nt, &c, op, assoc, vars, start + nt->timeout_s, err,
+                  sizeof(err));
   if (ret == 0)
     return 0;
   const char *why = err[0] ? err : strerror(-ret);
@@ -184,9 +237,36 @@ static double var_num(const ntp_m6_var_t *v, size_t n, const char *name) {
   return d;
 }
 
-static int64_t var_count(const ntp_m6_var_t *v, size_t n, const char *name) {
+/* A value in [lo, hi], else NaN (a missing one too); an out-of-range one
+ * is named in nt->bad_var for the caller's log line. */
+static double var_in(dcf77_ntpd_t *nt, const ntp_m6_var_t *v, size_t n,
+                     const char *name, double lo, double hi) {
   double d = var_num(v, n, name);
-  return isfinite(d) && d >= 0 ? (int64_t)d : CDU_DERIVE_UNKNOWN;
+  if (d >= lo && d <= hi)
+    return d;
+  if (ntp_m6_var_get(v, n, name) != NULL && nt->bad_var[0] == '\0')
+    sstrncpy(nt->bad_var, name, sizeof(nt->bad_var));
+  return NAN;
+}
+
+/* A counter: 0 .. MAX_COUNT (a double beyond int64_t must not be cast). */
+static int64_t var_count(dcf77_ntpd_t *nt, const ntp_m6_var_t *v, size_t n,
+                         const char *name) {
+  double d = var_in(nt, v, n, name, 0, MAX_COUNT);
+  return isnan(d) ? CDU_DERIVE_UNKNOWN : (int64_t)d;
+}
+
+/* The age of time code t (UTC s): measured on the wall clock when t is
+ * first seen, then advanced on the monotonic clock. */
+static double timecode_age(dcf77_ntpd_t *nt, double t, double now_s,
+                           double mono_s) {
+  if (!nt->tc_have || t != nt->tc_time_s) {
+    nt->tc_have = true;
+    nt->tc_time_s = t;
+    nt->tc_age0_s = now_s - t;
+    nt->tc_seen_mono_s = mono_s;
+  }
+  return nt->tc_age0_s + (mono_s - nt->tc_seen_mono_s);
 }
 
 static void clear_snapshot(dcf77_ntpd_snapshot_t *o) {
@@ -207,7 +287,7 @@ static void clear_snapshot(dcf77_ntpd_snapshot_t *o) {
 
 /* The clock variables (READCLOCK) into o. */
 static int read_clock(dcf77_ntpd_t *nt, uint16_t assoc, double now_s,
-                      dcf77_ntpd_snapshot_t *o) {
+                      double mono_s, dcf77_ntpd_snapshot_t *o) {
   if (query(nt, NTP_M6_OP_READCLOCK, assoc, NULL) != 0)
     return -1;
   ntp_m6_clock_status_t cs;
@@ -217,10 +297,10 @@ static int read_clock(dcf77_ntpd_t *nt, uint16_t assoc, double now_s,
   size_t n = 0;
   if (parse_vars(nt, v, &n) != 0)
     return -1;
-  o->polls = var_count(v, n, "poll");
-  o->noreply = var_count(v, n, "noreply");
-  o->badformat = var_count(v, n, "badformat");
-  o->baddata = var_count(v, n, "baddata");
+  o->polls = var_count(nt, v, n, "poll");
+  o->noreply = var_count(nt, v, n, "noreply");
+  o->badformat = var_count(nt, v, n, "badformat");
+  o->baddata = var_count(nt, v, n, "baddata");
   dcf77_rc_flags_t f;
   const char *st = ntp_m6_var_get(v, n, "refclock_status");
   if (st != NULL && dcf77_rc_parse_status(st, &f) == 0) {
@@ -242,13 +322,14 @@ static int read_clock(dcf77_ntpd_t *nt, uint16_t assoc, double now_s,
   double t;
   if (dcf77_rc_parse_time(ntp_m6_var_get(v, n, "refclock_time"),
                           (int64_t)now_s, &t) == 0)
-    o->timecode_age_s = now_s - t;
+    o->timecode_age_s = timecode_age(nt, t, now_s, mono_s);
   return 0;
 }
 
-int dcf77_ntpd_acquire(dcf77_ntpd_t *nt, double now_s,
+int dcf77_ntpd_acquire(dcf77_ntpd_t *nt, double now_s, double mono_s,
                        dcf77_ntpd_snapshot_t *o) {
   clear_snapshot(o);
+  nt->bad_var[0] = '\0';
   uint16_t status = 0;
   int unit = -1;
   uint16_t assoc = find_assoc(nt, &status, &unit);
@@ -267,8 +348,8 @@ int dcf77_ntpd_acquire(dcf77_ntpd_t *nt, double now_s,
     return -1;
   o->offset_s = var_num(v, n, "offset") / 1000.0; /* ms -> s */
   o->jitter_s = var_num(v, n, "jitter") / 1000.0;
-  o->reach = var_num(v, n, "reach");
-  if (read_clock(nt, assoc, now_s, o) != 0)
+  o->reach = var_in(nt, v, n, "reach", 0, MAX_REACH);
+  if (read_clock(nt, assoc, now_s, mono_s, o) != 0)
     return -1;
   /* Receiving: one of the last two polls got a sample and the last valid
    * time code is recent.  A silent rawdcf receiver keeps "NOMINAL"; these

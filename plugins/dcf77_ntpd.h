@@ -8,6 +8,9 @@
  * association id), READCLOCK (the driver's clock variables).  At most
  * 3 queries, each bounded by Timeout (plus one srcadr lookup per new
  * association, at most DCF77_NTPD_MAX_ASSOC, after an ntpd restart).
+ * A query is sent again once, after Timeout / 2 without a complete answer,
+ * with a new sequence number: only fragments of the current sequence are
+ * reassembled, so a reply is never spliced from two answers.
  */
 #ifndef CDS_DCF77_NTPD_H
 #define CDS_DCF77_NTPD_H
@@ -38,6 +41,13 @@ typedef struct {
   int ncache;
   ntp_m6_reasm_t *r; /* reassembly buffer (large: on the heap) */
   char err[512];     /* why the last acquire failed */
+  char bad_var[64];  /* a variable out of range in the last read, or "" */
+  /* The last refclock_time seen and when (monotonic clock): its age runs
+   * on the monotonic clock, so a step of the wall clock does not age it. */
+  bool tc_have;
+  double tc_time_s;      /* refclock_time, UTC (s since 1970) */
+  double tc_age0_s;      /* its age when first seen (wall clock then) */
+  double tc_seen_mono_s; /* when it was first seen, monotonic s */
 } dcf77_ntpd_t;
 
 typedef struct {
@@ -50,7 +60,7 @@ typedef struct {
   double offset_s, jitter_s; /* association; + = system clock behind */
   double reach;              /* reach register 0..255 */
   double selection;          /* peer selection code 0..7 */
-  double timecode_age_s;     /* now - refclock_time (NaN if never) */
+  double timecode_age_s;     /* age of refclock_time, s (NaN if never) */
   double receiving;          /* last poll reached, time code fresh: 0/1 */
   int unit;                  /* PARSE unit (127.127.8.U), for messages */
   int assoc;
@@ -58,9 +68,11 @@ typedef struct {
 
 void dcf77_ntpd_init(dcf77_ntpd_t *nt);
 void dcf77_ntpd_free(dcf77_ntpd_t *nt);
-/* One read.  0: *out filled (fields the daemon did not give are NaN or
- * CDU_DERIVE_UNKNOWN); -1: nothing usable, nt->err says why. */
-int dcf77_ntpd_acquire(dcf77_ntpd_t *nt, double now_s,
+/* One read at wall time now_s (UTC, s) and monotonic time mono_s (s).
+ * 0: *out filled (fields the daemon did not give, or gave out of range, are
+ * NaN or CDU_DERIVE_UNKNOWN; nt->bad_var names one out of range); -1:
+ * nothing usable, nt->err says why. */
+int dcf77_ntpd_acquire(dcf77_ntpd_t *nt, double now_s, double mono_s,
                        dcf77_ntpd_snapshot_t *out);
 
 #endif

@@ -24,8 +24,9 @@
 
 #define RNG_CHUNK 65536
 #define RNG_MAX_BYTES (16 << 20)
-/* Blocks in a row failing the continuous test that mark a source stuck: a
- * good source fails it with p = 625 * 2^-32 = 1.5e-7 per block. */
+/* Blocks in a row (counted across intervals) failing the continuous test
+ * that mark a source stuck: a good source fails it with p = 625 * 2^-32 =
+ * 1.5e-7 per block, so two in a row come by chance with p = 2e-14. */
 #define RNG_STUCK_RUN 2
 
 /* The metric tables: the one place an rng metric is named (besides the
@@ -85,8 +86,8 @@ static const cdu_metric_t rng_source_metrics[] = {
     {"gauge", "failure_improbability", CDU_GAUGE, SO(improbability), "-log10 p",
      "-log10 P[>= this many failures | good source]"},
     {"bool", "stuck", CDU_GAUGE, SO(stuck), "0/1",
-     "1 = this interval's data repeats (period <= 16 bytes), every "
-     "block failed the continuous test, or it ends with 2+ such blocks"},
+     "1 = this interval's data repeats (period <= 16 bytes), or the "
+     "stream ends with 2+ blocks in a row failing the continuous test"},
     {"bool", "alarm", CDU_GAUGE, SO(alarm), "0/1",
      "1 = failure_improbability crossed NotifyLog10 (see docs)"},
 };
@@ -128,7 +129,7 @@ static void rng_source_free(void *arg) {
 
 typedef struct { /* one interval of one Source */
   size_t target, got; /* BytesPerInterval (+ 4 for the bootstrap word) */
-  int blocks, cont_failed, error;
+  int blocks, error;
   rng_period_t period;
 } rng_interval_t;
 
@@ -164,7 +165,6 @@ static void rng_feed(rng_source_t *s, const uint8_t *p, size_t n,
       fips_count(&s->counts, res);
       rng_window_push(&s->window, res != 0);
       iv->blocks++;
-      iv->cont_failed += (res & FIPS_CONTINUOUS) != 0;
       s->cont_run = (res & FIPS_CONTINUOUS) ? s->cont_run + 1 : 0;
     }
   }
@@ -286,12 +286,12 @@ static int rng_source_read(user_data_t *ud) {
     s->alarm = snap.improbability >=
                (s->alarm ? s->notify_log10 / 3 : s->notify_log10);
   snap.alarm = fresh ? s->alarm : NAN;
-  /* Stuck: periodic data, every block of the interval failing the
-   * continuous test, or the interval ending in RNG_STUCK_RUN such blocks in
-   * a row (a source that got stuck in the middle of this read is flagged
-   * by this read, not the next: its first blocks were still good). */
+  /* Stuck: periodic data, or the stream ending in RNG_STUCK_RUN blocks in a
+   * row failing the continuous test, counted in blocks across intervals (a
+   * lone failing block - a good source's chance - never suffices, even when
+   * it is the only block of the interval; a source that got stuck in the
+   * middle of this read is flagged by this read, not the next). */
   snap.stuck = fresh ? (rng_period_get(&iv.period) != 0 ||
-                        (iv.blocks > 0 && iv.cont_failed == iv.blocks) ||
                         (iv.blocks > 0 && s->cont_run >= RNG_STUCK_RUN))
                      : NAN;
   cdu_dispatch_table("rng", s->name, rng_source_metrics,

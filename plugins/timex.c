@@ -43,7 +43,7 @@ static const cdu_metric_t timex_metrics[] = {
     {"clock_state", "kernel", CDU_GAUGE, TX(state), "code",
      "adjtimex return: 0 OK, 1 INS, 2 DEL, 3 OOP, 4 WAIT, 5 ERROR"},
     {"bool", "synchronised", CDU_GAUGE, TX(synchronised), "0/1",
-     "1 = return value not TIME_ERROR and STA_UNSYNC clear"},
+     "1 = maxerror below 16 s: a daemon keeps the error bound updated"},
     {"frequency_offset", "pps_frequency", CDU_GAUGE, TX(pps_frequency_ppm),
      "ppm", "PPS frequency estimate (kernel hardpps only)"},
     {"time_offset_rms", "pps_jitter", CDU_GAUGE, TX(pps_jitter_s), "s",
@@ -102,14 +102,15 @@ static int timex_read(void) {
     cdu_notify_change(&timex_sync_state, 1, NOTIF_OKAY, "timex", NULL, "bool",
                       "synchronised",
                       "timex plugin: the kernel clock is synchronised again "
-                      "(state %.0f, status 0x%04x).",
-                      r.state, (unsigned)r.status);
+                      "(maxerror %.3f s, state %.0f, status 0x%04x).",
+                      r.maxerror_s, r.state, (unsigned)r.status);
   else
     cdu_notify_change(&timex_sync_state, 0, NOTIF_WARNING, "timex", NULL,
                       "bool", "synchronised",
-                      "timex plugin: the kernel clock is not synchronised "
-                      "(state %.0f, status 0x%04x, maxerror %.3f s).",
-                      r.state, (unsigned)r.status, r.maxerror_s);
+                      "timex plugin: the kernel clock is not synchronised: "
+                      "maxerror %.3f s is not below the 16 s cap, no daemon "
+                      "updates it (state %.0f, status 0x%04x).",
+                      r.maxerror_s, r.state, (unsigned)r.status);
   return 0;
 }
 

@@ -67,8 +67,9 @@ SIGN = ("Sign: + = the local (system) clock is behind the reference, as ntpq "
 PANELS = [
     # ---- kernel clock (timex)
     ("time", "Kernel clock synchronised", "none",
-     "1 = adjtimex is not TIME_ERROR and STA_UNSYNC is clear; 0 = the kernel "
-     "considers the clock unsynchronised (page on it).",
+     "1 = the kernel's maxerror is below 16 s (a time daemon keeps it "
+     "updated, even with STA_UNSYNC set); 0 = nobody disciplines the clock "
+     "(page on it).",
      [M("timex", "bool", "synchronised")]),
     ("time", "Kernel PLL offset", "s",
      "The phase offset the kernel is still slewing. Positive = the system "
@@ -205,10 +206,10 @@ PANELS = [
     ("rng", "FIPS 140-2 failure ratio per test", "percentunit",
      "Per source: failed blocks / tested blocks, per FIPS 140-2 test, over "
      "5 min (Prometheus) or per interval (Graphite). A good source fails "
-     "now and then by chance: /dev/urandom over 400000 blocks gave monobit "
-     "0.012 %, poker 0.011 %, runs 0.033 %, long run 0.032 %, continuous 0 "
-     "(0.0875 % of blocks failed any test, docs/rng.md); a ratio far above "
-     "that is a broken source.",
+     "now and then by chance: for a perfect source monobit 0.010 %, poker "
+     "0.010 %, runs 0.030 %, long run 0.030 %, continuous 0.00001 % (0.080 % "
+     "of blocks fail any test, docs/rng.md); a ratio far above that is a "
+     "broken source.",
      [RATIO(M("rng", "total_events", t, t.replace("failed_", ""), inst="*"),
             M("rng", "total_events", "blocks", inst="*"))
       for t in ("failed_monobit", "failed_poker", "failed_runs", "failed_long_run", "failed_continuous")]),

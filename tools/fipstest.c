@@ -13,9 +13,11 @@
  * Differences, on purpose:
  *  - the runs test is the correct one (rng-tools >= 6.11); --rngtest5
  *    reproduces the runs-test bug of rng-tools 5 for comparisons;
- *  - input is read in large chunks (1 MiB) and tested in place, so the
- *    "speed" lines are measured per read / per chunk of blocks, not per
- *    block (the counters are exactly those of rngtest).
+ *  - input is read in large chunks (up to 1 MiB) and tested in place, so
+ *    the "speed" lines are measured per read / per chunk of blocks, not per
+ *    block (the counters are exactly those of rngtest); in pipe mode the
+ *    good blocks of each read are written once that read is tested, so a
+ *    slow source's blocks come out one by one, as with rngtest.
  */
 #ifdef HAVE_CONFIG_H
 #include "cds_config.h"
@@ -227,9 +229,9 @@ static int bootstrap(state_t *s, uint8_t *buf) {
   int eof = 0, err = 0;
   while (have < need && !eof && !err && !got_signal)
     have += read_some(s, buf + have, need - have, &eof, &err);
-  if (have < need) {
+  if (have < need) { /* rngtest: exit 1, no statistics, also on an error */
     if (err)
-      exit(EXIT_IOERR);
+      exit(EXIT_FAIL);
     if (!s->opt.pipemode)
       fprintf(stderr, PREFIX "entropy source drained\n");
     exit(EXIT_FAIL);
@@ -259,6 +261,11 @@ static void run(state_t *s, uint8_t *buf) {
     size_t used = test_blocks(s, buf, have, &stop);
     memmove(buf, buf + used, have - used);
     have -= used;
+    /* Pipe mode: out with the good blocks of this read now.  A slow source
+     * gets each block through as soon as it is complete (rngtest writes
+     * each block at once); fast input still goes out in large writes. */
+    if (flush_out(s))
+      break;
     if (eof || err)
       break;
   }

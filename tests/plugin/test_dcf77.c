@@ -229,9 +229,18 @@ static int srv_fd = -1;
 static _Atomic int srv_stop, srv_silent;
 static uint16_t clock_status = 0x0020;
 static volatile unsigned peer_reach = 0x7; /* the reach the fake ntpd reports */
+/* Out-of-range numbers instead of the real ones (reach, poll, noreply,
+ * badformat, baddata): a garbled or hostile daemon. */
+static _Atomic int srv_huge;
+/* 2: the next READCLOCK answer loses its second fragment; 1: the one after
+ * it (the resent request) comes whole but with poll=14, one octet longer:
+ * a reply spliced from the two has poll=3 and a misplaced second half. */
+static _Atomic int srv_splice;
+static _Atomic int srv_readclocks; /* READCLOCK requests seen */
 
-static void reply(int fd, const struct sockaddr_in *to, const uint8_t *req,
-                  uint16_t status, const uint8_t *data, size_t len) {
+static void reply_frags(int fd, const struct sockaddr_in *to,
+                        const uint8_t *req, uint16_t status,
+                        const uint8_t *data, size_t len, int max_frags) {
   size_t off = 0;
   do {
     size_t n = len - off > 468 ? 468 : len - off;
@@ -253,7 +262,12 @@ static void reply(int fd, const struct sockaddr_in *to, const uint8_t *req,
     sendto(fd, p, 12 + ((n + 3) & ~(size_t)3), 0,
            (const struct sockaddr *)to, sizeof(*to));
     off += n;
-  } while (off < len);
+  } while (off < len && --max_frags > 0);
+}
+
+static void reply(int fd, const struct sockaddr_in *to, const uint8_t *req,
+                  uint16_t status, const uint8_t *data, size_t len) {
+  reply_frags(fd, to, req, status, data, len, 1000);
 }
 
 static void answer(const uint8_t *req, size_t len, struct sockaddr_in *from) {
@@ -274,6 +288,10 @@ static void answer(const uint8_t *req, size_t len, struct sockaddr_in *from) {
     snprintf(text, sizeof(text), "srcadr=127.127.%s\r\n",
              assoc == 101 ? "8.0" : "28.0");
     reply(srv_fd, from, req, 0x961a, (uint8_t *)text, strlen(text));
+  } else if (op == 2 && assoc == 101 && atomic_load(&srv_huge)) {
+    snprintf(text, sizeof(text),
+             "offset=-0.363666, jitter=1.884240, reach=1e30\r\n");
+    reply(srv_fd, from, req, 0x961a, (uint8_t *)text, strlen(text));
   } else if (op == 2 && assoc == 101) {
     snprintf(text, sizeof(text),
              "offset=-0.363666, jitter=1.884240, reach=0x%x\r\n", peer_reach);
@@ -283,7 +301,25 @@ static void answer(const uint8_t *req, size_t len, struct sockaddr_in *from) {
     snprintf(text, sizeof(text), "%s, refclock_id=\"DCFa\", "
              "refclock_iomode=\"normal\", refclock_driver_version=\"4.81 "
              "2009/05/01 10:15:29\"\r\n", readclock_text);
-    reply(srv_fd, from, req, clock_status, (uint8_t *)text, strlen(text));
+    atomic_fetch_add(&srv_readclocks, 1);
+    int splice = atomic_load(&srv_splice), frags = 1000;
+    char *p = strstr(text, "poll=3, noreply=0, badformat=1, baddata=0");
+    if (splice == 2) {
+      frags = 1; /* the second fragment is lost */
+    } else if (splice == 1) {
+      memmove(p + 7, p + 6, strlen(p + 6) + 1);
+      memcpy(p, "poll=14", 7);
+    } else if (atomic_load(&srv_huge)) {
+      char rest[1200];
+      snprintf(rest, sizeof(rest), "%s", p + strlen("poll=3, noreply=0, "
+                                                    "badformat=1, baddata=0"));
+      snprintf(p, sizeof(text) - (size_t)(p - text), "poll=1e30, "
+               "noreply=-1e30, badformat=nan, baddata=1e19%s", rest);
+    }
+    if (splice > 0)
+      atomic_store(&srv_splice, splice - 1);
+    reply_frags(srv_fd, from, req, clock_status, (uint8_t *)text, strlen(text),
+                frags);
   } else {
     uint8_t p[12] = {req[0], (uint8_t)(0xC0 | op), req[2], req[3], 4, 0,
                      req[6], req[7]};
@@ -307,7 +343,15 @@ static void *server(void *arg) {
   return NULL;
 }
 
+/* The monotonic clock of the Ntpd tests: mock_now (the wall clock) minus a
+ * skew that a simulated wall-clock step changes. */
+static double mono_skew_s = 1.7e9;
+static int64_t ntpd_mono_ns(void) {
+  return (int64_t)((CDTIME_T_TO_DOUBLE(mock_now) - mono_skew_s) * 1e9);
+}
+
 static void test_ntpd(void) {
+  dcf77_clock_mono_ns = ntpd_mono_ns;
   srv_fd = socket(AF_INET, SOCK_DGRAM, 0);
   struct sockaddr_in a = {.sin_family = AF_INET,
                           .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
@@ -346,6 +390,56 @@ static void test_ntpd(void) {
   EXPECT_EQ_DOUBLE(1, get("ntpd", "bool", "receiving"));
   EXPECT_EQ_INT(CDU_TABLE_SIZE(ntpd_metrics), mock_value_count());
   EXPECT_EQ_INT(0, mock_notification_count()); /* healthy from the start */
+
+  /* Regression: the time code's age ran on the wall clock.  The wall clock
+   * steps 1 h forward while 1 s passes: still 5 s old, still receiving
+   * (it was 3604 s: "not receiving" and a FAILURE).  Stepping back keeps
+   * it 5 s old too. */
+  mock_clear();
+  mock_now = DOUBLE_TO_CDTIME_T(1795335185.0 + 3600);
+  mono_skew_s += 3599;
+  EXPECT_EQ_INT(0, mock_read("dcf77/ntpd"));
+  EXPECT_NEAR(5.0, get("ntpd", "clock_last_meas", "timecode"), 1e-6);
+  EXPECT_EQ_DOUBLE(1, get("ntpd", "bool", "receiving"));
+  EXPECT_EQ_INT(0, mock_notification_count());
+  mock_clear();
+  mock_now = DOUBLE_TO_CDTIME_T(1795335186.0);
+  mono_skew_s -= 3599; /* the wall clock steps back, no time passes */
+  EXPECT_EQ_INT(0, mock_read("dcf77/ntpd"));
+  EXPECT_NEAR(5.0, get("ntpd", "clock_last_meas", "timecode"), 1e-6);
+  EXPECT_EQ_INT(0, mock_notification_count());
+
+  /* Regression: a lost fragment made the transport resend the READCLOCK
+   * request with the same sequence number, and the second fragment of the
+   * answer to the resend completed the first fragment of the first answer
+   * (poll=3 from one, a shifted rest from the other).  Each send now has
+   * its own sequence: only the second, whole answer counts (poll=14). */
+  mock_clear();
+  atomic_store(&srv_readclocks, 0);
+  atomic_store(&srv_splice, 2);
+  EXPECT_EQ_INT(0, mock_read("dcf77/ntpd"));
+  EXPECT_EQ_INT(2, atomic_load(&srv_readclocks)); /* sent again once */
+  EXPECT_EQ_DOUBLE(14, get("ntpd", "total_events", "poll"));
+  EXPECT_NEAR(6.97, get("ntpd", "percent", "state_nominal"), 1e-9);
+  EXPECT_EQ_DOUBLE(1, get("ntpd", "bool", "time_code"));
+
+  /* Out-of-range numbers: NaN / unknown, a warning, no undefined cast
+   * (UBSan: "1e+30 is outside the range of representable values"). */
+  mock_clear();
+  atomic_store(&srv_huge, 1);
+  EXPECT_EQ_INT(0, mock_read("dcf77/ntpd"));
+  OK(isnan(get("ntpd", "clock_reachability", "reach")));
+  OK(mock_find("ntpd", "total_events", "poll") == NULL);
+  OK(mock_find("ntpd", "total_events", "noreply") == NULL);
+  OK(mock_find("ntpd", "total_events", "badformat") == NULL);
+  OK(mock_find("ntpd", "total_events", "baddata") == NULL);
+  EXPECT_EQ_DOUBLE(0, get("ntpd", "bool", "receiving"));
+  OK(mock_log_find("out of range") >= 0);
+  atomic_store(&srv_huge, 0);
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read("dcf77/ntpd"));
+  EXPECT_EQ_DOUBLE(1, get("ntpd", "bool", "receiving"));
+  EXPECT_EQ_DOUBLE(3, get("ntpd", "total_events", "poll"));
 
   /* Regression (tests/scenarios/healthy_baseline.sh): one poll without a
    * sample (reach 036: bit 0 clear) while the time code is fresh is

@@ -320,6 +320,84 @@ static void test_stuck_mid_read(void) {
   mock_reset();
 }
 
+/* Write `blocks` blocks (after a 4-byte bootstrap word) to `name`: random
+ * data, where block `planted` repeats one 32-bit word once (it fails the
+ * continuous test and nothing else), or - with planted < 0 - the same
+ * block every time, made of random words each sent twice (a TRNG replaying
+ * a stuck buffer: every block fails the continuous test, no period <= 16). */
+static void cont_file(const char *name, int blocks, int planted) {
+  static uint8_t blk[2500];
+  char path[512];
+  snprintf(path, sizeof(path), "%s/%s", dir, name);
+  FILE *f = fopen(path, "w");
+  for (int i = 0; i < 4 && f != NULL; i++)
+    fputc(rnd8(), f);
+  for (size_t i = 0; i < sizeof(blk); i++) /* 2500 = 312 word pairs + 4 */
+    blk[i] = i % 8 >= 4 && i + 4 <= sizeof(blk) ? blk[i - 4] : rnd8();
+  for (int b = 0; b < blocks && f != NULL; b++) {
+    if (planted >= 0) {
+      for (size_t i = 0; i < sizeof(blk); i++)
+        blk[i] = rnd8();
+      if (b == planted)
+        memcpy(blk + 104, blk + 100, 4); /* words 25 and 26 equal */
+    }
+    fwrite(blk, 1, sizeof(blk), f);
+  }
+  if (f != NULL)
+    fclose(f);
+}
+
+static int stuck_failures(const char *inst) {
+  int n = 0;
+  for (size_t i = 0; i < mock_notification_count(); i++) {
+    const notification_t *m = mock_notification_at(i);
+    n += strcmp(m->plugin_instance, inst) == 0 &&
+         strcmp(m->type_instance, "stuck") == 0 &&
+         m->severity == NOTIF_FAILURE;
+  }
+  return n;
+}
+
+/* Regression: one block per interval (BytesPerInterval 2500, as docs/rng.md
+ * suggests for /dev/hwrng).  A good source fails the continuous test by
+ * chance (p = 1.5e-7 per block); such a lone block made its whole interval
+ * "every block failed the continuous test" and flagged the source stuck.
+ * Stuck needs RNG_STUCK_RUN failing blocks in a row, counted in blocks
+ * across intervals; a source failing every block still gets there. */
+static void test_one_block_per_interval(void) {
+  char lone[512], replay[512];
+  snprintf(lone, sizeof(lone), "%s/lone.bin", dir);
+  snprintf(replay, sizeof(replay), "%s/replay.bin", dir);
+  cont_file("lone.bin", 5, 2);
+  cont_file("replay.bin", 5, -1);
+  source_conf("lone", lone, "BytesPerInterval 2500\nWindow 100");
+  source_conf("replay", replay, "BytesPerInterval 2500\nWindow 100");
+  EXPECT_EQ_INT(0, mock_init_all());
+  int lone_stuck = 0;
+  mock_clear();
+  for (int i = 0; i < 5; i++) {
+    EXPECT_EQ_INT(0, mock_read("rng/lone"));
+    lone_stuck += get("lone", "bool", "stuck") != 0;
+  }
+  EXPECT_EQ_DOUBLE(5, get("lone", "total_events", "blocks"));
+  EXPECT_EQ_DOUBLE(1, get("lone", "total_events", "failed_continuous"));
+  OK_MSG(lone_stuck == 0, "one continuous-test failure in a one-block "
+                          "interval: never stuck");
+  EXPECT_EQ_INT(0, stuck_failures("lone"));
+  for (int i = 1; i <= 4; i++) {
+    mock_clear();
+    EXPECT_EQ_INT(0, mock_read("rng/replay"));
+    EXPECT_EQ_DOUBLE(i, get("replay", "total_events", "failed_continuous"));
+    char msg[96];
+    snprintf(msg, sizeof(msg), "replayed buffer, block %d: stuck = %d", i,
+             i >= RNG_STUCK_RUN);
+    OK_MSG(get("replay", "bool", "stuck") == (i >= RNG_STUCK_RUN), msg);
+    EXPECT_EQ_INT(i == RNG_STUCK_RUN, stuck_failures("replay"));
+  }
+  mock_shutdown_all();
+  mock_reset();
+}
+
 int main(void) {
   snprintf(dir, sizeof(dir), "/tmp/test_rng.%d", (int)getpid());
   mkdir(dir, 0700);
@@ -335,6 +413,8 @@ int main(void) {
   test_fifo();
   module_register();
   test_stuck_mid_read();
+  module_register();
+  test_one_block_per_interval();
   char cmd[300];
   snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
   if (system(cmd) != 0)

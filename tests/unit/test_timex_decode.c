@@ -7,7 +7,7 @@
 static void test_microseconds(void) {
   struct timex tx = {.offset = -1500, /* µs without STA_NANO */
                      .freq = 65536 * 12 + 32768, /* 12.5 ppm */
-                     .maxerror = 16000000,
+                     .maxerror = 250000,
                      .esterror = 250,
                      .constant = 7,
                      .tick = 10000,
@@ -27,7 +27,7 @@ static void test_microseconds(void) {
   EXPECT_EQ_INT(0, timex_decode(&tx, TIME_OK, &r));
   EXPECT_EQ_DOUBLE(-1.5e-3, r.offset_s);
   EXPECT_EQ_DOUBLE(12.5, r.frequency_ppm);
-  EXPECT_EQ_DOUBLE(16.0, r.maxerror_s);
+  EXPECT_EQ_DOUBLE(0.25, r.maxerror_s);
   EXPECT_EQ_DOUBLE(250e-6, r.esterror_s);
   EXPECT_EQ_DOUBLE(7.0, r.time_constant);
   EXPECT_EQ_DOUBLE(0.01, r.tick_s);
@@ -78,18 +78,30 @@ static void test_status_bits(void) {
   EXPECT_EQ_INT(0xffff, all);
 }
 
+/* Synchronised = the kernel's error bound below its 16 s cap; the return
+ * value and STA_UNSYNC do not decide it (chronyd without rtcsync keeps
+ * STA_UNSYNC set while it disciplines the clock). */
 static void test_synchronised_rule(void) {
   timex_reading_t r;
-  struct timex tx = {.status = STA_UNSYNC};
-  timex_decode(&tx, TIME_OK, &r); /* unsync bit alone */
-  EXPECT_EQ_DOUBLE(0.0, r.synchronised);
-  tx.status = 0;
-  timex_decode(&tx, TIME_ERROR, &r); /* TIME_ERROR alone */
-  EXPECT_EQ_DOUBLE(0.0, r.synchronised);
+  struct timex tx = {.status = STA_UNSYNC, .maxerror = 37451};
+  timex_decode(&tx, TIME_ERROR, &r); /* chronyd without rtcsync */
+  EXPECT_EQ_DOUBLE(1.0, r.synchronised);
+  EXPECT_EQ_DOUBLE(1.0, r.flag[6]); /* the raw STA_UNSYNC bit stays 1 */
   EXPECT_EQ_DOUBLE(5.0, r.state);
+  tx.status = 0;
   timex_decode(&tx, TIME_INS, &r); /* leap insert pending, still synced */
   EXPECT_EQ_DOUBLE(1.0, r.synchronised);
-  /* What this VM reports (FACTS.md §4): ret 5, status 0x40. */
+  /* Either side of the cap (µs). */
+  tx.maxerror = 15999999;
+  timex_decode(&tx, TIME_OK, &r);
+  EXPECT_EQ_DOUBLE(1.0, r.synchronised);
+  tx.maxerror = 16000000;
+  timex_decode(&tx, TIME_OK, &r);
+  EXPECT_EQ_DOUBLE(0.0, r.synchronised);
+  tx.maxerror = -1; /* not a bound the kernel keeps */
+  timex_decode(&tx, TIME_OK, &r);
+  EXPECT_EQ_DOUBLE(0.0, r.synchronised);
+  /* What this VM reports (nobody disciplines it): ret 5, status 0x40. */
   tx.status = STA_UNSYNC;
   tx.maxerror = 16000000;
   timex_decode(&tx, TIME_ERROR, &r);
