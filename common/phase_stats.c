@@ -33,12 +33,19 @@ static double slot_x(const phase_stats_t *ps, uint64_t j) {
   return ps->ring[j % ps->window];
 }
 
+/* Ring index of slot j + off, given i = ring index of j, off < W: one
+ * division per second difference instead of three. */
+static uint32_t ring_add(const phase_stats_t *ps, uint32_t i, uint32_t off) {
+  uint32_t r = i + off;
+  return r >= ps->window ? r - ps->window : r;
+}
+
 /* d_m(j), s; false when it touches a missing slot. */
 static int second_diff(const phase_stats_t *ps, uint64_t j, uint32_t m,
                        double *d) {
-  double x0 = slot_x(ps, j), x1 = slot_x(ps, j + m),
-         x2 = slot_x(ps, j + 2 * (uint64_t)m);
-  *d = x2 - 2.0 * x1 + x0;
+  uint32_t i0 = (uint32_t)(j % ps->window), i1 = ring_add(ps, i0, m),
+           i2 = ring_add(ps, i1, m);
+  *d = ps->ring[i2] - 2.0 * ps->ring[i1] + ps->ring[i0];
   return !isnan(*d);
 }
 
