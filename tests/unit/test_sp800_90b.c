@@ -344,6 +344,198 @@ static void test_good(unsigned bits, uint64_t n) {
   EXPECT_EQ_INT(0, t.alarm);
 }
 
+/* --- min-entropy estimates ------------------------------------------------ */
+
+/* i.i.d. bytes: value 0 with probability p, the 255 others (1 - p) / 255
+ * each; min-entropy -log2(p).  MCV (6.3.1): p^ is within 5 sigma of p
+ * (sigma = sqrt(p (1 - p) / L)), so p_u = p^ + 2.576 sigma^ lies in
+ * [p - 2.424 sigma, p + 7.576 sigma]: H - small <= ... the estimate is in
+ * [-log2(p + 7.576 sigma), -log2(p - 2.424 sigma)].  Every prediction of
+ * an i.i.d. source is right with probability sum P(v)^2 < p, so Lag stays
+ * above H; the bit string of these bytes is near-uniform (Markov ~ 8 x
+ * 0.9), so the minimum is the MCV. */
+static void test_estimate_iid_bytes(double p, size_t L) {
+  uint8_t *buf = malloc(L);
+  prng_t r;
+  prng_seed(&r, seed + 17);
+  for (size_t i = 0; i < L; i++)
+    buf[i] = prng_unit(&r) < p ? 0 : (uint8_t)(1 + prng_next(&r) % 255);
+  sp90b_estimate_t e;
+  EXPECT_EQ_INT(SP90B_OK, sp90b_estimate_buf(buf, L, 8, &e));
+  double h = -log2(p), sigma = sqrt(p * (1 - p) / (double)L);
+  double lo = -log2(p + 7.576 * sigma), hi = -log2(p - 2.424 * sigma);
+  char what[200];
+  snprintf(what, sizeof(what),
+           "iid bytes p=%g (H=%g): MCV %.4f in [%.4f, %.4f]; Markov %.3f, "
+           "Lag %.3f (C=%llu, run %llu), min %.4f",
+           p, h, e.mcv, lo, hi, e.markov, e.lag,
+           (unsigned long long)e.lag_correct,
+           (unsigned long long)e.lag_longest, e.min);
+  OK_MSG(e.mcv >= lo && e.mcv <= hi, what);
+  OK(e.lag > h);
+  OK(e.markov > h);
+  EXPECT_EQ_DOUBLE(e.mcv, e.min);
+  EXPECT_EQ_INT(L, e.samples);
+  free(buf);
+}
+
+/* A binary Markov chain, P(0 -> 1) = a, P(1 -> 0) = b, started from its
+ * stationary law pi0 = b / (a + b).  Its min-entropy as 6.3.3 defines it:
+ * the most likely 128-bit sequence over the six candidates, divided by
+ * 128.  The estimate's error: P^00 has standard deviation sqrt(P00 P01 /
+ * (pi0 L)) (given the visits to 0 the transitions are independent), P^0
+ * sqrt(pi0 pi1 (1 + l) / ((1 - l) L)), l = 1 - a - b; propagated through
+ * H = -(log2 P0 + 127 log2 P00) / 128 (the 0...0 sequence wins here), 5
+ * sigma.  The MCV sees only pi0; Lag predicts a repeat (lag 1): right with
+ * probability pi0 (1 - a) + pi1 (1 - b). */
+static void test_estimate_markov(double a, double b, size_t bytes) {
+  uint8_t *buf = calloc(bytes, 1);
+  prng_t r;
+  prng_seed(&r, seed + 23);
+  double pi0 = b / (a + b), pi1 = 1 - pi0, l = 1 - a - b;
+  int x = prng_unit(&r) < pi0 ? 0 : 1;
+  for (size_t i = 0; i < 8 * bytes; i++) {
+    if (x)
+      buf[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+    x = prng_unit(&r) < (x ? b : a) ? !x : x;
+  }
+  double L = 8.0 * (double)bytes, p00 = 1 - a, p11 = 1 - b;
+  double cand[6] = {log2(pi0) + 127 * log2(p00),
+                    log2(pi0) + 64 * log2(a) + 63 * log2(b),
+                    log2(pi0) + log2(a) + 126 * log2(p11),
+                    log2(pi1) + log2(b) + 126 * log2(p00),
+                    log2(pi1) + 64 * log2(b) + 63 * log2(a),
+                    log2(pi1) + 127 * log2(p11)};
+  double best = cand[0];
+  for (int i = 1; i < 6; i++)
+    best = fmax(best, cand[i]);
+  double h = -best / 128;
+  double s00 = sqrt(p00 * a / (pi0 * L)), s0 = sqrt(pi0 * pi1 * (1 + l) /
+                                                    ((1 - l) * L));
+  double tol = 5 * (127.0 / 128 * s00 / (p00 * log(2)) +
+                    1.0 / 128 * s0 / (pi0 * log(2)));
+  sp90b_estimate_t e;
+  EXPECT_EQ_INT(SP90B_OK, sp90b_estimate_buf(buf, bytes, 1, &e));
+  char what[200];
+  snprintf(what, sizeof(what),
+           "Markov chain a=%g b=%g: Markov %.5f vs %.5f +- %.5f; MCV %.4f, "
+           "Lag %.4f (P'g %.4f, Pl %.4f), min %.4f",
+           a, b, e.markov, h, tol, e.mcv, e.lag, e.lag_p_global,
+           e.lag_p_local, e.min);
+  OK_MSG(fabs(e.markov - h) <= tol, what);
+  /* MCV: p_u >= p^ >= pi0 - 5 sigma (sigma with the same factor). */
+  OK(e.mcv <= -log2(pi0 - 5 * s0));
+  double pc = pi0 * p00 + pi1 * p11;
+  OK(e.lag <= -log2(pc - 10 * sqrt(pc * (1 - pc) / L)));
+  OK(e.min <= h + tol);
+  free(buf);
+}
+
+/* P[no run of r successes in N Bernoulli(p) trials], exactly, by dynamic
+ * programming over the length of the current run. */
+static double no_run_exact(double p, int r, long N) {
+  double *v = calloc((size_t)r, sizeof(double)), tot = 1;
+  v[0] = 1;
+  for (long n = 0; n < N; n++) {
+    double fail = 0;
+    for (int j = 0; j < r; j++)
+      fail += v[j];
+    for (int j = r - 1; j >= 1; j--)
+      v[j] = v[j - 1] * p;
+    v[0] = fail * (1 - p);
+  }
+  tot = 0;
+  for (int j = 0; j < r; j++)
+    tot += v[j];
+  free(v);
+  return tot;
+}
+
+/* P_local (6.3.8 step 5): uniform bytes with one burst of 60 equal bytes
+ * make a long run of correct predictions among few correct ones, so
+ * P_local exceeds P'_global and decides the estimate; at P_local the exact
+ * probability of no such run is 0.99 (the standard's formula is an
+ * approximation: 0.99 +- 0.002). */
+static void test_p_local(void) {
+  enum { L = 100000 };
+  static uint8_t buf[L];
+  prng_t r;
+  prng_seed(&r, seed + 41);
+  prng_fill(&r, buf, L);
+  memset(buf + L / 2, 0x33, 60);
+  sp90b_estimate_t e;
+  sp90b_estimate_buf(buf, L, 8, &e);
+  double pr = no_run_exact(e.lag_p_local, (int)e.lag_longest + 1, L - 1);
+  char what[200];
+  snprintf(what, sizeof(what),
+           "P_local %.5f (run %llu, C %llu, P'g %.5f): exact P[no run] = "
+           "%.5f ~ 0.99; Lag %.3f",
+           e.lag_p_local, (unsigned long long)e.lag_longest,
+           (unsigned long long)e.lag_correct, e.lag_p_global, pr, e.lag);
+  OK_MSG(e.lag_p_local > e.lag_p_global && fabs(pr - 0.99) < 0.002, what);
+  EXPECT_NEAR(-log2(e.lag_p_local), e.lag, 1e-12);
+}
+
+/* The window holds the last `size` bytes: after pushes that wrap it, its
+ * estimates equal those of the same bytes in one piece. */
+static void test_window(void) {
+  enum { SIZE = 5000, TOTAL = 12345 };
+  static uint8_t data[TOTAL], ring[SIZE];
+  prng_t r;
+  prng_seed(&r, seed + 31);
+  for (size_t i = 0; i < TOTAL; i++) /* biased, with repeats */
+    data[i] = (uint8_t)(prng_next(&r) % 7);
+  sp90b_window_t w;
+  EXPECT_EQ_INT(0, sp90b_window_init(&w, ring, SIZE));
+  for (size_t i = 0; i < TOTAL; i += 333)
+    sp90b_window_push(&w, data + i, TOTAL - i < 333 ? TOTAL - i : 333);
+  EXPECT_EQ_INT(SIZE, w.n);
+  for (unsigned bits = 1; bits <= 8; bits += 7) {
+    sp90b_estimate_t a, b;
+    sp90b_estimate_window(&w, bits, &a);
+    sp90b_estimate_buf(data + TOTAL - SIZE, SIZE, bits, &b);
+    OK(a.mcv == b.mcv && a.markov == b.markov && a.lag == b.lag);
+    EXPECT_EQ_INT(b.lag_correct, a.lag_correct);
+    OK(a.min > 0 && a.min < bits);
+  }
+  sp90b_window_push(&w, data, TOTAL); /* longer than the window */
+  sp90b_estimate_t a, b;
+  sp90b_estimate_window(&w, 8, &a);
+  sp90b_estimate_buf(data + TOTAL - SIZE, SIZE, 8, &b);
+  OK(a.lag == b.lag && a.mcv == b.mcv);
+}
+
+/* Lag on data it predicts: a period-3 byte sequence is right from the 4th
+ * sample on (lag 3 wins after the first repeat); all-equal data has no
+ * entropy for any estimator; fewer than 2 samples are refused. */
+static void test_estimate_edges(void) {
+  uint8_t buf[3000];
+  for (size_t i = 0; i < sizeof(buf); i++)
+    buf[i] = (uint8_t)(i % 3 * 77);
+  sp90b_estimate_t e;
+  sp90b_estimate_buf(buf, sizeof(buf), 8, &e);
+  /* Predictions for samples 2..L (1-based); lag 1 (the initial winner)
+   * fails at samples 2, 3 and 4; sample 4 gives lag 3 its first point
+   * (after its prediction), so lag 3 predicts samples 5..L: L - 4. */
+  EXPECT_EQ_INT(sizeof(buf) - 4, e.lag_correct);
+  EXPECT_EQ_INT(sizeof(buf) - 4, e.lag_longest);
+  OK(e.lag < 0.01);
+  EXPECT_NEAR(-log2(1.0 / 3 + 2.576 * sqrt(2.0 / 9 / 2999)), e.mcv, 1e-3);
+  memset(buf, 0xaa, sizeof(buf)); /* bits 1010...: Markov and Lag see it */
+  sp90b_estimate_buf(buf, sizeof(buf), 1, &e);
+  /* 0101...01 has probability P0 * 1 = 1/2: H = 1/128 bit per bit. */
+  EXPECT_NEAR(1.0 / 128, e.markov, 1e-12);
+  OK(e.lag < 0.01);
+  OK(e.mcv > 0.95);
+  memset(buf, 0, sizeof(buf));
+  sp90b_estimate_buf(buf, sizeof(buf), 8, &e);
+  OK(e.mcv == 0 && e.markov == 0 && e.lag == 0 && e.min == 0);
+  EXPECT_EQ_INT(SP90B_ESHORT, sp90b_estimate_buf(buf, 1, 8, &e));
+  OK(isnan(e.min));
+  EXPECT_EQ_INT(SP90B_OK, sp90b_estimate_buf(buf, 1, 1, &e));
+  EXPECT_EQ_INT(SP90B_EBITS, sp90b_estimate_buf(buf, 10, 4, &e));
+}
+
 int main(int argc, char **argv) {
   const char *s = argc > 1 ? argv[1] : getenv("SP90B_SEED");
   if (s != NULL)
@@ -366,5 +558,12 @@ int main(int argc, char **argv) {
   test_apt_biased(1, 1, 0.6, 4000);
   test_good(8, n_good);
   test_good(1, n_good);
+  test_estimate_iid_bytes(1.0 / 16, 1 << 20);
+  test_estimate_iid_bytes(0.3, 1 << 18);
+  test_estimate_markov(0.2, 0.3, 1 << 18);
+  test_estimate_markov(0.1, 0.1, 1 << 17);
+  test_window();
+  test_estimate_edges();
+  test_p_local();
   return testing_done();
 }
