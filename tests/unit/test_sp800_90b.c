@@ -349,8 +349,8 @@ static void test_good(unsigned bits, uint64_t n) {
 /* i.i.d. bytes: value 0 with probability p, the 255 others (1 - p) / 255
  * each; min-entropy -log2(p).  MCV (6.3.1): p^ is within 5 sigma of p
  * (sigma = sqrt(p (1 - p) / L)), so p_u = p^ + 2.576 sigma^ lies in
- * [p - 2.424 sigma, p + 7.576 sigma]: H - small <= ... the estimate is in
- * [-log2(p + 7.576 sigma), -log2(p - 2.424 sigma)].  Every prediction of
+ * [p - 2.424 sigma, p + 7.576 sigma] and the estimate in
+ * [-log2(p + 7.576 sigma), -log2(p - 2.424 sigma)] (at most H + small).  Every prediction of
  * an i.i.d. source is right with probability sum P(v)^2 < p, so Lag stays
  * above H; the bit string of these bytes is near-uniform (Markov ~ 8 x
  * 0.9), so the minimum is the MCV. */
