@@ -78,8 +78,9 @@ static bool gpsd_threads = true; /* the plugin test turns threads off */
 
 /* ---------------------------------------------------------------- read */
 
+/* `at` and `now` on gpsd_clock (elapsed time, never stepped). */
 static bool fresh(cdtime_t at, cdtime_t now, cdtime_t max_age) {
-  return at != 0 && (now < at || now - at <= max_age);
+  return at != 0 && now >= at && now - at <= max_age;
 }
 
 static double ns_to_s(int64_t ns) {
@@ -197,11 +198,13 @@ static void forget_silent(gpsd_server_t *srv, cdtime_t now) {
 
 static int gpsd_read(user_data_t *ud) {
   gpsd_server_t *srv = ud->data;
-  cdtime_t now = cdtime();
   if (!srv->thread_started && gpsd_threads)
     gpsd_reader_start(srv);
 
   pthread_mutex_lock(&gpsd_lock);
+  /* Read under the lock: every stamp filed so far was taken before it was
+   * filed, so now >= every *_at. */
+  cdtime_t now = gpsd_clock();
   forget_silent(srv, now);
   size_t n = 0;
   for (gpsd_rx_t *rx = srv->rx; rx != NULL; rx = rx->next)
