@@ -187,7 +187,8 @@ static void handle_sky(gpsd_rx_t *rx, const struct gps_data_t *g,
                            .svid = s->svid,
                            .prn = s->PRN,
                            .ss = s->ss,
-                           .used = s->used};
+                           .used = s->used,
+                           .sigid = s->sigid};
   }
   gnss_sky_count(sats, (size_t)n, &in);
   in.hdop = g->dop.hdop;
