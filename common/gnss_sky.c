@@ -107,15 +107,21 @@ static sat_sum_t sat_merge(const gnss_sat_t *sats, size_t n, size_t i) {
   return m;
 }
 
-static bool seen_before(const gnss_sat_t *sats, size_t i) {
+static bool seen_before(const gnss_sat_t *sats, size_t i, bool same_sigid) {
   for (size_t k = 0; k < i; k++)
-    if (same_sat(&sats[k], &sats[i]))
+    if (same_sat(&sats[k], &sats[i]) &&
+        (!same_sigid || sats[k].sigid == sats[i].sigid))
       return true;
   return false;
 }
 
-static void add_signal(gnss_sky_t *out, const gnss_sat_t *s, int g) {
-  int b = gnss_band(g, s->sigid);
+/* `repeat`: the satellite was listed with this sigid before.  gpsd 3.22
+ * gives some second-band signals the first band's sigid (BeiDou B2I from
+ * NMEA 4.11 id B, GPS L5, Galileo E5a), so the repeat is the only sign of
+ * that signal group: it counts as a group of unknown band (band 3). */
+static void add_signal(gnss_sky_t *out, const gnss_sat_t *s, int g,
+                       bool repeat) {
+  int b = repeat ? -1 : gnss_band(g, s->sigid);
   out->signals[GNSS_TOTAL]++;
   out->signals_used[GNSS_TOTAL] += s->used;
   if (g < 0)
@@ -161,8 +167,8 @@ gnss_sky_status_t gnss_sky_count(const gnss_sat_t *sats, size_t n,
   /* O(n^2) over at most gpsd's MAXCHANNELS (140) entries, no storage. */
   for (size_t i = 0; i < n; i++) {
     int g = sat_constellation(&sats[i]);
-    add_signal(out, &sats[i], g);
-    if (seen_before(sats, i))
+    add_signal(out, &sats[i], g, seen_before(sats, i, true));
+    if (seen_before(sats, i, false))
       continue;
     sat_sum_t m = sat_merge(sats, n, i);
     add_sat(out, &m, g, snr_sum, snr_n);

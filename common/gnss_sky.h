@@ -95,7 +95,8 @@ typedef struct {
   int band[GNSS_N][GNSS_BANDS]; /* satellites with a signal on the band */
   unsigned mask; /* bit g set = constellation g has >= 1 visible satellite */
   /* Signal groups present, for completion: bit 4*g + band (band 3 = a
-   * signal of no known band). */
+   * signal of no known band, or a satellite listed again with the same
+   * sigid, as gpsd 3.22 does for BeiDou B2I from NMEA). */
   uint32_t groups;
   /* Dilutions of precision as reported (NaN = not reported). */
   double hdop, vdop, pdop, tdop, gdop;

@@ -271,26 +271,38 @@ static void test_feed(void) {
 
 /* A dual-band receiver under gpsd 3.22: one SKY per GSV group, so a cycle
  * grows by signal groups within the same constellations (GPS L1+L2 and
- * GLONASS L1, then GLONASS L2, then Galileo ...).  None of these partial
- * reports is published; the complete one is. */
+ * GLONASS L1, then GLONASS L2, then Galileo ...), and by signals within the
+ * same group: gpsd 3.22 reports BeiDou B2I as sigid 0, like B1I (the last
+ * two entries here).  None of these partial reports is published; the
+ * complete one is. */
 static void test_feed_dual_band(void) {
-  size_t n_all = sizeof(dual) / sizeof(dual[0]);
-  size_t cut[] = {16, 19, n_all}; /* prefixes, as gpsd sends them */
+  enum { N_ALL = sizeof(dual) / sizeof(dual[0]) };
+  gnss_sat_t d[N_ALL];
+  memcpy(d, dual, sizeof(d));
+  d[N_ALL - 1].sigid = d[N_ALL - 2].sigid = 0;
+  size_t cut[] = {16, 19, N_ALL - 2, N_ALL}; /* prefixes, as gpsd sends */
   gnss_sky_tracker_t t;
   gnss_sky_t in, out;
   gnss_sky_reset(&t);
-  gnss_sky_count(dual, n_all, &in);
+  gnss_sky_count(d, N_ALL, &in);
   EXPECT_EQ_INT(0, gnss_sky_feed(&t, &in, &out));
   EXPECT_EQ_INT(2, gnss_sky_feed(&t, &in, &out)); /* first view known */
   for (int cycle = 0; cycle < 3; cycle++)
-    for (size_t k = 0; k < 3; k++) {
-      gnss_sky_count(dual, cut[k], &in);
-      int published = k == 2 ? 1 : 0; /* only the complete report */
+    for (size_t k = 0; k < 4; k++) {
+      gnss_sky_count(d, cut[k], &in);
+      int published = k == 3 ? 1 : 0; /* only the complete report */
       int r = gnss_sky_feed(&t, &in, &out);
       EXPECT_EQ_INT(published, r);
       if (r > 0)
-        EXPECT_EQ_INT(3, out.band[GNSS_GLONASS][1]);
+        EXPECT_EQ_INT(6, out.signals[GNSS_BEIDOU]);
     }
+  /* BeiDou's second band really lost: published one report later, when
+   * the next cycle's first report does not grow it. */
+  gnss_sky_count(d, N_ALL - 2, &in);
+  EXPECT_EQ_INT(0, gnss_sky_feed(&t, &in, &out));
+  gnss_sky_count(d, cut[0], &in);
+  EXPECT_EQ_INT(1, gnss_sky_feed(&t, &in, &out));
+  EXPECT_EQ_INT(4, out.signals[GNSS_BEIDOU]);
 }
 
 /* Random cycles: each cycle has a full set F (random non-empty subset of 4
