@@ -21,6 +21,8 @@ typedef struct {
   double mode, ept_s, since_fix_s;
   double visible[GNSS_N + 1], used[GNSS_N + 1];
   double snr_mean[GNSS_N + 1], snr_max[GNSS_N + 1];
+  double signals[GNSS_N + 1], signals_used[GNSS_N + 1];
+  double band[GNSS_N][GNSS_BANDS]; /* satellites per band (gnss_band()) */
   double hdop, vdop, pdop, tdop, gdop;
   double toff_s, pps_s, pps_precision, pps_qerr_s;
   double toff_vs_ref_s, pps_vs_ref_s;
@@ -35,7 +37,14 @@ typedef struct {
       {"snr", n "_used_mean", CDU_GAUGE, GV(snr_mean[g]), "dB-Hz",             \
        "mean signal strength of the used " n " satellites"},                   \
       {"snr", n "_used_max", CDU_GAUGE, GV(snr_max[g]), "dB-Hz",               \
-       "strongest used " n " satellite"}
+       "strongest used " n " satellite"},                                      \
+      {"count", n "_signals_visible", CDU_GAUGE, GV(signals[g]), "count",      \
+       n " signals in view (one per satellite and signal)"},                   \
+      {"count", n "_signals_used", CDU_GAUGE, GV(signals_used[g]), "count",    \
+       n " signals used"}
+#define BAND(g, b, n, band_name)                                               \
+  {"count", n "_" band_name "_visible", CDU_GAUGE, GV(band[g][b]), "count",    \
+   n " satellites in view on " band_name}
 
 /* The metric table: the one place a gpsd metric is named (docs/gpsd.md
  * lists the same rows; the plugin test checks them). */
@@ -54,6 +63,16 @@ static const cdu_metric_t gpsd_metrics[] = {
     CONSTELLATION(GNSS_GLONASS, "glonass"),
     CONSTELLATION(GNSS_NAVIC, "navic"),
     CONSTELLATION(GNSS_TOTAL, "total"),
+    BAND(GNSS_GPS, 0, "gps", "l1"),
+    BAND(GNSS_GPS, 1, "gps", "l2"),
+    BAND(GNSS_GPS, 2, "gps", "l5"),
+    BAND(GNSS_GALILEO, 0, "galileo", "e1"),
+    BAND(GNSS_GALILEO, 1, "galileo", "e5a"),
+    BAND(GNSS_GALILEO, 2, "galileo", "e5b"),
+    BAND(GNSS_GLONASS, 0, "glonass", "l1"),
+    BAND(GNSS_GLONASS, 1, "glonass", "l2"),
+    BAND(GNSS_BEIDOU, 0, "beidou", "b1"),
+    BAND(GNSS_BEIDOU, 1, "beidou", "b2"),
     {"dilution_of_precision", "horizontal", CDU_GAUGE, GV(hdop), "1", "HDOP"},
     {"dilution_of_precision", "vertical", CDU_GAUGE, GV(vdop), "1", "VDOP"},
     {"dilution_of_precision", "position", CDU_GAUGE, GV(pdop), "1", "PDOP"},
@@ -78,8 +97,9 @@ static bool gpsd_threads = true; /* the plugin test turns threads off */
 
 /* ---------------------------------------------------------------- read */
 
+/* `at` and `now` on gpsd_clock (elapsed time, never stepped). */
 static bool fresh(cdtime_t at, cdtime_t now, cdtime_t max_age) {
-  return at != 0 && (now < at || now - at <= max_age);
+  return at != 0 && now >= at && now - at <= max_age;
 }
 
 static double ns_to_s(int64_t ns) {
@@ -97,7 +117,12 @@ static void values_sky(const gnss_sky_t *s, gpsd_values_t *v) {
     v->used[g] = s->used[g];
     v->snr_mean[g] = s->snr_used_mean[g];
     v->snr_max[g] = s->snr_used_max[g];
+    v->signals[g] = s->signals[g];
+    v->signals_used[g] = s->signals_used[g];
   }
+  for (int g = 0; g < GNSS_N; g++)
+    for (int b = 0; b < GNSS_BANDS; b++)
+      v->band[g][b] = s->band[g][b];
   v->hdop = s->hdop;
   v->vdop = s->vdop;
   v->pdop = s->pdop;
@@ -197,11 +222,13 @@ static void forget_silent(gpsd_server_t *srv, cdtime_t now) {
 
 static int gpsd_read(user_data_t *ud) {
   gpsd_server_t *srv = ud->data;
-  cdtime_t now = cdtime();
   if (!srv->thread_started && gpsd_threads)
     gpsd_reader_start(srv);
 
   pthread_mutex_lock(&gpsd_lock);
+  /* Read under the lock: every stamp filed so far was taken before it was
+   * filed, so now >= every *_at. */
+  cdtime_t now = gpsd_clock();
   forget_silent(srv, now);
   size_t n = 0;
   for (gpsd_rx_t *rx = srv->rx; rx != NULL; rx = rx->next)

@@ -16,6 +16,13 @@
 
 pthread_mutex_t gpsd_lock = PTHREAD_MUTEX_INITIALIZER;
 
+static cdtime_t boottime_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_BOOTTIME, &ts);
+  return TIMESPEC_TO_CDTIME_T(&ts);
+}
+cdtime_t (*gpsd_clock)(void) = boottime_now;
+
 static gpsd_server_t **registry;
 static size_t registry_num;
 
@@ -180,7 +187,8 @@ static void handle_sky(gpsd_rx_t *rx, const struct gps_data_t *g,
                            .svid = s->svid,
                            .prn = s->PRN,
                            .ss = s->ss,
-                           .used = s->used};
+                           .used = s->used,
+                           .sigid = s->sigid};
   }
   gnss_sky_count(sats, (size_t)n, &in);
   in.hdop = g->dop.hdop;
@@ -287,7 +295,7 @@ static void reader_line(gpsd_server_t *srv, struct gps_data_t *g,
     return;
   }
   gps_unpack(srv->line, g);
-  gpsd_handle_report(srv, srv->line, len, g, cdtime());
+  gpsd_handle_report(srv, srv->line, len, g, gpsd_clock());
 }
 
 /* Read what the socket has; handle each complete line.  A line longer
@@ -352,11 +360,11 @@ static bool reader_session(gpsd_server_t *srv) {
   pthread_mutex_unlock(&gpsd_lock);
 
   srv->rlen = 0;
-  cdtime_t last = cdtime();
+  cdtime_t last = gpsd_clock();
   while (!stopping(srv)) {
     if (!gps_waiting(&g, 250000)) { /* 250 ms: bounds shutdown latency */
       /* A gpsd that accepts and never answers: logged once per silence. */
-      if (cdtime() - last > srv->max_age)
+      if (gpsd_clock() - last > srv->max_age)
         c_complain_once(LOG_WARNING, &srv->silent,
                         "gpsd plugin: Server \"%s\": gpsd at %s:%s is "
                         "connected but has sent nothing for %.1f s; values "
@@ -367,7 +375,7 @@ static bool reader_session(gpsd_server_t *srv) {
     }
     if (reader_receive(srv, &g) != 0)
       break;
-    last = cdtime();
+    last = gpsd_clock();
     c_release(LOG_NOTICE, &srv->silent,
               "gpsd plugin: Server \"%s\": gpsd at %s:%s sends again.",
               srv->name, srv->host, srv->port);

@@ -22,15 +22,21 @@
 
 #define GPSD_LINE_MAX 16384 /* one JSON report (a SKY of 140 sats < 16 KiB) */
 
+/* The clock of every stamp, age, hold and timeout below: CLOCK_BOOTTIME as
+ * cdtime_t (never stepped, counts suspend).  Never cdtime(): a step of the
+ * wall clock would make old values fresh or fresh ones stale.  A seam: the
+ * plugin test replaces it. */
+extern cdtime_t (*gpsd_clock)(void);
+
 /* One receiver = one gpsd device path on one server. */
 typedef struct gpsd_rx_s {
   struct gpsd_rx_s *next;
   char path[GPSD_JSON_DEVICE_LEN]; /* gpsd's "device" */
   char name[DATA_MAX_NAME_LEN];    /* plugin instance: alias or path */
   bool configured;                 /* from a <Receiver> block */
-  cdtime_t seen_at;                /* last report of any class */
-  /* TPV */
-  cdtime_t tpv_at; /* 0 = none (or invalidated) */
+  cdtime_t seen_at;                /* last report of any class (gpsd_clock) */
+  /* TPV; every *_at is on gpsd_clock, 0 = none (or invalidated) */
+  cdtime_t tpv_at;
   int mode;        /* 0 unknown, 1 no fix, 2 2D, 3 3D */
   double ept_s;    /* estimated time error, s (NaN = not reported) */
   cdtime_t fix_at; /* last TPV with mode >= 2 */
@@ -91,7 +97,8 @@ gpsd_rx_t *gpsd_rx_get(gpsd_server_t *srv, const char *path, bool create);
 gpsd_rx_t *gpsd_rx_by_name(const char *name, gpsd_server_t **srv_out);
 
 /* Decode one report (the exact line, and the gps_data_t libgps filled from
- * it) into its receiver's snapshot, stamped `now`.  Takes gpsd_lock.
+ * it) into its receiver's snapshot, stamped `now` (gpsd_clock).  Takes
+ * gpsd_lock.
  * Returns 0 if used, 1 if ignored (class not used, receiver not reported),
  * -1 if malformed.  This is the plugin's seam: the reader thread feeds it
  * from gps_read(), the plugin test from recorded lines via gps_unpack(). */

@@ -3,9 +3,13 @@
 
   gpsd_expect.py log LOGFILE
       From the NMEA sentences alone: per epoch, satellites in view per
-      constellation ($xxGSV entries, PRN ranges / talker), used ($xxGSA
-      lists, NMEA 4.10 system id or PRN range) and the SNR mean/max of the
-      used ones.  Prints "METRIC v1,v2,..." (the set over all epochs).
+      constellation ($xxGSV entries, PRN ranges / talker; a satellite in
+      several NMEA 4.11 signal groups counts once), used ($xxGSA lists,
+      NMEA 4.10 system id or PRN range) and the SNR mean/max of the used
+      ones (per satellite its strongest signal); signals in view and used
+      (a signal of a used satellite with a C/N0), and satellites per band
+      (NMEA 4.11 signal id, NMEA_BAND).  Prints "METRIC v1,v2,..." (the set
+      over all epochs).
   gpsd_expect.py gpspipe JSONFILE DEVICE
       From `gpspipe -w` output of the same gpsd: fix modes of the device's
       TPVs, DOPs of its complete SKYs (those with the most constellations),
@@ -30,6 +34,22 @@ TALKER = {"GP": None, "GL": "glonass", "GA": "galileo", "GB": "beidou",
 SYSID = {1: None, 2: "glonass", 3: "galileo", 4: "beidou", 5: "qzss",
          6: "navic"}
 NAMES = ["gps", "sbas", "galileo", "beidou", "qzss", "glonass", "navic"]
+# NMEA 4.11 signal id (last $xxGSV field) -> band, per constellation; a GSV
+# without a signal id is the first band.
+NMEA_BAND = {"gps": {"1": "l1", "5": "l2", "6": "l2", "7": "l5", "8": "l5"},
+             "glonass": {"1": "l1", "3": "l2"},
+             "galileo": {"7": "e1", "1": "e5a", "2": "e5b"},
+             "beidou": {"1": "b1", "B": "b2"}}
+BANDS = {"gps": ["l1", "l2", "l5"], "galileo": ["e1", "e5a", "e5b"],
+         "glonass": ["l1", "l2"], "beidou": ["b1", "b2"]}
+
+
+def band_of(g, sig):
+    if g not in BANDS:
+        return None
+    if sig is None:
+        return BANDS[g][0]
+    return NMEA_BAND[g].get(sig)
 
 
 def by_prn(prn):
@@ -83,51 +103,76 @@ def epochs(path):
     return out
 
 
+def gsv_entries(f):
+    """(signal id or None, [(prn, snr)]) of one $xxGSV sentence."""
+    sig = f[-1].strip() if (len(f) - 4) % 4 == 1 else None
+    out = []
+    for j in range(4, len(f) - 3, 4):
+        if f[j].strip():
+            snr = f[j + 3].strip()
+            out.append((int(f[j]), float(snr) if snr else 0.0))
+    return sig, out
+
+
+def gsa_used(f, used):
+    sysid = None
+    if len(f) >= 19 and f[18].strip().isdigit():
+        sysid = int(f[18])
+    for p in f[3:15]:
+        if p.strip():
+            prn = int(p)
+            g = by_prn(prn) if sysid is None or sysid == 1 else SYSID.get(sysid)
+            used.add((g, prn))
+
+
+def epoch_row(view, used):
+    """view: (g, prn, talker, sig) -> snr.  Metric -> value of one epoch."""
+    row = {}
+    for g in NAMES + ["total"]:
+        sigs = [(k, s) for k, s in view.items() if g == "total" or k[0] == g]
+        sats = {}
+        for k, s in sigs:
+            sats.setdefault((k[0], k[1]), []).append((k[3], s))
+        u = [max(s for _, s in v) for sat, v in sats.items() if sat in used]
+        row["satellites-%s_visible" % g] = len(sats)
+        row["satellites-%s_used" % g] = len(u)
+        snrs = [s for s in u if s > 0]
+        row["snr-%s_used_mean" % g] = (sum(snrs) / len(snrs)) if snrs else "nan"
+        row["snr-%s_used_max" % g] = max(snrs) if snrs else "nan"
+        row["count-%s_signals_visible" % g] = len(sigs)
+        row["count-%s_signals_used" % g] = sum(
+            1 for k, s in sigs if (k[0], k[1]) in used and s > 0)
+        for b in BANDS.get(g, []):
+            row["count-%s_%s_visible" % (g, b)] = len(
+                {sat for sat, v in sats.items()
+                 if any(band_of(g, sig) == b for sig, _ in v)})
+    return row
+
+
 def expect_log(path):
     sets = {}
-    view = {}  # (constellation, prn) -> snr, carried over between epochs
+    view = {}  # (constellation, prn, talker, sig) -> snr, kept across epochs
     for ep in epochs(path):
         gsv = {}
         used = set()
         for f in ep:
             talker, kind = f[0][:2], f[0][2:]
             if kind == "GSV" and len(f) > 4:
-                sats = gsv.setdefault(talker, {})
-                for j in range(4, len(f) - 3, 4):
-                    if f[j].strip():
-                        prn = int(f[j])
-                        g = gsv_constellation(talker, prn)
-                        snr = f[j + 3].strip()
-                        sats[(g, prn)] = float(snr) if snr else 0.0
+                sig, entries = gsv_entries(f)
+                sats = gsv.setdefault((talker, sig), {})
+                for prn, snr in entries:
+                    sats[(gsv_constellation(talker, prn), prn)] = snr
             elif kind == "GSA" and len(f) >= 17:
-                sysid = None
-                if len(f) >= 19 and f[18].strip().isdigit():
-                    sysid = int(f[18])
-                for p in f[3:15]:
-                    if p.strip():
-                        prn = int(p)
-                        if sysid is None or sysid == 1:
-                            g = by_prn(prn)
-                        else:
-                            g = SYSID.get(sysid)
-                        used.add((g, prn))
-        for talker, sats in gsv.items():  # a talker's new view replaces its old
-            for k in [k for k in view if k[2] == talker]:
+                gsa_used(f, used)
+        # a talker's new view of a signal replaces its old one
+        for (talker, sig), sats in gsv.items():
+            for k in [k for k in view if k[2:] == (talker, sig)]:
                 del view[k]
             for (g, prn), snr in sats.items():
-                view[(g, prn, talker)] = snr
+                view[(g, prn, talker, sig)] = snr
         if not view:
             continue
-        row = {}
-        for g in NAMES + ["total"]:
-            vis = [(k, s) for k, s in view.items() if g == "total" or k[0] == g]
-            u = [s for k, s in vis if (k[0], k[1]) in used]
-            row["satellites-%s_visible" % g] = len(vis)
-            row["satellites-%s_used" % g] = len(u)
-            snrs = [s for s in u if s > 0]
-            row["snr-%s_used_mean" % g] = (sum(snrs) / len(snrs)) if snrs else "nan"
-            row["snr-%s_used_max" % g] = max(snrs) if snrs else "nan"
-        for k, v in row.items():
+        for k, v in epoch_row(view, used).items():
             sets.setdefault(k, set()).add(round(v, 6) if v != "nan" else v)
     for k in sorted(sets):
         print("%s %s" % (k, ",".join(str(v) for v in sorted(sets[k], key=str))))

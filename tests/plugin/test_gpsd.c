@@ -16,6 +16,14 @@
 
 static struct gps_data_t g; /* one struct for every device, like libgps */
 
+/* The plugin's elapsed-time clock in this test: it follows the mock's wall
+ * clock (mock_now) unless a test sets test_elapsed to move the two apart
+ * (a wall-clock step). */
+static cdtime_t test_elapsed;
+static cdtime_t test_clock(void) {
+  return test_elapsed != 0 ? test_elapsed : mock_now;
+}
+
 static int feed(gpsd_server_t *srv, const char *line, cdtime_t now) {
   char copy[GPSD_LINE_MAX];
   sstrncpy(copy, line, sizeof(copy));
@@ -262,6 +270,49 @@ static void test_toff_pps(void) {
   EXPECT_EQ_INT(2, (int)(srv->bad_reports - bad));
 }
 
+/* A backward step of the wall clock must not make old offsets fresh: the
+ * ages are measured on the elapsed-time clock.  (With the wall clock, a
+ * TOFF stamped before a 1-hour step back stayed "fresh" for an hour.) */
+static void test_wall_clock_step(void) {
+  gpsd_server_t *srv = server(0); /* "fake", MaxAge 5 s, receiver "hab" */
+  const char *toff =
+      "{\"class\":\"TOFF\",\"device\":\"/dev/pts/1\",\"real_sec\":1800000000, "
+      "\"real_nsec\":0,\"clock_sec\":1800000000,\"clock_nsec\":50500000}";
+  cdtime_t wall = mock_now + TIME_T_TO_CDTIME_T(10);
+  cdtime_t elapsed = TIME_T_TO_CDTIME_T(500000); /* any scale: uptime */
+  mock_now = wall;
+  test_elapsed = elapsed;
+  replay(srv, "hab-garmin.gpsd322.json", NULL, test_clock());
+  EXPECT_EQ_INT(0, feed(srv, toff, test_clock()));
+  mock_clear();
+  mock_read("gpsd/fake");
+  EXPECT_NEAR(-0.0505, get("hab", "time_offset", "toff"), 1e-12);
+
+  /* 1 s later the wall clock is stepped forward by an hour: still fresh. */
+  mock_now = wall + TIME_T_TO_CDTIME_T(3601);
+  test_elapsed = elapsed + TIME_T_TO_CDTIME_T(1);
+  mock_clear();
+  mock_read("gpsd/fake");
+  EXPECT_NEAR(-0.0505, get("hab", "time_offset", "toff"), 1e-12);
+  EXPECT_EQ_DOUBLE(5, get("hab", "satellites", "glonass_used"));
+
+  /* 6 s after the report (> MaxAge) the wall clock is an hour behind it:
+   * every snapshot is stale. */
+  mock_now = wall - TIME_T_TO_CDTIME_T(3600) + TIME_T_TO_CDTIME_T(6);
+  test_elapsed = elapsed + TIME_T_TO_CDTIME_T(6);
+  mock_clear();
+  mock_read("gpsd/fake");
+  double stale = get("hab", "time_offset", "toff");
+  if (!OK_MSG(isnan(stale), "TOFF 6 s old, wall clock stepped back 1 h: NaN"))
+    printf("# got %.9g\n", stale);
+  OK(isnan(get("pts_2", "time_offset", "toff")));
+  OK(isnan(get("hab", "satellites", "glonass_used")));
+  OK(isnan(get("hab", "gauge", "fix_mode")));
+  OK(isnan(get("hab", "duration", "since_fix")));
+  mock_now = wall + TIME_T_TO_CDTIME_T(10);
+  test_elapsed = 0;
+}
+
 static void test_notifications(void) {
   gpsd_server_t *srv = server(0);
   const char *tpv3 = "{\"class\":\"TPV\",\"device\":\"/dev/pts/1\",\"mode\":3}";
@@ -392,10 +443,12 @@ static void test_unconfigured_off(void) {
 int main(void) {
   module_register();
   gpsd_threads = false; /* the seam: reports are fed by the test */
+  gpsd_clock = test_clock;
   memset(&g, 0, sizeof(g));
   test_config_errors();
   test_two_receivers();
   test_toff_pps();
+  test_wall_clock_step();
   test_notifications();
   test_no_dip();
   test_unconfigured_off();

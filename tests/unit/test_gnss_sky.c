@@ -8,7 +8,9 @@
 
 #include <stdint.h>
 
-#define SAT(g, sv, prn, ss, used) {g, sv, prn, ss, used}
+#define SAT(g, sv, prn, ss, used) {g, sv, prn, ss, used, 0}
+/* One signal of a satellite: gpsd's (u-blox) sigid last. */
+#define SIG(g, sv, prn, ss, used, sig) {g, sv, prn, ss, used, sig}
 
 /* hab-gpspi.log, first epoch (2015-06-21 09:28:35): $GNGSA used lists
  * 22,17,28,15,18 (GPS) and 82,72,80,65,73 (GLONASS); $GPGSV 14 sats
@@ -73,6 +75,109 @@ static void test_count_edges(void) {
   EXPECT_EQ_INT(GNSS_SKY_EINVAL, gnss_sky_count(a, 2, NULL));
 }
 
+/* A ZED-F9P style dual-band sky (tests/data/gpsd/zed-f9p-dualband.log):
+ * one entry per satellite and signal, as gpsd lists them in SKY.  sigid is
+ * u-blox's (gps.h): GPS 0 L1 C/A, 3 L2 CL; GLONASS 0 L1 OF, 2 L2 OF;
+ * Galileo 0 E1 C, 3 E5a I, 5 E5b I; BeiDou 0 B1I, 2 B2I.  Galileo and BeiDou
+ * are marked used as a receiver reports them (gpsd 3.22 does not, see
+ * docs/gpsd.md). */
+static const gnss_sat_t dual[] = {
+    SIG(0, 2, 2, 44, 1, 0),    SIG(0, 5, 5, 40, 1, 0),
+    SIG(0, 12, 12, 47, 1, 0),  SIG(0, 15, 15, 25, 0, 0),
+    SIG(0, 24, 24, 38, 1, 0),  SIG(0, 29, 29, 45, 1, 0),
+    SIG(0, 2, 2, 38, 1, 3),    SIG(0, 5, 5, 35, 1, 3),
+    SIG(0, 12, 12, 49, 1, 3),  SIG(0, 15, 15, 20, 0, 3),
+    SIG(0, 24, 24, 0, 0, 3),   /* L2 not tracked: blank C/N0 */
+    SIG(6, 2, 66, 42, 1, 0),   SIG(6, 3, 67, 30, 0, 0),
+    SIG(6, 12, 76, 46, 1, 0),  SIG(6, 13, 77, 36, 1, 0),
+    SIG(6, 18, 82, 41, 1, 0),  SIG(6, 2, 66, 37, 1, 2),
+    SIG(6, 12, 76, 43, 1, 2),  SIG(6, 18, 82, 33, 1, 2),
+    SIG(2, 4, 304, 43, 1, 0),  SIG(2, 9, 309, 39, 1, 0),
+    SIG(2, 11, 311, 33, 1, 0), SIG(2, 19, 319, 45, 1, 0),
+    SIG(2, 30, 330, 28, 0, 0), SIG(2, 4, 304, 41, 1, 5),
+    SIG(2, 9, 309, 40, 1, 5),  SIG(2, 19, 319, 44, 1, 5),
+    SIG(2, 11, 311, 36, 1, 3), SIG(3, 7, 407, 37, 1, 0),
+    SIG(3, 20, 420, 42, 1, 0), SIG(3, 27, 427, 35, 1, 0),
+    SIG(3, 30, 430, 29, 0, 0), SIG(3, 7, 407, 39, 1, 2),
+    SIG(3, 20, 420, 41, 1, 2),
+};
+
+static void test_count_dual_band(void) {
+  gnss_sky_t s;
+  EXPECT_EQ_INT(GNSS_SKY_OK,
+                gnss_sky_count(dual, sizeof(dual) / sizeof(dual[0]), &s));
+  /* Satellites, not signals: GPS 6 in view (11 signals), 5 used. */
+  EXPECT_EQ_INT(6, s.visible[GNSS_GPS]);
+  EXPECT_EQ_INT(5, s.used[GNSS_GPS]);
+  EXPECT_EQ_INT(5, s.visible[GNSS_GLONASS]);
+  EXPECT_EQ_INT(4, s.used[GNSS_GLONASS]);
+  EXPECT_EQ_INT(5, s.visible[GNSS_GALILEO]);
+  EXPECT_EQ_INT(4, s.used[GNSS_GALILEO]);
+  EXPECT_EQ_INT(4, s.visible[GNSS_BEIDOU]);
+  EXPECT_EQ_INT(3, s.used[GNSS_BEIDOU]);
+  EXPECT_EQ_INT(20, s.visible[GNSS_TOTAL]);
+  EXPECT_EQ_INT(16, s.used[GNSS_TOTAL]);
+  /* SNR per satellite = its strongest used signal: GPS 44 40 49(L2) 38 45. */
+  EXPECT_NEAR(43.2, s.snr_used_mean[GNSS_GPS], 1e-9);
+  EXPECT_NEAR(49.0, s.snr_used_max[GNSS_GPS], 1e-9);
+  EXPECT_NEAR(41.25, s.snr_used_mean[GNSS_GLONASS], 1e-9); /* 42 46 36 41 */
+  EXPECT_NEAR(41.0, s.snr_used_mean[GNSS_GALILEO], 1e-9);  /* 43 40 36 45 */
+  EXPECT_NEAR(116.0 / 3, s.snr_used_mean[GNSS_BEIDOU], 1e-9); /* 39 42 35 */
+  EXPECT_NEAR(49.0, s.snr_used_max[GNSS_TOTAL], 1e-9);
+  /* Signals. */
+  EXPECT_EQ_INT(11, s.signals[GNSS_GPS]);
+  EXPECT_EQ_INT(8, s.signals_used[GNSS_GPS]);
+  EXPECT_EQ_INT(8, s.signals[GNSS_GLONASS]);
+  EXPECT_EQ_INT(7, s.signals_used[GNSS_GLONASS]);
+  EXPECT_EQ_INT(9, s.signals[GNSS_GALILEO]);
+  EXPECT_EQ_INT(6, s.signals[GNSS_BEIDOU]);
+  EXPECT_EQ_INT(34, s.signals[GNSS_TOTAL]);
+  EXPECT_EQ_INT(8, s.signals_used[GNSS_GALILEO]);
+  EXPECT_EQ_INT(28, s.signals_used[GNSS_TOTAL]); /* 8 + 7 + 8 + 5 */
+  /* Satellites per band. */
+  EXPECT_EQ_INT(6, s.band[GNSS_GPS][0]);     /* L1 */
+  EXPECT_EQ_INT(5, s.band[GNSS_GPS][1]);     /* L2 */
+  EXPECT_EQ_INT(0, s.band[GNSS_GPS][2]);     /* L5 */
+  EXPECT_EQ_INT(5, s.band[GNSS_GLONASS][0]); /* L1 */
+  EXPECT_EQ_INT(3, s.band[GNSS_GLONASS][1]); /* L2 */
+  EXPECT_EQ_INT(5, s.band[GNSS_GALILEO][0]); /* E1 */
+  EXPECT_EQ_INT(1, s.band[GNSS_GALILEO][1]); /* E5a */
+  EXPECT_EQ_INT(3, s.band[GNSS_GALILEO][2]); /* E5b */
+  EXPECT_EQ_INT(4, s.band[GNSS_BEIDOU][0]);  /* B1 */
+  EXPECT_EQ_INT(2, s.band[GNSS_BEIDOU][1]);  /* B2 */
+}
+
+static void test_count_dual_band_edges(void) {
+  gnss_sky_t s;
+  /* Used on L2 only (L1 blank): used, SNR from L2.  A stronger signal that
+   * is not used does not count: SNR 40, not 50. */
+  gnss_sat_t a[] = {SIG(0, 7, 7, 0, 1, 0), SIG(0, 7, 7, 30, 1, 3),
+                    SIG(0, 8, 8, 40, 1, 0), SIG(0, 8, 8, 50, 0, 3)};
+  gnss_sky_count(a, 4, &s);
+  EXPECT_EQ_INT(2, s.visible[GNSS_GPS]);
+  EXPECT_EQ_INT(2, s.used[GNSS_GPS]);
+  EXPECT_NEAR(35.0, s.snr_used_mean[GNSS_GPS], 1e-12);
+  EXPECT_NEAR(40.0, s.snr_used_max[GNSS_GPS], 1e-12);
+  EXPECT_EQ_INT(3, s.signals_used[GNSS_GPS]);
+  /* The same svid in two constellations is two satellites; svid 0 falls
+   * back to the PRN (GLONASS 65 twice is one satellite). */
+  gnss_sat_t b[] = {SIG(0, 4, 4, 30, 1, 0), SIG(2, 4, 304, 30, 1, 0),
+                    SIG(6, 0, 65, 20, 0, 0), SIG(6, 0, 65, 22, 0, 2)};
+  gnss_sky_count(b, 4, &s);
+  EXPECT_EQ_INT(1, s.visible[GNSS_GPS]);
+  EXPECT_EQ_INT(1, s.visible[GNSS_GALILEO]);
+  EXPECT_EQ_INT(1, s.visible[GNSS_GLONASS]);
+  EXPECT_EQ_INT(3, s.visible[GNSS_TOTAL]);
+  EXPECT_EQ_INT(4, s.signals[GNSS_TOTAL]);
+  /* Band names and sigids (gps.h): L5 Q is 7, B2a 7, unknown sigid -1. */
+  EXPECT_EQ_STR("l5", gnss_band_name(GNSS_GPS, gnss_band(GNSS_GPS, 7)));
+  EXPECT_EQ_STR("e5b", gnss_band_name(GNSS_GALILEO, gnss_band(GNSS_GALILEO, 6)));
+  EXPECT_EQ_STR("b2", gnss_band_name(GNSS_BEIDOU, gnss_band(GNSS_BEIDOU, 7)));
+  EXPECT_EQ_INT(-1, gnss_band(GNSS_GPS, 1));
+  EXPECT_EQ_INT(-1, gnss_band(GNSS_QZSS, 0));
+  OK(gnss_band_name(GNSS_GLONASS, 2) == NULL);
+}
+
 static void test_names(void) {
   EXPECT_EQ_STR("gps", gnss_name(GNSS_GPS));
   EXPECT_EQ_STR("glonass", gnss_name(GNSS_GLONASS));
@@ -92,6 +197,7 @@ static gnss_sky_t with_mask(unsigned m) {
   gnss_sky_t s;
   gnss_sky_count(NULL, 0, &s);
   s.mask = m;
+  s.groups = m; /* constellations stand for signal groups here */
   s.visible[GNSS_TOTAL] = (int)m; /* a tag to tell reports apart */
   return s;
 }
@@ -161,6 +267,42 @@ static void test_feed(void) {
   EXPECT_EQ_INT(0, out.mask);
   EXPECT_EQ_INT(GNSS_SKY_EINVAL, gnss_sky_feed(NULL, &in, &out));
   EXPECT_EQ_INT(GNSS_SKY_EINVAL, gnss_sky_feed(&t, NULL, &out));
+}
+
+/* A dual-band receiver under gpsd 3.22: one SKY per GSV group, so a cycle
+ * grows by signal groups within the same constellations (GPS L1+L2 and
+ * GLONASS L1, then GLONASS L2, then Galileo ...), and by signals within the
+ * same group: gpsd 3.22 reports BeiDou B2I as sigid 0, like B1I (the last
+ * two entries here).  None of these partial reports is published; the
+ * complete one is. */
+static void test_feed_dual_band(void) {
+  enum { N_ALL = sizeof(dual) / sizeof(dual[0]) };
+  gnss_sat_t d[N_ALL];
+  memcpy(d, dual, sizeof(d));
+  d[N_ALL - 1].sigid = d[N_ALL - 2].sigid = 0;
+  size_t cut[] = {16, 19, N_ALL - 2, N_ALL}; /* prefixes, as gpsd sends */
+  gnss_sky_tracker_t t;
+  gnss_sky_t in, out;
+  gnss_sky_reset(&t);
+  gnss_sky_count(d, N_ALL, &in);
+  EXPECT_EQ_INT(0, gnss_sky_feed(&t, &in, &out));
+  EXPECT_EQ_INT(2, gnss_sky_feed(&t, &in, &out)); /* first view known */
+  for (int cycle = 0; cycle < 3; cycle++)
+    for (size_t k = 0; k < 4; k++) {
+      gnss_sky_count(d, cut[k], &in);
+      int published = k == 3 ? 1 : 0; /* only the complete report */
+      int r = gnss_sky_feed(&t, &in, &out);
+      EXPECT_EQ_INT(published, r);
+      if (r > 0)
+        EXPECT_EQ_INT(6, out.signals[GNSS_BEIDOU]);
+    }
+  /* BeiDou's second band really lost: published one report later, when
+   * the next cycle's first report does not grow it. */
+  gnss_sky_count(d, N_ALL - 2, &in);
+  EXPECT_EQ_INT(0, gnss_sky_feed(&t, &in, &out));
+  gnss_sky_count(d, cut[0], &in);
+  EXPECT_EQ_INT(1, gnss_sky_feed(&t, &in, &out));
+  EXPECT_EQ_INT(4, out.signals[GNSS_BEIDOU]);
 }
 
 /* Random cycles: each cycle has a full set F (random non-empty subset of 4
@@ -233,8 +375,11 @@ static void test_feed_random(void) {
 int main(void) {
   test_count();
   test_count_edges();
+  test_count_dual_band();
+  test_count_dual_band_edges();
   test_names();
   test_feed();
+  test_feed_dual_band();
   test_feed_random();
   return testing_done();
 }
