@@ -6,7 +6,6 @@
  * notifications, and LeaderOnly. */
 #include "plugins/ceph_health.c" /* sic: reach the static functions */
 
-#include "plugins/ceph_health_metrics.h"
 #include "tests/mock/mock_ceph_health.h"
 #include "tests/mock/plugin_mock.h"
 #include "tests/unit/testing.h"
@@ -62,13 +61,13 @@ static void config_errors(void) {
 
 static void tables(void) {
   EXPECT_EQ_INT(0, mock_check_metric_table(PLUGIN, ch_cluster_metrics,
-                                           CDU_TABLE_SIZE(ch_cluster_metrics)));
-  EXPECT_EQ_INT(0, mock_check_metric_table(PLUGIN, ch_pool_metrics,
-                                           CDU_TABLE_SIZE(ch_pool_metrics)));
-  EXPECT_EQ_INT(0, mock_check_metric_table(PLUGIN, ch_osd_metrics,
-                                           CDU_TABLE_SIZE(ch_osd_metrics)));
-  EXPECT_EQ_INT(0, mock_check_metric_table(PLUGIN, ch_check_metrics,
-                                           CDU_TABLE_SIZE(ch_check_metrics)));
+                                           ch_cluster_metrics_n));
+  EXPECT_EQ_INT(
+      0, mock_check_metric_table(PLUGIN, ch_pool_metrics, ch_pool_metrics_n));
+  EXPECT_EQ_INT(
+      0, mock_check_metric_table(PLUGIN, ch_osd_metrics, ch_osd_metrics_n));
+  EXPECT_EQ_INT(
+      0, mock_check_metric_table(PLUGIN, ch_check_metrics, ch_check_metrics_n));
   /* The X-list of states in the table = common/ceph_pgstate.h's list. */
   int same = (int)CH_PG_NSTATES == (int)CEPH_PG_NSTATES;
   for (int i = 0; i < CEPH_PG_NSTATES && same; i++)
