@@ -52,8 +52,13 @@ int chr_connect(chr_conn_t *c, char *err, size_t errlen) {
   }
   char tmo[32];
   snprintf(tmo, sizeof(tmo), "%g", c->timeout);
-  /* Without these a dead mon blocks rados_connect for 300 s and a dead
-   * mgr blocks mgr-served commands forever (ceph-lab.md §8). */
+  /* Without these a dead mon blocks rados_connect for client_mount_timeout
+   * (default 5 min, Ceph src/common/options.cc), and a mon command blocks
+   * until a dead mon returns, or forever for a mgr-served command while
+   * the mgr is down (seen on Ceph 16.2.15; docs/ceph_health.md, "Timeouts
+   * and failures").  rados_mon_op_timeout bounds each mon command;
+   * rados_mon_op_timeout and rados_osd_op_timeout do not apply to
+   * rados_connect, which only client_mount_timeout bounds. */
   if ((c->keyring && (r = set_opt(c, "keyring", c->keyring, err, errlen)) < 0) ||
       (c->mon_host &&
        (r = set_opt(c, "mon_host", c->mon_host, err, errlen)) < 0) ||

@@ -83,7 +83,9 @@ static void healthy(void) {
   mock_clear();
   mock_ceph_reset_log();
   EXPECT_EQ_INT(0, mock_read_all());
-  /* Timeouts applied before connecting (ceph-lab.md §8). */
+  /* Timeouts applied before connecting: client_mount_timeout bounds
+   * rados_connect, rados_mon_op_timeout each command (docs/ceph_health.md,
+   * "Timeouts and failures"). */
   EXPECT_EQ_STR("2", mock_ceph_conf_get("client_mount_timeout"));
   EXPECT_EQ_STR("2", mock_ceph_conf_get("rados_mon_op_timeout"));
   EXPECT_EQ_STR("2", mock_ceph_conf_get("rados_osd_op_timeout"));
