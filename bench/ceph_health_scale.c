@@ -11,7 +11,7 @@
  * own JSON load: /usr/bin/python3 json.loads of the same bytes, plus the
  * same per-pool counting, timed and measured in the same run.
  *   bench/ceph_health_scale [PGS...]   (default 1000 10000 100000)
- * Targets (issue 8): < 100 ms and < 64 MiB extra at 100k PGs, linear.
+ * Targets: < 100 ms and < 64 MiB extra at 100k PGs, linear.
  */
 #include "common/ceph_pgs.h"
 

@@ -2,7 +2,8 @@
  * fips - the FIPS 140-2 (errata 2001-10-10) statistical tests of rngtest,
  * over back-to-back 20000-bit blocks, as a fast table/word-level engine.
  *
- * Semantics (../shared/FACTS.md §1, rng-tools rngtest):
+ * Semantics (rng-tools fips.c, fips.h and rngtest.c; the same in
+ * rng-tools 5 and 6.x but for the runs test, see below):
  *  - a block is 2500 bytes = 20000 bits; bits are taken MSB first;
  *  - monobit: fail if ones <= 9725 or ones >= 10275;
  *  - poker: S = sum of the squares of the 16 nibble counts (5000 nibbles);

@@ -10,17 +10,14 @@
 #include "plugin.h"
 #include "utils/common/common.h"
 
-#include "plugins/ceph_health_config.h"
-#include "plugins/ceph_health_dispatch.h"
 #include "plugins/ceph_health_int.h"
-#include "plugins/ceph_health_rados.h"
 
 #include <time.h>
 
 /* Seam for the plugin test: the local-address test of LeaderOnly. */
 static int (*ch_is_local)(const char *host) = chr_is_local_address;
 
-static void ch_instance_free(void *arg) {
+void ch_instance_free(void *arg) {
   ch_instance_t *in = arg;
   if (in == NULL)
     return;
@@ -214,7 +211,7 @@ static void ch_fail_nan(ch_instance_t *in) {
   ch_dispatch_nan(in);
 }
 
-static int ch_read(user_data_t *ud) {
+int ch_read(user_data_t *ud) {
   ch_instance_t *in = ud->data;
   char err[256];
   if (chr_connect(&in->conn, err, sizeof(err)) != 0) {

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: MIT
- * ceph_health_int - what the ceph_health plugin's files share: the
- * instance of a <Cluster> block and the result of one poll.  The plugin is
- * one translation unit: ceph_health.c includes ceph_health_rados.h,
- * ceph_health_config.h and ceph_health_dispatch.h (static functions). */
+ * ceph_health_int - what the ceph_health plugin's files share
+ * (declarations only): the instance of a <Cluster> block, the result of one
+ * poll and the snapshots the metric tables point into.
+ *   ceph_health.c           acquire (mon commands) and the read callback
+ *   ceph_health_rados.c     librados: connection, mon commands, local test
+ *   ceph_health_config.c    the <Plugin ceph_health> block
+ *   ceph_health_metrics.c   the metric tables
+ *   ceph_health_dispatch.c  poll -> snapshots -> values and notifications
+ */
 #ifndef CEPH_HEALTH_INT_H
 #define CEPH_HEALTH_INT_H
 
@@ -13,11 +18,48 @@
 
 #include "common/ceph_osd.h"
 #include "common/ceph_pgs.h"
+#include "common/ceph_pgstate.h"
 #include "common/ceph_quorum.h"
 #include "common/ceph_status.h"
 #include "plugins/cdutil.h"
-#include "plugins/ceph_health_rados.h"
 
+#include <rados/librados.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- ceph_health_rados.c: librados, read-only ---------------------- */
+typedef struct {
+  /* configuration */
+  char *config_file; /* NULL: none read (then MonHost is required) */
+  char *client;      /* "client.collectd" */
+  char *keyring;     /* NULL: from the config file / librados default */
+  char *mon_host;    /* NULL: from the config file */
+  double timeout;    /* s: connect, and each mon command */
+  /* state */
+  rados_t cluster;
+  bool connected;
+} chr_conn_t;
+
+/* Create the handle, apply the configuration and the timeouts
+ * (client_mount_timeout, rados_mon_op_timeout, rados_osd_op_timeout =
+ * timeout) and connect.  0 or -errno; err gets the step that failed. */
+int chr_connect(chr_conn_t *c, char *err, size_t errlen);
+
+void chr_disconnect(chr_conn_t *c);
+
+/* Send one mon command (JSON); on success *out (malloc'd, NUL-terminated,
+ * free() it) holds the reply.  Returns 0 or the negative errno from
+ * librados (-ETIMEDOUT after `timeout` s, -EACCES for missing caps); the
+ * mon's status string goes to status. */
+int chr_command(chr_conn_t *c, const char *cmd, char **out, size_t *outlen,
+                char *status, size_t statuslen);
+
+/* 1 if the numeric address `host` is assigned to an interface of this
+ * host (getifaddrs), 0 if not, -1 if it is not an address. */
+int chr_is_local_address(const char *host);
+
+/* ---- instance and poll --------------------------------------------- */
 #define PLUGIN "ceph_health"
 #define CH_MAX_TRACKED 128 /* check codes zero-filled: known + seen */
 
@@ -54,8 +96,85 @@ typedef struct {
   ceph_pools_t pools;
 } ch_poll_t;
 
-/* Defined in ceph_health.c (used by ceph_health_config.h). */
-static int ch_read(user_data_t *ud);
-static void ch_instance_free(void *arg);
+/* ---- ceph_health.c -------------------------------------------------- */
+int ch_read(user_data_t *ud);
+void ch_instance_free(void *arg);
+
+/* ---- ceph_health_config.c ------------------------------------------- */
+/* The complex config callback: one read callback per <Cluster>. */
+int ch_config(oconfig_item_t *ci);
+
+/* ---- ceph_health_metrics.c: snapshots and metric tables ------------ */
+/* Snapshots hold doubles: NaN = unknown (not dispatched as fresh).
+ * PG state components, in the order of common/ceph_pgstate.h. */
+#define CH_PG_STATES(X)                                                        \
+  X(active) X(clean) X(down) X(recovery_unfound) X(backfill_unfound)           \
+  X(scrubbing) X(degraded) X(inconsistent) X(peering) X(repair)                \
+  X(recovering) X(forced_recovery) X(backfill_wait) X(incomplete) X(stale)     \
+  X(remapped) X(deep) X(backfilling) X(forced_backfill) X(backfill_toofull)    \
+  X(recovery_wait) X(recovery_toofull) X(undersized) X(activating) X(peered)   \
+  X(snaptrim) X(snaptrim_wait) X(snaptrim_error) X(creating) X(unknown)        \
+  X(premerge) X(failed_repair) X(laggy) X(wait)
+
+/* PG counts, for the cluster (from `status`) and for each pool (from
+ * `pg dump pgs_brief`), plus stuck PGs (from `pg dump_stuck`).  Per pool:
+ * plugin instance "<Cluster>-pool-<name>". */
+typedef struct {
+  double total, state[CEPH_PG_NSTATES], inactive, unclean, unrecognised;
+  double stuck[CEPH_NSTUCK], stuck_any, stuck_oldest_s;
+} ch_pgs_snap_t;
+
+/* Index constants matching the X-list (the enum in ceph_pgstate.h is
+ * upper-case; these keep the macro simple and are checked in the test). */
+enum {
+#define CH_IDX(name) CEPH_PG_##name##_IDX,
+  CH_PG_STATES(CH_IDX)
+#undef CH_IDX
+  CH_PG_NSTATES
+};
+
+/* Per OSD: plugin instance "<Cluster>-osd.<id>" (from `osd df`). */
+typedef struct {
+  double up, utilization, headroom_nearfull, headroom_backfillfull,
+      headroom_full;
+} ch_osd_snap_t;
+
+/* The cluster: plugin instance "<Cluster>". */
+typedef struct {
+  double health;
+  double osds_total, osds_up, osds_in, mons_total, mons_quorum, mgr_available;
+  ch_pgs_snap_t pgs;
+  double objects, degraded, misplaced, unfound;
+  double degraded_ratio, misplaced_ratio, unfound_ratio, inactive_ratio;
+  double rec_objects, rec_bytes, rec_keys;
+  double bytes_used, bytes_avail, bytes_total, bytes_data;
+  double nearfull_ratio, backfillfull_ratio, full_ratio;
+  double flag[CEPH_NFLAGS];
+  double max_util, min_head_nearfull, min_head_backfillfull, min_head_full;
+  double over_nearfull, over_backfillfull, over_full;
+} ch_cluster_snap_t;
+
+/* The tables, rows of cdu_metric_t into the snapshots above; _n = rows. */
+extern const cdu_metric_t ch_pool_metrics[]; /* ch_pgs_snap_t */
+extern const size_t ch_pool_metrics_n;
+extern const cdu_metric_t ch_osd_metrics[]; /* ch_osd_snap_t */
+extern const size_t ch_osd_metrics_n;
+extern const cdu_metric_t ch_cluster_metrics[]; /* ch_cluster_snap_t */
+extern const size_t ch_cluster_metrics_n;
+extern const cdu_metric_t ch_check_metrics[]; /* one value per check code */
+extern const size_t ch_check_metrics_n;
+extern const char *const ch_known_checks[]; /* codes always zero-filled */
+extern const size_t ch_known_checks_n;
+
+/* PG rows for the cluster: same rows as per pool, offset into the
+ * cluster snapshot (dispatched with cdu_dispatch_table on &snap.pgs). */
+#define ch_cluster_pg_metrics ch_pool_metrics
+#define ch_cluster_pg_metrics_n ch_pool_metrics_n
+
+/* ---- ceph_health_dispatch.c ----------------------------------------- */
+/* One poll's replies -> values and notifications. */
+void ch_dispatch(ch_instance_t *in, const ch_poll_t *p);
+/* Every cluster value and check NaN (a failed read). */
+void ch_dispatch_nan(ch_instance_t *in);
 
 #endif

@@ -12,8 +12,7 @@
 
 #include "common/pps_stats.h"
 #include "plugins/cdutil.h"
-#include "plugins/pps_discover.h"
-#include "plugins/pps_reader.h"
+#include "plugins/pps_int.h"
 
 #include <math.h>
 #include <stddef.h>

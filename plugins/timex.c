@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: MIT
- * timex plugin - the kernel's clock discipline, as ntpd/chronyd left it.
+ * timex plugin - the kernel clock's discipline state as the time daemon
+ * (ntpd, chronyd) keeps it: PLL offset and frequency, error bounds, status
+ * bits, kernel PPS (hardpps) figures.  bool-synchronised is 1 while the
+ * maximum error bound stays below 16 s (NTP_PHASE_LIMIT, Linux
+ * kernel/time/ntp.c: the kernel adds 500 us per second to a bound nobody
+ * updates), not from STA_UNSYNC, which chronyd without rtcsync leaves set
+ * on purpose (see common/timex_decode.c).
  * Source: adjtimex(2) with modes = 0 (a pure read: nothing is ever set).
  * Privileges: none (works as any user; never needs CAP_SYS_TIME).
  */
@@ -18,8 +24,9 @@
   {"bool", "status_" name, CDU_GAUGE, TX(flag[i]), "0/1",                      \
    "kernel status bit STA_" name}
 
-/* The metric table: the one place a timex metric is named.  Keep the README
- * metric reference in step (tests/check-metrics.sh checks it). */
+/* The metric table: the one place a timex metric is named.  docs/timex.md
+ * lists the same rows (README.md is generated from it); tests/plugin/
+ * test_timex checks both against this table and types.db. */
 static const cdu_metric_t timex_metrics[] = {
     {"time_offset", "offset", CDU_GAUGE, TX(offset_s), "s",
      "PLL phase offset still being corrected; + = system clock behind"},

@@ -2,7 +2,10 @@
 # shellcheck shell=bash
 # ceph_cluster.sh - a throw-away Ceph 16.2 cluster on 127.0.0.1 for the
 # ceph_health tests: 1 mon, 1 mgr, 3 memstore OSDs, cephx, no systemd, no
-# block devices.  Facts and timings: /work/shared/ceph-lab.md.
+# block devices.  Timings it allows for (Ceph 16.2.15 on loopback): the
+# mgr's PG statistics trail OSD map changes by 1-2 s, hence cc_wait's two
+# consecutive polls; each ceph CLI call costs 0.2-0.4 s (python); a write to
+# an inactive PG blocks without a timeout, hence `timeout` around rados.
 #
 # Sourced (functions below, prefix cc_) or run as a command:
 #   ceph_cluster.sh up DIR        bring a cluster up in DIR (must not exist

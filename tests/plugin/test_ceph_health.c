@@ -6,7 +6,6 @@
  * notifications, and LeaderOnly. */
 #include "plugins/ceph_health.c" /* sic: reach the static functions */
 
-#include "plugins/ceph_health_metrics.h"
 #include "tests/mock/mock_ceph_health.h"
 #include "tests/mock/plugin_mock.h"
 #include "tests/unit/testing.h"
@@ -62,13 +61,13 @@ static void config_errors(void) {
 
 static void tables(void) {
   EXPECT_EQ_INT(0, mock_check_metric_table(PLUGIN, ch_cluster_metrics,
-                                           CDU_TABLE_SIZE(ch_cluster_metrics)));
-  EXPECT_EQ_INT(0, mock_check_metric_table(PLUGIN, ch_pool_metrics,
-                                           CDU_TABLE_SIZE(ch_pool_metrics)));
-  EXPECT_EQ_INT(0, mock_check_metric_table(PLUGIN, ch_osd_metrics,
-                                           CDU_TABLE_SIZE(ch_osd_metrics)));
-  EXPECT_EQ_INT(0, mock_check_metric_table(PLUGIN, ch_check_metrics,
-                                           CDU_TABLE_SIZE(ch_check_metrics)));
+                                           ch_cluster_metrics_n));
+  EXPECT_EQ_INT(
+      0, mock_check_metric_table(PLUGIN, ch_pool_metrics, ch_pool_metrics_n));
+  EXPECT_EQ_INT(
+      0, mock_check_metric_table(PLUGIN, ch_osd_metrics, ch_osd_metrics_n));
+  EXPECT_EQ_INT(
+      0, mock_check_metric_table(PLUGIN, ch_check_metrics, ch_check_metrics_n));
   /* The X-list of states in the table = common/ceph_pgstate.h's list. */
   int same = (int)CH_PG_NSTATES == (int)CEPH_PG_NSTATES;
   for (int i = 0; i < CEPH_PG_NSTATES && same; i++)
@@ -84,7 +83,9 @@ static void healthy(void) {
   mock_clear();
   mock_ceph_reset_log();
   EXPECT_EQ_INT(0, mock_read_all());
-  /* Timeouts applied before connecting (ceph-lab.md §8). */
+  /* Timeouts applied before connecting: client_mount_timeout bounds
+   * rados_connect, rados_mon_op_timeout each command (docs/ceph_health.md,
+   * "Timeouts and failures"). */
   EXPECT_EQ_STR("2", mock_ceph_conf_get("client_mount_timeout"));
   EXPECT_EQ_STR("2", mock_ceph_conf_get("rados_mon_op_timeout"));
   EXPECT_EQ_STR("2", mock_ceph_conf_get("rados_osd_op_timeout"));

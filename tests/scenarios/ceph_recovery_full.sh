@@ -1,5 +1,5 @@
 #!/bin/bash
-# Scenario 7 (issue 11): a Ceph node dies and recovery fills an OSD.  A
+# Scenario 7: a Ceph node dies and recovery fills an OSD.  A
 # real 3-OSD Ceph 16.2 cluster on 127.0.0.1 (tests/integration/
 # ceph_cluster.sh, memstore OSDs of 1 GiB), ceph_health in the real collectd
 # at Interval 1 with collectd's threshold plugin and the shipped

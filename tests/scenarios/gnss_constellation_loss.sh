@@ -1,5 +1,5 @@
 #!/bin/bash
-# Scenario S4 (issue 11): a GNSS receiver loses GLONASS, then its fix.
+# Scenario S4: a GNSS receiver loses GLONASS, then its fix.
 # In a private network namespace, a real gpsd reads two live network
 # receivers (tests/integration/gpsd_feed.py: real logs from gpsd's
 # regression suite re-stamped to the current second, one epoch a second):

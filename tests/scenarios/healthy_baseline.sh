@@ -1,5 +1,5 @@
 #!/bin/bash
-# Scenario 8 (issue 11): the healthy baseline.  Every plugin that was built
+# Scenario 8: the healthy baseline.  Every plugin that was built
 # runs against a healthy real peer, at Interval 1, with collectd's threshold
 # plugin and the shipped examples/thresholds.conf (Included as it is at run
 # time, so every section in it is covered), for BASELINE_SECONDS (default

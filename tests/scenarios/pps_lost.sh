@@ -1,5 +1,5 @@
 #!/bin/bash
-# Scenario S3 (issue 11): PPS lost and back, sysfs path.  Two PPS sources
+# Scenario S3: PPS lost and back, sysfs path.  Two PPS sources
 # (fixtures under $T/sys/class/pps, rewritten once a second by
 # tests/integration/pps_writer.py as the kernel does: edge at the second
 # + 1.5 ms, 20 us jitter) are watched by the pps plugin (<Device> blocks,

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# scen_lib.sh - failure scenarios (issue 11): real peers, the real collectd
+# scen_lib.sh - failure scenarios: real peers, the real collectd
 # with our plugins, collectd's stock threshold plugin and the SHIPPED
 # examples/thresholds.conf.  Source after tests/integration/lib.sh.
 #

@@ -25,7 +25,9 @@ int main(void) {
   }
   OK_MSG(distinct, "state names are distinct");
 
-  /* Splitting (table of cases seen on 16.2, see ceph-lab.md §7). */
+  /* Splitting: states seen on a Ceph 16.2.15 test cluster (recorded in
+   * tests/data/ceph_health/); the components are those Ceph's
+   * pg_state_string() (src/osd/osd_types.cc) joins with '+'. */
   static const struct {
     const char *s;
     uint64_t mask;

@@ -4,37 +4,19 @@
  * JSON output, and the "is this address on this host" test for LeaderOnly.
  * Read-only: only mon commands that read are ever sent (the caps
  * `mon 'allow r' mgr 'allow r'` are enough, and refuse anything else).
- * Static functions, included once by plugins/ceph_health.c (the suite's
- * tests/check-metrics.sh takes every .c file in plugins/ for a plugin).
  */
-#ifndef CEPH_HEALTH_RADOS_H
-#define CEPH_HEALTH_RADOS_H
-
 #include "collectd.h"
 #include "utils/common/common.h"
+
+#include "plugins/ceph_health_int.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
-#include <rados/librados.h>
-#include <stdbool.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct {
-  /* configuration */
-  char *config_file; /* NULL: none read (then MonHost is required) */
-  char *client;      /* "client.collectd" */
-  char *keyring;     /* NULL: from the config file / librados default */
-  char *mon_host;    /* NULL: from the config file */
-  double timeout;    /* s: connect, and each mon command */
-  /* state */
-  rados_t cluster;
-  bool connected;
-} chr_conn_t;
 
 static const char *errstr(int r, char *buf, size_t size) {
   return sstrerror(r < 0 ? -r : r, buf, size);
@@ -53,7 +35,7 @@ static int set_opt(chr_conn_t *c, const char *key, const char *val, char *err,
 /* Create the handle, apply the configuration and the timeouts
  * (client_mount_timeout, rados_mon_op_timeout, rados_osd_op_timeout =
  * timeout) and connect.  0 or -errno; err gets the step that failed. */
-static int chr_connect(chr_conn_t *c, char *err, size_t errlen) {
+int chr_connect(chr_conn_t *c, char *err, size_t errlen) {
   char eb[128];
   if (c->connected)
     return 0;
@@ -70,8 +52,13 @@ static int chr_connect(chr_conn_t *c, char *err, size_t errlen) {
   }
   char tmo[32];
   snprintf(tmo, sizeof(tmo), "%g", c->timeout);
-  /* Without these a dead mon blocks rados_connect for 300 s and a dead
-   * mgr blocks mgr-served commands forever (ceph-lab.md §8). */
+  /* Without these a dead mon blocks rados_connect for client_mount_timeout
+   * (default 5 min, Ceph src/common/options.cc), and a mon command blocks
+   * until a dead mon returns, or forever for a mgr-served command while
+   * the mgr is down (seen on Ceph 16.2.15; docs/ceph_health.md, "Timeouts
+   * and failures").  rados_mon_op_timeout bounds each mon command;
+   * rados_mon_op_timeout and rados_osd_op_timeout do not apply to
+   * rados_connect, which only client_mount_timeout bounds. */
   if ((c->keyring && (r = set_opt(c, "keyring", c->keyring, err, errlen)) < 0) ||
       (c->mon_host &&
        (r = set_opt(c, "mon_host", c->mon_host, err, errlen)) < 0) ||
@@ -90,7 +77,7 @@ static int chr_connect(chr_conn_t *c, char *err, size_t errlen) {
   return 0;
 }
 
-static void chr_disconnect(chr_conn_t *c) {
+void chr_disconnect(chr_conn_t *c) {
   if (!c->connected)
     return;
   rados_shutdown(c->cluster);
@@ -101,7 +88,7 @@ static void chr_disconnect(chr_conn_t *c) {
  * free() it) holds the reply.  Returns 0 or the negative errno from
  * librados (-ETIMEDOUT after `timeout` s, -EACCES for missing caps); the
  * mon's status string goes to status. */
-static int chr_command(chr_conn_t *c, const char *cmd, char **out, size_t *outlen,
+int chr_command(chr_conn_t *c, const char *cmd, char **out, size_t *outlen,
                 char *status, size_t statuslen) {
   char *buf = NULL, *st = NULL;
   size_t blen = 0, slen = 0;
@@ -138,7 +125,7 @@ static int chr_command(chr_conn_t *c, const char *cmd, char **out, size_t *outle
 
 /* 1 if the numeric address `host` is assigned to an interface of this
  * host (getifaddrs), 0 if not, -1 if it is not an address. */
-static int chr_is_local_address(const char *host) {
+int chr_is_local_address(const char *host) {
   unsigned char want[16];
   int family;
   if (inet_pton(AF_INET, host, want) == 1)
@@ -164,5 +151,3 @@ static int chr_is_local_address(const char *host) {
   freeifaddrs(ifs);
   return found;
 }
-
-#endif

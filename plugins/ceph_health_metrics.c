@@ -1,48 +1,15 @@
 /* SPDX-License-Identifier: MIT
  * ceph_health_metrics - the ceph_health plugin's metric tables: the one
  * place a metric is named (docs/ceph_health.md lists the same rows; the
- * plugin test checks both against types.db).  Included by ceph_health.c
- * only.  Snapshots hold doubles: NaN = unknown (not dispatched as fresh).
+ * plugin test checks both against types.db).  The snapshot types
+ * they point into are in plugins/ceph_health_int.h.
  */
-#ifndef CEPH_HEALTH_METRICS_H
-#define CEPH_HEALTH_METRICS_H
-
-#include "common/ceph_osd.h"
-#include "common/ceph_pgs.h"
-#include "common/ceph_pgstate.h"
-
-#include <stddef.h>
-
-/* PG state components, in the order of common/ceph_pgstate.h. */
-#define CH_PG_STATES(X)                                                        \
-  X(active) X(clean) X(down) X(recovery_unfound) X(backfill_unfound)           \
-  X(scrubbing) X(degraded) X(inconsistent) X(peering) X(repair)                \
-  X(recovering) X(forced_recovery) X(backfill_wait) X(incomplete) X(stale)     \
-  X(remapped) X(deep) X(backfilling) X(forced_backfill) X(backfill_toofull)    \
-  X(recovery_wait) X(recovery_toofull) X(undersized) X(activating) X(peered)   \
-  X(snaptrim) X(snaptrim_wait) X(snaptrim_error) X(creating) X(unknown)        \
-  X(premerge) X(failed_repair) X(laggy) X(wait)
-
-/* PG counts, for the cluster (from `status`) and for each pool (from
- * `pg dump pgs_brief`), plus stuck PGs (from `pg dump_stuck`). */
-typedef struct {
-  double total, state[CEPH_PG_NSTATES], inactive, unclean, unrecognised;
-  double stuck[CEPH_NSTUCK], stuck_any, stuck_oldest_s;
-} ch_pgs_snap_t;
+#include "plugins/ceph_health_int.h"
 
 #define PG(f) offsetof(ch_pgs_snap_t, f)
 #define PG_STATE_ROW(name)                                                     \
   {"ceph_health_pgs", #name, CDU_GAUGE, PG(state[CEPH_PG_##name##_IDX]),     \
    "PGs", "PGs whose state has the component " #name},
-
-/* Index constants matching the X-list (the enum in ceph_pgstate.h is
- * upper-case; these keep the macro simple and are checked in the test). */
-enum {
-#define CH_IDX(name) CEPH_PG_##name##_IDX,
-  CH_PG_STATES(CH_IDX)
-#undef CH_IDX
-  CH_PG_NSTATES
-};
 
 #define PGS_COMMON_ROWS                                                        \
   {"ceph_health_pgs", "total", CDU_GAUGE, PG(total), "PGs", "PGs"},            \
@@ -74,15 +41,11 @@ enum {
        "how long the longest-stuck PG has been stuck (0: none)"},
 
 /* Per pool: plugin instance "<Cluster>-pool-<name>". */
-static const cdu_metric_t ch_pool_metrics[] = {PGS_COMMON_ROWS};
+const cdu_metric_t ch_pool_metrics[] = {PGS_COMMON_ROWS};
 
 /* Per OSD: plugin instance "<Cluster>-osd.<id>" (from `osd df`). */
-typedef struct {
-  double up, utilization, headroom_nearfull, headroom_backfillfull,
-      headroom_full;
-} ch_osd_snap_t;
 #define OS(f) offsetof(ch_osd_snap_t, f)
-static const cdu_metric_t ch_osd_metrics[] = {
+const cdu_metric_t ch_osd_metrics[] = {
     {"bool", "up", CDU_GAUGE, OS(up), "0/1", "1 = the OSD is up"},
     {"percent", "utilization", CDU_GAUGE, OS(utilization), "%",
      "space used on the OSD (osd df utilization)"},
@@ -96,29 +59,14 @@ static const cdu_metric_t ch_osd_metrics[] = {
 };
 
 /* The cluster: plugin instance "<Cluster>". */
-typedef struct {
-  double health;
-  double osds_total, osds_up, osds_in, mons_total, mons_quorum, mgr_available;
-  ch_pgs_snap_t pgs;
-  double objects, degraded, misplaced, unfound;
-  double degraded_ratio, misplaced_ratio, unfound_ratio, inactive_ratio;
-  double rec_objects, rec_bytes, rec_keys;
-  double bytes_used, bytes_avail, bytes_total, bytes_data;
-  double nearfull_ratio, backfillfull_ratio, full_ratio;
-  double flag[CEPH_NFLAGS];
-  double max_util, min_head_nearfull, min_head_backfillfull, min_head_full;
-  double over_nearfull, over_backfillfull, over_full;
-} ch_cluster_snap_t;
-
 #define CL(f) offsetof(ch_cluster_snap_t, f)
-#define CLPG(f) (offsetof(ch_cluster_snap_t, pgs) + PG(f))
 #define FLAG_ROW(i, name)                                                      \
   {"bool", "flag_" name, CDU_GAUGE, CL(flag[i]), "0/1",                        \
    "OSD map flag " name " is set"}
 #define G(type, ti, field, unit, help)                                         \
   {type, ti, CDU_GAUGE, CL(field), unit, help}
 
-static const cdu_metric_t ch_cluster_metrics[] = {
+const cdu_metric_t ch_cluster_metrics[] = {
     G("ceph_health_status", "", health, "0/1/2",
       "0 HEALTH_OK, 1 HEALTH_WARN, 2 HEALTH_ERR (ceph-mgr's polarity)"),
     G("ceph_health_osds", "total", osds_total, "OSDs", "OSDs in the map"),
@@ -186,14 +134,10 @@ static const cdu_metric_t ch_cluster_metrics[] = {
     FLAG_ROW(CEPH_FLAG_PAUSEWR, "pausewr"),
 };
 
-/* PG rows for the cluster: same rows as per pool, offset into the
- * cluster snapshot (dispatched with cdu_dispatch_table on &snap.pgs). */
-#define ch_cluster_pg_metrics ch_pool_metrics
-
 /* Health checks: one value of each type per check code (the type
  * instance is the code); zero-filled for the codes below and for every
  * code seen since start, so an alert fires on absence -> presence. */
-static const cdu_metric_t ch_check_metrics[] = {
+const cdu_metric_t ch_check_metrics[] = {
     {"ceph_health_check", "CODE", CDU_GAUGE, 0, "0/1",
      "1 = the check is active (muted or not)"},
     {"ceph_health_check_severity", "CODE", CDU_GAUGE, 0, "0/1/2",
@@ -202,7 +146,7 @@ static const cdu_metric_t ch_check_metrics[] = {
      "1 = active and muted (`ceph health mute`)"},
 };
 
-static const char *const ch_known_checks[] = {
+const char *const ch_known_checks[] = {
     "OSD_DOWN",          "OSD_HOST_DOWN",         "OSD_ROOT_DOWN",
     "OSD_ORPHAN",        "OSD_OUT_OF_ORDER_FULL", "OSD_FULL",
     "OSD_BACKFILLFULL",  "OSD_NEARFULL",          "OSDMAP_FLAGS",
@@ -217,6 +161,9 @@ static const char *const ch_known_checks[] = {
     "MON_DISK_CRIT",     "MGR_DOWN",              "MGR_MODULE_ERROR",
     "RECENT_CRASH",
 };
-#define CH_NKNOWN (sizeof(ch_known_checks) / sizeof(ch_known_checks[0]))
 
-#endif
+const size_t ch_pool_metrics_n = CDU_TABLE_SIZE(ch_pool_metrics);
+const size_t ch_osd_metrics_n = CDU_TABLE_SIZE(ch_osd_metrics);
+const size_t ch_cluster_metrics_n = CDU_TABLE_SIZE(ch_cluster_metrics);
+const size_t ch_check_metrics_n = CDU_TABLE_SIZE(ch_check_metrics);
+const size_t ch_known_checks_n = CDU_TABLE_SIZE(ch_known_checks);

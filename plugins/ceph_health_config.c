@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT
  * ceph_health_config - the <Plugin ceph_health> block: one <Cluster "name">
- * per cluster, each with its own read callback and Interval.  Static
- * functions, included once by plugins/ceph_health.c. */
-#ifndef CEPH_HEALTH_CONFIG_H
-#define CEPH_HEALTH_CONFIG_H
+ * per cluster, each with its own read callback and Interval. */
+#include "collectd.h"
+#include "plugin.h"
+#include "utils/common/common.h"
 
 #include "plugins/ceph_health_int.h"
 
@@ -130,7 +130,7 @@ static int ch_config_cluster(oconfig_item_t *ci) {
                                    in, ch_instance_free);
 }
 
-static int ch_config(oconfig_item_t *ci) {
+int ch_config(oconfig_item_t *ci) {
   int ret = 0;
   for (int i = 0; i < ci->children_num; i++) {
     oconfig_item_t *c = &ci->children[i];
@@ -145,5 +145,3 @@ static int ch_config(oconfig_item_t *ci) {
   }
   return cdu_config_result(PLUGIN, ret);
 }
-
-#endif

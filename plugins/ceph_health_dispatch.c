@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT
  * ceph_health_dispatch - one poll's parsed replies -> snapshots -> values
- * (through the metric tables of ceph_health_metrics.h) and notifications.
+ * (through the metric tables of ceph_health_metrics.c) and notifications.
  * Units: counts as plain numbers, ratios 0..1, utilisation in %, headroom
  * in percentage points (ratio*100 - utilisation; negative = over), ages in
- * seconds.  Static functions, included once by plugins/ceph_health.c. */
-#ifndef CEPH_HEALTH_DISPATCH_H
-#define CEPH_HEALTH_DISPATCH_H
+ * seconds. */
+#include "collectd.h"
+#include "plugin.h"
+#include "utils/common/common.h"
 
 #include "plugins/ceph_health_int.h"
-#include "plugins/ceph_health_metrics.h"
 
 #include <math.h>
 
@@ -118,7 +118,7 @@ static void dispatch_pools(const ch_instance_t *in, const ch_poll_t *p) {
     pool_instance(in, p->dump.pools[i].name, p->dump.pools[i].id, pi,
                   sizeof(pi));
     cdu_dispatch_table(PLUGIN, pi, ch_pool_metrics,
-                       CDU_TABLE_SIZE(ch_pool_metrics), &s);
+                       ch_pool_metrics_n, &s);
   }
   /* ... and pools seen in the PG lists but not (yet) in the osd map. */
   for (size_t j = 0; (p->have_pgs || p->have_stuck) && j < p->pools.n; j++) {
@@ -132,7 +132,7 @@ static void dispatch_pools(const ch_instance_t *in, const ch_poll_t *p) {
       pgs_stuck(&s, &pp->stuck);
     pool_instance(in, NULL, pp->id, pi, sizeof(pi));
     cdu_dispatch_table(PLUGIN, pi, ch_pool_metrics,
-                       CDU_TABLE_SIZE(ch_pool_metrics), &s);
+                       ch_pool_metrics_n, &s);
   }
 }
 
@@ -167,14 +167,14 @@ static void dispatch_osds(ch_instance_t *in, const ch_poll_t *p) {
     if (w < 0 || (size_t)w >= sizeof(pi))
       pi[sizeof(pi) - 1] = 0;
     cdu_dispatch_table(PLUGIN, pi, ch_osd_metrics,
-                       CDU_TABLE_SIZE(ch_osd_metrics), &s);
+                       ch_osd_metrics_n, &s);
   }
 }
 
 /* Index of a tracked check code, added if new (known codes first). */
 static ch_tracked_t *track(ch_instance_t *in, const char *code) {
   if (in->n_checks == 0)
-    for (size_t i = 0; i < CH_NKNOWN; i++)
+    for (size_t i = 0; i < ch_known_checks_n; i++)
       sstrncpy(in->checks[in->n_checks++].code, ch_known_checks[i],
                CEPH_CHECK_CODE_MAX);
   for (size_t i = 0; code != NULL && i < in->n_checks; i++)
@@ -202,7 +202,7 @@ static void dispatch_checks(ch_instance_t *in, const ch_poll_t *p) {
       v[1] = c != NULL ? c->severity : 0;
       v[2] = c != NULL && c->muted;
     }
-    for (size_t k = 0; k < CDU_TABLE_SIZE(ch_check_metrics); k++)
+    for (size_t k = 0; k < ch_check_metrics_n; k++)
       cdu_dispatch_gauge(PLUGIN, in->name, ch_check_metrics[k].type, t->code,
                          v[k]);
     if (st == NULL)
@@ -222,13 +222,13 @@ static void dispatch_checks(ch_instance_t *in, const ch_poll_t *p) {
   }
 }
 
-static void ch_dispatch(ch_instance_t *in, const ch_poll_t *p) {
+void ch_dispatch(ch_instance_t *in, const ch_poll_t *p) {
   ch_cluster_snap_t s;
   cluster_snapshot(p, &s);
   cdu_dispatch_table(PLUGIN, in->name, ch_cluster_metrics,
-                     CDU_TABLE_SIZE(ch_cluster_metrics), &s);
+                     ch_cluster_metrics_n, &s);
   cdu_dispatch_table(PLUGIN, in->name, ch_cluster_pg_metrics,
-                     CDU_TABLE_SIZE(ch_cluster_pg_metrics), &s.pgs);
+                     ch_cluster_pg_metrics_n, &s.pgs);
   dispatch_checks(in, p->have_status ? p : NULL);
   if (in->report_pools)
     dispatch_pools(in, p);
@@ -257,12 +257,10 @@ static void ch_dispatch(ch_instance_t *in, const ch_poll_t *p) {
                       in->name, names[h], p->status.n_checks);
 }
 
-static void ch_dispatch_nan(ch_instance_t *in) {
+void ch_dispatch_nan(ch_instance_t *in) {
   cdu_dispatch_table(PLUGIN, in->name, ch_cluster_metrics,
-                     CDU_TABLE_SIZE(ch_cluster_metrics), NULL);
+                     ch_cluster_metrics_n, NULL);
   cdu_dispatch_table(PLUGIN, in->name, ch_cluster_pg_metrics,
-                     CDU_TABLE_SIZE(ch_cluster_pg_metrics), NULL);
+                     ch_cluster_pg_metrics_n, NULL);
   dispatch_checks(in, NULL);
 }
-
-#endif

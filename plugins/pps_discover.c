@@ -1,29 +1,13 @@
 /* SPDX-License-Identifier: MIT
- * pps_discover - list the kernel's PPS sources (class "pps").
- * Privileges: none (sysfs is world-readable).
- *
- * Included once, by plugins/pps.c only (one translation unit; the helpers
- * are static).  Not a .c file because tests/check-metrics.sh takes every
- * .c file in plugins/ for a plugin of its own.
+ * pps_discover - list the kernel's PPS sources (class "pps"), with libudev
+ * or from a sysfs fixture directory.  Privileges: none (sysfs is
+ * world-readable).
  */
-#ifndef PPS_DISCOVER_H
-#define PPS_DISCOVER_H
-
-#include <stdbool.h>
-#include <stddef.h>
-
-typedef struct {
-  char name[64];    /* kernel name: pps0 */
-  char dir[600];    /* its sysfs directory (holds assert, clear, ...) */
-  char source[128]; /* sysfs "name": the driver/source, e.g. pps-gpio.-1 */
-  char port[256];   /* sysfs "path": the serial port of a line-discipline
-                       source (/dev/ttyS0), "" for GPIO/ktimer sources */
-} pps_found_t;
-
-/* ---- Implementation ------------------------------------------------ */
 #include "collectd.h"
 #include "plugin.h"
 #include "utils/common/common.h"
+
+#include "plugins/pps_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -116,17 +100,13 @@ static int discover_dir(const char *root, const char *subsystem,
   return n;
 }
 
-/* Enumerate the devices of `subsystem` ("pps") with libudev when use_udev,
- * else by reading the directory SYSFS_ROOT/class/SUBSYSTEM (a fixture root,
- * which libudev cannot be pointed at).  Fills at most `max` entries sorted
- * by name; returns how many, or -errno (a missing class directory is 0). */
-static int pps_discover(const char *sysfs_root, bool use_udev,
-                        const char *subsystem, pps_found_t *out, int max) {
+/* Enumerate with libudev, or from SYSFS_ROOT/class/SUBSYSTEM (see
+ * plugins/pps_int.h), sorted by name. */
+int pps_discover(const char *sysfs_root, bool use_udev, const char *subsystem,
+                 pps_found_t *out, int max) {
   int n = use_udev ? discover_udev(subsystem, out, max)
                    : discover_dir(sysfs_root, subsystem, out, max);
   if (n > 1)
     qsort(out, (size_t)n, sizeof(*out), by_name);
   return n;
 }
-
-#endif

@@ -9,60 +9,13 @@
  *  - sysfs: poll /sys/class/pps/ppsN/assert (and clear) every PollInterval;
  *    the file changes once per pulse ("sec.nsec#seq").
  * The thread feeds common/pps_stats under the device mutex; the read
- * callback takes a summary under the same mutex.
- *
- * Included once, by plugins/pps.c only (one translation unit; the helpers
- * are static).  Not a .c file because tests/check-metrics.sh takes every
- * .c file in plugins/ for a plugin of its own.
+ * callback (pps.c) takes a summary under the same mutex.
  */
-#ifndef PPS_READER_H
-#define PPS_READER_H
-
 #include "collectd.h"
-#include "utils_complain.h"
-
-#include "common/pps_stats.h"
-
-#include <pthread.h>
-#include <stdbool.h>
-
-typedef enum { PPS_CAPTURE_SYSFS, PPS_CAPTURE_API } pps_capture_t;
-
-typedef struct {
-  /* Configuration (set before pps_dev_start). */
-  char name[DATA_MAX_NAME_LEN]; /* plugin instance */
-  pps_capture_t capture;
-  char path[600];  /* /dev/ppsN, or the sysfs directory of ppsN */
-  int64_t poll_ns; /* sysfs poll period */
-  pps_stats_config_t cfg;
-
-  /* Thread. */
-  pthread_t thread;
-  bool running;
-  pthread_mutex_t lock;
-  pthread_cond_t cond;
-  bool stop;
-
-  int64_t started_mono_ns; /* when the reader started (CLOCK_MONOTONIC) */
-
-  /* Under `lock`. */
-  bool polled;     /* at least one capture attempt finished */
-  bool present;    /* the device answered the last capture attempt */
-  bool clear_seen; /* clear edges are being captured */
-  pps_stats_t asserts, clears;
-  int api_mode;      /* RFC 2783 capabilities (time_pps_getcap) */
-  char error[1024];  /* why the device is not present ("" if it is) */
-  int64_t bad_reads; /* malformed sysfs values seen */
-
-  /* Capture state, under poll_lock (the reader thread; tests). */
-  pthread_mutex_t poll_lock;
-  int fd; /* RFC 2783 handle, -1 when closed */
-  c_complain_t complaint;
-} pps_dev_t;
-
-/* ---- Implementation ------------------------------------------------ */
 #include "plugin.h"
 #include "utils/common/common.h"
+
+#include "plugins/pps_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -74,7 +27,7 @@ typedef struct {
 #define RETRY_NS PPS_NS_PER_S /* reopen a missing device once a second */
 
 /* Defaults: sysfs, poll 100 ms, pps_stats defaults. */
-static void pps_dev_defaults(pps_dev_t *d) {
+void pps_dev_defaults(pps_dev_t *d) {
   memset(d, 0, sizeof(*d));
   d->capture = PPS_CAPTURE_SYSFS;
   d->poll_ns = 100 * 1000 * 1000;
@@ -83,10 +36,10 @@ static void pps_dev_defaults(pps_dev_t *d) {
 }
 
 /* Test seam: when set, replaces both clocks (tests/plugin/test_pps.c). */
-static void (*pps_clock_hook)(pps_now_t *now);
+void (*pps_clock_hook)(pps_now_t *now);
 
 /* The current time on both clocks. */
-static void pps_clock_now(pps_now_t *now) {
+void pps_clock_now(pps_now_t *now) {
   if (pps_clock_hook != NULL) {
     pps_clock_hook(now);
     return;
@@ -265,7 +218,7 @@ static int api_poll(pps_dev_t *d, bool wait) {
 }
 
 /* The capture state (fd, complaint) belongs to one poller at a time. */
-static int pps_sysfs_poll(pps_dev_t *d) {
+int pps_sysfs_poll(pps_dev_t *d) {
   pthread_mutex_lock(&d->poll_lock);
   int ret = sysfs_poll(d);
   pthread_mutex_unlock(&d->poll_lock);
@@ -321,7 +274,7 @@ static void *reader_main(void *arg) {
 
 /* Initialise the mutexes and statistics, capture once synchronously (so the
  * first read already knows whether the device is there), start the thread. */
-static int pps_dev_start(pps_dev_t *d) {
+int pps_dev_start(pps_dev_t *d) {
   pthread_condattr_t ca;
   pthread_condattr_init(&ca);
   pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -352,7 +305,7 @@ static int pps_dev_start(pps_dev_t *d) {
 }
 
 /* Signal the thread and join it (returns within about 1 s). Idempotent. */
-static void pps_dev_stop(pps_dev_t *d) {
+void pps_dev_stop(pps_dev_t *d) {
   if (!d->running)
     return;
   pthread_mutex_lock(&d->lock);
@@ -362,5 +315,3 @@ static void pps_dev_stop(pps_dev_t *d) {
   pthread_join(d->thread, NULL);
   d->running = false;
 }
-
-#endif
