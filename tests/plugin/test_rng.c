@@ -538,6 +538,54 @@ static void test_sp90b_config(void) {
   mock_reset();
 }
 
+/* SP 800-90B, part 2: estimates over EntropyWindow 65536 bytes, NaN until
+ * the window has filled, then every EntropyEvery reads.  Good data: all
+ * three near 8 bits per byte (99 % lower bounds: MCV about 7.56 over
+ * 64 KiB), no entropy_low; zeros: 0, entropy_low and one FAILURE. */
+static void test_sp90b_estimates(void) {
+  char pg[512], pz[512];
+  snprintf(pg, sizeof(pg), "%s/est_good.bin", dir);
+  snprintf(pz, sizeof(pz), "%s/est_zero.bin", dir);
+  data_file("est_good.bin", 200004, 1);
+  data_file("est_zero.bin", 40004, 0);
+  source_conf("estg", pg, "BytesPerInterval 40000\nEntropyWindow 65536\n"
+                          "EntropyEvery 2");
+  source_conf("estz", pz, "BytesPerInterval 40000\nEntropyWindow 65536");
+  EXPECT_EQ_INT(0, mock_init_all());
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all()); /* 40004 bytes: not full */
+  OK(isnan(get("estg", "gauge", "entropy_min")));
+  OK(isnan(get("estz", "bool", "entropy_low")));
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all()); /* 80004: full */
+  double mcv = get("estg", "gauge", "entropy_mcv");
+  double mk = get("estg", "gauge", "entropy_markov");
+  double lag = get("estg", "gauge", "entropy_lag");
+  double mn = get("estg", "gauge", "entropy_min");
+  printf("# good 64 KiB: MCV %.3f Markov %.3f Lag %.3f min %.3f\n", mcv, mk,
+         lag, mn);
+  OK(mcv > 7.3 && mcv < 8 && mk > 7.5 && mk <= 8 && lag > 7.3 && lag < 8);
+  EXPECT_EQ_DOUBLE(fmin(mcv, fmin(mk, lag)), mn);
+  EXPECT_EQ_DOUBLE(0, get("estg", "bool", "entropy_low"));
+  EXPECT_EQ_INT(0, notif_count("estg", "entropy_low", NOTIF_FAILURE));
+  EXPECT_NEAR(0, get("estz", "gauge", "entropy_min"), 0.01);
+  EXPECT_EQ_DOUBLE(1, get("estz", "bool", "entropy_low"));
+  EXPECT_EQ_INT(1, notif_count("estz", "entropy_low", NOTIF_FAILURE));
+  /* EntropyEvery 2: the next read repeats the estimate, the one after
+   * recomputes it over a window that moved by 40000 bytes. */
+  mock_clear();
+  mock_read("rng/estg");
+  EXPECT_EQ_DOUBLE(mn, get("estg", "gauge", "entropy_min"));
+  mock_clear();
+  mock_read("rng/estg");
+  printf("# after 2 reads: read %g, MCV %.6f, Lag %.6f (was %.6f)\n",
+         get("estg", "total_bytes", "read"), get("estg", "gauge", "entropy_mcv"),
+         get("estg", "gauge", "entropy_lag"), lag);
+  OK(get("estg", "gauge", "entropy_lag") != lag);
+  mock_shutdown_all();
+  mock_reset();
+}
+
 int main(void) {
   snprintf(dir, sizeof(dir), "/tmp/test_rng.%d", (int)getpid());
   mkdir(dir, 0700);
@@ -561,6 +609,8 @@ int main(void) {
   test_sp90b_health();
   module_register();
   test_sp90b_bits();
+  module_register();
+  test_sp90b_estimates();
   char cmd[300];
   snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
   if (system(cmd) != 0)
