@@ -190,7 +190,8 @@ static void test_good_and_zero_files(void) {
    * poker/runs ones on such regular data), stuck within one interval. */
   EXPECT_EQ_DOUBLE(4, get("word", "total_events", "failed_continuous"));
   EXPECT_EQ_DOUBLE(1, get("word", "bool", "stuck"));
-  /* Notifications: stuck + alarm for zero and word, none for good. */
+  /* Notifications: stuck + alarm + SP 800-90B health (zeros: RCT; the
+   * repeated word: APT) for zero and word, none for good. */
   int zero_n = 0, word_n = 0, good_n = 0;
   for (size_t i = 0; i < mock_notification_count(); i++) {
     const notification_t *n = mock_notification_at(i);
@@ -199,22 +200,25 @@ static void test_good_and_zero_files(void) {
     word_n += strcmp(n->plugin_instance, "word") == 0;
     good_n += strcmp(n->plugin_instance, "good") == 0;
   }
-  EXPECT_EQ_INT(2, zero_n);
-  EXPECT_EQ_INT(2, word_n);
+  EXPECT_EQ_INT(3, zero_n);
+  EXPECT_EQ_INT(3, word_n);
   EXPECT_EQ_INT(0, good_n);
   /* Same state next interval: no repeated notification. */
   mock_clear();
   mock_read("rng/zero");
   EXPECT_EQ_INT(0, mock_notification_count());
-  /* The zero file turns good: stuck clears at once (OKAY), the alarm once
-   * the window (10 blocks) has forgotten the bad blocks. */
+  /* The zero file turns good: stuck and the SP 800-90B health alarm clear
+   * at once (OKAY), the FIPS alarm once the window (10 blocks) has
+   * forgotten the bad blocks. */
   data_file("zero.bin", 4 + 4 * 2500, 1);
   mock_clear();
   mock_read("rng/zero");
   EXPECT_EQ_DOUBLE(0, get("zero", "bool", "stuck"));
   EXPECT_EQ_DOUBLE(1, get("zero", "bool", "alarm"));
-  OK(mock_notification_count() == 1 &&
-     mock_notification_at(0)->severity == NOTIF_OKAY);
+  EXPECT_EQ_DOUBLE(0, get("zero", "bool", "sp90b_alarm"));
+  OK(mock_notification_count() == 2 &&
+     mock_notification_at(0)->severity == NOTIF_OKAY &&
+     mock_notification_at(1)->severity == NOTIF_OKAY);
   mock_clear();
   for (int i = 0; i < 3; i++)
     mock_read("rng/zero");
@@ -398,6 +402,190 @@ static void test_one_block_per_interval(void) {
   mock_reset();
 }
 
+
+/* SP 800-90B, part 1: the health tests of each Source.  Defaults: 8-bit
+ * samples, H = 4 bits per sample, alpha = 2^-30: RCT cutoff 1 + ceil(30 / 4)
+ * = 9 equal bytes.  Every file starts with 4 + 2500 random bytes whose
+ * first and last bits are 1 (the run of zeros, in bytes or in bits, has a
+ * known length). */
+static void sp90b_file(const char *name, size_t zeros, size_t biased) {
+  char path[512];
+  snprintf(path, sizeof(path), "%s/%s", dir, name);
+  FILE *f = fopen(path, "w");
+  for (size_t i = 0; i < 4 + 2500 && f != NULL; i++)
+    fputc(rnd8() | 0x81, f);
+  for (size_t i = 0; i < zeros && f != NULL; i++)
+    fputc(0, f);
+  for (size_t i = 0; i < 4 + 2500 - zeros && f != NULL; i++)
+    fputc(rnd8() | 0x81, f);
+  for (size_t i = 0; i < biased && f != NULL; i++) { /* P(0) = 1/5 */
+    uint8_t b = rnd8();
+    fputc(rnd8() < 51 ? 0 : b | 0x81, f);
+  }
+  if (f != NULL)
+    fclose(f);
+}
+
+static int notif_count(const char *inst, const char *ti, int severity) {
+  int n = 0;
+  for (size_t i = 0; i < mock_notification_count(); i++) {
+    const notification_t *m = mock_notification_at(i);
+    n += strcmp(m->plugin_instance, inst) == 0 &&
+         strcmp(m->type_instance, ti) == 0 && m->severity == severity;
+  }
+  return n;
+}
+
+static void test_sp90b_health(void) {
+  char p8[512], p9[512], pb[512], pg[512];
+  snprintf(p8, sizeof(p8), "%s/run8.bin", dir);
+  snprintf(p9, sizeof(p9), "%s/run9.bin", dir);
+  snprintf(pb, sizeof(pb), "%s/biased.bin", dir);
+  snprintf(pg, sizeof(pg), "%s/good90b.bin", dir);
+  sp90b_file("run8.bin", 8, 0); /* C - 1 zeros: no failure */
+  sp90b_file("run9.bin", 9, 0); /* C zeros: one RCT failure */
+  sp90b_file("biased.bin", 0, 50000);
+  data_file("good90b.bin", 200000, 1);
+  source_conf("run8", p8, "BytesPerInterval 5008\nEntropyWindow 0");
+  source_conf("run9", p9, "BytesPerInterval 5008\nEntropyWindow 0");
+  source_conf("biased", pb, "BytesPerInterval 55008\nEntropyWindow 0");
+  source_conf("good90b", pg, "BytesPerInterval 200000\nEntropyWindow 0");
+  EXPECT_EQ_INT(0, mock_init_all());
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  EXPECT_EQ_DOUBLE(0, get("run8", "total_events", "sp90b_rct_failures"));
+  EXPECT_EQ_DOUBLE(0, get("run8", "bool", "sp90b_alarm"));
+  EXPECT_EQ_DOUBLE(1, get("run9", "total_events", "sp90b_rct_failures"));
+  EXPECT_EQ_DOUBLE(0, get("run9", "total_events", "sp90b_apt_failures"));
+  EXPECT_EQ_DOUBLE(1, get("run9", "bool", "sp90b_alarm"));
+  EXPECT_EQ_INT(1, notif_count("run9", "sp90b_alarm", NOTIF_FAILURE));
+  int cut9 = 0;
+  for (size_t i = 0; i < mock_notification_count(); i++)
+    cut9 += strcmp(mock_notification_at(i)->plugin_instance, "run9") == 0 &&
+            strstr(mock_notification_at(i)->message, "cutoff 9 ") != NULL;
+  EXPECT_EQ_INT(1, cut9);
+  double apt = get("biased", "total_events", "sp90b_apt_failures");
+  printf("# biased (P(0) = 0.2): %g APT failures in %d windows\n", apt,
+         55008 / 512);
+  OK(apt >= 5);
+  EXPECT_EQ_DOUBLE(0, get("biased", "total_events", "sp90b_rct_failures"));
+  EXPECT_EQ_DOUBLE(1, get("biased", "bool", "sp90b_alarm"));
+  EXPECT_EQ_INT(1, notif_count("biased", "sp90b_alarm", NOTIF_FAILURE));
+  EXPECT_EQ_DOUBLE(0, get("good90b", "total_events", "sp90b_rct_failures"));
+  EXPECT_EQ_DOUBLE(0, get("good90b", "total_events", "sp90b_apt_failures"));
+  EXPECT_EQ_DOUBLE(0, get("good90b", "bool", "sp90b_alarm"));
+  EXPECT_EQ_INT(0, notif_count("good90b", "sp90b_alarm", NOTIF_FAILURE));
+  /* Recovery: run9 turns good, one OKAY; the same state again: nothing. */
+  data_file("run9.bin", 5008, 1);
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read("rng/run9"));
+  EXPECT_EQ_DOUBLE(0, get("run9", "bool", "sp90b_alarm"));
+  EXPECT_EQ_INT(1, notif_count("run9", "sp90b_alarm", NOTIF_OKAY));
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read("rng/run9"));
+  EXPECT_EQ_INT(0, notif_count("run9", "sp90b_alarm", NOTIF_OKAY));
+  mock_shutdown_all();
+  mock_reset();
+}
+
+/* 1-bit samples, default H = 0.5: RCT cutoff 1 + ceil(30 / 0.5) = 61 equal
+ * bits: 7 zero bytes (56 bits) pass, 8 (64 bits) fail once. */
+static void test_sp90b_bits(void) {
+  char p7[512], p8[512];
+  snprintf(p7, sizeof(p7), "%s/bits7.bin", dir);
+  snprintf(p8, sizeof(p8), "%s/bits8.bin", dir);
+  sp90b_file("bits7.bin", 7, 0);
+  sp90b_file("bits8.bin", 8, 0);
+  source_conf("bits7", p7, "BytesPerInterval 5008\nSampleBits 1\n"
+                           "EntropyWindow 0");
+  source_conf("bits8", p8, "BytesPerInterval 5008\nSampleBits 1\n"
+                           "EntropyWindow 0");
+  EXPECT_EQ_INT(0, mock_init_all());
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  EXPECT_EQ_DOUBLE(0, get("bits7", "total_events", "sp90b_rct_failures"));
+  EXPECT_EQ_DOUBLE(1, get("bits8", "total_events", "sp90b_rct_failures"));
+  EXPECT_EQ_DOUBLE(1, get("bits8", "bool", "sp90b_alarm"));
+  mock_shutdown_all();
+  mock_reset();
+}
+
+static void test_sp90b_config(void) {
+  static const struct {
+    const char *opt, *msg;
+  } bad[] = {
+      {"SampleBits 4", "SampleBits must be 1 or 8"},
+      {"SampleBits 1\nClaimedEntropy 2", "ClaimedEntropy must be"},
+      {"ClaimedEntropy 0", "ClaimedEntropy must be"},
+      {"Alpha 19", "Alpha must be a number from 20 to 40"},
+      {"Alpha 41", "Alpha must be a number from 20 to 40"},
+      {"EntropyWindow 100", "EntropyWindow must be"},
+      {"EntropyEvery 0", "EntropyEvery must be"},
+  };
+  for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    char conf[512];
+    mock_clear();
+    snprintf(conf, sizeof(conf),
+             "Kernel false\n<Source \"cfg\">\n Device \"/dev/urandom\"\n %s\n"
+             "</Source>",
+             bad[i].opt);
+    EXPECT_EQ_INT(-1, configure(conf));
+    OK_MSG(mock_log_find(bad[i].msg) >= 0 && mock_log_find("\"cfg\"") >= 0 &&
+               mock_log_find("rng plugin") >= 0,
+           bad[i].msg);
+  }
+  EXPECT_EQ_INT(0, mock_read_count());
+  mock_reset();
+}
+
+/* SP 800-90B, part 2: estimates over EntropyWindow 65536 bytes, NaN until
+ * the window has filled, then every EntropyEvery reads.  Good data: all
+ * three near 8 bits per byte (99 % lower bounds: MCV about 7.56 over
+ * 64 KiB), no entropy_low; zeros: 0, entropy_low and one FAILURE. */
+static void test_sp90b_estimates(void) {
+  char pg[512], pz[512];
+  snprintf(pg, sizeof(pg), "%s/est_good.bin", dir);
+  snprintf(pz, sizeof(pz), "%s/est_zero.bin", dir);
+  data_file("est_good.bin", 200004, 1);
+  data_file("est_zero.bin", 40004, 0);
+  source_conf("estg", pg, "BytesPerInterval 40000\nEntropyWindow 65536\n"
+                          "EntropyEvery 2");
+  source_conf("estz", pz, "BytesPerInterval 40000\nEntropyWindow 65536");
+  EXPECT_EQ_INT(0, mock_init_all());
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all()); /* 40004 bytes: not full */
+  OK(isnan(get("estg", "gauge", "entropy_min")));
+  OK(isnan(get("estz", "bool", "entropy_low")));
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all()); /* 80004: full */
+  double mcv = get("estg", "gauge", "entropy_mcv");
+  double mk = get("estg", "gauge", "entropy_markov");
+  double lag = get("estg", "gauge", "entropy_lag");
+  double mn = get("estg", "gauge", "entropy_min");
+  printf("# good 64 KiB: MCV %.3f Markov %.3f Lag %.3f min %.3f\n", mcv, mk,
+         lag, mn);
+  OK(mcv > 7.3 && mcv < 8 && mk > 7.5 && mk <= 8 && lag > 7.3 && lag < 8);
+  EXPECT_EQ_DOUBLE(fmin(mcv, fmin(mk, lag)), mn);
+  EXPECT_EQ_DOUBLE(0, get("estg", "bool", "entropy_low"));
+  EXPECT_EQ_INT(0, notif_count("estg", "entropy_low", NOTIF_FAILURE));
+  EXPECT_NEAR(0, get("estz", "gauge", "entropy_min"), 0.01);
+  EXPECT_EQ_DOUBLE(1, get("estz", "bool", "entropy_low"));
+  EXPECT_EQ_INT(1, notif_count("estz", "entropy_low", NOTIF_FAILURE));
+  /* EntropyEvery 2: the next read repeats the estimate, the one after
+   * recomputes it over a window that moved by 40000 bytes. */
+  mock_clear();
+  mock_read("rng/estg");
+  EXPECT_EQ_DOUBLE(mn, get("estg", "gauge", "entropy_min"));
+  mock_clear();
+  mock_read("rng/estg");
+  printf("# after 2 reads: read %g, MCV %.6f, Lag %.6f (was %.6f)\n",
+         get("estg", "total_bytes", "read"), get("estg", "gauge", "entropy_mcv"),
+         get("estg", "gauge", "entropy_lag"), lag);
+  OK(get("estg", "gauge", "entropy_lag") != lag);
+  mock_shutdown_all();
+  mock_reset();
+}
+
 int main(void) {
   snprintf(dir, sizeof(dir), "/tmp/test_rng.%d", (int)getpid());
   mkdir(dir, 0700);
@@ -415,6 +603,14 @@ int main(void) {
   test_stuck_mid_read();
   module_register();
   test_one_block_per_interval();
+  module_register();
+  test_sp90b_config();
+  module_register();
+  test_sp90b_health();
+  module_register();
+  test_sp90b_bits();
+  module_register();
+  test_sp90b_estimates();
   char cmd[300];
   snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
   if (system(cmd) != 0)
