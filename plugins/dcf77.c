@@ -16,6 +16,7 @@
 #include "plugins/cdutil.h"
 #include "plugins/dcf77_ntpd.h"
 #include "plugins/dcf77_serial.h"
+#include "plugins/stability.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -114,6 +115,7 @@ static const cdu_metric_t ntpd_metrics[] = {
 
 typedef struct {
   dcf77_rx_t rx;
+  stab_config_t stab; /* Stability* options; series "offset" */
   cdu_state_t st_receiving, st_trusted;
   c_complain_t complaint;
 } rx_inst_t;
@@ -138,6 +140,7 @@ static void rx_free(void *p) {
     if (rx_list[i] == in)
       rx_list[i] = NULL;
   dcf77_rx_stop(&in->rx);
+  stab_free(in->rx.stab);
   pthread_mutex_destroy(&in->rx.lock);
   sfree(in);
 }
@@ -190,6 +193,9 @@ static int rx_read(user_data_t *ud) {
   sstrncpy(why, rx->status, sizeof(why));
   sstrncpy(path, rx->device_path, sizeof(path)); /* the thread rewrites it */
   int line = rx->line_errno;
+  stab_values_t stab;
+  stab_values(&in->stab, rx->stab, dcf77_clock_mono_ns(),
+              (int64_t)(rx->max_age_s * 1e9), &stab);
   pthread_mutex_unlock(&rx->lock);
   if (!open && why[0] != '\0')
     c_complain(LOG_ERR, &in->complaint, "dcf77 plugin: receiver \"%s\": %s",
@@ -201,6 +207,8 @@ static int rx_read(user_data_t *ud) {
               line ? STRERROR(line) : "");
   cdu_dispatch_table("dcf77", rx->name, rx_metrics,
                      CDU_TABLE_SIZE(rx_metrics), &s);
+  if (in->stab.enabled)
+    stab_dispatch_values("dcf77", rx->name, "offset", &stab);
   rx_notify(in, &s);
   return 0;
 }
@@ -302,6 +310,9 @@ static int rx_option(rx_inst_t *in, oconfig_item_t *c, double *latency,
                : 0;
   if (strcasecmp(c->key, "Interval") == 0)
     return cf_util_get_cdtime(c, interval);
+  int st = stab_config_option("dcf77", rx->name, c, &in->stab);
+  if (st != 1)
+    return st == 0 ? 0 : -2; /* logged */
   cdu_unknown_option("dcf77", NULL, rx->name, c);
   return -2; /* already logged */
 }
@@ -316,6 +327,8 @@ static int rx_config(oconfig_item_t *ci) {
   rx->type = DCF77_RX_MOUSECLOCK;
   rx->max_age_s = 300;
   dcf77_params_default(&rx->params);
+  /* One trusted offset a minute; a window of one day. */
+  stab_config_init(&in->stab, 60, 86400, false);
   int bad = cdu_block_name("dcf77", ci, rx->name, sizeof(rx->name));
   for (int i = 0; bad == 0 && i < ci->children_num; i++) {
     oconfig_item_t *c = ci->children + i;
@@ -324,7 +337,9 @@ static int rx_config(oconfig_item_t *ci) {
       ERROR("dcf77 plugin: Receiver \"%s\": invalid value for %s.", rx->name,
             c->key);
   }
-  if (bad == 0 && (rx->device[0] != '\0') == rx->use_udev) {
+  if (bad == 0 && stab_config_check("dcf77", rx->name, &in->stab) != 0)
+    bad = -1;
+  else if (bad == 0 && (rx->device[0] != '\0') == rx->use_udev) {
     ERROR("dcf77 plugin: Receiver \"%s\": give exactly one of Device and "
           "UdevMatch.", rx->name);
     bad = -1;
@@ -339,6 +354,7 @@ static int rx_config(oconfig_item_t *ci) {
   }
   rx->params.latency_ns = (int64_t)(latency * 1e9);
   dcf77_rx_init(rx);
+  rx->stab = stab_new("dcf77", rx->name, &in->stab);
   if (cdu_register_read_bounded("dcf77", rx->name, rx_read, interval,
                                 CDU_SNAPSHOT_READ_BOUND, in, rx_free) != 0)
     return -1;

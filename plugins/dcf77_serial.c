@@ -193,6 +193,9 @@ static void rx_feed(dcf77_rx_t *rx, const uint8_t *buf, ssize_t n) {
     if (m.trusted) {
       rx->last_trusted = m;
       rx->have_trusted = true;
+      /* One sample a minute (tau0 60 s); untrusted minutes are gaps. */
+      if (rx->stab != NULL)
+        phase_stats_add(rx->stab, (double)m.offset_ns * 1e-9, m.mark_mono_ns);
     }
   }
   pthread_mutex_unlock(&rx->lock);

@@ -13,6 +13,7 @@
 #define CDS_DCF77_SERIAL_H
 
 #include "common/dcf77_stream.h"
+#include "common/phase_stats.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -61,6 +62,10 @@ typedef struct {
   bool have_pulse;
   int64_t last_pulse_mono_ns;
   int64_t opened_mono_ns; /* start of the current wait for trust */
+  /* Stability statistics of the trusted minutes' offset_ns (s), slot time
+   * their mark on CLOCK_BOOTTIME; NULL unless Stability is on.  Set
+   * before the thread starts, fed by it, read under lock. */
+  phase_stats_t *stab;
 } dcf77_rx_t;
 
 /* Values for one read (see the metric table in dcf77.c). */

@@ -92,7 +92,6 @@ static const cdu_metric_t gpsd_metrics[] = {
      "PPS offset of this receiver - that of the Reference receiver"},
 };
 
-static char gpsd_reference[DATA_MAX_NAME_LEN]; /* "" = no comparison */
 static bool gpsd_threads = true; /* the plugin test turns threads off */
 
 /* ---------------------------------------------------------------- read */
@@ -173,7 +172,25 @@ typedef struct {
   gpsd_rx_t *rx; /* stays valid: only this read callback frees receivers */
   char name[DATA_MAX_NAME_LEN];
   gpsd_values_t v;
+  stab_values_t stab[GPSD_STAB_N];
 } gpsd_copy_t;
+
+/* The stability values of rx; NaN while gpsd is unreachable or a series
+ * had no sample for MaxAge.  Caller holds gpsd_lock. */
+static void stab_of(const gpsd_server_t *srv, const gpsd_rx_t *rx,
+                    cdtime_t now, gpsd_copy_t *c) {
+  for (int i = 0; i < GPSD_STAB_N; i++)
+    stab_values(&gpsd_stab, srv->connected ? rx->stab[i] : NULL,
+                (int64_t)CDTIME_T_TO_NS(now),
+                (int64_t)CDTIME_T_TO_NS(srv->max_age), &c->stab[i]);
+}
+
+/* The comparison series only with a Reference. */
+static void stab_dispatch_rx(const gpsd_copy_t *c) {
+  int n = gpsd_reference[0] != '\0' ? GPSD_STAB_N : GPSD_STAB_TOFF_REF;
+  for (int i = 0; gpsd_stab.enabled && i < n; i++)
+    stab_dispatch_values("gpsd", c->name, gpsd_stab_series[i], &c->stab[i]);
+}
 
 static void gpsd_notify(gpsd_rx_t *rx, const gpsd_values_t *v) {
   if (!isnan(v->mode)) {
@@ -213,7 +230,7 @@ static void forget_silent(gpsd_server_t *srv, cdtime_t now) {
       INFO("gpsd plugin: Server \"%s\": receiver \"%s\" gone.", srv->name,
            rx->name);
       *pp = rx->next;
-      free(rx);
+      gpsd_rx_free(rx);
       continue;
     }
     pp = &rx->next;
@@ -243,12 +260,15 @@ static int gpsd_read(user_data_t *ud) {
     c[i].rx = rx;
     sstrncpy(c[i].name, rx->name, sizeof(c[i].name));
     values_of(srv, rx, now, &c[i].v);
+    if (gpsd_stab.enabled)
+      stab_of(srv, rx, now, &c[i]);
   }
   pthread_mutex_unlock(&gpsd_lock);
 
   for (i = 0; i < n; i++) {
     cdu_dispatch_table("gpsd", c[i].name, gpsd_metrics,
                        CDU_TABLE_SIZE(gpsd_metrics), &c[i].v);
+    stab_dispatch_rx(&c[i]);
     gpsd_notify(c[i].rx, &c[i].v);
   }
   free(c);
@@ -265,7 +285,7 @@ static void gpsd_server_free(void *arg) {
   gpsd_registry_remove(srv);
   while (srv->rx != NULL) {
     gpsd_rx_t *next = srv->rx->next;
-    free(srv->rx);
+    gpsd_rx_free(srv->rx);
     srv->rx = next;
   }
   pthread_cond_destroy(&srv->cond);
@@ -389,10 +409,16 @@ static int gpsd_config(oconfig_item_t *ci) {
       status |= cf_util_get_string_buffer(c, gpsd_reference,
                                           sizeof(gpsd_reference));
     else {
-      ERROR("gpsd plugin: unknown option \"%s\" (expected <Server> or "
-            "Reference).", c->key);
-      status = -1;
+      int st = stab_config_option("gpsd", "<Plugin gpsd>", c, &gpsd_stab);
+      if (st == 1)
+        ERROR("gpsd plugin: unknown option \"%s\" (expected <Server>, "
+              "Reference or Stability*).", c->key);
+      status |= st != 0 ? -1 : 0;
     }
+  }
+  if (stab_config_check("gpsd", "<Plugin gpsd>", &gpsd_stab) != 0) {
+    gpsd_stab.enabled = false; /* the rest of the plugin runs */
+    status = -1;
   }
   return cdu_config_result("gpsd", status != 0 ? -1 : 0);
 }

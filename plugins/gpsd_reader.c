@@ -15,6 +15,11 @@
 #include <time.h>
 
 pthread_mutex_t gpsd_lock = PTHREAD_MUTEX_INITIALIZER;
+char gpsd_reference[DATA_MAX_NAME_LEN];
+/* gpsd sends TOFF and PPS once a second; a window of one hour. */
+stab_config_t gpsd_stab = {.tau0_s = 1, .window_s = 3600, .tau0_option = true};
+const char *const gpsd_stab_series[GPSD_STAB_N] = {
+    "toff", "pps", "toff_vs_reference", "pps_vs_reference"};
 
 static cdtime_t boottime_now(void) {
   struct timespec ts;
@@ -87,6 +92,12 @@ static int rx_auto_name(const gpsd_server_t *srv, const char *path,
   return gpsd_rx_by_name(name, NULL) == NULL ? 0 : -1;
 }
 
+void gpsd_rx_free(gpsd_rx_t *rx) {
+  for (int i = 0; i < GPSD_STAB_N; i++)
+    stab_free(rx->stab[i]);
+  free(rx);
+}
+
 gpsd_rx_t *gpsd_rx_get(gpsd_server_t *srv, const char *path, bool create) {
   gpsd_rx_t **tail = &srv->rx;
   for (gpsd_rx_t *rx = srv->rx; rx != NULL; rx = rx->next) {
@@ -148,6 +159,68 @@ static int timedelta_from_libgps(gpsd_class_t cls, const struct gps_data_t *g,
   return 0;
 }
 
+/* ------------------------------------------------ stability samples */
+
+/* Add one offset (ns) to series `i` of rx at `now` (gpsd_clock). */
+static void stab_add(gpsd_rx_t *rx, int i, int64_t offset_ns, cdtime_t now) {
+  if (!gpsd_stab.enabled || rx->stab_failed)
+    return;
+  if (rx->stab[i] == NULL) {
+    rx->stab[i] = stab_new("gpsd", rx->name, &gpsd_stab);
+    rx->stab_failed = rx->stab[i] == NULL;
+    if (rx->stab_failed)
+      return;
+  }
+  phase_stats_add(rx->stab[i], (double)offset_ns * 1e-9,
+                  (int64_t)CDTIME_T_TO_NS(now));
+}
+
+static bool same_real(gpsd_real_t a, gpsd_real_t b) {
+  return a.sec == b.sec && a.nsec == b.nsec;
+}
+
+/* The difference to the Reference is a sample when both receivers have
+ * reported the same second: the later of the two reports adds it, so each
+ * pair counts once.  `pps` selects PPS over TOFF.  Caller holds gpsd_lock. */
+static void stab_pair(const gpsd_rx_t *rx, const gpsd_rx_t *ref, bool pps,
+                      gpsd_rx_t *into, cdtime_t now) {
+  bool both = pps ? rx->pps_at != 0 && ref->pps_at != 0 &&
+                        same_real(rx->pps_real, ref->pps_real)
+                  : rx->toff_at != 0 && ref->toff_at != 0 &&
+                        same_real(rx->toff_real, ref->toff_real);
+  int64_t d;
+  if (both && !__builtin_sub_overflow(pps ? rx->pps_ns : rx->toff_ns,
+                                      pps ? ref->pps_ns : ref->toff_ns, &d))
+    stab_add(into, pps ? GPSD_STAB_PPS_REF : GPSD_STAB_TOFF_REF, d, now);
+}
+
+/* rx has a new TOFF (pps false) or PPS report: pair it with the Reference,
+ * or, when rx is the Reference, every receiver with it. */
+static void stab_pairs(gpsd_rx_t *rx, bool pps, cdtime_t now) {
+  gpsd_rx_t *ref = gpsd_reference[0] != '\0'
+                       ? gpsd_rx_by_name(gpsd_reference, NULL)
+                       : NULL;
+  if (!gpsd_stab.enabled || ref == NULL)
+    return;
+  if (ref != rx) {
+    stab_pair(rx, ref, pps, rx, now);
+    return;
+  }
+  for (size_t i = 0; i < registry_num; i++)
+    for (gpsd_rx_t *o = registry[i]->rx; o != NULL; o = o->next)
+      if (o != ref)
+        stab_pair(o, ref, pps, o, now);
+}
+
+/* A TOFF/PPS report about the same second as the last one is a repeat. */
+static bool new_report(const gpsd_timedelta_t *td, cdtime_t at,
+                       gpsd_real_t *last) {
+  gpsd_real_t r = {td->real_sec, td->real_nsec};
+  bool repeat = at != 0 && same_real(r, *last);
+  *last = r;
+  return !repeat;
+}
+
 static int handle_timedelta(gpsd_rx_t *rx, gpsd_class_t cls, const char *line,
                             size_t len, const struct gps_data_t *g,
                             cdtime_t now) {
@@ -159,12 +232,22 @@ static int handle_timedelta(gpsd_rx_t *rx, gpsd_class_t cls, const char *line,
   if (gpsd_timedelta_offset_ns(&td, &ns) != GPSD_JSON_OK)
     return -1;
   if (cls == GPSD_CLASS_TOFF) {
+    bool fresh = new_report(&td, rx->toff_at, &rx->toff_real);
     rx->toff_ns = ns;
     rx->toff_at = now;
+    if (fresh) {
+      stab_add(rx, GPSD_STAB_TOFF, ns, now);
+      stab_pairs(rx, false, now);
+    }
     return 0;
   }
+  bool fresh = new_report(&td, rx->pps_at, &rx->pps_real);
   rx->pps_ns = ns;
   rx->pps_at = now;
+  if (fresh) {
+    stab_add(rx, GPSD_STAB_PPS, ns, now);
+    stab_pairs(rx, true, now);
+  }
   rx->pps_has_precision = td.has_precision;
   rx->pps_precision = td.precision;
   rx->pps_has_qerr = td.has_qerr;

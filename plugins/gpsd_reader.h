@@ -15,6 +15,7 @@
 #include "common/gnss_sky.h"
 #include "common/gpsd_json.h"
 #include "plugins/cdutil.h"
+#include "plugins/stability.h"
 
 #include <gps.h>
 #include <pthread.h>
@@ -27,6 +28,26 @@
  * wall clock would make old values fresh or fresh ones stale.  A seam: the
  * plugin test replaces it. */
 extern cdtime_t (*gpsd_clock)(void);
+
+/* The stability series of a receiver (plugins/stability.h), in dispatch
+ * order; each is named by gpsd_stab_series[]. */
+enum {
+  GPSD_STAB_TOFF,     /* toff_ns */
+  GPSD_STAB_PPS,      /* pps_ns */
+  GPSD_STAB_TOFF_REF, /* toff_ns - that of the Reference, same second */
+  GPSD_STAB_PPS_REF,  /* pps_ns - that of the Reference, same second */
+  GPSD_STAB_N
+};
+extern const char *const gpsd_stab_series[GPSD_STAB_N];
+
+/* Plugin-level options, set at configuration time only. */
+extern char gpsd_reference[DATA_MAX_NAME_LEN]; /* "" = no comparison */
+extern stab_config_t gpsd_stab;                /* Stability* options */
+
+/* The GPS time a TOFF/PPS report is about (its "real" member). */
+typedef struct {
+  int64_t sec, nsec;
+} gpsd_real_t;
 
 /* One receiver = one gpsd device path on one server. */
 typedef struct gpsd_rx_s {
@@ -52,6 +73,16 @@ typedef struct gpsd_rx_s {
   bool pps_has_precision, pps_has_qerr;
   int pps_precision;
   int64_t pps_qerr_ps;
+  /* The "real" time of the last TOFF and PPS report: a report repeating it
+   * is not a new sample, and equal seconds pair a receiver with the
+   * Reference. */
+  gpsd_real_t toff_real, pps_real;
+  /* Stability statistics, allocated at the first sample while Stability is
+   * on (NULL otherwise); fed by the reader thread, one sample per TOFF/PPS
+   * report (slot time: the report's arrival on gpsd_clock), read by the
+   * read callback, both under gpsd_lock. */
+  phase_stats_t *stab[GPSD_STAB_N];
+  bool stab_failed; /* out of memory: logged once, stays NaN */
   /* Notification state; touched by the read callback only. */
   cdu_state_t fix_state;
   cdu_state_t used_state[GNSS_N];
@@ -92,6 +123,8 @@ gpsd_server_t *gpsd_registry_at(size_t i);
 /* Find the receiver of `path`; create it (unconfigured, named after the
  * path) when `create` is set.  Caller holds gpsd_lock. */
 gpsd_rx_t *gpsd_rx_get(gpsd_server_t *srv, const char *path, bool create);
+/* Free a receiver and its statistics (not linked anywhere any more). */
+void gpsd_rx_free(gpsd_rx_t *rx);
 /* Find a receiver by plugin-instance name, on any server.  Caller holds
  * gpsd_lock. */
 gpsd_rx_t *gpsd_rx_by_name(const char *name, gpsd_server_t **srv_out);

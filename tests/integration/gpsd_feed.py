@@ -14,9 +14,15 @@ With SWITCHFILE: while that file exists and names another log, the epochs of
 that log are served instead (from its first epoch; read again whenever the
 file's content changes), so a scenario changes what the receiver sees in
 mid-run (tests/scenarios/gnss_constellation_loss.sh).
+
+With GPSD_FEED_JITTER=SIGMA in the environment every epoch's delay gets
+Gaussian noise of SIGMA s (clipped at 3 SIGMA, seed GPSD_FEED_SEED), so
+the receiver's TOFF has known white phase noise
+(tests/integration/gpsd_stability.sh).
 """
 import os
 import datetime
+import random
 import socket
 import sys
 import time
@@ -90,13 +96,24 @@ def switched(switch, state):
     return state["eps"]
 
 
+JITTER = float(os.environ.get("GPSD_FEED_JITTER", "0"))
+RNG = random.Random(int(os.environ.get("GPSD_FEED_SEED", "1")))
+
+
+def jitter():
+    """This epoch's extra delay, s: N(0, JITTER) clipped at 3 JITTER."""
+    if JITTER <= 0:
+        return 0.0
+    return max(-3 * JITTER, min(3 * JITTER, RNG.gauss(0.0, JITTER)))
+
+
 def serve(conn, eps, delay, switch=None):
     i = 0
     state = {"name": "", "eps": None, "i": 0}
     while True:
         t = time.time()
         nxt = int(t) + 1
-        time.sleep(max(0.0, nxt + delay - t))
+        time.sleep(max(0.0, nxt + delay + jitter() - t))
         now = datetime.datetime.fromtimestamp(nxt, datetime.timezone.utc)
         alt = switched(switch, state) if switch else None
         if alt:

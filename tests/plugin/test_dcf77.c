@@ -15,6 +15,7 @@
 #include "plugins/dcf77.c" /* sic: reach the static functions */
 
 #include "common/dcf77_sim.h"
+#include "common/phase_stats.h"
 #include "tests/mock/plugin_mock.h"
 #include "tests/unit/testing.h"
 
@@ -500,10 +501,192 @@ static void test_ntpd(void) {
   mock_shutdown_all();
 }
 
+/* ------------------------------------------------ stability statistics */
+
+/* White phase noise: Gaussian (splitmix64 + Box-Muller), fixed seed. */
+static uint64_t rng_state = 0x2545F4914F6CDD1DULL;
+static double gauss(void) {
+  double u[2];
+  for (int i = 0; i < 2; i++) {
+    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    u[i] = ((double)(z >> 11) + 0.5) / 9007199254740992.0;
+  }
+  return sqrt(-2.0 * log(u[0])) * cos(2 * M_PI * u[1]);
+}
+
+static double sget(const char *type, const char *what, int *found) {
+  char ti[DATA_MAX_NAME_LEN];
+  snprintf(ti, sizeof(ti), "offset-%s", what);
+  return mock_get("st", type, ti, found);
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+#define ST_MINUTES 72 /* simulated minutes fed */
+#define ST_W 64       /* window: StabilityWindow 3840 s / 60 s */
+#define ST_SIGMA 0.002 /* white PM of the receiver's latency, s */
+
+/* Feed sim minutes [from, to) with a latency of 0.425 s + e[j]: the
+ * decoder's mark (the mean over the minute's pulses) moves by e[j], so
+ * the minute's offset is exactly -e[j]. */
+static int feed_noisy(int master, rx_inst_t *in, dcf77_sim_t *sim, int64_t m0,
+                      const int64_t *e, int from, int to) {
+  for (int j = from; j < to; j++) {
+    sim->latency_ns = 425000000 + e[j];
+    if (feed_minutes(master, in, sim, m0 + 60 * j, 1) != 0)
+      return -1;
+  }
+  return 0;
+}
+
+/* The plugin's values after `fed` sim minutes, read 1 s after the last. */
+static void st_read(int64_t m0, int fed) {
+  atomic_store(&fake_real, (m0 + 60 * fed) * NS + NS);
+  mock_clear();
+  mock_read("dcf77/st");
+}
+
+static void test_stability(void) {
+  int master = posix_openpt(O_RDWR | O_NOCTTY);
+  OK_MSG(master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0,
+         "pty for the simulated receiver");
+  char conf[512];
+  snprintf(conf, sizeof(conf),
+           "<Plugin dcf77>\n<Receiver \"st\">\nDevice \"%s\"\n"
+           "TrustAfter 2\nMaxAge 300\nStability true\n"
+           "StabilityWindow 3840\n</Receiver>\n</Plugin>",
+           ptsname(master));
+  const int64_t m0 = INT64_C(1795400000) / 60 * 60;
+  atomic_store(&fake_real, (m0 - 30) * NS);
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_configure("dcf77", conf));
+  if (rx_count == 0) {
+    close(master);
+    return;
+  }
+  rx_inst_t *in = rx_list[rx_count - 1];
+  EXPECT_EQ_INT(0, mock_init_all());
+  for (int i = 0; i < 200 && !in->rx.device_open; i++)
+    usleep(10000);
+  static int64_t e[ST_MINUTES];
+  for (int j = 0; j < ST_MINUTES; j++)
+    e[j] = (int64_t)llround(ST_SIGMA * gauss() * 1e9);
+  dcf77_sim_t sim;
+  dcf77_sim_init(&sim, 0.0, 7);
+  sim.jitter_ns = 0;
+  /* Sim minute 0 is incomplete, 1 the first decoded, from 2 on each is
+   * trusted once the next mark ends it: after n sim minutes, n - 3. */
+  OK(feed_noisy(master, in, &sim, m0, e, 0, 10) == 0);
+  st_read(m0, 10);
+  int found = 0;
+  EXPECT_EQ_DOUBLE(7, sget("count", "samples", NULL));
+  OK_MSG(isnan(sget("time_offset", "p50", &found)) && found,
+         "offset-p50 NaN with 7 samples");
+  OK(feed_noisy(master, in, &sim, m0, e, 10, 11) == 0);
+  st_read(m0, 11);
+  OK_MSG(isfinite(sget("time_offset", "p50", NULL)),
+         "offset-p50 finite with 8 samples");
+  OK_MSG(isnan(sget("time_adev", "tau_60", NULL)),
+         "ADEV at 60 s NaN with 8 samples");
+  OK(feed_noisy(master, in, &sim, m0, e, 11, 13) == 0);
+  st_read(m0, 13);
+  OK_MSG(isfinite(sget("time_adev", "tau_60", NULL)),
+         "ADEV at 60 s finite with 10 samples");
+  OK(feed_noisy(master, in, &sim, m0, e, 13, ST_MINUTES) == 0);
+  st_read(m0, ST_MINUTES);
+
+  /* The window: the last ST_W trusted minutes, sim minutes
+   * ST_MINUTES - 2 - ST_W .. ST_MINUTES - 2, offsets -e[j]. */
+  phase_stats_t ref;
+  phase_stats_init(&ref, 60 * NS, ST_W);
+  double x[ST_W];
+  for (int k = 0; k < ST_W; k++) {
+    int j = ST_MINUTES - 1 - ST_W + k;
+    x[k] = -e[j] * 1e-9;
+    phase_stats_add(&ref, x[k], (m0 + 60 * (j + 1)) * NS);
+  }
+  EXPECT_EQ_DOUBLE(ST_W, sget("count", "samples", NULL));
+  phase_stats_tau_t t[PHASE_STATS_MAX_OCTAVES];
+  uint32_t nt = phase_stats_taus(&ref, t, PHASE_STATS_MAX_OCTAVES);
+  EXPECT_EQ_INT(5, (int)nt); /* m = 1 .. 16 = ST_W / 4 */
+  for (uint32_t i = 0; i < nt; i++) {
+    char tau[32], what[160];
+    snprintf(tau, sizeof(tau), "tau_%u", 60 * t[i].m);
+    double adev = sget("time_adev", tau, NULL);
+    double tdev = sget("time_tdev", tau, NULL);
+    /* White PM (tau0 = 60 s): ADEV = sqrt(3) s / tau within 5 standard
+     * deviations of the estimate, edf = (N+1)(N-2m) / (2(N-m)) (NIST
+     * SP 1065, table 12), relative deviation 1 / sqrt(2 edf). */
+    double n = ST_W, m = t[i].m;
+    double edf = (n + 1) * (n - 2 * m) / (2 * (n - m));
+    double expect = sqrt(3.0) * ST_SIGMA / t[i].tau_s;
+    double tol = 5.0 / sqrt(2 * edf);
+    snprintf(what, sizeof(what), "%s ADEV %.3g within %.0f %% of %.3g; "
+             "ADEV, TDEV as phase_stats %.6g, %.6g", tau, adev, 100 * tol,
+             expect, t[i].adev, t[i].tdev);
+    OK_MSG(fabs(adev / expect - 1) < tol &&
+               fabs(adev - t[i].adev) <= 1e-9 * t[i].adev &&
+               fabs(tdev - t[i].tdev) <= 1e-9 * t[i].tdev,
+           what);
+  }
+  found = 0;
+  sget("time_adev", "tau_1920", &found);
+  OK_MSG(!found, "no tau beyond window / 4");
+  qsort(x, ST_W, sizeof(x[0]), cmp_double);
+  double sum = 0, ss = 0;
+  for (int k = 0; k < ST_W; k++)
+    sum += x[k];
+  for (int k = 0; k < ST_W; k++)
+    ss += (x[k] - sum / ST_W) * (x[k] - sum / ST_W);
+  EXPECT_NEAR(sum / ST_W, sget("time_offset", "mean", NULL), 1e-12);
+  EXPECT_NEAR(sqrt(ss / (ST_W - 1)), sget("time_offset", "std", NULL), 1e-12);
+  /* Hyndman-Fan 7: p50 of 64 = mean of the 32nd and 33rd; p1 at rank
+   * 0.63, p99 at rank 62.37. */
+  EXPECT_NEAR((x[31] + x[32]) / 2, sget("time_offset", "p50", NULL), 1e-12);
+  EXPECT_NEAR(x[0] + 0.63 * (x[1] - x[0]), sget("time_offset", "p1", NULL),
+              1e-12);
+  EXPECT_NEAR(x[62] + 0.37 * (x[63] - x[62]),
+              sget("time_offset", "p99", NULL), 1e-12);
+  phase_stats_free(&ref);
+
+  /* Silence past MaxAge (300 s): NaN, never the last value. */
+  atomic_store(&fake_real, (m0 + 60 * ST_MINUTES + 400) * NS);
+  mock_clear();
+  mock_read("dcf77/st");
+  found = 0;
+  OK(isnan(sget("time_adev", "tau_60", &found)) && found);
+  OK(isnan(sget("time_offset", "p99", NULL)));
+  close(master);
+  mock_shutdown_all();
+  mock_reset();
+  rx_count = 0;
+
+  /* Bad options name the block; StabilityTau0 is fixed at 60 s here. */
+  module_register();
+  mock_clear();
+  OK(mock_configure("dcf77", "<Receiver \"b\">\nDevice \"/dev/null\"\n"
+                             "Stability true\nStabilityWindow 600\n"
+                             "</Receiver>") != 0);
+  OK(mock_log_find("\"b\": StabilityWindow") >= 0);
+  OK(mock_configure("dcf77", "<Receiver \"c\">\nDevice \"/dev/null\"\n"
+                             "StabilityTau0 1\n</Receiver>") != 0);
+  OK(mock_log_find("\"c\": StabilityTau0") >= 0);
+  mock_reset();
+  rx_count = 0;
+}
+
 int main(void) {
   module_register();
   test_config_errors();
   test_receiver();
+  module_register();
+  test_stability();
   module_register();
   test_ntpd();
   return testing_done();

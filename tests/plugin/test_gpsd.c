@@ -11,6 +11,7 @@
 #include "plugins/gpsd.c"        /* sic: reach the static functions */
 #include "plugins/gpsd_reader.c" /* (both translation units) */
 
+#include "common/phase_stats.h"
 #include "tests/mock/plugin_mock.h"
 #include "tests/unit/testing.h"
 
@@ -440,6 +441,210 @@ static void test_unconfigured_off(void) {
   pthread_mutex_unlock(&gpsd_lock);
 }
 
+/* ------------------------------------------------- stability statistics */
+
+/* White phase noise: Gaussian (splitmix64 + Box-Muller), fixed seed. */
+static uint64_t rng_state = 0x5DEECE66DULL;
+static double gauss(void) {
+  double u[2];
+  for (int i = 0; i < 2; i++) {
+    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    u[i] = ((double)(z >> 11) + 0.5) / 9007199254740992.0;
+  }
+  return sqrt(-2.0 * log(u[0])) * cos(2 * M_PI * u[1]);
+}
+
+/* A TOFF report of `dev` about GPS second `sec` with offset x_ns (real -
+ * clock), arriving at `now`. */
+static int feed_toff(gpsd_server_t *srv, const char *dev, int64_t sec,
+                     int64_t x_ns, cdtime_t now) {
+  char line[256];
+  int64_t clock_ns = sec * INT64_C(1000000000) - x_ns;
+  snprintf(line, sizeof(line),
+           "{\"class\":\"TOFF\",\"device\":\"%s\",\"real_sec\":%" PRId64
+           ",\"real_nsec\":0,\"clock_sec\":%" PRId64 ",\"clock_nsec\":%" PRId64
+           "}",
+           dev, sec, clock_ns / INT64_C(1000000000),
+           clock_ns % INT64_C(1000000000));
+  return feed(srv, line, now);
+}
+
+static double tget(const char *pi, const char *type, const char *series,
+                   const char *what, int *found) {
+  char ti[DATA_MAX_NAME_LEN];
+  if (snprintf(ti, sizeof(ti), "%s-%s", series, what) >= (int)sizeof(ti))
+    return NAN;
+  return mock_get(pi, type, ti, found);
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Hyndman-Fan definition 7 on a sorted array. */
+static double pct_of(const double *v, size_t n, double p) {
+  double h = (double)(n - 1) * p / 100.0;
+  size_t lo = (size_t)h;
+  return lo + 1 >= n ? v[n - 1] : v[lo] + (h - lo) * (v[lo + 1] - v[lo]);
+}
+
+#define STAB_W 256 /* window, samples (= s at tau0 1 s) */
+#define STAB_SA 20e-6 /* white PM of receiver ga's TOFF, s */
+#define STAB_SB 50e-6 /* of gb's */
+
+/* Check one series against the samples x[0..n) it must hold and a white
+ * PM level s: ADEV(tau) = sqrt(3) s / tau within 5 standard deviations of
+ * the estimate: for white PM the overlapping AVAR of N slots has
+ * edf = (N+1)(N-2m) / (2(N-m)) (NIST SP 1065, table 12), the deviation a
+ * relative standard deviation of about 1 / sqrt(2 edf).  ADEV and TDEV
+ * also against `ref`, fed the same samples; the percentiles, mean and std
+ * against the sorted samples; the counts exactly. */
+/* Equal to 1e-9 relative, or both NaN. */
+static bool same(double a, double b) {
+  return isnan(b) ? isnan(a) : fabs(a - b) <= 1e-9 * fabs(b);
+}
+
+static void check_series(const char *pi, const char *series, double *x,
+                         size_t n, double s, const phase_stats_t *ref) {
+  char what[128];
+  for (uint32_t m = 1; m <= STAB_W / 4; m *= 2) {
+    char tau[32];
+    snprintf(tau, sizeof(tau), "tau_%u", m);
+    double adev = tget(pi, "time_adev", series, tau, NULL);
+    double tdev = tget(pi, "time_tdev", series, tau, NULL);
+    /* Both deviations exactly as phase_stats computes them from the
+     * samples at their arrival times: each report counted once, in its
+     * slot, gaps left out (NaN where too few terms remain). */
+    phase_stats_tau_t t[PHASE_STATS_MAX_OCTAVES];
+    uint32_t k = 0;
+    phase_stats_taus(ref, t, PHASE_STATS_MAX_OCTAVES);
+    while (t[k].m != m)
+      k++;
+    snprintf(what, sizeof(what), "%s %s ADEV, TDEV as phase_stats: "
+             "%.6g %.6g, %.6g %.6g", series, tau, adev, t[k].adev, tdev,
+             t[k].tdev);
+    OK_MSG(same(adev, t[k].adev) && same(tdev, t[k].tdev), what);
+    if (isnan(t[k].adev))
+      continue;
+    double nn = t[k].n_adev + 2 * m; /* slots behind the estimate */
+    double edf = (nn + 1) * (nn - 2 * m) / (2 * (nn - m));
+    double expect = sqrt(3.0) * s / m, tol = 5.0 / sqrt(2 * edf);
+    snprintf(what, sizeof(what), "%s %s ADEV %.3g within %.0f %% of "
+             "sqrt(3) s / tau = %.3g", series, tau, adev, 100 * tol, expect);
+    OK_MSG(fabs(adev / expect - 1) < tol, what);
+  }
+  qsort(x, n, sizeof(*x), cmp_double);
+  double sum = 0, ss = 0;
+  for (size_t i = 0; i < n; i++)
+    sum += x[i];
+  for (size_t i = 0; i < n; i++)
+    ss += (x[i] - sum / n) * (x[i] - sum / n);
+  EXPECT_EQ_DOUBLE((double)n, tget(pi, "count", series, "samples", NULL));
+  EXPECT_NEAR(sum / n, tget(pi, "time_offset", series, "mean", NULL), 1e-12);
+  EXPECT_NEAR(sqrt(ss / (n - 1)), tget(pi, "time_offset", series, "std", NULL),
+              1e-12);
+  static const double p[] = {1, 5, 50, 95, 99};
+  for (size_t i = 0; i < 5; i++) {
+    snprintf(what, sizeof(what), "p%.0f", p[i]);
+    EXPECT_NEAR(pct_of(x, n, p[i]), tget(pi, "time_offset", series, what, NULL),
+                1e-12);
+  }
+}
+
+static void test_stability(void) {
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_configure("gpsd",
+                                  "<Plugin gpsd>\n Reference \"ga\"\n"
+                                  " Stability true\n StabilityWindow 256\n"
+                                  " <Server \"stab\">\n  MaxAge 5\n"
+                                  "  <Receiver \"ga\">\n   Device \"/dev/ga\"\n"
+                                  "  </Receiver>\n  <Receiver \"gb\">\n"
+                                  "   Device \"/dev/gb\"\n  </Receiver>\n"
+                                  " </Server>\n</Plugin>\n"));
+  gpsd_server_t *srv = gpsd_registry_at(gpsd_registry_size() - 1);
+  OK(srv != NULL && strcmp(srv->name, "stab") == 0);
+  if (srv == NULL)
+    return;
+  srv->connected = true;
+  static double xa[STAB_W], xb[STAB_W], xd[STAB_W];
+  size_t na = 0, nb = 0, nd = 0;
+  phase_stats_t ra, rb, rd;
+  phase_stats_init(&ra, INT64_C(1000000000), STAB_W);
+  phase_stats_init(&rb, INT64_C(1000000000), STAB_W);
+  phase_stats_init(&rd, INT64_C(1000000000), STAB_W);
+  const int64_t sec0 = 1800001000;
+  /* gb misses seconds 100..109 (a gap); every ga report comes twice (a
+   * repeat must not count); gb's reports arrive 0.3 s after ga's. */
+  for (uint32_t i = 0; i < STAB_W; i++) {
+    cdtime_t ta = T0 + TIME_T_TO_CDTIME_T(1000 + i);
+    cdtime_t tb = ta + MS_TO_CDTIME_T(300);
+    int64_t a_ns = (int64_t)llround((-0.100 + STAB_SA * gauss()) * 1e9);
+    int64_t b_ns = (int64_t)llround((-0.150 + STAB_SB * gauss()) * 1e9);
+    feed_toff(srv, "/dev/ga", sec0 + i, a_ns, ta);
+    feed_toff(srv, "/dev/ga", sec0 + i, a_ns, ta + MS_TO_CDTIME_T(600));
+    xa[na++] = a_ns * 1e-9;
+    phase_stats_add(&ra, a_ns * 1e-9, (int64_t)CDTIME_T_TO_NS(ta));
+    if (i < 100 || i >= 110) {
+      feed_toff(srv, "/dev/gb", sec0 + i, b_ns, tb);
+      xb[nb++] = b_ns * 1e-9;
+      xd[nd++] = (b_ns - a_ns) * 1e-9;
+      phase_stats_add(&rb, b_ns * 1e-9, (int64_t)CDTIME_T_TO_NS(tb));
+      phase_stats_add(&rd, (b_ns - a_ns) * 1e-9, (int64_t)CDTIME_T_TO_NS(tb));
+    }
+    mock_now = tb;
+    if (i != 6 && i != 7 && i != 8 && i != 9)
+      continue;
+    /* NaN until enough samples: the distribution from 8, ADEV at 1 s from
+     * 10 (2m + 8 slots), TDEV at 1 s from 10 (3m + 7). */
+    mock_clear();
+    mock_read("gpsd/stab");
+    int found = 0;
+    double p50 = tget("ga", "time_offset", "toff", "p50", &found);
+    double adev1 = tget("ga", "time_adev", "toff", "tau_1", NULL);
+    EXPECT_EQ_DOUBLE(i + 1, tget("ga", "count", "toff", "samples", NULL));
+    OK_MSG(found && (i < 7 ? isnan(p50) : isfinite(p50)),
+           "toff-p50 NaN below 8 samples, then finite");
+    OK_MSG(i < 9 ? isnan(adev1) : isfinite(adev1),
+           "toff-tau_1 ADEV NaN below 10 samples, then finite");
+    OK(isnan(tget("ga", "time_adev", "toff", "tau_2", NULL)));
+  }
+  mock_clear();
+  mock_read("gpsd/stab");
+  check_series("ga", "toff", xa, na, STAB_SA, &ra);
+  check_series("gb", "toff", xb, nb, STAB_SB, &rb);
+  check_series("gb", "toff_vs_reference", xd, nd,
+               sqrt(STAB_SA * STAB_SA + STAB_SB * STAB_SB), &rd);
+  phase_stats_free(&ra);
+  phase_stats_free(&rb);
+  phase_stats_free(&rd);
+  /* Taus up to window/4 = 64 s, none beyond; NaN for the reference's own
+   * comparison and for the PPS that never came. */
+  int found = 0;
+  OK(isfinite(tget("ga", "time_adev", "toff", "tau_64", NULL)));
+  tget("ga", "time_adev", "toff", "tau_128", &found);
+  OK(!found);
+  found = 0;
+  OK(isnan(tget("ga", "time_adev", "toff_vs_reference", "tau_1", &found)) &&
+     found);
+  OK(isnan(tget("gb", "time_offset", "pps", "p50", NULL)));
+  /* Stale: nothing for MaxAge (5 s): NaN, never the last value. */
+  mock_now += TIME_T_TO_CDTIME_T(6);
+  mock_clear();
+  mock_read("gpsd/stab");
+  found = 0;
+  OK(isnan(tget("gb", "time_adev", "toff", "tau_1", &found)) && found);
+  OK(isnan(tget("gb", "time_offset", "toff", "p99", NULL)));
+  /* Bad options are rejected; switched off again for the other tests. */
+  OK(mock_configure("gpsd", "StabilityWindow 10\nStability true") != 0);
+  OK(mock_configure("gpsd", "StabilityTau0 0.5") != 0);
+  EXPECT_EQ_INT(0, mock_configure("gpsd", "Stability false\n"
+                                          "StabilityWindow 3600"));
+}
+
 int main(void) {
   module_register();
   gpsd_threads = false; /* the seam: reports are fed by the test */
@@ -452,6 +657,7 @@ int main(void) {
   test_notifications();
   test_no_dip();
   test_unconfigured_off();
+  test_stability();
   EXPECT_EQ_INT(0, mock_check_metric_table("gpsd", gpsd_metrics,
                                            CDU_TABLE_SIZE(gpsd_metrics)));
   EXPECT_EQ_INT(0, mock_shutdown_all());
