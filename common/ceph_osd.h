@@ -37,6 +37,7 @@ const char *ceph_flag_name(int i);
 typedef struct {
   int64_t id;
   char name[CEPH_POOL_NAME_MAX];
+  int64_t crush_rule; /* -1 if absent */
 } ceph_pool_name_t;
 
 typedef struct {
