@@ -261,7 +261,7 @@ void ceph_crush_rules_free(ceph_crush_rules_t *r) {
 }
 
 /* ------------------------------------------------------ loss per root */
-static int under(const ceph_crush_tree_t *t, int64_t id, int64_t root) {
+int ceph_crush_under(const ceph_crush_tree_t *t, int64_t id, int64_t root) {
   const ceph_crush_node_t *n = ceph_crush_node(t, id);
   for (size_t hops = 0; n != NULL && hops <= t->n; hops++) {
     if (n->id == root)
@@ -335,7 +335,7 @@ static int project_root(const ceph_crush_tree_t *t, const ceph_osd_df_t *df,
   size_t n = 0, nd = 0;
   for (size_t i = 0; i < t->n; i++) {
     const ceph_crush_node_t *c = &t->v[i];
-    if (c->id < 0 || !under(t, c->id, e->id))
+    if (c->id < 0 || !ceph_crush_under(t, c->id, e->id))
       continue;
     const ceph_crush_node_t *d = ceph_crush_ancestor(t, c->id, e->domain_type);
     int64_t did = d != NULL ? d->id : c->id; /* no such bucket: itself */

@@ -49,6 +49,9 @@ const ceph_crush_node_t *ceph_crush_node(const ceph_crush_tree_t *t,
 const ceph_crush_node_t *ceph_crush_ancestor(const ceph_crush_tree_t *t,
                                              int64_t id, const char *type);
 
+/* 1 if `root` is `id` or one of its ancestors. */
+int ceph_crush_under(const ceph_crush_tree_t *t, int64_t id, int64_t root);
+
 typedef struct {
   int64_t id;
   int64_t root;                          /* item of the first take */

@@ -124,7 +124,7 @@ typedef struct {
 static void df_reset(ceph_osd_df_node_t *n) {
   n->id = -1;
   n->utilization = n->kb = n->kb_used = n->kb_avail = NAN;
-  n->reweight = n->pgs = NAN;
+  n->reweight = n->crush_weight = n->pgs = NAN;
   n->up = 0;
 }
 
@@ -152,6 +152,8 @@ static int df_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
     n->kb_avail = cj_double(v);
   else if (strcmp(k, "reweight") == 0)
     n->reweight = cj_double(v);
+  else if (strcmp(k, "crush_weight") == 0)
+    n->crush_weight = cj_double(v);
   else if (strcmp(k, "pgs") == 0)
     n->pgs = cj_double(v);
   else if (strcmp(k, "status") == 0)

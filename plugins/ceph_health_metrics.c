@@ -56,6 +56,44 @@ const cdu_metric_t ch_osd_metrics[] = {
      "backfillfull_ratio*100 - utilisation; <= 0: no backfill into it"},
     {"ceph_health_headroom", "full", CDU_GAUGE, OS(headroom_full),
      "percentage points", "full_ratio*100 - utilisation; <= 0: writes stop"},
+    {"bool", "in", CDU_GAUGE, OS(in), "0/1",
+     "1 = the OSD is in (reweight > 0: it holds data)"},
+    {"ceph_health_weight", "crush", CDU_GAUGE, OS(crush_weight), "TiB",
+     "CRUSH weight (by convention the size in TiB)"},
+    {"ceph_health_ratio", "reweight", CDU_GAUGE, OS(reweight), "0..1",
+     "override weight (osd reweight); 0 = out"},
+    {"ceph_health_pgs", "mapped", CDU_GAUGE, OS(pgs), "PGs",
+     "PGs with a copy on this OSD (osd df pgs)"},
+    {"bytes", "used", CDU_GAUGE, OS(bytes_used), "bytes", "raw space used"},
+    {"bytes", "avail", CDU_GAUGE, OS(bytes_avail), "bytes",
+     "raw space available"},
+    {"bytes", "total", CDU_GAUGE, OS(bytes_total), "bytes", "raw capacity"},
+};
+
+/* Per OSD: its failure domain, as CRUSH says; the type instance is
+ * "<domain type>.<bucket name>" (e.g. host.h0), the value 1. */
+const cdu_metric_t ch_domain_metrics[] = {
+    {"ceph_health_domain", "TYPE.NAME", CDU_GAUGE, 0, "1",
+     "the OSD's failure domain of the rules on its root"},
+};
+
+/* Per CRUSH root: plugin instance "<Cluster>-root-<name>". */
+#define RT(f) offsetof(ch_root_snap_t, f)
+const cdu_metric_t ch_root_metrics[] = {
+    {"ceph_health_osds", "total", CDU_GAUGE, RT(osds), "OSDs",
+     "OSDs under the root"},
+    {"ceph_health_domains", "total", CDU_GAUGE, RT(domains), "domains",
+     "failure domains holding OSDs"},
+    {"percent", "after_domain_loss", CDU_GAUGE, RT(after_loss), "%",
+     "highest projected OSD utilisation after losing the most damaging "
+     "single failure domain"},
+    {"ceph_health_headroom", "after_loss_backfillfull", CDU_GAUGE,
+     RT(head_backfillfull), "percentage points",
+     "backfillfull_ratio*100 - after_domain_loss; < 0: recovery would "
+     "cross backfillfull"},
+    {"ceph_health_headroom", "after_loss_full", CDU_GAUGE, RT(head_full),
+     "percentage points",
+     "full_ratio*100 - after_domain_loss; < 0: recovery would fill an OSD"},
 };
 
 /* The cluster: plugin instance "<Cluster>". */
@@ -165,5 +203,7 @@ const char *const ch_known_checks[] = {
 const size_t ch_pool_metrics_n = CDU_TABLE_SIZE(ch_pool_metrics);
 const size_t ch_osd_metrics_n = CDU_TABLE_SIZE(ch_osd_metrics);
 const size_t ch_cluster_metrics_n = CDU_TABLE_SIZE(ch_cluster_metrics);
+const size_t ch_root_metrics_n = CDU_TABLE_SIZE(ch_root_metrics);
+const size_t ch_domain_metrics_n = CDU_TABLE_SIZE(ch_domain_metrics);
 const size_t ch_check_metrics_n = CDU_TABLE_SIZE(ch_check_metrics);
 const size_t ch_known_checks_n = CDU_TABLE_SIZE(ch_known_checks);

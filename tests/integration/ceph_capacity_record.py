@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # ceph_capacity_record.py CLUSTER_DIR OUT_DIR: run, as the read-only
 # client.collectd through librados (the plugin's path), the mon commands of
-# the ceph_health capacity values and store each reply verbatim in
+# the ceph_health capacity values (and the plugin's other per-read commands)
+# and store each reply verbatim in
 # OUT_DIR/<name>.json; OUT_DIR/meta.txt gets the capture time (epoch s) and
 # each command's return code and status string.
 # /usr/bin/python3 on purpose: it has python3-rados (pyenv's python has not).
@@ -21,6 +22,9 @@ COMMANDS = [
     ("osd_crush_rule_dump", {"prefix": "osd crush rule dump"}),
     ("df_detail", {"prefix": "df", "detail": "detail"}),
     ("pg_dump_pgs_brief", {"prefix": "pg dump", "dumpcontents": ["pgs_brief"]}),
+    ("pg_dump_stuck", {"prefix": "pg dump_stuck",
+                       "stuckops": ["inactive", "unclean", "stale", "undersized", "degraded"],
+                       "threshold": 0}),
 ]
 
 
