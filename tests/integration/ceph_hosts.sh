@@ -9,7 +9,8 @@
 #                       min_size 1, 16 PGs), quota (size 3, 8 PGs,
 #                       max_bytes 64 MiB, max_objects 1000); waits for
 #                       HEALTH_OK with every PG active+clean
-#   ch_fill POOL PREFIX N MIB   write N objects of MIB MiB each (bounded)
+#   ch_fill POOL PREFIX N MIB   write N objects of MIB MiB each (python3-rados,
+#                       bounded)
 
 CC_NOSDS=4
 
@@ -35,13 +36,20 @@ ch_hosts_up() {
 }
 
 ch_fill() {
-  local pool=$1 prefix=$2 n=$3 mib=$4 i f
-  f=$(mktemp "${TMPDIR:-/tmp}/cds-ceph-obj.XXXXXX")
-  head -c $((mib << 20)) /dev/urandom >"$f"
-  for i in $(seq 1 "$n"); do
-    timeout 20 rados -c "$CC_DIR/ceph.conf" --name client.admin \
-      --keyring "$CC_DIR/client.admin/keyring" -p "$pool" put "$prefix$i" "$f" ||
-      { rm -f "$f"; return 1; }
-  done
-  rm -f "$f"
+  # one librados connection for all the writes (a `rados put` per object
+  # costs 0.3 s of start-up); bounded by timeout: writes to inactive PGs block
+  timeout 120 /usr/bin/python3 - "$CC_DIR" "$@" <<'PY'
+import os, sys
+import rados
+d, pool, prefix, n, mib = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+c = rados.Rados(conffile=d + "/ceph.conf", name="client.admin",
+                conf={"keyring": d + "/client.admin/keyring"})
+c.connect()
+io = c.open_ioctx(pool)
+data = os.urandom(mib << 20)
+for i in range(n):
+    io.write_full("%s%d" % (prefix, i), data)
+io.close()
+c.shutdown()
+PY
 }
