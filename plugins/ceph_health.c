@@ -3,7 +3,7 @@
  * status and checks, PG states per pool, stuck PGs and their age,
  * degraded/misplaced/unfound objects, OSDs filling up.
  * Source: librados mon commands (status, osd dump, pg dump pgs_brief,
- * osd df, pg dump_stuck, osd crush tree, osd crush rule dump;
+ * osd df, pg dump_stuck, df detail, osd crush tree, osd crush rule dump;
  * quorum_status with LeaderOnly), JSON output.
  * Privileges: none; a read-only key (mon 'allow r' mgr 'allow r').
  */
@@ -79,6 +79,10 @@ static cj_status_t parse_df(const char *b, size_t l, void *o, char *e,
 static cj_status_t parse_brief(const char *b, size_t l, void *o, char *e,
                                size_t el) {
   return ceph_pgs_brief_parse(b, l, o, e, el);
+}
+static cj_status_t parse_space(const char *b, size_t l, void *o, char *e,
+                               size_t el) {
+  return ceph_df_parse(b, l, o, e, el);
 }
 static cj_status_t parse_crush(const char *b, size_t l, void *o, char *e,
                                size_t el) {
@@ -183,6 +187,11 @@ static bool ch_acquire(ch_instance_t *in, ch_poll_t *p) {
     p->have_stuck =
         ch_run(in, "pg dump_stuck", cmd, parse_stuck, &a, &tmo) == CH_RUN_OK;
   }
+  if (!tmo)
+    p->have_space = ch_run(in, "df detail",
+                           "{\"prefix\":\"df\",\"detail\":\"detail\","
+                           "\"format\":\"json\"}",
+                           parse_space, &p->space, &tmo) == CH_RUN_OK;
   if (!tmo && p->have_df && p->have_dump)
     ch_acquire_crush(in, p, &tmo);
   if (p->have_pgs && p->have_df && p->have_stuck)
@@ -224,6 +233,7 @@ static void ch_poll_free(ch_poll_t *p) {
   ceph_pools_free(&p->pools);
   ceph_crush_tree_free(&p->crush);
   ceph_crush_rules_free(&p->rules);
+  ceph_df_free(&p->space);
 }
 
 /* ---------------------------------------------------------------- read */

@@ -97,9 +97,29 @@ static void pool_instance(const ch_instance_t *in, const char *name,
       *c = '_';
 }
 
+/* Space of pool `id` from df detail: zero when the pool is in the osd map
+ * but not (yet) in df, NaN when df did not answer. */
+static void pool_space(const ch_poll_t *p, int64_t id,
+                       ch_pool_space_snap_t *s) {
+  const ceph_df_pool_t *d = p->have_space ? ceph_df_pool(&p->space, id) : NULL;
+  double zero = p->have_space ? 0 : NAN;
+  s->stored = d ? d->stored : zero;
+  s->used = d ? d->bytes_used : zero;
+  s->percent_used = d ? d->percent_used * 100.0 : zero;
+  s->max_avail = d ? d->max_avail : NAN;
+  s->objects = d ? d->objects : zero;
+  s->quota_bytes = d ? d->quota_bytes : NAN;
+  s->quota_objects = d ? d->quota_objects : NAN;
+  s->quota_head_bytes = d ? ceph_quota_headroom(d->quota_bytes, d->stored)
+                          : NAN;
+  s->quota_head_objects =
+      d ? ceph_quota_headroom(d->quota_objects, d->objects) : NAN;
+}
+
 static void dispatch_pools(const ch_instance_t *in, const ch_poll_t *p) {
   char pi[DATA_MAX_NAME_LEN];
   ch_pgs_snap_t s;
+  ch_pool_space_snap_t sp;
   /* Every pool of the osd map (NaN when the mgr did not answer) ... */
   for (size_t i = 0; p->have_dump && i < p->dump.n_pools; i++) {
     const ceph_pool_pgs_t *pp = NULL;
@@ -119,6 +139,9 @@ static void dispatch_pools(const ch_instance_t *in, const ch_poll_t *p) {
                   sizeof(pi));
     cdu_dispatch_table(PLUGIN, pi, ch_pool_metrics,
                        ch_pool_metrics_n, &s);
+    pool_space(p, p->dump.pools[i].id, &sp);
+    cdu_dispatch_table(PLUGIN, pi, ch_pool_space_metrics,
+                       ch_pool_space_metrics_n, &sp);
   }
   /* ... and pools seen in the PG lists but not (yet) in the osd map. */
   for (size_t j = 0; (p->have_pgs || p->have_stuck) && j < p->pools.n; j++) {

@@ -17,6 +17,7 @@
 #include "utils_complain.h"
 
 #include "common/ceph_crush.h"
+#include "common/ceph_df.h"
 #include "common/ceph_osd.h"
 #include "common/ceph_pgs.h"
 #include "common/ceph_pgstate.h"
@@ -101,13 +102,14 @@ typedef struct {
 /* What one poll got: each reply parsed or absent. */
 typedef struct {
   bool have_status, have_dump, have_df, have_pgs, have_stuck;
-  bool have_crush, have_rules;
+  bool have_crush, have_rules, have_space;
   ceph_status_t status;
   ceph_osd_dump_t dump;
   ceph_osd_df_t df;
   ceph_pools_t pools;
   ceph_crush_tree_t crush;
   ceph_crush_rules_t rules;
+  ceph_df_t space; /* df detail */
 } ch_poll_t;
 
 /* ---- ceph_health.c -------------------------------------------------- */
@@ -137,6 +139,12 @@ typedef struct {
   double total, state[CEPH_PG_NSTATES], inactive, unclean, unrecognised;
   double stuck[CEPH_NSTUCK], stuck_any, stuck_oldest_s;
 } ch_pgs_snap_t;
+
+/* Per pool space (from `df detail`): plugin instance "<Cluster>-pool-<name>". */
+typedef struct {
+  double stored, used, percent_used, max_avail, objects;
+  double quota_bytes, quota_objects, quota_head_bytes, quota_head_objects;
+} ch_pool_space_snap_t;
 
 /* Index constants matching the X-list (the enum in ceph_pgstate.h is
  * upper-case; these keep the macro simple and are checked in the test). */
@@ -183,6 +191,8 @@ extern const cdu_metric_t ch_osd_metrics[]; /* ch_osd_snap_t */
 extern const size_t ch_osd_metrics_n;
 extern const cdu_metric_t ch_cluster_metrics[]; /* ch_cluster_snap_t */
 extern const size_t ch_cluster_metrics_n;
+extern const cdu_metric_t ch_pool_space_metrics[]; /* ch_pool_space_snap_t */
+extern const size_t ch_pool_space_metrics_n;
 extern const cdu_metric_t ch_root_metrics[]; /* ch_root_snap_t */
 extern const size_t ch_root_metrics_n;
 extern const cdu_metric_t ch_domain_metrics[]; /* per OSD, one per domain */

@@ -43,6 +43,30 @@
 /* Per pool: plugin instance "<Cluster>-pool-<name>". */
 const cdu_metric_t ch_pool_metrics[] = {PGS_COMMON_ROWS};
 
+/* Per pool space: plugin instance "<Cluster>-pool-<name>" (df detail). */
+#define PS(f) offsetof(ch_pool_space_snap_t, f)
+const cdu_metric_t ch_pool_space_metrics[] = {
+    {"bytes", "stored", CDU_GAUGE, PS(stored), "bytes",
+     "data stored in the pool, before replication"},
+    {"bytes", "used", CDU_GAUGE, PS(used), "bytes",
+     "raw space used by the pool (all copies)"},
+    {"percent", "used", CDU_GAUGE, PS(percent_used), "%",
+     "Ceph's percent_used of the pool (x 100)"},
+    {"bytes", "max_avail", CDU_GAUGE, PS(max_avail), "bytes",
+     "what can still be stored before the first OSD of its rule is full"},
+    {"objects", "total", CDU_GAUGE, PS(objects), "objects",
+     "objects in the pool"},
+    {"bytes", "quota", CDU_GAUGE, PS(quota_bytes), "bytes",
+     "max_bytes quota; NaN = none"},
+    {"objects", "quota", CDU_GAUGE, PS(quota_objects), "objects",
+     "max_objects quota; NaN = none"},
+    {"ceph_health_quota_headroom", "bytes", CDU_GAUGE, PS(quota_head_bytes),
+     "bytes", "quota - stored; <= 0: writes stop (POOL_FULL); NaN = none"},
+    {"ceph_health_quota_headroom", "objects", CDU_GAUGE,
+     PS(quota_head_objects), "objects",
+     "quota - objects; <= 0: writes stop; NaN = none"},
+};
+
 /* Per OSD: plugin instance "<Cluster>-osd.<id>" (from `osd df`). */
 #define OS(f) offsetof(ch_osd_snap_t, f)
 const cdu_metric_t ch_osd_metrics[] = {
@@ -203,6 +227,7 @@ const char *const ch_known_checks[] = {
 const size_t ch_pool_metrics_n = CDU_TABLE_SIZE(ch_pool_metrics);
 const size_t ch_osd_metrics_n = CDU_TABLE_SIZE(ch_osd_metrics);
 const size_t ch_cluster_metrics_n = CDU_TABLE_SIZE(ch_cluster_metrics);
+const size_t ch_pool_space_metrics_n = CDU_TABLE_SIZE(ch_pool_space_metrics);
 const size_t ch_root_metrics_n = CDU_TABLE_SIZE(ch_root_metrics);
 const size_t ch_domain_metrics_n = CDU_TABLE_SIZE(ch_domain_metrics);
 const size_t ch_check_metrics_n = CDU_TABLE_SIZE(ch_check_metrics);

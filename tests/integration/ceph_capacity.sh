@@ -3,6 +3,7 @@
 # daemon and a real throw-away Ceph 16.2 cluster (ceph_hosts.sh: 4 memstore
 # OSDs of 1 GiB in 4 CRUSH hosts, rule chooseleaf type host, pools of size 3
 # and 2 and one with a quota), as the read-only client.collectd:
+#  0. per pool: stored bytes and quota headroom against `ceph df detail`;
 #  1. data written; collectd reports, per OSD, in / CRUSH weight / reweight
 #     / PGs / bytes and the host it is in (compared with `ceph osd df`), and
 #     for root "default" the projected utilisation after losing the most
@@ -65,6 +66,16 @@ for i in 0 3; do
   f=$(csv_wait "ceph_health-test-osd.$i/ceph_health_domain-host.h$i-*" 5)
   ok $? "osd.$i: ceph_health_domain-host.h$i (CRUSH: osd.$i is in host h$i)"
 done
+pool() { # pool PYEXPR-of-s NAME: a stats field of pool NAME in `ceph df detail`
+  cc_ro df detail -f json | /usr/bin/python3 -c "
+import json, sys
+s = [p for p in json.load(sys.stdin)['pools'] if p['name'] == '$2'][0]['stats']
+print($1)"
+}
+near "$(v ceph_health_quota_headroom-bytes test-pool-quota)" "$(pool "s['quota_bytes'] - s['stored']" quota)" 0 "pool quota: bytes headroom = max_bytes - stored (ceph df detail)"
+near "$(v ceph_health_quota_headroom-objects test-pool-quota)" "$(pool "s['quota_objects'] - s['objects']" quota)" 0 "pool quota: objects headroom = max_objects - objects"
+near "$(v ceph_health_quota_headroom-bytes test-pool-test)" nan 0 "pool test: no quota -> NaN headroom"
+near "$(v bytes-stored test-pool-two)" "$(pool "s['stored']" two)" 0 "pool two: bytes-stored = ceph df detail"
 near "$(v ceph_health_domains-total test-root-default)" 4 0 "root default: 4 failure domains (the empty host vm is none)"
 near "$(v ceph_health_osds-total test-root-default)" 4 0 "root default: 4 OSDs"
 sleep 2

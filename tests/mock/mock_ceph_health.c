@@ -87,6 +87,7 @@ static const struct {
     {"\"prefix\":\"quorum_status\"", "quorum_status.json"},
     {"\"prefix\":\"osd crush tree\"", "osd_crush_tree.json"},
     {"\"prefix\":\"osd crush rule dump\"", "osd_crush_rule_dump.json"},
+    {"\"prefix\":\"df\"", "df_detail.json"},
 };
 
 static char *slurp(const char *path, size_t *len) {

@@ -72,6 +72,8 @@ static void tables(void) {
       0, mock_check_metric_table(PLUGIN, ch_root_metrics, ch_root_metrics_n));
   EXPECT_EQ_INT(0, mock_check_metric_table(PLUGIN, ch_domain_metrics,
                                            ch_domain_metrics_n));
+  EXPECT_EQ_INT(0, mock_check_metric_table(PLUGIN, ch_pool_space_metrics,
+                                           ch_pool_space_metrics_n));
   /* The X-list of states in the table = common/ceph_pgstate.h's list. */
   int same = (int)CH_PG_NSTATES == (int)CEPH_PG_NSTATES;
   for (int i = 0; i < CEPH_PG_NSTATES && same; i++)
@@ -95,7 +97,7 @@ static void healthy(void) {
   EXPECT_EQ_STR("2", mock_ceph_conf_get("rados_osd_op_timeout"));
   EXPECT_EQ_STR("127.0.0.1", mock_ceph_conf_get("mon_host"));
   /* A small fixed number of read-only commands (this recording has no
-   * osd crush tree reply: answered like a timeout, the last one sent). */
+   * df detail reply: answered like a timeout, the last one sent). */
   EXPECT_EQ_INT(6, mock_ceph_ncmds);
   EXPECT_EQ_INT(1, count_cmds("\"threshold\":5,"));
   EXPECT_EQ_INT(0, count_cmds("set"));
@@ -150,7 +152,28 @@ static void capacity(void) {
   mock_clear();
   mock_ceph_reset_log();
   EXPECT_EQ_INT(0, mock_read_all());
-  EXPECT_EQ_INT(7, mock_ceph_ncmds); /* + osd crush tree, rule dump */
+  EXPECT_EQ_INT(8, mock_ceph_ncmds); /* + df, osd crush tree, rule dump */
+  EXPECT_EQ_INT(1, count_cmds("\"prefix\":\"df\",\"detail\":\"detail\""));
+  /* Item 3: per pool space and quotas (df_detail.json: pool quota holds
+   * 4 objects of 4 MiB under max_bytes 64 MiB, max_objects 1000). */
+  EXPECT_EQ_DOUBLE(16777216, mock_get("ceph-pool-quota", "bytes", "stored",
+                                      NULL));
+  EXPECT_EQ_DOUBLE(4, mock_get("ceph-pool-quota", "objects", "total", NULL));
+  EXPECT_EQ_DOUBLE(67108864, mock_get("ceph-pool-quota", "bytes", "quota",
+                                      NULL));
+  EXPECT_EQ_DOUBLE(67108864 - 16777216,
+                   mock_get("ceph-pool-quota", "ceph_health_quota_headroom",
+                            "bytes", NULL));
+  EXPECT_EQ_DOUBLE(996, mock_get("ceph-pool-quota",
+                                 "ceph_health_quota_headroom", "objects",
+                                 NULL));
+  OK(isnan(mock_get("ceph-pool-test", "ceph_health_quota_headroom", "bytes",
+                    NULL))); /* no quota */
+  OK(isnan(mock_get("ceph-pool-test", "bytes", "quota", NULL)));
+  EXPECT_NEAR(100 * 0.013323627412319183,
+              mock_get("ceph-pool-test", "percent", "used", NULL), 1e-9);
+  EXPECT_EQ_DOUBLE(1242431744, mock_get("ceph-pool-test", "bytes",
+                                        "max_avail", NULL));
   EXPECT_EQ_INT(1, count_cmds("\"prefix\":\"osd crush tree\""));
   EXPECT_EQ_INT(1, count_cmds("\"prefix\":\"osd crush rule dump\""));
   /* Item 1: per OSD. */
