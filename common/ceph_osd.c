@@ -32,7 +32,7 @@ static int grow(void **v, size_t *cap, size_t n, size_t size) {
 
 typedef struct {
   ceph_osd_dump_t *d;
-  int64_t pool_id;
+  int64_t pool_id, crush_rule;
   char pool_name[CEPH_POOL_NAME_MAX];
   int have_id, have_name, nomem, seen_ratio;
 } dump_ctx_t;
@@ -53,6 +53,8 @@ static int dump_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
   } else if (p->depth == 3 && cj_key(p, 0, "pools")) {
     if (cj_key(p, 2, "pool"))
       x->have_id = cj_int64(v, &x->pool_id) == 0;
+    else if (cj_key(p, 2, "crush_rule") && cj_int64(v, &x->crush_rule) != 0)
+      x->crush_rule = -1;
     else if (cj_key(p, 2, "pool_name"))
       x->have_name = cj_strcpy(v, x->pool_name, sizeof(x->pool_name)) > 0;
   }
@@ -71,9 +73,11 @@ static int dump_end(void *ctx, const cj_path_t *p) {
       }
       d->pools[d->n_pools].id = x->pool_id;
       memcpy(d->pools[d->n_pools].name, x->pool_name, sizeof(x->pool_name));
+      d->pools[d->n_pools].crush_rule = x->crush_rule;
       d->n_pools++;
     }
     x->have_id = x->have_name = 0;
+    x->crush_rule = -1;
   }
   return 0;
 }
@@ -83,7 +87,7 @@ cj_status_t ceph_osd_dump_parse(const char *buf, size_t len,
                                 size_t errlen) {
   memset(out, 0, sizeof(*out));
   out->full_ratio = out->backfillfull_ratio = out->nearfull_ratio = NAN;
-  dump_ctx_t x = {.d = out};
+  dump_ctx_t x = {.d = out, .crush_rule = -1};
   cj_handler_t h = {.scalar = dump_scalar, .end = dump_end};
   cj_status_t ret = cj_walk(buf, len, &h, &x, err, errlen);
   if (x.nomem)
@@ -120,7 +124,7 @@ typedef struct {
 static void df_reset(ceph_osd_df_node_t *n) {
   n->id = -1;
   n->utilization = n->kb = n->kb_used = n->kb_avail = NAN;
-  n->reweight = n->pgs = NAN;
+  n->reweight = n->crush_weight = n->pgs = NAN;
   n->up = 0;
 }
 
@@ -148,6 +152,8 @@ static int df_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
     n->kb_avail = cj_double(v);
   else if (strcmp(k, "reweight") == 0)
     n->reweight = cj_double(v);
+  else if (strcmp(k, "crush_weight") == 0)
+    n->crush_weight = cj_double(v);
   else if (strcmp(k, "pgs") == 0)
     n->pgs = cj_double(v);
   else if (strcmp(k, "status") == 0)

@@ -37,6 +37,7 @@ const char *ceph_flag_name(int i);
 typedef struct {
   int64_t id;
   char name[CEPH_POOL_NAME_MAX];
+  int64_t crush_rule; /* -1 if absent */
 } ceph_pool_name_t;
 
 typedef struct {
@@ -57,7 +58,8 @@ typedef struct {
   int64_t id;
   double utilization; /* % of kb used, as `ceph osd df` shows it */
   double kb, kb_used, kb_avail;
-  double reweight;
+  double reweight;    /* 0..1; 0 = out */
+  double crush_weight; /* TiB by convention */
   double pgs;
   int up; /* status "up" */
 } ceph_osd_df_node_t;

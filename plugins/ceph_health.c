@@ -3,7 +3,8 @@
  * status and checks, PG states per pool, stuck PGs and their age,
  * degraded/misplaced/unfound objects, OSDs filling up.
  * Source: librados mon commands (status, osd dump, pg dump pgs_brief,
- * osd df, pg dump_stuck; quorum_status with LeaderOnly), JSON output.
+ * osd df, pg dump_stuck, df detail, osd crush tree, osd crush rule dump;
+ * quorum_status with LeaderOnly), JSON output.
  * Privileges: none; a read-only key (mon 'allow r' mgr 'allow r').
  */
 #include "collectd.h"
@@ -79,6 +80,18 @@ static cj_status_t parse_brief(const char *b, size_t l, void *o, char *e,
                                size_t el) {
   return ceph_pgs_brief_parse(b, l, o, e, el);
 }
+static cj_status_t parse_space(const char *b, size_t l, void *o, char *e,
+                               size_t el) {
+  return ceph_df_parse(b, l, o, e, el);
+}
+static cj_status_t parse_crush(const char *b, size_t l, void *o, char *e,
+                               size_t el) {
+  return ceph_crush_tree_parse(b, l, o, e, el);
+}
+static cj_status_t parse_rules(const char *b, size_t l, void *o, char *e,
+                               size_t el) {
+  return ceph_crush_rules_parse(b, l, o, e, el);
+}
 static cj_status_t parse_quorum(const char *b, size_t l, void *o, char *e,
                                 size_t el) {
   return ceph_quorum_parse(b, l, o, e, el);
@@ -122,6 +135,20 @@ static int ch_is_leader(ch_instance_t *in, bool *timed_out) {
   return 0;
 }
 
+/* The CRUSH hierarchy and rules (mon-served): only worth asking when the
+ * mgr gave `osd df`, which the loss projection needs. */
+static void ch_acquire_crush(ch_instance_t *in, ch_poll_t *p, bool *tmo) {
+  p->have_crush = ch_run(in, "osd crush tree",
+                         "{\"prefix\":\"osd crush tree\",\"format\":"
+                         "\"json\"}",
+                         parse_crush, &p->crush, tmo) == CH_RUN_OK;
+  if (!*tmo)
+    p->have_rules = ch_run(in, "osd crush rule dump",
+                           "{\"prefix\":\"osd crush rule dump\","
+                           "\"format\":\"json\"}",
+                           parse_rules, &p->rules, tmo) == CH_RUN_OK;
+}
+
 /* Mon-served commands first; mgr-served ones only while a mgr is
  * available (or unknown: status did not parse), and none after the first
  * one times out, so one poll costs at most about one Timeout when the mgr
@@ -160,6 +187,13 @@ static bool ch_acquire(ch_instance_t *in, ch_poll_t *p) {
     p->have_stuck =
         ch_run(in, "pg dump_stuck", cmd, parse_stuck, &a, &tmo) == CH_RUN_OK;
   }
+  if (!tmo)
+    p->have_space = ch_run(in, "df detail",
+                           "{\"prefix\":\"df\",\"detail\":\"detail\","
+                           "\"format\":\"json\"}",
+                           parse_space, &p->space, &tmo) == CH_RUN_OK;
+  if (!tmo && p->have_df && p->have_dump)
+    ch_acquire_crush(in, p, &tmo);
   if (p->have_pgs && p->have_df && p->have_stuck)
     c_release(LOG_INFO, &in->mgr_complaint,
               PLUGIN " plugin: Cluster \"%s\": mgr commands answer again.",
@@ -197,6 +231,9 @@ static void ch_poll_free(ch_poll_t *p) {
   ceph_osd_dump_free(&p->dump);
   ceph_osd_df_free(&p->df);
   ceph_pools_free(&p->pools);
+  ceph_crush_tree_free(&p->crush);
+  ceph_crush_rules_free(&p->rules);
+  ceph_df_free(&p->space);
 }
 
 /* ---------------------------------------------------------------- read */

@@ -97,9 +97,29 @@ static void pool_instance(const ch_instance_t *in, const char *name,
       *c = '_';
 }
 
+/* Space of pool `id` from df detail: zero when the pool is in the osd map
+ * but not (yet) in df, NaN when df did not answer. */
+static void pool_space(const ch_poll_t *p, int64_t id,
+                       ch_pool_space_snap_t *s) {
+  const ceph_df_pool_t *d = p->have_space ? ceph_df_pool(&p->space, id) : NULL;
+  double zero = p->have_space ? 0 : NAN;
+  s->stored = d ? d->stored : zero;
+  s->used = d ? d->bytes_used : zero;
+  s->percent_used = d ? d->percent_used * 100.0 : zero;
+  s->max_avail = d ? d->max_avail : NAN;
+  s->objects = d ? d->objects : zero;
+  s->quota_bytes = d ? d->quota_bytes : NAN;
+  s->quota_objects = d ? d->quota_objects : NAN;
+  s->quota_head_bytes = d ? ceph_quota_headroom(d->quota_bytes, d->stored)
+                          : NAN;
+  s->quota_head_objects =
+      d ? ceph_quota_headroom(d->quota_objects, d->objects) : NAN;
+}
+
 static void dispatch_pools(const ch_instance_t *in, const ch_poll_t *p) {
   char pi[DATA_MAX_NAME_LEN];
   ch_pgs_snap_t s;
+  ch_pool_space_snap_t sp;
   /* Every pool of the osd map (NaN when the mgr did not answer) ... */
   for (size_t i = 0; p->have_dump && i < p->dump.n_pools; i++) {
     const ceph_pool_pgs_t *pp = NULL;
@@ -119,6 +139,9 @@ static void dispatch_pools(const ch_instance_t *in, const ch_poll_t *p) {
                   sizeof(pi));
     cdu_dispatch_table(PLUGIN, pi, ch_pool_metrics,
                        ch_pool_metrics_n, &s);
+    pool_space(p, p->dump.pools[i].id, &sp);
+    cdu_dispatch_table(PLUGIN, pi, ch_pool_space_metrics,
+                       ch_pool_space_metrics_n, &sp);
   }
   /* ... and pools seen in the PG lists but not (yet) in the osd map. */
   for (size_t j = 0; (p->have_pgs || p->have_stuck) && j < p->pools.n; j++) {
@@ -136,7 +159,48 @@ static void dispatch_pools(const ch_instance_t *in, const ch_poll_t *p) {
   }
 }
 
-static void dispatch_osds(ch_instance_t *in, const ch_poll_t *p) {
+/* The per-OSD values of one `osd df` node (NaN where it has no size). */
+static void osd_snapshot(const ch_poll_t *p, const ceph_osd_df_node_t *n,
+                         ch_osd_snap_t *s) {
+  double nf = p->have_dump ? p->dump.nearfull_ratio : NAN;
+  double bf = p->have_dump ? p->dump.backfillfull_ratio : NAN;
+  double fu = p->have_dump ? p->dump.full_ratio : NAN;
+  bool sized = n->kb > 0; /* a down OSD never seen reports no size */
+  s->up = n->up;
+  s->utilization = sized ? n->utilization : NAN;
+  s->headroom_nearfull = sized ? ceph_headroom(nf, n->utilization) : NAN;
+  s->headroom_backfillfull = sized ? ceph_headroom(bf, n->utilization) : NAN;
+  s->headroom_full = sized ? ceph_headroom(fu, n->utilization) : NAN;
+  s->in = isnan(n->reweight) ? NAN : n->reweight > 0;
+  s->crush_weight = n->crush_weight;
+  s->reweight = n->reweight;
+  s->pgs = n->pgs;
+  s->bytes_used = sized ? n->kb_used * 1024.0 : NAN;
+  s->bytes_avail = sized ? n->kb_avail * 1024.0 : NAN;
+  s->bytes_total = sized ? n->kb * 1024.0 : NAN;
+}
+
+/* The OSD's failure domain in each projected root that holds it, as an
+ * info value: ceph_health_domain-<type>.<bucket> = 1. */
+static void dispatch_domain(const ch_poll_t *p, const ceph_roots_hr_t *roots,
+                            int64_t id, const char *pi) {
+  for (size_t r = 0; roots != NULL && r < roots->n; r++) {
+    const ceph_root_hr_t *e = &roots->v[r];
+    if (!ceph_crush_under(&p->crush, id, e->id))
+      continue;
+    const ceph_crush_node_t *d =
+        ceph_crush_ancestor(&p->crush, id, e->domain_type);
+    char ti[DATA_MAX_NAME_LEN];
+    int w = snprintf(ti, sizeof(ti), "%s.%s", e->domain_type,
+                     d != NULL ? d->name : "none");
+    if (w < 0 || (size_t)w >= sizeof(ti))
+      ti[sizeof(ti) - 1] = 0;
+    cdu_dispatch_gauge(PLUGIN, pi, ch_domain_metrics[0].type, ti, 1);
+  }
+}
+
+static void dispatch_osds(ch_instance_t *in, const ch_poll_t *p,
+                          const ceph_roots_hr_t *roots) {
   char pi[DATA_MAX_NAME_LEN];
   if (p->have_df) { /* remember the OSD list for the NaN case */
     int64_t *ids = realloc(in->osd_ids, (p->df.n + 1) * sizeof(*ids));
@@ -148,26 +212,110 @@ static void dispatch_osds(ch_instance_t *in, const ch_poll_t *p) {
     }
   }
   for (size_t i = 0; i < in->n_osd_ids; i++) {
-    ch_osd_snap_t s = {NAN, NAN, NAN, NAN, NAN};
-    const ceph_osd_df_node_t *n = p->have_df ? &p->df.v[i] : NULL;
-    if (n != NULL) {
-      double nf = p->have_dump ? p->dump.nearfull_ratio : NAN;
-      double bf = p->have_dump ? p->dump.backfillfull_ratio : NAN;
-      double fu = p->have_dump ? p->dump.full_ratio : NAN;
-      bool sized = n->kb > 0; /* a down OSD never seen reports no size */
-      s.up = n->up;
-      s.utilization = sized ? n->utilization : NAN;
-      s.headroom_nearfull = sized ? ceph_headroom(nf, n->utilization) : NAN;
-      s.headroom_backfillfull =
-          sized ? ceph_headroom(bf, n->utilization) : NAN;
-      s.headroom_full = sized ? ceph_headroom(fu, n->utilization) : NAN;
-    }
+    ch_osd_snap_t s;
+    double *d = (double *)&s;
+    for (size_t k = 0; k < sizeof(s) / sizeof(double); k++)
+      d[k] = NAN;
+    if (p->have_df)
+      osd_snapshot(p, &p->df.v[i], &s);
     int w = snprintf(pi, sizeof(pi), "%s-osd.%lld", in->name,
                      (long long)in->osd_ids[i]);
     if (w < 0 || (size_t)w >= sizeof(pi))
       pi[sizeof(pi) - 1] = 0;
     cdu_dispatch_table(PLUGIN, pi, ch_osd_metrics,
                        ch_osd_metrics_n, &s);
+    dispatch_domain(p, roots, in->osd_ids[i], pi);
+  }
+}
+
+/* "<cluster>-root-<name>" (truncated names stay usable). */
+static void root_instance(const ch_instance_t *in, const char *name,
+                          char *buf, size_t size) {
+  int n = snprintf(buf, size, "%s-root-%s", in->name, name);
+  if (n < 0 || (size_t)n >= size)
+    buf[size - 1] = 0;
+}
+
+/* The tracked state of root `name`, added if new (NULL when full). */
+static ch_root_state_t *root_state(ch_instance_t *in, const char *name) {
+  for (size_t i = 0; i < in->n_roots; i++)
+    if (strcmp(in->roots[i].root, name) == 0)
+      return &in->roots[i];
+  if (in->n_roots >= CH_MAX_ROOTS)
+    return NULL;
+  ch_root_state_t *r = &in->roots[in->n_roots++];
+  memset(r, 0, sizeof(*r));
+  sstrncpy(r->root, name, sizeof(r->root));
+  return r;
+}
+
+/* Notify when the most damaging domain changes or the projection starts
+ * or stops crossing backfillfull: WARNING while it crosses, else OKAY. */
+static void notify_root(ch_instance_t *in, ch_root_state_t *st,
+                        const ceph_root_hr_t *e, const char *pi,
+                        double head_bf) {
+  int crossing = head_bf < 0;
+  if (strcmp(st->worst_domain, e->worst_domain) == 0 &&
+      st->crossing == crossing)
+    return;
+  bool first = st->worst_domain[0] == 0;
+  sstrncpy(st->worst_domain, e->worst_domain, sizeof(st->worst_domain));
+  st->crossing = crossing;
+  if (first && !crossing)
+    return; /* a healthy start is not news */
+  notification_t n = {.severity = crossing ? NOTIF_WARNING : NOTIF_OKAY,
+                      .time = cdtime()};
+  sstrncpy(n.host, hostname_g, sizeof(n.host));
+  sstrncpy(n.plugin, PLUGIN, sizeof(n.plugin));
+  sstrncpy(n.plugin_instance, pi, sizeof(n.plugin_instance));
+  sstrncpy(n.type, "percent", sizeof(n.type));
+  sstrncpy(n.type_instance, "after_domain_loss", sizeof(n.type_instance));
+  int w = snprintf(n.message, sizeof(n.message),
+           PLUGIN " plugin: Cluster \"%s\": losing %s %s of root %s would "
+                  "fill osd.%lld to %.1f %% (%.1f points %s backfillfull)",
+           in->name, e->domain_type, e->worst_domain, e->name,
+           (long long)e->hr.worst_osd, e->hr.worst_util, fabs(head_bf),
+           crossing ? "over" : "below");
+  if (w < 0)
+    return;
+  plugin_dispatch_notification(&n); /* a long message is truncated */
+}
+
+static void dispatch_roots_nan(const ch_instance_t *in,
+                               const ceph_roots_hr_t *roots);
+
+static void dispatch_roots(ch_instance_t *in, const ch_poll_t *p,
+                           const ceph_roots_hr_t *roots) {
+  char pi[DATA_MAX_NAME_LEN];
+  double bf = p->have_dump ? p->dump.backfillfull_ratio : NAN;
+  double fu = p->have_dump ? p->dump.full_ratio : NAN;
+  for (size_t r = 0; roots != NULL && r < roots->n; r++) {
+    const ceph_root_hr_t *e = &roots->v[r];
+    ch_root_snap_t s = {(double)e->n_osds, (double)e->hr.n_domains,
+                        e->hr.worst_util,
+                        ceph_headroom(bf, e->hr.worst_util),
+                        ceph_headroom(fu, e->hr.worst_util)};
+    root_instance(in, e->name, pi, sizeof(pi));
+    cdu_dispatch_table(PLUGIN, pi, ch_root_metrics, ch_root_metrics_n, &s);
+    ch_root_state_t *st = root_state(in, e->name);
+    if (st != NULL && e->worst_domain[0] != 0 && !isnan(s.head_backfillfull))
+      notify_root(in, st, e, pi, s.head_backfillfull);
+  }
+  dispatch_roots_nan(in, roots);
+}
+
+/* Roots reported before but not in `roots` (NULL: none computable): NaN. */
+static void dispatch_roots_nan(const ch_instance_t *in,
+                               const ceph_roots_hr_t *roots) {
+  char pi[DATA_MAX_NAME_LEN];
+  for (size_t i = 0; i < in->n_roots; i++) {
+    bool now = false;
+    for (size_t r = 0; roots != NULL && r < roots->n && !now; r++)
+      now = strcmp(roots->v[r].name, in->roots[i].root) == 0;
+    if (now)
+      continue;
+    root_instance(in, in->roots[i].root, pi, sizeof(pi));
+    cdu_dispatch_table(PLUGIN, pi, ch_root_metrics, ch_root_metrics_n, NULL);
   }
 }
 
@@ -222,8 +370,25 @@ static void dispatch_checks(ch_instance_t *in, const ch_poll_t *p) {
   }
 }
 
+/* The loss projection per root, if every reply it needs came. */
+static bool compute_roots(const ch_instance_t *in, const ch_poll_t *p,
+                          ceph_roots_hr_t *roots) {
+  if (!(p->have_crush && p->have_rules && p->have_dump && p->have_df))
+    return false;
+  if (ceph_roots_headroom(&p->crush, &p->rules, &p->dump, &p->df, roots) !=
+      0) {
+    ERROR(PLUGIN " plugin: Cluster \"%s\": out of memory projecting the "
+                 "loss of a failure domain; those values are NaN.",
+          in->name);
+    return false;
+  }
+  return true;
+}
+
 void ch_dispatch(ch_instance_t *in, const ch_poll_t *p) {
   ch_cluster_snap_t s;
+  ceph_roots_hr_t roots;
+  bool have_roots = compute_roots(in, p, &roots);
   cluster_snapshot(p, &s);
   cdu_dispatch_table(PLUGIN, in->name, ch_cluster_metrics,
                      ch_cluster_metrics_n, &s);
@@ -233,7 +398,10 @@ void ch_dispatch(ch_instance_t *in, const ch_poll_t *p) {
   if (in->report_pools)
     dispatch_pools(in, p);
   if (in->report_osds)
-    dispatch_osds(in, p);
+    dispatch_osds(in, p, have_roots ? &roots : NULL);
+  dispatch_roots(in, p, have_roots ? &roots : NULL);
+  if (have_roots)
+    ceph_roots_hr_free(&roots);
   const char *odd = p->have_status && p->status.unknown_state[0]
                         ? p->status.unknown_state
                     : p->have_pgs ? p->pools.unknown_state
@@ -263,4 +431,5 @@ void ch_dispatch_nan(ch_instance_t *in) {
   cdu_dispatch_table(PLUGIN, in->name, ch_cluster_pg_metrics,
                      ch_cluster_pg_metrics_n, NULL);
   dispatch_checks(in, NULL);
+  dispatch_roots_nan(in, NULL);
 }

@@ -16,6 +16,8 @@
 #include "utils/common/common.h"
 #include "utils_complain.h"
 
+#include "common/ceph_crush.h"
+#include "common/ceph_df.h"
 #include "common/ceph_osd.h"
 #include "common/ceph_pgs.h"
 #include "common/ceph_pgstate.h"
@@ -68,6 +70,14 @@ typedef struct {
   cdu_state_t notified; /* raised (1) / cleared (0) */
 } ch_tracked_t;
 
+/* A CRUSH root's last reported loss projection (notifications on change). */
+#define CH_MAX_ROOTS 16
+typedef struct {
+  char root[CEPH_CRUSH_NAME_MAX];
+  char worst_domain[CEPH_CRUSH_NAME_MAX]; /* "" = none */
+  int crossing; /* 1 = losing it would cross backfillfull */
+} ch_root_state_t;
+
 typedef struct {
   char name[DATA_MAX_NAME_LEN];
   chr_conn_t conn;
@@ -84,16 +94,22 @@ typedef struct {
   bool warned_unknown_state;
   bool pg_not_ready; /* the last poll's mgr said pg_ready false */
   cdu_state_t leader_state;
+  ch_root_state_t roots[CH_MAX_ROOTS];
+  size_t n_roots;
   c_complain_t conn_complaint, mgr_complaint;
 } ch_instance_t;
 
 /* What one poll got: each reply parsed or absent. */
 typedef struct {
   bool have_status, have_dump, have_df, have_pgs, have_stuck;
+  bool have_crush, have_rules, have_space;
   ceph_status_t status;
   ceph_osd_dump_t dump;
   ceph_osd_df_t df;
   ceph_pools_t pools;
+  ceph_crush_tree_t crush;
+  ceph_crush_rules_t rules;
+  ceph_df_t space; /* df detail */
 } ch_poll_t;
 
 /* ---- ceph_health.c -------------------------------------------------- */
@@ -124,6 +140,12 @@ typedef struct {
   double stuck[CEPH_NSTUCK], stuck_any, stuck_oldest_s;
 } ch_pgs_snap_t;
 
+/* Per pool space (from `df detail`): plugin instance "<Cluster>-pool-<name>". */
+typedef struct {
+  double stored, used, percent_used, max_avail, objects;
+  double quota_bytes, quota_objects, quota_head_bytes, quota_head_objects;
+} ch_pool_space_snap_t;
+
 /* Index constants matching the X-list (the enum in ceph_pgstate.h is
  * upper-case; these keep the macro simple and are checked in the test). */
 enum {
@@ -137,7 +159,15 @@ enum {
 typedef struct {
   double up, utilization, headroom_nearfull, headroom_backfillfull,
       headroom_full;
+  double in, crush_weight, reweight, pgs, bytes_used, bytes_avail,
+      bytes_total;
 } ch_osd_snap_t;
+
+/* Per CRUSH root taken by a pool's rule: plugin instance
+ * "<Cluster>-root-<name>" (osd crush tree + rule dump, osd df, osd dump). */
+typedef struct {
+  double osds, domains, after_loss, head_backfillfull, head_full;
+} ch_root_snap_t;
 
 /* The cluster: plugin instance "<Cluster>". */
 typedef struct {
@@ -161,6 +191,12 @@ extern const cdu_metric_t ch_osd_metrics[]; /* ch_osd_snap_t */
 extern const size_t ch_osd_metrics_n;
 extern const cdu_metric_t ch_cluster_metrics[]; /* ch_cluster_snap_t */
 extern const size_t ch_cluster_metrics_n;
+extern const cdu_metric_t ch_pool_space_metrics[]; /* ch_pool_space_snap_t */
+extern const size_t ch_pool_space_metrics_n;
+extern const cdu_metric_t ch_root_metrics[]; /* ch_root_snap_t */
+extern const size_t ch_root_metrics_n;
+extern const cdu_metric_t ch_domain_metrics[]; /* per OSD, one per domain */
+extern const size_t ch_domain_metrics_n;
 extern const cdu_metric_t ch_check_metrics[]; /* one value per check code */
 extern const size_t ch_check_metrics_n;
 extern const char *const ch_known_checks[]; /* codes always zero-filled */

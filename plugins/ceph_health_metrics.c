@@ -43,6 +43,30 @@
 /* Per pool: plugin instance "<Cluster>-pool-<name>". */
 const cdu_metric_t ch_pool_metrics[] = {PGS_COMMON_ROWS};
 
+/* Per pool space: plugin instance "<Cluster>-pool-<name>" (df detail). */
+#define PS(f) offsetof(ch_pool_space_snap_t, f)
+const cdu_metric_t ch_pool_space_metrics[] = {
+    {"bytes", "stored", CDU_GAUGE, PS(stored), "bytes",
+     "data stored in the pool, before replication"},
+    {"bytes", "used", CDU_GAUGE, PS(used), "bytes",
+     "raw space used by the pool (all copies)"},
+    {"percent", "used", CDU_GAUGE, PS(percent_used), "%",
+     "Ceph's percent_used of the pool (x 100)"},
+    {"bytes", "max_avail", CDU_GAUGE, PS(max_avail), "bytes",
+     "what can still be stored before the first OSD of its rule is full"},
+    {"objects", "total", CDU_GAUGE, PS(objects), "objects",
+     "objects in the pool"},
+    {"bytes", "quota", CDU_GAUGE, PS(quota_bytes), "bytes",
+     "max_bytes quota; NaN = none"},
+    {"objects", "quota", CDU_GAUGE, PS(quota_objects), "objects",
+     "max_objects quota; NaN = none"},
+    {"ceph_health_quota_headroom", "bytes", CDU_GAUGE, PS(quota_head_bytes),
+     "bytes", "quota - stored; <= 0: writes stop (POOL_FULL); NaN = none"},
+    {"ceph_health_quota_headroom", "objects", CDU_GAUGE,
+     PS(quota_head_objects), "objects",
+     "quota - objects; <= 0: writes stop; NaN = none"},
+};
+
 /* Per OSD: plugin instance "<Cluster>-osd.<id>" (from `osd df`). */
 #define OS(f) offsetof(ch_osd_snap_t, f)
 const cdu_metric_t ch_osd_metrics[] = {
@@ -56,6 +80,44 @@ const cdu_metric_t ch_osd_metrics[] = {
      "backfillfull_ratio*100 - utilisation; <= 0: no backfill into it"},
     {"ceph_health_headroom", "full", CDU_GAUGE, OS(headroom_full),
      "percentage points", "full_ratio*100 - utilisation; <= 0: writes stop"},
+    {"bool", "in", CDU_GAUGE, OS(in), "0/1",
+     "1 = the OSD is in (reweight > 0: it holds data)"},
+    {"ceph_health_weight", "crush", CDU_GAUGE, OS(crush_weight), "TiB",
+     "CRUSH weight (by convention the size in TiB)"},
+    {"ceph_health_ratio", "reweight", CDU_GAUGE, OS(reweight), "0..1",
+     "override weight (osd reweight); 0 = out"},
+    {"ceph_health_pgs", "mapped", CDU_GAUGE, OS(pgs), "PGs",
+     "PGs with a copy on this OSD (osd df pgs)"},
+    {"bytes", "used", CDU_GAUGE, OS(bytes_used), "bytes", "raw space used"},
+    {"bytes", "avail", CDU_GAUGE, OS(bytes_avail), "bytes",
+     "raw space available"},
+    {"bytes", "total", CDU_GAUGE, OS(bytes_total), "bytes", "raw capacity"},
+};
+
+/* Per OSD: its failure domain, as CRUSH says; the type instance is
+ * "<domain type>.<bucket name>" (e.g. host.h0), the value 1. */
+const cdu_metric_t ch_domain_metrics[] = {
+    {"ceph_health_domain", "TYPE.NAME", CDU_GAUGE, 0, "1",
+     "the OSD's failure domain of the rules on its root"},
+};
+
+/* Per CRUSH root: plugin instance "<Cluster>-root-<name>". */
+#define RT(f) offsetof(ch_root_snap_t, f)
+const cdu_metric_t ch_root_metrics[] = {
+    {"ceph_health_osds", "total", CDU_GAUGE, RT(osds), "OSDs",
+     "OSDs under the root"},
+    {"ceph_health_domains", "total", CDU_GAUGE, RT(domains), "domains",
+     "failure domains holding OSDs"},
+    {"percent", "after_domain_loss", CDU_GAUGE, RT(after_loss), "%",
+     "highest projected OSD utilisation after losing the most damaging "
+     "single failure domain"},
+    {"ceph_health_headroom", "after_loss_backfillfull", CDU_GAUGE,
+     RT(head_backfillfull), "percentage points",
+     "backfillfull_ratio*100 - after_domain_loss; < 0: recovery would "
+     "cross backfillfull"},
+    {"ceph_health_headroom", "after_loss_full", CDU_GAUGE, RT(head_full),
+     "percentage points",
+     "full_ratio*100 - after_domain_loss; < 0: recovery would fill an OSD"},
 };
 
 /* The cluster: plugin instance "<Cluster>". */
@@ -165,5 +227,8 @@ const char *const ch_known_checks[] = {
 const size_t ch_pool_metrics_n = CDU_TABLE_SIZE(ch_pool_metrics);
 const size_t ch_osd_metrics_n = CDU_TABLE_SIZE(ch_osd_metrics);
 const size_t ch_cluster_metrics_n = CDU_TABLE_SIZE(ch_cluster_metrics);
+const size_t ch_pool_space_metrics_n = CDU_TABLE_SIZE(ch_pool_space_metrics);
+const size_t ch_root_metrics_n = CDU_TABLE_SIZE(ch_root_metrics);
+const size_t ch_domain_metrics_n = CDU_TABLE_SIZE(ch_domain_metrics);
 const size_t ch_check_metrics_n = CDU_TABLE_SIZE(ch_check_metrics);
 const size_t ch_known_checks_n = CDU_TABLE_SIZE(ch_known_checks);

@@ -17,6 +17,7 @@ int mock_ceph_status_rc;
 const char *mock_ceph_status_override;
 const char *mock_ceph_brief_override;
 const char *mock_ceph_stuck_override;
+const char *mock_ceph_dump_override;
 int mock_ceph_connects, mock_ceph_shutdowns, mock_ceph_handles;
 char mock_ceph_cmds[MOCK_CEPH_MAX_CMDS][512];
 int mock_ceph_ncmds;
@@ -84,6 +85,9 @@ static const struct {
     {"\"prefix\":\"osd df\"", "osd_df.json"},
     {"\"prefix\":\"pg dump_stuck\"", "pg_dump_stuck.json"},
     {"\"prefix\":\"quorum_status\"", "quorum_status.json"},
+    {"\"prefix\":\"osd crush tree\"", "osd_crush_tree.json"},
+    {"\"prefix\":\"osd crush rule dump\"", "osd_crush_rule_dump.json"},
+    {"\"prefix\":\"df\"", "df_detail.json"},
 };
 
 static char *slurp(const char *path, size_t *len) {
@@ -122,6 +126,7 @@ int rados_mon_command(rados_t cluster, const char **cmd, size_t cmdlen,
     const char *over = i == 0   ? mock_ceph_status_override
                        : i == 2 ? mock_ceph_brief_override
                        : i == 4 ? mock_ceph_stuck_override
+                       : i == 1 ? mock_ceph_dump_override
                                 : NULL;
     if (over != NULL) {
       *outbuf = strdup(over);

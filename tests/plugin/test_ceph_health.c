@@ -68,6 +68,12 @@ static void tables(void) {
       0, mock_check_metric_table(PLUGIN, ch_osd_metrics, ch_osd_metrics_n));
   EXPECT_EQ_INT(
       0, mock_check_metric_table(PLUGIN, ch_check_metrics, ch_check_metrics_n));
+  EXPECT_EQ_INT(
+      0, mock_check_metric_table(PLUGIN, ch_root_metrics, ch_root_metrics_n));
+  EXPECT_EQ_INT(0, mock_check_metric_table(PLUGIN, ch_domain_metrics,
+                                           ch_domain_metrics_n));
+  EXPECT_EQ_INT(0, mock_check_metric_table(PLUGIN, ch_pool_space_metrics,
+                                           ch_pool_space_metrics_n));
   /* The X-list of states in the table = common/ceph_pgstate.h's list. */
   int same = (int)CH_PG_NSTATES == (int)CEPH_PG_NSTATES;
   for (int i = 0; i < CEPH_PG_NSTATES && same; i++)
@@ -90,8 +96,9 @@ static void healthy(void) {
   EXPECT_EQ_STR("2", mock_ceph_conf_get("rados_mon_op_timeout"));
   EXPECT_EQ_STR("2", mock_ceph_conf_get("rados_osd_op_timeout"));
   EXPECT_EQ_STR("127.0.0.1", mock_ceph_conf_get("mon_host"));
-  /* A small fixed number of read-only commands. */
-  EXPECT_EQ_INT(5, mock_ceph_ncmds);
+  /* A small fixed number of read-only commands (this recording has no
+   * df detail reply: answered like a timeout, the last one sent). */
+  EXPECT_EQ_INT(6, mock_ceph_ncmds);
   EXPECT_EQ_INT(1, count_cmds("\"threshold\":5,"));
   EXPECT_EQ_INT(0, count_cmds("set"));
   EXPECT_EQ_DOUBLE(0, cl("ceph_health_status", ""));
@@ -114,6 +121,119 @@ static void healthy(void) {
                                  "nearfull", NULL),
               1e-4);
   EXPECT_EQ_INT(0, mock_notification_count()); /* starting healthy: quiet */
+}
+
+/* The 4-host recording (tests/data/ceph_health/hosts): per-OSD capacity
+ * rows, each OSD's failure domain, and the loss projection of root
+ * "default" (by hand from osd_df.json: losing h0 moves 69778 kB, a third
+ * of it lands on osd.2, which reaches (86162 + 69778 / 3) / 1048576). */
+static char *read_text(const char *state, const char *file) {
+  char path[1200];
+  snprintf(path, sizeof(path), "%s/tests/data/ceph_health/%s/%s", top, state,
+           file);
+  FILE *f = fopen(path, "rb");
+  if (f == NULL)
+    return NULL;
+  char *b = calloc(1, 1 << 20);
+  size_t n = b != NULL ? fread(b, 1, (1 << 20) - 1, f) : 0;
+  (void)n;
+  fclose(f);
+  return b;
+}
+
+static double rt(const char *type, const char *ti) {
+  return mock_get("ceph-root-default", type, ti, NULL);
+}
+
+static void capacity(void) {
+  const double worst = 100.0 * (86162 + 69778 / 3.0) / 1048576;
+  const double bf = 0.89999997615814209;
+  use_state("hosts");
+  mock_clear();
+  mock_ceph_reset_log();
+  EXPECT_EQ_INT(0, mock_read_all());
+  EXPECT_EQ_INT(8, mock_ceph_ncmds); /* + df, osd crush tree, rule dump */
+  EXPECT_EQ_INT(1, count_cmds("\"prefix\":\"df\",\"detail\":\"detail\""));
+  /* Item 3: per pool space and quotas (df_detail.json: pool quota holds
+   * 4 objects of 4 MiB under max_bytes 64 MiB, max_objects 1000). */
+  EXPECT_EQ_DOUBLE(16777216, mock_get("ceph-pool-quota", "bytes", "stored",
+                                      NULL));
+  EXPECT_EQ_DOUBLE(4, mock_get("ceph-pool-quota", "objects", "total", NULL));
+  EXPECT_EQ_DOUBLE(67108864, mock_get("ceph-pool-quota", "bytes", "quota",
+                                      NULL));
+  EXPECT_EQ_DOUBLE(67108864 - 16777216,
+                   mock_get("ceph-pool-quota", "ceph_health_quota_headroom",
+                            "bytes", NULL));
+  EXPECT_EQ_DOUBLE(996, mock_get("ceph-pool-quota",
+                                 "ceph_health_quota_headroom", "objects",
+                                 NULL));
+  OK(isnan(mock_get("ceph-pool-test", "ceph_health_quota_headroom", "bytes",
+                    NULL))); /* no quota */
+  OK(isnan(mock_get("ceph-pool-test", "bytes", "quota", NULL)));
+  EXPECT_NEAR(100 * 0.013323627412319183,
+              mock_get("ceph-pool-test", "percent", "used", NULL), 1e-9);
+  EXPECT_EQ_DOUBLE(1242431744, mock_get("ceph-pool-test", "bytes",
+                                        "max_avail", NULL));
+  EXPECT_EQ_INT(1, count_cmds("\"prefix\":\"osd crush tree\""));
+  EXPECT_EQ_INT(1, count_cmds("\"prefix\":\"osd crush rule dump\""));
+  /* Item 1: per OSD. */
+  EXPECT_EQ_DOUBLE(1, mock_get("ceph-osd.2", "bool", "in", NULL));
+  EXPECT_NEAR(0.0009918212890625,
+              mock_get("ceph-osd.2", "ceph_health_weight", "crush", NULL),
+              1e-15);
+  EXPECT_EQ_DOUBLE(1, mock_get("ceph-osd.2", "ceph_health_ratio", "reweight",
+                               NULL));
+  EXPECT_EQ_DOUBLE(43, mock_get("ceph-osd.2", "ceph_health_pgs", "mapped",
+                                NULL));
+  EXPECT_EQ_DOUBLE(1048576.0 * 1024,
+                   mock_get("ceph-osd.2", "bytes", "total", NULL));
+  EXPECT_EQ_DOUBLE(86162.0 * 1024,
+                   mock_get("ceph-osd.2", "bytes", "used", NULL));
+  EXPECT_EQ_DOUBLE(1, mock_get("ceph-osd.2", "ceph_health_domain", "host.h2",
+                               NULL));
+  EXPECT_EQ_DOUBLE(1, mock_get("ceph-osd.0", "ceph_health_domain", "host.h0",
+                               NULL));
+  /* Item 2: the root. */
+  EXPECT_EQ_DOUBLE(4, rt("ceph_health_osds", "total"));
+  EXPECT_EQ_DOUBLE(4, rt("ceph_health_domains", "total"));
+  EXPECT_NEAR(worst, rt("percent", "after_domain_loss"), 1e-9);
+  EXPECT_NEAR(bf * 100 - worst,
+              rt("ceph_health_headroom", "after_loss_backfillfull"), 1e-6);
+  EXPECT_NEAR(95 - worst, rt("ceph_health_headroom", "after_loss_full"),
+              1e-5);
+  EXPECT_EQ_INT(0, notif_matching("losing host")); /* healthy start: quiet */
+  /* backfillfull lowered to 10 %: losing h0 would cross it - while the
+   * cluster is HEALTH_OK (osd.2 is at 8.2 %). */
+  char *dump = read_text("hosts", "osd_dump.json");
+  char *at = dump ? strstr(dump, "\"backfillfull_ratio\":0.8999") : NULL;
+  if (OK(at != NULL)) {
+    memcpy(at + strlen("\"backfillfull_ratio\":"), "0.10000000000000000", 19);
+    mock_ceph_dump_override = dump;
+    mock_clear();
+    EXPECT_EQ_INT(0, mock_read_all());
+    EXPECT_EQ_DOUBLE(0, cl("ceph_health_status", ""));
+    EXPECT_NEAR(10.0 - worst,
+                rt("ceph_health_headroom", "after_loss_backfillfull"), 1e-3);
+    OK(rt("ceph_health_headroom", "after_loss_backfillfull") < 0);
+    EXPECT_EQ_INT(1, notif_matching("losing host h0 of root default would "
+                                    "fill osd.2 to 10.4 %"));
+    EXPECT_EQ_INT(NOTIF_WARNING,
+                  mock_notification_count() ? mock_notification_at(0)->severity
+                                            : -1);
+    mock_clear();
+    EXPECT_EQ_INT(0, mock_read_all());
+    EXPECT_EQ_INT(0, mock_notification_count()); /* on change only */
+    mock_ceph_dump_override = NULL;
+    mock_clear();
+    EXPECT_EQ_INT(0, mock_read_all());
+    EXPECT_EQ_INT(1, notif_matching("below backfillfull")); /* cleared */
+  }
+  free(dump);
+  /* A recording without the CRUSH replies: the root is NaN, not stale. */
+  use_state("healthy");
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  OK(isnan(rt("percent", "after_domain_loss")));
 }
 
 static void osd_down(void) {
@@ -368,6 +488,7 @@ int main(void) {
   OK(mock_has_read("ceph_health/ceph"));
   EXPECT_EQ_INT(0, mock_init_all());
   healthy();
+  capacity();
   osd_down();
   mgr_down();
   full();

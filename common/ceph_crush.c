@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: MIT
+ * ceph_crush - CRUSH tree and rules parsing, per-root loss projection
+ * (see ceph_crush.h). */
+#include "common/ceph_crush.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Grow an array of `size`-byte elements to hold n + 1. */
+static int grow(void **v, size_t *cap, size_t n, size_t size) {
+  if (n < *cap)
+    return 0;
+  size_t nc = *cap ? *cap * 2 : 16;
+  void *p = realloc(*v, nc * size);
+  if (p == NULL)
+    return -1;
+  *v = p;
+  *cap = nc;
+  return 0;
+}
+
+static void set_err(char *err, size_t errlen, const char *msg) {
+  if (err != NULL && errlen > 0)
+    snprintf(err, errlen, "%s", msg);
+}
+
+/* ---------------------------------------------------------------- tree */
+typedef struct {
+  int64_t parent, child;
+} edge_t;
+
+typedef struct {
+  ceph_crush_tree_t *t;
+  ceph_crush_node_t cur;
+  int have_id, nomem, seen_nodes;
+  edge_t *edges; /* children lists, resolved at the end */
+  size_t n_edges, cap_edges;
+  int64_t pending[64]; /* children seen before the node's id */
+  size_t n_pending;
+} tree_ctx_t;
+
+static void node_reset(ceph_crush_node_t *n) {
+  memset(n, 0, sizeof(*n));
+  n->parent = CEPH_CRUSH_NO_PARENT;
+  n->crush_weight = NAN;
+  n->type_id = -1;
+}
+
+static int add_edge(tree_ctx_t *x, int64_t parent, int64_t child) {
+  if (grow((void **)&x->edges, &x->cap_edges, x->n_edges,
+           sizeof(*x->edges)) != 0)
+    return x->nomem = 1;
+  x->edges[x->n_edges++] = (edge_t){parent, child};
+  return 0;
+}
+
+static int tree_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
+  tree_ctx_t *x = ctx;
+  if (p->depth < 3 || !cj_key(p, 0, "nodes"))
+    return 0;
+  x->seen_nodes = 1;
+  ceph_crush_node_t *n = &x->cur;
+  if (p->depth == 4 && cj_key(p, 2, "children")) {
+    int64_t c;
+    if (cj_int64(v, &c) != 0)
+      return 0;
+    if (x->have_id)
+      return add_edge(x, n->id, c);
+    if (x->n_pending < sizeof(x->pending) / sizeof(x->pending[0]))
+      x->pending[x->n_pending++] = c; /* "children" before "id" */
+    return 0;
+  }
+  if (p->depth != 3)
+    return 0;
+  if (cj_key(p, 2, "id")) {
+    x->have_id = cj_int64(v, &n->id) == 0;
+  } else if (cj_key(p, 2, "name")) {
+    cj_strcpy(v, n->name, sizeof(n->name));
+  } else if (cj_key(p, 2, "type")) {
+    cj_strcpy(v, n->type, sizeof(n->type));
+  } else if (cj_key(p, 2, "type_id")) {
+    int64_t t;
+    if (cj_int64(v, &t) == 0 && t >= 0 && t < 1 << 16)
+      n->type_id = (int)t;
+  } else if (cj_key(p, 2, "crush_weight")) {
+    n->crush_weight = cj_double(v);
+  }
+  return 0;
+}
+
+static int tree_end(void *ctx, const cj_path_t *p) {
+  tree_ctx_t *x = ctx;
+  if (p->depth == 1 && cj_key(p, 0, "nodes"))
+    x->seen_nodes = 1;
+  if (p->depth != 2 || !cj_key(p, 0, "nodes"))
+    return 0;
+  ceph_crush_tree_t *t = x->t;
+  if (x->have_id) {
+    for (size_t i = 0; i < x->n_pending; i++)
+      if (add_edge(x, x->cur.id, x->pending[i]) != 0)
+        return 1;
+    if (grow((void **)&t->v, &t->cap, t->n, sizeof(*t->v)) != 0)
+      return x->nomem = 1;
+    t->v[t->n++] = x->cur;
+  }
+  node_reset(&x->cur);
+  x->have_id = 0;
+  x->n_pending = 0;
+  return 0;
+}
+
+cj_status_t ceph_crush_tree_parse(const char *buf, size_t len,
+                                  ceph_crush_tree_t *out, char *err,
+                                  size_t errlen) {
+  memset(out, 0, sizeof(*out));
+  tree_ctx_t x = {.t = out};
+  node_reset(&x.cur);
+  cj_handler_t h = {.scalar = tree_scalar, .end = tree_end};
+  cj_status_t ret = cj_walk(buf, len, &h, &x, err, errlen);
+  if (x.nomem)
+    ret = CJ_ERR_NOMEM;
+  if (ret == CJ_OK && !x.seen_nodes) {
+    ret = CJ_ERR_MISSING;
+    set_err(err, errlen, "no nodes in the osd crush tree reply");
+  }
+  for (size_t i = 0; ret == CJ_OK && i < x.n_edges; i++) {
+    for (size_t j = 0; j < out->n; j++)
+      if (out->v[j].id == x.edges[i].child)
+        out->v[j].parent = x.edges[i].parent;
+  }
+  free(x.edges);
+  if (ret != CJ_OK)
+    ceph_crush_tree_free(out);
+  return ret;
+}
+
+void ceph_crush_tree_free(ceph_crush_tree_t *t) {
+  free(t->v);
+  t->v = NULL;
+  t->n = t->cap = 0;
+}
+
+const ceph_crush_node_t *ceph_crush_node(const ceph_crush_tree_t *t,
+                                         int64_t id) {
+  for (size_t i = 0; i < t->n; i++)
+    if (t->v[i].id == id)
+      return &t->v[i];
+  return NULL;
+}
+
+const ceph_crush_node_t *ceph_crush_ancestor(const ceph_crush_tree_t *t,
+                                             int64_t id, const char *type) {
+  const ceph_crush_node_t *n = ceph_crush_node(t, id);
+  /* Bounded by the node count: a malformed tree with a cycle ends too. */
+  for (size_t hops = 0; n != NULL && hops <= t->n; hops++) {
+    if (strcmp(n->type, type) == 0)
+      return n;
+    n = n->parent == CEPH_CRUSH_NO_PARENT ? NULL
+                                          : ceph_crush_node(t, n->parent);
+  }
+  return NULL;
+}
+
+/* --------------------------------------------------------------- rules */
+typedef struct {
+  ceph_crush_rules_t *r;
+  ceph_crush_rule_t cur;
+  int have_id, have_take, nomem;
+  /* the current step */
+  char op[32], type[CEPH_CRUSH_NAME_MAX], item_name[CEPH_CRUSH_NAME_MAX];
+  int64_t item;
+} rules_ctx_t;
+
+static void rule_reset(rules_ctx_t *x) {
+  memset(&x->cur, 0, sizeof(x->cur));
+  x->cur.root = CEPH_CRUSH_NO_PARENT;
+  x->have_id = x->have_take = 0;
+}
+
+static void step_reset(rules_ctx_t *x) {
+  x->op[0] = x->type[0] = x->item_name[0] = 0;
+  x->item = CEPH_CRUSH_NO_PARENT;
+}
+
+static int rules_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
+  rules_ctx_t *x = ctx;
+  if (p->depth == 2 && cj_key(p, 1, "rule_id")) {
+    x->have_id = cj_int64(v, &x->cur.id) == 0;
+  } else if (p->depth == 4 && cj_key(p, 1, "steps")) {
+    if (cj_key(p, 3, "op"))
+      cj_strcpy(v, x->op, sizeof(x->op));
+    else if (cj_key(p, 3, "type"))
+      cj_strcpy(v, x->type, sizeof(x->type));
+    else if (cj_key(p, 3, "item_name"))
+      cj_strcpy(v, x->item_name, sizeof(x->item_name));
+    else if (cj_key(p, 3, "item") && cj_int64(v, &x->item) != 0)
+      x->item = CEPH_CRUSH_NO_PARENT;
+  }
+  return 0;
+}
+
+/* A step has ended: the first take names the root, the first choose or
+ * chooseleaf after it the failure domain. */
+static void step_end(rules_ctx_t *x) {
+  ceph_crush_rule_t *r = &x->cur;
+  if (strcmp(x->op, "take") == 0 && !x->have_take) {
+    x->have_take = 1;
+    r->root = x->item;
+    snprintf(r->root_name, sizeof(r->root_name), "%s", x->item_name);
+  } else if (strncmp(x->op, "choose", 6) == 0 && x->have_take &&
+             r->domain_type[0] == 0) {
+    snprintf(r->domain_type, sizeof(r->domain_type), "%s", x->type);
+  }
+  step_reset(x);
+}
+
+static int rules_end(void *ctx, const cj_path_t *p) {
+  rules_ctx_t *x = ctx;
+  if (p->depth == 3 && cj_key(p, 1, "steps")) {
+    step_end(x);
+    return 0;
+  }
+  if (p->depth != 1 || p->el[0].is_index == 0)
+    return 0;
+  ceph_crush_rules_t *r = x->r;
+  if (x->have_id) {
+    if (grow((void **)&r->v, &r->cap, r->n, sizeof(*r->v)) != 0)
+      return x->nomem = 1;
+    r->v[r->n++] = x->cur;
+  }
+  rule_reset(x);
+  return 0;
+}
+
+cj_status_t ceph_crush_rules_parse(const char *buf, size_t len,
+                                   ceph_crush_rules_t *out, char *err,
+                                   size_t errlen) {
+  memset(out, 0, sizeof(*out));
+  rules_ctx_t x = {.r = out};
+  rule_reset(&x);
+  step_reset(&x);
+  cj_handler_t h = {.scalar = rules_scalar, .end = rules_end};
+  cj_status_t ret = cj_walk(buf, len, &h, &x, err, errlen);
+  if (x.nomem)
+    ret = CJ_ERR_NOMEM;
+  if (ret == CJ_OK && out->n == 0) {
+    ret = CJ_ERR_MISSING;
+    set_err(err, errlen, "no rule in the osd crush rule dump reply");
+  }
+  if (ret != CJ_OK)
+    ceph_crush_rules_free(out);
+  return ret;
+}
+
+void ceph_crush_rules_free(ceph_crush_rules_t *r) {
+  free(r->v);
+  r->v = NULL;
+  r->n = r->cap = 0;
+}
+
+/* ------------------------------------------------------ loss per root */
+int ceph_crush_under(const ceph_crush_tree_t *t, int64_t id, int64_t root) {
+  const ceph_crush_node_t *n = ceph_crush_node(t, id);
+  for (size_t hops = 0; n != NULL && hops <= t->n; hops++) {
+    if (n->id == root)
+      return 1;
+    n = n->parent == CEPH_CRUSH_NO_PARENT ? NULL
+                                          : ceph_crush_node(t, n->parent);
+  }
+  return 0;
+}
+
+/* The type_id of a type name as the tree uses it (-1 if unused). */
+static int type_id_of(const ceph_crush_tree_t *t, const char *type) {
+  for (size_t i = 0; i < t->n; i++)
+    if (strcmp(t->v[i].type, type) == 0)
+      return t->v[i].type_id;
+  return -1;
+}
+
+static int rule_in_use(const ceph_osd_dump_t *dump, int64_t rule) {
+  for (size_t i = 0; i < dump->n_pools; i++)
+    if (dump->pools[i].crush_rule == rule)
+      return 1;
+  return 0;
+}
+
+/* The roots taken by the rules in use, each with its widest domain type. */
+static int collect_roots(const ceph_crush_tree_t *t,
+                         const ceph_crush_rules_t *rules,
+                         const ceph_osd_dump_t *dump, ceph_roots_hr_t *out) {
+  for (size_t i = 0; i < rules->n; i++) {
+    const ceph_crush_rule_t *r = &rules->v[i];
+    if (r->root == CEPH_CRUSH_NO_PARENT || r->domain_type[0] == 0 ||
+        !rule_in_use(dump, r->id))
+      continue;
+    ceph_root_hr_t *e = NULL;
+    for (size_t j = 0; j < out->n && e == NULL; j++)
+      if (out->v[j].id == r->root)
+        e = &out->v[j];
+    if (e == NULL) {
+      if (grow((void **)&out->v, &out->cap, out->n, sizeof(*out->v)) != 0)
+        return -1;
+      e = &out->v[out->n++];
+      memset(e, 0, sizeof(*e));
+      e->id = r->root;
+      snprintf(e->name, sizeof(e->name), "%s", r->root_name);
+    } else if (type_id_of(t, r->domain_type) <= type_id_of(t, e->domain_type)) {
+      continue;
+    }
+    snprintf(e->domain_type, sizeof(e->domain_type), "%s", r->domain_type);
+  }
+  return 0;
+}
+
+static const ceph_osd_df_node_t *df_node(const ceph_osd_df_t *df, int64_t id) {
+  for (size_t i = 0; df != NULL && i < df->n; i++)
+    if (df->v[i].id == id)
+      return &df->v[i];
+  return NULL;
+}
+
+/* Project one root: its OSDs, their domains (ids in dom[]), the loss. */
+static int project_root(const ceph_crush_tree_t *t, const ceph_osd_df_t *df,
+                        ceph_root_hr_t *e) {
+  ceph_hr_osd_t *o = calloc(t->n + 1, sizeof(*o));
+  int64_t *dom = calloc(t->n + 1, sizeof(*dom));
+  if (o == NULL || dom == NULL) {
+    free(o);
+    free(dom);
+    return -1;
+  }
+  size_t n = 0, nd = 0;
+  for (size_t i = 0; i < t->n; i++) {
+    const ceph_crush_node_t *c = &t->v[i];
+    if (c->id < 0 || !ceph_crush_under(t, c->id, e->id))
+      continue;
+    const ceph_crush_node_t *d = ceph_crush_ancestor(t, c->id, e->domain_type);
+    int64_t did = d != NULL ? d->id : c->id; /* no such bucket: itself */
+    size_t k = 0;
+    while (k < nd && dom[k] != did)
+      k++;
+    if (k == nd)
+      dom[nd++] = did;
+    const ceph_osd_df_node_t *f = df_node(df, c->id);
+    double rw = f != NULL && !isnan(f->reweight) ? f->reweight : 1.0;
+    double w = isnan(c->crush_weight) ? 0 : c->crush_weight * rw;
+    o[n++] = (ceph_hr_osd_t){c->id, k, w, f != NULL ? f->kb : NAN,
+                             f != NULL ? f->kb_used : NAN};
+  }
+  e->n_osds = n;
+  e->status = nd > 0 ? ceph_hr_project(o, n, nd, NULL, &e->hr)
+                     : CEPH_HR_NO_SURVIVOR;
+  if (nd == 0)
+    e->hr = (ceph_hr_result_t){NAN, -1, -1, 0};
+  if (e->hr.domain >= 0) {
+    const ceph_crush_node_t *d = ceph_crush_node(t, dom[e->hr.domain]);
+    snprintf(e->worst_domain, sizeof(e->worst_domain), "%s",
+             d != NULL ? d->name : "");
+  }
+  free(o);
+  free(dom);
+  return 0;
+}
+
+int ceph_roots_headroom(const ceph_crush_tree_t *t,
+                        const ceph_crush_rules_t *rules,
+                        const ceph_osd_dump_t *dump, const ceph_osd_df_t *df,
+                        ceph_roots_hr_t *out) {
+  memset(out, 0, sizeof(*out));
+  if (collect_roots(t, rules, dump, out) != 0) {
+    ceph_roots_hr_free(out);
+    return -1;
+  }
+  for (size_t i = 0; i < out->n; i++)
+    if (project_root(t, df, &out->v[i]) != 0) {
+      ceph_roots_hr_free(out);
+      return -1;
+    }
+  return 0;
+}
+
+void ceph_roots_hr_free(ceph_roots_hr_t *r) {
+  free(r->v);
+  r->v = NULL;
+  r->n = r->cap = 0;
+}

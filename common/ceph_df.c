@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT
+ * ceph_df - per-pool space and quotas from `df detail` (see ceph_df.h). */
+#include "common/ceph_df.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  ceph_df_t *df;
+  ceph_df_pool_t cur;
+  int have_id, nomem, seen_pools;
+} df_ctx_t;
+
+static void pool_reset(ceph_df_pool_t *p) {
+  p->id = -1;
+  p->stored = p->bytes_used = p->percent_used = p->max_avail = NAN;
+  p->objects = p->quota_bytes = p->quota_objects = NAN;
+}
+
+/* Ceph's 0 means "no quota". */
+static double quota(const cj_value_t *v) {
+  double q = cj_double(v);
+  return q > 0 ? q : NAN;
+}
+
+static int df_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
+  df_ctx_t *x = ctx;
+  if (p->depth < 3 || !cj_key(p, 0, "pools"))
+    return 0;
+  x->seen_pools = 1;
+  ceph_df_pool_t *c = &x->cur;
+  if (p->depth == 3 && cj_key(p, 2, "id")) {
+    x->have_id = cj_int64(v, &c->id) == 0;
+    return 0;
+  }
+  if (p->depth != 4 || !cj_key(p, 2, "stats"))
+    return 0;
+  const char *k = p->el[3].key;
+  if (strcmp(k, "stored") == 0)
+    c->stored = cj_double(v);
+  else if (strcmp(k, "bytes_used") == 0)
+    c->bytes_used = cj_double(v);
+  else if (strcmp(k, "percent_used") == 0)
+    c->percent_used = cj_double(v);
+  else if (strcmp(k, "max_avail") == 0)
+    c->max_avail = cj_double(v);
+  else if (strcmp(k, "objects") == 0)
+    c->objects = cj_double(v);
+  else if (strcmp(k, "quota_bytes") == 0)
+    c->quota_bytes = quota(v);
+  else if (strcmp(k, "quota_objects") == 0)
+    c->quota_objects = quota(v);
+  return 0;
+}
+
+static int df_end(void *ctx, const cj_path_t *p) {
+  df_ctx_t *x = ctx;
+  if (p->depth == 1 && cj_key(p, 0, "pools"))
+    x->seen_pools = 1;
+  if (p->depth != 2 || !cj_key(p, 0, "pools"))
+    return 0;
+  ceph_df_t *df = x->df;
+  if (x->have_id) {
+    if (df->n == df->cap) {
+      size_t nc = df->cap ? df->cap * 2 : 16;
+      ceph_df_pool_t *nv = realloc(df->v, nc * sizeof(*nv));
+      if (nv == NULL)
+        return x->nomem = 1;
+      df->v = nv;
+      df->cap = nc;
+    }
+    df->v[df->n++] = x->cur;
+  }
+  pool_reset(&x->cur);
+  x->have_id = 0;
+  return 0;
+}
+
+cj_status_t ceph_df_parse(const char *buf, size_t len, ceph_df_t *out,
+                          char *err, size_t errlen) {
+  memset(out, 0, sizeof(*out));
+  df_ctx_t x = {.df = out};
+  pool_reset(&x.cur);
+  cj_handler_t h = {.scalar = df_scalar, .end = df_end};
+  cj_status_t ret = cj_walk(buf, len, &h, &x, err, errlen);
+  if (x.nomem)
+    ret = CJ_ERR_NOMEM;
+  if (ret == CJ_OK && !x.seen_pools) {
+    ret = CJ_ERR_MISSING;
+    if (err != NULL && errlen > 0)
+      snprintf(err, errlen, "no pools in the df reply");
+  }
+  if (ret != CJ_OK)
+    ceph_df_free(out);
+  return ret;
+}
+
+void ceph_df_free(ceph_df_t *df) {
+  free(df->v);
+  df->v = NULL;
+  df->n = df->cap = 0;
+}
+
+const ceph_df_pool_t *ceph_df_pool(const ceph_df_t *df, int64_t id) {
+  for (size_t i = 0; i < df->n; i++)
+    if (df->v[i].id == id)
+      return &df->v[i];
+  return NULL;
+}
+
+double ceph_quota_headroom(double quota, double used) {
+  if (isnan(quota) || isnan(used))
+    return NAN;
+  return quota - used;
+}
