@@ -38,8 +38,47 @@ static const struct {
      * u32 n_samples, n_runs, span_seconds, Float x5} */
     {CHRONY_REQ_SOURCESTATS, CHRONY_RPY_SOURCESTATS, 4,
      4 + IPADDR_LEN + 3 * 4 + 5 * 4},
+    /* REQ_Null; the longest of the RPY_ServerStats layouts (ss_layouts):
+     * 21 Integer64 (chrony >= 4.4) */
+    {CHRONY_REQ_SERVER_STATS, CHRONY_RPY_SERVER_STATS4, 0, 21 * 8},
 };
 #define CMD_TABLE_LEN (sizeof(cmd_table) / sizeof(cmd_table[0]))
+
+/* RPY_ServerStats in candm.h over the versions: the counters in wire
+ * order, each `width` octets (u32, or Integer64 {high, low} from 4.4), of
+ * `fields` in all (the rest: timestamp counts, span, reserved). */
+#define SS_MAX_ORDER 9
+static const struct {
+  unsigned reply, layout;
+  size_t width, fields, n;
+  int order[SS_MAX_ORDER];
+} ss_layouts[] = {
+    {CHRONY_RPY_SERVER_STATS, 1, 4, 5, 5,
+     {CHRONY_SS_NTP_RX, CHRONY_SS_CMD_RX, CHRONY_SS_NTP_DROP,
+      CHRONY_SS_CMD_DROP, CHRONY_SS_LOG_DROP}},
+    {CHRONY_RPY_SERVER_STATS2, 2, 4, 8, 8,
+     {CHRONY_SS_NTP_RX, CHRONY_SS_NKE_RX, CHRONY_SS_CMD_RX,
+      CHRONY_SS_NTP_DROP, CHRONY_SS_NKE_DROP, CHRONY_SS_CMD_DROP,
+      CHRONY_SS_LOG_DROP, CHRONY_SS_NTP_AUTH}},
+    /* + ntp_interleaved_hits, ntp_timestamps, ntp_span_seconds */
+    {CHRONY_RPY_SERVER_STATS3, 3, 4, 11, 9,
+     {CHRONY_SS_NTP_RX, CHRONY_SS_NKE_RX, CHRONY_SS_CMD_RX,
+      CHRONY_SS_NTP_DROP, CHRONY_SS_NKE_DROP, CHRONY_SS_CMD_DROP,
+      CHRONY_SS_LOG_DROP, CHRONY_SS_NTP_AUTH, CHRONY_SS_NTP_INTERLEAVED}},
+    /* + 6 timestamping counters and 4 reserved */
+    {CHRONY_RPY_SERVER_STATS4, 4, 8, 21, 9,
+     {CHRONY_SS_NTP_RX, CHRONY_SS_NKE_RX, CHRONY_SS_CMD_RX,
+      CHRONY_SS_NTP_DROP, CHRONY_SS_NKE_DROP, CHRONY_SS_CMD_DROP,
+      CHRONY_SS_LOG_DROP, CHRONY_SS_NTP_AUTH, CHRONY_SS_NTP_INTERLEAVED}},
+};
+#define SS_LAYOUTS (sizeof(ss_layouts) / sizeof(ss_layouts[0]))
+
+static int ss_layout(unsigned reply) {
+  for (size_t i = 0; i < SS_LAYOUTS; i++)
+    if (ss_layouts[i].reply == reply)
+      return (int)i;
+  return -1;
+}
 
 static uint16_t get16(const uint8_t *p) {
   return (uint16_t)((p[0] << 8) | p[1]);
@@ -90,6 +129,16 @@ static int table_index(unsigned command) {
     if (cmd_table[i].command == command)
       return (int)i;
   return -1;
+}
+
+/* Data octets of `reply` as an answer to table entry i, or -1 if that
+ * reply code does not answer it. */
+static long rpy_data_len(int i, unsigned reply) {
+  if (cmd_table[i].command == CHRONY_REQ_SERVER_STATS) {
+    int l = ss_layout(reply);
+    return l < 0 ? -1 : (long)(ss_layouts[l].width * ss_layouts[l].fields);
+  }
+  return reply == cmd_table[i].reply ? (long)cmd_table[i].rpy_data : -1;
 }
 
 int chrony_cmd_lengths(unsigned command, size_t *req_len, size_t *rpy_len) {
@@ -153,9 +202,10 @@ chrony_status_t chrony_parse_reply(const uint8_t *pkt, size_t len,
     return CHRONY_E_VERSION;
   if (out->status != 0)
     return CHRONY_E_STATUS;
-  if (out->reply != cmd_table[i].reply)
+  long need = rpy_data_len(i, out->reply);
+  if (need < 0)
     return CHRONY_E_REPLY;
-  if (out->data_len < cmd_table[i].rpy_data)
+  if (out->data_len < (size_t)need)
     return CHRONY_E_SHORT;
   return CHRONY_OK;
 }
@@ -277,12 +327,19 @@ bool chrony_stats_match(const chrony_source_data_t *d,
 
 static double fl(const uint8_t *p) { return chrony_float_decode(get32(p)); }
 
+/* reply: the table reply code of the decoder's command (r->reply may be
+ * any of the SERVER_STATS layouts for that command). */
 static chrony_status_t check(const chrony_reply_t *r, unsigned reply) {
   int i;
-  if (r == NULL || r->data == NULL || r->reply != reply)
+  if (r == NULL || r->data == NULL)
     return CHRONY_E_REPLY;
   i = table_index(r->command);
-  if (i < 0 || r->data_len < cmd_table[i].rpy_data)
+  if (i < 0 || cmd_table[i].reply != reply)
+    return CHRONY_E_REPLY;
+  long need = rpy_data_len(i, r->reply);
+  if (need < 0)
+    return CHRONY_E_REPLY;
+  if (r->data_len < (size_t)need)
     return CHRONY_E_SHORT;
   return CHRONY_OK;
 }
@@ -356,6 +413,26 @@ chrony_status_t chrony_decode_sourcestats(const chrony_reply_t *r,
   o->skew_ppm = fl(p + 8);
   o->est_offset_s = fl(p + 12);
   o->est_offset_err_s = fl(p + 16);
+  return CHRONY_OK;
+}
+
+chrony_status_t chrony_decode_serverstats(const chrony_reply_t *r,
+                                          chrony_serverstats_t *o) {
+  chrony_status_t st = check(r, CHRONY_RPY_SERVER_STATS4);
+  if (st != CHRONY_OK)
+    return st;
+  int l = ss_layout(r->reply);
+  for (size_t k = 0; k < CHRONY_SS_N; k++)
+    o->v[k] = CHRONY_SS_UNKNOWN;
+  o->layout = ss_layouts[l].layout;
+  for (size_t k = 0; k < ss_layouts[l].n; k++) {
+    const uint8_t *p = r->data + k * ss_layouts[l].width;
+    uint64_t v = get32(p);
+    if (ss_layouts[l].width == 8) /* Integer64 {high, low} */
+      v = v << 32 | get32(p + 4);
+    o->v[ss_layouts[l].order[k]] = v > INT64_MAX ? CHRONY_SS_UNKNOWN
+                                                 : (int64_t)v;
+  }
   return CHRONY_OK;
 }
 

@@ -35,12 +35,20 @@ enum {
   CHRONY_REQ_SOURCE_DATA = 15,
   CHRONY_REQ_TRACKING = 33,
   CHRONY_REQ_SOURCESTATS = 34,
+  CHRONY_REQ_SERVER_STATS = 54,
 };
 enum {
   CHRONY_RPY_N_SOURCES = 2,
   CHRONY_RPY_SOURCE_DATA = 3,
   CHRONY_RPY_TRACKING = 5,
   CHRONY_RPY_SOURCESTATS = 6,
+  /* REQ_SERVER_STATS is answered in the layout of the daemon's version
+   * (candm.h history): RPY_SERVER_STATS (chrony 2.3-3.5), _2 (4.0-4.1),
+   * _3 (4.2-4.3), _4 (>= 4.4, 64-bit counters) */
+  CHRONY_RPY_SERVER_STATS = 14,
+  CHRONY_RPY_SERVER_STATS2 = 22,
+  CHRONY_RPY_SERVER_STATS3 = 24,
+  CHRONY_RPY_SERVER_STATS4 = 25,
 };
 
 typedef enum {
@@ -63,6 +71,8 @@ const char *chrony_stt_name(unsigned stt);
 
 /* Request and reply lengths (octets, headers included) of a command; the
  * request length already includes the padding up to the reply length.
+ * SERVER_STATS: the longest reply (RPY_SERVER_STATS4, 196 octets), so that
+ * every chronyd answers (4.3 needs >= 72 octets and accepts longer).
  * Returns 0, or -1 for a command not in the table. */
 int chrony_cmd_lengths(unsigned command, size_t *req_len, size_t *rpy_len);
 
@@ -82,8 +92,8 @@ typedef struct {
 } chrony_reply_t;
 
 /* Check a datagram against the request (command, sequence): version 6,
- * pkt_type 2, status success, expected reply code, length >= the table's
- * reply length.  Non-success status gives CHRONY_E_STATUS with out->status
+ * pkt_type 2, status success, expected reply code (SERVER_STATS: any of
+ * its four layouts), length >= that reply's length.  Non-success status gives CHRONY_E_STATUS with out->status
  * set.  Wrong sequence/command/pkt_type mean "not ours, keep waiting". */
 chrony_status_t chrony_parse_reply(const uint8_t *pkt, size_t len,
                                    unsigned command, uint32_t sequence,
@@ -185,6 +195,28 @@ typedef struct {
   double est_offset_err_s;
 } chrony_sourcestats_t;
 
+/* RPY_SERVER_STATS* (chronyc serverstats): counters since chronyd started,
+ * indexed by CHRONY_SS_*; CHRONY_SS_UNKNOWN where the reply layout has no
+ * such field (v1: no NTS-KE, authenticated or interleaved counts; v2: no
+ * interleaved count).  32-bit counters (v1-v3) wrap at 2^32 in chronyd. */
+enum {
+  CHRONY_SS_NTP_RX,        /* ntp_hits: NTP requests received */
+  CHRONY_SS_NKE_RX,        /* nke_hits: NTS-KE connections accepted */
+  CHRONY_SS_CMD_RX,        /* cmd_hits: command requests received */
+  CHRONY_SS_NTP_DROP,      /* ntp_drops: NTP requests dropped (ratelimit) */
+  CHRONY_SS_NKE_DROP,      /* nke_drops: NTS-KE connections dropped */
+  CHRONY_SS_CMD_DROP,      /* cmd_drops: command requests dropped */
+  CHRONY_SS_LOG_DROP,      /* log_drops: client log records dropped */
+  CHRONY_SS_NTP_AUTH,      /* ntp_auth_hits: authenticated NTP requests */
+  CHRONY_SS_NTP_INTERLEAVED, /* ntp_interleaved_hits */
+  CHRONY_SS_N
+};
+#define CHRONY_SS_UNKNOWN INT64_MIN
+typedef struct {
+  unsigned layout; /* 1..4: RPY_SERVER_STATS, _2, _3, _4 */
+  int64_t v[CHRONY_SS_N];
+} chrony_serverstats_t;
+
 /* The name chronyc shows for a source: "ID#0000000005" for one whose name
  * is not resolved yet (family 3), the refid ("GPS1") for a refclock (mode
  * REF: chronyd puts the refid in the address field), else the address.
@@ -208,6 +240,8 @@ chrony_status_t chrony_decode_source_data(const chrony_reply_t *r,
                                           chrony_source_data_t *out);
 chrony_status_t chrony_decode_sourcestats(const chrony_reply_t *r,
                                           chrony_sourcestats_t *out);
+chrony_status_t chrony_decode_serverstats(const chrony_reply_t *r,
+                                          chrony_serverstats_t *out);
 
 /* chronyc's symbol for a state ('*', '?', 'x', '~', '+', '-'; '?' if out
  * of range) and a name ("selected", "nonselectable", "falseticker",

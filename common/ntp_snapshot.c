@@ -21,9 +21,18 @@ void ntp_snap_init(ntp_snap_t *s) {
                    &s->kpps_frequency_ppm, &s->kpps_stability_ppm,
                    &s->kpps_interval_s, &s->n_peers, &s->n_reachable,
                    &s->n_candidates, &s->n_falsetickers, &s->n_outliers,
-                   &s->n_unresolved};
+                   &s->n_unresolved, &s->uptime_s};
   for (size_t i = 0; i < sizeof(sys) / sizeof(sys[0]); i++)
     *sys[i] = NAN;
+  int64_t *ctr[] = {&s->pkt_received, &s->pkt_current_version,
+                    &s->pkt_old_version, &s->pkt_bad_format,
+                    &s->pkt_bad_auth, &s->pkt_declined, &s->pkt_restricted,
+                    &s->pkt_rate_limited, &s->pkt_kod_sent,
+                    &s->pkt_processed, &s->pkt_authenticated,
+                    &s->pkt_interleaved, &s->cmd_received, &s->cmd_dropped,
+                    &s->nke_accepted, &s->nke_dropped, &s->log_dropped};
+  for (size_t i = 0; i < sizeof(ctr) / sizeof(ctr[0]); i++)
+    *ctr[i] = NTP_SNAP_COUNTER_UNKNOWN;
   s->kpps_calibrations = NTP_SNAP_COUNTER_UNKNOWN;
   s->kpps_calib_errors = NTP_SNAP_COUNTER_UNKNOWN;
   s->kpps_jitter_exceeded = NTP_SNAP_COUNTER_UNKNOWN;
@@ -106,6 +115,94 @@ void ntp_snap_from_mode6_kernel(ntp_snap_t *s, const ntp_m6_var_t *v,
   }
 }
 
+/* A counter variable: a whole number >= 0, else left as it is. */
+static void counter(const ntp_m6_var_t *v, size_t n, const char *name,
+                    int64_t *out) {
+  double d = num(v, n, name, 1);
+  if (!isnan(d) && d >= 0 && d < 9.2e18 && d == floor(d))
+    *out = (int64_t)d;
+}
+
+void ntp_snap_from_mode6_sysstats(ntp_snap_t *s, const ntp_m6_var_t *v,
+                                  size_t n) {
+  const struct {
+    const char *name; /* ntp_control.c; NTPsec adds NAME_r */
+    int64_t *out;
+  } ctr[] = {{"ss_received", &s->pkt_received},
+             {"ss_thisver", &s->pkt_current_version},
+             {"ss_oldver", &s->pkt_old_version},
+             {"ss_badformat", &s->pkt_bad_format},
+             {"ss_badauth", &s->pkt_bad_auth},
+             {"ss_declined", &s->pkt_declined},
+             {"ss_restricted", &s->pkt_restricted},
+             {"ss_limited", &s->pkt_rate_limited},
+             {"ss_kodsent", &s->pkt_kod_sent},
+             {"ss_processed", &s->pkt_processed}};
+  char total[32];
+  for (size_t i = 0; i < sizeof(ctr) / sizeof(ctr[0]); i++) {
+    snprintf(total, sizeof(total), "%s_r", ctr[i].name);
+    counter(v, n, ctr[i].name, ctr[i].out);
+    counter(v, n, total, ctr[i].out); /* the total wins when present */
+  }
+  s->uptime_s = num(v, n, "ss_uptime", 1); /* s */
+}
+
+/* "0xSSSSSSSS.FFFFFFFF" (ntp_control.c ctl_putts) -> seconds, fraction */
+static int parse_ts(const char *t, uint32_t *sec, uint32_t *frac) {
+  unsigned a, b;
+  char end;
+  if (t == NULL || sscanf(t, "0x%8x.%8x%c", &a, &b, &end) != 2)
+    return -1;
+  *sec = a;
+  *frac = b;
+  return 0;
+}
+
+int ntp_snap_ts_diff(const char *to, const char *from, double *out) {
+  uint32_t ts, tf, fs, ff;
+  if (parse_ts(to, &ts, &tf) != 0 || parse_ts(from, &fs, &ff) != 0 ||
+      (fs == 0 && ff == 0))
+    return -1;
+  /* modulo 2^32: right across an NTP era boundary (2036) */
+  int32_t dsec = (int32_t)(ts - fs);
+  *out = (double)dsec + ((double)tf - (double)ff) / 4294967296.0;
+  return 0;
+}
+
+void ntp_snap_mode6_peer_age(ntp_snap_peer_t *p, const ntp_m6_var_t *v,
+                             size_t n, const char *daemon_clock,
+                             double elapsed_s) {
+  double age;
+  p->sample_age_s = NAN;
+  if (ntp_snap_ts_diff(daemon_clock, ntp_m6_var_get(v, n, "rec"), &age) == 0)
+    p->sample_age_s = age + elapsed_s; /* s */
+}
+
+/* 2^log2 s for a poll exponent in a sane range, else NaN. */
+static double poll_seconds(double log2) {
+  if (isnan(log2) || log2 < -10 || log2 > 24 || log2 != floor(log2))
+    return NAN;
+  return ldexp(1, (int)log2);
+}
+
+void ntp_snap_from_chrony_serverstats(ntp_snap_t *s,
+                                      const chrony_serverstats_t *ss) {
+  const struct {
+    int k;
+    int64_t *out;
+  } map[] = {{CHRONY_SS_NTP_RX, &s->pkt_received},
+             {CHRONY_SS_NTP_DROP, &s->pkt_rate_limited},
+             {CHRONY_SS_NTP_AUTH, &s->pkt_authenticated},
+             {CHRONY_SS_NTP_INTERLEAVED, &s->pkt_interleaved},
+             {CHRONY_SS_CMD_RX, &s->cmd_received},
+             {CHRONY_SS_CMD_DROP, &s->cmd_dropped},
+             {CHRONY_SS_NKE_RX, &s->nke_accepted},
+             {CHRONY_SS_NKE_DROP, &s->nke_dropped},
+             {CHRONY_SS_LOG_DROP, &s->log_dropped}};
+  for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+    *map[i].out = ss->v[map[i].k]; /* CHRONY_SS_UNKNOWN = unknown */
+}
+
 unsigned ntp_snap_reach_count(unsigned reach_register) {
   unsigned c = 0;
   for (unsigned r = reach_register & 0xff; r; r &= r - 1)
@@ -121,6 +218,9 @@ static ntp_snap_peer_t *new_peer(ntp_snap_t *s, const char *name) {
   snprintf(p->name, sizeof(p->name), "%s", name);
   p->offset_s = p->delay_s = p->jitter_s = p->dispersion_s = NAN;
   p->stratum = p->reach = p->selection = p->reachable = NAN;
+  p->poll_s = p->peer_poll_s = p->sample_age_s = NAN;
+  p->n_samples = p->n_runs = p->span_s = NAN;
+  p->resid_freq_ppm = p->skew_ppm = p->est_offset_s = NAN;
   return p;
 }
 
@@ -139,6 +239,8 @@ ntp_snap_peer_t *ntp_snap_add_mode6_peer(ntp_snap_t *s, const ntp_m6_var_t *v,
   p->jitter_s = num(v, n, "jitter", 1e-3);
   p->dispersion_s = num(v, n, "dispersion", 1e-3);
   p->stratum = num(v, n, "stratum", 1);
+  p->poll_s = poll_seconds(num(v, n, "hpoll", 1));
+  p->peer_poll_s = poll_seconds(num(v, n, "ppoll", 1));
   double reach = num(v, n, "reach", 1);
   if (!isnan(reach) && reach >= 0 && reach <= 255) {
     p->reach_register = (unsigned)reach;
@@ -217,6 +319,17 @@ ntp_snap_peer_t *ntp_snap_add_chrony_source(ntp_snap_t *s,
   p->offset_s = -d->latest_meas_s; /* chrony: + = local fast */
   p->dispersion_s = d->latest_meas_err_s;
   p->jitter_s = st ? st->sd_s : NAN;
+  if (st != NULL) {
+    p->n_samples = st->n_samples;
+    p->n_runs = st->n_runs;
+    p->span_s = st->span_s;
+    p->resid_freq_ppm = -st->resid_freq_ppm; /* chrony: + = local fast */
+    p->skew_ppm = st->skew_ppm;
+    p->est_offset_s = -st->est_offset_s;
+  }
+  p->poll_s = poll_seconds(d->poll);
+  /* sourcestats.c: (uint32_t)-1 while the source has no sample */
+  p->sample_age_s = d->since_sample_s == UINT32_MAX ? NAN : d->since_sample_s;
   p->stratum = d->stratum;
   p->reach_register = d->reach & 0xff;
   p->reach = ntp_snap_reach_count(p->reach_register);

@@ -34,6 +34,17 @@ typedef struct {
   double reach;     /* successful polls among the last 8 (popcount) */
   double selection; /* NTP_M6_SEL_* code 0..7 (chrony states mapped) */
   double reachable; /* 0/1: reach register != 0 */
+  /* polling (both daemons) */
+  double poll_s;       /* our poll interval: 2^hpoll (ntpd), 2^poll (chrony) */
+  double peer_poll_s;  /* the peer's poll interval 2^ppoll (ntpd); chrony NaN */
+  double sample_age_s; /* since the last packet (ntpd clock - rec) or
+                          sample (chrony since_sample) was received */
+  /* chrony sourcestats (ntpd: NaN) */
+  double n_samples, n_runs; /* NP, NR */
+  double span_s;            /* interval the samples cover */
+  double resid_freq_ppm;    /* "Freq" negated: + = local clock slow vs it */
+  double skew_ppm;          /* "Freq Skew": error bound of resid_freq */
+  double est_offset_s;      /* "Offset" negated: + = local clock behind */
   unsigned reach_register;
   unsigned select; /* same as selection, as an integer */
   bool unresolved; /* chrony: name not resolved yet (ID#...), not counted */
@@ -66,6 +77,21 @@ typedef struct {
   /* counts over the peers below */
   double n_peers, n_reachable, n_candidates, n_falsetickers, n_outliers;
   double n_unresolved; /* chrony sources not resolved yet; ntpd: NaN */
+  /* server statistics (ntpq sysstats, chronyc serverstats): counters
+   * since the daemon started (classic ntpd: since its last stats reset),
+   * NTP_SNAP_COUNTER_UNKNOWN where the daemon has no such counter */
+  double uptime_s; /* ntpd ss_uptime; chrony NaN */
+  int64_t pkt_received;    /* ntpd ss_received (all, mode 6 included);
+                              chrony ntp_hits (its NTP port) */
+  int64_t pkt_current_version, pkt_old_version; /* ss_thisver, ss_oldver */
+  int64_t pkt_bad_format, pkt_bad_auth;   /* ss_badformat, ss_badauth */
+  int64_t pkt_declined, pkt_restricted;   /* ss_declined, ss_restricted */
+  int64_t pkt_rate_limited; /* ntpd ss_limited; chrony ntp_drops */
+  int64_t pkt_kod_sent, pkt_processed;    /* ss_kodsent, ss_processed */
+  int64_t pkt_authenticated, pkt_interleaved; /* chrony ntp_auth_hits, ... */
+  int64_t cmd_received, cmd_dropped;      /* chrony cmd_hits, cmd_drops */
+  int64_t nke_accepted, nke_dropped;      /* chrony nke_hits, nke_drops */
+  int64_t log_dropped;                    /* chrony log_drops */
   /* peers */
   char sys_peer[NTP_SNAP_NAME_LEN]; /* "" when none */
   size_t npeers;
@@ -93,6 +119,29 @@ void ntp_snap_from_mode6_kernel(ntp_snap_t *s, const ntp_m6_var_t *v,
  * Returns the new peer, or NULL when the table is full. */
 ntp_snap_peer_t *ntp_snap_add_mode6_peer(ntp_snap_t *s, const ntp_m6_var_t *v,
                                          size_t n, uint16_t peer_status);
+
+/* ntpq sysstats: ss_uptime and the ss_* counters (NTPsec 1.2: the ss_*_r
+ * totals since start when present, else the plain names, which NTPsec
+ * resets hourly with `statistics sysstats` and classic ntpd 4.2.8 keeps
+ * since its last reset).  Counters missing from v stay unknown. */
+void ntp_snap_from_mode6_sysstats(ntp_snap_t *s, const ntp_m6_var_t *v,
+                                  size_t n);
+/* A peer's sample age: daemon_now - rec, where daemon_now is the daemon's
+ * `clock` system variable plus elapsed_s (s, monotonic) since it was read.
+ * Both stamps come from the daemon's clock: ours is not involved.  NaN
+ * when rec is missing or 0 (nothing received yet). */
+void ntp_snap_mode6_peer_age(ntp_snap_peer_t *p, const ntp_m6_var_t *v,
+                             size_t n, const char *daemon_clock,
+                             double elapsed_s);
+/* Seconds from NTP timestamp `from` to `to`, both as mode 6 prints them
+ * ("0xSSSSSSSS.FFFFFFFF"): era-safe (the 32-bit seconds difference taken
+ * as signed, valid while |to - from| < 68 years).  Returns 0, or -1 when
+ * either is not a timestamp or `from` is 0 (never). */
+int ntp_snap_ts_diff(const char *to, const char *from, double *out);
+
+/* chrony serverstats (any reply layout). */
+void ntp_snap_from_chrony_serverstats(ntp_snap_t *s,
+                                      const chrony_serverstats_t *ss);
 
 /* chrony: system part from tracking; one source from source data and its
  * sourcestats (stats may be NULL: jitter NaN). */

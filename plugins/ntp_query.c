@@ -12,15 +12,26 @@
 #include <string.h>
 #include <time.h>
 
+/* clock: the daemon's time now, the reference of the peers' sample age */
 #define SYS_VARS                                                              \
   "leap,stratum,rootdelay,rootdisp,rootdist,refid,peer,offset,frequency,"     \
-  "sys_jitter,clk_jitter,clk_wander"
+  "sys_jitter,clk_jitter,clk_wander,clock"
+/* ntpq sysstats: NTPsec's totals since start (NAME_r), else (classic ntpd
+ * 4.2.8: "unknown variable") the plain names */
+#define SS_VARS_TOTAL                                                         \
+  "ss_uptime,ss_received_r,ss_thisver_r,ss_oldver_r,ss_badformat_r,"          \
+  "ss_badauth_r,ss_declined_r,ss_restricted_r,ss_limited_r,ss_kodsent_r,"     \
+  "ss_processed_r"
+#define SS_VARS                                                               \
+  "ss_uptime,ss_received,ss_thisver,ss_oldver,ss_badformat,ss_badauth,"       \
+  "ss_declined,ss_restricted,ss_limited,ss_kodsent,ss_processed"
 /* version: the unit of kppscalibdur depends on it (ntp_snapshot.h) */
 #define KPPS_VARS                                                             \
   "kppsjitter,kppsfreq,kppsstab,kppscalibdur,kppscalibs,kppscaliberrs,"       \
   "kppsjitexc,kppsstbexc,version"
 #define PEER_VARS                                                             \
-  "srcadr,srchost,stratum,reach,offset,delay,jitter,dispersion"
+  "srcadr,srchost,stratum,reach,offset,delay,jitter,dispersion,hpoll,ppoll,"  \
+  "rec"
 #define MAX_VARS 96
 
 static double mono(void) {
@@ -62,9 +73,15 @@ static int parse_vars(ntp_query_t *q, ntp_m6_reasm_t *r, ntp_m6_var_t *v,
   return -EPROTO;
 }
 
+/* The daemon's `clock` and when (s, monotonic) we read it. */
+typedef struct {
+  char text[32];
+  double mono_s;
+} daemon_clock_t;
+
 static void ntpd_peers(ntp_query_t *q, double deadline, ntp_snap_t *snap,
                        ntp_m6_reasm_t *r, const ntp_m6_assoc_t *as,
-                       size_t nas) {
+                       size_t nas, const daemon_clock_t *clk) {
   ntp_m6_var_t v[MAX_VARS];
   for (size_t i = 0; i < nas; i++) {
     size_t n = 0;
@@ -78,15 +95,30 @@ static void ntpd_peers(ntp_query_t *q, double deadline, ntp_snap_t *snap,
       ntp_m6_var_t fake = {.name = "srcadr", .value = name};
       ntp_snap_add_mode6_peer(snap, &fake, 1, as[i].status);
     } else {
-      ntp_snap_add_mode6_peer(snap, v, n, as[i].status);
+      ntp_snap_peer_t *p = ntp_snap_add_mode6_peer(snap, v, n, as[i].status);
+      if (p != NULL)
+        ntp_snap_mode6_peer_age(p, v, n, clk->text, mono() - clk->mono_s);
     }
   }
+}
+
+/* Optional: the server statistics; errors leave them unknown. */
+static void ntpd_sysstats(ntp_query_t *q, double deadline, ntp_snap_t *snap,
+                          ntp_m6_reasm_t *r) {
+  ntp_m6_var_t v[MAX_VARS];
+  size_t n = 0;
+  int rc = m6(q, deadline, NTP_M6_OP_READVAR, 0, SS_VARS_TOTAL, false, r);
+  if (rc == -EPROTO && r->error_code == 5) /* classic ntpd: no NAME_r */
+    rc = m6(q, deadline, NTP_M6_OP_READVAR, 0, SS_VARS, false, r);
+  if (rc == 0 && parse_vars(q, r, v, &n) == 0)
+    ntp_snap_from_mode6_sysstats(snap, v, n);
 }
 
 int ntp_query_ntpd(ntp_query_t *q, ntp_snap_t *snap) {
   static __thread ntp_m6_reasm_t r; /* 15 kB: not on the stack */
   ntp_m6_var_t v[MAX_VARS];
   ntp_m6_assoc_t as[NTP_SNAP_MAX_PEERS];
+  daemon_clock_t clk;
   size_t n = 0, nas = 0;
   double deadline = mono() + q->timeout_s;
   int rc;
@@ -98,6 +130,9 @@ int ntp_query_ntpd(ntp_query_t *q, ntp_snap_t *snap) {
   if ((rc = parse_vars(q, &r, v, &n)) != 0)
     return rc;
   ntp_snap_from_mode6_sys(snap, v, n, sys_status);
+  const char *c = ntp_m6_var_get(v, n, "clock");
+  snprintf(clk.text, sizeof(clk.text), "%s", c ? c : "");
+  clk.mono_s = mono();
   if ((rc = m6(q, deadline, NTP_M6_OP_READSTAT, 0, NULL, false, &r)) != 0) {
     ntp_snap_init(snap);
     return rc;
@@ -114,7 +149,8 @@ int ntp_query_ntpd(ntp_query_t *q, ntp_snap_t *snap) {
   if (m6(q, deadline, NTP_M6_OP_READVAR, 0, KPPS_VARS, false, &r) == 0 &&
       parse_vars(q, &r, v, &n) == 0)
     ntp_snap_from_mode6_kernel(snap, v, n);
-  ntpd_peers(q, deadline, snap, &r, as, nas);
+  ntpd_sysstats(q, deadline, snap, &r);
+  ntpd_peers(q, deadline, snap, &r, as, nas, &clk);
   ntp_snap_finish(snap);
   return 0;
 }
@@ -200,6 +236,12 @@ int ntp_query_chrony(ntp_query_t *q, ntp_snap_t *snap) {
                       chrony_stats_match(&d, &ss);
     ntp_snap_add_chrony_source(snap, &d, have_stats ? &ss : NULL);
   }
+  /* optional: chronyd 4.3 answers it on the Unix socket only (PERMIT_AUTH:
+   * over UDP "unauthorised"); unknown then */
+  chrony_serverstats_t sst;
+  if (cmd(q, deadline, CHRONY_REQ_SERVER_STATS, 0, &c) == 0 &&
+      chrony_decode_serverstats(&c.reply, &sst) == CHRONY_OK)
+    ntp_snap_from_chrony_serverstats(snap, &sst);
   ntp_snap_finish(snap);
   return 0;
 }

@@ -148,6 +148,13 @@ static void put_d(FILE *f, const char *k, double v) {
     fprintf(f, "%s=%.9g\n", k, v);
 }
 
+static void put_c(FILE *f, const char *k, int64_t v) {
+  if (v == NTP_SNAP_COUNTER_UNKNOWN)
+    fprintf(f, "%s=unknown\n", k);
+  else
+    fprintf(f, "%s=%lld\n", k, (long long)v);
+}
+
 static void canon_snap(FILE *f, int rc, const ntp_snap_t *s) {
   char k[160];
   fprintf(f, "rc=%d\n", rc);
@@ -171,6 +178,26 @@ static void canon_snap(FILE *f, int rc, const ntp_snap_t *s) {
   put_d(f, "sys/n_falsetickers", s->n_falsetickers);
   put_d(f, "sys/n_outliers", s->n_outliers);
   fprintf(f, "sys/sys_peer=%s\n", s->sys_peer);
+  put_d(f, "sys/uptime_s", s->uptime_s);
+#define SC(field) put_c(f, "sys/" #field, s->field)
+  SC(pkt_received);
+  SC(pkt_current_version);
+  SC(pkt_old_version);
+  SC(pkt_bad_format);
+  SC(pkt_bad_auth);
+  SC(pkt_declined);
+  SC(pkt_restricted);
+  SC(pkt_rate_limited);
+  SC(pkt_kod_sent);
+  SC(pkt_processed);
+  SC(pkt_authenticated);
+  SC(pkt_interleaved);
+  SC(cmd_received);
+  SC(cmd_dropped);
+  SC(nke_accepted);
+  SC(nke_dropped);
+  SC(log_dropped);
+#undef SC
   for (size_t i = 0; i < s->npeers; i++) {
     const ntp_snap_peer_t *p = &s->peers[i];
 #define PP(field)                                                             \
@@ -184,6 +211,18 @@ static void canon_snap(FILE *f, int rc, const ntp_snap_t *s) {
     PP(reach);
     PP(selection);
     PP(reachable);
+    PP(poll_s);
+    PP(peer_poll_s);
+    /* the daemon's clock - rec + our monotonic time since the first query:
+     * that last part is replay speed, not data: to the ms */
+    snprintf(k, sizeof(k), "peer/%s/sample_age_s", p->name);
+    put_d(f, k, round(p->sample_age_s * 1e3) / 1e3);
+    PP(n_samples);
+    PP(n_runs);
+    PP(span_s);
+    PP(resid_freq_ppm);
+    PP(skew_ppm);
+    PP(est_offset_s);
 #undef PP
   }
 }

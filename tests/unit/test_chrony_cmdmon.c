@@ -31,7 +31,12 @@ static void test_lengths(void) {
   EXPECT_EQ_INT(0, chrony_cmd_lengths(CHRONY_REQ_SOURCESTATS, &q, &r));
   EXPECT_EQ_INT(84, r);
   EXPECT_EQ_INT(84, q);
-  EXPECT_EQ_INT(-1, chrony_cmd_lengths(54, &q, &r));
+  /* SERVER_STATS: padded to the longest reply, RPY_SERVER_STATS4 (28 + 21
+   * Integer64); chronyd 4.3 wants >= 72 and answers 72 octets */
+  EXPECT_EQ_INT(0, chrony_cmd_lengths(CHRONY_REQ_SERVER_STATS, &q, &r));
+  EXPECT_EQ_INT(196, q);
+  EXPECT_EQ_INT(196, r);
+  EXPECT_EQ_INT(-1, chrony_cmd_lengths(57, &q, &r)); /* NTP_DATA: not used */
 }
 
 static void test_request(void) {
@@ -366,6 +371,77 @@ static void test_stats_match(void) {
   OK_MSG(!chrony_stats_match(&d, &ss), "ID#0000000003's stats do not");
 }
 
+/* RPY_SERVER_STATS, _2, _3 (chronyd 4.3 answers this one: 28 + 11 u32 =
+ * 72 octets) and _4 (Integer64 {high, low}), candm.h of chrony 3.5, 4.0,
+ * 4.3 and 4.4: counter k holds 1000 + k (v4: + 2^32 * k) on the wire. */
+static void test_serverstats(void) {
+  static const struct {
+    unsigned reply, width, fields, layout;
+    int order[9];
+  } lay[] = {
+      {14, 4, 5, 1, {CHRONY_SS_NTP_RX, CHRONY_SS_CMD_RX, CHRONY_SS_NTP_DROP,
+                     CHRONY_SS_CMD_DROP, CHRONY_SS_LOG_DROP, -1}},
+      {22, 4, 8, 2, {CHRONY_SS_NTP_RX, CHRONY_SS_NKE_RX, CHRONY_SS_CMD_RX,
+                     CHRONY_SS_NTP_DROP, CHRONY_SS_NKE_DROP,
+                     CHRONY_SS_CMD_DROP, CHRONY_SS_LOG_DROP,
+                     CHRONY_SS_NTP_AUTH, -1}},
+      {24, 4, 11, 3, {CHRONY_SS_NTP_RX, CHRONY_SS_NKE_RX, CHRONY_SS_CMD_RX,
+                      CHRONY_SS_NTP_DROP, CHRONY_SS_NKE_DROP,
+                      CHRONY_SS_CMD_DROP, CHRONY_SS_LOG_DROP,
+                      CHRONY_SS_NTP_AUTH, CHRONY_SS_NTP_INTERLEAVED}},
+      {25, 8, 21, 4, {CHRONY_SS_NTP_RX, CHRONY_SS_NKE_RX, CHRONY_SS_CMD_RX,
+                      CHRONY_SS_NTP_DROP, CHRONY_SS_NKE_DROP,
+                      CHRONY_SS_CMD_DROP, CHRONY_SS_LOG_DROP,
+                      CHRONY_SS_NTP_AUTH, CHRONY_SS_NTP_INTERLEAVED}},
+  };
+  for (size_t l = 0; l < sizeof lay / sizeof lay[0]; l++) {
+    uint8_t b[CHRONY_MAX_PKT];
+    chrony_reply_t r;
+    chrony_serverstats_t ss;
+    mkreply(b, CHRONY_REQ_SERVER_STATS, lay[l].reply, 0, 9);
+    size_t n = 28 + lay[l].width * lay[l].fields;
+    for (unsigned k = 0; k < lay[l].fields; k++) {
+      uint8_t *p = b + 28 + k * lay[l].width;
+      if (lay[l].width == 8) {
+        put32(p, k);
+        put32(p + 4, 1000 + k);
+      } else {
+        put32(p, 1000 + k);
+      }
+    }
+    EXPECT_EQ_INT(CHRONY_E_SHORT,
+                  chrony_parse_reply(b, n - 1, CHRONY_REQ_SERVER_STATS, 9, &r));
+    EXPECT_EQ_INT(CHRONY_OK,
+                  chrony_parse_reply(b, n, CHRONY_REQ_SERVER_STATS, 9, &r));
+    EXPECT_EQ_INT(CHRONY_OK, chrony_decode_serverstats(&r, &ss));
+    EXPECT_EQ_INT(lay[l].layout, ss.layout);
+    int seen[CHRONY_SS_N] = {0};
+    for (unsigned k = 0; k < 9 && lay[l].order[k] >= 0; k++) {
+      int64_t want = 1000 + k + (lay[l].width == 8 ? ((int64_t)k << 32) : 0);
+      EXPECT_EQ_INT(want, ss.v[lay[l].order[k]]);
+      seen[lay[l].order[k]] = 1;
+    }
+    for (int k = 0; k < CHRONY_SS_N; k++)
+      if (!seen[k])
+        OK_MSG(ss.v[k] == CHRONY_SS_UNKNOWN, "a counter the layout lacks");
+  }
+  uint8_t b[CHRONY_MAX_PKT];
+  chrony_reply_t r;
+  chrony_serverstats_t ss;
+  size_t n = mkreply(b, CHRONY_REQ_SERVER_STATS, 23, 0, 9); /* SELECT_DATA */
+  EXPECT_EQ_INT(CHRONY_E_REPLY,
+                chrony_parse_reply(b, n, CHRONY_REQ_SERVER_STATS, 9, &r));
+  /* over UDP chronyd 4.3 refuses it: PERMIT_AUTH, STT_UNAUTH */
+  n = mkreply(b, CHRONY_REQ_SERVER_STATS, 1, 2, 9);
+  EXPECT_EQ_INT(CHRONY_E_STATUS,
+                chrony_parse_reply(b, 28, CHRONY_REQ_SERVER_STATS, 9, &r));
+  EXPECT_EQ_STR("unauthorised", chrony_stt_name(r.status));
+  /* a tracking reply is no server stats reply */
+  n = mkreply(b, 33, 5, 0, 1);
+  EXPECT_EQ_INT(CHRONY_OK, chrony_parse_reply(b, n, 33, 1, &r));
+  EXPECT_EQ_INT(CHRONY_E_REPLY, chrony_decode_serverstats(&r, &ss));
+}
+
 int main(void) {
   test_lengths();
   test_request();
@@ -375,5 +451,6 @@ int main(void) {
   test_decode();
   test_unresolved();
   test_stats_match();
+  test_serverstats();
   return testing_done();
 }

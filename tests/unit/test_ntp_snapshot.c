@@ -355,6 +355,135 @@ static void test_misc(void) {
   EXPECT_EQ_INT(3, ntp_snap_reach_count(0x13));
 }
 
+/* ntpq sysstats: NTPsec 1.2.2 has every ss_* twice, NAME (since the hourly
+ * reset of `statistics sysstats`) and NAME_r (since start): the total
+ * wins; classic ntpd 4.2.8 only has NAME. */
+static void test_sysstats(void) {
+  ntp_snap_t s;
+  ntp_m6_var_t v[64];
+  char ntpsec[] = "ss_uptime=3600, ss_received=7, ss_received_r=107, "
+                  "ss_thisver=5, ss_thisver_r=105, ss_oldver=1, "
+                  "ss_oldver_r=2, ss_badformat=0, ss_badformat_r=3, "
+                  "ss_badauth_r=4, ss_declined_r=5, ss_restricted_r=6, "
+                  "ss_limited_r=7, ss_kodsent_r=8, ss_processed_r=9";
+  ntp_snap_init(&s);
+  OK(s.pkt_received == NTP_SNAP_COUNTER_UNKNOWN && isnan(s.uptime_s));
+  ntp_snap_from_mode6_sysstats(&s, v, parse(ntpsec, v));
+  EXPECT_EQ_DOUBLE(3600, s.uptime_s);
+  EXPECT_EQ_INT(107, s.pkt_received);
+  EXPECT_EQ_INT(105, s.pkt_current_version);
+  EXPECT_EQ_INT(2, s.pkt_old_version);
+  EXPECT_EQ_INT(3, s.pkt_bad_format);
+  EXPECT_EQ_INT(4, s.pkt_bad_auth);
+  EXPECT_EQ_INT(5, s.pkt_declined);
+  EXPECT_EQ_INT(6, s.pkt_restricted);
+  EXPECT_EQ_INT(7, s.pkt_rate_limited);
+  EXPECT_EQ_INT(8, s.pkt_kod_sent);
+  EXPECT_EQ_INT(9, s.pkt_processed);
+  OK_MSG(s.pkt_authenticated == NTP_SNAP_COUNTER_UNKNOWN &&
+             s.cmd_received == NTP_SNAP_COUNTER_UNKNOWN,
+         "chrony-only counters stay unknown for ntpd");
+  char classic[] = "ss_uptime=12, ss_received=40, ss_thisver=30, "
+                   "ss_kodsent=-1, ss_processed=x";
+  ntp_snap_init(&s);
+  ntp_snap_from_mode6_sysstats(&s, v, parse(classic, v));
+  EXPECT_EQ_INT(40, s.pkt_received);
+  EXPECT_EQ_INT(30, s.pkt_current_version);
+  OK_MSG(s.pkt_kod_sent == NTP_SNAP_COUNTER_UNKNOWN &&
+             s.pkt_processed == NTP_SNAP_COUNTER_UNKNOWN &&
+             s.pkt_old_version == NTP_SNAP_COUNTER_UNKNOWN,
+         "negative, non-numeric and missing counters: unknown");
+}
+
+/* hpoll/ppoll and the age of the last packet, from an NTPsec 1.2.2 peer
+ * answer (tests/data/ntp/readvar_peer_2frag.m6) */
+static void test_mode6_poll_age(void) {
+  ntp_snap_t s;
+  ntp_m6_var_t v[64];
+  char shm[] = "srcadr=127.127.28.6, ppoll=3, hpoll=4, reach=0xf, "
+               "reftime=0xeead25d3.7c60b71c, rec=0xeead25d3.d9a25128";
+  ntp_snap_init(&s);
+  size_t n = parse(shm, v);
+  ntp_snap_peer_t *p = ntp_snap_add_mode6_peer(&s, v, n, 0x961a);
+  EXPECT_EQ_DOUBLE(16, p->poll_s);
+  EXPECT_EQ_DOUBLE(8, p->peer_poll_s);
+  OK(isnan(p->sample_age_s)); /* needs the daemon's clock */
+  /* clock 2.5 s after rec (0x80000000 = 0.5 s), read 0.25 s earlier */
+  ntp_snap_mode6_peer_age(p, v, n, "0xeead25d6.59a25128", 0.25);
+  EXPECT_NEAR(2.75, p->sample_age_s, 1e-9);
+  ntp_snap_mode6_peer_age(p, v, n, "junk", 0.25);
+  OK(isnan(p->sample_age_s));
+  char never[] = "srcadr=127.0.0.1, hpoll=99, rec=0x00000000.00000000";
+  n = parse(never, v);
+  p = ntp_snap_add_mode6_peer(&s, v, n, 0x8011);
+  OK_MSG(isnan(p->poll_s) && isnan(p->peer_poll_s), "bad or missing poll");
+  ntp_snap_mode6_peer_age(p, v, n, "0xeead25d6.59a25128", 0);
+  OK_MSG(isnan(p->sample_age_s), "rec 0: nothing received yet");
+  double d = 0;
+  /* across the NTP era boundary (2036-02-07): era 1 second 5 minus era 0
+   * second 2^32 - 3 = 8 s */
+  EXPECT_EQ_INT(0, ntp_snap_ts_diff("0x00000005.00000000",
+                                    "0xfffffffd.00000000", &d));
+  EXPECT_NEAR(8, d, 1e-12);
+  EXPECT_EQ_INT(0, ntp_snap_ts_diff("0xfffffffd.00000000",
+                                    "0x00000005.00000000", &d));
+  EXPECT_NEAR(-8, d, 1e-12);
+  EXPECT_EQ_INT(-1, ntp_snap_ts_diff("0x1.2", "12.5", &d));
+  EXPECT_EQ_INT(-1, ntp_snap_ts_diff("0x00000001.00000000x",
+                                     "0x00000001.00000000", &d));
+}
+
+/* chronyc -c sources / sourcestats on chronyd 4.3: poll, "LastRx" and the
+ * sourcestats columns NP, NR, Span, Frequency, Freq Skew, Offset. */
+static void test_chrony_polls_stats(void) {
+  ntp_snap_t s;
+  chrony_source_data_t d;
+  chrony_sourcestats_t st;
+  chrony_serverstats_t ss;
+  memset(&d, 0, sizeof d);
+  memset(&st, 0, sizeof st);
+  ntp_snap_init(&s);
+  d.ip.family = 1;
+  d.ip.addr[0] = 127, d.ip.addr[3] = 1;
+  d.poll = -2;
+  d.since_sample_s = 3;
+  d.reach = 0377;
+  st.n_samples = 12, st.n_runs = 7, st.span_s = 45;
+  st.resid_freq_ppm = 0.125, st.skew_ppm = 2.5, st.est_offset_s = -4e-6;
+  ntp_snap_peer_t *p = ntp_snap_add_chrony_source(&s, &d, &st);
+  EXPECT_EQ_DOUBLE(0.25, p->poll_s);
+  OK(isnan(p->peer_poll_s));
+  EXPECT_EQ_DOUBLE(3, p->sample_age_s);
+  EXPECT_EQ_DOUBLE(12, p->n_samples);
+  EXPECT_EQ_DOUBLE(7, p->n_runs);
+  EXPECT_EQ_DOUBLE(45, p->span_s);
+  EXPECT_EQ_DOUBLE(-0.125, p->resid_freq_ppm); /* chrony + = local fast */
+  EXPECT_EQ_DOUBLE(2.5, p->skew_ppm);
+  EXPECT_EQ_DOUBLE(4e-6, p->est_offset_s); /* + = local clock behind */
+  d.since_sample_s = UINT32_MAX; /* no sample yet (sourcestats.c) */
+  d.ip.addr[3] = 2;
+  p = ntp_snap_add_chrony_source(&s, &d, NULL);
+  OK_MSG(isnan(p->sample_age_s) && isnan(p->n_samples) &&
+             isnan(p->skew_ppm),
+         "no sample yet, no sourcestats: NaN");
+  for (int k = 0; k < CHRONY_SS_N; k++)
+    ss.v[k] = 100 + k;
+  ss.v[CHRONY_SS_NKE_RX] = CHRONY_SS_UNKNOWN;
+  ntp_snap_from_chrony_serverstats(&s, &ss);
+  EXPECT_EQ_INT(100 + CHRONY_SS_NTP_RX, s.pkt_received);
+  EXPECT_EQ_INT(100 + CHRONY_SS_NTP_DROP, s.pkt_rate_limited);
+  EXPECT_EQ_INT(100 + CHRONY_SS_NTP_AUTH, s.pkt_authenticated);
+  EXPECT_EQ_INT(100 + CHRONY_SS_NTP_INTERLEAVED, s.pkt_interleaved);
+  EXPECT_EQ_INT(100 + CHRONY_SS_CMD_RX, s.cmd_received);
+  EXPECT_EQ_INT(100 + CHRONY_SS_CMD_DROP, s.cmd_dropped);
+  EXPECT_EQ_INT(100 + CHRONY_SS_NKE_DROP, s.nke_dropped);
+  EXPECT_EQ_INT(100 + CHRONY_SS_LOG_DROP, s.log_dropped);
+  OK(s.nke_accepted == NTP_SNAP_COUNTER_UNKNOWN);
+  OK_MSG(s.pkt_current_version == NTP_SNAP_COUNTER_UNKNOWN &&
+             isnan(s.uptime_s),
+         "ntpd-only values stay unknown for chrony");
+}
+
 int main(void) {
   test_sys();
   test_kernel();
@@ -364,5 +493,8 @@ int main(void) {
   test_chrony_unresolved();
   test_chrony_local();
   test_misc();
+  test_sysstats();
+  test_mode6_poll_age();
+  test_chrony_polls_stats();
   return testing_done();
 }
