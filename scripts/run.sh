@@ -3,7 +3,8 @@
 # run the real collectd daemon in the foreground with every plugin that can
 # work here, and show a live table of the values it writes.
 #   scripts/run.sh [--seconds N] [--keep] [--graphs] [--graphs-dir DIR]
-#                  [--plugindir DIR] [--demo [ceph]]
+#                  [--plugindir DIR] [--demo [ceph]] [--fault NAME]
+#                  [--fault-seconds N]
 # --graphs also loads collectd's stock rrdtool plugin and draws PNG graphs of
 # the last minutes (scripts/graphs.sh: offsets and jitter per source, GPS vs
 # GLONASS satellites used, FIPS failure ratio) every 30 s and at exit, into
@@ -17,13 +18,15 @@
 # --demo runs every plugin against a throw-away lab of real peers instead
 # (scripts/demo.d/lab.sh; "ceph" adds a 3-OSD Ceph cluster) with the shipped
 # examples/thresholds.conf, in a private network and IPC namespace (needs
-# root), and prints each plugin's time to first value.
+# root), and prints each plugin's time to first value.  --fault NAME then
+# injects one failure once the lab is up, for N s (--fault-seconds, default
+# 30), and restores it (scripts/demo.d/fault.sh): the alert fires and clears.
 # Everything started is stopped by PID at exit, Ctrl-C or a peer's crash.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-seconds=0 keep=0 graphs=0 gdir="" plugindir="" demo=""
+seconds=0 keep=0 graphs=0 gdir="" plugindir="" demo="" fault="" fault_secs=30
 args=("$@")
-usage="usage: $0 [--seconds N] [--keep] [--graphs] [--graphs-dir DIR] [--plugindir DIR] [--demo [ceph]]"
+usage="usage: $0 [--seconds N] [--keep] [--graphs] [--graphs-dir DIR] [--plugindir DIR] [--demo [ceph]] [--fault NAME] [--fault-seconds N]"
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
@@ -32,10 +35,17 @@ while [ $# -gt 0 ]; do
     --graphs-dir) graphs=1; gdir=$2; shift 2 ;;
     --plugindir) plugindir=$(cd "$2" && pwd) || exit 2; shift 2 ;;
     --demo) demo=lab; shift; [ "${1:-}" = ceph ] && { demo=ceph; shift; } ;;
+    --fault) fault=$2; shift 2 ;;
+    --fault-seconds) fault_secs=$2; shift 2 ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done
+[ -z "$fault" ] || [ -n "$demo" ] || { echo "--fault needs --demo" >&2; exit 2; }
 cd "$top" || exit 1
+if [ -n "$fault" ]; then
+  . scripts/demo.d/fault.sh
+  demo_fault_spec "$fault" "$demo" || exit 2
+fi
 if [ -z "$plugindir" ]; then
   scripts/deps.sh build run || exit 1
   if [ ! -x configure ] || [ configure.ac -nt configure ]; then autoreconf -fi >/dev/null 2>&1 || exit 1; fi
@@ -116,6 +126,8 @@ CONF
 } >"$T/collectd.conf"
 plugins=$(grep -oE '^LoadPlugin +"?[a-z_0-9]+' "$T/collectd.conf" | awk '{print $2}' | tr -d '"' | grep -vE '^(logfile|csv)$' | tr '\n' ' ')
 ours=$(for p in $plugins; do [ -f "$plugindir/$p.so" ] && echo "$p"; done | tr '\n' ' ')
+[ -z "$fault" ] || [[ " $ours " == *" $FAULT_PLUGIN "* ]] ||
+  { echo "--fault $fault: the lab has no $FAULT_PLUGIN peer here" >&2; exit 1; }
 hint=""
 [ -n "$demo" ] || echo " $plugins " | grep -qE ' (ntp|gpsd|dcf77|pps|ceph_health) ' ||
   hint="no NTP daemon, gpsd, DCF77 receiver, PPS source or Ceph cluster answered here; try scripts/run.sh --demo"
@@ -139,6 +151,7 @@ demo_report() {
   echo "time to first value (s since the lab started; first value: an offset,"
   echo "a decoded DCF77 time, satellites, a non-NaN number):"
   demo_ttfv_table $ours | sed 's/^/  /'
+  [ -z "$fault" ] || demo_fault_report
 }
 cleanup() {
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
@@ -170,6 +183,7 @@ while kill -0 "$pid" 2>/dev/null; do
     demo_ttfv_update $ours
     echo
     demo_ttfv_table $ours
+    [ -z "$fault" ] || demo_fault_step "$fault_secs"
   fi
   if [ "$graphs" = 1 ]; then
     [ $(( $(date +%s) - last_graphs )) -ge 30 ] && draw_graphs

@@ -137,7 +137,7 @@ demo_dcf77() {
   printf '  <Receiver "rx">\n    Device "%s"\n    Type "mouseclock"\n  </Receiver>\n</Plugin>\n' "$T/rx"
 }
 
-demo_ceph() {
+demo_ceph_health() {
   local c
   for c in ceph-mon ceph-mgr ceph-osd ceph rados uuidgen; do
     command -v $c >/dev/null || { echo "demo: $c not installed (scripts/deps.sh test)" >&2; return 1; }
