@@ -124,7 +124,7 @@ CONF
   echo "PluginDir \"$plugindir\""
   if [ -n "$demo" ]; then cat "$T/peers.conf"; else run_d_conf; fi
 } >"$T/collectd.conf"
-plugins=$(grep -oE '^LoadPlugin +"?[a-z_0-9]+' "$T/collectd.conf" | awk '{print $2}' | tr -d '"' | grep -vE '^(logfile|csv)$' | tr '\n' ' ')
+plugins=$(grep -oE '^<?LoadPlugin +"?[a-z_0-9]+' "$T/collectd.conf" | awk '{print $2}' | tr -d '"' | grep -vE '^(logfile|csv)$' | tr '\n' ' ')
 ours=$(for p in $plugins; do [ -f "$plugindir/$p.so" ] && echo "$p"; done | tr '\n' ' ')
 [ -z "$fault" ] || [[ " $ours " == *" $FAULT_PLUGIN "* ]] ||
   { echo "--fault $fault: the lab has no $FAULT_PLUGIN peer here" >&2; exit 1; }
