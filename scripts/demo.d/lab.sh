@@ -172,7 +172,7 @@ demo_lab_watch() {
   local p
   for p in "${!DEMO_PEER[@]}"; do
     kill -0 "$p" 2>/dev/null && continue
-    echo "demo: the ${DEMO_PEER[$p]} peer (pid $p) stopped; its logs are in $T"
+    echo "demo: the ${DEMO_PEER[$p]} peer (pid $p) stopped; stopping the lab (--keep keeps the logs in $T)"
     return 1
   done
 }
