@@ -58,6 +58,7 @@ demo_fault_swap_shm() {
   unset "DEMO_PEER[$old]"
   demo_shm 5 "$1"
   DEMO_PEER[${DEMO_SHM_PID[5]}]=ntp
+  echo "demo: ntp pid ${DEMO_SHM_PID[5]}"
 }
 
 demo_fault_inject() {
