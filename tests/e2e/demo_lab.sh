@@ -4,7 +4,7 @@
 # replayed receivers, chronyd -x on SHM refclocks, NTPsec's PARSE driver and
 # the plugin's own decoder on DCF77 ptys, a PPS sysfs fixture, a FIFO RNG)
 # and runs them in the real collectd with examples/thresholds.conf.
-# Checks, for DEMO_LAB_SECONDS (default 200: NTPsec needs ~2.5 min to decode
+# Checks, for DEMO_LAB_SECONDS (default 240: NTPsec needs ~2.5 min to decode
 # DCF77): the live table shows values of timex, rng, pps, ntp, gpsd and
 # dcf77; the time-to-first-value table has a first value for each (dcf77: a
 # decoded time); afterwards no process it reported ("pid N") is left and its
@@ -47,7 +47,7 @@ check_gone() {
 }
 
 # ---- the lab, all six plugins
-secs=${DEMO_LAB_SECONDS:-200}
+secs=${DEMO_LAB_SECONDS:-240}
 demo_run "$T/lab.out" --seconds "$secs"
 ok $? "scripts/run.sh --demo --seconds $secs exits 0"
 sed -n '/^time to first value/,$p' "$T/lab.out" | sed 's/^/# /'
