@@ -505,10 +505,14 @@ static int rng_sp90b_setup(rng_source_t *s, double bits, double h,
   return 0;
 }
 
-/* Device "rdrand" / "rdseed" (any case): the instruction, if cpuid has it.
- * Returns 0 for those and for paths, -1 for an absent instruction. */
+/* Device "rdrand" / "rdseed" (any case): the instruction, if cpuid has it;
+ * so is a Source of that name without a Device.  Returns 0 for those and
+ * for paths, -1 for an absent instruction. */
 static int rng_cpu_setup(rng_source_t *s) {
   rng_cpu_insn_t insn;
+  if (s->device[0] == '\0' && (strcasecmp(s->name, "rdrand") == 0 ||
+                               strcasecmp(s->name, "rdseed") == 0))
+    sstrncpy(s->device, s->name, sizeof(s->device));
   if (strcasecmp(s->device, "rdrand") == 0)
     insn = RNG_CPU_RDRAND;
   else if (strcasecmp(s->device, "rdseed") == 0)

@@ -1,7 +1,7 @@
 #!/bin/bash
 # rng's CPU sources in the real collectd daemon on this machine's CPU:
-# Device "rdrand" and Device "rdseed" (skipped when /proc/cpuinfo lacks the
-# flag).  Each reads 25000 bytes (3125 64-bit words) a second: the bytes
+# Device "rdrand" and a Source named "rdseed" without a Device (each skipped
+# when /proc/cpuinfo lacks the flag).  Each reads 25000 bytes (3125 64-bit words) a second: the bytes
 # read are exactly 4 + 2500 x blocks (no short read, no word given up), the
 # FIPS 140-2 and SP 800-90B tests see a good source (no health-test failure,
 # not stuck, at most 1 % failed blocks, min-entropy above 7 bits per byte
@@ -23,9 +23,12 @@ conf="LoadPlugin rng
 <Plugin rng>
   Kernel false"
 for insn in $srcs; do
+  # rdseed: the Source name alone (no Device line) selects the instruction
+  dev=""
+  [ "$insn" = rdrand ] && dev="Device \"rdrand\""
   conf="$conf
   <Source \"$insn\">
-    Device \"$insn\"
+    $dev
     BytesPerInterval 25000
     EntropyWindow 65536
     EntropyEvery 1

@@ -629,12 +629,13 @@ static void test_cpu_config(void) {
   mock_reset();
 }
 
-/* Words per read: ceil((BytesPerInterval + 4) / 8) on the first read. */
+/* Words per read: ceil((BytesPerInterval + 4) / 8) on the first read.
+ * Source "rdrand" without a Device is the instruction of that name. */
 static void test_cpu_source(void) {
   rng_cpu_probe = fake_probe;
   cpu_present = 1;
   EXPECT_EQ_INT(0, configure("Kernel false\n"
-                             "<Source \"rdrand\">\n Device \"rdrand\"\n"
+                             "<Source \"rdrand\">\n"
                              " BytesPerInterval 25000\n</Source>\n"
                              "<Source \"rdseed\">\n Device \"RDSEED\"\n"
                              " BytesPerInterval 5000\n</Source>"));
