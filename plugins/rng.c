@@ -3,7 +3,8 @@
  * FIPS 140-2 failure rates and NIST SP 800-90B health tests and min-entropy
  * estimates of live random sources (<Source> blocks).
  * Sources: /proc/sys/kernel/random, /sys/class/misc/hw_random, getrandom(),
- * and each Source's Device, read non-blocking for at most MaxReadTime.
+ * and each Source's Device, read non-blocking for at most MaxReadTime, or
+ * the CPU's RDRAND / RDSEED instruction (Device "rdrand" / "rdseed").
  * Privileges: none for the pool; reading /dev/hwrng needs root (0600).
  */
 #include "collectd.h"
@@ -15,6 +16,7 @@
 #include "common/rng_health.h"
 #include "common/sp800_90b.h"
 #include "plugins/cdutil.h"
+#include "plugins/rng_cpu.h"
 #include "plugins/rng_pool.h"
 
 #include <fcntl.h>
@@ -62,6 +64,7 @@ typedef struct { /* what one Source read dispatches */
   int64_t rct_failures, apt_failures;
   double health_alarm;
   double ent_mcv, ent_markov, ent_lag, ent_min, ent_low;
+  int64_t cpu_failures;
 } rng_snap_t;
 
 #define SO(f) offsetof(rng_snap_t, f)
@@ -115,6 +118,12 @@ static const cdu_metric_t rng_source_metrics[] = {
      "1 = entropy_min is below ClaimedEntropy"},
 };
 
+/* Sources that are the CPU's RNG also dispatch these. */
+static const cdu_metric_t rng_cpu_metrics[] = {
+    {"total_events", "cpu_failures", CDU_DERIVE, SO(cpu_failures), "failures",
+     "RDRAND/RDSEED executions that returned no data (carry flag clear)"},
+};
+
 typedef struct {
   char name[DATA_MAX_NAME_LEN];
   char device[PATH_MAX];
@@ -141,12 +150,18 @@ typedef struct {
   sp90b_estimate_t est;
   int ent_low; /* est.min < claimed H */
   cdu_state_t health_state, ent_state;
+  /* Device "rdrand" / "rdseed": the instruction (cpu.step NULL: a file). */
+  rng_cpu_t cpu;
+  uint64_t cpu_failures; /* executions with carry clear */
 } rng_source_t;
 
 static char rng_proc_root[PATH_MAX] = "/proc";
 static char rng_sys_root[PATH_MAX] = "/sys";
 static bool rng_kernel = true;
 static rng_getrandom_fn rng_getrandom = getrandom; /* a seam for tests */
+/* cpuid, and the instruction it finds (a seam for tests). */
+static rng_cpu_step_fn (*rng_cpu_probe)(rng_cpu_insn_t insn,
+                                        const char **why) = rng_cpu_detect;
 
 static void rng_source_free(void *arg) {
   rng_source_t *s = arg;
@@ -221,10 +236,42 @@ static int rng_open(rng_source_t *s) {
   return -1;
 }
 
+/* The CPU's RNG: words in chunks of up to RNG_CHUNK bytes until
+ * BytesPerInterval, MaxReadTime (checked between chunks), or a word that
+ * could not be had after its retries (rng_cpu.h): then the rest of the
+ * interval is short, as for a silent device. */
+static void rng_cpu_acquire(rng_source_t *s, rng_interval_t *iv) {
+  double deadline = rng_mono() + s->max_read_s;
+  while (iv->got < iv->target) {
+    size_t want = iv->target - iv->got;
+    if (want > RNG_CHUNK)
+      want = RNG_CHUNK;
+    size_t r = rng_cpu_fill(&s->cpu, s->buf, want, &s->cpu_failures);
+    iv->got += r;
+    s->bytes_read += (int64_t)r;
+    rng_feed(s, s->buf, r, iv);
+    if (r < want) {
+      c_complain(LOG_ERR, &s->complaint,
+                 "rng plugin: Source \"%s\": %s returned no data (carry "
+                 "flag clear) %u times in a row; %zu bytes short in this "
+                 "interval.",
+                 s->name, rng_cpu_name(s->cpu.insn), s->cpu.retries + 1,
+                 iv->target - iv->got);
+      return;
+    }
+    if (rng_mono() >= deadline)
+      return;
+  }
+}
+
 /* Read up to BytesPerInterval, for at most MaxReadTime (plus one read()).
  * At end of file (a regular file, a FIFO without writer) the device is
  * reopened, once per interval: a file is read again from its start. */
 static void rng_acquire(rng_source_t *s, rng_interval_t *iv) {
+  if (s->cpu.step != NULL) {
+    rng_cpu_acquire(s, iv);
+    return;
+  }
   double deadline = rng_mono() + s->max_read_s;
   int reopened = 0;
   while (iv->got < iv->target) {
@@ -383,8 +430,12 @@ static int rng_source_read(user_data_t *ud) {
   snap.ent_lag = fresh ? s->est.lag : NAN;
   snap.ent_min = fresh ? s->est.min : NAN;
   snap.ent_low = fresh && !isnan(s->est.min) ? s->ent_low : NAN;
+  snap.cpu_failures = (int64_t)s->cpu_failures;
   cdu_dispatch_table("rng", s->name, rng_source_metrics,
                      CDU_TABLE_SIZE(rng_source_metrics), &snap);
+  if (s->cpu.step != NULL)
+    cdu_dispatch_table("rng", s->name, rng_cpu_metrics,
+                       CDU_TABLE_SIZE(rng_cpu_metrics), &snap);
   if (fresh) {
     rng_notify(s, &iv, &snap);
     rng_notify_sp90b(s);
@@ -454,10 +505,40 @@ static int rng_sp90b_setup(rng_source_t *s, double bits, double h,
   return 0;
 }
 
+/* Device "rdrand" / "rdseed" (any case): the instruction, if cpuid has it;
+ * so is a Source of that name without a Device.  Returns 0 for those and
+ * for paths, -1 for an absent instruction. */
+static int rng_cpu_setup(rng_source_t *s) {
+  rng_cpu_insn_t insn;
+  if (s->device[0] == '\0' && (strcasecmp(s->name, "rdrand") == 0 ||
+                               strcasecmp(s->name, "rdseed") == 0))
+    sstrncpy(s->device, s->name, sizeof(s->device));
+  if (strcasecmp(s->device, "rdrand") == 0)
+    insn = RNG_CPU_RDRAND;
+  else if (strcasecmp(s->device, "rdseed") == 0)
+    insn = RNG_CPU_RDSEED;
+  else
+    return 0;
+  const char *why = "not available";
+  rng_cpu_step_fn step = rng_cpu_probe(insn, &why);
+  if (step == NULL) {
+    ERROR("rng plugin: Source \"%s\": Device \"%s\": %s.", s->name,
+          s->device, why);
+    return -1;
+  }
+  rng_cpu_init(&s->cpu, insn, step);
+  sstrncpy(s->device, insn == RNG_CPU_RDSEED ? "rdseed" : "rdrand",
+           sizeof(s->device));
+  return 0;
+}
+
 /* Checks across options, and the buffers of a configured Source. */
 static int rng_source_setup(rng_source_t *s) {
-  if (s->device[0] != '/') {
-    ERROR("rng plugin: Source \"%s\": Device must be an absolute path.",
+  if (rng_cpu_setup(s) != 0)
+    return -1;
+  if (s->cpu.step == NULL && s->device[0] != '/') {
+    ERROR("rng plugin: Source \"%s\": Device must be an absolute path, "
+          "\"rdrand\" or \"rdseed\".",
           s->name);
     return -1;
   }

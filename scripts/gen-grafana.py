@@ -227,6 +227,28 @@ PANELS = [
     ("rng", "Bytes tested", "Bps",
      "Per source: bytes read and tested per second; short reads.",
      [M("rng", "total_bytes", "read", inst="*"), M("rng", "total_bytes", "short", inst="*")]),
+    ("rng", "SP 800-90B health-test failures", "cps",
+     "Per source: NIST SP 800-90B Repetition Count Test (a run of identical "
+     "samples) and Adaptive Proportion Test (a sample too frequent in a "
+     "window) failures per second. A good source essentially never fails "
+     "(alpha = 2^-30 per decision at the claimed entropy); a stuck one "
+     "fails the RCT every few samples.",
+     [M("rng", "total_events", "sp90b_rct_failures", "RCT", inst="*"),
+      M("rng", "total_events", "sp90b_apt_failures", "APT", inst="*")]),
+    ("rng", "SP 800-90B alarm and low min-entropy", "none",
+     "Per source: sp90b_alarm 1 = a health test failed in the interval; "
+     "entropy_low 1 = the min-entropy estimate is below ClaimedEntropy "
+     "(NaN until the estimate window has filled).",
+     [M("rng", "bool", "sp90b_alarm", inst="*"), M("rng", "bool", "entropy_low", inst="*")]),
+    ("rng", "SP 800-90B min-entropy estimates", "none",
+     "Per source, bits per sample (8 = a perfect byte): MCV, Markov and Lag "
+     "estimates over EntropyWindow and their minimum, the assessed value; "
+     "about 7.9 for a perfect 8-bit source over 1 MiB, 0 for a stuck one. "
+     "NaN until the window has filled.",
+     [M("rng", "gauge", "entropy_min", "min", inst="*"),
+      M("rng", "gauge", "entropy_mcv", "MCV", inst="*"),
+      M("rng", "gauge", "entropy_markov", "Markov", inst="*"),
+      M("rng", "gauge", "entropy_lag", "Lag", inst="*")]),
     # ---- Ceph
     ("ceph", "Health status", "none",
      "Per cluster: 0 HEALTH_OK, 1 HEALTH_WARN, 2 HEALTH_ERR.",

@@ -18,6 +18,14 @@
  *    block (the counters are exactly those of rngtest); in pipe mode the
  *    good blocks of each read are written once that read is tested, so a
  *    slow source's blocks come out one by one, as with rngtest.
+ *
+ * --sp800-90b adds NIST SP 800-90B (common/sp800_90b.h, as the rng plugin's
+ * Sources): the Repetition Count and Adaptive Proportion Tests on every byte
+ * of the tested blocks, and the MCV / Markov / Lag min-entropy estimates
+ * over the last --entropy-window bytes, printed with the statistics as
+ * "rngtest: SP 800-90B ..." lines.  With it, exit code 1 also means a health
+ * test failed or the min-entropy estimate is below --claimed-entropy; in
+ * pipe mode a block with a health-test failure is not written.
  */
 #ifdef HAVE_CONFIG_H
 #include "cds_config.h"
@@ -27,11 +35,13 @@
 #endif
 
 #include "common/fips.h"
+#include "common/sp800_90b.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +65,12 @@ typedef struct {
   uint64_t blockcount, blockstats, timedstats_s;
   int pipemode, rngtest5;
   const char *impl;
+  /* --sp800-90b and its settings (the rng plugin's defaults) */
+  int sp90b;
+  unsigned sample_bits; /* 1 or 8 */
+  double claimed_h;     /* bits per sample; NaN = sample_bits / 2 */
+  double alpha_log2;    /* alpha = 2^-alpha_log2 */
+  uint64_t ewin_bytes;  /* estimate window, bytes; 0 = no estimates */
 } options_t;
 
 static volatile sig_atomic_t got_signal;
@@ -98,14 +114,54 @@ typedef struct {
   fips_ctx_t ctx;
   fips_counts_t counts;
   uint64_t bytes_received, bytes_sent, blocks, statruns;
-  bw_stat_t in_bw, fips_bw, out_bw;
+  bw_stat_t in_bw, fips_bw, out_bw, sp90b_bw;
+  sp90b_health_t health; /* --sp800-90b */
+  sp90b_window_t ewin;
+  uint8_t *ering;
+  uint64_t sp90b_blocks_failed; /* blocks with a health-test failure */
+  int entropy_low;              /* the last estimate was below H */
   double start, last_dump;
   int exitstatus;
   uint8_t *out;
   size_t out_len;
 } state_t;
 
-static void dump_stats(const state_t *s) {
+/* The SP 800-90B lines: health-test counts and cutoffs, then the estimates
+ * over the bytes in the window (computed here: about 30 ns per byte for
+ * 8-bit samples, 2 us per byte for 1-bit ones, docs/rng.md). */
+static void dump_sp90b(state_t *s) {
+  const sp90b_health_t *h = &s->health;
+  fprintf(stderr,
+          PREFIX "SP 800-90B samples: %" PRIu64 " (%u-bit, H = %g bits per "
+                 "sample, alpha = 2^-%g)\n",
+          h->samples, h->cfg.bits, h->cfg.h, s->opt.alpha_log2);
+  fprintf(stderr,
+          PREFIX "SP 800-90B Repetition Count Test failures: %" PRIu64
+                 " (cutoff %" PRIu32 " identical samples)\n",
+          h->rct_failures, h->rct_cutoff);
+  fprintf(stderr,
+          PREFIX "SP 800-90B Adaptive Proportion Test failures: %" PRIu64
+                 " (cutoff %" PRIu32 " of %" PRIu32 " samples)\n",
+          h->apt_failures, h->apt_cutoff, h->apt_window);
+  fprintf(stderr, PREFIX "SP 800-90B blocks with a failure: %" PRIu64 "\n",
+          s->sp90b_blocks_failed);
+  sp90b_estimate_t e;
+  if (s->ering == NULL ||
+      sp90b_estimate_window(&s->ewin, h->cfg.bits, &e) != SP90B_OK)
+    return; /* estimates off, or fewer than 2 samples */
+  s->entropy_low = e.min < h->cfg.h;
+  fprintf(stderr,
+          PREFIX "SP 800-90B min-entropy MCV: %.4f, Markov: %.4f, Lag: %.4f "
+                 "bits per sample\n",
+          e.mcv, e.markov, e.lag);
+  fprintf(stderr,
+          PREFIX "SP 800-90B min-entropy: %.4f bits per sample over the last "
+                 "%" PRIu64 " samples (%s the claimed %g)\n",
+          e.min, e.samples, s->entropy_low ? "BELOW" : "at or above",
+          h->cfg.h);
+}
+
+static void dump_stats(state_t *s) {
   fprintf(stderr, PREFIX "bits received from input: %" PRIu64 "\n",
           s->bytes_received * 8);
   if (s->opt.pipemode)
@@ -118,8 +174,12 @@ static void dump_stats(const state_t *s) {
   for (int i = 0; i < FIPS_N_TESTS; i++)
     fprintf(stderr, PREFIX "FIPS 140-2(2001-10-10) %s: %" PRIu64 "\n",
             fips_test_name(i), s->counts.per_test[i]);
+  if (s->opt.sp90b)
+    dump_sp90b(s);
   bw_print("input channel speed", &s->in_bw);
   bw_print("FIPS tests speed", &s->fips_bw);
+  if (s->opt.sp90b)
+    bw_print("SP 800-90B tests speed", &s->sp90b_bw);
   if (s->opt.pipemode)
     bw_print("output channel speed", &s->out_bw);
   fprintf(stderr, PREFIX "Program run time: %.0f microseconds\n",
@@ -171,6 +231,18 @@ static int after_block(state_t *s) {
   return 0;
 }
 
+/* SP 800-90B on one block: the health tests and the estimate window.
+ * Returns 1 when a health test failed in it. */
+static int sp90b_block(state_t *s, const uint8_t *p) {
+  double t0 = now_s();
+  unsigned f = sp90b_health_feed(&s->health, p, FIPS_BLOCK_BYTES);
+  if (s->ering != NULL)
+    sp90b_window_push(&s->ewin, p, FIPS_BLOCK_BYTES);
+  bw_add(&s->sp90b_bw, FIPS_BLOCK_BITS, now_s() - t0);
+  s->sp90b_blocks_failed += f != 0;
+  return f != 0;
+}
+
 /* Test the whole blocks in buf[0..len); returns the bytes used, and sets
  * *stop when -c is reached or output failed. */
 static size_t test_blocks(state_t *s, const uint8_t *buf, size_t len,
@@ -181,6 +253,8 @@ static size_t test_blocks(state_t *s, const uint8_t *buf, size_t len,
   while (!*stop && len - off >= FIPS_BLOCK_BYTES) {
     int r = fips_test_block(&s->ctx, buf + off, NULL);
     fips_count(&s->counts, (unsigned)r);
+    if (s->opt.sp90b && sp90b_block(s, buf + off))
+      r |= 1 << FIPS_N_TESTS; /* not written in pipe mode */
     s->bytes_received += FIPS_BLOCK_BYTES;
     s->blocks++;
     n++;
@@ -293,13 +367,29 @@ static void usage(FILE *f) {
           "0)\n"
           "      --rngtest5       Reproduce the runs-test bug of rng-tools 5\n"
           "      --impl=NAME      Force a code path: generic, popcnt, avx2\n"
+          "      --sp800-90b      Also run the NIST SP 800-90B health tests "
+          "(RCT, APT)\n"
+          "                       and min-entropy estimates (MCV, Markov, "
+          "Lag)\n"
+          "      --sample-bits=n  SP 800-90B sample width: 8 (bytes, "
+          "default) or 1 (bits)\n"
+          "      --claimed-entropy=H  claimed min-entropy, bits per sample "
+          "(default n/2)\n"
+          "      --alpha=a        false-positive rate 2^-a per test, 20..40 "
+          "(default 30)\n"
+          "      --entropy-window=bytes  estimate over the last bytes, 0 = "
+          "off\n"
+          "                       (default 1048576; 65536 for 1-bit "
+          "samples)\n"
           "  -?, --help           Give this help list\n"
           "  -V, --version        Print program version\n\n"
           "FIPS tests operate on 20000-bit blocks.  Data is read from stdin.  "
           "Statistics and messages are sent to stderr.\n\n"
           "If no errors happen nor any blocks fail the FIPS tests, the "
           "program will return exit status 0.  If any blocks fail the tests, "
-          "the exit status will be 1.\n");
+          "the exit status will be 1.  With --sp800-90b, also if a health "
+          "test fails or the min-entropy estimate is below the claimed "
+          "entropy.\n");
 }
 
 static uint64_t count_arg(const char *arg) {
@@ -316,6 +406,51 @@ static uint64_t count_arg(const char *arg) {
   return (uint64_t)v;
 }
 
+/* A number of an SP 800-90B option in [lo, hi]; exits 10 otherwise. */
+static double number_arg(const char *name, const char *arg, double lo,
+                         double hi) {
+  char *end = NULL;
+  errno = 0;
+  double v = strtod(arg, &end);
+  if (errno != 0 || end == arg || *end != '\0' || !(v >= lo && v <= hi)) {
+    fprintf(stderr,
+            "fipstest: --%s must be a number from %g to %g, not \"%s\"\n"
+            "Try `fipstest --help' for more information.\n",
+            name, lo, hi, arg);
+    exit(EXIT_USAGE);
+  }
+  return v;
+}
+
+/* The SP 800-90B state from the options (after parsing). */
+static void sp90b_setup(state_t *s) {
+  options_t *o = &s->opt;
+  if (isnan(o->claimed_h))
+    o->claimed_h = o->sample_bits / 2.0;
+  if (o->claimed_h > o->sample_bits) {
+    fprintf(stderr, "fipstest: --claimed-entropy must be at most "
+                    "--sample-bits (%u)\n", o->sample_bits);
+    exit(EXIT_USAGE);
+  }
+  sp90b_config_t cfg = {.bits = o->sample_bits, .h = o->claimed_h,
+                        .alpha = exp2(-o->alpha_log2)};
+  sp90b_status_t st = sp90b_health_init(&s->health, &cfg);
+  if (st != SP90B_OK) {
+    fprintf(stderr, "fipstest: SP 800-90B: %s\n", sp90b_strerror(st));
+    exit(EXIT_USAGE);
+  }
+  if (o->ewin_bytes == UINT64_MAX) /* the plugin's default */
+    o->ewin_bytes = o->sample_bits == 8 ? 1048576 : 65536;
+  if (o->ewin_bytes == 0)
+    return;
+  s->ering = malloc(o->ewin_bytes);
+  if (s->ering == NULL ||
+      sp90b_window_init(&s->ewin, s->ering, o->ewin_bytes) != 0) {
+    fprintf(stderr, "fipstest: out of memory\n");
+    exit(EXIT_OSERR);
+  }
+}
+
 static void parse(int argc, char **argv, options_t *o) {
   static const struct option longs[] = {
       {"blockcount", required_argument, NULL, 'c'},
@@ -324,11 +459,20 @@ static void parse(int argc, char **argv, options_t *o) {
       {"blockstats", required_argument, NULL, 'b'},
       {"rngtest5", no_argument, NULL, '5'},
       {"impl", required_argument, NULL, 'i'},
+      {"sp800-90b", no_argument, NULL, 'S'},
+      {"sample-bits", required_argument, NULL, 'B'},
+      {"claimed-entropy", required_argument, NULL, 'H'},
+      {"alpha", required_argument, NULL, 'A'},
+      {"entropy-window", required_argument, NULL, 'W'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
   int c;
   opterr = 0;
+  o->sample_bits = 8;
+  o->claimed_h = NAN;
+  o->alpha_log2 = 30;
+  o->ewin_bytes = UINT64_MAX; /* unset */
   for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
     if (strcmp(argv[i], "-?") == 0) { /* rngtest's (argp's) help option */
       usage(stdout);
@@ -354,6 +498,25 @@ static void parse(int argc, char **argv, options_t *o) {
     case 'i':
       o->impl = optarg;
       break;
+    case 'S':
+      o->sp90b = 1;
+      break;
+    case 'B':
+      o->sample_bits = (unsigned)number_arg("sample-bits", optarg, 1, 8);
+      if (o->sample_bits != 1 && o->sample_bits != 8) {
+        fprintf(stderr, "fipstest: --sample-bits must be 1 or 8\n");
+        exit(EXIT_USAGE);
+      }
+      break;
+    case 'H':
+      o->claimed_h = number_arg("claimed-entropy", optarg, 1e-6, 8);
+      break;
+    case 'A':
+      o->alpha_log2 = number_arg("alpha", optarg, 20, 40);
+      break;
+    case 'W':
+      o->ewin_bytes = (uint64_t)number_arg("entropy-window", optarg, 0, 1 << 30);
+      break;
     case 'V':
       printf("fipstest (collectd-timekeeper) %s\n", PACKAGE_VERSION);
       exit(0);
@@ -376,6 +539,8 @@ int main(int argc, char **argv) {
   static state_t s;
   struct sigaction sa;
   parse(argc, argv, &s.opt);
+  if (s.opt.sp90b)
+    sp90b_setup(&s);
   memset(&sa, 0, sizeof(sa));
   sa.sa_handler = on_signal; /* no SA_RESTART: read() returns EINTR */
   sigemptyset(&sa.sa_mask);
@@ -408,7 +573,11 @@ int main(int argc, char **argv) {
   dump_stats(&s);
   if (s.exitstatus == 0 && (s.counts.failures || !s.counts.successes))
     s.exitstatus = EXIT_FAIL;
+  if (s.exitstatus == 0 && s.opt.sp90b &&
+      (s.health.rct_failures || s.health.apt_failures || s.entropy_low))
+    s.exitstatus = EXIT_FAIL;
   free(buf);
+  free(s.ering);
   free(s.out);
   return s.exitstatus;
 }

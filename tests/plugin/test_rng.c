@@ -586,6 +586,112 @@ static void test_sp90b_estimates(void) {
   mock_reset();
 }
 
+/* ------------------------------------------------ the CPU's RNG (seam) */
+
+/* The fake RDRAND/RDSEED: 0 = good words, 1 = three executions with carry
+ * clear before each good one, 2 = 0xFFFFFFFFFFFFFFFF with carry set (the
+ * AMD RDRAND bug after resume from suspend), 3 = carry always clear. */
+static int cpu_mode, cpu_present = 1;
+static uint64_t cpu_calls;
+static int fake_step(unsigned long long *word) {
+  cpu_calls++;
+  if (cpu_mode == 3 || (cpu_mode == 1 && cpu_calls % 4 != 0))
+    return 0;
+  *word = ~0ull;
+  if (cpu_mode != 2)
+    for (int i = 0; i < 8; i++)
+      *word = *word << 8 | rnd8();
+  return 1;
+}
+static rng_cpu_step_fn fake_probe(rng_cpu_insn_t insn, const char **why) {
+  if (cpu_present)
+    return fake_step;
+  *why = insn == RNG_CPU_RDSEED ? "no RDSEED here (test)"
+                                : "no RDRAND here (test)";
+  return NULL;
+}
+
+static void test_cpu_config(void) {
+  rng_cpu_probe = fake_probe;
+  cpu_present = 0;
+  mock_clear();
+  EXPECT_EQ_INT(-1, configure("Kernel false\n<Source \"cpu\">\n Device "
+                              "\"rdseed\"\n</Source>"));
+  OK_MSG(mock_log_find("rng plugin: Source \"cpu\": Device \"rdseed\": no "
+                       "RDSEED here (test)") >= 0,
+         "an absent instruction: the error names plugin, block, option");
+  cpu_present = 1;
+  mock_clear();
+  EXPECT_EQ_INT(-1, configure("Kernel false\n<Source \"cpu\">\n Device "
+                              "\"rdrandom\"\n</Source>"));
+  OK(mock_log_find("absolute path") >= 0);
+  mock_shutdown_all();
+  mock_reset();
+}
+
+/* Words per read: ceil((BytesPerInterval + 4) / 8) on the first read.
+ * Source "rdrand" without a Device is the instruction of that name. */
+static void test_cpu_source(void) {
+  rng_cpu_probe = fake_probe;
+  cpu_present = 1;
+  EXPECT_EQ_INT(0, configure("Kernel false\n"
+                             "<Source \"rdrand\">\n"
+                             " BytesPerInterval 25000\n</Source>\n"
+                             "<Source \"rdseed\">\n Device \"RDSEED\"\n"
+                             " BytesPerInterval 5000\n</Source>"));
+  EXPECT_EQ_INT(0, mock_init_all());
+  EXPECT_EQ_INT(0, mock_check_metric_table("rng", rng_cpu_metrics,
+                                           CDU_TABLE_SIZE(rng_cpu_metrics)));
+  /* Good words after 3 failures each: 3126 words, 9378 failures. */
+  cpu_mode = 1, cpu_calls = 0;
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read("rng/rdrand"));
+  EXPECT_EQ_DOUBLE(25004, get("rdrand", "total_bytes", "read"));
+  EXPECT_EQ_DOUBLE(0, get("rdrand", "total_bytes", "short"));
+  EXPECT_EQ_DOUBLE(3 * 3126, get("rdrand", "total_events", "cpu_failures"));
+  EXPECT_EQ_DOUBLE(10, get("rdrand", "total_events", "blocks"));
+  EXPECT_EQ_DOUBLE(0, get("rdrand", "total_events", "sp90b_rct_failures"));
+  EXPECT_EQ_DOUBLE(0, get("rdrand", "bool", "stuck"));
+  /* Stuck at all ones, carry set: no instruction failure, but FIPS and
+   * SP 800-90B see it: 25000 bytes of 0xff, RCT cutoff 9 (the run goes on
+   * from the last good byte only if it was 0xff: at least 3124). */
+  cpu_mode = 2;
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read("rng/rdrand"));
+  EXPECT_EQ_DOUBLE(3 * 3126, get("rdrand", "total_events", "cpu_failures"));
+  EXPECT_EQ_DOUBLE(20, get("rdrand", "total_events", "blocks"));
+  OK(get("rdrand", "total_events", "blocks_failed") >= 10);
+  double rct = get("rdrand", "total_events", "sp90b_rct_failures");
+  printf("# all ones: %g RCT failures in 25000 bytes\n", rct);
+  OK(rct >= 3124 && rct <= 3125);
+  OK(get("rdrand", "total_events", "sp90b_apt_failures") >= 48);
+  EXPECT_EQ_DOUBLE(1, get("rdrand", "bool", "stuck"));
+  EXPECT_EQ_DOUBLE(1, get("rdrand", "bool", "sp90b_alarm"));
+  EXPECT_EQ_INT(1, notif_count("rdrand", "stuck", NOTIF_FAILURE));
+  /* Carry always clear: RDRAND gives up after 1 + 10 executions, RDSEED
+   * after 1 + 100; a short read (no collectd backoff), logged once. */
+  cpu_mode = 3;
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read("rng/rdrand"));
+  EXPECT_EQ_DOUBLE(3 * 3126 + 11,
+                   get("rdrand", "total_events", "cpu_failures"));
+  EXPECT_EQ_DOUBLE(25000, get("rdrand", "total_bytes", "short"));
+  OK(isnan(get("rdrand", "bool", "stuck")));
+  OK(mock_log_find("RDRAND returned no data") >= 0);
+  EXPECT_EQ_INT(0, mock_read("rng/rdseed"));
+  EXPECT_EQ_DOUBLE(101, get("rdseed", "total_events", "cpu_failures"));
+  EXPECT_EQ_DOUBLE(5004, get("rdseed", "total_bytes", "short"));
+  /* Back to good words: data again, no new failure. */
+  cpu_mode = 0;
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read("rng/rdseed"));
+  EXPECT_EQ_DOUBLE(101, get("rdseed", "total_events", "cpu_failures"));
+  EXPECT_EQ_DOUBLE(5004, get("rdseed", "total_bytes", "read"));
+  EXPECT_EQ_DOUBLE(0, get("rdseed", "bool", "stuck"));
+  mock_shutdown_all();
+  mock_reset();
+}
+
 int main(void) {
   snprintf(dir, sizeof(dir), "/tmp/test_rng.%d", (int)getpid());
   mkdir(dir, 0700);
@@ -611,6 +717,10 @@ int main(void) {
   test_sp90b_bits();
   module_register();
   test_sp90b_estimates();
+  module_register();
+  test_cpu_config();
+  module_register();
+  test_cpu_source();
   char cmd[300];
   snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
   if (system(cmd) != 0)
