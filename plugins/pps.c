@@ -166,10 +166,10 @@ static int config_double(const oconfig_item_t *c, const char *block,
                          double min, double max, double *out) {
   double v;
   if (cf_util_get_double(c, &v) != 0 || !(v >= min && v <= max)) {
-    ERROR("pps plugin: %s%s%s: %s must be a number of seconds in "
+    ERROR("pps plugin: %s%s%s%s must be a number of seconds in "
           "[%g, %g].",
-          block ? "<Device \"" : "", block ? block : "", block ? "\">" : "",
-          c->key, min, max);
+          block ? "<Device \"" : "", block ? block : "",
+          block ? "\">: " : "", c->key, min, max);
     return -1;
   }
   *out = v;
@@ -400,7 +400,7 @@ static void pps_notify(pps_inst_t *in, bool present, const char *error,
                       n, s->a.since_last_s, in->dev.path);
 }
 
-/* The holdover estimate from the edge-offset ADEV and the current mean
+/* The holdover estimate from the edge-offset ADEV and the last pulse's
  * edge offset (s); NaN while either is unknown. */
 static double holdover_of(const pps_dev_t *d, const stab_values_t *v,
                           double offset_s) {
@@ -456,6 +456,7 @@ static int pps_read_inst(pps_inst_t *in) {
   char error[sizeof(d->error)];
   pps_now_t now;
   stab_values_t stab;
+  double last_offset_s = NAN; /* the last pulse's edge offset, s */
   pps_clock_now(&now);
   pthread_mutex_lock(&d->lock);
   bool present = d->present, with_clear = d->clear_seen;
@@ -468,6 +469,8 @@ static int pps_read_inst(pps_inst_t *in) {
   /* NaN once the last pulse is older than Timeout, or the device gone. */
   stab_values(&d->stab, present ? d->edge_stats : NULL, now.mono_ns,
               d->cfg.timeout_ns, &stab);
+  if (present && d->asserts.have_last)
+    last_offset_s = (double)d->asserts.last_offset_ns / PPS_NS_PER_S;
   pthread_mutex_unlock(&d->lock);
   if (present)
     s.present = 1.0;
@@ -480,8 +483,7 @@ static int pps_read_inst(pps_inst_t *in) {
                        CDU_TABLE_SIZE(pps_clear_metrics), &clear);
   pps_notify(in, present, error, &s, &now);
   if (d->stab.enabled)
-    pps_dispatch_stability(in, &stab, present ? s.a.offset_mean_s : NAN,
-                           now.mono_ns);
+    pps_dispatch_stability(in, &stab, last_offset_s, now.mono_ns);
   return 0;
 }
 
