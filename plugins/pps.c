@@ -10,14 +10,23 @@
 #include "plugin.h"
 #include "utils/common/common.h"
 
+#include "common/hold.h"
+#include "common/holdover.h"
 #include "common/pps_stats.h"
 #include "plugins/cdutil.h"
 #include "plugins/pps_int.h"
+#include "plugins/stability.h"
 
 #include <math.h>
 #include <stddef.h>
 
 #define PPS_MAX_DEVICES 32 /* the kernel allows 16 PPS sources */
+/* The holdover estimate never exceeds this, s (116 days): white phase noise
+ * alone never uses up a budget. */
+#define PPS_HOLDOVER_CAP_S 1e7
+/* The estimate must stay on one side of HoldoverMin this long, s, before
+ * a notification (a noisy estimate near the minimum does not flap). */
+#define PPS_HOLDOVER_HOLD_S 60.0
 
 typedef struct {
   pps_summary_t a; /* assert edges */
@@ -84,9 +93,22 @@ static const cdu_metric_t pps_clear_metrics[] = {
      "RMS of successive clear-offset differences"},
 };
 
+/* With Stability: the holdover estimate (series "edge" in stability.h). */
+typedef struct {
+  double holdover_s;
+} pps_holdover_snapshot_t;
+
+static const cdu_metric_t pps_holdover_metrics[] = {
+    {"duration", "holdover", CDU_GAUGE,
+     offsetof(pps_holdover_snapshot_t, holdover_s), "s",
+     "estimated time the clock stays within HoldoverBudget if the PPS is "
+     "lost"},
+};
+
 typedef struct {
   pps_dev_t dev;
-  cdu_state_t present_state, signal_state;
+  cdu_state_t present_state, signal_state, holdover_state;
+  hold_t holdover_hold; /* 1 = estimate below HoldoverMin, debounced */
 } pps_inst_t;
 
 /* Discovered devices (Discover true), owned by the "pps/discovery" read. */
@@ -101,6 +123,15 @@ static bool pps_template_set;
 static pps_inst_t *pps_configured[PPS_MAX_DEVICES];
 static int pps_configured_n;
 static pps_discovery_t *pps_discovery;
+
+static pps_inst_t *inst_new(const pps_dev_t *dev) {
+  pps_inst_t *in = calloc(1, sizeof(*in));
+  if (in == NULL)
+    return NULL;
+  in->dev = *dev;
+  hold_init(&in->holdover_hold, 0);
+  return in;
+}
 
 static void pps_inst_free(void *arg) {
   pps_inst_t *in = arg;
@@ -130,17 +161,27 @@ static pps_dev_t *template_dev(void) {
   return &pps_template;
 }
 
+/* A duration option in seconds within [min, max]. */
+static int config_double(const oconfig_item_t *c, const char *block,
+                         double min, double max, double *out) {
+  double v;
+  if (cf_util_get_double(c, &v) != 0 || !(v >= min && v <= max)) {
+    ERROR("pps plugin: %s%s%s%s must be a number of seconds in "
+          "[%g, %g].",
+          block ? "<Device \"" : "", block ? block : "",
+          block ? "\">: " : "", c->key, min, max);
+    return -1;
+  }
+  *out = v;
+  return 0;
+}
+
 /* A duration option in seconds within [min, max], stored in ns. */
 static int config_seconds(const oconfig_item_t *c, const char *block,
                           double min, double max, int64_t *ns) {
   double v;
-  if (cf_util_get_double(c, &v) != 0 || !(v >= min && v <= max)) {
-    ERROR("pps plugin: %s%s%s: %s must be a number of seconds in "
-          "[%g, %g].",
-          block ? "<Device \"" : "", block ? block : "", block ? "\">" : "",
-          c->key, min, max);
+  if (config_double(c, block, min, max, &v) != 0)
     return -1;
-  }
   *ns = (int64_t)llround(v * 1e9);
   return 0;
 }
@@ -155,7 +196,26 @@ static int config_common(const oconfig_item_t *c, const char *block,
     return config_seconds(c, block, 1.1, 3600.0, &d->cfg.timeout_ns);
   if (strcasecmp(c->key, "StepThreshold") == 0)
     return config_seconds(c, block, 1e-6, 0.5, &d->cfg.step_threshold_ns);
-  return 1;
+  if (strcasecmp(c->key, "HoldoverBudget") == 0)
+    return config_double(c, block, 1e-9, 1.0, &d->holdover_budget_s);
+  if (strcasecmp(c->key, "HoldoverMin") == 0)
+    return config_double(c, block, 0, PPS_HOLDOVER_CAP_S, &d->holdover_min_s);
+  return stab_config_option("pps", block ? block : "defaults", c, &d->stab);
+}
+
+/* The Stability* combination; Holdover* only with Stability.  0 or -1
+ * (logged). */
+static int config_check_stability(const char *block, const pps_dev_t *d) {
+  if (stab_config_check("pps", block ? block : "defaults", &d->stab) != 0)
+    return -1;
+  if (d->stab.enabled || (d->holdover_min_s == 0 &&
+                          d->holdover_budget_s == PPS_HOLDOVER_BUDGET_S))
+    return 0;
+  ERROR("pps plugin: %s%s%s: HoldoverBudget and HoldoverMin need "
+        "Stability true (the estimate comes from the edge-offset ADEV).",
+        block ? "<Device \"" : "", block ? block : "defaults",
+        block ? "\">" : "");
+  return -1;
 }
 
 static int config_path(const oconfig_item_t *c, const char *name,
@@ -181,10 +241,11 @@ static int pps_config_device(oconfig_item_t *ci) {
           PPS_MAX_DEVICES);
     return -1;
   }
-  pps_inst_t *in = calloc(1, sizeof(*in));
+  pps_dev_t dev;
+  pps_dev_defaults(&dev);
+  pps_inst_t *in = inst_new(&dev);
   if (in == NULL)
     return -1;
-  pps_dev_defaults(&in->dev);
   sstrncpy(in->dev.name, name, sizeof(in->dev.name));
   cdtime_t interval = 0;
   int paths = 0, status = 0;
@@ -208,6 +269,8 @@ static int pps_config_device(oconfig_item_t *ci) {
           name);
     status = -1;
   }
+  if (status == 0)
+    status = config_check_stability(name, &in->dev);
   if (status != 0) {
     sfree(in);
     return -1;
@@ -243,6 +306,8 @@ static int pps_config(oconfig_item_t *ci) {
     if (s != 0)
       status = -1;
   }
+  if (config_check_stability(NULL, template_dev()) != 0)
+    status = -1;
   if (discover && pps_discovery == NULL) {
     pps_discovery = calloc(1, sizeof(*pps_discovery));
     if (pps_discovery == NULL ||
@@ -271,10 +336,9 @@ static void pps_rescan(pps_discovery_t *dd) {
                      found[i].name) == 0;
     if (known || dd->n >= PPS_MAX_DEVICES)
       continue;
-    pps_inst_t *in = calloc(1, sizeof(*in));
+    pps_inst_t *in = inst_new(template_dev());
     if (in == NULL)
       return;
-    in->dev = *template_dev();
     sstrncpy(in->dev.name, found[i].name, sizeof(in->dev.name));
     sstrncpy(in->dev.path, found[i].dir, sizeof(in->dev.path));
     in->dev.capture = PPS_CAPTURE_SYSFS;
@@ -336,12 +400,63 @@ static void pps_notify(pps_inst_t *in, bool present, const char *error,
                       n, s->a.since_last_s, in->dev.path);
 }
 
+/* The holdover estimate from the edge-offset ADEV and the last pulse's
+ * edge offset (s); NaN while either is unknown. */
+static double holdover_of(const pps_dev_t *d, const stab_values_t *v,
+                          double offset_s) {
+  holdover_point_t p[PHASE_STATS_MAX_OCTAVES];
+  for (uint32_t i = 0; i < v->n_taus; i++)
+    p[i] = (holdover_point_t){.tau_s = v->tau[i].tau_s,
+                              .adev = v->tau[i].adev};
+  return holdover_seconds(p, v->n_taus, offset_s, d->holdover_budget_s,
+                          PPS_HOLDOVER_CAP_S);
+}
+
+/* HoldoverMin: a WARNING when the estimate has stayed below it for
+ * PPS_HOLDOVER_HOLD_S, an OKAY when it has stayed above as long; an unknown
+ * estimate changes nothing. */
+static void holdover_notify(pps_inst_t *in, double holdover_s,
+                            int64_t mono_ns) {
+  const pps_dev_t *d = &in->dev;
+  if (!(d->holdover_min_s > 0) || isnan(holdover_s))
+    return;
+  int below = hold_update(&in->holdover_hold, holdover_s < d->holdover_min_s,
+                          (double)mono_ns / PPS_NS_PER_S, PPS_HOLDOVER_HOLD_S);
+  if (below)
+    cdu_notify_change(&in->holdover_state, 1, NOTIF_WARNING, "pps", d->name,
+                      "duration", "holdover",
+                      "pps plugin: %s: holdover estimate %.0f s is below "
+                      "HoldoverMin %.0f s (budget %g s): the clock would "
+                      "leave its budget soon if the PPS were lost.",
+                      d->name, holdover_s, d->holdover_min_s,
+                      d->holdover_budget_s);
+  else
+    cdu_notify_change(&in->holdover_state, 0, NOTIF_OKAY, "pps", d->name,
+                      "duration", "holdover",
+                      "pps plugin: %s: holdover estimate %.0f s is back "
+                      "above HoldoverMin %.0f s.",
+                      d->name, holdover_s, d->holdover_min_s);
+}
+
+/* Stability values of series "edge" and the holdover estimate. */
+static void pps_dispatch_stability(pps_inst_t *in, const stab_values_t *v,
+                                   double offset_s, int64_t mono_ns) {
+  pps_dev_t *d = &in->dev;
+  stab_dispatch_values("pps", d->name, "edge", v);
+  pps_holdover_snapshot_t h = {.holdover_s = holdover_of(d, v, offset_s)};
+  cdu_dispatch_table("pps", d->name, pps_holdover_metrics,
+                     CDU_TABLE_SIZE(pps_holdover_metrics), &h);
+  holdover_notify(in, h.holdover_s, mono_ns);
+}
+
 static int pps_read_inst(pps_inst_t *in) {
   pps_dev_t *d = &in->dev;
   pps_snapshot_t s;
   pps_summary_t clear;
   char error[sizeof(d->error)];
   pps_now_t now;
+  stab_values_t stab;
+  double last_offset_s = NAN; /* the last pulse's edge offset, s */
   pps_clock_now(&now);
   pthread_mutex_lock(&d->lock);
   bool present = d->present, with_clear = d->clear_seen;
@@ -351,6 +466,11 @@ static int pps_read_inst(pps_inst_t *in) {
     if (with_clear)
       pps_stats_take(&d->clears, &now, &clear);
   }
+  /* NaN once the last pulse is older than Timeout, or the device gone. */
+  stab_values(&d->stab, present ? d->edge_stats : NULL, now.mono_ns,
+              d->cfg.timeout_ns, &stab);
+  if (present && d->asserts.have_last)
+    last_offset_s = (double)d->asserts.last_offset_ns / PPS_NS_PER_S;
   pthread_mutex_unlock(&d->lock);
   if (present)
     s.present = 1.0;
@@ -362,6 +482,8 @@ static int pps_read_inst(pps_inst_t *in) {
     cdu_dispatch_table("pps", d->name, pps_clear_metrics,
                        CDU_TABLE_SIZE(pps_clear_metrics), &clear);
   pps_notify(in, present, error, &s, &now);
+  if (d->stab.enabled)
+    pps_dispatch_stability(in, &stab, last_offset_s, now.mono_ns);
   return 0;
 }
 

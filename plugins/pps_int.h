@@ -11,7 +11,9 @@
 #include "plugin.h"
 #include "utils_complain.h"
 
+#include "common/phase_stats.h"
 #include "common/pps_stats.h"
+#include "plugins/stability.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -19,6 +21,8 @@
 #include <stdint.h>
 
 /* ---- pps_reader.c --------------------------------------------------- */
+#define PPS_HOLDOVER_BUDGET_S 1e-3 /* HoldoverBudget default, s */
+
 typedef enum { PPS_CAPTURE_SYSFS, PPS_CAPTURE_API } pps_capture_t;
 
 typedef struct {
@@ -28,6 +32,9 @@ typedef struct {
   char path[600];  /* /dev/ppsN, or the sysfs directory of ppsN */
   int64_t poll_ns; /* sysfs poll period */
   pps_stats_config_t cfg;
+  stab_config_t stab;       /* Stability* options; series "edge" */
+  double holdover_budget_s; /* HoldoverBudget, s */
+  double holdover_min_s;    /* HoldoverMin, s; 0 = no notification */
 
   /* Thread. */
   pthread_t thread;
@@ -46,6 +53,8 @@ typedef struct {
   int api_mode;      /* RFC 2783 capabilities (time_pps_getcap) */
   char error[1024];  /* why the device is not present ("" if it is) */
   int64_t bad_reads; /* malformed sysfs values seen */
+  phase_stats_t *edge_stats; /* every assert pulse's edge offset, once;
+                                NULL unless Stability */
 
   /* Capture state, under poll_lock (the reader thread; tests). */
   pthread_mutex_t poll_lock;
@@ -53,7 +62,8 @@ typedef struct {
   c_complain_t complaint;
 } pps_dev_t;
 
-/* Defaults: sysfs, poll 100 ms, pps_stats defaults. */
+/* Defaults: sysfs, poll 100 ms, pps_stats defaults, Stability false with
+ * a 3600 s window, HoldoverBudget 1 ms, no HoldoverMin. */
 void pps_dev_defaults(pps_dev_t *d);
 
 /* Initialise the mutexes and statistics, capture once synchronously (so the
@@ -61,7 +71,8 @@ void pps_dev_defaults(pps_dev_t *d);
  * 0, or -1 (logged) if the thread cannot start. */
 int pps_dev_start(pps_dev_t *d);
 
-/* Signal the thread and join it (returns within about 1 s). Idempotent. */
+/* Signal the thread, join it (returns within about 1 s) and free the
+ * stability statistics. Idempotent. */
 void pps_dev_stop(pps_dev_t *d);
 
 /* One sysfs capture attempt on d (the reader thread's step; tests call it

@@ -26,12 +26,16 @@
 
 #define RETRY_NS PPS_NS_PER_S /* reopen a missing device once a second */
 
-/* Defaults: sysfs, poll 100 ms, pps_stats defaults. */
+/* Defaults: sysfs, poll 100 ms, pps_stats defaults, Stability false with
+ * a 3600 s window, HoldoverBudget 1 ms, no HoldoverMin. */
 void pps_dev_defaults(pps_dev_t *d) {
   memset(d, 0, sizeof(*d));
   d->capture = PPS_CAPTURE_SYSFS;
   d->poll_ns = 100 * 1000 * 1000;
   pps_stats_config_default(&d->cfg);
+  stab_config_init(&d->stab, (double)d->cfg.period_ns / PPS_NS_PER_S, 3600,
+                   false);
+  d->holdover_budget_s = PPS_HOLDOVER_BUDGET_S;
   d->fd = -1;
 }
 
@@ -69,6 +73,24 @@ static void set_present(pps_dev_t *d, const char *error) {
   pthread_mutex_unlock(&d->lock);
 }
 
+/* Feed a pulse that pps_stats accepted (each sequence number once; a
+ * duplicate fetch, a glitch or a stale edge is not a pulse) into the
+ * stability statistics: its edge offset, s (+ = system clock ahead), at its
+ * CLOCK_MONOTONIC time.  A missed pulse leaves its slot empty (a gap).  A
+ * step of the system clock makes the earlier offsets incomparable: the
+ * window restarts.  Under d->lock. */
+static void add_edge_stats(pps_dev_t *d, const pps_edge_t *a,
+                           pps_edge_result_t r) {
+  if (d->edge_stats == NULL ||
+      (r != PPS_EDGE_FIRST && r != PPS_EDGE_NEW && r != PPS_EDGE_STEP))
+    return;
+  if (r == PPS_EDGE_STEP)
+    phase_stats_reset(d->edge_stats);
+  phase_stats_add(d->edge_stats,
+                  (double)d->asserts.last_offset_ns / PPS_NS_PER_S,
+                  a->mono_ns);
+}
+
 /* Feed freshly fetched edges (clear may be NULL) into the statistics.  The
  * CLOCK_MONOTONIC time of each edge is estimated from its age now, so the
  * statistics can tell a step of the system clock from a real interval. */
@@ -87,7 +109,7 @@ static void observe(pps_dev_t *d, pps_edge_t *a, pps_edge_t *c) {
   d->present = true;
   d->error[0] = '\0';
   if (a != NULL)
-    pps_stats_add(&d->asserts, a, &now);
+    add_edge_stats(d, a, pps_stats_add(&d->asserts, a, &now));
   if (c != NULL && (c->seq != 0 || c->ts_ns != 0)) {
     d->clear_seen = true;
     pps_stats_add(&d->clears, c, &now);
@@ -284,6 +306,7 @@ int pps_dev_start(pps_dev_t *d) {
   pthread_mutex_init(&d->poll_lock, NULL);
   pps_stats_init(&d->asserts, &d->cfg);
   pps_stats_init(&d->clears, &d->cfg);
+  d->edge_stats = stab_new("pps", d->name, &d->stab);
   C_COMPLAIN_INIT(&d->complaint);
   pps_now_t now;
   pps_clock_now(&now);
@@ -298,13 +321,16 @@ int pps_dev_start(pps_dev_t *d) {
   if (status != 0) {
     ERROR("pps plugin: <Device \"%s\">: cannot start the reader thread: %s",
           d->name, STRERROR(status));
+    stab_free(d->edge_stats);
+    d->edge_stats = NULL;
     return -1;
   }
   d->running = true;
   return 0;
 }
 
-/* Signal the thread and join it (returns within about 1 s). Idempotent. */
+/* Signal the thread, join it (returns within about 1 s) and free the
+ * stability statistics. Idempotent. */
 void pps_dev_stop(pps_dev_t *d) {
   if (!d->running)
     return;
@@ -314,4 +340,8 @@ void pps_dev_stop(pps_dev_t *d) {
   pthread_mutex_unlock(&d->lock);
   pthread_join(d->thread, NULL);
   d->running = false;
+  pthread_mutex_lock(&d->lock);
+  stab_free(d->edge_stats);
+  d->edge_stats = NULL;
+  pthread_mutex_unlock(&d->lock);
 }

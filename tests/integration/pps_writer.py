@@ -3,11 +3,13 @@
 """pps_writer.py - play a kernel PPS source into a sysfs fixture directory.
 
     pps_writer.py DIR --log FILE [--offset S] [--sigma S] [--seed N]
-                  [--drop-every N] [--width S]
+                  [--drop-every N] [--width S] [--walk S]
 
 Once per second, like drivers/pps/kapi.c + sysfs.c, it replaces DIR/assert
 with "sec.nsec#seq\\n" (edge = the whole second + OFFSET + Gaussian noise of
-SIGMA; the sequence counts only the pulses "seen", so a dropped pulse leaves
+SIGMA, plus with --walk a random walk of the phase, one Gaussian step of
+WALK s per second: white frequency noise, ADEV(tau) = WALK / sqrt(tau);
+the sequence counts only the pulses "seen", so a dropped pulse leaves
 a time gap and no sequence gap) and, WIDTH seconds later, DIR/clear.  Every
 pulse written or dropped is logged to FILE ("pulse TS_NS SEQ" / "drop SEC")
 so the test computes its reference from what was really injected.  If the
@@ -49,8 +51,11 @@ def main():
     ap.add_argument("--seed", type=int, default=6)
     ap.add_argument("--drop-every", type=int, default=0)
     ap.add_argument("--width", type=float, default=0.1)
+    ap.add_argument("--walk", type=float, default=0.0)
     a = ap.parse_args()
     rng = random.Random(a.seed)
+    # The walk has its own stream, so without --walk the output is unchanged.
+    walk_rng, phase = random.Random(a.seed + 1), 0.0
     log = open(a.log, "a", buffering=1)
     log.write("config offset %.9f sigma %.9f seed %d drop_every %d width %.3f\n"
               % (a.offset, a.sigma, a.seed, a.drop_every, a.width))
@@ -58,7 +63,9 @@ def main():
     sec = math.floor(time.time()) + 1
     while True:
         n += 1
-        ts_ns = sec * 10**9 + round((a.offset + rng.gauss(0.0, a.sigma)) * 1e9)
+        if a.walk:
+            phase += walk_rng.gauss(0.0, a.walk)
+        ts_ns = sec * 10**9 + round((a.offset + phase + rng.gauss(0.0, a.sigma)) * 1e9)
         sleep_until(ts_ns / 1e9)
         if time.time() > sec + 0.5:  # we were paused: skip to the next second
             now = math.floor(time.time()) + 1

@@ -9,6 +9,8 @@
  * /sys/class/mem (an independent view of the same class). */
 #include "plugins/pps.c" /* sic: reach the static functions */
 
+#include "common/holdover.h"
+#include "common/phase_stats.h"
 #include "tests/mock/plugin_mock.h"
 #include "tests/unit/testing.h"
 
@@ -118,6 +120,17 @@ static void test_config_errors(void) {
        "Timeout must be"},
       {"Discover \"maybe\"", NULL},
       {"Frobnicate 1", "unknown option \"Frobnicate\""},
+      {"<Device \"g\">\n SysfsPath \"/x\"\n HoldoverBudget 0\n</Device>",
+       "HoldoverBudget must be"},
+      {"<Device \"h\">\n SysfsPath \"/x\"\n HoldoverMin -1\n</Device>",
+       "HoldoverMin must be"},
+      {"<Device \"i\">\n SysfsPath \"/x\"\n Stability true\n"
+       " StabilityWindow 20\n</Device>",
+       "StabilityWindow 20 s holds 20 samples"},
+      {"<Device \"j\">\n SysfsPath \"/x\"\n StabilityTau0 2\n</Device>",
+       "StabilityTau0 is fixed by the source"},
+      {"<Device \"k\">\n SysfsPath \"/x\"\n HoldoverMin 60\n</Device>",
+       "<Device \"k\">: HoldoverBudget and HoldoverMin need Stability true"},
   };
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     char text[256];
@@ -234,6 +247,183 @@ static void test_sysfs_device(void) {
   EXPECT_EQ_DOUBLE(0.0, get(g, "count", "pulses"));
 }
 
+/* Deterministic N(0, 1) (xorshift64 + Box-Muller). */
+static uint64_t rng_state = 88172645463325252ull;
+static double uniform(void) {
+  rng_state ^= rng_state << 13;
+  rng_state ^= rng_state >> 7;
+  rng_state ^= rng_state << 17;
+  return ((double)(rng_state >> 11) + 0.5) / 9007199254740992.0;
+}
+static double gauss(void) {
+  return sqrt(-2 * log(uniform())) * cos(2 * M_PI * uniform());
+}
+
+/* One pulse on DEV at second `sec` (offset off_ns, sequence seq), fetched
+ * twice (the second fetch is a duplicate), then one read of NAME. */
+static void pulse_and_read(const char *dev, const char *name, int64_t sec,
+                           int64_t off_ns, int seq) {
+  pps_inst_t *in = find_configured(name);
+  set_now((double)sec + 0.05, (double)sec + 0.05);
+  pulse(dev, sec, off_ns, seq);
+  pps_sysfs_poll(&in->dev);
+  pps_sysfs_poll(&in->dev);
+  read_at(name, (double)sec + 0.5, 0);
+}
+
+/* SP 1065 Table 5 (white PM): edf of the overlapping ADEV at m from N
+ * samples; the relative standard deviation of the deviation is about
+ * 1 / sqrt(2 edf). */
+static double edf_white_pm(double n, double m) {
+  return (n + 1) * (n - 2 * m) / (2 * (n - m));
+}
+
+/* White FM (random-walk phase), same table. */
+static double edf_white_fm(double n, double m) {
+  return (3 * (n - 1) / (2 * m) - 2 * (n - 2) / n) * 4 * m * m /
+         (4 * m * m + 5);
+}
+
+/* The ADEV points NAME dispatched (series "edge"), for holdover_seconds. */
+static size_t dispatched_adev(const char *name, holdover_point_t *p,
+                              size_t max) {
+  size_t n = 0;
+  for (uint32_t tau = 1; n < max; tau *= 2) {
+    char ti[64];
+    snprintf(ti, sizeof(ti), "edge-tau_%u", tau);
+    int found = 0;
+    double a = mock_get(name, "time_adev", ti, &found);
+    if (!found)
+      break;
+    p[n++] = (holdover_point_t){.tau_s = tau, .adev = a};
+  }
+  return n;
+}
+
+/* <Device "stab">: 20 us white phase noise, window 256, 5 pulses missed,
+ * every pulse fetched twice.  ADEV at each tau against sqrt(3) s / tau and
+ * against phase_stats fed the same edges once. */
+static void test_stability(void) {
+  const char *g = "stab";
+  const double sigma = 20e-6;
+  if (!OK_MSG(find_configured(g) != NULL, "device stab configured"))
+    return;
+  phase_stats_t ref;
+  if (!OK(phase_stats_init(&ref, NS, 256) == PHASE_STATS_OK))
+    return;
+  int seq = 1, first_adev = -1, first_p50 = -1, samples = 0;
+  int64_t off = 0; /* the last pulse's edge offset, ns */
+  for (int64_t sec = 1000; sec < 1261; sec++) {
+    if (sec >= 1100 && sec < 1105) { /* the receiver skipped 5 pulses */
+      seq++;
+      continue;
+    }
+    off = llround(sigma * gauss() * 1e9) + 40000; /* +40 us bias */
+    pulse_and_read("pps5", g, sec, off, seq++);
+    phase_stats_add(&ref, off * 1e-9, (500 + sec) * NS + off);
+    samples++;
+    if (first_adev < 0 && !isnan(get(g, "time_adev", "edge-tau_1")))
+      first_adev = samples;
+    if (first_p50 < 0 && !isnan(get(g, "time_offset", "edge-p50")))
+      first_p50 = samples;
+  }
+  EXPECT_EQ_INT(10, first_adev); /* 8 second differences */
+  EXPECT_EQ_INT(8, first_p50);
+  EXPECT_EQ_DOUBLE(251.0, get(g, "count", "edge-samples")); /* 256 - 5 */
+  phase_stats_tau_t t[PHASE_STATS_MAX_OCTAVES];
+  uint32_t nt = phase_stats_taus(&ref, t, PHASE_STATS_MAX_OCTAVES);
+  EXPECT_EQ_INT(7, nt); /* tau 1 .. 64 */
+  for (uint32_t i = 0; i < nt; i++) {
+    char ti[64], msg[128];
+    snprintf(ti, sizeof(ti), "edge-tau_%u", t[i].m);
+    double adev = get(g, "time_adev", ti);
+    if (t[i].m == 64) {
+      /* 256 - 128 second differences, less the 133 touching the gap: too
+       * few for tau = 64 s, in both. */
+      OK(isnan(t[i].adev) && isnan(adev));
+      continue;
+    }
+    EXPECT_NEAR(t[i].adev, adev, 1e-9 * t[i].adev);
+    EXPECT_NEAR(t[i].tdev, get(g, "time_tdev", ti), 1e-9 * t[i].tdev);
+    double expect = sqrt(3.0) * sigma / t[i].tau_s;
+    double tol = 5 / sqrt(2 * edf_white_pm(251, t[i].m));
+    snprintf(msg, sizeof(msg), "ADEV(%u s) = %.3g, sqrt(3) s / tau = %.3g "
+             "+- %.0f %%", t[i].m, adev, expect, tol * 100);
+    OK_MSG(fabs(adev / expect - 1) < tol, msg);
+  }
+  EXPECT_NEAR(40e-6, get(g, "time_offset", "edge-mean"),
+              5 * sigma / sqrt(251));
+  /* White PM: t * ADEV(t) stays near sqrt(3) s = 35 us; with the 40 us
+   * bias the 1 ms default budget is far away. */
+  holdover_point_t p[PHASE_STATS_MAX_OCTAVES];
+  size_t np = dispatched_adev(g, p, PHASE_STATS_MAX_OCTAVES);
+  double h = get(g, "duration", "holdover");
+  EXPECT_NEAR(holdover_seconds(p, np, off * 1e-9, 1e-3, PPS_HOLDOVER_CAP_S),
+              h, 1e-9 * h);
+  OK_MSG(h > 1e4, "white PM: holdover far beyond the window");
+  EXPECT_EQ_INT(0, notif_matching("holdover", NOTIF_WARNING));
+
+  /* The pulses stop: every value NaN after Timeout (2.5 s). */
+  read_at(g, 1264.0, 0);
+  OK(isnan(get(g, "time_adev", "edge-tau_1")));
+  OK(isnan(get(g, "duration", "holdover")));
+  phase_stats_free(&ref);
+}
+
+/* <Device "hold">: random-walk phase (white FM, 1 us steps: ADEV(t) =
+ * 1e-6 / sqrt(t)), ending at offset 0, HoldoverBudget 2 us: the closed
+ * form is t = (2e-6 / 1e-6)^2 = 4 s.  HoldoverMin 10 s: one warning,
+ * after the 60 s hold. */
+static void test_holdover(void) {
+  const char *g = "hold";
+  enum { N = 1024 };
+  if (!OK_MSG(find_configured(g) != NULL, "device hold configured"))
+    return;
+  static double x[N];
+  x[0] = 0;
+  for (int k = 1; k < N; k++)
+    x[k] = x[k - 1] + 1e-6 * gauss();
+  double end = x[N - 1];
+  for (int k = 0; k < N; k++) /* a frequency offset: ADEV does not see it */
+    x[k] -= end * k / (N - 1);
+  int first_finite = -1, warned_at = -1, below_since = -1, warnings = 0;
+  for (int k = 0; k < N; k++) {
+    pulse_and_read("pps6", g, 2000 + k, llround(x[k] * 1e9), k + 1);
+    double h = get(g, "duration", "holdover");
+    if (first_finite < 0 && !isnan(h))
+      first_finite = k + 1;
+    if (below_since < 0 && h < 10)
+      below_since = k;
+    int w = notif_matching("holdover", NOTIF_WARNING);
+    if (warned_at < 0 && w > 0)
+      warned_at = k;
+    warnings += w;
+  }
+  EXPECT_EQ_INT(16, first_finite); /* ADEV at tau 1, 2, 4 */
+  char msg[160];
+  snprintf(msg, sizeof(msg), "warned %d s after the estimate fell below "
+           "HoldoverMin (hold 60 s)", warned_at - below_since);
+  OK_MSG(below_since >= 0 && warned_at - below_since >= 60 &&
+             warned_at - below_since <= 61, msg);
+  holdover_point_t p[PHASE_STATS_MAX_OCTAVES];
+  size_t np = dispatched_adev(g, p, PHASE_STATS_MAX_OCTAVES);
+  double h = get(g, "duration", "holdover");
+  EXPECT_NEAR(0.0, get(g, "time_offset", "edge_mean"), 1e-9);
+  EXPECT_NEAR(holdover_seconds(p, np, 0, 2e-6, PPS_HOLDOVER_CAP_S), h,
+              1e-9 * h);
+  /* t ~ sigma^-2: twice the ADEV's relative error, 4 standard deviations
+   * at tau = 4 s. */
+  double tol = 2 * 4 / sqrt(2 * edf_white_fm(N, 4));
+  snprintf(msg, sizeof(msg), "holdover %.3f s vs closed form 4 s +- %.0f %%",
+           h, tol * 100);
+  OK_MSG(fabs(h / 4 - 1) < tol, msg);
+  EXPECT_EQ_INT(1, warnings); /* on change only */
+  /* A read without a new pulse (within Timeout): x0 is the last pulse's
+   * offset, so the estimate stays. */
+  read_at(g, 2000 + N - 1 + 1.5, 0);
+  EXPECT_NEAR(h, get(g, "duration", "holdover"), 1e-9 * h);
+}
+
 static void test_api_path(void) {
   /* /dev/null, a regular file, a missing node: each a clear error. */
   static const struct {
@@ -345,13 +535,15 @@ int main(void) {
   put("pps0", "assert", "0.000000000#0\n");
   put("pps0", "name", "pps-gpio.-1\n");
   put("pps0", "path", "\n");
+  put("pps5", "assert", "0.000000000#0\n");
+  put("pps6", "assert", "0.000000000#0\n");
   pps_clock_hook = fake_clock;
   set_now(0, 0);
 
   module_register();
   test_config_errors();
 
-  char conf[2048];
+  char conf[4096];
   snprintf(conf, sizeof(conf),
            "<Plugin pps>\n"
            "  SysfsRoot \"%s\"\n  Discover true\n"
@@ -362,18 +554,30 @@ int main(void) {
            "  <Device \"file\">\n    Path \"%s\"\n  </Device>\n"
            "  <Device \"missing\">\n"
            "    Path \"/dev/pps-does-not-exist\"\n  </Device>\n"
+           "  <Device \"stab\">\n    SysfsPath \"%s/class/pps/pps5\"\n"
+           "    PollInterval 1\n    Stability true\n"
+           "    StabilityWindow 256\n  </Device>\n"
+           "  <Device \"hold\">\n    SysfsPath \"%s/class/pps/pps6\"\n"
+           "    PollInterval 1\n    Stability true\n"
+           "    StabilityWindow 2048\n    HoldoverBudget 2e-6\n"
+           "    HoldoverMin 10\n  </Device>\n"
            "</Plugin>",
-           root, root, file);
+           root, root, file, root, root);
   EXPECT_EQ_INT(0, mock_configure("pps", conf));
-  EXPECT_EQ_INT(5, mock_read_count());
+  EXPECT_EQ_INT(7, mock_read_count());
   EXPECT_EQ_INT(0, mock_init_all());
   EXPECT_EQ_INT(0, mock_check_metric_table("pps", pps_metrics,
                                            CDU_TABLE_SIZE(pps_metrics)));
   EXPECT_EQ_INT(0, mock_check_metric_table(
                        "pps", pps_clear_metrics,
                        CDU_TABLE_SIZE(pps_clear_metrics)));
+  EXPECT_EQ_INT(0, mock_check_metric_table(
+                       "pps", pps_holdover_metrics,
+                       CDU_TABLE_SIZE(pps_holdover_metrics)));
 
   test_sysfs_device();
+  test_stability();
+  test_holdover();
   test_api_path();
   test_discovery();
   test_udev();
