@@ -54,6 +54,28 @@ static void status_snapshot(const ceph_status_t *st, ch_cluster_snap_t *s) {
   s->bytes_total = st->bytes_total, s->bytes_data = st->data_bytes;
 }
 
+/* The PG counts of pool `id` in this poll's PG lists, or NULL. */
+static const ceph_pool_pgs_t *pool_pgs(const ch_poll_t *p, int64_t id) {
+  for (size_t j = 0; j < p->pools.n; j++)
+    if (p->pools.v[j].id == id)
+      return &p->pools.v[j];
+  return NULL;
+}
+
+/* The cluster's redundancy margin: the smallest over the pools of the osd
+ * map (NaN without pgs_brief and osd dump, or if no pool has one). */
+static double cluster_margin(const ch_poll_t *p) {
+  double m = NAN;
+  for (size_t i = 0; p->have_pgs && p->have_dump && i < p->dump.n_pools;
+       i++) {
+    const ceph_pool_pgs_t *pp = pool_pgs(p, p->dump.pools[i].id);
+    double v = ceph_redundancy_margin(pp, p->dump.pools[i].min_size);
+    if (!isnan(v) && (isnan(m) || v < m))
+      m = v;
+  }
+  return m;
+}
+
 /* Each reply fills its own values; a reply missing or not parsed leaves
  * them NaN (never its partial parse). */
 static void cluster_snapshot(const ch_poll_t *p, ch_cluster_snap_t *s) {
@@ -64,6 +86,7 @@ static void cluster_snapshot(const ch_poll_t *p, ch_cluster_snap_t *s) {
     status_snapshot(&p->status, s);
   if (p->have_stuck)
     pgs_stuck(&s->pgs, &p->pools.stuck);
+  s->pgs.margin = cluster_margin(p);
   if (p->have_dump) {
     s->nearfull_ratio = p->dump.nearfull_ratio;
     s->backfillfull_ratio = p->dump.backfillfull_ratio;
@@ -122,10 +145,7 @@ static void dispatch_pools(const ch_instance_t *in, const ch_poll_t *p) {
   ch_pool_space_snap_t sp;
   /* Every pool of the osd map (NaN when the mgr did not answer) ... */
   for (size_t i = 0; p->have_dump && i < p->dump.n_pools; i++) {
-    const ceph_pool_pgs_t *pp = NULL;
-    for (size_t j = 0; j < p->pools.n && pp == NULL; j++)
-      if (p->pools.v[j].id == p->dump.pools[i].id)
-        pp = &p->pools.v[j];
+    const ceph_pool_pgs_t *pp = pool_pgs(p, p->dump.pools[i].id);
     pgs_nan(&s);
     if (p->have_pgs && pp != NULL)
       pgs_counts(&s, &pp->pgs);
@@ -135,6 +155,8 @@ static void dispatch_pools(const ch_instance_t *in, const ch_poll_t *p) {
       ceph_stuck_t none = {{0}, 0, 0};
       pgs_stuck(&s, pp != NULL ? &pp->stuck : &none);
     }
+    if (p->have_pgs)
+      s.margin = ceph_redundancy_margin(pp, p->dump.pools[i].min_size);
     pool_instance(in, p->dump.pools[i].name, p->dump.pools[i].id, pi,
                   sizeof(pi));
     cdu_dispatch_table(PLUGIN, pi, ch_pool_metrics,

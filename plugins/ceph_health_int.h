@@ -138,6 +138,7 @@ int ch_config(oconfig_item_t *ci);
 typedef struct {
   double total, state[CEPH_PG_NSTATES], inactive, unclean, unrecognised;
   double stuck[CEPH_NSTUCK], stuck_any, stuck_oldest_s;
+  double margin; /* OSD losses: min acting set - min_size (pgs_brief) */
 } ch_pgs_snap_t;
 
 /* Per pool space (from `df detail`): plugin instance "<Cluster>-pool-<name>". */

@@ -38,7 +38,11 @@
       {"ceph_health_pgs_stuck", "any", CDU_GAUGE, PG(stuck_any), "PGs",        \
        "PGs stuck in at least one of the kinds above"},                        \
       {"duration", "stuck_oldest", CDU_GAUGE, PG(stuck_oldest_s), "s",        \
-       "how long the longest-stuck PG has been stuck (0: none)"},
+       "how long the longest-stuck PG has been stuck (0: none)"},              \
+      {"ceph_health_margin", "redundancy", CDU_GAUGE, PG(margin),              \
+       "OSD losses",                                                           \
+       "smallest acting set - min_size: further OSD losses before a PG "       \
+       "stops I/O (0: the next one; < 0: already)"},
 
 /* Per pool: plugin instance "<Cluster>-pool-<name>". */
 const cdu_metric_t ch_pool_metrics[] = {PGS_COMMON_ROWS};

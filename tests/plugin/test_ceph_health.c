@@ -108,6 +108,10 @@ static void healthy(void) {
   EXPECT_EQ_DOUBLE(0, cl("ceph_health_pgs", "degraded")); /* zero-filled */
   EXPECT_EQ_DOUBLE(0, cl("ceph_health_pgs", "inactive"));
   EXPECT_EQ_DOUBLE(3, cl("ceph_health_osds", "up"));
+  /* size 3 / min_size 2, every PG acting on 3 OSDs: one loss to spare */
+  EXPECT_EQ_DOUBLE(1, mock_get("ceph-pool-test", "ceph_health_margin",
+                               "redundancy", NULL));
+  EXPECT_EQ_DOUBLE(1, cl("ceph_health_margin", "redundancy"));
   EXPECT_EQ_DOUBLE(1, cl("bool", "mgr_available"));
   EXPECT_EQ_DOUBLE(0, cl("ceph_health_check", "OSD_DOWN"));
   EXPECT_EQ_DOUBLE(0, cl("ceph_health_check_severity", "OSD_FULL"));
@@ -254,6 +258,10 @@ static void osd_down(void) {
                                 "undersized", NULL));
   double age = mock_get("ceph-pool-test", "duration", "stuck_oldest", NULL);
   OK_MSG(age > 5, "stuck age (relative to the real clock) > StuckAge");
+  /* acting sets of 2 = min_size: the next OSD loss stops I/O */
+  EXPECT_EQ_DOUBLE(0, mock_get("ceph-pool-test", "ceph_health_margin",
+                               "redundancy", NULL));
+  EXPECT_EQ_DOUBLE(0, cl("ceph_health_margin", "redundancy"));
   /* Notifications: health changed, two checks raised. */
   EXPECT_EQ_INT(1, notif_matching("health is now HEALTH_WARN"));
   EXPECT_EQ_INT(1, notif_matching("OSD_DOWN raised"));
@@ -274,6 +282,7 @@ static void mgr_down(void) {
   EXPECT_EQ_DOUBLE(32, cl("ceph_health_pgs", "active"));
   OK(isnan(cl("ceph_health_pgs_stuck", "any")));
   OK(isnan(mock_get("ceph-pool-test", "ceph_health_pgs", "total", NULL)));
+  OK(isnan(cl("ceph_health_margin", "redundancy")));
   OK(isnan(mock_get("ceph-osd.1", "percent", "utilization", NULL)));
   OK(isnan(cl("percent", "max_osd_utilization")));
   OK(mock_log_find("timed out") >= 0);
@@ -408,6 +417,9 @@ static void pg_not_ready(void) {
   OK(isnan(mock_get(pool, "ceph_health_pgs_stuck", "inactive", NULL)));
   OK(isnan(cl("ceph_health_pgs_stuck", "any")));
   OK(isnan(cl("duration", "stuck_oldest")));
+  /* the new mgr's acting sets are not the cluster's: no margin */
+  OK(isnan(mock_get(pool, "ceph_health_margin", "redundancy", NULL)));
+  OK(isnan(cl("ceph_health_margin", "redundancy")));
   EXPECT_EQ_DOUBLE(32, cl("ceph_health_pgs", "active")); /* mon digest */
   EXPECT_EQ_DOUBLE(0, cl("ceph_health_pgs", "inactive"));
   EXPECT_EQ_DOUBLE(1, cl("bool", "mgr_available"));
