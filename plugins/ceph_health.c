@@ -29,6 +29,7 @@ void ch_instance_free(void *arg) {
   sfree(in->conn.mon_host);
   sfree(in->local_mon);
   sfree(in->osd_ids);
+  sfree(in->fills);
   sfree(in);
 }
 
@@ -113,6 +114,14 @@ static cj_status_t parse_stuck(const char *b, size_t l, void *o, char *e,
 static double ch_wall_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Monotonic seconds (CLOCK_BOOTTIME: counts suspend) for every rate and
+ * age of our own: recovery rate smoothing, fill slopes. */
+static double ch_mono_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_BOOTTIME, &ts);
   return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
@@ -284,7 +293,7 @@ int ch_read(user_data_t *ud) {
   c_release(LOG_INFO, &in->conn_complaint,
             PLUGIN " plugin: Cluster \"%s\": connected.", in->name);
   ch_check_pg_ready(in, &p);
-  ch_dispatch(in, &p);
+  ch_dispatch(in, &p, ch_mono_now());
   ch_poll_free(&p);
   return 0;
 }

@@ -107,6 +107,28 @@ static void cluster_snapshot(const ch_poll_t *p, ch_cluster_snap_t *s) {
   }
 }
 
+/* The recovery ETA: remaining degraded + misplaced object copies over
+ * the recovery rate Ceph reports (pgmap recovering_objects_per_sec, the
+ * mgr's rate over its last stats period; absent = 0), smoothed by an EWMA
+ * with time constant RecoveryWindow on the monotonic clock.  Idle (nothing
+ * remaining), no status, or no mgr (the status digest is then the last
+ * one): NaN, and the smoothing starts over. */
+static void recovery_eta(ch_instance_t *in, const ch_poll_t *p, double now,
+                         ch_cluster_snap_t *s) {
+  const ceph_status_t *st = &p->status;
+  double remaining = p->have_status && st->mgr_available > 0
+                         ? st->degraded_objects + st->misplaced_objects
+                         : NAN;
+  if (!(remaining > 0)) {
+    ceph_ewma_reset(&in->rec_rate);
+    s->rec_rate_smoothed = s->recovery_eta = NAN;
+    return;
+  }
+  s->rec_rate_smoothed = ceph_ewma_update(
+      &in->rec_rate, now, st->recovering_objects_per_sec, in->recovery_window);
+  s->recovery_eta = ceph_recovery_eta(remaining, s->rec_rate_smoothed);
+}
+
 /* "<cluster>-pool-<name>", '/' (an identifier separator) replaced. */
 static void pool_instance(const ch_instance_t *in, const char *name,
                           int64_t id, char *buf, size_t size) {
@@ -202,6 +224,39 @@ static void osd_snapshot(const ch_poll_t *p, const ceph_osd_df_node_t *n,
   s->bytes_total = sized ? n->kb * 1024.0 : NAN;
 }
 
+/* The fill history of OSD `id`, added if new (NULL on ENOMEM). */
+static ceph_fill_t *osd_fill(ch_instance_t *in, int64_t id) {
+  for (size_t i = 0; i < in->n_fills; i++)
+    if (in->fills[i].id == id)
+      return &in->fills[i].used;
+  ch_osd_fill_t *v = realloc(in->fills, (in->n_fills + 1) * sizeof(*v));
+  if (v == NULL)
+    return NULL;
+  in->fills = v;
+  v[in->n_fills].id = id;
+  ceph_fill_init(&v[in->n_fills].used);
+  return &v[in->n_fills++].used;
+}
+
+#define CH_FILL_MIN_SAMPLES 3 /* a slope from fewer is noise: NaN */
+
+/* Seconds until the OSD's used bytes reach backfillfull / full at the
+ * least-squares slope of the last FillWindow s (monotonic time). */
+static void osd_time_to_full(ch_instance_t *in, const ch_poll_t *p,
+                             const ceph_osd_df_node_t *n, double now,
+                             ch_osd_snap_t *s) {
+  ceph_fill_t *f = n->kb > 0 ? osd_fill(in, n->id) : NULL;
+  if (f == NULL)
+    return; /* no size (never reported) or no memory: NaN */
+  double used = n->kb_used * 1024.0, size = n->kb * 1024.0; /* bytes */
+  ceph_fill_add(f, now, used, in->fill_window);
+  double slope = ceph_fill_slope(f, CH_FILL_MIN_SAMPLES); /* bytes/s */
+  double bf = p->have_dump ? p->dump.backfillfull_ratio * size : NAN;
+  double fu = p->have_dump ? p->dump.full_ratio * size : NAN;
+  s->until_backfillfull = ceph_time_to_limit(bf, used, slope);
+  s->until_full = ceph_time_to_limit(fu, used, slope);
+}
+
 /* The OSD's failure domain in each projected root that holds it, as an
  * info value: ceph_health_domain-<type>.<bucket> = 1. */
 static void dispatch_domain(const ch_poll_t *p, const ceph_roots_hr_t *roots,
@@ -222,7 +277,7 @@ static void dispatch_domain(const ch_poll_t *p, const ceph_roots_hr_t *roots,
 }
 
 static void dispatch_osds(ch_instance_t *in, const ch_poll_t *p,
-                          const ceph_roots_hr_t *roots) {
+                          const ceph_roots_hr_t *roots, double now) {
   char pi[DATA_MAX_NAME_LEN];
   if (p->have_df) { /* remember the OSD list for the NaN case */
     int64_t *ids = realloc(in->osd_ids, (p->df.n + 1) * sizeof(*ids));
@@ -238,8 +293,10 @@ static void dispatch_osds(ch_instance_t *in, const ch_poll_t *p,
     double *d = (double *)&s;
     for (size_t k = 0; k < sizeof(s) / sizeof(double); k++)
       d[k] = NAN;
-    if (p->have_df)
+    if (p->have_df) {
       osd_snapshot(p, &p->df.v[i], &s);
+      osd_time_to_full(in, p, &p->df.v[i], now, &s);
+    }
     int w = snprintf(pi, sizeof(pi), "%s-osd.%lld", in->name,
                      (long long)in->osd_ids[i]);
     if (w < 0 || (size_t)w >= sizeof(pi))
@@ -407,11 +464,12 @@ static bool compute_roots(const ch_instance_t *in, const ch_poll_t *p,
   return true;
 }
 
-void ch_dispatch(ch_instance_t *in, const ch_poll_t *p) {
+void ch_dispatch(ch_instance_t *in, const ch_poll_t *p, double now) {
   ch_cluster_snap_t s;
   ceph_roots_hr_t roots;
   bool have_roots = compute_roots(in, p, &roots);
   cluster_snapshot(p, &s);
+  recovery_eta(in, p, now, &s);
   cdu_dispatch_table(PLUGIN, in->name, ch_cluster_metrics,
                      ch_cluster_metrics_n, &s);
   cdu_dispatch_table(PLUGIN, in->name, ch_cluster_pg_metrics,
@@ -420,7 +478,7 @@ void ch_dispatch(ch_instance_t *in, const ch_poll_t *p) {
   if (in->report_pools)
     dispatch_pools(in, p);
   if (in->report_osds)
-    dispatch_osds(in, p, have_roots ? &roots : NULL);
+    dispatch_osds(in, p, have_roots ? &roots : NULL, now);
   dispatch_roots(in, p, have_roots ? &roots : NULL);
   if (have_roots)
     ceph_roots_hr_free(&roots);
@@ -448,6 +506,7 @@ void ch_dispatch(ch_instance_t *in, const ch_poll_t *p) {
 }
 
 void ch_dispatch_nan(ch_instance_t *in) {
+  ceph_ewma_reset(&in->rec_rate);
   cdu_dispatch_table(PLUGIN, in->name, ch_cluster_metrics,
                      ch_cluster_metrics_n, NULL);
   cdu_dispatch_table(PLUGIN, in->name, ch_cluster_pg_metrics,

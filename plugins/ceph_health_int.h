@@ -18,6 +18,7 @@
 
 #include "common/ceph_crush.h"
 #include "common/ceph_df.h"
+#include "common/ceph_forecast.h"
 #include "common/ceph_osd.h"
 #include "common/ceph_pgs.h"
 #include "common/ceph_pgstate.h"
@@ -78,11 +79,19 @@ typedef struct {
   int crossing; /* 1 = losing it would cross backfillfull */
 } ch_root_state_t;
 
+/* An OSD's used bytes over the last FillWindow (time to backfillfull/full). */
+typedef struct {
+  int64_t id;
+  ceph_fill_t used; /* (monotonic s, bytes) */
+} ch_osd_fill_t;
+
 typedef struct {
   char name[DATA_MAX_NAME_LEN];
   chr_conn_t conn;
   cdtime_t interval;
   double stuck_age; /* s */
+  double recovery_window; /* s: time constant of the recovery rate EWMA */
+  double fill_window;     /* s: fill-rate regression window */
   bool leader_only, report_pools, report_osds;
   char *local_mon; /* LeaderOnly: our mon's name; NULL = by address */
   /* state between reads */
@@ -96,6 +105,9 @@ typedef struct {
   cdu_state_t leader_state;
   ch_root_state_t roots[CH_MAX_ROOTS];
   size_t n_roots;
+  ceph_ewma_t rec_rate; /* objects/s, smoothed; reset when idle */
+  ch_osd_fill_t *fills;
+  size_t n_fills;
   c_complain_t conn_complaint, mgr_complaint;
 } ch_instance_t;
 
@@ -162,6 +174,7 @@ typedef struct {
       headroom_full;
   double in, crush_weight, reweight, pgs, bytes_used, bytes_avail,
       bytes_total;
+  double until_backfillfull, until_full; /* s at the fitted fill rate */
 } ch_osd_snap_t;
 
 /* Per CRUSH root taken by a pool's rule: plugin instance
@@ -178,6 +191,7 @@ typedef struct {
   double objects, degraded, misplaced, unfound;
   double degraded_ratio, misplaced_ratio, unfound_ratio, inactive_ratio;
   double rec_objects, rec_bytes, rec_keys;
+  double rec_rate_smoothed, recovery_eta; /* objects/s, s */
   double bytes_used, bytes_avail, bytes_total, bytes_data;
   double nearfull_ratio, backfillfull_ratio, full_ratio;
   double flag[CEPH_NFLAGS];
@@ -209,8 +223,9 @@ extern const size_t ch_known_checks_n;
 #define ch_cluster_pg_metrics_n ch_pool_metrics_n
 
 /* ---- ceph_health_dispatch.c ----------------------------------------- */
-/* One poll's replies -> values and notifications. */
-void ch_dispatch(ch_instance_t *in, const ch_poll_t *p);
+/* One poll's replies, taken at `now` (monotonic s), -> values and
+ * notifications. */
+void ch_dispatch(ch_instance_t *in, const ch_poll_t *p, double now);
 /* Every cluster value and check NaN (a failed read). */
 void ch_dispatch_nan(ch_instance_t *in);
 

@@ -96,6 +96,11 @@ const cdu_metric_t ch_osd_metrics[] = {
     {"bytes", "avail", CDU_GAUGE, OS(bytes_avail), "bytes",
      "raw space available"},
     {"bytes", "total", CDU_GAUGE, OS(bytes_total), "bytes", "raw capacity"},
+    {"duration", "until_backfillfull", CDU_GAUGE, OS(until_backfillfull), "s",
+     "time until backfillfull at the fill rate of the last FillWindow; "
+     "NaN when not filling"},
+    {"duration", "until_full", CDU_GAUGE, OS(until_full), "s",
+     "time until full_ratio at that rate; NaN when not filling"},
 };
 
 /* Per OSD: its failure domain, as CRUSH says; the type instance is
@@ -163,6 +168,10 @@ const cdu_metric_t ch_cluster_metrics[] = {
       "recovery rate"),
     G("ceph_health_rate", "recovering_keys", rec_keys, "keys/s",
       "recovery rate (omap keys)"),
+    G("ceph_health_rate", "recovering_objects_smoothed", rec_rate_smoothed,
+      "objects/s", "recovery rate, EWMA over RecoveryWindow"),
+    G("duration", "recovery_eta", recovery_eta, "s",
+      "(degraded + misplaced) / smoothed recovery rate; NaN when idle"),
     G("bytes", "used", bytes_used, "bytes", "raw space used"),
     G("bytes", "avail", bytes_avail, "bytes", "raw space available"),
     G("bytes", "total", bytes_total, "bytes", "raw capacity"),

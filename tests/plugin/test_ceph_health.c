@@ -397,6 +397,60 @@ static void partial_brief(void) {
 /* A mgr just restarted: pg_ready false, every PG "unknown" with stamps it
  * never measured (0 here).  Per-pool and stuck values are NaN, never
  * counts of inactive/unknown/stuck PGs; logged once per episode. */
+/* A status with 120 object copies to recover at `rate` objects/s. */
+#define RECOVERING_STATUS(rate)                                                \
+  "{\"health\":{\"status\":\"HEALTH_WARN\",\"checks\":{}},\"osdmap\":{},"     \
+  "\"pgmap\":{\"pgs_by_state\":[{\"state_name\":\"active+recovering+"          \
+  "degraded\",\"count\":32}],\"num_pgs\":32,\"degraded_objects\":100,"         \
+  "\"misplaced_objects\":20,\"recovering_objects_per_sec\":" rate "},"          \
+  "\"mgrmap\":{\"available\":true}}"
+
+/* Recovery ETA: remaining / smoothed rate; NaN when idle and with no mgr;
+ * the smoothing is on the monotonic clock (reads microseconds apart move
+ * the average by dt / RecoveryWindow only). */
+static void recovery_eta_values(void) {
+  use_state("healthy");
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  OK(isnan(cl("duration", "recovery_eta"))); /* idle */
+  OK(isnan(cl("ceph_health_rate", "recovering_objects_smoothed")));
+  mock_ceph_status_override = RECOVERING_STATUS("4");
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  EXPECT_NEAR(30, cl("duration", "recovery_eta"), 1e-9); /* 120 / 4 */
+  EXPECT_NEAR(4, cl("ceph_health_rate", "recovering_objects_smoothed"),
+              1e-9);
+  mock_ceph_status_override = RECOVERING_STATUS("8");
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  double eta = cl("duration", "recovery_eta");
+  OK_MSG(eta > 15 && eta < 30, "a faster rate shortens the ETA, smoothed "
+                               "(not at once 120 / 8 = 15 s)");
+  mock_ceph_status_override =
+      "{\"health\":{\"status\":\"HEALTH_WARN\"},\"osdmap\":{},"
+      "\"pgmap\":{\"num_pgs\":32,\"degraded_objects\":100},"
+      "\"mgrmap\":{\"available\":false}}";
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  OK_MSG(isnan(cl("duration", "recovery_eta")),
+         "no mgr: the digest is the last one, no ETA");
+  mock_ceph_status_override = RECOVERING_STATUS("0");
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  OK_MSG(isnan(cl("duration", "recovery_eta")),
+         "rate 0 after a restart of the smoothing: no progress, NaN");
+  mock_ceph_status_override = NULL;
+  /* time to backfillfull / full: the recorded OSDs do not fill (same
+   * bytes on every read): NaN, never a made-up time */
+  for (int i = 0; i < 4; i++) {
+    mock_clear();
+    EXPECT_EQ_INT(0, mock_read_all());
+  }
+  OK(isnan(mock_get("ceph-osd.0", "duration", "until_backfillfull", NULL)));
+  OK(isnan(mock_get("ceph-osd.0", "duration", "until_full", NULL)));
+  OK(!isnan(mock_get("ceph-osd.0", "percent", "utilization", NULL)));
+}
+
 static void pg_not_ready(void) {
   use_state("healthy");
   mock_ceph_brief_override =
@@ -508,6 +562,7 @@ int main(void) {
   failures();
   partial_brief();
   pg_not_ready();
+  recovery_eta_values();
   leader_only();
   mock_shutdown_all();
   EXPECT_EQ_INT(0, mock_ceph_handles);
