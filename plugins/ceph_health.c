@@ -2,7 +2,8 @@
  * ceph_health plugin - placement-group health of a Ceph cluster: health
  * status and checks, PG states per pool, stuck PGs and their age,
  * degraded/misplaced/unfound objects, OSDs filling up.
- * Source: librados mon commands (status, osd dump, pg dump pgs_brief,
+ * Source: librados mon commands (status, osd dump, time-sync-status,
+ * pg dump pgs_brief,
  * osd df, pg dump_stuck, df detail, osd crush tree, osd crush rule dump;
  * quorum_status with LeaderOnly), JSON output.
  * Privileges: none; a read-only key (mon 'allow r' mgr 'allow r').
@@ -93,6 +94,10 @@ static cj_status_t parse_rules(const char *b, size_t l, void *o, char *e,
                                size_t el) {
   return ceph_crush_rules_parse(b, l, o, e, el);
 }
+static cj_status_t parse_timesync(const char *b, size_t l, void *o, char *e,
+                                  size_t el) {
+  return ceph_timesync_parse(b, l, o, e, el);
+}
 static cj_status_t parse_quorum(const char *b, size_t l, void *o, char *e,
                                 size_t el) {
   return ceph_quorum_parse(b, l, o, e, el);
@@ -176,6 +181,11 @@ static bool ch_acquire(ch_instance_t *in, ch_poll_t *p) {
   p->have_dump =
       ch_run(in, "osd dump", "{\"prefix\":\"osd dump\",\"format\":\"json\"}",
              parse_dump, &p->dump, &tmo) == CH_RUN_OK;
+  if (!tmo)
+    p->have_timesync =
+        ch_run(in, "time-sync-status",
+               "{\"prefix\":\"time-sync-status\",\"format\":\"json\"}",
+               parse_timesync, &p->timesync, &tmo) == CH_RUN_OK;
   if (tmo || (p->have_status && !(p->status.mgr_available > 0)))
     return !tmo;
   p->have_pgs = ch_run(in, "pg dump pgs_brief",

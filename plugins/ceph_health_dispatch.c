@@ -307,6 +307,22 @@ static void dispatch_osds(ch_instance_t *in, const ch_poll_t *p,
   }
 }
 
+/* Each mon's clock skew, latency and verdict, when the reply holds the
+ * leader's table (with one mon, or from a mon that is not the leader,
+ * there is none: nothing is dispatched, no stale value either). */
+static void dispatch_mons(const ch_instance_t *in, const ch_poll_t *p) {
+  char pi[DATA_MAX_NAME_LEN];
+  for (size_t i = 0; p->have_timesync && i < p->timesync.n; i++) {
+    const ceph_mon_skew_t *m = &p->timesync.mons[i];
+    ch_mon_snap_t s = {m->skew, m->latency,
+                       m->health < 0 ? NAN : m->health};
+    int w = snprintf(pi, sizeof(pi), "%s-mon.%s", in->name, m->name);
+    if (w < 0 || (size_t)w >= sizeof(pi))
+      pi[sizeof(pi) - 1] = 0;
+    cdu_dispatch_table(PLUGIN, pi, ch_mon_metrics, ch_mon_metrics_n, &s);
+  }
+}
+
 /* "<cluster>-root-<name>" (truncated names stay usable). */
 static void root_instance(const ch_instance_t *in, const char *name,
                           char *buf, size_t size) {
@@ -475,6 +491,7 @@ void ch_dispatch(ch_instance_t *in, const ch_poll_t *p, double now) {
   cdu_dispatch_table(PLUGIN, in->name, ch_cluster_pg_metrics,
                      ch_cluster_pg_metrics_n, &s.pgs);
   dispatch_checks(in, p->have_status ? p : NULL);
+  dispatch_mons(in, p);
   if (in->report_pools)
     dispatch_pools(in, p);
   if (in->report_osds)

@@ -24,6 +24,7 @@
 #include "common/ceph_pgstate.h"
 #include "common/ceph_quorum.h"
 #include "common/ceph_status.h"
+#include "common/ceph_timesync.h"
 #include "plugins/cdutil.h"
 
 #include <rados/librados.h>
@@ -114,7 +115,7 @@ typedef struct {
 /* What one poll got: each reply parsed or absent. */
 typedef struct {
   bool have_status, have_dump, have_df, have_pgs, have_stuck;
-  bool have_crush, have_rules, have_space;
+  bool have_crush, have_rules, have_space, have_timesync;
   ceph_status_t status;
   ceph_osd_dump_t dump;
   ceph_osd_df_t df;
@@ -122,6 +123,7 @@ typedef struct {
   ceph_crush_tree_t crush;
   ceph_crush_rules_t rules;
   ceph_df_t space; /* df detail */
+  ceph_timesync_t timesync;
 } ch_poll_t;
 
 /* ---- ceph_health.c -------------------------------------------------- */
@@ -183,6 +185,12 @@ typedef struct {
   double osds, domains, after_loss, head_backfillfull, head_full;
 } ch_root_snap_t;
 
+/* Per mon, from time-sync-status as the leader measured it: plugin
+ * instance "<Cluster>-mon.<name>". */
+typedef struct {
+  double skew, latency, health; /* s (+ = ahead of the leader), s, 0/1/2 */
+} ch_mon_snap_t;
+
 /* The cluster: plugin instance "<Cluster>". */
 typedef struct {
   double health;
@@ -208,6 +216,8 @@ extern const cdu_metric_t ch_cluster_metrics[]; /* ch_cluster_snap_t */
 extern const size_t ch_cluster_metrics_n;
 extern const cdu_metric_t ch_pool_space_metrics[]; /* ch_pool_space_snap_t */
 extern const size_t ch_pool_space_metrics_n;
+extern const cdu_metric_t ch_mon_metrics[]; /* ch_mon_snap_t */
+extern const size_t ch_mon_metrics_n;
 extern const cdu_metric_t ch_root_metrics[]; /* ch_root_snap_t */
 extern const size_t ch_root_metrics_n;
 extern const cdu_metric_t ch_domain_metrics[]; /* per OSD, one per domain */

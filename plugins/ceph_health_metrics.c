@@ -110,6 +110,18 @@ const cdu_metric_t ch_domain_metrics[] = {
      "the OSD's failure domain of the rules on its root"},
 };
 
+/* Per mon: plugin instance "<Cluster>-mon.<name>" (time-sync-status). */
+#define MO(f) offsetof(ch_mon_snap_t, f)
+const cdu_metric_t ch_mon_metrics[] = {
+    {"time_offset", "skew", CDU_GAUGE, MO(skew), "s",
+     "the mon's clock minus the leader's, as Ceph's time check measures it "
+     "(+ = ahead)"},
+    {"duration", "latency", CDU_GAUGE, MO(latency), "s",
+     "round trip of the leader's time check to the mon"},
+    {"ceph_health_status", "timecheck", CDU_GAUGE, MO(health), "0/1/2",
+     "the time check's verdict (1/2: MON_CLOCK_SKEW)"},
+};
+
 /* Per CRUSH root: plugin instance "<Cluster>-root-<name>". */
 #define RT(f) offsetof(ch_root_snap_t, f)
 const cdu_metric_t ch_root_metrics[] = {
@@ -242,6 +254,7 @@ const size_t ch_osd_metrics_n = CDU_TABLE_SIZE(ch_osd_metrics);
 const size_t ch_cluster_metrics_n = CDU_TABLE_SIZE(ch_cluster_metrics);
 const size_t ch_pool_space_metrics_n = CDU_TABLE_SIZE(ch_pool_space_metrics);
 const size_t ch_root_metrics_n = CDU_TABLE_SIZE(ch_root_metrics);
+const size_t ch_mon_metrics_n = CDU_TABLE_SIZE(ch_mon_metrics);
 const size_t ch_domain_metrics_n = CDU_TABLE_SIZE(ch_domain_metrics);
 const size_t ch_check_metrics_n = CDU_TABLE_SIZE(ch_check_metrics);
 const size_t ch_known_checks_n = CDU_TABLE_SIZE(ch_known_checks);

@@ -4,7 +4,8 @@
 # min_size 2 on 3 OSDs:
 #  - healthy: every PG acts on 3 OSDs, margin 1 (pool and cluster);
 #  - osd.2 SIGKILLed: every PG acts on 2, margin 0 (the next loss stops
-#    I/O), with the PGs still active.
+#    I/O), with the PGs still active;
+#  - time-sync-status on this 1-mon cluster: no per-mon series, no error.
 # About 40 s (half of it the cluster start).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ceph_cluster.sh"
@@ -39,5 +40,10 @@ is "$(csv_last "$f_pool")" 0.000000 "one OSD down: pool margin 0 (the next loss 
 is "$(csv_last "$f_cl")" 0.000000 "one OSD down: cluster margin 0"
 f_act=$(csv_wait "$P/ceph_health_pgs-inactive-*" 5)
 is "$(csv_last "$f_act")" 0.000000 "margin 0, yet no PG inactive: the warning comes before the outage"
+# time-sync-status (mon) with one mon: answered (read-only key), no table,
+# so no per-mon series and no failure logged
+n_mon=$(find "$T/csv/$CD_HOST" -maxdepth 1 -name "$C-mon.*" | wc -l)
+is "$n_mon" 0 "one mon: no per-mon clock skew series (Ceph has no time check to report)"
+ok "$(grep -q 'time-sync-status' "$T/collectd.log"; echo $((1 - $?)))" "time-sync-status raised no log line"
 collectd_log_clean
 it_end

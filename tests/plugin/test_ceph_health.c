@@ -72,6 +72,8 @@ static void tables(void) {
       0, mock_check_metric_table(PLUGIN, ch_root_metrics, ch_root_metrics_n));
   EXPECT_EQ_INT(0, mock_check_metric_table(PLUGIN, ch_domain_metrics,
                                            ch_domain_metrics_n));
+  EXPECT_EQ_INT(0, mock_check_metric_table(PLUGIN, ch_mon_metrics,
+                                           ch_mon_metrics_n));
   EXPECT_EQ_INT(0, mock_check_metric_table(PLUGIN, ch_pool_space_metrics,
                                            ch_pool_space_metrics_n));
   /* The X-list of states in the table = common/ceph_pgstate.h's list. */
@@ -98,7 +100,7 @@ static void healthy(void) {
   EXPECT_EQ_STR("127.0.0.1", mock_ceph_conf_get("mon_host"));
   /* A small fixed number of read-only commands (this recording has no
    * df detail reply: answered like a timeout, the last one sent). */
-  EXPECT_EQ_INT(6, mock_ceph_ncmds);
+  EXPECT_EQ_INT(7, mock_ceph_ncmds);
   EXPECT_EQ_INT(1, count_cmds("\"threshold\":5,"));
   EXPECT_EQ_INT(0, count_cmds("set"));
   EXPECT_EQ_DOUBLE(0, cl("ceph_health_status", ""));
@@ -156,7 +158,7 @@ static void capacity(void) {
   mock_clear();
   mock_ceph_reset_log();
   EXPECT_EQ_INT(0, mock_read_all());
-  EXPECT_EQ_INT(8, mock_ceph_ncmds); /* + df, osd crush tree, rule dump */
+  EXPECT_EQ_INT(9, mock_ceph_ncmds); /* + df, osd crush tree, rule dump */
   EXPECT_EQ_INT(1, count_cmds("\"prefix\":\"df\",\"detail\":\"detail\""));
   /* Item 3: per pool space and quotas (df_detail.json: pool quota holds
    * 4 objects of 4 MiB under max_bytes 64 MiB, max_objects 1000). */
@@ -277,7 +279,7 @@ static void mgr_down(void) {
   mock_ceph_reset_log();
   EXPECT_EQ_INT(0, mock_read_all());
   /* One mgr command tried, then the others are skipped (bounded time). */
-  EXPECT_EQ_INT(3, mock_ceph_ncmds);
+  EXPECT_EQ_INT(4, mock_ceph_ncmds);
   EXPECT_EQ_DOUBLE(0, cl("ceph_health_status", "")); /* the mon still knows */
   EXPECT_EQ_DOUBLE(32, cl("ceph_health_pgs", "active"));
   OK(isnan(cl("ceph_health_pgs_stuck", "any")));
@@ -451,6 +453,51 @@ static void recovery_eta_values(void) {
   OK(!isnan(mock_get("ceph-osd.0", "percent", "utilization", NULL)));
 }
 
+/* Mon clock skew from time-sync-status: the 1-mon reply (recorded) has
+ * no table, so no mon series; the leader's 3-mon table (written from
+ * Ceph's format, tests/data/ceph_health/timesync) gives one instance per
+ * mon with Ceph's sign (+ = ahead of the leader). */
+static void mon_skew(void) {
+  use_state("healthy");
+  mock_clear();
+  mock_ceph_reset_log();
+  EXPECT_EQ_INT(0, mock_read_all());
+  EXPECT_EQ_INT(1, count_cmds("time-sync-status"));
+  OK(isnan(mock_get("ceph-mon.a", "time_offset", "skew", NULL)));
+  static char three[1024];
+  char path[1200];
+  snprintf(path, sizeof(path), "%s/tests/data/ceph_health/"
+           "time_sync_three_mons.json", top);
+  FILE *f = fopen(path, "r");
+  size_t n = f != NULL ? fread(three, 1, sizeof(three) - 1, f) : 0;
+  if (f != NULL)
+    fclose(f);
+  three[n] = 0;
+  OK(n > 0);
+  mock_ceph_timesync_override = three;
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  EXPECT_EQ_DOUBLE(0, mock_get("ceph-mon.a", "time_offset", "skew", NULL));
+  EXPECT_EQ_DOUBLE(0.062311,
+                   mock_get("ceph-mon.b", "time_offset", "skew", NULL));
+  EXPECT_EQ_DOUBLE(-0.001204,
+                   mock_get("ceph-mon.c", "time_offset", "skew", NULL));
+  EXPECT_EQ_DOUBLE(0.001431,
+                   mock_get("ceph-mon.c", "duration", "latency", NULL));
+  EXPECT_EQ_DOUBLE(1, mock_get("ceph-mon.b", "ceph_health_status",
+                               "timecheck", NULL));
+  EXPECT_EQ_DOUBLE(0, mock_get("ceph-mon.c", "ceph_health_status",
+                               "timecheck", NULL));
+  /* a reply that does not parse: logged, the other values still come */
+  mock_ceph_timesync_override = "{\"time_skew_status\":";
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  OK(mock_log_find("bad \"time-sync-status\" reply") >= 0);
+  OK(isnan(mock_get("ceph-mon.b", "time_offset", "skew", NULL)));
+  EXPECT_EQ_DOUBLE(32, cl("ceph_health_pgs", "active"));
+  mock_ceph_timesync_override = NULL;
+}
+
 static void pg_not_ready(void) {
   use_state("healthy");
   mock_ceph_brief_override =
@@ -563,6 +610,7 @@ int main(void) {
   partial_brief();
   pg_not_ready();
   recovery_eta_values();
+  mon_skew();
   leader_only();
   mock_shutdown_all();
   EXPECT_EQ_INT(0, mock_ceph_handles);
