@@ -32,7 +32,7 @@ static int grow(void **v, size_t *cap, size_t n, size_t size) {
 
 typedef struct {
   ceph_osd_dump_t *d;
-  int64_t pool_id, crush_rule;
+  int64_t pool_id, crush_rule, size, min_size;
   char pool_name[CEPH_POOL_NAME_MAX];
   int have_id, have_name, nomem, seen_ratio;
 } dump_ctx_t;
@@ -55,6 +55,10 @@ static int dump_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
       x->have_id = cj_int64(v, &x->pool_id) == 0;
     else if (cj_key(p, 2, "crush_rule") && cj_int64(v, &x->crush_rule) != 0)
       x->crush_rule = -1;
+    else if (cj_key(p, 2, "size") && cj_int64(v, &x->size) != 0)
+      x->size = -1;
+    else if (cj_key(p, 2, "min_size") && cj_int64(v, &x->min_size) != 0)
+      x->min_size = -1;
     else if (cj_key(p, 2, "pool_name"))
       x->have_name = cj_strcpy(v, x->pool_name, sizeof(x->pool_name)) > 0;
   }
@@ -74,10 +78,12 @@ static int dump_end(void *ctx, const cj_path_t *p) {
       d->pools[d->n_pools].id = x->pool_id;
       memcpy(d->pools[d->n_pools].name, x->pool_name, sizeof(x->pool_name));
       d->pools[d->n_pools].crush_rule = x->crush_rule;
+      d->pools[d->n_pools].size = x->size;
+      d->pools[d->n_pools].min_size = x->min_size;
       d->n_pools++;
     }
     x->have_id = x->have_name = 0;
-    x->crush_rule = -1;
+    x->crush_rule = x->size = x->min_size = -1;
   }
   return 0;
 }
@@ -87,7 +93,7 @@ cj_status_t ceph_osd_dump_parse(const char *buf, size_t len,
                                 size_t errlen) {
   memset(out, 0, sizeof(*out));
   out->full_ratio = out->backfillfull_ratio = out->nearfull_ratio = NAN;
-  dump_ctx_t x = {.d = out, .crush_rule = -1};
+  dump_ctx_t x = {.d = out, .crush_rule = -1, .size = -1, .min_size = -1};
   cj_handler_t h = {.scalar = dump_scalar, .end = dump_end};
   cj_status_t ret = cj_walk(buf, len, &h, &x, err, errlen);
   if (x.nomem)
@@ -108,11 +114,17 @@ void ceph_osd_dump_free(ceph_osd_dump_t *d) {
   d->n_pools = d->cap_pools = 0;
 }
 
-const char *ceph_osd_dump_pool_name(const ceph_osd_dump_t *d, int64_t id) {
+const ceph_pool_name_t *ceph_osd_dump_pool(const ceph_osd_dump_t *d,
+                                           int64_t id) {
   for (size_t i = 0; i < d->n_pools; i++)
     if (d->pools[i].id == id)
-      return d->pools[i].name;
+      return &d->pools[i];
   return NULL;
+}
+
+const char *ceph_osd_dump_pool_name(const ceph_osd_dump_t *d, int64_t id) {
+  const ceph_pool_name_t *p = ceph_osd_dump_pool(d, id);
+  return p != NULL ? p->name : NULL;
 }
 
 typedef struct {

@@ -38,6 +38,8 @@ typedef struct {
   int64_t id;
   char name[CEPH_POOL_NAME_MAX];
   int64_t crush_rule; /* -1 if absent */
+  int64_t size, min_size; /* replicas (k+m for EC) / fewest that serve
+                             I/O; -1 if absent */
 } ceph_pool_name_t;
 
 typedef struct {
@@ -51,6 +53,9 @@ cj_status_t ceph_osd_dump_parse(const char *buf, size_t len,
                                 ceph_osd_dump_t *out, char *err,
                                 size_t errlen);
 void ceph_osd_dump_free(ceph_osd_dump_t *d);
+/* Pool `id`, or NULL. */
+const ceph_pool_name_t *ceph_osd_dump_pool(const ceph_osd_dump_t *d,
+                                           int64_t id);
 /* Name of pool `id`, or NULL. */
 const char *ceph_osd_dump_pool_name(const ceph_osd_dump_t *d, int64_t id);
 

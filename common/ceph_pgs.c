@@ -47,6 +47,7 @@ ceph_pool_pgs_t *ceph_pools_get(ceph_pools_t *p, int64_t id) {
   memmove(&p->v[lo + 1], &p->v[lo], (p->n - lo) * sizeof(*p->v));
   memset(&p->v[lo], 0, sizeof(p->v[lo]));
   p->v[lo].id = id;
+  p->v[lo].min_acting = -1;
   p->n++;
   return &p->v[lo];
 }
@@ -103,10 +104,21 @@ typedef struct {
   uint64_t mask; /* the PG's state, split when its "state" member is read */
   int unknown;
   int have_state, have_pool, nomem, seen_list;
-  int64_t pool;
+  int have_acting;
+  int64_t pool, acting; /* acting: OSDs in the PG's acting set */
   ceph_pool_pgs_t *last; /* the last pool looked up */
   pool_index_t index;
 } brief_ctx_t;
+
+/* CRUSH_ITEM_NONE (src/crush/crush.h): the hole an erasure-coded PG's
+ * acting set shows where a shard has no OSD. */
+#define CEPH_CRUSH_ITEM_NONE 0x7fffffff
+
+double ceph_redundancy_margin(const ceph_pool_pgs_t *pool, int64_t min_size) {
+  if (pool == NULL || pool->min_acting < 0 || min_size < 0)
+    return NAN;
+  return (double)(pool->min_acting - min_size);
+}
 
 /* pg_ready of one reply: ANDed over the replies of a poll (a mgr that
  * restarts between two commands makes the whole poll not ready). */
@@ -140,10 +152,29 @@ static int pg_member_depth(const cj_path_t *p) {
   return 0;
 }
 
+/* 1 if p is the PG member `key` (itself, not inside it: depth d). */
+static int pg_member(const cj_path_t *p, int depth, const char *key) {
+  int d = pg_member_depth(p);
+  return d != 0 && depth == d && p->el[d - 2].is_index &&
+         cj_key(p, d - 1, key);
+}
+
+/* One member of a PG's acting array: an OSD unless it is a hole. */
+static void note_acting(brief_ctx_t *x, const cj_value_t *v) {
+  int64_t osd;
+  if (cj_int64(v, &osd) == 0 && osd >= 0 && osd != CEPH_CRUSH_ITEM_NONE)
+    x->acting++;
+}
+
 static int brief_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
   brief_ctx_t *x = ctx;
   if (p->depth == 1 && cj_key(p, 0, "pg_ready")) {
     note_ready(x->p, v);
+    return 0;
+  }
+  if (p->depth >= 3 && p->el[p->depth - 1].is_index &&
+      pg_member(p, p->depth - 1, "acting")) {
+    note_acting(x, v);
     return 0;
   }
   /* Fast exit for the bulk of the scalars (up/acting members, stat_sum):
@@ -168,6 +199,10 @@ static int brief_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
 
 static int brief_end(void *ctx, const cj_path_t *p) {
   brief_ctx_t *x = ctx;
+  if (p->depth >= 2 && pg_member(p, p->depth, "acting")) {
+    x->have_acting = 1; /* the acting array ended (it may be empty) */
+    return 0;
+  }
   /* Fast exit: the arrays inside a PG (up, acting, ...) end at a key. */
   if (p->depth > 2 && !p->el[p->depth - 1].is_index)
     return 0;
@@ -189,8 +224,12 @@ static int brief_end(void *ctx, const cj_path_t *p) {
     }
     ceph_pg_counts_add(&pool->pgs, x->mask, x->unknown, 1);
     ceph_pg_counts_add(&x->p->total, x->mask, x->unknown, 1);
+    if (x->have_acting &&
+        (pool->min_acting < 0 || x->acting < pool->min_acting))
+      pool->min_acting = x->acting;
   }
-  x->have_state = x->have_pool = 0;
+  x->have_state = x->have_pool = x->have_acting = 0;
+  x->acting = 0;
   return 0;
 }
 
@@ -210,8 +249,10 @@ cj_status_t ceph_pgs_brief_parse(const char *buf, size_t len, ceph_pools_t *p,
       snprintf(err, errlen, "no pg_stats in the reply");
   }
   if (ret != CJ_OK) { /* a partial parse counts nothing */
-    for (size_t i = 0; i < p->n; i++)
+    for (size_t i = 0; i < p->n; i++) {
       memset(&p->v[i].pgs, 0, sizeof(p->v[i].pgs));
+      p->v[i].min_acting = -1;
+    }
     memset(&p->total, 0, sizeof(p->total));
   }
   free(x);

@@ -42,6 +42,8 @@ typedef struct {
   int64_t id;
   ceph_pg_counts_t pgs;
   ceph_stuck_t stuck;
+  int64_t min_acting; /* smallest acting set over the pool's PGs (OSDs,
+                         holes not counted); -1 = no PG had an acting set */
 } ceph_pool_pgs_t;
 
 typedef struct {
@@ -63,8 +65,17 @@ ceph_pool_pgs_t *ceph_pools_get(ceph_pools_t *p, int64_t id);
 /* "12.3f" -> 12; -1 if not a pgid. */
 int ceph_pgid_pool(const char *s, size_t len, int64_t *pool);
 
+/* Redundancy margin of a pool: min_acting - min_size, i.e. how many more
+ * OSD losses its worst PG survives before it drops below min_size and
+ * stops serving I/O (0 = the next loss of one of its OSDs makes it
+ * inactive; negative = already below).  NaN if pool is NULL, no PG had an
+ * acting set, or min_size is unknown (< 0). */
+double ceph_redundancy_margin(const ceph_pool_pgs_t *pool, int64_t min_size);
+
 /* Add every PG of a pgs_brief (or `pg ls`, `pg dump pgs`) reply.  State
- * strings of any length are split.  On failure (syntax error, truncated
+ * strings of any length are split; each pool's min_acting is the smallest
+ * `acting` array (members other than CRUSH_ITEM_NONE, 0x7fffffff, the hole
+ * of an erasure-coded PG).  On failure (syntax error, truncated
  * reply) no partial count is left: every pool's and the total PG counts
  * are zero. */
 cj_status_t ceph_pgs_brief_parse(const char *buf, size_t len, ceph_pools_t *p,

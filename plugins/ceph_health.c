@@ -2,7 +2,8 @@
  * ceph_health plugin - placement-group health of a Ceph cluster: health
  * status and checks, PG states per pool, stuck PGs and their age,
  * degraded/misplaced/unfound objects, OSDs filling up.
- * Source: librados mon commands (status, osd dump, pg dump pgs_brief,
+ * Source: librados mon commands (status, osd dump, time-sync-status,
+ * pg dump pgs_brief,
  * osd df, pg dump_stuck, df detail, osd crush tree, osd crush rule dump;
  * quorum_status with LeaderOnly), JSON output.
  * Privileges: none; a read-only key (mon 'allow r' mgr 'allow r').
@@ -29,6 +30,7 @@ void ch_instance_free(void *arg) {
   sfree(in->conn.mon_host);
   sfree(in->local_mon);
   sfree(in->osd_ids);
+  sfree(in->fills);
   sfree(in);
 }
 
@@ -92,6 +94,10 @@ static cj_status_t parse_rules(const char *b, size_t l, void *o, char *e,
                                size_t el) {
   return ceph_crush_rules_parse(b, l, o, e, el);
 }
+static cj_status_t parse_timesync(const char *b, size_t l, void *o, char *e,
+                                  size_t el) {
+  return ceph_timesync_parse(b, l, o, e, el);
+}
 static cj_status_t parse_quorum(const char *b, size_t l, void *o, char *e,
                                 size_t el) {
   return ceph_quorum_parse(b, l, o, e, el);
@@ -113,6 +119,14 @@ static cj_status_t parse_stuck(const char *b, size_t l, void *o, char *e,
 static double ch_wall_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Monotonic seconds (CLOCK_BOOTTIME: counts suspend) for every rate and
+ * age of our own: recovery rate smoothing, fill slopes. */
+static double ch_mono_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_BOOTTIME, &ts);
   return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
@@ -167,6 +181,11 @@ static bool ch_acquire(ch_instance_t *in, ch_poll_t *p) {
   p->have_dump =
       ch_run(in, "osd dump", "{\"prefix\":\"osd dump\",\"format\":\"json\"}",
              parse_dump, &p->dump, &tmo) == CH_RUN_OK;
+  if (!tmo)
+    p->have_timesync =
+        ch_run(in, "time-sync-status",
+               "{\"prefix\":\"time-sync-status\",\"format\":\"json\"}",
+               parse_timesync, &p->timesync, &tmo) == CH_RUN_OK;
   if (tmo || (p->have_status && !(p->status.mgr_available > 0)))
     return !tmo;
   p->have_pgs = ch_run(in, "pg dump pgs_brief",
@@ -284,7 +303,7 @@ int ch_read(user_data_t *ud) {
   c_release(LOG_INFO, &in->conn_complaint,
             PLUGIN " plugin: Cluster \"%s\": connected.", in->name);
   ch_check_pg_ready(in, &p);
-  ch_dispatch(in, &p);
+  ch_dispatch(in, &p, ch_mono_now());
   ch_poll_free(&p);
   return 0;
 }

@@ -70,6 +70,10 @@ static int ch_config_option(ch_instance_t *in, const oconfig_item_t *ci,
     return ch_get_positive(c, &in->conn.timeout, 300);
   if (strcasecmp(k, "StuckAge") == 0)
     return ch_get_positive(c, &in->stuck_age, 86400 * 365);
+  if (strcasecmp(k, "RecoveryWindow") == 0)
+    return ch_get_positive(c, &in->recovery_window, 86400);
+  if (strcasecmp(k, "FillWindow") == 0)
+    return ch_get_positive(c, &in->fill_window, 86400 * 7);
   if (strcasecmp(k, "Interval") == 0)
     return cf_util_get_cdtime(c, &in->interval);
   if (strcasecmp(k, "LeaderOnly") == 0)
@@ -89,6 +93,9 @@ static int ch_config_cluster(oconfig_item_t *ci) {
     return -1;
   in->conn.timeout = 5.0;
   in->stuck_age = 60.0; /* = Ceph's mon_pg_stuck_threshold default */
+  in->recovery_window = 60.0;
+  in->fill_window = 600.0;
+  ceph_ewma_reset(&in->rec_rate);
   in->report_pools = in->report_osds = true;
   C_COMPLAIN_INIT(&in->conn_complaint);
   C_COMPLAIN_INIT(&in->mgr_complaint);

@@ -54,6 +54,28 @@ static void status_snapshot(const ceph_status_t *st, ch_cluster_snap_t *s) {
   s->bytes_total = st->bytes_total, s->bytes_data = st->data_bytes;
 }
 
+/* The PG counts of pool `id` in this poll's PG lists, or NULL. */
+static const ceph_pool_pgs_t *pool_pgs(const ch_poll_t *p, int64_t id) {
+  for (size_t j = 0; j < p->pools.n; j++)
+    if (p->pools.v[j].id == id)
+      return &p->pools.v[j];
+  return NULL;
+}
+
+/* The cluster's redundancy margin: the smallest over the pools of the osd
+ * map (NaN without pgs_brief and osd dump, or if no pool has one). */
+static double cluster_margin(const ch_poll_t *p) {
+  double m = NAN;
+  for (size_t i = 0; p->have_pgs && p->have_dump && i < p->dump.n_pools;
+       i++) {
+    const ceph_pool_pgs_t *pp = pool_pgs(p, p->dump.pools[i].id);
+    double v = ceph_redundancy_margin(pp, p->dump.pools[i].min_size);
+    if (!isnan(v) && (isnan(m) || v < m))
+      m = v;
+  }
+  return m;
+}
+
 /* Each reply fills its own values; a reply missing or not parsed leaves
  * them NaN (never its partial parse). */
 static void cluster_snapshot(const ch_poll_t *p, ch_cluster_snap_t *s) {
@@ -64,6 +86,7 @@ static void cluster_snapshot(const ch_poll_t *p, ch_cluster_snap_t *s) {
     status_snapshot(&p->status, s);
   if (p->have_stuck)
     pgs_stuck(&s->pgs, &p->pools.stuck);
+  s->pgs.margin = cluster_margin(p);
   if (p->have_dump) {
     s->nearfull_ratio = p->dump.nearfull_ratio;
     s->backfillfull_ratio = p->dump.backfillfull_ratio;
@@ -82,6 +105,28 @@ static void cluster_snapshot(const ch_poll_t *p, ch_cluster_snap_t *s) {
     s->over_backfillfull = f.osds_over_backfillfull;
     s->over_full = f.osds_over_full;
   }
+}
+
+/* The recovery ETA: remaining degraded + misplaced object copies over
+ * the recovery rate Ceph reports (pgmap recovering_objects_per_sec, the
+ * mgr's rate over its last stats period; absent = 0), smoothed by an EWMA
+ * with time constant RecoveryWindow on the monotonic clock.  Idle (nothing
+ * remaining), no status, or no mgr (the status digest is then the last
+ * one): NaN, and the smoothing starts over. */
+static void recovery_eta(ch_instance_t *in, const ch_poll_t *p, double now,
+                         ch_cluster_snap_t *s) {
+  const ceph_status_t *st = &p->status;
+  double remaining = p->have_status && st->mgr_available > 0
+                         ? st->degraded_objects + st->misplaced_objects
+                         : NAN;
+  if (!(remaining > 0)) {
+    ceph_ewma_reset(&in->rec_rate);
+    s->rec_rate_smoothed = s->recovery_eta = NAN;
+    return;
+  }
+  s->rec_rate_smoothed = ceph_ewma_update(
+      &in->rec_rate, now, st->recovering_objects_per_sec, in->recovery_window);
+  s->recovery_eta = ceph_recovery_eta(remaining, s->rec_rate_smoothed);
 }
 
 /* "<cluster>-pool-<name>", '/' (an identifier separator) replaced. */
@@ -122,10 +167,7 @@ static void dispatch_pools(const ch_instance_t *in, const ch_poll_t *p) {
   ch_pool_space_snap_t sp;
   /* Every pool of the osd map (NaN when the mgr did not answer) ... */
   for (size_t i = 0; p->have_dump && i < p->dump.n_pools; i++) {
-    const ceph_pool_pgs_t *pp = NULL;
-    for (size_t j = 0; j < p->pools.n && pp == NULL; j++)
-      if (p->pools.v[j].id == p->dump.pools[i].id)
-        pp = &p->pools.v[j];
+    const ceph_pool_pgs_t *pp = pool_pgs(p, p->dump.pools[i].id);
     pgs_nan(&s);
     if (p->have_pgs && pp != NULL)
       pgs_counts(&s, &pp->pgs);
@@ -135,6 +177,8 @@ static void dispatch_pools(const ch_instance_t *in, const ch_poll_t *p) {
       ceph_stuck_t none = {{0}, 0, 0};
       pgs_stuck(&s, pp != NULL ? &pp->stuck : &none);
     }
+    if (p->have_pgs)
+      s.margin = ceph_redundancy_margin(pp, p->dump.pools[i].min_size);
     pool_instance(in, p->dump.pools[i].name, p->dump.pools[i].id, pi,
                   sizeof(pi));
     cdu_dispatch_table(PLUGIN, pi, ch_pool_metrics,
@@ -180,6 +224,39 @@ static void osd_snapshot(const ch_poll_t *p, const ceph_osd_df_node_t *n,
   s->bytes_total = sized ? n->kb * 1024.0 : NAN;
 }
 
+/* The fill history of OSD `id`, added if new (NULL on ENOMEM). */
+static ceph_fill_t *osd_fill(ch_instance_t *in, int64_t id) {
+  for (size_t i = 0; i < in->n_fills; i++)
+    if (in->fills[i].id == id)
+      return &in->fills[i].used;
+  ch_osd_fill_t *v = realloc(in->fills, (in->n_fills + 1) * sizeof(*v));
+  if (v == NULL)
+    return NULL;
+  in->fills = v;
+  v[in->n_fills].id = id;
+  ceph_fill_init(&v[in->n_fills].used);
+  return &v[in->n_fills++].used;
+}
+
+#define CH_FILL_MIN_SAMPLES 3 /* a slope from fewer is noise: NaN */
+
+/* Seconds until the OSD's used bytes reach backfillfull / full at the
+ * least-squares slope of the last FillWindow s (monotonic time). */
+static void osd_time_to_full(ch_instance_t *in, const ch_poll_t *p,
+                             const ceph_osd_df_node_t *n, double now,
+                             ch_osd_snap_t *s) {
+  ceph_fill_t *f = n->kb > 0 ? osd_fill(in, n->id) : NULL;
+  if (f == NULL)
+    return; /* no size (never reported) or no memory: NaN */
+  double used = n->kb_used * 1024.0, size = n->kb * 1024.0; /* bytes */
+  ceph_fill_add(f, now, used, in->fill_window);
+  double slope = ceph_fill_slope(f, CH_FILL_MIN_SAMPLES); /* bytes/s */
+  double bf = p->have_dump ? p->dump.backfillfull_ratio * size : NAN;
+  double fu = p->have_dump ? p->dump.full_ratio * size : NAN;
+  s->until_backfillfull = ceph_time_to_limit(bf, used, slope);
+  s->until_full = ceph_time_to_limit(fu, used, slope);
+}
+
 /* The OSD's failure domain in each projected root that holds it, as an
  * info value: ceph_health_domain-<type>.<bucket> = 1. */
 static void dispatch_domain(const ch_poll_t *p, const ceph_roots_hr_t *roots,
@@ -200,7 +277,7 @@ static void dispatch_domain(const ch_poll_t *p, const ceph_roots_hr_t *roots,
 }
 
 static void dispatch_osds(ch_instance_t *in, const ch_poll_t *p,
-                          const ceph_roots_hr_t *roots) {
+                          const ceph_roots_hr_t *roots, double now) {
   char pi[DATA_MAX_NAME_LEN];
   if (p->have_df) { /* remember the OSD list for the NaN case */
     int64_t *ids = realloc(in->osd_ids, (p->df.n + 1) * sizeof(*ids));
@@ -216,8 +293,10 @@ static void dispatch_osds(ch_instance_t *in, const ch_poll_t *p,
     double *d = (double *)&s;
     for (size_t k = 0; k < sizeof(s) / sizeof(double); k++)
       d[k] = NAN;
-    if (p->have_df)
+    if (p->have_df) {
       osd_snapshot(p, &p->df.v[i], &s);
+      osd_time_to_full(in, p, &p->df.v[i], now, &s);
+    }
     int w = snprintf(pi, sizeof(pi), "%s-osd.%lld", in->name,
                      (long long)in->osd_ids[i]);
     if (w < 0 || (size_t)w >= sizeof(pi))
@@ -225,6 +304,22 @@ static void dispatch_osds(ch_instance_t *in, const ch_poll_t *p,
     cdu_dispatch_table(PLUGIN, pi, ch_osd_metrics,
                        ch_osd_metrics_n, &s);
     dispatch_domain(p, roots, in->osd_ids[i], pi);
+  }
+}
+
+/* Each mon's clock skew, latency and verdict, when the reply holds the
+ * leader's table (with one mon, or from a mon that is not the leader,
+ * there is none: nothing is dispatched, no stale value either). */
+static void dispatch_mons(const ch_instance_t *in, const ch_poll_t *p) {
+  char pi[DATA_MAX_NAME_LEN];
+  for (size_t i = 0; p->have_timesync && i < p->timesync.n; i++) {
+    const ceph_mon_skew_t *m = &p->timesync.mons[i];
+    ch_mon_snap_t s = {m->skew, m->latency,
+                       m->health < 0 ? NAN : m->health};
+    int w = snprintf(pi, sizeof(pi), "%s-mon.%s", in->name, m->name);
+    if (w < 0 || (size_t)w >= sizeof(pi))
+      pi[sizeof(pi) - 1] = 0;
+    cdu_dispatch_table(PLUGIN, pi, ch_mon_metrics, ch_mon_metrics_n, &s);
   }
 }
 
@@ -385,20 +480,22 @@ static bool compute_roots(const ch_instance_t *in, const ch_poll_t *p,
   return true;
 }
 
-void ch_dispatch(ch_instance_t *in, const ch_poll_t *p) {
+void ch_dispatch(ch_instance_t *in, const ch_poll_t *p, double now) {
   ch_cluster_snap_t s;
   ceph_roots_hr_t roots;
   bool have_roots = compute_roots(in, p, &roots);
   cluster_snapshot(p, &s);
+  recovery_eta(in, p, now, &s);
   cdu_dispatch_table(PLUGIN, in->name, ch_cluster_metrics,
                      ch_cluster_metrics_n, &s);
   cdu_dispatch_table(PLUGIN, in->name, ch_cluster_pg_metrics,
                      ch_cluster_pg_metrics_n, &s.pgs);
   dispatch_checks(in, p->have_status ? p : NULL);
+  dispatch_mons(in, p);
   if (in->report_pools)
     dispatch_pools(in, p);
   if (in->report_osds)
-    dispatch_osds(in, p, have_roots ? &roots : NULL);
+    dispatch_osds(in, p, have_roots ? &roots : NULL, now);
   dispatch_roots(in, p, have_roots ? &roots : NULL);
   if (have_roots)
     ceph_roots_hr_free(&roots);
@@ -426,6 +523,7 @@ void ch_dispatch(ch_instance_t *in, const ch_poll_t *p) {
 }
 
 void ch_dispatch_nan(ch_instance_t *in) {
+  ceph_ewma_reset(&in->rec_rate);
   cdu_dispatch_table(PLUGIN, in->name, ch_cluster_metrics,
                      ch_cluster_metrics_n, NULL);
   cdu_dispatch_table(PLUGIN, in->name, ch_cluster_pg_metrics,

@@ -18,11 +18,13 @@
 
 #include "common/ceph_crush.h"
 #include "common/ceph_df.h"
+#include "common/ceph_forecast.h"
 #include "common/ceph_osd.h"
 #include "common/ceph_pgs.h"
 #include "common/ceph_pgstate.h"
 #include "common/ceph_quorum.h"
 #include "common/ceph_status.h"
+#include "common/ceph_timesync.h"
 #include "plugins/cdutil.h"
 
 #include <rados/librados.h>
@@ -78,11 +80,19 @@ typedef struct {
   int crossing; /* 1 = losing it would cross backfillfull */
 } ch_root_state_t;
 
+/* An OSD's used bytes over the last FillWindow (time to backfillfull/full). */
+typedef struct {
+  int64_t id;
+  ceph_fill_t used; /* (monotonic s, bytes) */
+} ch_osd_fill_t;
+
 typedef struct {
   char name[DATA_MAX_NAME_LEN];
   chr_conn_t conn;
   cdtime_t interval;
   double stuck_age; /* s */
+  double recovery_window; /* s: time constant of the recovery rate EWMA */
+  double fill_window;     /* s: fill-rate regression window */
   bool leader_only, report_pools, report_osds;
   char *local_mon; /* LeaderOnly: our mon's name; NULL = by address */
   /* state between reads */
@@ -96,13 +106,16 @@ typedef struct {
   cdu_state_t leader_state;
   ch_root_state_t roots[CH_MAX_ROOTS];
   size_t n_roots;
+  ceph_ewma_t rec_rate; /* objects/s, smoothed; reset when idle */
+  ch_osd_fill_t *fills;
+  size_t n_fills;
   c_complain_t conn_complaint, mgr_complaint;
 } ch_instance_t;
 
 /* What one poll got: each reply parsed or absent. */
 typedef struct {
   bool have_status, have_dump, have_df, have_pgs, have_stuck;
-  bool have_crush, have_rules, have_space;
+  bool have_crush, have_rules, have_space, have_timesync;
   ceph_status_t status;
   ceph_osd_dump_t dump;
   ceph_osd_df_t df;
@@ -110,6 +123,7 @@ typedef struct {
   ceph_crush_tree_t crush;
   ceph_crush_rules_t rules;
   ceph_df_t space; /* df detail */
+  ceph_timesync_t timesync;
 } ch_poll_t;
 
 /* ---- ceph_health.c -------------------------------------------------- */
@@ -138,6 +152,7 @@ int ch_config(oconfig_item_t *ci);
 typedef struct {
   double total, state[CEPH_PG_NSTATES], inactive, unclean, unrecognised;
   double stuck[CEPH_NSTUCK], stuck_any, stuck_oldest_s;
+  double margin; /* OSD losses: min acting set - min_size (pgs_brief) */
 } ch_pgs_snap_t;
 
 /* Per pool space (from `df detail`): plugin instance "<Cluster>-pool-<name>". */
@@ -161,6 +176,7 @@ typedef struct {
       headroom_full;
   double in, crush_weight, reweight, pgs, bytes_used, bytes_avail,
       bytes_total;
+  double until_backfillfull, until_full; /* s at the fitted fill rate */
 } ch_osd_snap_t;
 
 /* Per CRUSH root taken by a pool's rule: plugin instance
@@ -168,6 +184,12 @@ typedef struct {
 typedef struct {
   double osds, domains, after_loss, head_backfillfull, head_full;
 } ch_root_snap_t;
+
+/* Per mon, from time-sync-status as the leader measured it: plugin
+ * instance "<Cluster>-mon.<name>". */
+typedef struct {
+  double skew, latency, health; /* s (+ = ahead of the leader), s, 0/1/2 */
+} ch_mon_snap_t;
 
 /* The cluster: plugin instance "<Cluster>". */
 typedef struct {
@@ -177,6 +199,7 @@ typedef struct {
   double objects, degraded, misplaced, unfound;
   double degraded_ratio, misplaced_ratio, unfound_ratio, inactive_ratio;
   double rec_objects, rec_bytes, rec_keys;
+  double rec_rate_smoothed, recovery_eta; /* objects/s, s */
   double bytes_used, bytes_avail, bytes_total, bytes_data;
   double nearfull_ratio, backfillfull_ratio, full_ratio;
   double flag[CEPH_NFLAGS];
@@ -193,6 +216,8 @@ extern const cdu_metric_t ch_cluster_metrics[]; /* ch_cluster_snap_t */
 extern const size_t ch_cluster_metrics_n;
 extern const cdu_metric_t ch_pool_space_metrics[]; /* ch_pool_space_snap_t */
 extern const size_t ch_pool_space_metrics_n;
+extern const cdu_metric_t ch_mon_metrics[]; /* ch_mon_snap_t */
+extern const size_t ch_mon_metrics_n;
 extern const cdu_metric_t ch_root_metrics[]; /* ch_root_snap_t */
 extern const size_t ch_root_metrics_n;
 extern const cdu_metric_t ch_domain_metrics[]; /* per OSD, one per domain */
@@ -208,8 +233,9 @@ extern const size_t ch_known_checks_n;
 #define ch_cluster_pg_metrics_n ch_pool_metrics_n
 
 /* ---- ceph_health_dispatch.c ----------------------------------------- */
-/* One poll's replies -> values and notifications. */
-void ch_dispatch(ch_instance_t *in, const ch_poll_t *p);
+/* One poll's replies, taken at `now` (monotonic s), -> values and
+ * notifications. */
+void ch_dispatch(ch_instance_t *in, const ch_poll_t *p, double now);
 /* Every cluster value and check NaN (a failed read). */
 void ch_dispatch_nan(ch_instance_t *in);
 

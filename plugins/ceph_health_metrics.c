@@ -38,7 +38,11 @@
       {"ceph_health_pgs_stuck", "any", CDU_GAUGE, PG(stuck_any), "PGs",        \
        "PGs stuck in at least one of the kinds above"},                        \
       {"duration", "stuck_oldest", CDU_GAUGE, PG(stuck_oldest_s), "s",        \
-       "how long the longest-stuck PG has been stuck (0: none)"},
+       "how long the longest-stuck PG has been stuck (0: none)"},              \
+      {"ceph_health_margin", "redundancy", CDU_GAUGE, PG(margin),              \
+       "OSD losses",                                                           \
+       "smallest acting set - min_size: further OSD losses before a PG "       \
+       "stops I/O (0: the next one; < 0: already)"},
 
 /* Per pool: plugin instance "<Cluster>-pool-<name>". */
 const cdu_metric_t ch_pool_metrics[] = {PGS_COMMON_ROWS};
@@ -92,6 +96,11 @@ const cdu_metric_t ch_osd_metrics[] = {
     {"bytes", "avail", CDU_GAUGE, OS(bytes_avail), "bytes",
      "raw space available"},
     {"bytes", "total", CDU_GAUGE, OS(bytes_total), "bytes", "raw capacity"},
+    {"duration", "until_backfillfull", CDU_GAUGE, OS(until_backfillfull), "s",
+     "time until backfillfull at the fill rate of the last FillWindow; "
+     "NaN when not filling"},
+    {"duration", "until_full", CDU_GAUGE, OS(until_full), "s",
+     "time until full_ratio at that rate; NaN when not filling"},
 };
 
 /* Per OSD: its failure domain, as CRUSH says; the type instance is
@@ -99,6 +108,18 @@ const cdu_metric_t ch_osd_metrics[] = {
 const cdu_metric_t ch_domain_metrics[] = {
     {"ceph_health_domain", "TYPE.NAME", CDU_GAUGE, 0, "1",
      "the OSD's failure domain of the rules on its root"},
+};
+
+/* Per mon: plugin instance "<Cluster>-mon.<name>" (time-sync-status). */
+#define MO(f) offsetof(ch_mon_snap_t, f)
+const cdu_metric_t ch_mon_metrics[] = {
+    {"time_offset", "skew", CDU_GAUGE, MO(skew), "s",
+     "the mon's clock minus the leader's, as Ceph's time check measures it "
+     "(+ = ahead)"},
+    {"duration", "latency", CDU_GAUGE, MO(latency), "s",
+     "round trip of the leader's time check to the mon"},
+    {"ceph_health_status", "timecheck", CDU_GAUGE, MO(health), "0/1/2",
+     "the time check's verdict (1/2: MON_CLOCK_SKEW)"},
 };
 
 /* Per CRUSH root: plugin instance "<Cluster>-root-<name>". */
@@ -159,6 +180,10 @@ const cdu_metric_t ch_cluster_metrics[] = {
       "recovery rate"),
     G("ceph_health_rate", "recovering_keys", rec_keys, "keys/s",
       "recovery rate (omap keys)"),
+    G("ceph_health_rate", "recovering_objects_smoothed", rec_rate_smoothed,
+      "objects/s", "recovery rate, EWMA over RecoveryWindow"),
+    G("duration", "recovery_eta", recovery_eta, "s",
+      "(degraded + misplaced) / smoothed recovery rate; NaN when idle"),
     G("bytes", "used", bytes_used, "bytes", "raw space used"),
     G("bytes", "avail", bytes_avail, "bytes", "raw space available"),
     G("bytes", "total", bytes_total, "bytes", "raw capacity"),
@@ -229,6 +254,7 @@ const size_t ch_osd_metrics_n = CDU_TABLE_SIZE(ch_osd_metrics);
 const size_t ch_cluster_metrics_n = CDU_TABLE_SIZE(ch_cluster_metrics);
 const size_t ch_pool_space_metrics_n = CDU_TABLE_SIZE(ch_pool_space_metrics);
 const size_t ch_root_metrics_n = CDU_TABLE_SIZE(ch_root_metrics);
+const size_t ch_mon_metrics_n = CDU_TABLE_SIZE(ch_mon_metrics);
 const size_t ch_domain_metrics_n = CDU_TABLE_SIZE(ch_domain_metrics);
 const size_t ch_check_metrics_n = CDU_TABLE_SIZE(ch_check_metrics);
 const size_t ch_known_checks_n = CDU_TABLE_SIZE(ch_known_checks);

@@ -112,6 +112,29 @@ for f in "${files[@]}"; do
 done
 diag "rows since the kill: $n_rows per metric; rows reporting inactive/unknown/stuck > 0: $n_bad"
 is "$n_bad" 0 "mgr restart: no row reports inactive, unknown or stuck PGs"
+# Nor any value an alert of examples/thresholds.conf watches: redundancy
+# margin < 1, a recovery ETA at all (healthy: NaN), time to backfillfull
+# < 1 day or to full < 6 h (rows written since the kill, NaN excepted).
+# alarm FILE CMP LIMIT: rows since the kill with value CMP LIMIT
+alarm() {
+  awk -F, -v t="$t_kill" -v c="$2" -v l="$3" 'FNR > 1 && $1 >= t && $2 != "nan" &&
+    ((c == "<" && $2 + 0 < l) || (c == "any")) { n++ } END { print n + 0 }' "$1"
+}
+n_alarm=0 n_files=0
+for spec in "$P/ceph_health_margin-redundancy < 1" "$C/ceph_health_margin-redundancy < 1" \
+  "$C/duration-recovery_eta any 0" "$C-osd.*/duration-until_backfillfull < 86400" \
+  "$C-osd.*/duration-until_full < 21600"; do
+  read -r m cmp lim <<<"$spec"
+  for f in "$T"/csv/"$CD_HOST"/$m-*; do
+    [ -f "$f" ] || continue
+    n_files=$((n_files + 1))
+    a=$(alarm "$f" "$cmp" "$lim")
+    [ "$a" -gt 0 ] && diag "$(basename "$(dirname "$f")")/$(basename "$f"): $a rows $cmp $lim"
+    n_alarm=$((n_alarm + a))
+  done
+done
+ok "$([ "$n_files" -ge 9 ] && echo 0 || echo 1)" "margin, ETA and time-to-full csv files found ($n_files, want 9)"
+is "$n_alarm" 0 "mgr restart: no margin < 1, no recovery ETA, no time to (backfill)full under its alert"
 f_unknown=$(csv_wait "$P/ceph_health_pgs-unknown-*" 1)
 n_nan=$(awk -F, -v a="$t_mid" -v b="$t_end" 'FNR > 1 && $1 >= a && $1 <= b && $2 == "nan" { n++ } END { print n + 0 }' "$f_unknown")
 diag "NaN rows of pool pgs-unknown in the second window: $n_nan"

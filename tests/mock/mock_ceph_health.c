@@ -18,6 +18,7 @@ const char *mock_ceph_status_override;
 const char *mock_ceph_brief_override;
 const char *mock_ceph_stuck_override;
 const char *mock_ceph_dump_override;
+const char *mock_ceph_timesync_override;
 int mock_ceph_connects, mock_ceph_shutdowns, mock_ceph_handles;
 char mock_ceph_cmds[MOCK_CEPH_MAX_CMDS][512];
 int mock_ceph_ncmds;
@@ -88,7 +89,14 @@ static const struct {
     {"\"prefix\":\"osd crush tree\"", "osd_crush_tree.json"},
     {"\"prefix\":\"osd crush rule dump\"", "osd_crush_rule_dump.json"},
     {"\"prefix\":\"df\"", "df_detail.json"},
+    {"\"prefix\":\"time-sync-status\"", "time_sync_status.json"},
 };
+
+/* What a 1-mon cluster answers to time-sync-status (recorded:
+ * tests/data/ceph_health/time_sync_one_mon.json): served for the states
+ * recorded before the plugin asked for it. */
+static const char one_mon_timesync[] =
+    "{\"timechecks\":{\"epoch\":3,\"round\":0,\"round_status\":\"finished\"}}";
 
 static char *slurp(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
@@ -127,6 +135,7 @@ int rados_mon_command(rados_t cluster, const char **cmd, size_t cmdlen,
                        : i == 2 ? mock_ceph_brief_override
                        : i == 4 ? mock_ceph_stuck_override
                        : i == 1 ? mock_ceph_dump_override
+                       : i == 9 ? mock_ceph_timesync_override
                                 : NULL;
     if (over != NULL) {
       *outbuf = strdup(over);
@@ -136,6 +145,10 @@ int rados_mon_command(rados_t cluster, const char **cmd, size_t cmdlen,
     char path[1200];
     snprintf(path, sizeof(path), "%s/%s", mock_ceph_dir, cmd_files[i].file);
     *outbuf = slurp(path, outbuflen);
+    if (*outbuf == NULL && i == 9) {
+      *outbuf = strdup(one_mon_timesync);
+      *outbuflen = strlen(*outbuf);
+    }
     if (*outbuf == NULL) {
       *outs = strdup("timed out");
       *outslen = strlen(*outs);

@@ -72,6 +72,8 @@ static void tables(void) {
       0, mock_check_metric_table(PLUGIN, ch_root_metrics, ch_root_metrics_n));
   EXPECT_EQ_INT(0, mock_check_metric_table(PLUGIN, ch_domain_metrics,
                                            ch_domain_metrics_n));
+  EXPECT_EQ_INT(0, mock_check_metric_table(PLUGIN, ch_mon_metrics,
+                                           ch_mon_metrics_n));
   EXPECT_EQ_INT(0, mock_check_metric_table(PLUGIN, ch_pool_space_metrics,
                                            ch_pool_space_metrics_n));
   /* The X-list of states in the table = common/ceph_pgstate.h's list. */
@@ -98,7 +100,7 @@ static void healthy(void) {
   EXPECT_EQ_STR("127.0.0.1", mock_ceph_conf_get("mon_host"));
   /* A small fixed number of read-only commands (this recording has no
    * df detail reply: answered like a timeout, the last one sent). */
-  EXPECT_EQ_INT(6, mock_ceph_ncmds);
+  EXPECT_EQ_INT(7, mock_ceph_ncmds);
   EXPECT_EQ_INT(1, count_cmds("\"threshold\":5,"));
   EXPECT_EQ_INT(0, count_cmds("set"));
   EXPECT_EQ_DOUBLE(0, cl("ceph_health_status", ""));
@@ -108,6 +110,10 @@ static void healthy(void) {
   EXPECT_EQ_DOUBLE(0, cl("ceph_health_pgs", "degraded")); /* zero-filled */
   EXPECT_EQ_DOUBLE(0, cl("ceph_health_pgs", "inactive"));
   EXPECT_EQ_DOUBLE(3, cl("ceph_health_osds", "up"));
+  /* size 3 / min_size 2, every PG acting on 3 OSDs: one loss to spare */
+  EXPECT_EQ_DOUBLE(1, mock_get("ceph-pool-test", "ceph_health_margin",
+                               "redundancy", NULL));
+  EXPECT_EQ_DOUBLE(1, cl("ceph_health_margin", "redundancy"));
   EXPECT_EQ_DOUBLE(1, cl("bool", "mgr_available"));
   EXPECT_EQ_DOUBLE(0, cl("ceph_health_check", "OSD_DOWN"));
   EXPECT_EQ_DOUBLE(0, cl("ceph_health_check_severity", "OSD_FULL"));
@@ -152,7 +158,7 @@ static void capacity(void) {
   mock_clear();
   mock_ceph_reset_log();
   EXPECT_EQ_INT(0, mock_read_all());
-  EXPECT_EQ_INT(8, mock_ceph_ncmds); /* + df, osd crush tree, rule dump */
+  EXPECT_EQ_INT(9, mock_ceph_ncmds); /* + df, osd crush tree, rule dump */
   EXPECT_EQ_INT(1, count_cmds("\"prefix\":\"df\",\"detail\":\"detail\""));
   /* Item 3: per pool space and quotas (df_detail.json: pool quota holds
    * 4 objects of 4 MiB under max_bytes 64 MiB, max_objects 1000). */
@@ -254,6 +260,10 @@ static void osd_down(void) {
                                 "undersized", NULL));
   double age = mock_get("ceph-pool-test", "duration", "stuck_oldest", NULL);
   OK_MSG(age > 5, "stuck age (relative to the real clock) > StuckAge");
+  /* acting sets of 2 = min_size: the next OSD loss stops I/O */
+  EXPECT_EQ_DOUBLE(0, mock_get("ceph-pool-test", "ceph_health_margin",
+                               "redundancy", NULL));
+  EXPECT_EQ_DOUBLE(0, cl("ceph_health_margin", "redundancy"));
   /* Notifications: health changed, two checks raised. */
   EXPECT_EQ_INT(1, notif_matching("health is now HEALTH_WARN"));
   EXPECT_EQ_INT(1, notif_matching("OSD_DOWN raised"));
@@ -269,11 +279,12 @@ static void mgr_down(void) {
   mock_ceph_reset_log();
   EXPECT_EQ_INT(0, mock_read_all());
   /* One mgr command tried, then the others are skipped (bounded time). */
-  EXPECT_EQ_INT(3, mock_ceph_ncmds);
+  EXPECT_EQ_INT(4, mock_ceph_ncmds);
   EXPECT_EQ_DOUBLE(0, cl("ceph_health_status", "")); /* the mon still knows */
   EXPECT_EQ_DOUBLE(32, cl("ceph_health_pgs", "active"));
   OK(isnan(cl("ceph_health_pgs_stuck", "any")));
   OK(isnan(mock_get("ceph-pool-test", "ceph_health_pgs", "total", NULL)));
+  OK(isnan(cl("ceph_health_margin", "redundancy")));
   OK(isnan(mock_get("ceph-osd.1", "percent", "utilization", NULL)));
   OK(isnan(cl("percent", "max_osd_utilization")));
   OK(mock_log_find("timed out") >= 0);
@@ -388,6 +399,105 @@ static void partial_brief(void) {
 /* A mgr just restarted: pg_ready false, every PG "unknown" with stamps it
  * never measured (0 here).  Per-pool and stuck values are NaN, never
  * counts of inactive/unknown/stuck PGs; logged once per episode. */
+/* A status with 120 object copies to recover at `rate` objects/s. */
+#define RECOVERING_STATUS(rate)                                                \
+  "{\"health\":{\"status\":\"HEALTH_WARN\",\"checks\":{}},\"osdmap\":{},"     \
+  "\"pgmap\":{\"pgs_by_state\":[{\"state_name\":\"active+recovering+"          \
+  "degraded\",\"count\":32}],\"num_pgs\":32,\"degraded_objects\":100,"         \
+  "\"misplaced_objects\":20,\"recovering_objects_per_sec\":" rate "},"          \
+  "\"mgrmap\":{\"available\":true}}"
+
+/* Recovery ETA: remaining / smoothed rate; NaN when idle and with no mgr;
+ * the smoothing is on the monotonic clock (reads microseconds apart move
+ * the average by dt / RecoveryWindow only). */
+static void recovery_eta_values(void) {
+  use_state("healthy");
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  OK(isnan(cl("duration", "recovery_eta"))); /* idle */
+  OK(isnan(cl("ceph_health_rate", "recovering_objects_smoothed")));
+  mock_ceph_status_override = RECOVERING_STATUS("4");
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  EXPECT_NEAR(30, cl("duration", "recovery_eta"), 1e-9); /* 120 / 4 */
+  EXPECT_NEAR(4, cl("ceph_health_rate", "recovering_objects_smoothed"),
+              1e-9);
+  mock_ceph_status_override = RECOVERING_STATUS("8");
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  double eta = cl("duration", "recovery_eta");
+  OK_MSG(eta > 15 && eta < 30, "a faster rate shortens the ETA, smoothed "
+                               "(not at once 120 / 8 = 15 s)");
+  mock_ceph_status_override =
+      "{\"health\":{\"status\":\"HEALTH_WARN\"},\"osdmap\":{},"
+      "\"pgmap\":{\"num_pgs\":32,\"degraded_objects\":100},"
+      "\"mgrmap\":{\"available\":false}}";
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  OK_MSG(isnan(cl("duration", "recovery_eta")),
+         "no mgr: the digest is the last one, no ETA");
+  mock_ceph_status_override = RECOVERING_STATUS("0");
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  OK_MSG(isnan(cl("duration", "recovery_eta")),
+         "rate 0 after a restart of the smoothing: no progress, NaN");
+  mock_ceph_status_override = NULL;
+  /* time to backfillfull / full: the recorded OSDs do not fill (same
+   * bytes on every read): NaN, never a made-up time */
+  for (int i = 0; i < 4; i++) {
+    mock_clear();
+    EXPECT_EQ_INT(0, mock_read_all());
+  }
+  OK(isnan(mock_get("ceph-osd.0", "duration", "until_backfillfull", NULL)));
+  OK(isnan(mock_get("ceph-osd.0", "duration", "until_full", NULL)));
+  OK(!isnan(mock_get("ceph-osd.0", "percent", "utilization", NULL)));
+}
+
+/* Mon clock skew from time-sync-status: the 1-mon reply (recorded) has
+ * no table, so no mon series; the leader's 3-mon table (written from
+ * Ceph's format, tests/data/ceph_health/timesync) gives one instance per
+ * mon with Ceph's sign (+ = ahead of the leader). */
+static void mon_skew(void) {
+  use_state("healthy");
+  mock_clear();
+  mock_ceph_reset_log();
+  EXPECT_EQ_INT(0, mock_read_all());
+  EXPECT_EQ_INT(1, count_cmds("time-sync-status"));
+  OK(isnan(mock_get("ceph-mon.a", "time_offset", "skew", NULL)));
+  static char three[1024];
+  char path[1200];
+  snprintf(path, sizeof(path), "%s/tests/data/ceph_health/"
+           "time_sync_three_mons.json", top);
+  FILE *f = fopen(path, "r");
+  size_t n = f != NULL ? fread(three, 1, sizeof(three) - 1, f) : 0;
+  if (f != NULL)
+    fclose(f);
+  three[n] = 0;
+  OK(n > 0);
+  mock_ceph_timesync_override = three;
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  EXPECT_EQ_DOUBLE(0, mock_get("ceph-mon.a", "time_offset", "skew", NULL));
+  EXPECT_EQ_DOUBLE(0.062311,
+                   mock_get("ceph-mon.b", "time_offset", "skew", NULL));
+  EXPECT_EQ_DOUBLE(-0.001204,
+                   mock_get("ceph-mon.c", "time_offset", "skew", NULL));
+  EXPECT_EQ_DOUBLE(0.001431,
+                   mock_get("ceph-mon.c", "duration", "latency", NULL));
+  EXPECT_EQ_DOUBLE(1, mock_get("ceph-mon.b", "ceph_health_status",
+                               "timecheck", NULL));
+  EXPECT_EQ_DOUBLE(0, mock_get("ceph-mon.c", "ceph_health_status",
+                               "timecheck", NULL));
+  /* a reply that does not parse: logged, the other values still come */
+  mock_ceph_timesync_override = "{\"time_skew_status\":";
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  OK(mock_log_find("bad \"time-sync-status\" reply") >= 0);
+  OK(isnan(mock_get("ceph-mon.b", "time_offset", "skew", NULL)));
+  EXPECT_EQ_DOUBLE(32, cl("ceph_health_pgs", "active"));
+  mock_ceph_timesync_override = NULL;
+}
+
 static void pg_not_ready(void) {
   use_state("healthy");
   mock_ceph_brief_override =
@@ -408,6 +518,9 @@ static void pg_not_ready(void) {
   OK(isnan(mock_get(pool, "ceph_health_pgs_stuck", "inactive", NULL)));
   OK(isnan(cl("ceph_health_pgs_stuck", "any")));
   OK(isnan(cl("duration", "stuck_oldest")));
+  /* the new mgr's acting sets are not the cluster's: no margin */
+  OK(isnan(mock_get(pool, "ceph_health_margin", "redundancy", NULL)));
+  OK(isnan(cl("ceph_health_margin", "redundancy")));
   EXPECT_EQ_DOUBLE(32, cl("ceph_health_pgs", "active")); /* mon digest */
   EXPECT_EQ_DOUBLE(0, cl("ceph_health_pgs", "inactive"));
   EXPECT_EQ_DOUBLE(1, cl("bool", "mgr_available"));
@@ -496,6 +609,8 @@ int main(void) {
   failures();
   partial_brief();
   pg_not_ready();
+  recovery_eta_values();
+  mon_skew();
   leader_only();
   mock_shutdown_all();
   EXPECT_EQ_INT(0, mock_ceph_handles);
