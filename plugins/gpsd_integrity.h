@@ -19,8 +19,6 @@
 #include "common/gnss_integrity.h"
 #include "plugins/cdutil.h"
 
-struct gpsd_rx_s;
-struct gpsd_server_s;
 struct gps_data_t;
 
 /* Plugin-level options, set at configuration time only. */
