@@ -85,11 +85,12 @@ typedef struct {
   bool used;    /* any signal used */
   double ss;    /* strongest used signal with ss > 0, dB-Hz; 0 if none */
   unsigned bands; /* bit b = a signal on band b */
+  double el;      /* elevation of the first entry, degrees (NaN unknown) */
 } sat_sum_t;
 
 /* Merge the satellite whose first entry is sats[i] over sats[i..n). */
 static sat_sum_t sat_merge(const gnss_sat_t *sats, size_t n, size_t i) {
-  sat_sum_t m = {false, 0, 0};
+  sat_sum_t m = {false, 0, 0, sats[i].el};
   int g = sat_constellation(&sats[i]);
   for (size_t k = i; k < n; k++) {
     const gnss_sat_t *s = &sats[k];
@@ -132,6 +133,16 @@ static void add_signal(gnss_sky_t *out, const gnss_sat_t *s, int g,
   out->groups |= 1u << (4 * g + (b >= 0 ? b : 3));
 }
 
+/* A used satellite's SNR in the masked mean (index GNSS_TOTAL + 1 of the
+ * sums); an unknown elevation is below any mask. */
+static void add_masked(const sat_sum_t *m, double mask_deg, double snr_sum[],
+                       int snr_n[]) {
+  if (m->used && m->ss > 0 && (isnan(mask_deg) || m->el >= mask_deg)) {
+    snr_sum[GNSS_TOTAL + 1] += m->ss;
+    snr_n[GNSS_TOTAL + 1]++;
+  }
+}
+
 static void add_sat(gnss_sky_t *out, const sat_sum_t *m, int g,
                     double snr_sum[], int snr_n[]) {
   int idx[2] = {GNSS_TOTAL, g};
@@ -154,8 +165,13 @@ static void add_sat(gnss_sky_t *out, const sat_sum_t *m, int g,
 
 gnss_sky_status_t gnss_sky_count(const gnss_sat_t *sats, size_t n,
                                  gnss_sky_t *out) {
-  double snr_sum[GNSS_N + 1] = {0};
-  int snr_n[GNSS_N + 1] = {0};
+  return gnss_sky_count_mask(sats, n, NAN, out);
+}
+
+gnss_sky_status_t gnss_sky_count_mask(const gnss_sat_t *sats, size_t n,
+                                      double mask_deg, gnss_sky_t *out) {
+  double snr_sum[GNSS_N + 2] = {0}; /* [GNSS_TOTAL + 1]: the masked mean */
+  int snr_n[GNSS_N + 2] = {0};
 
   if (out == NULL || (n > 0 && sats == NULL))
     return GNSS_SKY_EINVAL;
@@ -172,10 +188,14 @@ gnss_sky_status_t gnss_sky_count(const gnss_sat_t *sats, size_t n,
       continue;
     sat_sum_t m = sat_merge(sats, n, i);
     add_sat(out, &m, g, snr_sum, snr_n);
+    add_masked(&m, mask_deg, snr_sum, snr_n);
   }
   for (int g = 0; g <= GNSS_TOTAL; g++)
     if (snr_n[g] > 0)
       out->snr_used_mean[g] = snr_sum[g] / snr_n[g];
+  out->snr_used_masked_mean = snr_n[GNSS_TOTAL + 1] > 0
+                                  ? snr_sum[GNSS_TOTAL + 1] / snr_n[GNSS_TOTAL + 1]
+                                  : NAN;
   out->hdop = out->vdop = out->pdop = out->tdop = out->gdop = NAN;
   return GNSS_SKY_OK;
 }

@@ -77,6 +77,7 @@ typedef struct {
   double ss;  /* signal strength, dB-Hz; 0 or NaN = not tracked */
   bool used;  /* used in the navigation solution */
   int sigid;  /* gpsd's (u-blox) signal id; 0 = the first or only signal */
+  double el;  /* elevation, degrees above the horizon; NaN = unknown */
 } gnss_sat_t;
 
 /* A summarised sky report.  Arrays are indexed by constellation, with the
@@ -90,6 +91,10 @@ typedef struct {
                                        their strongest used signal with
                                        ss > 0; NaN if none */
   double snr_used_max[GNSS_N + 1];  /* dB-Hz, max of the same; NaN if none */
+  /* dB-Hz, the mean of snr_used_mean[GNSS_TOTAL] over the used satellites
+   * at or above the elevation mask only (gnss_sky_count_mask; elevation of
+   * the satellite's first entry, unknown = below); NaN if none. */
+  double snr_used_masked_mean;
   int signals[GNSS_N + 1];      /* entries (satellite x signal) */
   int signals_used[GNSS_N + 1]; /* of those, flagged used */
   int band[GNSS_N][GNSS_BANDS]; /* satellites with a signal on the band */
@@ -108,9 +113,15 @@ typedef enum {
 } gnss_sky_status_t;
 
 /* Summarise `n` satellites into `out` (DOPs are set to NaN; the caller fills
- * them afterwards). */
+ * them afterwards).  No elevation mask: snr_used_masked_mean equals
+ * snr_used_mean[GNSS_TOTAL]. */
 gnss_sky_status_t gnss_sky_count(const gnss_sat_t *sats, size_t n,
                                  gnss_sky_t *out);
+/* The same with an elevation mask (degrees; NaN = none) for
+ * snr_used_masked_mean: low satellites have the weakest and most
+ * multipath-prone signals, so their C/N0 is left out of that mean. */
+gnss_sky_status_t gnss_sky_count_mask(const gnss_sat_t *sats, size_t n,
+                                      double mask_deg, gnss_sky_t *out);
 
 /* Completion tracker, one per receiver.  Zero-initialise it (or call
  * gnss_sky_reset, e.g. after a reconnect). */

@@ -26,6 +26,7 @@ typedef struct {
   double hdop, vdop, pdop, tdop, gdop;
   double toff_s, pps_s, pps_precision, pps_qerr_s;
   double toff_vs_ref_s, pps_vs_ref_s;
+  gpsd_ig_values_t ig; /* doubles too */
 } gpsd_values_t;
 
 #define GV(f) offsetof(gpsd_values_t, f)
@@ -90,6 +91,24 @@ static const cdu_metric_t gpsd_metrics[] = {
      "TOFF of this receiver - TOFF of the Reference receiver"},
     {"time_offset", "pps_vs_reference", CDU_GAUGE, GV(pps_vs_ref_s), "s",
      "PPS offset of this receiver - that of the Reference receiver"},
+    {"bool", "pps_without_fix", CDU_GAUGE, GV(ig.pps_without_fix), "0/1",
+     "1 = PPS reports arrive while the receiver has had no fix (mode < 2) "
+     "for PPSWithoutFixAfter"},
+    {"snr", "used_above_mask_mean", CDU_GAUGE, GV(ig.cn0_mean), "dB-Hz",
+     "mean C/N0 of the used satellites at or above ElevationMask, all "
+     "constellations"},
+    {"gauge", "cn0_drop", CDU_GAUGE, GV(ig.cn0_drop_db), "dB",
+     "median of snr-used_above_mask_mean over CN0DropWindow - its value "
+     "now; + = lower now"},
+    {"bool", "jamming", CDU_GAUGE, GV(ig.jamming), "0/1",
+     "1 = cn0_drop above CN0DropThreshold (until C/N0 is back)"},
+    {"gauge", "position_error_horizontal", CDU_GAUGE, GV(ig.horizontal_m),
+     "m", "horizontal distance of the fix from the surveyed Position "
+     "(WGS-84)"},
+    {"gauge", "altitude_error", CDU_GAUGE, GV(ig.altitude_m), "m",
+     "altHAE of the 3D fix - the surveyed height; + = reported above"},
+    {"bool", "spoofing", CDU_GAUGE, GV(ig.spoofing), "0/1",
+     "1 = fix more than PositionJumpMax from Position while C/N0 is normal"},
 };
 
 static bool gpsd_threads = true; /* the plugin test turns threads off */
@@ -260,6 +279,13 @@ static int gpsd_read(user_data_t *ud) {
     c[i].rx = rx;
     sstrncpy(c[i].name, rx->name, sizeof(c[i].name));
     values_of(srv, rx, now, &c[i].v);
+    if (srv->connected)
+      gpsd_ig_values(&rx->ig, rx->mode, fresh(rx->tpv_at, now, srv->max_age),
+                     fresh(rx->pps_at, now, srv->max_age),
+                     fresh(rx->sky_at, now, srv->max_age)
+                         ? rx->sky.snr_used_masked_mean
+                         : NAN,
+                     now, &c[i].v.ig);
     if (gpsd_stab.enabled)
       stab_of(srv, rx, now, &c[i]);
   }
@@ -270,6 +296,7 @@ static int gpsd_read(user_data_t *ud) {
                        CDU_TABLE_SIZE(gpsd_metrics), &c[i].v);
     stab_dispatch_rx(&c[i]);
     gpsd_notify(c[i].rx, &c[i].v);
+    gpsd_ig_notify(&c[i].rx->ig, c[i].name, &c[i].v.ig);
   }
   free(c);
   return 0;
@@ -298,10 +325,16 @@ static void gpsd_server_free(void *arg) {
 static int gpsd_config_receiver(gpsd_server_t *srv, oconfig_item_t *ci) {
   char alias[DATA_MAX_NAME_LEN];
   char path[GPSD_JSON_DEVICE_LEN] = "";
+  gpsd_ig_rx_t ig = {0};
   if (cdu_block_name("gpsd", ci, alias, sizeof(alias)) != 0)
     return -1;
   for (int i = 0; i < ci->children_num; i++) {
     oconfig_item_t *c = ci->children + i;
+    if (strcasecmp("Position", c->key) == 0) {
+      if (gpsd_ig_config_position(alias, c, &ig) != 0)
+        return -1;
+      continue;
+    }
     if (strcasecmp("Device", c->key) != 0)
       return cdu_unknown_option("gpsd", ci, alias, c);
     if (cf_util_get_string_buffer(c, path, sizeof(path)) != 0)
@@ -322,6 +355,10 @@ static int gpsd_config_receiver(gpsd_server_t *srv, oconfig_item_t *ci) {
     return -1;
   sstrncpy(rx->name, alias, sizeof(rx->name));
   rx->configured = true;
+  rx->ig.has_position = ig.has_position;
+  rx->ig.pos_lat = ig.pos_lat;
+  rx->ig.pos_lon = ig.pos_lon;
+  rx->ig.pos_hae = ig.pos_hae;
   return 0;
 }
 
@@ -400,7 +437,7 @@ static int gpsd_config_server(oconfig_item_t *ci) {
 }
 
 static int gpsd_config(oconfig_item_t *ci) {
-  int status = 0;
+  int status = 0, st;
   for (int i = 0; i < ci->children_num; i++) {
     oconfig_item_t *c = ci->children + i;
     if (strcasecmp("Server", c->key) == 0)
@@ -408,11 +445,14 @@ static int gpsd_config(oconfig_item_t *ci) {
     else if (strcasecmp("Reference", c->key) == 0)
       status |= cf_util_get_string_buffer(c, gpsd_reference,
                                           sizeof(gpsd_reference));
+    else if ((st = gpsd_ig_config_option(c)) != 1)
+      status |= st != 0 ? -1 : 0;
     else {
-      int st = stab_config_option("gpsd", "<Plugin gpsd>", c, &gpsd_stab);
+      st = stab_config_option("gpsd", "<Plugin gpsd>", c, &gpsd_stab);
       if (st == 1)
         ERROR("gpsd plugin: unknown option \"%s\" (expected <Server>, "
-              "Reference or Stability*).", c->key);
+              "Reference, Stability*, PPSWithoutFixAfter, ElevationMask, "
+              "CN0Drop* or PositionJumpMax).", c->key);
       status |= st != 0 ? -1 : 0;
     }
   }

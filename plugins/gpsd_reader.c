@@ -116,6 +116,7 @@ gpsd_rx_t *gpsd_rx_get(gpsd_server_t *srv, const char *path, bool create) {
     return NULL;
   }
   rx->ept_s = NAN;
+  gpsd_ig_init(&rx->ig);
   *tail = rx;
   if (srv->thread_started) /* not for <Receiver> blocks at config time */
     INFO("gpsd plugin: Server \"%s\": new receiver \"%s\" reported as "
@@ -127,6 +128,7 @@ void gpsd_server_invalidate(gpsd_server_t *srv) {
   for (gpsd_rx_t *rx = srv->rx; rx != NULL; rx = rx->next) {
     rx->tpv_at = rx->sky_at = rx->toff_at = rx->pps_at = 0;
     rx->fix_at = 0;
+    rx->ig.nofix_since = 0;
     gnss_sky_reset(&rx->tracker);
   }
   srv->connected = false;
@@ -271,9 +273,10 @@ static void handle_sky(gpsd_rx_t *rx, const struct gps_data_t *g,
                            .prn = s->PRN,
                            .ss = s->ss,
                            .used = s->used,
-                           .sigid = s->sigid};
+                           .sigid = s->sigid,
+                           .el = s->elevation};
   }
-  gnss_sky_count(sats, (size_t)n, &in);
+  gnss_sky_count_mask(sats, (size_t)n, gpsd_ig.elevation_mask_deg, &in);
   in.hdop = g->dop.hdop;
   in.vdop = g->dop.vdop;
   in.pdop = g->dop.pdop;
@@ -316,6 +319,7 @@ int gpsd_handle_report(gpsd_server_t *srv, const char *line, size_t len,
     rx->tpv_at = now;
     if (g->fix.mode >= MODE_2D)
       rx->fix_at = now;
+    gpsd_ig_tpv(&rx->ig, g, now);
     break;
   case GPSD_CLASS_SKY:
     if (h.has_satellites) /* a DOP-only SKY does not replace the sky */

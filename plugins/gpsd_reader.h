@@ -15,6 +15,7 @@
 #include "common/gnss_sky.h"
 #include "common/gpsd_json.h"
 #include "plugins/cdutil.h"
+#include "plugins/gpsd_integrity.h"
 #include "plugins/stability.h"
 
 #include <gps.h>
@@ -86,6 +87,8 @@ typedef struct gpsd_rx_s {
   /* Notification state; touched by the read callback only. */
   cdu_state_t fix_state;
   cdu_state_t used_state[GNSS_N];
+  /* PPS without a fix, jamming and spoofing signs (gpsd_integrity.h). */
+  gpsd_ig_rx_t ig;
 } gpsd_rx_t;
 
 typedef struct {

@@ -12,7 +12,8 @@
  * NAME.gpsd322.json, split in groups of lines by seeds.py).
  */
 #include "plugins/gpsd.c"        /* sic: reach the static functions */
-#include "plugins/gpsd_reader.c" /* (both translation units) */
+#include "plugins/gpsd_reader.c" /* (all three translation units) */
+#include "plugins/gpsd_integrity.c"
 
 #include "tests/mock/plugin_mock.h"
 

@@ -9,7 +9,8 @@
  * Expected values come from the receiver logs (hand-checked $GxGSA used
  * lists, $GxGSV views and SNRs) and from the recorded JSON itself. */
 #include "plugins/gpsd.c"        /* sic: reach the static functions */
-#include "plugins/gpsd_reader.c" /* (both translation units) */
+#include "plugins/gpsd_reader.c" /* (all three translation units) */
+#include "plugins/gpsd_integrity.c"
 
 #include "common/phase_stats.h"
 #include "tests/mock/plugin_mock.h"
@@ -645,6 +646,142 @@ static void test_stability(void) {
                                           "StabilityWindow 3600"));
 }
 
+/* Integrity: PPS without a fix, a C/N0 drop (jamming) and a position jump
+ * with a good C/N0 (spoofing), on one receiver with a surveyed Position. */
+static char ig_line[1024];
+static const char *ig_tpv(int mode, double lat, double lon, double hae) {
+  snprintf(ig_line, sizeof(ig_line),
+           "{\"class\":\"TPV\",\"device\":\"/dev/ig\",\"mode\":%d,"
+           "\"lat\":%.9f,\"lon\":%.9f,\"altHAE\":%.3f,\"altMSL\":%.3f}",
+           mode, lat, lon, hae, hae - 45.0);
+  return ig_line;
+}
+/* Four used satellites at 60, 40, 20 and 5 deg elevation; C/N0 ss + k. */
+static const char *ig_sky(double ss) {
+  snprintf(ig_line, sizeof(ig_line),
+           "{\"class\":\"SKY\",\"device\":\"/dev/ig\",\"satellites\":["
+           "{\"PRN\":1,\"el\":60,\"az\":10,\"ss\":%.1f,\"used\":true,\"gnssid\":0,\"svid\":1},"
+           "{\"PRN\":2,\"el\":40,\"az\":90,\"ss\":%.1f,\"used\":true,\"gnssid\":0,\"svid\":2},"
+           "{\"PRN\":65,\"el\":20,\"az\":200,\"ss\":%.1f,\"used\":true,\"gnssid\":6,\"svid\":1},"
+           "{\"PRN\":3,\"el\":5,\"az\":300,\"ss\":%.1f,\"used\":true,\"gnssid\":0,\"svid\":3}]}",
+           ss + 4, ss, ss - 4, ss - 20);
+  return ig_line;
+}
+static const char *ig_pps(int64_t sec) {
+  snprintf(ig_line, sizeof(ig_line),
+           "{\"class\":\"PPS\",\"device\":\"/dev/ig\",\"real_sec\":%lld,"
+           "\"real_nsec\":0,\"clock_sec\":%lld,\"clock_nsec\":1000,"
+           "\"precision\":-20}", (long long)sec, (long long)sec);
+  return ig_line;
+}
+static int ig_notes(const char *ti, int severity) {
+  int n = 0;
+  for (size_t i = 0; i < mock_notification_count(); i++) {
+    const notification_t *x = mock_notification_at(i);
+    n += strcmp(x->plugin_instance, "ig") == 0 &&
+         strcmp(x->type_instance, ti) == 0 && x->severity == severity;
+  }
+  return n;
+}
+/* One second: TPV, SKY, PPS (if pps), then a read. */
+static void ig_second(gpsd_server_t *srv, int mode, double lat, double ss,
+                      bool pps) {
+  mock_now += TIME_T_TO_CDTIME_T(1);
+  feed(srv, ig_tpv(mode, lat, 16.0, 250.0), mock_now);
+  feed(srv, ig_sky(ss), mock_now);
+  if (pps)
+    feed(srv, ig_pps((int64_t)CDTIME_T_TO_TIME_T(mock_now)), mock_now);
+  mock_read("gpsd/ig");
+}
+
+static void test_integrity(void) {
+  OK(mock_configure("gpsd", "<Server \"ig\">\n <Receiver \"ig\">\n"
+                            "  Device \"/dev/ig\"\n  Position 48 16\n"
+                            " </Receiver>\n</Server>") != 0);
+  OK(mock_log_find("Position needs three numbers") >= 0);
+  OK(mock_configure("gpsd", "ElevationMask 95") != 0);
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_configure("gpsd",
+                                  "PPSWithoutFixAfter 30\n"
+                                  "CN0DropThreshold 6\n"
+                                  "CN0DropWindow 20\n"
+                                  "PositionJumpMax 50\n"
+                                  "<Server \"ig\">\n MaxAge 5\n"
+                                  " <Receiver \"ig\">\n"
+                                  "  Device \"/dev/ig\"\n"
+                                  "  Position 48.0 16.0 200.0\n"
+                                  " </Receiver>\n</Server>"));
+  gpsd_server_t *srv = NULL;
+  OK(gpsd_rx_by_name("ig", &srv) != NULL && srv != NULL);
+  if (srv == NULL)
+    return;
+  srv->connected = true;
+  mock_now = T0 + TIME_T_TO_CDTIME_T(1000);
+  /* Healthy, 30 s: 3D fix 11.1 m north of the survey, C/N0 40 dB-Hz. */
+  for (int i = 0; i < 30; i++)
+    ig_second(srv, 3, 48.0001, 40, true);
+  EXPECT_EQ_DOUBLE(0, get("ig", "bool", "pps_without_fix"));
+  EXPECT_EQ_DOUBLE(0, get("ig", "bool", "jamming"));
+  EXPECT_EQ_DOUBLE(0, get("ig", "bool", "spoofing"));
+  /* Mask 15 deg: (44 + 40 + 36) / 3; the 5 deg satellite is left out. */
+  EXPECT_NEAR(40.0, get("ig", "snr", "used_above_mask_mean"), 1e-9);
+  EXPECT_NEAR(35.0, get("ig", "snr", "total_used_mean"), 1e-9);
+  EXPECT_NEAR(11.1195, get("ig", "gauge", "position_error_horizontal"), 1e-3);
+  EXPECT_NEAR(50.0, get("ig", "gauge", "altitude_error"), 1e-6);
+  EXPECT_EQ_INT(0, ig_notes("pps_without_fix", NOTIF_FAILURE) +
+                       ig_notes("jamming", NOTIF_WARNING) +
+                       ig_notes("spoofing", NOTIF_FAILURE));
+
+  /* Fix lost, PPS goes on: 0 for 29 s, 1 from 30 s on, one FAILURE. */
+  mock_clear();
+  for (int i = 0; i < 29; i++)
+    ig_second(srv, 1, 48.0001, 40, true);
+  EXPECT_EQ_DOUBLE(0, get("ig", "bool", "pps_without_fix"));
+  OK(isnan(get("ig", "gauge", "position_error_horizontal")));
+  ig_second(srv, 1, 48.0001, 40, true);
+  ig_second(srv, 1, 48.0001, 40, true);
+  EXPECT_EQ_DOUBLE(1, get("ig", "bool", "pps_without_fix"));
+  EXPECT_EQ_INT(1, ig_notes("pps_without_fix", NOTIF_FAILURE));
+  /* No PPS either: 0 again (OKAY); the fix back: stays 0. */
+  mock_now += TIME_T_TO_CDTIME_T(6);
+  ig_second(srv, 1, 48.0001, 40, false);
+  EXPECT_EQ_DOUBLE(0, get("ig", "bool", "pps_without_fix"));
+  EXPECT_EQ_INT(1, ig_notes("pps_without_fix", NOTIF_OKAY));
+
+  /* Jamming: C/N0 down by 10 dB on every satellite: WARNING; it stays
+   * flagged (frozen median) for a minute; back up: OKAY. */
+  for (int i = 0; i < 30; i++)
+    ig_second(srv, 3, 48.0001, 40, true);
+  mock_clear();
+  ig_second(srv, 3, 48.0001, 30, true);
+  EXPECT_EQ_DOUBLE(1, get("ig", "bool", "jamming"));
+  EXPECT_NEAR(10.0, get("ig", "gauge", "cn0_drop"), 1e-9);
+  EXPECT_EQ_INT(1, ig_notes("jamming", NOTIF_WARNING));
+  for (int i = 0; i < 60; i++)
+    ig_second(srv, 3, 48.0001, 30, true);
+  EXPECT_EQ_DOUBLE(1, get("ig", "bool", "jamming"));
+  /* A position far off while jammed is not called spoofing. */
+  ig_second(srv, 3, 48.01, 30, true);
+  EXPECT_EQ_DOUBLE(0, get("ig", "bool", "spoofing"));
+  ig_second(srv, 3, 48.0001, 40, true);
+  EXPECT_EQ_DOUBLE(0, get("ig", "bool", "jamming"));
+  EXPECT_EQ_INT(1, ig_notes("jamming", NOTIF_OKAY));
+
+  /* Spoofing: the fix jumps 1.1 km with C/N0 as before: FAILURE. */
+  mock_clear();
+  ig_second(srv, 3, 48.01, 40, true);
+  EXPECT_EQ_DOUBLE(1, get("ig", "bool", "spoofing"));
+  OK(get("ig", "gauge", "position_error_horizontal") > 1100);
+  EXPECT_EQ_INT(1, ig_notes("spoofing", NOTIF_FAILURE));
+  EXPECT_EQ_INT(0, ig_notes("jamming", NOTIF_WARNING));
+  ig_second(srv, 3, 48.0001, 40, true);
+  EXPECT_EQ_INT(1, ig_notes("spoofing", NOTIF_OKAY));
+  /* Back to the defaults for the later checks. */
+  EXPECT_EQ_INT(0, mock_configure("gpsd", "PPSWithoutFixAfter 60\n"
+                                          "CN0DropWindow 60\n"
+                                          "PositionJumpMax 100"));
+}
+
 int main(void) {
   module_register();
   gpsd_threads = false; /* the seam: reports are fed by the test */
@@ -658,6 +795,7 @@ int main(void) {
   test_no_dip();
   test_unconfigured_off();
   test_stability();
+  test_integrity();
   EXPECT_EQ_INT(0, mock_check_metric_table("gpsd", gpsd_metrics,
                                            CDU_TABLE_SIZE(gpsd_metrics)));
   EXPECT_EQ_INT(0, mock_shutdown_all());

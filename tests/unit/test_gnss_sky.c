@@ -8,9 +8,9 @@
 
 #include <stdint.h>
 
-#define SAT(g, sv, prn, ss, used) {g, sv, prn, ss, used, 0}
+#define SAT(g, sv, prn, ss, used) {g, sv, prn, ss, used, 0, 0}
 /* One signal of a satellite: gpsd's (u-blox) sigid last. */
-#define SIG(g, sv, prn, ss, used, sig) {g, sv, prn, ss, used, sig}
+#define SIG(g, sv, prn, ss, used, sig) {g, sv, prn, ss, used, sig, 0}
 
 /* hab-gpspi.log, first epoch (2015-06-21 09:28:35): $GNGSA used lists
  * 22,17,28,15,18 (GPS) and 82,72,80,65,73 (GLONASS); $GPGSV 14 sats
@@ -47,6 +47,23 @@ static void test_count(void) {
   OK(isnan(s.snr_used_max[GNSS_GALILEO]));
   EXPECT_EQ_INT((1u << GNSS_GPS) | (1u << GNSS_SBAS) | (1u << GNSS_GLONASS), s.mask);
   OK(isnan(s.hdop) && isnan(s.tdop));
+}
+
+/* The elevation mask: used satellites below it (or of unknown elevation)
+ * are left out of the masked mean; without a mask it is the total mean. */
+static void test_mask(void) {
+  gnss_sky_t s;
+  gnss_sat_t a[] = {{0, 5, 5, 40, 1, 0, 60.0},  {0, 7, 7, 20, 1, 0, 10.0},
+                    {6, 1, 65, 44, 1, 0, 15.0}, {6, 2, 66, 30, 1, 0, NAN},
+                    {2, 3, 303, 50, 0, 0, 80.0}, /* not used */
+                    {0, 5, 5, 42, 1, 3, 60.0}};  /* 2nd signal of GPS 5 */
+  EXPECT_EQ_INT(GNSS_SKY_OK, gnss_sky_count_mask(a, 6, 15.0, &s));
+  EXPECT_NEAR(43.0, s.snr_used_masked_mean, 1e-12); /* 42 (GPS 5), 44 */
+  EXPECT_NEAR(34.0, s.snr_used_mean[GNSS_TOTAL], 1e-12); /* 42 20 44 30 */
+  gnss_sky_count(a, 6, &s);
+  EXPECT_NEAR(34.0, s.snr_used_masked_mean, 1e-12);
+  gnss_sky_count_mask(a, 6, 70.0, &s);
+  OK(isnan(s.snr_used_masked_mean));
 }
 
 static void test_count_edges(void) {
@@ -375,6 +392,7 @@ static void test_feed_random(void) {
 int main(void) {
   test_count();
   test_count_edges();
+  test_mask();
   test_count_dual_band();
   test_count_dual_band_edges();
   test_names();
