@@ -142,6 +142,11 @@ for label in sorted(live):
         ok(abs(src[0]["p50"] - med) <= 1e-9 * max(1, abs(med)) + 1e-15,
            "%s: report p50 %.9g = csv median %.9g (%d samples)" % (label, src[0]["p50"], med, n))
 by = {s["label"]: s for s in rep["sources"]}
+tx = fin(rows("timex", "time_offset-offset"))
+if tx and min(tx) == max(tx):
+    # this host's kernel clock is not disciplined: a constant offset
+    ok(by.get("timex kernel offset", {}).get("stability") == "none (offset constant)",
+       "timex offset constant %g: no ADEV, the reason is 'offset constant'" % tx[0])
 for rx in ("hab", "garmin"):
     s = by.get("gpsd %s TOFF" % rx, {})
     last = fin(rows("gpsd-" + rx, "time_adev-toff-tau_1"))
@@ -196,17 +201,24 @@ fi
 mkdir -p "$T/bad" "$T/empty"
 cp -r "$T/csv/$CD_HOST" "$T/bad/"
 f=$(ls "$T/bad/$CD_HOST"/gpsd-hab/time_offset-toff-* | head -n 1)
-printf 'garbage\n1700000000,1,2\n,\n' >>"$f"
-"$REPORT" --csv "$T/bad" -o "$T/out-bad" >/dev/null 2>"$T/bad.err"
+printf 'garbage\n1700000000,1,2\n,\n-1,-1e300\n' >>"$f"
+# one valid but 25 years old pps row: a 1 s grid would need 6 GB
+f=$(ls "$T/bad/$CD_HOST"/pps-pps0/time_offset-edge_mean-* | head -n 1)
+printf '1000000000,-0.0015\n' >>"$f"
+(ulimit -v 2000000 && "$REPORT" --csv "$T/bad" -o "$T/out-bad" >/dev/null 2>"$T/bad.err")
 rc=$?
 sed 's/^/# /' "$T/bad.err"
-ok $((rc != 0 || $(grep -c 'skipped 3 malformed rows in 1 files' "$T/bad.err") != 1)) \
-  "3 malformed rows: exit 0, skipped with a count"
-for d in "$T/empty" "$T/nonexistent"; do
-  "$REPORT" --csv "$d" -o "$T/out-x" >/dev/null 2>"$T/x.err"
+ok $((rc != 0 || $(grep -c 'skipped 4 malformed rows in 1 files' "$T/bad.err") != 1)) \
+  "4 malformed rows: exit $rc (want 0) in 2 GB, skipped with a count"
+grep -q 'pps pps0 edge offset (negated): no ADEV/TDEV: sample times too irregular' "$T/out-bad/report.json"
+ok $? "a 25 years old row: no computed ADEV for that source, and the note says why"
+# (--since 1s: collectd stopped seconds ago, every row is older)
+for args in "$T/empty" "$T/nonexistent" "$T/csv --since 1s"; do
+  # shellcheck disable=SC2086 # ARGS is a word list
+  "$REPORT" --csv $args -o "$T/out-x" >/dev/null 2>"$T/x.err"
   rc=$?
-  ok $((rc != 2 || $(grep -c "^timekeeper-report: error: .*$d" "$T/x.err") != 1)) \
-    "--csv $(basename "$d"): exit 2 ($rc), $(head -c 150 "$T/x.err")"
+  ok $((rc != 2 || $(grep -c "^timekeeper-report: error: .*${args%% *}" "$T/x.err") != 1)) \
+    "--csv ${args#"$T/"}: exit 2 ($rc), $(head -c 150 "$T/x.err")"
 done
 grep -l Traceback "$T"/*.err "$T/report.stderr" >/dev/null
 ok $((! $?)) "no Python traceback on any input"
