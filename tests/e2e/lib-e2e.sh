@@ -9,7 +9,7 @@
 #   e2e_plugins              names of the plugins built (one per line)
 #   e2e_plugin_conf          collectd.conf lines: every built plugin's run.d snippet
 #   e2e_our_plugins_loaded   names of our plugins the config really loads
-#   free_port                an unused TCP port on 127.0.0.1
+#   free_port (lib.sh)       an unused TCP port on 127.0.0.1
 #   wait_port PORT SECS      wait until something listens on 127.0.0.1:PORT
 #   carbon_start             carbon-cache on loopback, own conf/storage in $T/carbon
 #   py_tap CMD...            run a checker printing "ok DESC"/"not ok DESC"/"# ..."
@@ -45,10 +45,6 @@ e2e_loaded() {
   built=" $(e2e_plugins | tr '\n' ' ') "
   printf '%s\n' "$1" | sed -nE 's/^[[:space:]]*<?LoadPlugin[[:space:]]+"?([a-z_0-9]+)"?.*/\1/p' |
     while read -r p; do case "$built" in *" $p "*) echo "$p" ;; esac; done | sort -u
-}
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
 wait_port() {

@@ -14,7 +14,7 @@ for c in gpsfake gpspipe python3; do
 done
 X="python3 $TOP_SRCDIR/tests/integration/gpsd_expect.py"
 D="$TOP_SRCDIR/tests/data/gpsd"
-PORT=29470
+PORT=$(free_port)
 
 # -n: gpsd reads the ptys without waiting for a client; -c: 0.1 s between
 # sentences (a 1 s epoch of hab-gpspi takes ~1.3 s); the logs loop.

@@ -13,7 +13,7 @@ for c in gpsfake gpspipe python3; do
 done
 X="python3 $TOP_SRCDIR/tests/integration/gpsd_expect.py"
 LOG="$TOP_SRCDIR/tests/data/gpsd/zed-f9p-dualband.log"
-PORT=$((31000 + $$ % 2000)) # not gpsd.sh's 29470; other tests run at once
+PORT=$(free_port)
 
 # -c 0.03 s between sentences: one 20-sentence epoch takes ~0.6 s; the log
 # loops.

@@ -12,7 +12,7 @@
 it_begin gpsd_restart
 gpsd_require
 X="python3 $TOP_SRCDIR/tests/integration/gpsd_expect.py"
-F1=29475 F2=29476 PORT=29477
+read -r F1 F2 PORT <<<"$(free_ports 3 | tr "\n" " ")"
 
 gpsd_feed $F1 hab-gpspi.log 0.050
 ok $? "feeder 1 (hab-gpspi.log, +50 ms) listening on $F1"

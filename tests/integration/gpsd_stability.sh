@@ -16,8 +16,7 @@
 . "$(dirname "$0")/lib.sh"
 it_begin gpsd_stability
 gpsd_require
-# Ports from the PID: other gpsd tests use fixed ports (29475-29477).
-F1=$((30000 + ($$ % 3000) * 3)) F2=$((30001 + ($$ % 3000) * 3)) PORT=$((30002 + ($$ % 3000) * 3))
+read -r F1 F2 PORT <<<"$(free_ports 3 | tr "\n" " ")"
 SIGMA=0.020
 
 gpsd_feed $F1 hab-gpspi.log 0.050

@@ -95,6 +95,17 @@ it_track_pid() { _pids+=("$1"); }
 # it_lock NAME: hold a machine-wide lock until the test exits, for peers
 # that cannot run twice at once (ntpd binds the wildcard port 123: every
 # test that starts ntpd calls `it_lock ntpd`).  Waits up to 15 minutes.
+# free_ports N: N distinct TCP ports unused on 127.0.0.1 right now (all bound
+# at once, so they differ), one per line; free_port: one.  Fixed ports made
+# two tests collide when make check ran them together.
+free_ports() {
+  python3 -c 'import socket,sys
+s=[socket.socket() for _ in range(int(sys.argv[1]))]
+for x in s: x.bind(("127.0.0.1", 0))
+print("\n".join(str(x.getsockname()[1]) for x in s))' "$1"
+}
+free_port() { free_ports 1; }
+
 it_lock() {
   exec 9>"/tmp/cds-lock-$1"
   flock -w 900 9 || { echo "# could not get lock $1"; exit 1; }

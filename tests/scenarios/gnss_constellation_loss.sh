@@ -22,7 +22,7 @@ scen_netns "$@"
 it_begin gnss_constellation_loss
 gpsd_require
 D="$TOP_SRCDIR/tests/data/gpsd"
-F1=29475 F2=29476 PORT=29477
+read -r F1 F2 PORT <<<"$(free_ports 3 | tr "\n" " ")"
 python3 "$TOP_SRCDIR/tests/scenarios/gnss_edit.py" noglonass "$D/hab-gpspi.log" >"$T/hab-noglonass.log" &&
   python3 "$TOP_SRCDIR/tests/scenarios/gnss_edit.py" nofix "$D/hab-gpspi.log" >"$T/hab-nofix.log"
 ok $? "edited logs derived from hab-gpspi.log"

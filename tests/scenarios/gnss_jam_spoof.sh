@@ -24,7 +24,7 @@ it_begin gnss_jam_spoof
 gpsd_require
 D="$TOP_SRCDIR/tests/data/gpsd"
 E="$TOP_SRCDIR/tests/scenarios/gnss_integrity_edit.py"
-F1=29485 F2=29486 PORT=29487
+read -r F1 F2 PORT <<<"$(free_ports 3 | tr "\n" " ")"
 python3 "$E" jam 9 "$D/hab-gpspi.log" >"$T/hab-jam.log" &&
   python3 "$E" shift 0.01 "$D/hab-gpspi.log" >"$T/hab-shift.log"
 ok $? "edited logs derived from hab-gpspi.log"

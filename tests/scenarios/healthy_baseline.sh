@@ -100,7 +100,7 @@ fi
 
 GPSD=$(command -v gpsd || echo /usr/sbin/gpsd)
 if has gpsd && [ -x "$GPSD" ]; then
-  F1=29481 F2=29482 GPORT=29483
+  read -r F1 F2 GPORT <<<"$(free_ports 3 | tr "\n" " ")"
   gpsd_feed $F1 hab-gpspi.log 0.050
   gpsd_feed $F2 garmin15x.log 0.150
   gpsd_start $GPORT $F1 $F2
