@@ -15,6 +15,7 @@
 #include "plugins/cdutil.h"
 #include "plugins/ntp_net.h"
 #include "plugins/ntp_query.h"
+#include "plugins/stability.h"
 
 #include <errno.h>
 #include <math.h>
@@ -164,12 +165,33 @@ static const cdu_metric_t ntp_peer_metrics[] = {
 #define NTP_PEER_FORGET_MIN_S 1024.0
 #define NTP_PEER_FORGET_READINGS 4
 
+/* Stability (docs/stability.md, docs/ntp.md): series "offset" per peer
+ * (tau0 = its poll interval) and "system" (tau0 = the read interval).
+ * A peer's window is StabilityWindow / poll slots, at least
+ * PHASE_STATS_MIN_WINDOW and at most NTP_STAB_MAX_SLOTS, so that one peer
+ * costs at most 16 B * 2048 + 1 kB = 33.8 kB (NTP_PEER_TABLE peers:
+ * 4.3 MB at worst).  Its values are NaN once its last sample is older than
+ * NTP_STAB_STALE_POLLS polls (the reach register's 8 polls all missed). */
+#define NTP_STAB_DEFAULT_WINDOW_S 86400.0
+#define NTP_STAB_MAX_SLOTS 2048u
+#define NTP_STAB_STALE_POLLS 8
+/* chrony's since_sample is whole seconds (sample time truncated to the
+ * second, sourcestats.c SST_DoSourceReport): a sample's time is known to
+ * 1 s.  ntpd's rec and clock are NTP timestamps: exact enough (0). */
+#define NTP_STAB_CHRONY_RES_S 1.0
+
 typedef struct {
   char name[NTP_SNAP_NAME_LEN];
   cdu_state_t falseticker;
   hold_t ft_hold; /* falseticker verdict, held NotifyHold seconds */
   bool seen; /* in the last reading */
   double last_seen; /* s, monotonic (ntp_clock_s) */
+  /* Stability of the offset, tau0 = the poll (restarted when it changes) */
+  stab_config_t stab_cfg; /* tau0_s 0 until a poll is known */
+  phase_stats_t *stab;    /* NULL while disabled or no sample yet */
+  double stab_t;          /* s, monotonic: time of the last sample counted */
+  double stab_x;          /* s: its offset */
+  double stab_grid;       /* s, monotonic: its slot on the tau0 grid */
 } ntp_peer_state_t;
 
 typedef struct {
@@ -183,13 +205,22 @@ typedef struct {
   hold_t min_hold, syspeer_hold;
   ntp_query_t q;
   ntp_snap_t snap;
+  stab_config_t stab;   /* Stability*: tau0 = the read interval, s */
+  phase_stats_t *sys_stab; /* series "system"; NULL when disabled */
   cdu_state_t st_alive, st_sync, st_min, st_syspeer;
   c_complain_t complaint, table_full;
   size_t npeers;
   ntp_peer_state_t peers[NTP_PEER_TABLE];
 } ntp_instance_t;
 
-static void ntp_instance_free(void *arg) { free(arg); }
+static void ntp_instance_free(void *arg) {
+  ntp_instance_t *in = arg;
+  for (size_t i = 0; in != NULL && i < in->npeers; i++)
+    stab_free(in->peers[i].stab);
+  if (in != NULL)
+    stab_free(in->sys_stab);
+  free(in);
+}
 
 /* Acquire: one socket per reading (no state survives an error). */
 static int ntp_acquire(ntp_instance_t *in) {
@@ -236,10 +267,13 @@ static ntp_peer_state_t *peer_find(ntp_instance_t *in, const char *name) {
   return NULL;
 }
 
-/* A peer is forgotten: a falseticker verdict notified for it is cleared. */
+/* A peer is forgotten: a falseticker verdict notified for it is cleared,
+ * its statistics freed. */
 static void peer_gone(const ntp_instance_t *in, ntp_peer_state_t *ps,
                       double now) {
   char pinst[DATA_MAX_NAME_LEN];
+  stab_free(ps->stab);
+  ps->stab = NULL;
   peer_pinst(in, ps->name, pinst, sizeof(pinst));
   cdu_notify_change(&ps->falseticker, 0, NOTIF_OKAY, "ntp", pinst,
                     "clock_state", "selection",
@@ -298,6 +332,87 @@ static void peers_mark(ntp_instance_t *in, const ntp_snap_t *snap,
   }
 }
 
+static int64_t s_to_ns(double s) { return (int64_t)llround(s * 1e9); }
+
+/* (Re)start a peer's statistics for tau0 = poll_s (s): a new window, the
+ * old samples (of another tau0) forgotten. */
+static void peer_stab_restart(const ntp_instance_t *in, ntp_peer_state_t *ps,
+                              double poll_s, const char *pinst) {
+  double slots = round(in->stab.window_s / poll_s);
+  if (slots < PHASE_STATS_MIN_WINDOW)
+    slots = PHASE_STATS_MIN_WINDOW;
+  if (slots > NTP_STAB_MAX_SLOTS)
+    slots = NTP_STAB_MAX_SLOTS;
+  stab_free(ps->stab);
+  stab_config_init(&ps->stab_cfg, poll_s, slots * poll_s, false);
+  ps->stab_cfg.enabled = true;
+  ps->stab = stab_new("ntp", pinst, &ps->stab_cfg);
+}
+
+/* Is the sample at t (s, monotonic) with offset x (s) another one than the
+ * last counted?  Its time must have moved by more than half a poll and by
+ * more than the daemon's resolution res (s).  Within the resolution (chrony
+ * at poll 1 s), a changed offset tells a new sample: chrony reports the
+ * same stored sample with the very same offset. */
+static bool peer_stab_new(const ntp_peer_state_t *ps, double t, double x,
+                          double res) {
+  double dt = t - ps->stab_t; /* s */
+  double poll = ps->stab_cfg.tau0_s;
+  if (dt > poll / 2 && dt > res)
+    return true;
+  return res > 0 && dt > 0 && dt > poll / 2 - res && x != ps->stab_x;
+}
+
+/* Count the peer's last sample once: its time is our monotonic now minus
+ * the daemon's sample age; it goes into the slot nearest to it on the
+ * tau0 grid of the previous samples (a skipped slot is a gap). */
+static void peer_stab_sample(const ntp_instance_t *in, ntp_peer_state_t *ps,
+                             const ntp_snap_peer_t *p, double now,
+                             const char *pinst) {
+  if (!(p->poll_s > 0) || !isfinite(p->sample_age_s))
+    return;
+  bool first = ps->stab == NULL || p->poll_s != ps->stab_cfg.tau0_s;
+  if (first)
+    peer_stab_restart(in, ps, p->poll_s, pinst);
+  double t = now - p->sample_age_s; /* s, monotonic */
+  double res = in->chrony ? NTP_STAB_CHRONY_RES_S : 0;
+  if (ps->stab == NULL || (!first && !peer_stab_new(ps, t, p->offset_s, res)))
+    return;
+  if (first) {
+    ps->stab_grid = t;
+  } else {
+    double k = round((t - ps->stab_grid) / p->poll_s);
+    ps->stab_grid += (k < 1 ? 1 : k) * p->poll_s;
+  }
+  ps->stab_t = t;
+  ps->stab_x = p->offset_s;
+  phase_stats_add(ps->stab, p->offset_s, s_to_ns(ps->stab_grid));
+}
+
+/* The peer's statistics (NaN when ps_ok is false: peer or daemon gone);
+ * nothing before its poll is known (its tau names depend on it). */
+static void peer_stab_dispatch(const ntp_instance_t *in,
+                               const ntp_peer_state_t *ps, bool ps_ok,
+                               double now, const char *pinst) {
+  if (!in->stab.enabled || !(ps->stab_cfg.tau0_s > 0))
+    return;
+  double max_age = NTP_STAB_STALE_POLLS * ps->stab_cfg.tau0_s; /* s */
+  stab_dispatch("ntp", pinst, "offset", &ps->stab_cfg,
+                ps_ok ? ps->stab : NULL, s_to_ns(now), s_to_ns(max_age));
+}
+
+/* The system offset: one sample per reading; NaN without a reading. */
+static void sys_stab_reading(ntp_instance_t *in, const ntp_snap_t *snap,
+                             double now) {
+  if (!in->stab.enabled)
+    return;
+  if (snap != NULL && in->sys_stab != NULL)
+    phase_stats_add(in->sys_stab, snap->offset_s, s_to_ns(now));
+  stab_dispatch("ntp", in->name, "system", &in->stab,
+                snap != NULL ? in->sys_stab : NULL, s_to_ns(now),
+                s_to_ns(2 * in->stab.tau0_s));
+}
+
 /* Peers absent from this reading: NaN until absent PeerForget seconds,
  * then forgotten (the falseticker verdict of a forgotten peer is cleared
  * with its last notification). */
@@ -314,6 +429,7 @@ static void peers_absent(ntp_instance_t *in, double now) {
       peer_pinst(in, ps->name, pinst, sizeof(pinst));
       cdu_dispatch_table("ntp", pinst, ntp_peer_metrics,
                          CDU_TABLE_SIZE(ntp_peer_metrics), NULL);
+      peer_stab_dispatch(in, ps, false, now, pinst);
     }
     i++;
   }
@@ -336,6 +452,9 @@ static void ntp_dispatch_peers(ntp_instance_t *in, const ntp_snap_t *snap,
                        CDU_TABLE_SIZE(ntp_peer_metrics), p);
     if (ps == NULL)
       continue;
+    if (in->stab.enabled)
+      peer_stab_sample(in, ps, p, now, pinst);
+    peer_stab_dispatch(in, ps, true, now, pinst);
     bool ft = hold_update(&ps->ft_hold, p->select == NTP_M6_SEL_FALSETICK,
                           now, in->notify_hold);
     cdu_notify_change(&ps->falseticker, ft, ft ? NOTIF_WARNING : NOTIF_OKAY,
@@ -402,6 +521,7 @@ static int ntp_read(user_data_t *ud) {
                       in->name, in->q.err);
     cdu_dispatch_table("ntp", in->name, ntp_sys_metrics,
                        CDU_TABLE_SIZE(ntp_sys_metrics), NULL);
+    sys_stab_reading(in, NULL, now);
     ntp_dispatch_peers(in, NULL, now);
     return -1;
   }
@@ -412,6 +532,7 @@ static int ntp_read(user_data_t *ud) {
                     in->name);
   cdu_dispatch_table("ntp", in->name, ntp_sys_metrics,
                      CDU_TABLE_SIZE(ntp_sys_metrics), &in->snap);
+  sys_stab_reading(in, &in->snap, now);
   ntp_dispatch_peers(in, &in->snap, now);
   ntp_notify(in, &in->snap, now);
   return 0;
@@ -491,7 +612,7 @@ static int ntp_config_option(ntp_instance_t *in, oconfig_item_t *c,
     }
     return 0;
   }
-  return 1; /* unknown */
+  return stab_config_option("ntp", in->name, c, &in->stab); /* 1: unknown */
 }
 
 /* max(2^10 s, 4 readings); interval 0 = collectd's global Interval */
@@ -499,6 +620,19 @@ static double peer_forget_default(cdtime_t interval) {
   double iv = CDTIME_T_TO_DOUBLE(interval ? interval : plugin_get_interval());
   double n = NTP_PEER_FORGET_READINGS * iv;
   return n > NTP_PEER_FORGET_MIN_S ? n : NTP_PEER_FORGET_MIN_S;
+}
+
+/* The system series' tau0 is the read interval (s); its window must hold
+ * PHASE_STATS_MIN_WINDOW .. PHASE_STATS_MAX_WINDOW readings. */
+static int ntp_config_stab(ntp_instance_t *in, cdtime_t interval) {
+  in->stab.tau0_s =
+      CDTIME_T_TO_DOUBLE(interval ? interval : plugin_get_interval());
+  if (stab_config_check("ntp", in->name, &in->stab) != 0) {
+    ERROR("ntp plugin: Server \"%s\": ignoring this block", in->name);
+    return -1;
+  }
+  in->sys_stab = stab_new("ntp", in->name, &in->stab);
+  return 0;
 }
 
 static int ntp_config_server(oconfig_item_t *ci) {
@@ -516,6 +650,7 @@ static int ntp_config_server(oconfig_item_t *ci) {
   in->q.cmd_seq = 1;
   in->complaint = (c_complain_t)C_COMPLAIN_INIT_STATIC;
   in->table_full = (c_complain_t)C_COMPLAIN_INIT_STATIC;
+  stab_config_init(&in->stab, 0, NTP_STAB_DEFAULT_WINDOW_S, false);
   if (cdu_block_name("ntp", ci, in->name, sizeof(in->name)) != 0) {
     free(in);
     return -1;
@@ -541,6 +676,10 @@ static int ntp_config_server(oconfig_item_t *ci) {
     sstrncpy(in->port, in->chrony ? "323" : "123", sizeof(in->port));
   if (in->peer_forget < 0)
     in->peer_forget = peer_forget_default(interval);
+  if (ntp_config_stab(in, interval) != 0) {
+    free(in);
+    return -1;
+  }
   /* Timeout is the budget of one complete reading (docs/ntp.md). */
   return cdu_register_read_bounded("ntp", in->name, ntp_read, interval,
                                    DOUBLE_TO_CDTIME_T(in->timeout), in,

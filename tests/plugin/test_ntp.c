@@ -8,6 +8,7 @@
  * tests/integration/ntp.sh. */
 #include "plugins/ntp.c" /* sic: reach the static functions */
 
+#include "common/phase_stats.h"
 #include "tests/mock/plugin_mock.h"
 #include "tests/unit/testing.h"
 
@@ -541,6 +542,198 @@ static void test_resend_splice(void) {
   mock_shutdown_all();
 }
 
+
+/* ---- Stability (docs/stability.md): one sample per poll, counted once ----
+ * The fake ntpd's peer SHM(0) takes a sample every 2^hpoll s (rec, with up
+ * to 0.2 s of timing jitter) whose offset is white noise of known sigma;
+ * the plugin reads every 1 s, so it sees each sample about 4 times.  The
+ * system offset is new white noise at every reading (tau0 = Interval). */
+#define STAB_BASE 3900000000.0 /* NTP era 0 seconds of the fake daemon */
+#define STAB_SIG_PEER 1e-3     /* s: white phase noise of the peer */
+#define STAB_SIG_SYS 0.5e-3    /* s: of the system offset */
+
+static uint64_t stab_rng = 0x9e3779b97f4a7c15u;
+static double stab_uniform(void) { /* (0, 1): xorshift64* */
+  stab_rng ^= stab_rng >> 12, stab_rng ^= stab_rng << 25,
+      stab_rng ^= stab_rng >> 27;
+  return ((stab_rng * 0x2545f4914f6cdd1du >> 11) + 0.5) / 9007199254740992.0;
+}
+static double stab_gauss(void) { /* Box-Muller, N(0, 1) */
+  return sqrt(-2 * log(stab_uniform())) * cos(2 * M_PI * stab_uniform());
+}
+
+static void ntp_ts(char *buf, size_t len, double s) { /* s since era 0 */
+  double sec = floor(s);
+  snprintf(buf, len, "0x%08x.%08x", (unsigned)sec,
+           (unsigned)((s - sec) * 4294967296.0));
+}
+
+static char stab_sys[512], stab_peer[256];
+
+/* The daemon at fake time t (s): system offset x_sys (s), the peer's last
+ * sample at t_rec (s) with offset x (s), polling 2^hpoll s. */
+static void stab_daemon(double t, double x_sys, double t_rec, double x,
+                        int hpoll) {
+  char clk[32], rec[32];
+  ntp_ts(clk, sizeof clk, STAB_BASE + t);
+  ntp_ts(rec, sizeof rec, STAB_BASE + t_rec);
+  snprintf(stab_sys, sizeof stab_sys,
+           "leap=0, stratum=2, rootdelay=1, rootdisp=1, peer=100, "
+           "offset=%.9f, clock=%s", x_sys * 1e3, clk);
+  snprintf(stab_peer, sizeof stab_peer,
+           "srcadr=127.127.28.0, srchost=\"SHM(0)\", stratum=0, reach=0xff, "
+           "offset=%.9f, delay=0, jitter=0.04, dispersion=0.9, hpoll=%d, "
+           "ppoll=%d, rec=%s", x * 1e3, hpoll, hpoll, rec);
+  fk.sys = stab_sys;
+  fk.peers[0] = (fake_peer_t){"SHM(0)", 0x961a, stab_peer};
+  fk.npeers = 1;
+}
+
+typedef struct {
+  int samples;     /* distinct peer samples so far (since the poll change) */
+  int miscounts;   /* readings whose count-offset-samples differed */
+  int early_value; /* readings with a finite value before enough samples */
+  int late_nan;    /* readings with NaN after enough samples */
+} stab_run_t;
+
+/* Checks one reading: count equals the distinct samples, ADEV at tau0 NaN
+ * below 10 samples and finite from then on, p50 likewise at 8. */
+static void stab_check_reading(stab_run_t *r, double poll) {
+  char tau[32];
+  snprintf(tau, sizeof tau, "offset-tau_%.0f", poll);
+  double n = g("stab-SHM(0)", "count", "offset-samples");
+  double adev = g("stab-SHM(0)", "time_adev", tau);
+  double p50 = g("stab-SHM(0)", "time_offset", "offset-p50");
+  r->miscounts += n != r->samples;
+  r->early_value += (r->samples < 10 && !isnan(adev)) ||
+                    (r->samples < 8 && !isnan(p50));
+  r->late_nan += (r->samples >= 10 && isnan(adev)) ||
+                 (r->samples >= 8 && isnan(p50));
+}
+
+/* `polls` samples at 2^hpoll s, read every second from fake time *t on;
+ * the samples also go into ref (fed on their nominal grid) and the system
+ * offsets into sys_ref. */
+static void stab_run(double *t, int hpoll, int polls, phase_stats_t *ref,
+                     phase_stats_t *sys_ref, stab_run_t *r) {
+  double poll = ldexp(1, hpoll), t_rec = 0, x = 0, next = *t;
+  double t_end = *t + polls * poll;
+  int k = 0;
+  for (; *t < t_end; *t += 1) {
+    if (*t >= next) { /* a new sample 0.5 +- 0.2 s before this reading */
+      t_rec = next - 0.5 + 0.2 * (2 * stab_uniform() - 1);
+      next += poll;
+      x = STAB_SIG_PEER * stab_gauss();
+      phase_stats_add(ref, x, (int64_t)(k * poll * 1e9));
+      k++, r->samples++;
+    }
+    double x_sys = STAB_SIG_SYS * stab_gauss();
+    phase_stats_add(sys_ref, x_sys, (int64_t)(*t * 1e9));
+    stab_daemon(*t, x_sys, t_rec, x, hpoll);
+    fake_now = 1e6 + *t;
+    mock_clear();
+    EXPECT_EQ_INT(0, mock_read("ntp/stab"));
+    stab_check_reading(r, poll);
+  }
+}
+
+/* ADEV at tau0 of the plugin vs the reference phase_stats fed the same
+ * samples, and vs sqrt(3) sigma / tau0 (white PM, SP 1065 eq. 11) within
+ * 4 standard errors: for white PM at m = 1 the edf is about
+ * (N + 1)(N - 2) / (2(N - 1)) (SP 1065 Table 5 simplified), and the
+ * relative standard error of a deviation is 1 / sqrt(2 edf). */
+static void stab_check_adev(const char *pinst, const char *series,
+                            const phase_stats_t *ref, double sigma,
+                            double tau0) {
+  char ti[64];
+  phase_stats_tau_t taus[PHASE_STATS_MAX_OCTAVES];
+  phase_stats_taus(ref, taus, PHASE_STATS_MAX_OCTAVES);
+  snprintf(ti, sizeof ti, "%s-tau_%.0f", series, tau0);
+  double adev = g(pinst, "time_adev", ti);
+  double n = g(pinst, "count", strcat(strcpy(ti, series), "-samples"));
+  double expect = sqrt(3) * sigma / tau0;
+  double edf = (n + 1) * (n - 2) / (2 * (n - 1));
+  double tol = 4 / sqrt(2 * edf) * expect;
+  printf("# %s %s: %.0f samples, ADEV(%g s) %.4g, reference %.4g, "
+         "sqrt(3) sigma/tau %.4g +- %.3g\n",
+         pinst, series, n, tau0, adev, taus[0].adev, expect, tol);
+  EXPECT_NEAR(taus[0].adev, adev, 1e-9 * expect);
+  EXPECT_NEAR(expect, adev, tol);
+}
+
+static void test_stability(void) {
+  char conf[512];
+  mock_reset();
+  module_register();
+  snprintf(conf, sizeof conf,
+           "<Plugin ntp>\n<Server \"stab\">\nHost \"127.0.0.1\"\nPort %d\n"
+           "Timeout 0.4\nInterval 1\nMinSources 0\nNotifyHold 0\n"
+           "Stability true\nStabilityWindow 1024\n</Server>\n</Plugin>\n",
+           fk.port);
+  EXPECT_EQ_INT(0, mock_configure("ntp", conf));
+  fk.sys_status = 0x0418;
+  ntp_clock_s = fake_clock;
+  phase_stats_t ref, sys_ref;
+  EXPECT_EQ_INT(PHASE_STATS_OK, phase_stats_init(&ref, 4000000000, 256));
+  EXPECT_EQ_INT(PHASE_STATS_OK, phase_stats_init(&sys_ref, 1000000000, 1024));
+  /* 200 samples at poll 4 s (800 readings): window 1024 s = 256 polls */
+  double t = 0;
+  stab_run_t r = {0};
+  stab_run(&t, 2, 200, &ref, &sys_ref, &r);
+  printf("# poll 4 s, read every 1 s: %d distinct samples, %d readings with "
+         "a wrong count, %d with a value too early, %d NaN too late\n",
+         r.samples, r.miscounts, r.early_value, r.late_nan);
+  EXPECT_EQ_INT(0, r.miscounts);
+  EXPECT_EQ_INT(0, r.early_value);
+  EXPECT_EQ_INT(0, r.late_nan);
+  EXPECT_EQ_DOUBLE(200, g("stab-SHM(0)", "count", "offset-samples"));
+  stab_check_adev("stab-SHM(0)", "offset", &ref, STAB_SIG_PEER, 4);
+  EXPECT_NEAR(STAB_SIG_PEER, g("stab-SHM(0)", "time_offset", "offset-std"),
+              0.25 * STAB_SIG_PEER);
+  /* the system offset: one sample per reading, tau0 = Interval 1 s */
+  EXPECT_EQ_DOUBLE(800, g("stab", "count", "system-samples"));
+  stab_check_adev("stab", "system", &sys_ref, STAB_SIG_SYS, 1);
+  /* poll 4 s -> 8 s: the peer's statistics restart with tau0 = 8 s */
+  phase_stats_free(&ref);
+  EXPECT_EQ_INT(PHASE_STATS_OK, phase_stats_init(&ref, 8000000000, 128));
+  r = (stab_run_t){0};
+  stab_run(&t, 3, 40, &ref, &sys_ref, &r);
+  printf("# poll 8 s: %d samples since the change, %d readings with a wrong "
+         "count, %d too early, %d NaN too late\n",
+         r.samples, r.miscounts, r.early_value, r.late_nan);
+  EXPECT_EQ_INT(0, r.miscounts);
+  EXPECT_EQ_INT(0, r.early_value);
+  EXPECT_EQ_INT(0, r.late_nan);
+  OK_MSG(mock_find("stab-SHM(0)", "time_adev", "offset-tau_4") == NULL,
+         "after the poll change no tau of the old tau0 is dispatched");
+  stab_check_adev("stab-SHM(0)", "offset", &ref, STAB_SIG_PEER, 8);
+  /* the daemon stops answering: NaN, the rows are still dispatched */
+  fk.silent = 1;
+  mock_clear();
+  EXPECT_EQ_INT(-1, mock_read("ntp/stab"));
+  OK(isnan(g("stab", "count", "system-samples")));
+  OK(isnan(g("stab-SHM(0)", "time_adev", "offset-tau_8")));
+  OK(mock_find("stab-SHM(0)", "count", "offset-samples") != NULL);
+  fk.silent = 0;
+  phase_stats_free(&ref);
+  phase_stats_free(&sys_ref);
+  ntp_clock_s = ntp_mono_now;
+  mock_shutdown_all();
+
+  /* off by default: no statistics dispatched */
+  mock_reset();
+  module_register();
+  snprintf(conf, sizeof conf,
+           "<Plugin ntp>\n<Server \"plain\">\nHost \"127.0.0.1\"\nPort %d\n"
+           "Timeout 0.4\nMinSources 0\n</Server>\n</Plugin>\n",
+           fk.port);
+  EXPECT_EQ_INT(0, mock_configure("ntp", conf));
+  EXPECT_EQ_INT(0, mock_read("ntp/plain"));
+  OK(mock_find(NULL, "time_adev", NULL) == NULL);
+  OK(mock_find(NULL, "count", "system-samples") == NULL);
+  mock_shutdown_all();
+}
+
 static void test_config_errors(void) {
   mock_reset();
   module_register();
@@ -594,6 +787,7 @@ int main(void) {
   test_hold_wall_step();
   test_peer_forget();
   test_resend_splice();
+  test_stability();
   fk.stop = 1;
   pthread_join(th, NULL);
   close(fk.fd);
