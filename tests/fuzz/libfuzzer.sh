@@ -37,8 +37,8 @@ fi
 CFLAGS_FUZZ="-g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -I$top"
 MOCK="-DCDS_MOCK_TEST ${FUZZ_COLLECTD_CPPFLAGS:-} ${FUZZ_YAJL_CFLAGS:-}"
 common_nonceph=$(cd "$top" && ls common/*.c | grep -v '^common/ceph_' | tr '\n' ' ')
-ceph_srcs="common/ceph_json.c common/ceph_pgstate.c common/ceph_status.c common/ceph_osd.c common/ceph_pgs.c common/ceph_quorum.c"
-mock_srcs="plugins/cdutil.c tests/mock/plugin_mock.c $common_nonceph"
+ceph_srcs=$(cd "$top" && ls common/ceph_*.c | tr '\n' ' ')
+mock_srcs="plugins/cdutil.c plugins/stability.c tests/mock/plugin_mock.c $common_nonceph"
 ntp_srcs="common/ntp_mode6.c common/chrony_cmdmon.c common/ntp_snapshot.c"
 gps=${FUZZ_LIBGPS_LIBS:--lgps} udev=${FUZZ_LIBUDEV_LIBS:--ludev} yajl=${FUZZ_YAJL_LIBS:--lyajl}
 
@@ -54,7 +54,7 @@ T[pps]="|||tests/fuzz/fuzz_pps.c common/pps_stats.c|-lm"
 T[gpsd]="gpsd|$MOCK||tests/fuzz/fuzz_gpsd.c $mock_srcs|$gps -lpthread -lm"
 T[fips]="|||tests/fuzz/fuzz_fips.c common/fips.c common/rng_health.c|-lm"
 T[config_ntp]="ntp|$MOCK|-DFUZZ_PLUGIN=ntp|tests/fuzz/fuzz_config.c plugins/ntp_net.c plugins/ntp_query.c $mock_srcs|-lpthread -lm"
-T[config_gpsd]="gpsd|$MOCK|-DFUZZ_PLUGIN=gpsd|tests/fuzz/fuzz_config.c plugins/gpsd_reader.c $mock_srcs|$gps -lpthread -lm"
+T[config_gpsd]="gpsd|$MOCK|-DFUZZ_PLUGIN=gpsd|tests/fuzz/fuzz_config.c plugins/gpsd_reader.c plugins/gpsd_integrity.c $mock_srcs|$gps -lpthread -lm"
 T[config_dcf77]="dcf77|$MOCK|-DFUZZ_PLUGIN=dcf77|tests/fuzz/fuzz_config.c plugins/dcf77_serial.c plugins/dcf77_ntpd.c plugins/ntp_net.c $mock_srcs|$udev -lpthread -lm"
 T[config_pps]="pps|$MOCK|-DFUZZ_PLUGIN=pps|tests/fuzz/fuzz_config.c plugins/pps_reader.c plugins/pps_discover.c $mock_srcs|$udev -lpthread -lm"
 T[config_rng]="rng|$MOCK|-DFUZZ_PLUGIN=rng|tests/fuzz/fuzz_config.c $mock_srcs|-lpthread -lm"
