@@ -61,7 +61,21 @@ CEPH_OSD = dict(inst="*-osd.*")
 SIGN = ("Sign: + = the local (system) clock is behind the reference, as ntpq "
         "shows it; chrony's own sign is negated by the plugin to match.")
 
-# (area, title, unit, description, [M or RATIO]).  The description is
+# Stability statistics (docs/stability.md): the plugins that dispatch them
+# and how to read them.
+STAB_PLUGINS = ("gpsd", "pps", "dcf77")
+STAB_SERIES = ("Series: gpsd toff, pps, toff_vs_reference, pps_vs_reference "
+               "(tau0 1 s); pps edge (tau0 1 s); dcf77 offset (tau0 60 s). NaN "
+               "until the window holds enough samples; only with Stability true.")
+ADEV_READ = ("ADEV at tau is the typical fractional frequency change between "
+             "neighbouring tau-long averages of the offset. A slope of -1 over "
+             "tau means white phase noise that averages away; where the curve "
+             "flattens or turns up, the oscillator's wander takes over: the "
+             "longest tau worth averaging over.")
+
+# (area, title, unit, description, [M or RATIO][, options]).  Options:
+# "log": a log-scale y axis; "refline": (variable, legend), a dashed
+# reference line at the value of a dashboard text variable (default 0).  The description is
 # followed by each metric's unit and meaning from the plugin's documented
 # metric table (docs/NAME.md), so the two cannot drift apart.
 PANELS = [
@@ -192,6 +206,33 @@ PANELS = [
     ("time", "DCF77 decoded minutes", "cpm",
      "Per receiver: decoded and trusted minutes per minute (1 = every minute).",
      [M("dcf77", "total_events", "decoded", inst="*"), M("dcf77", "total_events", "trusted", inst="*")]),
+    # ---- stability statistics (docs/stability.md; with Stability true)
+    ("time", "Stability: ADEV per tau", "none",
+     "Per plugin instance, series and tau (legend: instance, SERIES-tau_T): "
+     "overlapping Allan deviation of the offset, dimensionless (s/s); log "
+     "scale. " + ADEV_READ + " " + STAB_SERIES,
+     [M(p, "time_adev", "*-tau_*", inst="*") for p in STAB_PLUGINS], {"log": True}),
+    ("time", "Stability: TDEV per tau", "s",
+     "Per plugin instance, series and tau: time deviation, the time error "
+     "(s) left after averaging the offset over tau; log scale. It falls "
+     "like 1/sqrt(tau) for white phase noise and rises where the "
+     "oscillator's wander takes over. " + STAB_SERIES,
+     [M(p, "time_tdev", "*-tau_*", inst="*") for p in STAB_PLUGINS], {"log": True}),
+    ("time", "Stability: offset percentiles", "s",
+     "Per plugin instance and series: p1, p50 (median), p99 and mean of the "
+     "offsets in the sliding window (StabilityWindow), in s, with the "
+     "series' own sign (gpsd and dcf77: + = system clock behind; pps edge: "
+     "+ = system clock ahead). p99 - p1 is the spread that 98 % of the "
+     "samples stay within. " + STAB_SERIES,
+     [M(p, "time_offset", "*-" + s, inst="*") for p in STAB_PLUGINS for s in ("p1", "p50", "p99", "mean")]),
+    ("time", "PPS holdover estimate", "s",
+     "Per PPS device: how long the system clock would stay within "
+     "HoldoverBudget if the PPS were lost now, from the ADEV of the edge "
+     "offset (an optimistic trend, not a guarantee: docs/pps.md); log "
+     "scale, 1e7 s = never. The dashed line is the holdover_min variable: "
+     "set it to the plugin's HoldoverMin (0 = off, not drawn).",
+     [M("pps", "duration", "holdover", inst="*")],
+     {"log": True, "refline": ("holdover_min", "HoldoverMin")}),
     # ---- RNG
     ("rng", "Kernel entropy", "none",
      "The kernel pool: entropy available and pool size, in bits.",
@@ -412,8 +453,46 @@ def describe(spec, types, docs):
     return "\n".join(lines)
 
 
+def spec_opts(spec):
+    return spec[5] if len(spec) > 5 else {}
+
+
+def refline_target(ref_id, refline, source):
+    """A constant line at the value of the text variable refline[0]."""
+    var, legend = refline
+    if source == "graphite":
+        return {"refId": ref_id, "target": "alias(constantLine($%s), '%s')" % (var, legend)}
+    return {"refId": ref_id, "expr": "vector($%s)" % var, "legendFormat": legend}
+
+
+def field_config(unit, opts):
+    """Unit, log-scale y axis and the reference line's dashed style."""
+    defaults = {"unit": unit}
+    if opts.get("log"):
+        defaults["custom"] = {"scaleDistribution": {"type": "log", "log": 10}}
+    overrides = []
+    if "refline" in opts:
+        overrides.append({"matcher": {"id": "byName", "options": opts["refline"][1]},
+                          "properties": [{"id": "custom.lineStyle",
+                                          "value": {"fill": "dash", "dash": [10, 10]}}]})
+    return {"defaults": defaults, "overrides": overrides}
+
+
+def refline_vars(specs):
+    """The text variables of the reference lines (value 0 = not drawn on a
+    log axis, as 0 means off for the options they mirror)."""
+    out = []
+    for spec in specs:
+        refline = spec_opts(spec).get("refline")
+        if refline and refline[0] not in [v["name"] for v in out]:
+            out.append({"name": refline[0], "type": "textbox", "label": refline[1] + " (s)",
+                        "query": "0", "current": {"text": "0", "value": "0"}})
+    return out
+
+
 def panel(pid, idx, spec, source, types, docs):
-    area, title, unit, _desc, targets = spec
+    area, title, unit, _desc, targets = spec[:5]
+    opts = spec_opts(spec)
     multi = len(targets) > 1
     out = []
     for i, t in enumerate(targets):
@@ -423,6 +502,8 @@ def panel(pid, idx, spec, source, types, docs):
         else:
             expr, legend = prom_target(t, types, multi, area in LEADER_AREAS)
             out.append({"refId": ref_id, "expr": expr, "legendFormat": legend})
+    if "refline" in opts:
+        out.append(refline_target(chr(ord("A") + len(targets)), opts["refline"], source))
     return {
         "id": pid,
         "type": "timeseries",
@@ -430,7 +511,7 @@ def panel(pid, idx, spec, source, types, docs):
         "description": describe(spec, types, docs),
         "datasource": {"type": source, "uid": "${datasource}"},
         "gridPos": {"h": 8, "w": 12, "x": 12 * (idx % 2), "y": 8 * (idx // 2)},
-        "fieldConfig": {"defaults": {"unit": unit}, "overrides": []},
+        "fieldConfig": field_config(unit, opts),
         "options": {"legend": {"displayMode": "list", "placement": "bottom"},
                     "tooltip": {"mode": "multi"}},
         "targets": out,
@@ -499,7 +580,7 @@ def dashboard(area, source, specs, types, docs):
         "templating": {"list": [
             {"name": "datasource", "type": "datasource", "query": source, "label": "data source",
              "current": {"text": ds_default, "value": ds_default}},
-            host_var]},
+            host_var] + refline_vars(specs)},
         "panels": panels,
     }
 
@@ -534,9 +615,10 @@ def panel_doc():
             continue
         out += ["", "**%s** (`timekeeper-%s-*.json`)" % (AREAS[area], area), ""]
         out += ["| panel | unit | shows |", "|---|---|---|"]
-        for _a, title, unit, desc, _t in specs:
+        for spec in specs:
+            _a, title, unit, desc, _t = spec[:5]
             names = []
-            for m in metrics_of((_a, title, unit, desc, _t)):
+            for m in metrics_of(spec):
                 n = "%s `%s`" % (m["plugin"], m["type"] + ("-" + m["tinst"] if m["tinst"] else ""))
                 if n not in names:
                     names.append(n)

@@ -149,6 +149,8 @@ except (OSError, yaml.YAMLError, AttributeError) as e:
 PY
 
 : >"$T/peers.conf"
+# the stability panels' series (ADEV, TDEV, percentiles, holdover)
+PEERS_STABILITY=${PEERS_STABILITY:-1}
 peer_gpsd
 peer_chrony
 peer_pps

@@ -20,10 +20,17 @@
 #   peer_ceph            a throw-away Ceph cluster (ceph_cluster.sh, holds
 #                        it_lock ceph; ~15 s, ~480 MiB); skipped with
 #                        PEERS_CEPH=0
+#
+# PEERS_STABILITY=1: gpsd, pps and dcf77 run with `Stability true`
+# (docs/stability.md), so their ADEV/TDEV/percentile rows exist (NaN until
+# enough samples) and the pps holdover estimate.
 PEERS_MISSING=""
 
 _peer_missing() { PEERS_MISSING="$PEERS_MISSING$1: $2
 "; }
+
+# The Stability line of a plugin or <Receiver> block, or nothing.
+_peer_stability() { if [ "${PEERS_STABILITY:-0}" = 1 ]; then printf '%s  Stability true' "${1-}"; fi; }
 
 peer_gpsd() {
   local logs=("$@") gd
@@ -45,6 +52,7 @@ peer_gpsd() {
   cat >>"$T/peers.conf" <<EOC
 LoadPlugin gpsd
 <Plugin gpsd>
+$(_peer_stability)
   <Server "fake">
     Host "127.0.0.1"
     Port $GPSD_PORT
@@ -107,6 +115,7 @@ LoadPlugin pps
 <Plugin pps>
   SysfsRoot "$T/sys"
   Discover true
+$(_peer_stability)
 </Plugin>
 EOC
 }
@@ -151,6 +160,7 @@ LoadPlugin dcf77
   <Receiver "rx">
     Device "$T/dcf77-rx"
     Type "mouseclock"
+$(_peer_stability "  ")
   </Receiver>
 </Plugin>
 EOC
