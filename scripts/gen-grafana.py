@@ -63,7 +63,7 @@ SIGN = ("Sign: + = the local (system) clock is behind the reference, as ntpq "
 
 # Stability statistics (docs/stability.md): the plugins that dispatch them
 # and how to read them.
-STAB_PLUGINS = ("gpsd", "pps", "dcf77")
+STAB_PLUGINS = ("gpsd", "pps", "dcf77", "ntp")
 STAB_SERIES = ("Series: gpsd toff, pps, toff_vs_reference, pps_vs_reference "
                "(tau0 1 s); pps edge (tau0 1 s); dcf77 offset (tau0 60 s). NaN "
                "until the window holds enough samples; only with Stability true.")

@@ -21,7 +21,7 @@
 #                        it_lock ceph; ~15 s, ~480 MiB); skipped with
 #                        PEERS_CEPH=0
 #
-# PEERS_STABILITY=1: gpsd, pps and dcf77 run with `Stability true`
+# PEERS_STABILITY=1: gpsd, pps, dcf77 and ntp run with `Stability true`
 # (docs/stability.md), so their ADEV/TDEV/percentile rows exist (NaN until
 # enough samples) and the pps holdover estimate.
 PEERS_MISSING=""
@@ -95,6 +95,7 @@ LoadPlugin ntp
     Protocol "chrony"
     Host "127.0.0.1"
     Port $cport
+$(_peer_stability "  ")
   </Server>
 </Plugin>
 EOC
