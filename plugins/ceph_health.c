@@ -4,7 +4,8 @@
  * degraded/misplaced/unfound objects, OSDs filling up.
  * Source: librados mon commands (status, osd dump, time-sync-status,
  * pg dump pgs_brief,
- * osd df, pg dump_stuck, df detail, osd crush tree, osd crush rule dump;
+ * osd df, pg dump_stuck, df detail, osd crush tree, osd crush rule dump,
+ * osd pool stats, osd perf;
  * quorum_status with LeaderOnly), JSON output.
  * Privileges: none; a read-only key (mon 'allow r' mgr 'allow r').
  */
@@ -98,6 +99,14 @@ static cj_status_t parse_timesync(const char *b, size_t l, void *o, char *e,
                                   size_t el) {
   return ceph_timesync_parse(b, l, o, e, el);
 }
+static cj_status_t parse_rates(const char *b, size_t l, void *o, char *e,
+                               size_t el) {
+  return ceph_pool_rates_parse(b, l, o, e, el);
+}
+static cj_status_t parse_perf(const char *b, size_t l, void *o, char *e,
+                              size_t el) {
+  return ceph_osd_perf_parse(b, l, o, e, el);
+}
 static cj_status_t parse_quorum(const char *b, size_t l, void *o, char *e,
                                 size_t el) {
   return ceph_quorum_parse(b, l, o, e, el);
@@ -163,6 +172,18 @@ static void ch_acquire_crush(ch_instance_t *in, ch_poll_t *p, bool *tmo) {
                            parse_rules, &p->rules, tmo) == CH_RUN_OK;
 }
 
+/* Per pool rates and per OSD latencies (both mgr-served). */
+static void ch_acquire_rates(ch_instance_t *in, ch_poll_t *p, bool *tmo) {
+  p->have_rates =
+      ch_run(in, "osd pool stats",
+             "{\"prefix\":\"osd pool stats\",\"format\":\"json\"}",
+             parse_rates, &p->rates, tmo) == CH_RUN_OK;
+  if (!*tmo)
+    p->have_perf = ch_run(in, "osd perf",
+                          "{\"prefix\":\"osd perf\",\"format\":\"json\"}",
+                          parse_perf, &p->perf, tmo) == CH_RUN_OK;
+}
+
 /* Mon-served commands first; mgr-served ones only while a mgr is
  * available (or unknown: status did not parse), and none after the first
  * one times out, so one poll costs at most about one Timeout when the mgr
@@ -213,6 +234,8 @@ static bool ch_acquire(ch_instance_t *in, ch_poll_t *p) {
                            parse_space, &p->space, &tmo) == CH_RUN_OK;
   if (!tmo && p->have_df && p->have_dump)
     ch_acquire_crush(in, p, &tmo);
+  if (!tmo)
+    ch_acquire_rates(in, p, &tmo);
   if (p->have_pgs && p->have_df && p->have_stuck)
     c_release(LOG_INFO, &in->mgr_complaint,
               PLUGIN " plugin: Cluster \"%s\": mgr commands answer again.",
@@ -228,11 +251,14 @@ static bool ch_acquire(ch_instance_t *in, ch_poll_t *p) {
  * are NaN meanwhile (the mon's digest in `status` is still the last real
  * one).  Logged once at the start and once at the end of each episode. */
 static void ch_check_pg_ready(ch_instance_t *in, ch_poll_t *p) {
-  if (!p->have_pgs && !p->have_stuck)
+  if (!p->have_pgs && !p->have_stuck && !p->have_perf)
     return; /* no pg_ready to judge by */
-  bool ready = p->pools.pg_ready != 0; /* absent (older mgr): ready */
+  /* absent (older mgr): ready; osd pool stats carries no pg_ready, but
+   * its rates come from the same PG statistics */
+  bool ready = p->pools.pg_ready != 0 &&
+               !(p->have_perf && p->perf.pg_ready == 0);
   if (!ready) {
-    p->have_pgs = p->have_stuck = false;
+    p->have_pgs = p->have_stuck = p->have_perf = p->have_rates = false;
     if (!in->pg_not_ready)
       NOTICE(PLUGIN " plugin: Cluster \"%s\": PG states are not ready after "
                     "a mgr restart (pg_ready false): per-pool PG values and "
@@ -253,6 +279,8 @@ static void ch_poll_free(ch_poll_t *p) {
   ceph_crush_tree_free(&p->crush);
   ceph_crush_rules_free(&p->rules);
   ceph_df_free(&p->space);
+  ceph_pool_rates_free(&p->rates);
+  ceph_osd_perf_free(&p->perf);
 }
 
 /* ---------------------------------------------------------------- read */

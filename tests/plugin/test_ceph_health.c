@@ -76,6 +76,8 @@ static void tables(void) {
                                            ch_mon_metrics_n));
   EXPECT_EQ_INT(0, mock_check_metric_table(PLUGIN, ch_pool_space_metrics,
                                            ch_pool_space_metrics_n));
+  EXPECT_EQ_INT(0, mock_check_metric_table(PLUGIN, ch_pool_io_metrics,
+                                           ch_pool_io_metrics_n));
   /* The X-list of states in the table = common/ceph_pgstate.h's list. */
   int same = (int)CH_PG_NSTATES == (int)CEPH_PG_NSTATES;
   for (int i = 0; i < CEPH_PG_NSTATES && same; i++)
@@ -147,6 +149,50 @@ static char *read_text(const char *state, const char *file) {
   return b;
 }
 
+/* Per pool rates and per OSD latencies: the 4-host recording with the
+ * osd pool stats / osd perf replies recorded under client writes
+ * (tests/data/ceph_health/osd_pool_stats_client.json: pool 1 writes
+ * 22301872 B/s in 340 op/s, pool 2 idle, pool 3 not listed). */
+static void pool_rates(void) {
+  char *rates = read_text(".", "osd_pool_stats_client.json");
+  char *perf = read_text(".", "osd_perf_load.json");
+  if (!OK(rates != NULL && perf != NULL))
+    goto out;
+  mock_ceph_rates_override = rates;
+  mock_ceph_perf_override = perf;
+  use_state("hosts");
+  mock_clear();
+  mock_ceph_reset_log();
+  EXPECT_EQ_INT(0, mock_read_all());
+  EXPECT_EQ_INT(1, count_cmds("\"osd pool stats\""));
+  EXPECT_EQ_INT(1, count_cmds("\"osd perf\""));
+  EXPECT_EQ_DOUBLE(22301872, mock_get("ceph-pool-test", "ceph_health_rate",
+                                      "client_write_bytes", NULL));
+  EXPECT_EQ_DOUBLE(340, mock_get("ceph-pool-test", "ceph_health_rate",
+                                 "client_write_ops", NULL));
+  EXPECT_EQ_DOUBLE(0, mock_get("ceph-pool-test", "ceph_health_rate",
+                               "client_read_bytes", NULL)); /* absent: 0 */
+  EXPECT_EQ_DOUBLE(0, mock_get("ceph-pool-two", "ceph_health_rate",
+                               "client_write_bytes", NULL));
+  /* pool quota (id 3) is not in the reply: zero-filled, not missing */
+  EXPECT_EQ_DOUBLE(0, mock_get("ceph-pool-quota", "ceph_health_rate",
+                               "recovering_objects", NULL));
+  EXPECT_EQ_DOUBLE(0, mock_get("ceph-osd.2", "latency", "commit", NULL));
+  EXPECT_EQ_DOUBLE(0, mock_get("ceph-osd.0", "latency", "apply", NULL));
+  OK(isnan(mock_get("ceph-osd.3", "latency", "commit", NULL))); /* unlisted */
+  /* No reply (timeout): NaN, never 0. */
+  mock_ceph_rates_override = mock_ceph_perf_override = NULL;
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  OK(isnan(mock_get("ceph-pool-test", "ceph_health_rate",
+                    "client_write_bytes", NULL)));
+  OK(isnan(mock_get("ceph-osd.2", "latency", "commit", NULL)));
+out:
+  mock_ceph_rates_override = mock_ceph_perf_override = NULL;
+  free(rates);
+  free(perf);
+}
+
 static double rt(const char *type, const char *ti) {
   return mock_get("ceph-root-default", type, ti, NULL);
 }
@@ -158,7 +204,9 @@ static void capacity(void) {
   mock_clear();
   mock_ceph_reset_log();
   EXPECT_EQ_INT(0, mock_read_all());
-  EXPECT_EQ_INT(9, mock_ceph_ncmds); /* + df, osd crush tree, rule dump */
+  /* + df, osd crush tree, rule dump, osd pool stats (not recorded here:
+   * answered like a timeout, the last one sent) */
+  EXPECT_EQ_INT(10, mock_ceph_ncmds);
   EXPECT_EQ_INT(1, count_cmds("\"prefix\":\"df\",\"detail\":\"detail\""));
   /* Item 3: per pool space and quotas (df_detail.json: pool quota holds
    * 4 objects of 4 MiB under max_bytes 64 MiB, max_objects 1000). */
@@ -602,6 +650,7 @@ int main(void) {
   EXPECT_EQ_INT(0, mock_init_all());
   healthy();
   capacity();
+  pool_rates();
   osd_down();
   mgr_down();
   full();
