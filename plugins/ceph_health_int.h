@@ -87,6 +87,17 @@ typedef struct {
   ceph_fill_t used; /* (monotonic s, bytes) */
 } ch_osd_fill_t;
 
+/* The replies of the expensive mgr commands (pg dump pgs_brief, pg
+ * dump_stuck, osd pool stats, osd perf) of the last mgr poll, re-dispatched
+ * between polls (MgrInterval).  Owned here; a poll lends them. */
+typedef struct {
+  double t; /* monotonic s of the poll; NaN: none (poll at the next read) */
+  bool have_pgs, have_stuck, have_rates, have_perf;
+  ceph_pools_t pools;      /* pgs_brief + dump_stuck */
+  ceph_pool_rates_t rates; /* osd pool stats */
+  ceph_osd_perf_t perf;    /* osd perf */
+} ch_mgr_cache_t;
+
 typedef struct {
   char name[DATA_MAX_NAME_LEN];
   chr_conn_t conn;
@@ -94,6 +105,7 @@ typedef struct {
   double stuck_age; /* s */
   double recovery_window; /* s: time constant of the recovery rate EWMA */
   double fill_window;     /* s: fill-rate regression window */
+  double mgr_interval;    /* s: poll of the expensive mgr commands; 0 = each read */
   bool leader_only, report_pools, report_osds;
   char *local_mon; /* LeaderOnly: our mon's name; NULL = by address */
   /* state between reads */
@@ -110,6 +122,7 @@ typedef struct {
   ceph_ewma_t rec_rate; /* objects/s, smoothed; reset when idle */
   ch_osd_fill_t *fills;
   size_t n_fills;
+  ch_mgr_cache_t mgr;
   c_complain_t conn_complaint, mgr_complaint;
 } ch_instance_t;
 
