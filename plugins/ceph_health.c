@@ -4,7 +4,8 @@
  * degraded/misplaced/unfound objects, OSDs filling up.
  * Source: librados mon commands (status, osd dump, time-sync-status,
  * pg dump pgs_brief,
- * osd df, pg dump_stuck, df detail, osd crush tree, osd crush rule dump;
+ * osd df, pg dump_stuck, df detail, osd crush tree, osd crush rule dump,
+ * osd pool stats, osd perf;
  * quorum_status with LeaderOnly), JSON output.
  * Privileges: none; a read-only key (mon 'allow r' mgr 'allow r').
  */
@@ -14,6 +15,7 @@
 
 #include "plugins/ceph_health_int.h"
 
+#include <math.h>
 #include <time.h>
 
 /* Seam for the plugin test: the local-address test of LeaderOnly. */
@@ -31,6 +33,9 @@ void ch_instance_free(void *arg) {
   sfree(in->local_mon);
   sfree(in->osd_ids);
   sfree(in->fills);
+  ceph_pools_free(&in->mgr.pools);
+  ceph_pool_rates_free(&in->mgr.rates);
+  ceph_osd_perf_free(&in->mgr.perf);
   sfree(in);
 }
 
@@ -98,6 +103,14 @@ static cj_status_t parse_timesync(const char *b, size_t l, void *o, char *e,
                                   size_t el) {
   return ceph_timesync_parse(b, l, o, e, el);
 }
+static cj_status_t parse_rates(const char *b, size_t l, void *o, char *e,
+                               size_t el) {
+  return ceph_pool_rates_parse(b, l, o, e, el);
+}
+static cj_status_t parse_perf(const char *b, size_t l, void *o, char *e,
+                              size_t el) {
+  return ceph_osd_perf_parse(b, l, o, e, el);
+}
 static cj_status_t parse_quorum(const char *b, size_t l, void *o, char *e,
                                 size_t el) {
   return ceph_quorum_parse(b, l, o, e, el);
@@ -129,6 +142,9 @@ static double ch_mono_now(void) {
   clock_gettime(CLOCK_BOOTTIME, &ts);
   return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
+
+/* Seam for the plugin test: the monotonic clock of ch_read. */
+static double (*ch_clock)(void) = ch_mono_now;
 
 /* 1 if our mon leads the quorum, 0 if not, -1 if unknown. */
 static int ch_is_leader(ch_instance_t *in, bool *timed_out) {
@@ -163,12 +179,25 @@ static void ch_acquire_crush(ch_instance_t *in, ch_poll_t *p, bool *tmo) {
                            parse_rules, &p->rules, tmo) == CH_RUN_OK;
 }
 
+/* Per pool rates and per OSD latencies (both mgr-served). */
+static void ch_acquire_rates(ch_instance_t *in, ch_poll_t *p, bool *tmo) {
+  p->have_rates =
+      ch_run(in, "osd pool stats",
+             "{\"prefix\":\"osd pool stats\",\"format\":\"json\"}",
+             parse_rates, &p->rates, tmo) == CH_RUN_OK;
+  if (!*tmo)
+    p->have_perf = ch_run(in, "osd perf",
+                          "{\"prefix\":\"osd perf\",\"format\":\"json\"}",
+                          parse_perf, &p->perf, tmo) == CH_RUN_OK;
+}
+
 /* Mon-served commands first; mgr-served ones only while a mgr is
+ * available, the expensive ones (mgr_due) once per MgrInterval; a mgr is
  * available (or unknown: status did not parse), and none after the first
  * one times out, so one poll costs at most about one Timeout when the mgr
  * is gone.  Returns false if the mon itself failed (the caller
  * reconnects); a reply that does not parse loses only its own values. */
-static bool ch_acquire(ch_instance_t *in, ch_poll_t *p) {
+static bool ch_acquire(ch_instance_t *in, ch_poll_t *p, bool mgr_due) {
   bool tmo = false;
   char cmd[256];
   ceph_pools_init(&p->pools);
@@ -188,15 +217,16 @@ static bool ch_acquire(ch_instance_t *in, ch_poll_t *p) {
                parse_timesync, &p->timesync, &tmo) == CH_RUN_OK;
   if (tmo || (p->have_status && !(p->status.mgr_available > 0)))
     return !tmo;
-  p->have_pgs = ch_run(in, "pg dump pgs_brief",
-                       "{\"prefix\":\"pg dump\",\"dumpcontents\":"
-                       "[\"pgs_brief\"],\"format\":\"json\"}",
-                       parse_brief, &p->pools, &tmo) == CH_RUN_OK;
+  if (mgr_due)
+    p->have_pgs = ch_run(in, "pg dump pgs_brief",
+                         "{\"prefix\":\"pg dump\",\"dumpcontents\":"
+                         "[\"pgs_brief\"],\"format\":\"json\"}",
+                         parse_brief, &p->pools, &tmo) == CH_RUN_OK;
   if (!tmo)
     p->have_df =
         ch_run(in, "osd df", "{\"prefix\":\"osd df\",\"format\":\"json\"}",
                parse_df, &p->df, &tmo) == CH_RUN_OK;
-  if (!tmo) {
+  if (!tmo && mgr_due) {
     snprintf(cmd, sizeof(cmd),
              "{\"prefix\":\"pg dump_stuck\",\"stuckops\":[\"inactive\","
              "\"unclean\",\"stale\",\"undersized\",\"degraded\"],"
@@ -213,6 +243,8 @@ static bool ch_acquire(ch_instance_t *in, ch_poll_t *p) {
                            parse_space, &p->space, &tmo) == CH_RUN_OK;
   if (!tmo && p->have_df && p->have_dump)
     ch_acquire_crush(in, p, &tmo);
+  if (!tmo && mgr_due)
+    ch_acquire_rates(in, p, &tmo);
   if (p->have_pgs && p->have_df && p->have_stuck)
     c_release(LOG_INFO, &in->mgr_complaint,
               PLUGIN " plugin: Cluster \"%s\": mgr commands answer again.",
@@ -228,11 +260,14 @@ static bool ch_acquire(ch_instance_t *in, ch_poll_t *p) {
  * are NaN meanwhile (the mon's digest in `status` is still the last real
  * one).  Logged once at the start and once at the end of each episode. */
 static void ch_check_pg_ready(ch_instance_t *in, ch_poll_t *p) {
-  if (!p->have_pgs && !p->have_stuck)
+  if (!p->have_pgs && !p->have_stuck && !p->have_perf)
     return; /* no pg_ready to judge by */
-  bool ready = p->pools.pg_ready != 0; /* absent (older mgr): ready */
+  /* absent (older mgr): ready; osd pool stats carries no pg_ready, but
+   * its rates come from the same PG statistics */
+  bool ready = p->pools.pg_ready != 0 &&
+               !(p->have_perf && p->perf.pg_ready == 0);
   if (!ready) {
-    p->have_pgs = p->have_stuck = false;
+    p->have_pgs = p->have_stuck = p->have_perf = p->have_rates = false;
     if (!in->pg_not_ready)
       NOTICE(PLUGIN " plugin: Cluster \"%s\": PG states are not ready after "
                     "a mgr restart (pg_ready false): per-pool PG values and "
@@ -246,13 +281,56 @@ static void ch_check_pg_ready(ch_instance_t *in, ch_poll_t *p) {
   in->pg_not_ready = !ready;
 }
 
+/* The poll's own replies (the mgr ones belong to in->mgr by then). */
 static void ch_poll_free(ch_poll_t *p) {
   ceph_osd_dump_free(&p->dump);
   ceph_osd_df_free(&p->df);
-  ceph_pools_free(&p->pools);
   ceph_crush_tree_free(&p->crush);
   ceph_crush_rules_free(&p->rules);
   ceph_df_free(&p->space);
+}
+
+/* ------------------------------------------------ MgrInterval cache */
+/* Seconds between reads (the Interval of the block, else the global). */
+static double ch_read_interval(const ch_instance_t *in) {
+  return CDTIME_T_TO_DOUBLE(in->interval > 0 ? in->interval
+                                             : plugin_get_interval());
+}
+
+/* Whether this read (at `now`, monotonic s) polls the expensive mgr
+ * commands: without MgrInterval (or <= the interval) every read; else when
+ * the last poll would be MgrInterval old by the middle of the next
+ * interval, so a cache is never re-dispatched at MgrInterval + one
+ * interval or older; always when there is no usable cache. */
+static bool ch_mgr_due(const ch_instance_t *in, double now) {
+  double iv = ch_read_interval(in);
+  return !(in->mgr_interval > iv) || isnan(in->mgr.t) ||
+         now - in->mgr.t + iv / 2 >= in->mgr_interval;
+}
+
+/* Move this poll's mgr replies into the cache (replacing it), stamped
+ * `now`; a poll that got none of them leaves no cache (next read polls). */
+static void ch_mgr_take(ch_instance_t *in, ch_poll_t *p, double now) {
+  ch_mgr_cache_t *c = &in->mgr;
+  ceph_pools_free(&c->pools);
+  ceph_pool_rates_free(&c->rates);
+  ceph_osd_perf_free(&c->perf);
+  c->have_pgs = p->have_pgs, c->have_stuck = p->have_stuck;
+  c->have_rates = p->have_rates, c->have_perf = p->have_perf;
+  c->pools = p->pools, c->rates = p->rates, c->perf = p->perf;
+  ceph_pools_init(&p->pools);
+  memset(&p->rates, 0, sizeof(p->rates));
+  memset(&p->perf, 0, sizeof(p->perf));
+  bool any = c->have_pgs || c->have_stuck || c->have_rates || c->have_perf;
+  c->t = any ? now : NAN;
+}
+
+/* Lend the cached mgr replies to this poll (shallow: the cache owns them). */
+static void ch_mgr_lend(const ch_instance_t *in, ch_poll_t *p) {
+  const ch_mgr_cache_t *c = &in->mgr;
+  p->have_pgs = c->have_pgs, p->have_stuck = c->have_stuck;
+  p->have_rates = c->have_rates, p->have_perf = c->have_perf;
+  p->pools = c->pools, p->rates = c->rates, p->perf = c->perf;
 }
 
 /* ---------------------------------------------------------------- read */
@@ -294,7 +372,17 @@ int ch_read(user_data_t *ud) {
       return 0;
   }
   ch_poll_t p = {0};
-  if (!ch_acquire(in, &p)) {
+  double now = ch_clock();
+  bool due = ch_mgr_due(in, now);
+  bool ok = ch_acquire(in, &p, due);
+  /* A poll of the mgr replaces the cache; so does a failed read or a mgr
+   * that is gone (an empty cache: no value of an absent mgr as fresh). */
+  bool mgr_gone = p.have_status && !(p.status.mgr_available > 0);
+  if (ok && due)
+    ch_check_pg_ready(in, &p);
+  if (!ok || due || mgr_gone)
+    ch_mgr_take(in, &p, now);
+  if (!ok) {
     chr_disconnect(&in->conn); /* the mon failed: reconnect next time */
     ch_fail_nan(in);
     ch_poll_free(&p);
@@ -302,8 +390,8 @@ int ch_read(user_data_t *ud) {
   }
   c_release(LOG_INFO, &in->conn_complaint,
             PLUGIN " plugin: Cluster \"%s\": connected.", in->name);
-  ch_check_pg_ready(in, &p);
-  ch_dispatch(in, &p, ch_mono_now());
+  ch_mgr_lend(in, &p);
+  ch_dispatch(in, &p, now);
   ch_poll_free(&p);
   return 0;
 }

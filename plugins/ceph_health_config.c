@@ -7,6 +7,8 @@
 
 #include "plugins/ceph_health_int.h"
 
+#include <math.h>
+
 #include <unistd.h>
 
 #define CH_DEFAULT_CONF "/etc/ceph/ceph.conf"
@@ -76,6 +78,8 @@ static int ch_config_option(ch_instance_t *in, const oconfig_item_t *ci,
     return ch_get_positive(c, &in->fill_window, 86400 * 7);
   if (strcasecmp(k, "Interval") == 0)
     return cf_util_get_cdtime(c, &in->interval);
+  if (strcasecmp(k, "MgrInterval") == 0)
+    return ch_get_positive(c, &in->mgr_interval, 86400);
   if (strcasecmp(k, "LeaderOnly") == 0)
     return cf_util_get_boolean(c, &in->leader_only);
   if (strcasecmp(k, "LocalMon") == 0)
@@ -96,6 +100,8 @@ static int ch_config_cluster(oconfig_item_t *ci) {
   in->recovery_window = 60.0;
   in->fill_window = 600.0;
   ceph_ewma_reset(&in->rec_rate);
+  in->mgr.t = NAN;
+  ceph_pools_init(&in->mgr.pools);
   in->report_pools = in->report_osds = true;
   C_COMPLAIN_INIT(&in->conn_complaint);
   C_COMPLAIN_INIT(&in->mgr_complaint);

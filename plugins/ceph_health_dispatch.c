@@ -161,10 +161,27 @@ static void pool_space(const ch_poll_t *p, int64_t id,
       d ? ceph_quota_headroom(d->quota_objects, d->objects) : NAN;
 }
 
+/* Rates of pool `id` from osd pool stats: zero when the pool is in the osd
+ * map but not in the reply (idle, or created since), NaN when it did not
+ * answer. */
+static void pool_io(const ch_poll_t *p, int64_t id, ch_pool_io_snap_t *s) {
+  const ceph_pool_rate_t *r =
+      p->have_rates ? ceph_pool_rate(&p->rates, id) : NULL;
+  double zero = p->have_rates ? 0 : NAN;
+  s->rd_bytes = r ? r->rd_bytes : zero;
+  s->wr_bytes = r ? r->wr_bytes : zero;
+  s->rd_ops = r ? r->rd_ops : zero;
+  s->wr_ops = r ? r->wr_ops : zero;
+  s->rec_objects = r ? r->rec_objects : zero;
+  s->rec_bytes = r ? r->rec_bytes : zero;
+  s->rec_keys = r ? r->rec_keys : zero;
+}
+
 static void dispatch_pools(const ch_instance_t *in, const ch_poll_t *p) {
   char pi[DATA_MAX_NAME_LEN];
   ch_pgs_snap_t s;
   ch_pool_space_snap_t sp;
+  ch_pool_io_snap_t io;
   /* Every pool of the osd map (NaN when the mgr did not answer) ... */
   for (size_t i = 0; p->have_dump && i < p->dump.n_pools; i++) {
     const ceph_pool_pgs_t *pp = pool_pgs(p, p->dump.pools[i].id);
@@ -186,6 +203,9 @@ static void dispatch_pools(const ch_instance_t *in, const ch_poll_t *p) {
     pool_space(p, p->dump.pools[i].id, &sp);
     cdu_dispatch_table(PLUGIN, pi, ch_pool_space_metrics,
                        ch_pool_space_metrics_n, &sp);
+    pool_io(p, p->dump.pools[i].id, &io);
+    cdu_dispatch_table(PLUGIN, pi, ch_pool_io_metrics, ch_pool_io_metrics_n,
+                       &io);
   }
   /* ... and pools seen in the PG lists but not (yet) in the osd map. */
   for (size_t j = 0; (p->have_pgs || p->have_stuck) && j < p->pools.n; j++) {
@@ -222,6 +242,15 @@ static void osd_snapshot(const ch_poll_t *p, const ceph_osd_df_node_t *n,
   s->bytes_used = sized ? n->kb_used * 1024.0 : NAN;
   s->bytes_avail = sized ? n->kb_avail * 1024.0 : NAN;
   s->bytes_total = sized ? n->kb * 1024.0 : NAN;
+}
+
+/* Commit / apply latency of OSD `id` from osd perf (NaN if not listed). */
+static void osd_latency(const ch_poll_t *p, int64_t id, ch_osd_snap_t *s) {
+  const ceph_osd_lat_t *l = p->have_perf ? ceph_osd_lat(&p->perf, id) : NULL;
+  if (l != NULL) {
+    s->commit_latency = l->commit_s;
+    s->apply_latency = l->apply_s;
+  }
 }
 
 /* The fill history of OSD `id`, added if new (NULL on ENOMEM). */
@@ -297,6 +326,7 @@ static void dispatch_osds(ch_instance_t *in, const ch_poll_t *p,
       osd_snapshot(p, &p->df.v[i], &s);
       osd_time_to_full(in, p, &p->df.v[i], now, &s);
     }
+    osd_latency(p, in->osd_ids[i], &s);
     int w = snprintf(pi, sizeof(pi), "%s-osd.%lld", in->name,
                      (long long)in->osd_ids[i]);
     if (w < 0 || (size_t)w >= sizeof(pi))

@@ -23,6 +23,7 @@
 #include "common/ceph_pgs.h"
 #include "common/ceph_pgstate.h"
 #include "common/ceph_quorum.h"
+#include "common/ceph_rates.h"
 #include "common/ceph_status.h"
 #include "common/ceph_timesync.h"
 #include "plugins/cdutil.h"
@@ -86,6 +87,17 @@ typedef struct {
   ceph_fill_t used; /* (monotonic s, bytes) */
 } ch_osd_fill_t;
 
+/* The replies of the expensive mgr commands (pg dump pgs_brief, pg
+ * dump_stuck, osd pool stats, osd perf) of the last mgr poll, re-dispatched
+ * between polls (MgrInterval).  Owned here; a poll lends them. */
+typedef struct {
+  double t; /* monotonic s of the poll; NaN: none (poll at the next read) */
+  bool have_pgs, have_stuck, have_rates, have_perf;
+  ceph_pools_t pools;      /* pgs_brief + dump_stuck */
+  ceph_pool_rates_t rates; /* osd pool stats */
+  ceph_osd_perf_t perf;    /* osd perf */
+} ch_mgr_cache_t;
+
 typedef struct {
   char name[DATA_MAX_NAME_LEN];
   chr_conn_t conn;
@@ -93,6 +105,7 @@ typedef struct {
   double stuck_age; /* s */
   double recovery_window; /* s: time constant of the recovery rate EWMA */
   double fill_window;     /* s: fill-rate regression window */
+  double mgr_interval;    /* s: poll of the expensive mgr commands; 0 = each read */
   bool leader_only, report_pools, report_osds;
   char *local_mon; /* LeaderOnly: our mon's name; NULL = by address */
   /* state between reads */
@@ -109,6 +122,7 @@ typedef struct {
   ceph_ewma_t rec_rate; /* objects/s, smoothed; reset when idle */
   ch_osd_fill_t *fills;
   size_t n_fills;
+  ch_mgr_cache_t mgr;
   c_complain_t conn_complaint, mgr_complaint;
 } ch_instance_t;
 
@@ -116,6 +130,7 @@ typedef struct {
 typedef struct {
   bool have_status, have_dump, have_df, have_pgs, have_stuck;
   bool have_crush, have_rules, have_space, have_timesync;
+  bool have_rates, have_perf;
   ceph_status_t status;
   ceph_osd_dump_t dump;
   ceph_osd_df_t df;
@@ -124,6 +139,8 @@ typedef struct {
   ceph_crush_rules_t rules;
   ceph_df_t space; /* df detail */
   ceph_timesync_t timesync;
+  ceph_pool_rates_t rates; /* osd pool stats */
+  ceph_osd_perf_t perf;    /* osd perf */
 } ch_poll_t;
 
 /* ---- ceph_health.c -------------------------------------------------- */
@@ -161,6 +178,13 @@ typedef struct {
   double quota_bytes, quota_objects, quota_head_bytes, quota_head_objects;
 } ch_pool_space_snap_t;
 
+/* Per pool client and recovery rates (from `osd pool stats`; 0 when the
+ * pool is idle): plugin instance "<Cluster>-pool-<name>". */
+typedef struct {
+  double rd_bytes, wr_bytes, rd_ops, wr_ops; /* bytes/s, ops/s */
+  double rec_objects, rec_bytes, rec_keys;   /* objects/s, bytes/s, keys/s */
+} ch_pool_io_snap_t;
+
 /* Index constants matching the X-list (the enum in ceph_pgstate.h is
  * upper-case; these keep the macro simple and are checked in the test). */
 enum {
@@ -177,6 +201,7 @@ typedef struct {
   double in, crush_weight, reweight, pgs, bytes_used, bytes_avail,
       bytes_total;
   double until_backfillfull, until_full; /* s at the fitted fill rate */
+  double commit_latency, apply_latency;  /* s (osd perf) */
 } ch_osd_snap_t;
 
 /* Per CRUSH root taken by a pool's rule: plugin instance
@@ -216,6 +241,8 @@ extern const cdu_metric_t ch_cluster_metrics[]; /* ch_cluster_snap_t */
 extern const size_t ch_cluster_metrics_n;
 extern const cdu_metric_t ch_pool_space_metrics[]; /* ch_pool_space_snap_t */
 extern const size_t ch_pool_space_metrics_n;
+extern const cdu_metric_t ch_pool_io_metrics[]; /* ch_pool_io_snap_t */
+extern const size_t ch_pool_io_metrics_n;
 extern const cdu_metric_t ch_mon_metrics[]; /* ch_mon_snap_t */
 extern const size_t ch_mon_metrics_n;
 extern const cdu_metric_t ch_root_metrics[]; /* ch_root_snap_t */

@@ -71,6 +71,26 @@ const cdu_metric_t ch_pool_space_metrics[] = {
      "quota - objects; <= 0: writes stop; NaN = none"},
 };
 
+/* Per pool rates: plugin instance "<Cluster>-pool-<name>" (osd pool
+ * stats: the mgr's rates over its last stats period; 0 = idle). */
+#define PI(f) offsetof(ch_pool_io_snap_t, f)
+const cdu_metric_t ch_pool_io_metrics[] = {
+    {"ceph_health_rate", "client_read_bytes", CDU_GAUGE, PI(rd_bytes),
+     "bytes/s", "client reads from the pool"},
+    {"ceph_health_rate", "client_write_bytes", CDU_GAUGE, PI(wr_bytes),
+     "bytes/s", "client writes to the pool"},
+    {"ceph_health_rate", "client_read_ops", CDU_GAUGE, PI(rd_ops), "ops/s",
+     "client read operations on the pool"},
+    {"ceph_health_rate", "client_write_ops", CDU_GAUGE, PI(wr_ops), "ops/s",
+     "client write operations on the pool"},
+    {"ceph_health_rate", "recovering_objects", CDU_GAUGE, PI(rec_objects),
+     "objects/s", "recovery rate of the pool"},
+    {"ceph_health_rate", "recovering_bytes", CDU_GAUGE, PI(rec_bytes),
+     "bytes/s", "recovery rate of the pool"},
+    {"ceph_health_rate", "recovering_keys", CDU_GAUGE, PI(rec_keys), "keys/s",
+     "recovery rate of the pool (omap keys)"},
+};
+
 /* Per OSD: plugin instance "<Cluster>-osd.<id>" (from `osd df`). */
 #define OS(f) offsetof(ch_osd_snap_t, f)
 const cdu_metric_t ch_osd_metrics[] = {
@@ -101,6 +121,10 @@ const cdu_metric_t ch_osd_metrics[] = {
      "NaN when not filling"},
     {"duration", "until_full", CDU_GAUGE, OS(until_full), "s",
      "time until full_ratio at that rate; NaN when not filling"},
+    {"latency", "commit", CDU_GAUGE, OS(commit_latency), "s",
+     "commit latency (osd perf commit_latency, the OSD's recent average)"},
+    {"latency", "apply", CDU_GAUGE, OS(apply_latency), "s",
+     "apply latency (osd perf apply_latency)"},
 };
 
 /* Per OSD: its failure domain, as CRUSH says; the type instance is
@@ -250,6 +274,7 @@ const char *const ch_known_checks[] = {
 };
 
 const size_t ch_pool_metrics_n = CDU_TABLE_SIZE(ch_pool_metrics);
+const size_t ch_pool_io_metrics_n = CDU_TABLE_SIZE(ch_pool_io_metrics);
 const size_t ch_osd_metrics_n = CDU_TABLE_SIZE(ch_osd_metrics);
 const size_t ch_cluster_metrics_n = CDU_TABLE_SIZE(ch_cluster_metrics);
 const size_t ch_pool_space_metrics_n = CDU_TABLE_SIZE(ch_pool_space_metrics);

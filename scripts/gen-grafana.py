@@ -52,12 +52,14 @@ def RATIO(num, den, legend=None):
 
 
 # Plugin instances: ntp's daemon is NAME and its peers NAME-PEER; ceph_health's
-# cluster is C, its pools C-pool-P and its OSDs C-osd.N.
+# cluster is C, its pools C-pool-P, its OSDs C-osd.N, its CRUSH roots
+# C-root-R and its mons C-mon.M.
 NTP_SYS = dict(inst="*", exclude="[^-]+-.+")
 NTP_PEER = dict(inst="*-*")
-CEPH_CL = dict(inst="*", exclude=".+-(pool|osd)[-.].+")
+CEPH_CL = dict(inst="*", exclude=".+-(pool|osd|root|mon)[-.].+")
 CEPH_POOL = dict(inst="*-pool-*")
 CEPH_OSD = dict(inst="*-osd.*")
+CEPH_ROOT = dict(inst="*-root-*")
 SIGN = ("Sign: + = the local (system) clock is behind the reference, as ntpq "
         "shows it; chrony's own sign is negated by the plugin to match.")
 
@@ -340,6 +342,52 @@ PANELS = [
     ("ceph", "Recovery rate", "none",
      "Per cluster: objects and omap keys recovered per second (0 when idle).",
      [M("ceph_health", "ceph_health_rate", s, **CEPH_CL) for s in ("recovering_objects", "recovering_keys")]),
+    ("ceph", "Recovery ETA", "s",
+     "Per cluster: remaining degraded + misplaced copies over the smoothed "
+     "recovery rate; no value when nothing is to recover. A long ETA is a "
+     "long window in which one more failure loses redundancy.",
+     [M("ceph_health", "duration", "recovery_eta", **CEPH_CL)]),
+    ("ceph", "Redundancy margin", "none",
+     "Per cluster and per pool: further OSD losses before a PG stops I/O "
+     "(smallest acting set - min_size). 0 = the next loss blocks I/O; < 0 "
+     "= already blocked.",
+     [M("ceph_health", "ceph_health_margin", "redundancy", "cluster", **CEPH_CL),
+      M("ceph_health", "ceph_health_margin", "redundancy", "pool", **CEPH_POOL)]),
+    ("ceph", "Failure-domain loss: projected fill", "percent",
+     "Per CRUSH root (C-root-R): the highest OSD utilisation after losing "
+     "the most damaging failure domain and re-replicating its data.",
+     [M("ceph_health", "percent", "after_domain_loss", **CEPH_ROOT)]),
+    ("ceph", "Failure-domain loss: headroom", "none",
+     "Per CRUSH root, percentage points: the ratio minus the projected "
+     "fill. Below 0 for backfillfull = losing one domain now would stall "
+     "recovery (backfill_toofull), while Ceph still says HEALTH_OK.",
+     [M("ceph_health", "ceph_health_headroom", s, **CEPH_ROOT)
+      for s in ("after_loss_backfillfull", "after_loss_full")]),
+    ("ceph", "Time to full (per OSD)", "s",
+     "Per OSD: time until backfillfull / full at the fill rate of the last "
+     "FillWindow; no value when the OSD is not filling.",
+     [M("ceph_health", "duration", s, **CEPH_OSD) for s in ("until_backfillfull", "until_full")]),
+    ("ceph", "Pool fill", "percent",
+     "Per pool: Ceph's percent_used (used / (used + max_avail)).",
+     [M("ceph_health", "percent", "used", **CEPH_POOL)]),
+    ("ceph", "Pool quota headroom (bytes)", "bytes",
+     "Per pool with a max_bytes quota: quota - stored; <= 0 = Ceph stops "
+     "writes to the pool (POOL_FULL). No value without a quota.",
+     [M("ceph_health", "ceph_health_quota_headroom", "bytes", **CEPH_POOL)]),
+    ("ceph", "Pool quota headroom (objects)", "none",
+     "Per pool with a max_objects quota: quota - objects; <= 0 = writes stop.",
+     [M("ceph_health", "ceph_health_quota_headroom", "objects", **CEPH_POOL)]),
+    ("ceph", "Pool client throughput", "Bps",
+     "Per pool: client reads and writes (the mgr's rate over its stats "
+     "period; 0 when idle).",
+     [M("ceph_health", "ceph_health_rate", s, **CEPH_POOL) for s in ("client_read_bytes", "client_write_bytes")]),
+    ("ceph", "Pool recovery rate", "Bps",
+     "Per pool: bytes recovered per second (0 when idle).",
+     [M("ceph_health", "ceph_health_rate", "recovering_bytes", **CEPH_POOL)]),
+    ("ceph", "OSD commit latency", "s",
+     "Per OSD: osd perf commit latency; one OSD far above the others slows "
+     "every PG it serves.",
+     [M("ceph_health", "latency", "commit", **CEPH_OSD)]),
 ]
 
 

@@ -19,6 +19,8 @@ const char *mock_ceph_brief_override;
 const char *mock_ceph_stuck_override;
 const char *mock_ceph_dump_override;
 const char *mock_ceph_timesync_override;
+const char *mock_ceph_rates_override;
+const char *mock_ceph_perf_override;
 int mock_ceph_connects, mock_ceph_shutdowns, mock_ceph_handles;
 char mock_ceph_cmds[MOCK_CEPH_MAX_CMDS][512];
 int mock_ceph_ncmds;
@@ -90,6 +92,8 @@ static const struct {
     {"\"prefix\":\"osd crush rule dump\"", "osd_crush_rule_dump.json"},
     {"\"prefix\":\"df\"", "df_detail.json"},
     {"\"prefix\":\"time-sync-status\"", "time_sync_status.json"},
+    {"\"prefix\":\"osd pool stats\"", "osd_pool_stats.json"},
+    {"\"prefix\":\"osd perf\"", "osd_perf.json"},
 };
 
 /* What a 1-mon cluster answers to time-sync-status (recorded:
@@ -136,6 +140,8 @@ int rados_mon_command(rados_t cluster, const char **cmd, size_t cmdlen,
                        : i == 4 ? mock_ceph_stuck_override
                        : i == 1 ? mock_ceph_dump_override
                        : i == 9 ? mock_ceph_timesync_override
+                       : i == 10 ? mock_ceph_rates_override
+                       : i == 11 ? mock_ceph_perf_override
                                 : NULL;
     if (over != NULL) {
       *outbuf = strdup(over);

@@ -16,6 +16,8 @@ extern const char *mock_ceph_brief_override;  /* pg dump pgs_brief reply */
 extern const char *mock_ceph_stuck_override;  /* pg dump_stuck reply */
 extern const char *mock_ceph_dump_override;   /* osd dump reply */
 extern const char *mock_ceph_timesync_override; /* time-sync-status reply */
+extern const char *mock_ceph_rates_override;  /* osd pool stats reply */
+extern const char *mock_ceph_perf_override;   /* osd perf reply */
 extern int mock_ceph_connects, mock_ceph_shutdowns, mock_ceph_handles;
 extern char mock_ceph_cmds[MOCK_CEPH_MAX_CMDS][512];
 extern int mock_ceph_ncmds;

@@ -76,6 +76,8 @@ static void tables(void) {
                                            ch_mon_metrics_n));
   EXPECT_EQ_INT(0, mock_check_metric_table(PLUGIN, ch_pool_space_metrics,
                                            ch_pool_space_metrics_n));
+  EXPECT_EQ_INT(0, mock_check_metric_table(PLUGIN, ch_pool_io_metrics,
+                                           ch_pool_io_metrics_n));
   /* The X-list of states in the table = common/ceph_pgstate.h's list. */
   int same = (int)CH_PG_NSTATES == (int)CEPH_PG_NSTATES;
   for (int i = 0; i < CEPH_PG_NSTATES && same; i++)
@@ -147,6 +149,50 @@ static char *read_text(const char *state, const char *file) {
   return b;
 }
 
+/* Per pool rates and per OSD latencies: the 4-host recording with the
+ * osd pool stats / osd perf replies recorded under client writes
+ * (tests/data/ceph_health/osd_pool_stats_client.json: pool 1 writes
+ * 22301872 B/s in 340 op/s, pool 2 idle, pool 3 not listed). */
+static void pool_rates(void) {
+  char *rates = read_text(".", "osd_pool_stats_client.json");
+  char *perf = read_text(".", "osd_perf_load.json");
+  if (!OK(rates != NULL && perf != NULL))
+    goto out;
+  mock_ceph_rates_override = rates;
+  mock_ceph_perf_override = perf;
+  use_state("hosts");
+  mock_clear();
+  mock_ceph_reset_log();
+  EXPECT_EQ_INT(0, mock_read_all());
+  EXPECT_EQ_INT(1, count_cmds("\"osd pool stats\""));
+  EXPECT_EQ_INT(1, count_cmds("\"osd perf\""));
+  EXPECT_EQ_DOUBLE(22301872, mock_get("ceph-pool-test", "ceph_health_rate",
+                                      "client_write_bytes", NULL));
+  EXPECT_EQ_DOUBLE(340, mock_get("ceph-pool-test", "ceph_health_rate",
+                                 "client_write_ops", NULL));
+  EXPECT_EQ_DOUBLE(0, mock_get("ceph-pool-test", "ceph_health_rate",
+                               "client_read_bytes", NULL)); /* absent: 0 */
+  EXPECT_EQ_DOUBLE(0, mock_get("ceph-pool-two", "ceph_health_rate",
+                               "client_write_bytes", NULL));
+  /* pool quota (id 3) is not in the reply: zero-filled, not missing */
+  EXPECT_EQ_DOUBLE(0, mock_get("ceph-pool-quota", "ceph_health_rate",
+                               "recovering_objects", NULL));
+  EXPECT_EQ_DOUBLE(0, mock_get("ceph-osd.2", "latency", "commit", NULL));
+  EXPECT_EQ_DOUBLE(0, mock_get("ceph-osd.0", "latency", "apply", NULL));
+  OK(isnan(mock_get("ceph-osd.3", "latency", "commit", NULL))); /* unlisted */
+  /* No reply (timeout): NaN, never 0. */
+  mock_ceph_rates_override = mock_ceph_perf_override = NULL;
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+  OK(isnan(mock_get("ceph-pool-test", "ceph_health_rate",
+                    "client_write_bytes", NULL)));
+  OK(isnan(mock_get("ceph-osd.2", "latency", "commit", NULL)));
+out:
+  mock_ceph_rates_override = mock_ceph_perf_override = NULL;
+  free(rates);
+  free(perf);
+}
+
 static double rt(const char *type, const char *ti) {
   return mock_get("ceph-root-default", type, ti, NULL);
 }
@@ -158,7 +204,9 @@ static void capacity(void) {
   mock_clear();
   mock_ceph_reset_log();
   EXPECT_EQ_INT(0, mock_read_all());
-  EXPECT_EQ_INT(9, mock_ceph_ncmds); /* + df, osd crush tree, rule dump */
+  /* + df, osd crush tree, rule dump, osd pool stats (not recorded here:
+   * answered like a timeout, the last one sent) */
+  EXPECT_EQ_INT(10, mock_ceph_ncmds);
   EXPECT_EQ_INT(1, count_cmds("\"prefix\":\"df\",\"detail\":\"detail\""));
   /* Item 3: per pool space and quotas (df_detail.json: pool quota holds
    * 4 objects of 4 MiB under max_bytes 64 MiB, max_objects 1000). */
@@ -583,6 +631,104 @@ static void leader_only(void) {
   use_state("healthy");
 }
 
+/* MgrInterval 30 with Interval 10, on an injected monotonic clock: the
+ * expensive mgr commands (pgs_brief, dump_stuck, osd pool stats, osd perf)
+ * go out once per 30 s, the others every read; in between their values
+ * are re-dispatched from the last poll; a failed poll is NaN at once, never
+ * the previous value. */
+static double fake_now;
+static double fake_clock(void) { return fake_now; }
+
+static double mi_get(const char *pi, const char *type, const char *ti) {
+  return mock_get(pi, type, ti, NULL);
+}
+
+static int mi_read(double t) {
+  fake_now = t;
+  mock_clear();
+  mock_ceph_reset_log();
+  EXPECT_EQ_INT(0, mock_read("ceph_health/mi"));
+  return mock_ceph_ncmds;
+}
+
+#define MGR_CMDS                                                               \
+  (count_cmds("\"pg dump\"") + count_cmds("\"pg dump_stuck\"") +              \
+   count_cmds("\"osd pool stats\"") + count_cmds("\"osd perf\""))
+
+static void mgr_interval(void) {
+  char *rates = read_text(".", "osd_pool_stats_client.json");
+  char *perf = read_text(".", "osd_perf_load.json");
+  mock_shutdown_all();
+  mock_reset();
+  module_register();
+  ch_clock = fake_clock;
+  EXPECT_EQ_INT(-1, mock_configure(PLUGIN, "<Plugin ceph_health>\n"
+                                           "<Cluster \"z\">\nMonHost \"h\"\n"
+                                           "MgrInterval 0\n</Cluster>\n"
+                                           "</Plugin>\n"));
+  EXPECT_EQ_INT(0, mock_configure(PLUGIN, "<Plugin ceph_health>\n"
+                                          "<Cluster \"mi\">\nMonHost \"h\"\n"
+                                          "Interval 10\nMgrInterval 30\n"
+                                          "</Cluster>\n</Plugin>\n"));
+  if (!OK(rates != NULL && perf != NULL))
+    goto out;
+  mock_ceph_rates_override = rates;
+  mock_ceph_perf_override = perf;
+  use_state("hosts");
+  /* t = 1000: first read, everything (11 commands, 4 of them expensive) */
+  EXPECT_EQ_INT(11, mi_read(1000));
+  EXPECT_EQ_INT(4, MGR_CMDS);
+  double total = mi_get("mi-pool-test", "ceph_health_pgs", "total");
+  OK(total > 0);
+  EXPECT_EQ_DOUBLE(22301872, mi_get("mi-pool-test", "ceph_health_rate",
+                                    "client_write_bytes"));
+  /* 1010, 1020: the cheap 7 only; the mgr values of 1000 re-dispatched */
+  for (double t = 1010; t <= 1020; t += 10) {
+    EXPECT_EQ_INT(7, mi_read(t));
+    EXPECT_EQ_INT(0, MGR_CMDS);
+    EXPECT_EQ_DOUBLE(total, mi_get("mi-pool-test", "ceph_health_pgs",
+                                   "total"));
+    EXPECT_EQ_DOUBLE(22301872, mi_get("mi-pool-test", "ceph_health_rate",
+                                      "client_write_bytes"));
+    OK(!isnan(mi_get("mi", "ceph_health_pgs_stuck", "any")));
+    EXPECT_EQ_DOUBLE(0, mi_get("mi-osd.1", "latency", "commit"));
+  }
+  /* 1030: 30 s after the poll: polled again */
+  EXPECT_EQ_INT(11, mi_read(1030));
+  EXPECT_EQ_INT(4, MGR_CMDS);
+  /* 1060: the due poll's pgs_brief does not parse: NaN now and until the
+   * next poll, never the value of 1030 */
+  mock_ceph_brief_override = "{\"pg_ready\":true,\"pg_stats\":[{";
+  EXPECT_EQ_INT(11, mi_read(1060));
+  mock_ceph_brief_override = NULL;
+  OK(isnan(mi_get("mi-pool-test", "ceph_health_pgs", "total")));
+  EXPECT_EQ_INT(7, mi_read(1070));
+  OK(isnan(mi_get("mi-pool-test", "ceph_health_pgs", "total")));
+  EXPECT_EQ_DOUBLE(22301872, mi_get("mi-pool-test", "ceph_health_rate",
+                                    "client_write_bytes")); /* parsed at 1060 */
+  /* 1300: reads were held up (suspend; BOOTTIME counts it): polled, fresh */
+  EXPECT_EQ_INT(11, mi_read(1300));
+  EXPECT_EQ_DOUBLE(total, mi_get("mi-pool-test", "ceph_health_pgs", "total"));
+  /* 1310: the mgr is gone (status says so): nothing re-dispatched, and
+   * the next read polls again */
+  mock_ceph_status_override =
+      "{\"health\":{\"status\":\"HEALTH_WARN\",\"checks\":{}},"
+      "\"osdmap\":{},\"pgmap\":{\"pgs_by_state\":[],\"num_pgs\":0},"
+      "\"mgrmap\":{\"available\":false}}";
+  mi_read(1310);
+  mock_ceph_status_override = NULL;
+  EXPECT_EQ_INT(0, MGR_CMDS);
+  OK(isnan(mi_get("mi-pool-test", "ceph_health_pgs", "total")));
+  OK(isnan(mi_get("mi-pool-test", "ceph_health_rate", "client_write_bytes")));
+  EXPECT_EQ_INT(11, mi_read(1320));
+  EXPECT_EQ_DOUBLE(total, mi_get("mi-pool-test", "ceph_health_pgs", "total"));
+out:
+  mock_ceph_rates_override = mock_ceph_perf_override = NULL;
+  ch_clock = ch_mono_now;
+  free(rates);
+  free(perf);
+}
+
 int main(void) {
   top = getenv("TOP_SRCDIR") ? getenv("TOP_SRCDIR") : ".";
   module_register();
@@ -602,6 +748,7 @@ int main(void) {
   EXPECT_EQ_INT(0, mock_init_all());
   healthy();
   capacity();
+  pool_rates();
   osd_down();
   mgr_down();
   full();
@@ -612,6 +759,7 @@ int main(void) {
   recovery_eta_values();
   mon_skew();
   leader_only();
+  mgr_interval();
   mock_shutdown_all();
   EXPECT_EQ_INT(0, mock_ceph_handles);
   return testing_done();
