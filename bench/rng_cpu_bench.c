@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT
  * rng_cpu_bench [WORDS] - the cost of the CPU's RNG as the rng plugin reads
- * it (plugins/rng_cpu.h: rng_cpu_fill, with its retries): ns per 64-bit
+ * it (plugins/rng_cpu.c: rng_cpu_fill, with its retries): ns per 64-bit
  * word and MB/s of RDRAND and RDSEED, and their failures (carry clear), on
  * WORDS words (default 1000000) each, best of 3 runs (CLOCK_MONOTONIC).
  *   make bench-rng-cpu   (from the build directory)
  */
-#include "plugins/rng_cpu.h"
+#include "plugins/rng_int.h"
 
 #include <inttypes.h>
 #include <stdio.h>

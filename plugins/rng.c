@@ -16,8 +16,7 @@
 #include "common/rng_health.h"
 #include "common/sp800_90b.h"
 #include "plugins/cdutil.h"
-#include "plugins/rng_cpu.h"
-#include "plugins/rng_pool.h"
+#include "plugins/rng_int.h"
 
 #include <fcntl.h>
 #include <math.h>
@@ -238,7 +237,7 @@ static int rng_open(rng_source_t *s) {
 
 /* The CPU's RNG: words in chunks of up to RNG_CHUNK bytes until
  * BytesPerInterval, MaxReadTime (checked between chunks), or a word that
- * could not be had after its retries (rng_cpu.h): then the rest of the
+ * could not be had after its retries (rng_cpu.c): then the rest of the
  * interval is short, as for a silent device. */
 static void rng_cpu_acquire(rng_source_t *s, rng_interval_t *iv) {
   double deadline = rng_mono() + s->max_read_s;

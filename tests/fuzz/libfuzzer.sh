@@ -57,7 +57,7 @@ T[config_ntp]="ntp|$MOCK|-DFUZZ_PLUGIN=ntp|tests/fuzz/fuzz_config.c plugins/ntp_
 T[config_gpsd]="gpsd|$MOCK|-DFUZZ_PLUGIN=gpsd|tests/fuzz/fuzz_config.c plugins/gpsd_reader.c plugins/gpsd_integrity.c $mock_srcs|$gps -lpthread -lm"
 T[config_dcf77]="dcf77|$MOCK|-DFUZZ_PLUGIN=dcf77|tests/fuzz/fuzz_config.c plugins/dcf77_serial.c plugins/dcf77_ntpd.c plugins/ntp_net.c $mock_srcs|$udev -lpthread -lm"
 T[config_pps]="pps|$MOCK|-DFUZZ_PLUGIN=pps|tests/fuzz/fuzz_config.c plugins/pps_reader.c plugins/pps_discover.c $mock_srcs|$udev -lpthread -lm"
-T[config_rng]="rng|$MOCK|-DFUZZ_PLUGIN=rng|tests/fuzz/fuzz_config.c $mock_srcs|-lpthread -lm"
+T[config_rng]="rng|$MOCK|-DFUZZ_PLUGIN=rng|tests/fuzz/fuzz_config.c plugins/rng_pool.c plugins/rng_cpu.c $mock_srcs|-lpthread -lm"
 T[config_ceph_health]="ceph_health|$MOCK|-DFUZZ_PLUGIN=ceph_health|tests/fuzz/fuzz_config.c plugins/ceph_health_rados.c plugins/ceph_health_config.c plugins/ceph_health_metrics.c plugins/ceph_health_dispatch.c tests/mock/mock_ceph_health.c $ceph_srcs $mock_srcs|$yajl -lpthread -lm"
 order="ntp_mode6 chrony_cmdmon ceph_json dcf77 pps gpsd fips config_ntp config_gpsd config_dcf77 config_pps config_rng config_ceph_health"
 [ -n "${FUZZ_TARGETS:-}" ] && order=$FUZZ_TARGETS

@@ -2,11 +2,10 @@
  * rng plugin - the kernel random pool and the hardware RNG framework, read
  * from procfs and sysfs (roots configurable for tests), and crng readiness
  * from getrandom(GRND_NONBLOCK).  Read-only; no privileges needed.
- * Included by plugins/rng.c only (a header so that it is not mistaken for a
- * plugin of its own; every function is static).
+ * Part of plugins/rng.la (declarations in plugins/rng_int.h); POSIX I/O
+ * only, no collectd.
  */
-#ifndef CDS_RNG_POOL_H
-#define CDS_RNG_POOL_H
+#include "plugins/rng_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,26 +17,6 @@
 #include <sys/random.h>
 #include <sys/types.h>
 #include <unistd.h>
-
-#define RNG_MAX_HWRNG 8
-#define RNG_HWRNG_NAME 64
-
-/* The kernel's random pool and hardware RNG, as read (NaN = unknown). */
-typedef struct {
-  double entropy_avail;   /* bits, /proc/sys/kernel/random/entropy_avail */
-  double poolsize;        /* bits, .../poolsize */
-  double pool_fixed;      /* 1: poolsize is 256 (kernel >= 5.18 semantics) */
-  double crng_ready;      /* 1: getrandom(GRND_NONBLOCK) succeeds */
-  double hwrng_present;   /* 1: rng_current names a device (not "none") */
-  double hwrng_quality;   /* rng_quality: entropy credited per 1024 bits */
-  double hwrng_available; /* number of devices in rng_available */
-  double hwrng_selected;  /* rng_selected: 1 = chosen by the user */
-  char current[RNG_HWRNG_NAME]; /* rng_current, raw */
-  int n_available;
-  char available[RNG_MAX_HWRNG][RNG_HWRNG_NAME]; /* sanitized names */
-} rng_pool_t;
-
-typedef ssize_t (*rng_getrandom_fn)(void *buf, size_t len, unsigned flags);
 
 /* First line of root/rel into buf (newline removed); -1 if unreadable. */
 static int read_line(const char *root, const char *rel, char *buf,
@@ -69,7 +48,7 @@ static double read_number(const char *root, const char *rel) {
 }
 
 /* A device name as a plugin-instance part: [A-Za-z0-9_], others -> '_'. */
-static void rng_sanitize(char *dst, size_t size, const char *src) {
+void rng_sanitize(char *dst, size_t size, const char *src) {
   size_t i = 0;
   for (; src[i] != '\0' && i + 1 < size; i++) {
     char c = src[i];
@@ -111,8 +90,8 @@ static void read_hwrng(const char *sys_root, rng_pool_t *out) {
 
 /* Read the pool files under proc_root ("/proc") and sys_root ("/sys").
  * Returns the number of values found (0: nothing readable). */
-static int rng_pool_read(const char *proc_root, const char *sys_root,
-                         rng_getrandom_fn getrandom_fn, rng_pool_t *out) {
+int rng_pool_read(const char *proc_root, const char *sys_root,
+                  rng_getrandom_fn getrandom_fn, rng_pool_t *out) {
   uint8_t byte;
   int found = 0;
   *out = (rng_pool_t){.entropy_avail = NAN,
@@ -140,5 +119,3 @@ static int rng_pool_read(const char *proc_root, const char *sys_root,
     found += !isnan(*v[i]);
   return found;
 }
-
-#endif /* CDS_RNG_POOL_H */

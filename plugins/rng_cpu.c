@@ -17,11 +17,10 @@
  * The instructions come from the compiler's intrinsics in functions built
  * with __attribute__((target)): no -mrdrnd/-mrdseed for the whole build, and
  * they are only called after cpuid said they exist.
- * Included by plugins/rng.c and bench/rng_cpu_bench.c (every function is
- * static); no collectd, no I/O.
+ * Linked into plugins/rng.la and bench/rng_cpu_bench (declarations in
+ * plugins/rng_int.h); no collectd, no I/O.
  */
-#ifndef CDS_RNG_CPU_H
-#define CDS_RNG_CPU_H
+#include "plugins/rng_int.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -33,21 +32,7 @@
 #include <immintrin.h>
 #endif
 
-#define RNG_CPU_RDRAND_RETRIES 10  /* Intel DRNG guide */
-#define RNG_CPU_RDSEED_RETRIES 100 /* with a PAUSE each */
-
-typedef enum { RNG_CPU_RDRAND = 1, RNG_CPU_RDSEED = 2 } rng_cpu_insn_t;
-
-/* One execution: 1 and *word set (carry set), or 0 (carry clear). */
-typedef int (*rng_cpu_step_fn)(unsigned long long *word);
-
-typedef struct {
-  rng_cpu_insn_t insn;
-  rng_cpu_step_fn step;
-  unsigned retries; /* executions after the first one, per word */
-} rng_cpu_t;
-
-static const char *rng_cpu_name(rng_cpu_insn_t insn) {
+const char *rng_cpu_name(rng_cpu_insn_t insn) {
   return insn == RNG_CPU_RDSEED ? "RDSEED" : "RDRAND";
 }
 
@@ -63,7 +48,7 @@ rng_cpu_rdseed(unsigned long long *word) {
 }
 
 /* The step function of insn, or NULL and *why (for the config error). */
-static rng_cpu_step_fn rng_cpu_detect(rng_cpu_insn_t insn, const char **why) {
+rng_cpu_step_fn rng_cpu_detect(rng_cpu_insn_t insn, const char **why) {
   unsigned a = 0, b = 0, c = 0, d = 0;
   if (insn == RNG_CPU_RDRAND) {
     if (__get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 30)))
@@ -80,7 +65,7 @@ static rng_cpu_step_fn rng_cpu_detect(rng_cpu_insn_t insn, const char **why) {
 
 static void rng_cpu_relax(void) { _mm_pause(); }
 #else
-static rng_cpu_step_fn rng_cpu_detect(rng_cpu_insn_t insn, const char **why) {
+rng_cpu_step_fn rng_cpu_detect(rng_cpu_insn_t insn, const char **why) {
   (void)insn;
   *why = "RDRAND and RDSEED are x86-64 instructions; this build is for "
          "another architecture";
@@ -91,8 +76,8 @@ static void rng_cpu_relax(void) {}
 #endif
 
 /* cpu for insn with the step function `step` (from rng_cpu_detect). */
-static void rng_cpu_init(rng_cpu_t *cpu, rng_cpu_insn_t insn,
-                         rng_cpu_step_fn step) {
+void rng_cpu_init(rng_cpu_t *cpu, rng_cpu_insn_t insn,
+                  rng_cpu_step_fn step) {
   cpu->insn = insn;
   cpu->step = step;
   cpu->retries = insn == RNG_CPU_RDSEED ? RNG_CPU_RDSEED_RETRIES
@@ -115,8 +100,8 @@ static int rng_cpu_word(const rng_cpu_t *cpu, unsigned long long *word,
 
 /* Up to n bytes into buf, 8 per word (the last word cut to what is left);
  * stops early when a word could not be had.  Returns the bytes written. */
-static size_t rng_cpu_fill(const rng_cpu_t *cpu, uint8_t *buf, size_t n,
-                           uint64_t *failures) {
+size_t rng_cpu_fill(const rng_cpu_t *cpu, uint8_t *buf, size_t n,
+                    uint64_t *failures) {
   size_t off = 0;
   while (off < n) {
     unsigned long long w;
@@ -128,5 +113,3 @@ static size_t rng_cpu_fill(const rng_cpu_t *cpu, uint8_t *buf, size_t n,
   }
   return off;
 }
-
-#endif /* CDS_RNG_CPU_H */
