@@ -11,7 +11,10 @@
 #   jitter.png          jitter of every source: NTP peers, PPS
 #   gnss-satellites.png GPS vs GLONASS satellites used, per receiver
 #   rng-fips.png        FIPS 140-2 failure ratio per test and source (%)
-# Prints the path of every PNG written.
+#   adev.svg            ADEV of every source, log-log (tools/timekeeper-report
+#                       on RRDHOSTDIR's parent; only with GRAPHS_ADEV=1: it
+#                       needs /usr/bin/python3 with matplotlib)
+# Prints the path of every image written.
 set -u
 dir=$1 out=$2 span=${3:-600}
 mkdir -p "$out" || exit 1
@@ -109,4 +112,20 @@ done
 # a good source sits at 0: keep 0 above the x axis so its line shows
 [ ${#a[@]} -gt 1 ] && draw rng-fips.png "FIPS 140-2 failure ratio per test (failed / tested blocks)" percent \
   --lower-limit -0.05 "${a[@]}"
+
+# adev.svg: the report's ADEV image (its report.json names the images it
+# drew), from the same span of the rrd files; its stderr to .adev.err
+adev() {
+  local tmp img
+  tmp=$(mktemp -d "$out/.report.XXXXXX") || return 0
+  if /usr/bin/python3 "$(dirname "$0")/../tools/timekeeper-report" --rrd "$(dirname "$dir")" \
+    --since "${span}s" -o "$tmp" >/dev/null 2>"$out/.adev.err"; then
+    img=$(/usr/bin/python3 -c 'import json, sys
+print(next((k for k in json.load(open(sys.argv[1]))["images"] if k.startswith("adev.")), ""))' \
+      "$tmp/report.json" 2>>"$out/.adev.err")
+    [ -n "$img" ] && [ -s "$tmp/$img" ] && mv "$tmp/$img" "$out/adev.${img##*.}" && echo "$out/adev.${img##*.}"
+  fi
+  rm -rf "$tmp"
+}
+[ "${GRAPHS_ADEV:-0}" = 1 ] && adev
 exit 0

@@ -7,8 +7,10 @@
 #                  [--fault-seconds N]
 # --graphs also loads collectd's stock rrdtool plugin and draws PNG graphs of
 # the last minutes (scripts/graphs.sh: offsets and jitter per source, GPS vs
-# GLONASS satellites used, FIPS failure ratio) every 30 s and at exit, into
-# DIR (default build/graphs), and says where they are.
+# GLONASS satellites used, FIPS failure ratio) and adev.svg (ADEV of every
+# source, by tools/timekeeper-report; the time plugins run with Stability
+# true, run.d's RUN_STABILITY) every 30 s and at exit, into DIR (default
+# build/graphs), and says where they are.
 # --plugindir DIR uses plugins built elsewhere (no dependency check, no
 # build; the tests use it).  Peers on other ports: GPSD_PORT (gpsd, default
 # 2947), CHRONY_CMDPORT (chronyd's command port, default 323).
@@ -60,6 +62,11 @@ if [ "$graphs" = 1 ]; then
   mkdir -p "$gdir" && gdir=$(cd "$gdir" && pwd) || exit 1
   command -v rrdtool >/dev/null && [ -f /usr/lib/collectd/rrdtool.so ] ||
     { echo "--graphs needs rrdtool and collectd's rrdtool plugin (scripts/deps.sh run)" >&2; exit 1; }
+  export RUN_STABILITY=1 GRAPHS_ADEV=1
+  /usr/bin/python3 -c 'import matplotlib, numpy' 2>/dev/null || {
+    GRAPHS_ADEV=0
+    echo "--graphs: no adev.svg: /usr/bin/python3 lacks matplotlib or numpy (scripts/deps.sh run installs python3-matplotlib)" >&2
+  }
 fi
 
 if [ -n "$demo" ] && [ -z "${DEMO_IN_NS:-}" ]; then
@@ -157,7 +164,7 @@ cleanup() {
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
   if [ "$graphs" = 1 ]; then
     draw_graphs
-    echo "graphs of the last minutes (PNG, rrdtool):"
+    echo "graphs of the last minutes (PNG, rrdtool; ADEV: SVG, timekeeper-report):"
     sed 's/^/  /' "$T/graphs.list" 2>/dev/null
   fi
   demo_report

@@ -3,15 +3,20 @@
 # time daemon that answers on this machine (NTPsec/ntpd on 127.0.0.1:123,
 # chronyd on 127.0.0.1:323 or its Unix socket); nothing if none answers.
 # $1: the demo's temp dir (unused).  CHRONY_CMDPORT: chronyd's UDP command
-# port if not 323.
+# port if not 323.  RUN_STABILITY=1 (run.sh --graphs): Stability true in
+# every <Server>, for the ADEV plot (window 3600 s: 3600 readings).
 servers=""
+stab=""
+[ "${RUN_STABILITY:-0}" = 1 ] && stab='    Stability true
+    StabilityWindow 3600
+'
 if command -v ntpq >/dev/null &&
    timeout 3 ntpq -c "rv 0 stratum" 127.0.0.1 2>/dev/null | grep -q stratum=; then
-  servers+='  <Server "ntpd">
-    Protocol "ntpd"
-    Host "127.0.0.1"
-  </Server>
-'
+  servers+="  <Server \"ntpd\">
+    Protocol \"ntpd\"
+    Host \"127.0.0.1\"
+$stab  </Server>
+"
 fi
 chronyc=$(command -v chronyc || ls /var/tmp/cds-chrony-root/usr/bin/chronyc 2>/dev/null)
 for sock in /run/chrony/chronyd.sock /var/run/chrony/chronyd.sock; do
@@ -19,7 +24,7 @@ for sock in /run/chrony/chronyd.sock /var/run/chrony/chronyd.sock; do
     servers+="  <Server \"chrony\">
     Protocol \"chrony\"
     Socket \"$sock\"
-  </Server>
+$stab  </Server>
 "
     break
   fi
@@ -30,7 +35,7 @@ if [ -n "$chronyc" ] && ! echo "$servers" | grep -q '"chrony"' &&
     Protocol \"chrony\"
     Host \"127.0.0.1\"
     Port ${CHRONY_CMDPORT:-323}
-  </Server>
+$stab  </Server>
 "
 fi
 [ -n "$servers" ] || exit 0

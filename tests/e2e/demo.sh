@@ -7,7 +7,10 @@
 # chronyd with two SHM refclocks (two NTP sources with offsets and jitter);
 # rng reads /dev/urandom.  Checks: run.sh says where the PNGs are, and each
 # expected PNG exists, is a valid PNG (signature, CRCs, decodes) and shows
-# data (enough pixels in the graph line colours, not just an empty frame).
+# data (enough pixels in the graph line colours, not just an empty frame);
+# adev.svg (tools/timekeeper-report's ADEV plot, when /usr/bin/python3 has
+# matplotlib) is listed, is a real plot and has the ntp plugin's own ADEV
+# of each chrony peer (run.sh --graphs turns Stability on).
 # DEMO_SECONDS (default 50) sets how long run.sh runs.
 . "$(dirname "$0")/../integration/lib.sh"
 . "$(dirname "$0")/lib-e2e.sh"
@@ -40,5 +43,22 @@ for png in offsets jitter gnss-satellites rng-fips; do
     ok 1 "$png.png exists"
   fi
 done
-[ -n "${DEMO_KEEP:-}" ] && mkdir -p "$DEMO_KEEP" && cp "$T"/png/*.png "$DEMO_KEEP"/
+if /usr/bin/python3 -c 'import matplotlib, numpy' 2>/dev/null; then
+  f=$T/png/adev.svg
+  grep -qxF "  $f" "$T/run.out"
+  ok $? "run.sh tells where adev.svg is"
+  size=$(stat -c %s "$f" 2>/dev/null || echo 0)
+  [ "$size" -gt 10000 ] && grep -q '<svg' "$f"
+  ok $? "adev.svg is an SVG of more than 10000 bytes ($size)"
+  # every chrony peer's curve is the ntp plugin's own (Stability true);
+  # hab-gpspi.log has no TOFF, so gpsd has no offset to draw here
+  n=$(grep -c '>ntp chrony peer [^<]* (dispatched by the ntp plugin)<' "$f" 2>/dev/null)
+  [ "${n:-0}" -ge 2 ]
+  ok $? "adev.svg has the ntp plugin's own ADEV of both chrony peers ($n curves)"
+  grep -q '>ntp chrony system offset (' "$f" 2>/dev/null
+  ok $? "adev.svg has a curve of the chrony system offset"
+else
+  ok 0 "adev.svg # SKIP /usr/bin/python3 lacks matplotlib or numpy (scripts/deps.sh test)"
+fi
+[ -n "${DEMO_KEEP:-}" ] && mkdir -p "$DEMO_KEEP" && cp "$T"/png/*.png "$T"/png/*.svg "$DEMO_KEEP"/ 2>/dev/null
 it_end
