@@ -11,24 +11,8 @@
 #include <stdlib.h>
 
 static char *slurp(const char *name, size_t *len) {
-  const char *top = getenv("TOP_SRCDIR");
-  char path[1024];
-  snprintf(path, sizeof(path), "%s/tests/data/ceph_health/hosts/%s",
-           top ? top : ".", name);
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *b = malloc((size_t)n + 1);
-  if (b != NULL && fread(b, 1, (size_t)n, f) != (size_t)n) {
-    free(b);
-    b = NULL;
-  }
-  fclose(f);
-  *len = (size_t)n;
-  return b;
+  return testing_slurp(len, "%s/tests/data/ceph_health/hosts/%s", testing_top(),
+                       name);
 }
 
 int main(void) {

@@ -44,22 +44,7 @@ static void emit(out_t *o, const char *fmt, ...) {
 }
 
 static char *slurp(const char *dir, const char *name, size_t *len) {
-  char path[1024];
-  snprintf(path, sizeof(path), "%s/%s", dir, name);
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    return NULL;
-  size_t cap = 1 << 16, n = 0;
-  char *b = malloc(cap);
-  size_t r;
-  while ((r = fread(b + n, 1, cap - n, f)) > 0) {
-    n += r;
-    if (n == cap)
-      b = realloc(b, cap *= 2);
-  }
-  fclose(f);
-  *len = n;
-  return b;
+  return testing_slurp(len, "%s/%s", dir, name);
 }
 
 static void dump_counts(out_t *o, const char *prefix,

@@ -9,21 +9,8 @@
 #include "tests/unit/testing.h"
 
 static char *slurp(const char *name, size_t *len) {
-  const char *top = getenv("TOP_SRCDIR");
-  char path[1024];
-  snprintf(path, sizeof(path), "%s/tests/data/ceph_health/time_sync_%s",
-           top ? top : ".", name);
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    return NULL;
-  size_t cap = 1 << 14, n = 0, r;
-  char *b = malloc(cap);
-  while ((r = fread(b + n, 1, cap - n, f)) > 0)
-    if ((n += r) == cap)
-      b = realloc(b, cap *= 2);
-  fclose(f);
-  *len = n;
-  return b;
+  return testing_slurp(len, "%s/tests/data/ceph_health/time_sync_%s",
+                       testing_top(), name);
 }
 
 static void one_mon(void) {

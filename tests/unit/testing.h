@@ -11,6 +11,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,43 @@ static inline int testing_report(int ok, const char *file, int line,
 static inline int testing_done(void) {
   printf("1..%d\n", testing_count);
   return testing_failed == 0 ? 0 : 1;
+}
+
+/* testing_top(): the source tree (TOP_SRCDIR, set by make check; else "."). */
+static inline const char *testing_top(void) {
+  const char *top = getenv("TOP_SRCDIR");
+  return top != NULL ? top : ".";
+}
+
+/* testing_slurp(&len, FMT, ...): the whole file at the path FMT builds,
+ * NUL-terminated and malloc'd (NULL if it cannot be read); *len is its
+ * size without the NUL. */
+__attribute__((format(printf, 2, 3))) static inline char *
+testing_slurp(size_t *len, const char *fmt, ...) {
+  char path[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(path, sizeof(path), fmt, ap);
+  va_end(ap);
+  FILE *f = fopen(path, "rb");
+  if (f == NULL)
+    return NULL;
+  size_t cap = 1 << 16, n = 0, r;
+  char *b = malloc(cap);
+  while (b != NULL && (r = fread(b + n, 1, cap - n - 1, f)) > 0) {
+    n += r;
+    if (n + 1 == cap) {
+      char *nb = realloc(b, cap *= 2);
+      if (nb == NULL)
+        free(b);
+      b = nb;
+    }
+  }
+  fclose(f);
+  if (b != NULL)
+    b[n] = '\0';
+  *len = n;
+  return b;
 }
 
 #endif /* TESTING_H */
