@@ -33,21 +33,12 @@ _peer_missing() { PEERS_MISSING="$PEERS_MISSING$1: $2
 _peer_stability() { if [ "${PEERS_STABILITY:-0}" = 1 ]; then printf '%s  Stability true' "${1-}"; fi; }
 
 peer_gpsd() {
-  local logs=("$@") gd
+  local logs=("$@")
   [ ${#logs[@]} -gt 0 ] || logs=("$TOP_SRCDIR/tests/data/gpsd/hab-gpspi.log")
   command -v gpsfake >/dev/null || { _peer_missing gpsd "gpsfake not installed"; return 1; }
   GPSD_PORT=$(free_port)
-  # -n: read the ptys without waiting for a client; the logs loop.
-  gpsfake -n -q -c 0.1 -P "$GPSD_PORT" "${logs[@]}" >"$T/gpsfake.out" 2>&1 &
-  local gf=$!
-  it_track_pid "$gf"
-  for _ in $(seq 50); do
-    gd=$(pgrep -P "$gf" -x gpsd | head -n 1)
-    [ -n "$gd" ] && break
-    sleep 0.1
-  done
-  [ -n "$gd" ] || { _peer_missing gpsd "gpsfake did not start gpsd"; return 1; }
-  it_track_pid "$gd"
+  gpsfake_start "$GPSD_PORT" 0.1 "${logs[@]}" ||
+    { _peer_missing gpsd "gpsfake did not start gpsd"; return 1; }
   wait_port "$GPSD_PORT" 20 || { _peer_missing gpsd "gpsd does not listen"; return 1; }
   cat >>"$T/peers.conf" <<EOC
 LoadPlugin gpsd

@@ -16,19 +16,9 @@ X="python3 $TOP_SRCDIR/tests/integration/gpsd_expect.py"
 D="$TOP_SRCDIR/tests/data/gpsd"
 PORT=$(free_port)
 
-# -n: gpsd reads the ptys without waiting for a client; -c: 0.1 s between
-# sentences (a 1 s epoch of hab-gpspi takes ~1.3 s); the logs loop.
-gpsfake -n -q -c 0.1 -P $PORT "$D/hab-gpspi.log" "$D/garmin15x.log" \
-  "$D/furuno_gl_ga.log" >"$T/gpsfake.out" 2>&1 &
-GF=$!
-it_track_pid "$GF"
-GD=
-for _ in $(seq 50); do
-  GD=$(pgrep -P "$GF" -x gpsd | head -n 1)
-  [ -n "$GD" ] && break
-  sleep 0.1
-done
-[ -n "$GD" ] && it_track_pid "$GD"
+# 0.1 s between sentences (a 1 s epoch of hab-gpspi takes ~1.3 s).
+gpsfake_start $PORT 0.1 "$D/hab-gpspi.log" "$D/garmin15x.log" "$D/furuno_gl_ga.log"
+GD=$GPSFAKE_GPSD
 ok "$([ -n "$GD" ] && echo 0 || echo 1)" "gpsfake started gpsd (pid ${GD:-none}) on port $PORT"
 
 # MaxAge 8: gpsfake's pace is not real time and gpsd sends no TOFF while a

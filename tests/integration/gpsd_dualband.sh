@@ -15,18 +15,9 @@ X="python3 $TOP_SRCDIR/tests/integration/gpsd_expect.py"
 LOG="$TOP_SRCDIR/tests/data/gpsd/zed-f9p-dualband.log"
 PORT=$(free_port)
 
-# -c 0.03 s between sentences: one 20-sentence epoch takes ~0.6 s; the log
-# loops.
-gpsfake -n -q -c 0.03 -P $PORT "$LOG" >"$T/gpsfake.out" 2>&1 &
-GF=$!
-it_track_pid "$GF"
-GD=
-for _ in $(seq 50); do
-  GD=$(pgrep -P "$GF" -x gpsd | head -n 1)
-  [ -n "$GD" ] && break
-  sleep 0.1
-done
-[ -n "$GD" ] && it_track_pid "$GD"
+# 0.03 s between sentences: one 20-sentence epoch takes ~0.6 s.
+gpsfake_start $PORT 0.03 "$LOG"
+GD=$GPSFAKE_GPSD
 ok "$([ -n "$GD" ] && echo 0 || echo 1)" "gpsfake started gpsd (pid ${GD:-none}) on port $PORT"
 gpspipe -w "localhost:$PORT" >"$T/pipe.json" 2>/dev/null &
 it_track_pid $!

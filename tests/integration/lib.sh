@@ -252,6 +252,26 @@ gpsd_start() {
   it_track_pid "$GPSD_PID"
 }
 
+# gpsfake_start PORT PACE LOG...: gpsfake replaying LOGs (looping, PACE s
+# between sentences; -n: gpsd reads the ptys without waiting for a client)
+# into the gpsd it starts on PORT.  Sets GPSFAKE_GPSD to that gpsd's pid
+# (empty if it did not start within 5 s: returns 1).
+gpsfake_start() {
+  local port=$1 pace=$2 gf
+  shift 2
+  gpsfake -n -q -c "$pace" -P "$port" "$@" >"$T/gpsfake.out" 2>&1 &
+  gf=$!
+  it_track_pid "$gf"
+  GPSFAKE_GPSD=
+  for _ in $(seq 50); do
+    GPSFAKE_GPSD=$(pgrep -P "$gf" -x gpsd | head -n 1)
+    [ -n "$GPSFAKE_GPSD" ] && break
+    sleep 0.1
+  done
+  [ -n "$GPSFAKE_GPSD" ] || return 1
+  it_track_pid "$GPSFAKE_GPSD"
+}
+
 gpsd_conf() {
   echo "LoadPlugin gpsd
 <Plugin gpsd>${4:+
