@@ -6,7 +6,7 @@
 #    while biased, where the APT still fails and the MCV estimate is near
 #    -log2(0.15); bool-sp90b_alarm and bool-entropy_low notify
 #    FAILURE then OKAY, in that order, once each;
-#  - /dev/urandom stays silent: no failure, estimates above 7 bits per byte.
+#  - /dev/urandom stays silent: no failure, estimates above 5 bits per byte.
 . "$(dirname "$0")/lib.sh"
 it_begin rng_sp800_90b
 command -v python3 >/dev/null || skip_all "python3 not installed"
@@ -98,7 +98,9 @@ is "$order" "FAILURE sp90b_alarm,FAILURE entropy_low,OKAY sp90b_alarm,OKAY entro
 
 near "$(val urandom/total_events-sp90b_rct_failures)" 0 0 "urandom: no RCT failure"
 near "$(val urandom/total_events-sp90b_apt_failures)" 0 0 "urandom: no APT failure"
-ok "$(ge "$(val urandom/gauge-entropy_min)" 7)" "urandom: entropy_min >= 7 ($(val urandom/gauge-entropy_min))"
+# >= 5, not 7: a 64 KiB window reads ~7.5, but the estimators are 99 % lower
+# bounds and a low window (5.65 once, on RDRAND) is expected now and then
+ok "$(ge "$(val urandom/gauge-entropy_min)" 5)" "urandom: entropy_min >= 5 ($(val urandom/gauge-entropy_min))"
 is "$(notifications_matching 'plugin_instance = urandom')" 0 "no notification for /dev/urandom"
 collectd_log_clean
 collectd_stop
