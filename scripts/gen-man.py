@@ -34,8 +34,15 @@ def read_version():
     return m.group(1) if m else "unknown"
 
 
+SUPERSCRIPT = str.maketrans("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b",
+                            "0123456789-")
+
+
 def esc(text):
     text = text.replace("\\", "\\e")
+    # superscript exponents (10⁻⁵, 2³²): groff has glyphs for only ¹²³
+    text = re.sub("[\u2070\u00b9\u00b2\u00b3\u2074-\u2079\u207b]+",
+                  lambda m: "^" + m.group(0).translate(SUPERSCRIPT), text)
     # plain ASCII for troff: named glyphs, else \[uXXXX]
     named = {"\u2212": "\\-", "\u2013": "\\(en", "\u2014": "\\(em", "\u00b5": "\\(mc",
              "\u03bc": "\\(*m", "\u00b1": "\\(+-", "\u00d7": "\\(mu", "\u00b0": "\\(de",
