@@ -650,7 +650,8 @@ static void stab_check_adev(const char *pinst, const char *series,
   phase_stats_taus(ref, taus, PHASE_STATS_MAX_OCTAVES);
   snprintf(ti, sizeof ti, "%s-tau_%.0f", series, tau0);
   double adev = g(pinst, "time_adev", ti);
-  double n = g(pinst, "count", strcat(strcpy(ti, series), "-samples"));
+  snprintf(ti, sizeof ti, "%s-samples", series);
+  double n = g(pinst, "count", ti);
   double expect = sqrt(3) * sigma / tau0;
   double edf = (n + 1) * (n - 2) / (2 * (n - 1));
   double tol = 4 / sqrt(2 * edf) * expect;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  * Unit tests of common/dcf77_refclock: the PARSE driver's clock variables.
  * Inputs are values NTPsec 1.2.2 returned (tests/data/dcf77/
- * ntpsec-parse-snapshots.txt, shared/time-lab.md §5) and the flag / state
+ * ntpsec-parse-snapshots.txt, recorded from NTPsec's PARSE driver on a pty)
+ * and the flag / state
  * names of its refclock_generic.c.
  */
 #include "common/dcf77_refclock.h"

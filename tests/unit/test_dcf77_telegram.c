@@ -2,7 +2,7 @@
  * Unit tests of common/dcf77_telegram: every field and parity, ranges, the
  * leap-second minute, summer time changes, CET/CEST -> UTC, RAWDCF
  * characters.  References independent of the code under test: a time code
- * NTPsec's generic driver decoded (shared/time-lab.md §5), telegrams built
+ * NTPsec's generic driver decoded (tests/data/dcf77/ntpsec-parse-snapshots.txt), telegrams built
  * bit by bit from the published layout, timegm()/gmtime_r() and the
  * system's Europe/Berlin zone file.
  * Seed: DCF77_SEED=<n> in the environment overrides the printed seed.
@@ -72,7 +72,7 @@ static void test_known_answers(void) {
   uint8_t b[61];
   dcf77_time_t t;
   /* NTPsec's refclock_status said TIME CODE for this one, refclock_time
-   * 2026-11-22 04:51:36Z (shared/time-lab.md §5). */
+   * 2026-11-22 04:51:36Z (tests/data/dcf77/ntpsec-parse-snapshots.txt). */
   size_t n = from_ntp_timecode(
       "------------------M-S1---1-4P1-4---p-2---21241---1-24--2--p", b);
   EXPECT_EQ_INT(59, n);
