@@ -26,6 +26,23 @@ for src in "$top"/plugins/*.c; do
   [ -f "$top/examples/$name.conf" ]
   t $? "examples/$name.conf exists"
 done
+# A metric row whose first cell lists several names must not paste that
+# list again into its description (docs/ceph_health.md's PG-state row once
+# read "ceph-mgr's `PG_`ceph_health_pgs-active`, ...`" instead of PG_STATES);
+# the man pages and docs/metrics-prometheus.md copy the description.
+for doc in "$top"/docs/*.md; do
+  rep=$(python3 - "$doc" <<'PY'
+import re, sys
+for i, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
+    first, _, rest = line.partition(" | ")
+    names = re.findall(r"`([^`]+)`", first) if line.startswith("| `") else []
+    if len(names) > 1 and all("`%s`" % n in rest for n in names):
+        print("line %d repeats its %d names" % (i, len(names)))
+PY
+)
+  t "$([ -z "$rep" ] && echo 0 || echo 1)" "docs/$(basename "$doc"): no metric row repeats its own name list"
+  [ -z "$rep" ] || echo "$rep" | sed 's/^/# /'
+done
 python3 "$top/scripts/gen-readme.py" --check >/dev/null
 t $? "README embeds every docs/NAME.md (else run scripts/gen-docs.sh)"
 echo "1..$n"
