@@ -59,17 +59,22 @@ def metric_rows(name):
 def shorten(text, limit=MEANING_MAX):
     """A meaning as documented when it fits in `limit` characters; else its
     leading clauses (split at '; ' or '. ' outside a code span) that fit;
-    else its first clause cut at a word boundary outside a code span."""
+    else its first clause cut at a word boundary outside a code span and
+    outside parentheses."""
     text = text.rstrip(". ")
     if len(text) <= limit:
         return text
-    code, clause, word = False, None, None
+    code, depth, clause, word = False, 0, None, None
     for i, ch in enumerate(text[:limit]):
         if ch == "`":
             code = not code
-        elif not code and text[i:i + 2] in ("; ", ". "):
+        elif code:
+            continue
+        elif ch in "([])":  # an interval may be written (a, b]
+            depth += 1 if ch in "([" else -1
+        elif text[i:i + 2] in ("; ", ". ") and depth == 0:
             clause = i
-        elif not code and ch == " ":
+        elif ch == " " and depth == 0:
             word = i
     if clause is not None:
         return text[:clause]
