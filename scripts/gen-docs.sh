@@ -1,6 +1,7 @@
 #!/bin/bash
 # gen-docs.sh - regenerate everything derived from the plugins' docs and
-# types: the plugin sections of README.md, docs/metrics-prometheus.md,
+# types: the generated regions of README.md (per-plugin summaries),
+# docs/metrics-prometheus.md,
 # man/collectd-timekeeper-*.5 and
 # examples/grafana/*.json.  Run after merging or changing a plugin's
 # docs/NAME.md (tests/e2e/{prometheus,man,grafana}.sh fail until then).
@@ -10,8 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 mode=--write
 [ "${1:-}" = --check ] && mode=--check
 rc=0
-# gen-grafana.py first: it writes the panel list of docs/dashboards.md,
-# which gen-readme.py embeds into README.md.
+# gen-grafana.py first: it writes the panel list of docs/dashboards.md.
 for g in gen-grafana.py gen-readme.py gen-metric-reference.py gen-man.py; do
   python3 "$here/$g" "$mode" || rc=1
 done
