@@ -1,8 +1,8 @@
 #!/bin/bash
 # gen-docs.sh - regenerate everything derived from the plugins' docs and
 # types: the plugin sections of README.md, docs/metrics-prometheus.md,
-# man/collectd-timekeeper-*.5 and
-# examples/grafana/*.json.  Run after merging or changing a plugin's
+# man/collectd-timekeeper-*.5,
+# examples/grafana/*.json and examples/prometheus-recording.yml.  Run after merging or changing a plugin's
 # docs/NAME.md (tests/e2e/{prometheus,man,grafana}.sh fail until then).
 #   scripts/gen-docs.sh [--check]
 set -eu
@@ -12,7 +12,7 @@ mode=--write
 rc=0
 # gen-grafana.py first: it writes the panel list of docs/dashboards.md,
 # which gen-readme.py embeds into README.md.
-for g in gen-grafana.py gen-readme.py gen-metric-reference.py gen-man.py; do
+for g in gen-prometheus-rules.py gen-grafana.py gen-readme.py gen-metric-reference.py gen-man.py; do
   python3 "$here/$g" "$mode" || rc=1
 done
 exit $rc
