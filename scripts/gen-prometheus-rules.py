@@ -340,6 +340,22 @@ def expression(f, types):
     return expr
 
 
+def labels(f):
+    """The labels a family's series carry."""
+    out = {"instance", "job"}
+    rl, scope = RELABEL[f["plugin"]], f["scope"]
+    scopes = scope if isinstance(scope, tuple) else (scope,)
+    if f["plugin"] == "ntp":
+        out |= {"server"} | ({"peer"} if "peer" in scopes else set())
+    elif f["plugin"] == "ceph_health":
+        out |= {"cluster"} | {{"pool": "pool", "osd": "ceph_daemon", "root": "root"}.get(s) for s in scopes} - {None}
+    elif rl:
+        out.add(rl)
+    ext = f["extract"]
+    out |= {lab for lab, _ in ([ext] if isinstance(ext, tuple) else ext or [])}
+    return out
+
+
 def meaning(f, docs):
     """The family's own meaning, else the documented one of its collectd
     metric; a family with neither is an error (every name is documented)."""

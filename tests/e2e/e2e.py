@@ -279,13 +279,40 @@ def emitted(csvhost, scrape, prefix, host, plugins):
 
 
 def selectors(text):
-    """collectd_* selectors in a PromQL expression: [(plugin, name, labels {k: v}, text)]."""
+    """collectd_* and recorded timekeeper_* selectors in a PromQL expression:
+    [(plugin, name, labels {k: v}, text)]; plugin None when unknown."""
     names = sorted(ref.plugin_names(TOP), key=len, reverse=True)
+    fams = recorded_families()
     out = []
-    for m in re.finditer(r"\b(collectd_[a-z0-9_]+)(\{([^}]*)\})?", text):
-        plugin = next((p for p in names if m.group(1).startswith("collectd_%s_" % p)), None)
+    for m in re.finditer(r"\b((?:collectd|timekeeper)_[a-z0-9_]+)(\{([^}]*)\})?", text):
+        if m.group(1).startswith("timekeeper_"):
+            plugin = fams[m.group(1)][0]["plugin"] if m.group(1) in fams else None
+        else:
+            plugin = next((p for p in names if m.group(1).startswith("collectd_%s_" % p)), None)
         labels = dict(re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"([^"]*)"', m.group(3) or ""))
+        if m.group(1).startswith("timekeeper_"):  # every matcher's label, literal or not
+            for k in re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)\s*"', m.group(3) or ""):
+                labels.setdefault(k, None)
         out.append((plugin, m.group(1), labels, m.group(0)))
+    return out
+
+
+RECORDING = os.path.join("examples", "prometheus-recording.yml")
+
+
+def recorded_families():
+    """{recorded name: [family of scripts/gen-prometheus-rules.py]} for the
+    names that examples/prometheus-recording.yml records."""
+    import yaml
+    rules = SourceFileLoader("genrules", os.path.join(TOP, "scripts", "gen-prometheus-rules.py")).load_module()
+    with open(os.path.join(TOP, RECORDING), encoding="utf-8") as f:
+        doc = yaml.safe_load(f)
+    names = {r["record"] for g in doc["groups"] for r in g["rules"] if "record" in r}
+    out = {}
+    for fam in rules.FAMILIES:
+        if fam["record"] in names:
+            fam = dict(fam, labels=rules.labels(fam))
+            out.setdefault(fam["record"], []).append(fam)
     return out
 
 
@@ -312,7 +339,9 @@ def reference_rows():
 def documented_selectors(path, kind):
     """Every collectd_* selector of a rules file (kind rules) or of any text
     (kind text) names a documented series: metric name, and the value of the
-    plugin-named or type label when it is a literal type instance."""
+    plugin-named or type label when it is a literal type instance.  Every
+    recorded timekeeper_* selector names a series that
+    examples/prometheus-recording.yml records, with labels it carries."""
     with open(path, encoding="utf-8") as f:
         text = f.read()
     if kind == "rules":
@@ -321,7 +350,17 @@ def documented_selectors(path, kind):
     rows = reference_rows()
     names = {n for n, _ in rows}
     n, bad, later = 0, [], set()
+    fams = recorded_families()
     for plugin, name, labels, sel in selectors(text):
+        if name.startswith("timekeeper_"):
+            n += 1
+            if name not in fams:
+                bad.append("%s: not recorded by %s" % (sel, RECORDING))
+                continue
+            extra = set(labels) - set.union(*(f["labels"] for f in fams[name]))
+            if extra:
+                bad.append("%s: %s has no label %s" % (sel, name, ", ".join(sorted(extra))))
+            continue
         if plugin is None:
             m = re.match(r"collectd_([a-z0-9]+)_", name)
             if m and m.group(1) in KNOWN_LATER:
@@ -338,7 +377,7 @@ def documented_selectors(path, kind):
             bad.append("%s: no type instance %r for %s in %s" % (sel, tinst, name, ref.OUT))
     if later:
         diag("not checked, plugin not in this tree yet: " + " ".join(sorted(later)))
-    ok(n > 0 and not bad, "%s: all %d collectd selectors name documented series" % (os.path.basename(path), n))
+    ok(n > 0 and not bad, "%s: all %d selectors name documented or recorded series" % (os.path.basename(path), n))
     for b in bad[:15]:
         diag(b)
 
