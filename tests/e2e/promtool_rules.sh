@@ -7,7 +7,8 @@
 # that makes it fire or none where it must stay silent, when a test feeds
 # recorded instead of raw series (the recording rules would go untested), or
 # when the recording rules are not what scripts/gen-prometheus-rules.py
-# generates.
+# generates, or when an alert rule or a Prometheus dashboard uses a collectd
+# name or a name (or label) the recording rules do not record.
 #
 # To test the alerts of a new plugin (or group): add
 # tests/e2e/promtool/alerts-GROUP.yml with the same rule_files as the
@@ -33,6 +34,15 @@ for t in "$dir"/*.yml; do
   promtool test rules "$t" >"$T/test.out" 2>&1
   ok $? "promtool test rules $(basename "$t")"
   grep -q SUCCESS "$T/test.out" || head -n 40 "$T/test.out" | sed 's/^/# /'
+done
+
+# The alert rules and the Prometheus dashboards use recorded names only,
+# each recorded by examples/prometheus-recording.yml with the labels used.
+for f in "$alerts" "$TOP_SRCDIR"/examples/grafana/*-prometheus.json; do
+  case $f in *.json) kind=dashboard ;; *) kind=alerts ;; esac
+  TOP_SRCDIR=$TOP_SRCDIR python3 "$TOP_SRCDIR/tests/e2e/e2e.py" documented-selectors "$f" "$kind" >"$T/sel.out" 2>&1
+  ok $? "$(basename "$f"): recorded names only, each recorded with the labels it is selected by"
+  grep '^#' "$T/sel.out" | head -n 10
 done
 
 # Coverage: every alert rule has a firing case and a silent case; every

@@ -17,7 +17,7 @@ rec=$TOP_SRCDIR/examples/prometheus-recording.yml
 
 # Static: both files name only documented metrics; the YAML is valid rules.
 py_tap python3 "$E2E_PY" thresholds-documented "$thr"
-py_tap python3 "$E2E_PY" documented-selectors "$rules" rules
+py_tap python3 "$E2E_PY" documented-selectors "$rules" alerts
 py_tap python3 "$E2E_PY" documented-selectors "$rec" rules
 python3 -c 'import sys, yaml
 d = yaml.safe_load(open(sys.argv[1]))
