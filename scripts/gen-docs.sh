@@ -1,10 +1,10 @@
 #!/bin/bash
 # gen-docs.sh - regenerate everything derived from the plugins' docs and
 # types: the generated regions of README.md (per-plugin summaries),
-# docs/metrics-prometheus.md,
-# man/collectd-timekeeper-*.5 and
-# examples/grafana/*.json.  Run after merging or changing a plugin's
-# docs/NAME.md (tests/e2e/{prometheus,man,grafana}.sh fail until then).
+# docs/metrics-prometheus.md, man/collectd-timekeeper-*.5,
+# examples/grafana/*.json and examples/prometheus-recording.yml.  Run after
+# merging or changing a plugin's docs/NAME.md (tests/e2e/{prometheus,man,
+# grafana}.sh fail until then).
 #   scripts/gen-docs.sh [--check]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -12,7 +12,7 @@ mode=--write
 [ "${1:-}" = --check ] && mode=--check
 rc=0
 # gen-grafana.py first: it writes the panel list of docs/dashboards.md.
-for g in gen-grafana.py gen-readme.py gen-metric-reference.py gen-man.py; do
+for g in gen-prometheus-rules.py gen-grafana.py gen-readme.py gen-metric-reference.py gen-man.py; do
   python3 "$here/$g" "$mode" || rc=1
 done
 exit $rc

@@ -26,6 +26,7 @@ from importlib.machinery import SourceFileLoader
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ref = SourceFileLoader("genref", os.path.join(TOP, "scripts", "gen-metric-reference.py")).load_module()
+rules = SourceFileLoader("genrules", os.path.join(TOP, "scripts", "gen-prometheus-rules.py")).load_module()
 OUTDIR = os.path.join("examples", "grafana")
 AREAS = {"time": "Time: kernel clock, PPS, NTP, GNSS, DCF77",
          "rng": "Randomness: entropy and hardware RNG",
@@ -427,25 +428,77 @@ def graphite_target(t, types, multi):
     return "alias(%s, '%s')" % (path, m["legend"])
 
 
-def prom_selector(m, types):
-    ds_name, ds_type = types[m["type"]][0]
-    name = ref.prom_name(m["plugin"], m["type"], ds_name, ds_type)
-    labels = []
-    if m["inst"]:
-        if "*" in m["inst"]:
-            labels.append('%s=~"%s"' % (m["plugin"], glob_re(m["inst"])))
-        else:
-            labels.append('%s="%s"' % (m["plugin"], m["inst"]))
+def m_scope(m):
+    """The recorded family's scope (scripts/gen-prometheus-rules.py) of a
+    panel metric, from its plugin-instance glob."""
+    if m["plugin"] == "ntp":
         if m["exclude"]:
-            labels.append('%s!~"%s"' % (m["plugin"], m["exclude"]))
-    if m["tinst"]:
-        key = "type" if m["inst"] else m["plugin"]
-        labels.append('%s=~"%s"' % (key, glob_re(m["tinst"])) if "*" in m["tinst"]
-                      else '%s="%s"' % (key, m["tinst"]))
+            return "sys"
+        return "peer" if m["inst"] == "*-*" else ("sys", "peer")
+    if m["plugin"] == "ceph_health":
+        for key, scope in (("-pool-", "pool"), ("-osd.", "osd"), ("-root-", "root")):
+            if key in (m["inst"] or ""):
+                return scope
+        return "cluster"
+    return None
+
+
+def _extracted(f, tinst):
+    """{label: value} that f's extract regexes take from a type instance
+    ('*' = any: no value for that label)."""
+    ext = f["extract"]
+    out = {}
+    for label, regex in ([ext] if isinstance(ext, tuple) else ext or []):
+        mt = re.fullmatch(regex, tinst.replace("*", "\0"))
+        if mt and "\0" not in mt.group(1):
+            out[label] = mt.group(1)
+    return out
+
+
+def family_of(m):
+    """(recorded family, {label: value}) for a panel metric; exits when the
+    recording rules have no family for it (add one to FAMILIES)."""
+    scope, probe = m_scope(m), m["tinst"].replace("*", "X")
+    for f in rules.FAMILIES:
+        if (f["plugin"], f["type"], f["scope"]) != (m["plugin"], m["type"], scope):
+            continue
+        t = f["tinst"]
+        if isinstance(t, str):
+            if t == m["tinst"]:
+                return f, {}
+        elif re.fullmatch(t["re"], probe) and not (t.get("not") and re.fullmatch(t["not"], probe)):
+            return f, _extracted(f, m["tinst"])
+    raise SystemExit("gen-grafana: no recorded family for %s %s-%s (scope %s) in scripts/gen-prometheus-rules.py"
+                     % (m["plugin"], m["type"], m["tinst"], scope))
+
+
+def inst_labels(f):
+    """The labels naming an instance (device, server, peer, pool...)."""
+    ext = f["extract"]
+    extl = {lab for lab, _ in ([ext] if isinstance(ext, tuple) else ext or [])}
+    order = ["server", "peer", "cluster", "pool", "ceph_daemon", "root", "device", "receiver", "source"]
+    return [x for x in order if x in rules.labels(f) - extl]
+
+
+def ext_labels(f):
+    ext = f["extract"]
+    return [lab for lab, _ in ([ext] if isinstance(ext, tuple) else ext or [])]
+
+
+def prom_selector(m, types):
+    """The panel metric as a recorded series (examples/prometheus-recording.yml)."""
+    f, fixed = family_of(m)
+    labels = ['%s="%s"' % kv for kv in sorted(fixed.items())]
+    if m["inst"] and "*" not in m["inst"]:
+        labels.append('%s="%s"' % (inst_labels(f)[0], m["inst"]))
+    elif m["inst"] and m["inst"] != "*" and m["plugin"] == "rng":
+        labels.append('%s=~"%s"' % (inst_labels(f)[0], glob_re(m["inst"])))
     labels.append('instance=~"$host"')
-    expr = "%s{%s}" % (name, ",".join(labels))
-    if ds_type in ("DERIVE", "COUNTER"):
+    expr = "%s{%s}" % (f["record"], ",".join(labels))
+    if types[m["type"]][0][1] in ("DERIVE", "COUNTER"):
         expr = "rate(%s[5m])" % expr
+    if f["scale"] == rules.PPM:
+        expr = "%s * 1e6" % expr  # the panel shows ppm
     return expr
 
 
@@ -466,18 +519,25 @@ def prom_target(t, types, multi, merge_hosts=False):
 def prom_target1(t, types, multi):
     if "ratio" in t:
         num, den = t["ratio"]
-        expr = "%s / ignoring(type) %s" % (prom_selector(num, types), prom_selector(den, types))
-        return expr, "{{%s}} %s" % (num["plugin"], t["legend"])
+        fn, fd = family_of(num)[0], family_of(den)[0]
+        extra = sorted(rules.labels(fn) - rules.labels(fd))
+        expr = "%s / %s %s" % (prom_selector(num, types),
+                               "ignoring(%s)" % ", ".join(extra) if extra else "", prom_selector(den, types))
+        return " ".join(expr.split()), "%s %s" % (legend_of(fn, []), t["legend"])
     m = t
-    legend = m["legend"]
-    if m["inst"] and "*" in m["inst"]:
-        if "*" in m["tinst"]:
-            legend = "{{%s}} {{type}}" % m["plugin"]
-        else:
-            legend = "{{%s}}" % m["plugin"] + (" " + m["legend"] if multi else "")
-    elif "*" in m["tinst"]:
-        legend = "{{%s}}" % ("type" if m["inst"] else m["plugin"])
-    return prom_selector(m, types), legend
+    f, fixed = family_of(m)
+    free = [x for x in ext_labels(f) if x not in fixed]
+    inst = inst_labels(f) if m["inst"] and "*" in m["inst"] else []
+    if free:
+        return prom_selector(m, types), legend_of(f, inst + free)
+    if inst:
+        return prom_selector(m, types), legend_of(f, inst) + (" " + m["legend"] if multi else "")
+    return prom_selector(m, types), m["legend"]
+
+
+def legend_of(f, names):
+    """A legend naming the series by its labels."""
+    return " ".join("{{%s}}" % x for x in (names or inst_labels(f)))
 
 
 def describe(spec, types, docs):
@@ -538,6 +598,18 @@ def refline_vars(specs):
     return out
 
 
+def prom_unit(unit, targets):
+    """The recorded families hold % and percentage points as a ratio 0..1."""
+    ms = [m for t in targets for m in metrics_of_target(t)]
+    if unit in ("percent", "none") and ms and all(family_of(m)[0]["scale"] == rules.PCT for m in ms):
+        return "percentunit"
+    return unit
+
+
+def metrics_of_target(t):
+    return list(t["ratio"]) if "ratio" in t else [t]
+
+
 def panel(pid, idx, spec, source, types, docs):
     area, title, unit, _desc, targets = spec[:5]
     opts = spec_opts(spec)
@@ -559,7 +631,7 @@ def panel(pid, idx, spec, source, types, docs):
         "description": describe(spec, types, docs),
         "datasource": {"type": source, "uid": "${datasource}"},
         "gridPos": {"h": 8, "w": 12, "x": 12 * (idx % 2), "y": 8 * (idx // 2)},
-        "fieldConfig": field_config(unit, opts),
+        "fieldConfig": field_config(prom_unit(unit, targets) if source == "prometheus" else unit, opts),
         "options": {"legend": {"displayMode": "list", "placement": "bottom"},
                     "tooltip": {"mode": "multi"}},
         "targets": out,

@@ -21,6 +21,7 @@ import glob
 import os
 import re
 import sys
+from importlib.machinery import SourceFileLoader
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STOCK_TYPESDB = os.environ.get("STOCK_TYPESDB", "/usr/share/collectd/types.db")
@@ -215,6 +216,8 @@ def render(top=TOP):
                     prom_name(name, typ, ds_name, ds_type),
                     "`%s`" % tinst if tinst else "(none)", prom_type(ds_type)))
         w("")
+    rules = SourceFileLoader("genrules", os.path.join(top, "scripts", "gen-prometheus-rules.py")).load_module()
+    w(rules.markdown())
     return "\n".join(out)
 
 

@@ -10,6 +10,7 @@ whisper-info) or parsed from a real HTTP scrape.
   e2e.py prometheus CSVHOSTDIR SCRAPEFILE HOST PLUGIN...
   e2e.py emitted CSVHOSTDIR SCRAPEFILE PREFIX HOST PLUGIN...   (names, one a line)
 """
+import functools
 import glob
 import math
 import os
@@ -279,13 +280,49 @@ def emitted(csvhost, scrape, prefix, host, plugins):
 
 
 def selectors(text):
-    """collectd_* selectors in a PromQL expression: [(plugin, name, labels {k: v}, text)]."""
+    """collectd_* and recorded timekeeper_* selectors in a PromQL expression:
+    [(plugin, name, labels {k: v}, text)]; plugin None when unknown."""
     names = sorted(ref.plugin_names(TOP), key=len, reverse=True)
+    fams = recorded_families()
     out = []
-    for m in re.finditer(r"\b(collectd_[a-z0-9_]+)(\{([^}]*)\})?", text):
-        plugin = next((p for p in names if m.group(1).startswith("collectd_%s_" % p)), None)
+    for m in re.finditer(r"\b((?:collectd|timekeeper)_[a-z0-9_]+)(\{([^}]*)\})?", text):
+        if m.group(1).startswith("timekeeper_"):
+            plugin = fams[m.group(1)][0]["plugin"] if m.group(1) in fams else None
+        else:
+            plugin = next((p for p in names if m.group(1).startswith("collectd_%s_" % p)), None)
         labels = dict(re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"([^"]*)"', m.group(3) or ""))
+        if m.group(1).startswith("timekeeper_"):  # every matcher's label, literal or not
+            for k in re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)\s*"', m.group(3) or ""):
+                labels.setdefault(k, None)
         out.append((plugin, m.group(1), labels, m.group(0)))
+    return out
+
+
+RECORDING = os.path.join("examples", "prometheus-recording.yml")
+
+
+def recorded_source(fam):
+    """(collectd metric name, [(label, op, value)]) a recorded family reads."""
+    rules = SourceFileLoader("genrules", os.path.join(TOP, "scripts", "gen-prometheus-rules.py")).load_module()
+    sel = rules.source_selector(fam, TYPES)
+    name, _, rest = sel.partition("{")
+    return name, re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"([^"]*)"', rest)
+
+
+@functools.lru_cache(maxsize=None)
+def recorded_families():
+    """{recorded name: [family of scripts/gen-prometheus-rules.py]} for the
+    names that examples/prometheus-recording.yml records."""
+    import yaml
+    rules = SourceFileLoader("genrules", os.path.join(TOP, "scripts", "gen-prometheus-rules.py")).load_module()
+    with open(os.path.join(TOP, RECORDING), encoding="utf-8") as f:
+        doc = yaml.safe_load(f)
+    names = {r["record"] for g in doc["groups"] for r in g["rules"] if "record" in r}
+    out = {}
+    for fam in rules.FAMILIES:
+        if fam["record"] in names:
+            fam = dict(fam, labels=rules.labels(fam))
+            out.setdefault(fam["record"], []).append(fam)
     return out
 
 
@@ -297,6 +334,36 @@ def rule_selectors(path):
         for r in g["rules"]:
             for plugin, _name, _labels, text in selectors(r["expr"]):
                 print("%s\t%s\t%s" % (plugin, r.get("alert") or r.get("record"), text))
+
+
+def live_selectors(scrape, rules_path, dashboards):
+    """The recorded selectors of the alert rules and of the Prometheus
+    dashboards, one a line: plugin, where, selector ($host = any), and 1
+    when the scrape holds a raw series the family's recording rule reads
+    (so a real Prometheus must then have the recorded series), else 0."""
+    import json
+    import yaml
+    _types, samples = parse_scrape(scrape)
+    samples = [x for x in samples if x[0]]
+    fams = recorded_families()
+    exprs = []
+    with open(rules_path, encoding="utf-8") as f:
+        for g in yaml.safe_load(f)["groups"]:
+            exprs += [(r.get("alert") or r.get("record"), r["expr"]) for r in g["rules"]]
+    for path in dashboards:
+        with open(path, encoding="utf-8") as f:
+            for p in json.load(f).get("panels", []):
+                exprs += [("%s: %s" % (os.path.basename(path), p["title"]), t["expr"])
+                          for t in p.get("targets", []) if "expr" in t]
+    seen = set()
+    for where, expr in exprs:
+        for plugin, name, _labels, sel in selectors(expr.replace("$host", ".*")):
+            if not name.startswith("timekeeper_") or sel in seen:
+                continue
+            seen.add(sel)
+            emitted = any(x[0] == raw and label_match(rl, x[1])
+                          for raw, rl in (recorded_source(f) for f in fams.get(name, [])) for x in samples)
+            print("%s\t%s\t%s\t%d" % (plugin, where, sel, emitted))
 
 
 def reference_rows():
@@ -312,16 +379,38 @@ def reference_rows():
 def documented_selectors(path, kind):
     """Every collectd_* selector of a rules file (kind rules) or of any text
     (kind text) names a documented series: metric name, and the value of the
-    plugin-named or type label when it is a literal type instance."""
+    plugin-named or type label when it is a literal type instance.  Every
+    recorded timekeeper_* selector names a series that
+    examples/prometheus-recording.yml records, with labels it carries.
+    Kinds alerts (a rules file) and dashboard (a Prometheus dashboard's
+    queries) must use recorded names only."""
     with open(path, encoding="utf-8") as f:
         text = f.read()
-    if kind == "rules":
+    if kind in ("rules", "alerts"):
         import yaml
         text = "\n".join(r["expr"] for g in yaml.safe_load(text)["groups"] for r in g["rules"])
+    elif kind == "dashboard":
+        import json
+        text = "\n".join(t.get("expr", "") for p in json.loads(text).get("panels", []) for t in p.get("targets", []))
+    recorded_only = kind in ("alerts", "dashboard")
     rows = reference_rows()
     names = {n for n, _ in rows}
     n, bad, later = 0, [], set()
+    fams = recorded_families()
     for plugin, name, labels, sel in selectors(text):
+        if name.startswith("timekeeper_"):
+            n += 1
+            if name not in fams:
+                bad.append("%s: not recorded by %s" % (sel, RECORDING))
+                continue
+            extra = set(labels) - set.union(*(f["labels"] for f in fams[name]))
+            if extra:
+                bad.append("%s: %s has no label %s" % (sel, name, ", ".join(sorted(extra))))
+            continue
+        if recorded_only:
+            n += 1
+            bad.append("%s: a collectd name; use the recorded name (docs/metrics-prometheus.md)" % sel)
+            continue
         if plugin is None:
             m = re.match(r"collectd_([a-z0-9]+)_", name)
             if m and m.group(1) in KNOWN_LATER:
@@ -338,7 +427,7 @@ def documented_selectors(path, kind):
             bad.append("%s: no type instance %r for %s in %s" % (sel, tinst, name, ref.OUT))
     if later:
         diag("not checked, plugin not in this tree yet: " + " ".join(sorted(later)))
-    ok(n > 0 and not bad, "%s: all %d collectd selectors name documented series" % (os.path.basename(path), n))
+    ok(n > 0 and not bad, "%s: all %d selectors name documented or recorded series" % (os.path.basename(path), n))
     for b in bad[:15]:
         diag(b)
 
@@ -509,6 +598,21 @@ def grafana(csvhost, scrape, host, plugins, files):
                 else:
                     for plugin, mname, _l, sel in selectors(t["expr"]):
                         n += 1
+                        if mname.startswith("timekeeper_"):
+                            # a recorded series: verified when the run
+                            # emitted a raw series its recording rule reads
+                            # (tests/e2e/prometheus.sh queries the recorded
+                            # series themselves in a real Prometheus)
+                            fams = recorded_families().get(mname)
+                            if not fams:
+                                bad.append("%s: %s is not recorded by %s" % (p["title"], sel, RECORDING))
+                            elif plugin in running and any(
+                                    x[0] == raw and label_match(rl, x[1])
+                                    for raw, rl in (recorded_source(f) for f in fams) for x in samples):
+                                verified += 1
+                            else:
+                                unverified.append((plugin, p["title"], sel))
+                            continue
                         lab = re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"([^"]*)"', sel)
                         lab = [(k, op, v.replace("$host", host)) for k, op, v in lab]
                         if plugin in running and any(x[0] == mname and label_match(lab, x[1]) for x in samples):
@@ -652,6 +756,9 @@ def main(argv):
         return 0
     if cmd == "rule-selectors":
         rule_selectors(argv[1])
+        return 0
+    if cmd == "live-selectors":
+        live_selectors(argv[1], argv[2], argv[3:])
         return 0
     if cmd == "documented-selectors":
         documented_selectors(argv[1], argv[2])

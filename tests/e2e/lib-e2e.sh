@@ -158,16 +158,17 @@ PluginDir "$(our_plugindir)"
 EOC
 }
 
-# prometheus_start TARGET_PORT [RULES]: a private Prometheus server (Debian
+# prometheus_start TARGET_PORT [RULES...]: a private Prometheus server (Debian
 # prometheus) on 127.0.0.1 scraping collectd's write_prometheus every second
-# (job "collectd") and evaluating RULES every second.  Sets PROM_URL.
+# (job "collectd") and evaluating the RULES files every second.  Sets PROM_URL.
 prometheus_start() {
-  local target=$1 rules=${2:-} p=$T/prometheus port
+  local target=$1 p=$T/prometheus port
+  shift
   mkdir -p "$p/data"
   port=$(free_port)
   {
     echo "global: {scrape_interval: 1s, evaluation_interval: 1s}"
-    [ -n "$rules" ] && echo "rule_files: [\"$rules\"]"
+    [ $# -gt 0 ] && echo "rule_files: [$(printf '"%s", ' "$@" | sed 's/, $//')]"
     echo "scrape_configs:"
     echo "  - job_name: collectd"
     echo "    static_configs: [{targets: [\"127.0.0.1:$target\"]}]"

@@ -4,18 +4,21 @@
 # collectd's threshold plugin must turn the kernel's real sync state into
 # the documented notification, and an injected fault per running plugin (a
 # threshold its current value violates) into a FAILURE notification.  The
-# Prometheus rules get promtool's and YAML's checks, and both files may
-# only name documented metrics.
+# Prometheus rules get promtool's and YAML's checks, and the files may
+# only name documented metrics (the alert rules: recorded names that
+# examples/prometheus-recording.yml records, with labels they carry).
 . "$(dirname "$0")/../integration/lib.sh"
 . "$(dirname "$0")/lib-e2e.sh"
 it_begin thresholds
 [ -f "$STOCK_PLUGINDIR/threshold.so" ] || skip_all "collectd's threshold plugin not installed"
 thr=$TOP_SRCDIR/examples/thresholds.conf
 rules=$TOP_SRCDIR/examples/prometheus-alerts.yml
+rec=$TOP_SRCDIR/examples/prometheus-recording.yml
 
 # Static: both files name only documented metrics; the YAML is valid rules.
 py_tap python3 "$E2E_PY" thresholds-documented "$thr"
-py_tap python3 "$E2E_PY" documented-selectors "$rules" rules
+py_tap python3 "$E2E_PY" documented-selectors "$rules" alerts
+py_tap python3 "$E2E_PY" documented-selectors "$rec" rules
 python3 -c 'import sys, yaml
 d = yaml.safe_load(open(sys.argv[1]))
 assert isinstance(d["groups"], list) and d["groups"]
@@ -27,8 +30,8 @@ for g in d["groups"]:
 ok $? "prometheus-alerts.yml: valid YAML, every rule has alert, expr, severity page|warning, summary"
 sed 's/^/# /' "$T/yaml.err" | tail -n 3
 if command -v promtool >/dev/null; then
-  promtool check rules "$rules" >"$T/promtool.out" 2>&1
-  ok $? "promtool check rules accepts prometheus-alerts.yml"
+  promtool check rules "$rec" "$rules" >"$T/promtool.out" 2>&1
+  ok $? "promtool check rules accepts prometheus-recording.yml and prometheus-alerts.yml"
   sed 's/^/# /' "$T/promtool.out" | tail -n 3
 fi
 
