@@ -226,7 +226,8 @@ static void test_toff_pps(void) {
   mock_now = T0 + TIME_T_TO_CDTIME_T(10);
   memset(&g, 0, sizeof(g));
   EXPECT_EQ_INT(0, feed(srv, toff, mock_now));
-  /* The installed libgps 3.22 files TOFF into g.pps (FACTS.md 5). */
+  /* The installed libgps 3.22 files TOFF into g.pps: libgps/libgps_json.c
+   * libgps_json_unpack() hands TOFF to json_pps_read() (fixed in 3.25). */
   if (g.toff.real.tv_sec == 0)
     OK_MSG(g.pps.real.tv_sec == 1800000000 && (g.set & TOFF_SET),
            "libgps 3.22 bug present: TOFF landed in gpsdata->pps");

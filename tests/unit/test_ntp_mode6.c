@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * Unit tests for common/ntp_mode6: request building, datagram checks,
  * fragment reassembly, varlist parsing and status word decoding.
- * Expected values come from RFC 9327 / ntp_control.h (FACTS.md §3) and from
+ * Expected values come from RFC 9327 / NTPsec include/ntp_control.h and from
  * a datagram tcpdump captured from NTPsec 1.2.2 (`ntpq -c rv`).
  */
 #include "common/ntp_mode6.h"
