@@ -86,12 +86,7 @@ static void test_float(void) {
   EXPECT_EQ_INT(0x7effffffu, chrony_float_encode(1e100));
   EXPECT_EQ_INT(0, chrony_float_encode(1e-100));
   /* random round trips: relative error <= 2^-24 over a wide range */
-  unsigned seed = 4242;
-  const char *s = getenv("TEST_SEED");
-  if (s)
-    seed = (unsigned)strtoul(s, NULL, 10);
-  printf("# seed %u\n", seed);
-  srand(seed);
+  srand((unsigned)testing_seed("TEST_SEED", 4242));
   int bad = 0;
   double worst = 0;
   for (int i = 0; i < 100000; i++) {

@@ -210,12 +210,7 @@ static void test_fragments(void) {
   EXPECT_EQ_INT(NTP_M6_E_DUPLICATE, feed(&r, txt, 468, dup2, 3));
   OK(!ntp_m6_status_fatal(NTP_M6_E_DUPLICATE));
   /* many small fragments, shuffled */
-  unsigned seed = 12345;
-  const char *s = getenv("TEST_SEED");
-  if (s)
-    seed = (unsigned)strtoul(s, NULL, 10);
-  printf("# seed %u\n", seed);
-  srand(seed);
+  srand((unsigned)testing_seed("TEST_SEED", 12345));
   int ok_all = 1;
   for (int round = 0; round < 200; round++) {
     int fs = 10 + rand() % 60;

@@ -76,6 +76,17 @@ static inline const char *testing_top(void) {
   return top != NULL ? top : ".";
 }
 
+/* The seed of a randomised test: the number in the environment variable
+ * `env` if set, else `dflt`; printed so that a failing run can be
+ * repeated. */
+static inline unsigned long long testing_seed(const char *env,
+                                              unsigned long long dflt) {
+  const char *s = getenv(env);
+  unsigned long long seed = s != NULL ? strtoull(s, NULL, 10) : dflt;
+  printf("# seed %llu (%s=%llu to repeat)\n", seed, env, seed);
+  return seed;
+}
+
 /* testing_slurp(&len, FMT, ...): the whole file at the path FMT builds,
  * NUL-terminated and malloc'd (NULL if it cannot be read); *len is its
  * size without the NUL. */
