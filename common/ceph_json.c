@@ -155,6 +155,17 @@ const char *cj_strerror(cj_status_t st) {
   return ENUM_NAME(cj_errors, st, "unknown error");
 }
 
+cj_status_t cj_finish(cj_status_t ret, int nomem, int found,
+                      const char *missing, char *err, size_t errlen) {
+  if (nomem)
+    return CJ_ERR_NOMEM;
+  if (ret != CJ_OK || found)
+    return ret;
+  if (err != NULL && errlen > 0)
+    snprintf(err, errlen, "%s", missing);
+  return CJ_ERR_MISSING;
+}
+
 int cj_key(const cj_path_t *p, int i, const char *k) {
   return i < p->depth && !p->el[i].is_index && p->el[i].key[0] == k[0] &&
          strcmp(p->el[i].key, k) == 0;

@@ -270,13 +270,7 @@ cj_status_t ceph_pgs_brief_parse(const char *buf, size_t len, ceph_pools_t *p,
   x->p = p;
   cj_handler_t h = {.scalar = brief_scalar, .end = brief_end};
   cj_status_t ret = cj_walk(buf, len, &h, x, err, errlen);
-  if (x->nomem)
-    ret = CJ_ERR_NOMEM;
-  if (ret == CJ_OK && !x->seen_list) {
-    ret = CJ_ERR_MISSING;
-    if (err != NULL && errlen > 0)
-      snprintf(err, errlen, "no pg_stats in the reply");
-  }
+  ret = cj_finish(ret, x->nomem, x->seen_list, "no pg_stats in the reply", err, errlen);
   if (ret != CJ_OK) { /* a partial parse counts nothing */
     for (size_t i = 0; i < p->n; i++) {
       memset(&p->v[i].pgs, 0, sizeof(p->v[i].pgs));
@@ -480,12 +474,9 @@ cj_status_t ceph_pgs_stuck_parse(const char *buf, size_t len, double now,
   cj_status_t ret = cj_walk(buf, len, &h, x, err, errlen);
   if (ret == CJ_ERR_EMPTY) /* nothing stuck: the mgr may send no JSON */
     ret = CJ_OK;
-  else if (ret == CJ_OK && !x->seen_list)
-    ret = CJ_ERR_MISSING;
-  if (x->nomem)
-    ret = CJ_ERR_NOMEM;
-  if (ret == CJ_ERR_MISSING && err != NULL && errlen > 0)
-    snprintf(err, errlen, "no stuck_pg_stats in the reply");
+  else
+    ret = cj_finish(ret, x->nomem, x->seen_list,
+                    "no stuck_pg_stats in the reply", err, errlen);
   if (ret != CJ_OK) { /* a partial parse counts nothing */
     for (size_t i = 0; i < p->n; i++)
       memset(&p->v[i].stuck, 0, sizeof(p->v[i].stuck));
