@@ -14,6 +14,7 @@
 
 #include "common/phase_stats.h"
 #include "tests/mock/plugin_mock.h"
+#include "tests/unit/prng.h"
 #include "tests/unit/testing.h"
 
 static struct gps_data_t g; /* one struct for every device, like libgps */
@@ -450,10 +451,7 @@ static uint64_t rng_state = 0x5DEECE66DULL;
 static double gauss(void) {
   double u[2];
   for (int i = 0; i < 2; i++) {
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
+    uint64_t z = prng_splitmix64(&rng_state);
     u[i] = ((double)(z >> 11) + 0.5) / 9007199254740992.0;
   }
   return sqrt(-2.0 * log(u[0])) * cos(2 * M_PI * u[1]);
