@@ -14,6 +14,7 @@
  * Targets: < 100 ms and < 64 MiB extra at 100k PGs, linear.
  */
 #include "common/ceph_pgs.h"
+#include "tests/unit/testing.h"
 
 #include <yajl/yajl_parse.h>
 
@@ -26,32 +27,6 @@
 #include <time.h>
 #include <unistd.h>
 
-typedef struct {
-  char *b;
-  size_t n, cap;
-} buf_t;
-
-static void put(buf_t *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void put(buf_t *b, const char *fmt, ...) {
-  for (;;) {
-    va_list ap;
-    va_start(ap, fmt);
-    int k = vsnprintf(b->b + b->n, b->cap - b->n, fmt, ap);
-    va_end(ap);
-    if (k >= 0 && (size_t)k < b->cap - b->n) {
-      b->n += (size_t)k;
-      return;
-    }
-    b->cap = b->cap * 2 + (size_t)k + 4096;
-    b->b = realloc(b->b, b->cap);
-    if (b->b == NULL) {
-      fprintf(stderr, "out of memory\n");
-      exit(1);
-    }
-  }
-}
-
 static const char *const states[] = {
     "active+clean", "active+clean", "active+clean", "active+clean",
     "active+clean+scrubbing+deep", "active+undersized+degraded",
@@ -60,24 +35,26 @@ static const char *const states[] = {
 
 static int npools(int pgs) { return pgs < 10000 ? 50 : pgs / 200; }
 
-static void gen_brief(buf_t *b, int pgs) {
+static void gen_brief(testing_buf_t *b, int pgs) {
   int np = npools(pgs);
-  put(b, "{\"pg_ready\":true,\"pg_stats\":[");
+  testing_buf_printf(b, "{\"pg_ready\":true,\"pg_stats\":[");
   for (int i = 0; i < pgs; i++) {
     int pool = 1 + i % np, o = (i * 7) % 10;
-    put(b,
+    testing_buf_printf(
+        b,
         "%s{\"pgid\":\"%d.%x\",\"state\":\"%s\",\"up\":[%d,%d,%d],"
         "\"acting\":[%d,%d,%d],\"up_primary\":%d,\"acting_primary\":%d}",
         i ? "," : "", pool, i / np, states[o], i % 97, (i + 1) % 97,
         (i + 2) % 97, i % 97, (i + 1) % 97, (i + 2) % 97, i % 97, i % 97);
   }
-  put(b, "]}\n");
+  testing_buf_printf(b, "]}\n");
 }
 
 /* One pg_stat_t with the members (and nesting) of a 16.2 `pg ls` entry. */
-static void gen_stat(buf_t *b, int i, int np) {
+static void gen_stat(testing_buf_t *b, int i, int np) {
   const char *ts = "2026-11-22T07:00:26.719266+0000"; /* 1 h ago */
-  put(b,
+  testing_buf_printf(
+      b,
       "%s{\"pgid\":\"%d.%x\",\"version\":\"40'%d\",\"reported_seq\":%d,"
       "\"reported_epoch\":40,\"state\":\"%s\",\"last_fresh\":\"%s\","
       "\"last_change\":\"%s\",\"last_active\":\"%s\",\"last_peered\":\"%s\","
@@ -94,8 +71,8 @@ static void gen_stat(buf_t *b, int i, int np) {
       "\"hitset_stats_invalid\":false,\"hitset_bytes_stats_invalid\":false,"
       "\"pin_stats_invalid\":false,\"manifest_stats_invalid\":false,"
       "\"snaptrimq_len\":0,\"stat_sum\":{",
-      i ? "," : "", 1 + i % np, i / np, i, i, states[5 + i % 5], ts, ts, ts,
-      ts, ts, ts, ts, ts, ts, ts, ts, ts, i % 3000, i % 3000);
+      i ? "," : "", 1 + i % np, i / np, i, i, states[5 + i % 5], ts, ts, ts, ts,
+      ts, ts, ts, ts, ts, ts, ts, ts, i % 3000, i % 3000);
   static const char *const sums[] = {
       "num_bytes", "num_objects", "num_object_clones", "num_object_copies",
       "num_objects_missing_on_primary", "num_objects_missing",
@@ -112,19 +89,21 @@ static void gen_stat(buf_t *b, int i, int np) {
       "num_objects_manifest", "num_omap_bytes", "num_omap_keys",
       "num_objects_repaired"};
   for (size_t k = 0; k < sizeof(sums) / sizeof(sums[0]); k++)
-    put(b, "%s\"%s\":%zu", k ? "," : "", sums[k], (i * 31 + k) % 100000);
-  put(b,
+    testing_buf_printf(b, "%s\"%s\":%zu", k ? "," : "", sums[k],
+                       (i * 31 + k) % 100000);
+  testing_buf_printf(
+      b,
       "},\"up\":[%d,%d],\"acting\":[%d,%d],\"avail_no_missing\":[\"%d\"],"
       "\"object_location_counts\":[],\"blocked_by\":[],\"up_primary\":%d,"
       "\"acting_primary\":%d,\"purged_snaps\":[]}",
       i % 97, (i + 1) % 97, i % 97, (i + 1) % 97, i % 97, i % 97, i % 97);
 }
 
-static void gen_stuck(buf_t *b, int pgs) {
-  put(b, "{\"pg_ready\":true,\"stuck_pg_stats\":[");
+static void gen_stuck(testing_buf_t *b, int pgs) {
+  testing_buf_printf(b, "{\"pg_ready\":true,\"stuck_pg_stats\":[");
   for (int i = 0; i < pgs; i++)
     gen_stat(b, i, npools(pgs));
-  put(b, "]\n}");
+  testing_buf_printf(b, "]\n}");
 }
 
 static double now_ms(void) {
@@ -157,7 +136,7 @@ static int nop_bool(void *c, int b) {
   return 1;
 }
 
-static double yajl_floor_ms(const buf_t *b) {
+static double yajl_floor_ms(const testing_buf_t *b) {
   static const yajl_callbacks cb = {
       .yajl_null = nop, .yajl_boolean = nop_bool, .yajl_number = nop_num,
       .yajl_string = nop_str, .yajl_start_map = nop, .yajl_map_key = nop_str,
@@ -167,7 +146,7 @@ static double yajl_floor_ms(const buf_t *b) {
     double t0 = cpu_ms();
     yajl_handle h = yajl_alloc(&cb, NULL, NULL);
     yajl_config(h, yajl_dont_validate_strings, 1);
-    yajl_parse(h, (const unsigned char *)b->b, b->n);
+    yajl_parse(h, (const unsigned char *)b->buf, b->len);
     yajl_complete_parse(h);
     yajl_free(h);
     double dt = cpu_ms() - t0;
@@ -184,7 +163,7 @@ static long maxrss_kib(void) {
 }
 
 /* Parse (best of 5) and the extra memory of the first run, KiB. */
-static int measure(const buf_t *b, int stuck, double *ms, double *cpu,
+static int measure(const testing_buf_t *b, int stuck, double *ms, double *cpu,
                    long *kib, long *heap_kib, uint64_t *counted,
                    size_t *pools) {
   *ms = *cpu = 1e30;
@@ -194,9 +173,9 @@ static int measure(const buf_t *b, int stuck, double *ms, double *cpu,
     ceph_pools_t p;
     ceph_pools_init(&p);
     double t0 = now_ms(), c0 = cpu_ms();
-    cj_status_t st =
-        stuck ? ceph_pgs_stuck_parse(b->b, b->n, 1795334460.0, 60, &p, NULL, 0)
-              : ceph_pgs_brief_parse(b->b, b->n, &p, NULL, 0);
+    cj_status_t st = stuck ? ceph_pgs_stuck_parse(b->buf, b->len, 1795334460.0,
+                                                  60, &p, NULL, 0)
+                           : ceph_pgs_brief_parse(b->buf, b->len, &p, NULL, 0);
     double dt = now_ms() - t0, dc = cpu_ms() - c0;
     if (dc < *cpu)
       *cpu = dc;
@@ -234,10 +213,10 @@ static const char peer_py[] =
     "r1=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
     "print('%.3f %d' % (dt, r1-r0))\n";
 
-static int peer(const buf_t *b, double *ms, long *kib) {
+static int peer(const testing_buf_t *b, double *ms, long *kib) {
   char path[] = "/tmp/ceph_health_scale.XXXXXX";
   int fd = mkstemp(path);
-  if (fd < 0 || write(fd, b->b, b->n) != (ssize_t)b->n) {
+  if (fd < 0 || write(fd, b->buf, b->len) != (ssize_t)b->len) {
     if (fd >= 0)
       close(fd);
     return -1;
@@ -283,7 +262,7 @@ int main(int argc, char **argv) {
          "C extra", "C heap", "ns/PG", "python ms", "py extra", "py/C");
   for (int k = 0; k < 2; k++)
     for (int i = 0; i < n; i++) {
-      buf_t b = {NULL, 0, 0};
+      testing_buf_t b = {NULL, 0, 0};
       if (k == 0)
         gen_brief(&b, sizes[i]);
       else
@@ -303,10 +282,10 @@ int main(int argc, char **argv) {
         pms = -1;
       printf("%-7d %-5zu %-10s %6.1f %8.1f %8.1f %8.1f %4ld KiB %4ld KiB "
              "%6.0f %9.1f %6ld KiB %6.1f\n",
-             sizes[i], pools, k ? "dump_stuck" : "pgs_brief",
-             b.n / 1048576.0, ms, cpu, floor_ms, kib, heap,
-             cpu * 1e6 / sizes[i], pms, pkib, pms > 0 ? pms / ms : 0.0);
-      free(b.b);
+             sizes[i], pools, k ? "dump_stuck" : "pgs_brief", b.len / 1048576.0,
+             ms, cpu, floor_ms, kib, heap, cpu * 1e6 / sizes[i], pms, pkib,
+             pms > 0 ? pms / ms : 0.0);
+      free(b.buf);
     }
   printf("(best of 5; CPU ms = process CPU time, robust to a loaded host; "
          "yajl ms = yajl alone with no-op callbacks, the floor; C extra = "

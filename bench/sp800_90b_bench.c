@@ -7,6 +7,8 @@
  * (bench/sp800_90b_bench.sh adds rngtest on the same file).
  * The module's source is included to time its estimators one by one. */
 #include "common/sp800_90b.c"
+#include "tests/unit/prng.h"
+#include "tests/unit/testing.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,26 +18,6 @@ static double now_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static uint8_t *read_all(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    return NULL;
-  size_t cap = 1 << 20, n = 0, r;
-  uint8_t *buf = malloc(cap);
-  while (buf != NULL && (r = fread(buf + n, 1, cap - n, f)) > 0) {
-    n += r;
-    if (n == cap) {
-      uint8_t *nb = realloc(buf, cap *= 2);
-      if (nb == NULL)
-        free(buf);
-      buf = nb;
-    }
-  }
-  fclose(f);
-  *len = n;
-  return buf;
 }
 
 /* Health tests over the whole buffer, best of 3; MB/s. */
@@ -98,31 +80,19 @@ static void bench_estimators(const uint8_t *buf, size_t len, unsigned bits) {
          e.mcv, e.markov, e.lag, e.min);
 }
 
-/* xoshiro256** (Blackman and Vigna), for samples not read from a file. */
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-static uint64_t xo_next(uint64_t *s) {
-  uint64_t out = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl(s[3], 45);
-  return out;
-}
-
 static void bench_long(uint64_t samples, unsigned bits) {
   sp90b_health_t t;
   sp90b_config_t c = {bits, bits, SP90B_ALPHA_DEFAULT};
   sp90b_health_init(&t, &c);
-  uint64_t s[4] = {0x9e3779b97f4a7c15ULL, 0xbf58476d1ce4e5b9ULL,
-                   0x94d049bb133111ebULL, 12345};
+  /* xoshiro256** from a fixed state, for samples not read from a file */
+  prng_t r = {{0x9e3779b97f4a7c15ULL, 0xbf58476d1ce4e5b9ULL,
+               0x94d049bb133111ebULL, 12345}};
   static uint64_t chunk[1 << 13];
   uint64_t bytes = samples * bits / 8;
   double t0 = now_s();
   for (uint64_t done = 0; done < bytes;) {
     for (size_t i = 0; i < sizeof(chunk) / 8; i++)
-      chunk[i] = xo_next(s);
+      chunk[i] = prng_next(&r);
     size_t n = bytes - done < sizeof(chunk) ? (size_t)(bytes - done)
                                              : sizeof(chunk);
     sp90b_health_feed(&t, (const uint8_t *)chunk, n);
@@ -144,7 +114,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   size_t len = 0;
-  uint8_t *buf = read_all(argv[1], &len);
+  uint8_t *buf = (uint8_t *)testing_slurp(&len, "%s", argv[1]);
   if (buf == NULL || len < (1 << 20)) {
     fprintf(stderr, "%s: cannot read 1 MB or more\n", argv[1]);
     return 1;

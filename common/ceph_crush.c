@@ -21,11 +21,6 @@ static int grow(void **v, size_t *cap, size_t n, size_t size) {
   return 0;
 }
 
-static void set_err(char *err, size_t errlen, const char *msg) {
-  if (err != NULL && errlen > 0)
-    snprintf(err, errlen, "%s", msg);
-}
-
 /* ---------------------------------------------------------------- tree */
 typedef struct {
   int64_t parent, child;
@@ -119,12 +114,8 @@ cj_status_t ceph_crush_tree_parse(const char *buf, size_t len,
   node_reset(&x.cur);
   cj_handler_t h = {.scalar = tree_scalar, .end = tree_end};
   cj_status_t ret = cj_walk(buf, len, &h, &x, err, errlen);
-  if (x.nomem)
-    ret = CJ_ERR_NOMEM;
-  if (ret == CJ_OK && !x.seen_nodes) {
-    ret = CJ_ERR_MISSING;
-    set_err(err, errlen, "no nodes in the osd crush tree reply");
-  }
+  ret = cj_finish(ret, x.nomem, x.seen_nodes,
+                  "no nodes in the osd crush tree reply", err, errlen);
   for (size_t i = 0; ret == CJ_OK && i < x.n_edges; i++) {
     for (size_t j = 0; j < out->n; j++)
       if (out->v[j].id == x.edges[i].child)
@@ -243,12 +234,8 @@ cj_status_t ceph_crush_rules_parse(const char *buf, size_t len,
   step_reset(&x);
   cj_handler_t h = {.scalar = rules_scalar, .end = rules_end};
   cj_status_t ret = cj_walk(buf, len, &h, &x, err, errlen);
-  if (x.nomem)
-    ret = CJ_ERR_NOMEM;
-  if (ret == CJ_OK && out->n == 0) {
-    ret = CJ_ERR_MISSING;
-    set_err(err, errlen, "no rule in the osd crush rule dump reply");
-  }
+  ret = cj_finish(ret, x.nomem, out->n > 0,
+                  "no rule in the osd crush rule dump reply", err, errlen);
   if (ret != CJ_OK)
     ceph_crush_rules_free(out);
   return ret;

@@ -3,7 +3,6 @@
 #include "common/ceph_df.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,13 +84,8 @@ cj_status_t ceph_df_parse(const char *buf, size_t len, ceph_df_t *out,
   pool_reset(&x.cur);
   cj_handler_t h = {.scalar = df_scalar, .end = df_end};
   cj_status_t ret = cj_walk(buf, len, &h, &x, err, errlen);
-  if (x.nomem)
-    ret = CJ_ERR_NOMEM;
-  if (ret == CJ_OK && !x.seen_pools) {
-    ret = CJ_ERR_MISSING;
-    if (err != NULL && errlen > 0)
-      snprintf(err, errlen, "no pools in the df reply");
-  }
+  ret = cj_finish(ret, x.nomem, x.seen_pools, "no pools in the df reply", err,
+                  errlen);
   if (ret != CJ_OK)
     ceph_df_free(out);
   return ret;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * ceph_json - streaming JSON walk with path tracking (see ceph_json.h). */
 #include "common/ceph_json.h"
+#include "common/enum_name.h"
 
 #include <errno.h>
 #include <math.h>
@@ -141,22 +142,28 @@ cj_status_t cj_walk(const char *buf, size_t len, const cj_handler_t *h,
   return ret;
 }
 
+/* In enum order, CJ_OK first. */
+static const char *const cj_errors[] = {"ok",
+                                        "empty reply",
+                                        "JSON syntax error",
+                                        "unexpected JSON structure",
+                                        "out of memory",
+                                        "required member missing"};
+ENUM_NAMES_CHECK(cj_errors, CJ_ERR_MISSING);
+
 const char *cj_strerror(cj_status_t st) {
-  switch (st) {
-  case CJ_OK:
-    return "ok";
-  case CJ_ERR_EMPTY:
-    return "empty reply";
-  case CJ_ERR_SYNTAX:
-    return "JSON syntax error";
-  case CJ_ERR_HANDLER:
-    return "unexpected JSON structure";
-  case CJ_ERR_NOMEM:
-    return "out of memory";
-  case CJ_ERR_MISSING:
-    return "required member missing";
-  }
-  return "unknown error";
+  return ENUM_NAME(cj_errors, st, "unknown error");
+}
+
+cj_status_t cj_finish(cj_status_t ret, int nomem, int found,
+                      const char *missing, char *err, size_t errlen) {
+  if (nomem)
+    return CJ_ERR_NOMEM;
+  if (ret != CJ_OK || found)
+    return ret;
+  if (err != NULL && errlen > 0)
+    snprintf(err, errlen, "%s", missing);
+  return CJ_ERR_MISSING;
 }
 
 int cj_key(const cj_path_t *p, int i, const char *k) {

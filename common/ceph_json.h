@@ -60,6 +60,13 @@ const char *cj_strerror(cj_status_t st);
 cj_status_t cj_walk(const char *buf, size_t len, const cj_handler_t *h,
                     void *ctx, char *err, size_t errlen);
 
+/* The end of a parse: ret from cj_walk, then CJ_ERR_NOMEM when the
+ * handlers ran out of memory (nomem != 0), CJ_ERR_MISSING with `missing`
+ * copied into err (may be NULL) when the walk succeeded but did not find
+ * what makes the reply the expected one (found == 0). */
+cj_status_t cj_finish(cj_status_t ret, int nomem, int found,
+                      const char *missing, char *err, size_t errlen);
+
 /* Path matching: 1 if element i of p is the map key k. */
 int cj_key(const cj_path_t *p, int i, const char *k);
 /* 1 if p has exactly the given depth and the keys match (NULL = any

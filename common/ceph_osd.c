@@ -3,7 +3,6 @@
 #include "common/ceph_osd.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,13 +95,8 @@ cj_status_t ceph_osd_dump_parse(const char *buf, size_t len,
   dump_ctx_t x = {.d = out, .crush_rule = -1, .size = -1, .min_size = -1};
   cj_handler_t h = {.scalar = dump_scalar, .end = dump_end};
   cj_status_t ret = cj_walk(buf, len, &h, &x, err, errlen);
-  if (x.nomem)
-    ret = CJ_ERR_NOMEM;
-  if (ret == CJ_OK && !x.seen_ratio) {
-    ret = CJ_ERR_MISSING;
-    if (err != NULL && errlen > 0)
-      snprintf(err, errlen, "no full_ratio in the osd dump reply");
-  }
+  ret = cj_finish(ret, x.nomem, x.seen_ratio,
+                  "no full_ratio in the osd dump reply", err, errlen);
   if (ret != CJ_OK)
     ceph_osd_dump_free(out);
   return ret;
@@ -200,13 +194,8 @@ cj_status_t ceph_osd_df_parse(const char *buf, size_t len, ceph_osd_df_t *out,
   df_reset(&x.cur);
   cj_handler_t h = {.scalar = df_scalar, .end = df_end};
   cj_status_t ret = cj_walk(buf, len, &h, &x, err, errlen);
-  if (x.nomem)
-    ret = CJ_ERR_NOMEM;
-  if (ret == CJ_OK && !x.seen_nodes) {
-    ret = CJ_ERR_MISSING;
-    if (err != NULL && errlen > 0)
-      snprintf(err, errlen, "no nodes in the osd df reply");
-  }
+  ret = cj_finish(ret, x.nomem, x.seen_nodes, "no nodes in the osd df reply",
+                  err, errlen);
   if (ret != CJ_OK)
     ceph_osd_df_free(out);
   return ret;

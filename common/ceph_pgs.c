@@ -97,17 +97,26 @@ static ceph_pool_pgs_t *pool_of(ceph_pools_t *p, ceph_pool_pgs_t **last,
   return pool;
 }
 
+/* What both PG lists read of each PG: its "state", split into mask and
+ * unknown (through the cache, kept from PG to PG), and the pool of its
+ * "pgid". */
+typedef struct {
+  ceph_pg_state_cache_t cache;
+  uint64_t mask;
+  int unknown;
+  int have_state, have_pool;
+  int64_t pool;
+  ceph_pool_pgs_t *last; /* the last pool looked up */
+  pool_index_t index;
+} pg_read_t;
+
 /* -------------------------------------------------------------- pgs_brief */
 typedef struct {
   ceph_pools_t *p;
-  ceph_pg_state_cache_t cache;
-  uint64_t mask; /* the PG's state, split when its "state" member is read */
-  int unknown;
-  int have_state, have_pool, nomem, seen_list;
+  pg_read_t pg;
+  int nomem, seen_list;
   int have_acting;
-  int64_t pool, acting; /* acting: OSDs in the PG's acting set */
-  ceph_pool_pgs_t *last; /* the last pool looked up */
-  pool_index_t index;
+  int64_t acting; /* OSDs in the PG's acting set */
 } brief_ctx_t;
 
 /* CRUSH_ITEM_NONE (src/crush/crush.h): the hole an erasure-coded PG's
@@ -159,6 +168,47 @@ static int pg_member(const cj_path_t *p, int depth, const char *key) {
          cj_key(p, d - 1, key);
 }
 
+/* A scalar member of a PG (a map key at depth 2..4 below a list element):
+ * "state" and "pgid" are read into pg; returns the member's key, or NULL
+ * for any other scalar (the fast exit for the bulk of them: up/acting
+ * members, stat_sum). */
+static const char *pg_read_member(ceph_pools_t *pools, pg_read_t *pg,
+                                  const cj_path_t *p, const cj_value_t *v) {
+  if (p->depth < 2 || p->depth > 4 || p->el[p->depth - 1].is_index ||
+      !p->el[p->depth - 2].is_index)
+    return NULL;
+  int d = pg_member_depth(p);
+  if (d == 0 || p->depth != d)
+    return NULL;
+  const char *k = p->el[d - 1].key;
+  if (k[0] == 's' && strcmp(k, "state") == 0) {
+    pg->have_state = v->type == CJ_STRING;
+    if (pg->have_state)
+      note_state(pools, &pg->cache, v, &pg->mask, &pg->unknown);
+  } else if (k[0] == 'p' && strcmp(k, "pgid") == 0) {
+    pg->have_pool = v->type == CJ_STRING &&
+                    ceph_pgid_pool(v->s, v->len, &pg->pool) == 0;
+  }
+  return k;
+}
+
+/* Has the map of one PG ended at p?  Then *seen_list is set and *pool is
+ * the pool the PG counts in (NULL when its state or pgid was missing):
+ * returns 1, or -1 when the pool could not be added (out of memory).
+ * 0 for any other end. */
+static int pg_end(ceph_pools_t *pools, pg_read_t *pg, const cj_path_t *p,
+                  int *seen_list, ceph_pool_pgs_t **pool) {
+  int d = pg_member_depth(p);
+  *pool = NULL;
+  if (d == 0 || p->depth != d - 1 || !p->el[d - 2].is_index)
+    return 0;
+  *seen_list = 1;
+  if (!pg->have_state || !pg->have_pool)
+    return 1;
+  *pool = pool_of(pools, &pg->last, &pg->index, pg->pool);
+  return *pool == NULL ? -1 : 1;
+}
+
 /* One member of a PG's acting array: an OSD unless it is a hole. */
 static void note_acting(brief_ctx_t *x, const cj_value_t *v) {
   int64_t osd;
@@ -177,23 +227,7 @@ static int brief_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
     note_acting(x, v);
     return 0;
   }
-  /* Fast exit for the bulk of the scalars (up/acting members, stat_sum):
-   * a PG's interesting members are map keys at depth 2..4. */
-  if (p->depth < 2 || p->depth > 4 || p->el[p->depth - 1].is_index ||
-      !p->el[p->depth - 2].is_index)
-    return 0;
-  int d = pg_member_depth(p);
-  if (d == 0 || p->depth != d)
-    return 0;
-  const char *k = p->el[d - 1].key;
-  if (k[0] == 's' && strcmp(k, "state") == 0) {
-    x->have_state = v->type == CJ_STRING;
-    if (x->have_state)
-      note_state(x->p, &x->cache, v, &x->mask, &x->unknown);
-  } else if (k[0] == 'p' && strcmp(k, "pgid") == 0) {
-    x->have_pool = v->type == CJ_STRING &&
-                   ceph_pgid_pool(v->s, v->len, &x->pool) == 0;
-  }
+  pg_read_member(x->p, &x->pg, p, v);
   return 0;
 }
 
@@ -212,23 +246,18 @@ static int brief_end(void *ctx, const cj_path_t *p) {
     x->seen_list = 1; /* the list itself ended (it may be empty) */
     return 0;
   }
-  int d = pg_member_depth(p);
-  if (d == 0 || p->depth != d - 1 || !p->el[d - 2].is_index)
-    return 0;
-  x->seen_list = 1;
-  if (x->have_state && x->have_pool) {
-    ceph_pool_pgs_t *pool = pool_of(x->p, &x->last, &x->index, x->pool);
-    if (pool == NULL) {
-      x->nomem = 1;
-      return 1;
-    }
-    ceph_pg_counts_add(&pool->pgs, x->mask, x->unknown, 1);
-    ceph_pg_counts_add(&x->p->total, x->mask, x->unknown, 1);
+  ceph_pool_pgs_t *pool;
+  int ended = pg_end(x->p, &x->pg, p, &x->seen_list, &pool);
+  if (ended <= 0)
+    return ended < 0 ? (x->nomem = 1) : 0;
+  if (pool != NULL) {
+    ceph_pg_counts_add(&pool->pgs, x->pg.mask, x->pg.unknown, 1);
+    ceph_pg_counts_add(&x->p->total, x->pg.mask, x->pg.unknown, 1);
     if (x->have_acting &&
         (pool->min_acting < 0 || x->acting < pool->min_acting))
       pool->min_acting = x->acting;
   }
-  x->have_state = x->have_pool = x->have_acting = 0;
+  x->pg.have_state = x->pg.have_pool = x->have_acting = 0;
   x->acting = 0;
   return 0;
 }
@@ -241,13 +270,7 @@ cj_status_t ceph_pgs_brief_parse(const char *buf, size_t len, ceph_pools_t *p,
   x->p = p;
   cj_handler_t h = {.scalar = brief_scalar, .end = brief_end};
   cj_status_t ret = cj_walk(buf, len, &h, x, err, errlen);
-  if (x->nomem)
-    ret = CJ_ERR_NOMEM;
-  if (ret == CJ_OK && !x->seen_list) {
-    ret = CJ_ERR_MISSING;
-    if (err != NULL && errlen > 0)
-      snprintf(err, errlen, "no pg_stats in the reply");
-  }
+  ret = cj_finish(ret, x->nomem, x->seen_list, "no pg_stats in the reply", err, errlen);
   if (ret != CJ_OK) { /* a partial parse counts nothing */
     for (size_t i = 0; i < p->n; i++) {
       memset(&p->v[i].pgs, 0, sizeof(p->v[i].pgs));
@@ -352,18 +375,13 @@ static const char *const stuck_stamp[CEPH_NSTUCK] = {
 typedef struct {
   ceph_pools_t *p;
   double now, stuck_age;
-  ceph_pg_state_cache_t cache;
-  uint64_t mask; /* the PG's state (see brief_ctx_t) */
-  int unknown;
+  pg_read_t pg;
   double stamp[CEPH_NSTUCK];
-  int have_state, have_pool, nomem, seen_list;
-  int64_t pool;
-  ceph_pool_pgs_t *last;
-  pool_index_t index;
+  int nomem, seen_list;
 } stuck_ctx_t;
 
 static void stuck_reset(stuck_ctx_t *x) {
-  x->have_state = x->have_pool = 0;
+  x->pg.have_state = x->pg.have_pool = 0;
   for (int i = 0; i < CEPH_NSTUCK; i++)
     x->stamp[i] = NAN;
 }
@@ -374,21 +392,8 @@ static int stuck_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
     note_ready(x->p, v);
     return 0;
   }
-  if (p->depth < 2 || p->depth > 4 || p->el[p->depth - 1].is_index ||
-      !p->el[p->depth - 2].is_index)
-    return 0; /* see brief_scalar */
-  int d = pg_member_depth(p);
-  if (d == 0 || p->depth != d)
-    return 0;
-  const char *k = p->el[d - 1].key;
-  if (k[0] == 's' && strcmp(k, "state") == 0) {
-    x->have_state = v->type == CJ_STRING;
-    if (x->have_state)
-      note_state(x->p, &x->cache, v, &x->mask, &x->unknown);
-  } else if (k[0] == 'p' && strcmp(k, "pgid") == 0) {
-    x->have_pool = v->type == CJ_STRING &&
-                   ceph_pgid_pool(v->s, v->len, &x->pool) == 0;
-  } else if (strncmp(k, "last_", 5) == 0 && v->type == CJ_STRING) {
+  const char *k = pg_read_member(x->p, &x->pg, p, v);
+  if (k != NULL && strncmp(k, "last_", 5) == 0 && v->type == CJ_STRING) {
     for (int i = 0; i < CEPH_NSTUCK; i++)
       if (strcmp(k, stuck_stamp[i]) == 0)
         x->stamp[i] = ceph_parse_utime(v->s, v->len);
@@ -413,7 +418,7 @@ static void stuck_add(ceph_stuck_t *s, const int kind[CEPH_NSTUCK],
 }
 
 static void stuck_pg(stuck_ctx_t *x, ceph_pool_pgs_t *pool) {
-  uint64_t mask = x->mask;
+  uint64_t mask = x->pg.mask;
   /* the kind applies when the PG lacks active/clean, or has the others */
   static const int want_bit[CEPH_NSTUCK] = {
       CEPH_PG_ACTIVE, CEPH_PG_CLEAN, CEPH_PG_UNDERSIZED, CEPH_PG_DEGRADED,
@@ -445,18 +450,12 @@ static int stuck_end(void *ctx, const cj_path_t *p) {
     x->seen_list = 1;
     return 0;
   }
-  int d = pg_member_depth(p);
-  if (d == 0 || p->depth != d - 1 || !p->el[d - 2].is_index)
-    return 0;
-  x->seen_list = 1;
-  if (x->have_state && x->have_pool) {
-    ceph_pool_pgs_t *pool = pool_of(x->p, &x->last, &x->index, x->pool);
-    if (pool == NULL) {
-      x->nomem = 1;
-      return 1;
-    }
+  ceph_pool_pgs_t *pool;
+  int ended = pg_end(x->p, &x->pg, p, &x->seen_list, &pool);
+  if (ended <= 0)
+    return ended < 0 ? (x->nomem = 1) : 0;
+  if (pool != NULL)
     stuck_pg(x, pool);
-  }
   stuck_reset(x);
   return 0;
 }
@@ -475,12 +474,9 @@ cj_status_t ceph_pgs_stuck_parse(const char *buf, size_t len, double now,
   cj_status_t ret = cj_walk(buf, len, &h, x, err, errlen);
   if (ret == CJ_ERR_EMPTY) /* nothing stuck: the mgr may send no JSON */
     ret = CJ_OK;
-  else if (ret == CJ_OK && !x->seen_list)
-    ret = CJ_ERR_MISSING;
-  if (x->nomem)
-    ret = CJ_ERR_NOMEM;
-  if (ret == CJ_ERR_MISSING && err != NULL && errlen > 0)
-    snprintf(err, errlen, "no stuck_pg_stats in the reply");
+  else
+    ret = cj_finish(ret, x->nomem, x->seen_list,
+                    "no stuck_pg_stats in the reply", err, errlen);
   if (ret != CJ_OK) { /* a partial parse counts nothing */
     for (size_t i = 0; i < p->n; i++)
       memset(&p->v[i].stuck, 0, sizeof(p->v[i].stuck));

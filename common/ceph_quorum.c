@@ -2,7 +2,6 @@
  * ceph_quorum - quorum leader and mon addresses (see ceph_quorum.h). */
 #include "common/ceph_quorum.h"
 
-#include <stdio.h>
 #include <string.h>
 
 typedef struct {
@@ -63,11 +62,8 @@ cj_status_t ceph_quorum_parse(const char *buf, size_t len, ceph_quorum_t *out,
   quorum_ctx_t x = {.q = out};
   cj_handler_t h = {.scalar = quorum_scalar};
   cj_status_t ret = cj_walk(buf, len, &h, &x, err, errlen);
-  if (ret == CJ_OK && (!x.seen_leader || out->leader[0] == 0)) {
-    ret = CJ_ERR_MISSING;
-    if (err != NULL && errlen > 0)
-      snprintf(err, errlen, "no quorum_leader_name in the reply");
-  }
+  ret = cj_finish(ret, 0, x.seen_leader && out->leader[0] != 0,
+                  "no quorum_leader_name in the reply", err, errlen);
   return ret;
 }
 

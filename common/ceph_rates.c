@@ -3,7 +3,6 @@
 #include "common/ceph_rates.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,11 +21,6 @@ static int grow_push(void **v, size_t *n, size_t *cap, const void *e,
   memcpy((char *)*v + *n * size, e, size);
   (*n)++;
   return 0;
-}
-
-static void missing(char *err, size_t errlen, const char *what) {
-  if (err != NULL && errlen > 0)
-    snprintf(err, errlen, "%s", what);
 }
 
 /* ------------------------------------------------------ osd pool stats */
@@ -106,10 +100,8 @@ cj_status_t ceph_pool_rates_parse(const char *buf, size_t len,
     ret = CJ_ERR_NOMEM;
   /* An empty list (no pools) is valid; a reply with elements but no
    * pool_id in any is not osd pool stats. */
-  if (ret == CJ_OK && x.is_list && out->n == 0) {
-    ret = CJ_ERR_MISSING;
-    missing(err, errlen, "no pool_id in the osd pool stats reply");
-  }
+  ret = cj_finish(ret, x.nomem, !x.is_list || out->n > 0,
+                  "no pool_id in the osd pool stats reply", err, errlen);
   if (ret != CJ_OK)
     ceph_pool_rates_free(out);
   return ret;
@@ -208,12 +200,8 @@ cj_status_t ceph_osd_perf_parse(const char *buf, size_t len,
   lat_reset(&x);
   cj_handler_t h = {.scalar = perf_scalar, .end = perf_end};
   cj_status_t ret = cj_walk(buf, len, &h, &x, err, errlen);
-  if (x.nomem)
-    ret = CJ_ERR_NOMEM;
-  if (ret == CJ_OK && !x.seen_list) {
-    ret = CJ_ERR_MISSING;
-    missing(err, errlen, "no osd_perf_infos in the osd perf reply");
-  }
+  ret = cj_finish(ret, x.nomem, x.seen_list,
+                  "no osd_perf_infos in the osd perf reply", err, errlen);
   if (ret != CJ_OK)
     ceph_osd_perf_free(out);
   return ret;

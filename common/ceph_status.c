@@ -209,12 +209,10 @@ cj_status_t ceph_status_parse(const char *buf, size_t len, ceph_status_t *out,
   x->count = NAN;
   cj_handler_t h = {.scalar = status_scalar_top, .end = status_end};
   cj_status_t ret = cj_walk(buf, len, &h, x, err, errlen);
-  if (ret == CJ_OK && (out->health < 0 || !x->seen_pgmap)) {
-    ret = CJ_ERR_MISSING;
-    if (err != NULL && errlen > 0)
-      snprintf(err, errlen, "no %s in the status reply",
-               out->health < 0 ? "health.status" : "pgmap");
-  }
+  ret = cj_finish(ret, 0, out->health >= 0 && x->seen_pgmap,
+                  out->health < 0 ? "no health.status in the status reply"
+                                  : "no pgmap in the status reply",
+                  err, errlen);
   free(x);
   return ret;
 }

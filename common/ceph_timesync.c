@@ -71,11 +71,9 @@ cj_status_t ceph_timesync_parse(const char *buf, size_t len,
   ts_ctx_t x = {.t = out};
   cj_handler_t h = {.scalar = ts_scalar, .end = ts_end};
   cj_status_t ret = cj_walk(buf, len, &h, &x, err, errlen);
-  if (ret == CJ_OK && !x.seen) {
-    ret = CJ_ERR_MISSING;
-    if (err != NULL && errlen > 0)
-      snprintf(err, errlen, "no time_skew_status or timechecks in the reply");
-  }
+  ret =
+      cj_finish(ret, 0, x.seen,
+                "no time_skew_status or timechecks in the reply", err, errlen);
   if (ret != CJ_OK)
     out->n = 0, out->have_table = 0;
   return ret;

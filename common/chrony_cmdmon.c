@@ -141,6 +141,16 @@ static long rpy_data_len(int i, unsigned reply) {
   return reply == cmd_table[i].reply ? (long)cmd_table[i].rpy_data : -1;
 }
 
+/* `reply` answers table entry i and its data_len octets hold it all. */
+static chrony_status_t check_data(int i, unsigned reply, size_t data_len) {
+  long need = rpy_data_len(i, reply);
+  if (need < 0)
+    return CHRONY_E_REPLY;
+  if (data_len < (size_t)need)
+    return CHRONY_E_SHORT;
+  return CHRONY_OK;
+}
+
 int chrony_cmd_lengths(unsigned command, size_t *req_len, size_t *rpy_len) {
   int i = table_index(command);
   if (i < 0)
@@ -202,12 +212,7 @@ chrony_status_t chrony_parse_reply(const uint8_t *pkt, size_t len,
     return CHRONY_E_VERSION;
   if (out->status != 0)
     return CHRONY_E_STATUS;
-  long need = rpy_data_len(i, out->reply);
-  if (need < 0)
-    return CHRONY_E_REPLY;
-  if (out->data_len < (size_t)need)
-    return CHRONY_E_SHORT;
-  return CHRONY_OK;
+  return check_data(i, out->reply, out->data_len);
 }
 
 double chrony_float_decode(uint32_t f) {
@@ -325,115 +330,121 @@ bool chrony_stats_match(const chrony_source_data_t *d,
          memcmp(ss->ip.addr, d->ip.addr, sizeof(d->ip.addr)) == 0;
 }
 
-static double fl(const uint8_t *p) { return chrony_float_decode(get32(p)); }
+/* Runs of consecutive wire fields of one type (candm.h): n big-endian
+ * values from p into *out[0] .. *out[n-1], in wire order. */
+static void get16_run(const uint8_t *p, unsigned *const out[], size_t n) {
+  for (size_t k = 0; k < n; k++)
+    *out[k] = get16(p + 2 * k);
+}
+static void get32_run(const uint8_t *p, uint32_t *const out[], size_t n) {
+  for (size_t k = 0; k < n; k++)
+    *out[k] = get32(p + 4 * k);
+}
+/* Float: chrony's 32-bit floating point (chrony_float_decode). */
+static void float_run(const uint8_t *p, double *const out[], size_t n) {
+  for (size_t k = 0; k < n; k++)
+    *out[k] = chrony_float_decode(get32(p + 4 * k));
+}
+/* RUN(get16_run, unsigned, p, &o->a, &o->b): the destinations as a list. */
+#define RUN(fn, type, p, ...)                                                  \
+  fn((p), (type *const[]){__VA_ARGS__},                                        \
+     sizeof((type *const[]){__VA_ARGS__}) / sizeof(type *))
 
-/* reply: the table reply code of the decoder's command (r->reply may be
- * any of the SERVER_STATS layouts for that command). */
-static chrony_status_t check(const chrony_reply_t *r, unsigned reply) {
-  int i;
+/* A reader of one reply's data (checked long enough), into its struct. */
+typedef void (*reply_reader_t)(const chrony_reply_t *r, void *out);
+
+/* Check r, then read its data into out.  reply: the table reply code of
+ * the decoder's command (r->reply may be any of the SERVER_STATS layouts
+ * for that command). */
+static chrony_status_t decode(const chrony_reply_t *r, unsigned reply,
+                              reply_reader_t read, void *out) {
   if (r == NULL || r->data == NULL)
     return CHRONY_E_REPLY;
-  i = table_index(r->command);
+  int i = table_index(r->command);
   if (i < 0 || cmd_table[i].reply != reply)
     return CHRONY_E_REPLY;
-  long need = rpy_data_len(i, r->reply);
-  if (need < 0)
-    return CHRONY_E_REPLY;
-  if (r->data_len < (size_t)need)
-    return CHRONY_E_SHORT;
-  return CHRONY_OK;
-}
-
-chrony_status_t chrony_decode_tracking(const chrony_reply_t *r,
-                                       chrony_tracking_t *o) {
-  chrony_status_t st = check(r, CHRONY_RPY_TRACKING);
-  if (st != CHRONY_OK)
-    return st;
-  const uint8_t *p = r->data;
-  o->ref_id = get32(p);
-  o->ip = get_ip(p + 4);
-  o->stratum = get16(p + 24);
-  o->leap_status = get16(p + 26);
-  o->ref_time = chrony_timespec_decode(p + 28);
-  p += 40;
-  o->current_correction_s = fl(p);
-  o->last_offset_s = fl(p + 4);
-  o->rms_offset_s = fl(p + 8);
-  o->freq_ppm = fl(p + 12);
-  o->resid_freq_ppm = fl(p + 16);
-  o->skew_ppm = fl(p + 20);
-  o->root_delay_s = fl(p + 24);
-  o->root_dispersion_s = fl(p + 28);
-  o->last_update_interval_s = fl(p + 32);
-  return CHRONY_OK;
-}
-
-chrony_status_t chrony_decode_n_sources(const chrony_reply_t *r,
-                                        chrony_n_sources_t *o) {
-  chrony_status_t st = check(r, CHRONY_RPY_N_SOURCES);
+  chrony_status_t st = check_data(i, r->reply, r->data_len);
   if (st == CHRONY_OK)
-    o->n_sources = get32(r->data);
+    read(r, out);
   return st;
 }
 
+/* RPY_Tracking (candm.h). */
+static void read_tracking(const chrony_reply_t *r, void *out) {
+  chrony_tracking_t *o = out;
+  o->ref_id = get32(r->data);
+  o->ip = get_ip(r->data + 4);
+  RUN(get16_run, unsigned, r->data + 24, &o->stratum, &o->leap_status);
+  o->ref_time = chrony_timespec_decode(r->data + 28);
+  RUN(float_run, double, r->data + 40, &o->current_correction_s,
+      &o->last_offset_s, &o->rms_offset_s, &o->freq_ppm, &o->resid_freq_ppm,
+      &o->skew_ppm, &o->root_delay_s, &o->root_dispersion_s,
+      &o->last_update_interval_s);
+}
+chrony_status_t chrony_decode_tracking(const chrony_reply_t *r,
+                                       chrony_tracking_t *o) {
+  return decode(r, CHRONY_RPY_TRACKING, read_tracking, o);
+}
+
+/* RPY_N_Sources. */
+static void read_n_sources(const chrony_reply_t *r, void *out) {
+  ((chrony_n_sources_t *)out)->n_sources = get32(r->data);
+}
+chrony_status_t chrony_decode_n_sources(const chrony_reply_t *r,
+                                        chrony_n_sources_t *o) {
+  return decode(r, CHRONY_RPY_N_SOURCES, read_n_sources, o);
+}
+
+/* RPY_Source_Data: poll is signed (i16). */
+static void read_source_data(const chrony_reply_t *r, void *out) {
+  chrony_source_data_t *o = out;
+  o->ip = get_ip(r->data);
+  o->poll = (int16_t)get16(r->data + 20);
+  RUN(get16_run, unsigned, r->data + 22, &o->stratum, &o->state, &o->mode,
+      &o->flags, &o->reach);
+  o->since_sample_s = get32(r->data + 32);
+  RUN(float_run, double, r->data + 36, &o->orig_latest_meas_s,
+      &o->latest_meas_s, &o->latest_meas_err_s);
+}
 chrony_status_t chrony_decode_source_data(const chrony_reply_t *r,
                                           chrony_source_data_t *o) {
-  chrony_status_t st = check(r, CHRONY_RPY_SOURCE_DATA);
-  if (st != CHRONY_OK)
-    return st;
-  const uint8_t *p = r->data;
-  o->ip = get_ip(p);
-  o->poll = (int16_t)get16(p + 20);
-  o->stratum = get16(p + 22);
-  o->state = get16(p + 24);
-  o->mode = get16(p + 26);
-  o->flags = get16(p + 28);
-  o->reach = get16(p + 30);
-  o->since_sample_s = get32(p + 32);
-  o->orig_latest_meas_s = fl(p + 36);
-  o->latest_meas_s = fl(p + 40);
-  o->latest_meas_err_s = fl(p + 44);
-  return CHRONY_OK;
+  return decode(r, CHRONY_RPY_SOURCE_DATA, read_source_data, o);
 }
 
+/* RPY_Sourcestats. */
+static void read_sourcestats(const chrony_reply_t *r, void *out) {
+  chrony_sourcestats_t *o = out;
+  o->ip = get_ip(r->data + 4);
+  o->ref_id = get32(r->data);
+  RUN(get32_run, uint32_t, r->data + 24, &o->n_samples, &o->n_runs, &o->span_s);
+  RUN(float_run, double, r->data + 36, &o->sd_s, &o->resid_freq_ppm,
+      &o->skew_ppm, &o->est_offset_s, &o->est_offset_err_s);
+}
 chrony_status_t chrony_decode_sourcestats(const chrony_reply_t *r,
                                           chrony_sourcestats_t *o) {
-  chrony_status_t st = check(r, CHRONY_RPY_SOURCESTATS);
-  if (st != CHRONY_OK)
-    return st;
-  const uint8_t *p = r->data;
-  o->ref_id = get32(p);
-  o->ip = get_ip(p + 4);
-  o->n_samples = get32(p + 24);
-  o->n_runs = get32(p + 28);
-  o->span_s = get32(p + 32);
-  p += 36;
-  o->sd_s = fl(p);
-  o->resid_freq_ppm = fl(p + 4);
-  o->skew_ppm = fl(p + 8);
-  o->est_offset_s = fl(p + 12);
-  o->est_offset_err_s = fl(p + 16);
-  return CHRONY_OK;
+  return decode(r, CHRONY_RPY_SOURCESTATS, read_sourcestats, o);
 }
 
-chrony_status_t chrony_decode_serverstats(const chrony_reply_t *r,
-                                          chrony_serverstats_t *o) {
-  chrony_status_t st = check(r, CHRONY_RPY_SERVER_STATS4);
-  if (st != CHRONY_OK)
-    return st;
+/* RPY_ServerStats, RPY_ServerStats2..4: the layout r->reply names (the
+ * length check has found it in ss_layouts). */
+static void read_serverstats(const chrony_reply_t *r, void *out) {
+  chrony_serverstats_t *o = out;
   int l = ss_layout(r->reply);
   for (size_t k = 0; k < CHRONY_SS_N; k++)
     o->v[k] = CHRONY_SS_UNKNOWN;
   o->layout = ss_layouts[l].layout;
   for (size_t k = 0; k < ss_layouts[l].n; k++) {
-    const uint8_t *p = r->data + k * ss_layouts[l].width;
-    uint64_t v = get32(p);
+    const uint8_t *f = r->data + k * ss_layouts[l].width;
+    uint64_t v = get32(f);
     if (ss_layouts[l].width == 8) /* Integer64 {high, low} */
-      v = v << 32 | get32(p + 4);
-    o->v[ss_layouts[l].order[k]] = v > INT64_MAX ? CHRONY_SS_UNKNOWN
-                                                 : (int64_t)v;
+      v = v << 32 | get32(f + 4);
+    o->v[ss_layouts[l].order[k]] =
+        v > INT64_MAX ? CHRONY_SS_UNKNOWN : (int64_t)v;
   }
-  return CHRONY_OK;
+}
+chrony_status_t chrony_decode_serverstats(const chrony_reply_t *r,
+                                          chrony_serverstats_t *o) {
+  return decode(r, CHRONY_RPY_SERVER_STATS4, read_serverstats, o);
 }
 
 char chrony_state_char(unsigned state) {

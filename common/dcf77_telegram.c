@@ -2,6 +2,7 @@
  * dcf77_telegram - DCF77 telegram decoding and encoding (see the header).
  */
 #include "common/dcf77_telegram.h"
+#include "common/enum_name.h"
 
 #include <string.h>
 
@@ -34,36 +35,24 @@ static const bcd_field_t F_MIN = {B_MIN, 3}, F_HOUR = {B_HOUR, 2},
                          F_DAY = {B_DAY, 2}, F_MONTH = {B_MONTH, 1},
                          F_YEAR = {B_YEAR, 4};
 
+/* In enum order, DCF77_OK first. */
+static const char *const dcf77_statuses[] = {"ok",
+                                             "bad argument",
+                                             "wrong number of seconds",
+                                             "bit 0 (M) set",
+                                             "start bit (S) clear",
+                                             "invalid zone bits Z1/Z2",
+                                             "minute parity (P1) error",
+                                             "hour parity (P2) error",
+                                             "date parity (P3) error",
+                                             "BCD digit above 9",
+                                             "field out of range",
+                                             "weekday does not match the date",
+                                             "invalid leap second"};
+ENUM_NAMES_CHECK(dcf77_statuses, DCF77_E_LEAP);
+
 const char *dcf77_strstatus(dcf77_status_t st) {
-  switch (st) {
-  case DCF77_OK:
-    return "ok";
-  case DCF77_E_ARG:
-    return "bad argument";
-  case DCF77_E_LENGTH:
-    return "wrong number of seconds";
-  case DCF77_E_MARK:
-    return "bit 0 (M) set";
-  case DCF77_E_START:
-    return "start bit (S) clear";
-  case DCF77_E_ZONE:
-    return "invalid zone bits Z1/Z2";
-  case DCF77_E_PARITY_MINUTE:
-    return "minute parity (P1) error";
-  case DCF77_E_PARITY_HOUR:
-    return "hour parity (P2) error";
-  case DCF77_E_PARITY_DATE:
-    return "date parity (P3) error";
-  case DCF77_E_BCD:
-    return "BCD digit above 9";
-  case DCF77_E_RANGE:
-    return "field out of range";
-  case DCF77_E_WEEKDAY:
-    return "weekday does not match the date";
-  case DCF77_E_LEAP:
-    return "invalid leap second";
-  }
-  return "unknown";
+  return ENUM_NAME(dcf77_statuses, st, "unknown");
 }
 
 /* Howard Hinnant's days_from_civil / civil_from_days (public domain

@@ -2,6 +2,7 @@
  * gpsd_json - top-level member scanner for gpsd reports, TOFF/PPS decoding,
  * offsets in integer ns, device path -> instance name. */
 #include "common/gpsd_json.h"
+#include "common/enum_name.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -9,24 +10,19 @@
 
 #define NS_PER_S INT64_C(1000000000)
 
+/* In enum order (indexed by -status), GPSD_JSON_OK first. */
+static const char *const gpsd_json_errors[] = {
+    "ok",
+    "invalid argument",
+    "malformed JSON object",
+    "no \"class\" member",
+    "a required member is missing or not an integer",
+    "a number is out of range",
+    "not a TOFF or PPS report"};
+ENUM_NAMES_CHECK(gpsd_json_errors, -GPSD_JSON_ECLASS);
+
 const char *gpsd_json_strerror(gpsd_json_status_t status) {
-  switch (status) {
-  case GPSD_JSON_OK:
-    return "ok";
-  case GPSD_JSON_EINVAL:
-    return "invalid argument";
-  case GPSD_JSON_ESYNTAX:
-    return "malformed JSON object";
-  case GPSD_JSON_ENOCLASS:
-    return "no \"class\" member";
-  case GPSD_JSON_EMISSING:
-    return "a required member is missing or not an integer";
-  case GPSD_JSON_ERANGE:
-    return "a number is out of range";
-  case GPSD_JSON_ECLASS:
-    return "not a TOFF or PPS report";
-  }
-  return "unknown status";
+  return ENUM_NAME(gpsd_json_errors, -status, "unknown status");
 }
 
 /* ---- a minimal scanner: visits each top-level member of one object ---- */

@@ -4,8 +4,10 @@
  *  - the top-level "class" and "device" of any report (libgps 3.22 merges
  *    all devices into one gps_data_t, so the plugin keys on these);
  *  - TOFF and PPS reports (real_sec/real_nsec, clock_sec/clock_nsec,
- *    precision, qErr), because libgps 3.22 files TOFF into gpsdata->pps and
- *    drops PPS precision (FACTS.md 5);
+ *    precision, qErr), because libgps 3.22 files TOFF into gpsdata->pps
+ *    (libgps/libgps_json.c libgps_json_unpack(): its TOFF branch calls
+ *    json_pps_read(); fixed in gpsd 3.25) and has no field for the PPS
+ *    precision (gps.h struct gps_data_t);
  *  - the offset real - clock in integer nanoseconds;
  *  - a plugin-instance name made from a device path.
  * Pure: no I/O, no allocation; the caller passes the line and its length.

@@ -22,6 +22,7 @@
  * held (a clock step, for instance); re-summing from the ring every W
  * slots bounds that residue to one window. */
 #include "common/phase_stats.h"
+#include "common/enum_name.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -367,18 +368,11 @@ size_t phase_stats_bytes(uint32_t window) {
   return sizeof(phase_stats_t) + 2 * (size_t)window * sizeof(double);
 }
 
+/* In enum order, PHASE_STATS_ADDED first. */
+static const char *const phase_stats_adds[] = {"added", "gap", "restart",
+                                               "missing", "early"};
+ENUM_NAMES_CHECK(phase_stats_adds, PHASE_STATS_EARLY);
+
 const char *phase_stats_add_name(phase_stats_add_t r) {
-  switch (r) {
-  case PHASE_STATS_ADDED:
-    return "added";
-  case PHASE_STATS_GAP:
-    return "gap";
-  case PHASE_STATS_RESTART:
-    return "restart";
-  case PHASE_STATS_MISSING:
-    return "missing";
-  case PHASE_STATS_EARLY:
-    return "early";
-  }
-  return "unknown";
+  return ENUM_NAME(phase_stats_adds, r, "unknown");
 }

@@ -2,6 +2,7 @@
  * sp800_90b - SP 800-90B health tests (4.4) and min-entropy estimates (6.3.1,
  * 6.3.3, 6.3.8) over a rolling window (see sp800_90b.h). */
 #include "common/sp800_90b.h"
+#include "common/enum_name.h"
 
 #include "common/rng_health.h"
 
@@ -9,20 +10,15 @@
 #include <math.h>
 #include <string.h>
 
+/* In enum order, SP90B_OK first. */
+static const char *const sp90b_errors[] = {
+    "ok", "sample width must be 1 or 8 bits",
+    "min-entropy H must be > 0 and <= the sample width",
+    "alpha must be between 2^-40 and 2^-20", "fewer than 2 samples"};
+ENUM_NAMES_CHECK(sp90b_errors, SP90B_ESHORT);
+
 const char *sp90b_strerror(sp90b_status_t s) {
-  switch (s) {
-  case SP90B_OK:
-    return "ok";
-  case SP90B_EBITS:
-    return "sample width must be 1 or 8 bits";
-  case SP90B_EH:
-    return "min-entropy H must be > 0 and <= the sample width";
-  case SP90B_EALPHA:
-    return "alpha must be between 2^-40 and 2^-20";
-  case SP90B_ESHORT:
-    return "fewer than 2 samples";
-  }
-  return "unknown error";
+  return ENUM_NAME(sp90b_errors, s, "unknown error");
 }
 
 /* 4.4.1: C = 1 + ceil(-log2(alpha) / H).  The quotient is rounded to 1e-9

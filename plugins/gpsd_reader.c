@@ -223,6 +223,22 @@ static bool new_report(const gpsd_timedelta_t *td, cdtime_t at,
   return !repeat;
 }
 
+/* A TOFF (pps false) or PPS offset (ns, real - clock) received at now; a
+ * fresh report (not a repeat of the last) goes into the stability
+ * statistics. */
+static void note_offset(gpsd_rx_t *rx, bool pps, const gpsd_timedelta_t *td,
+                        int64_t ns, cdtime_t now) {
+  int64_t *last_ns = pps ? &rx->pps_ns : &rx->toff_ns;
+  cdtime_t *at = pps ? &rx->pps_at : &rx->toff_at;
+  bool fresh = new_report(td, *at, pps ? &rx->pps_real : &rx->toff_real);
+  *last_ns = ns;
+  *at = now;
+  if (fresh) {
+    stab_add(rx, pps ? GPSD_STAB_PPS : GPSD_STAB_TOFF, ns, now);
+    stab_pairs(rx, pps, now);
+  }
+}
+
 static int handle_timedelta(gpsd_rx_t *rx, gpsd_class_t cls, const char *line,
                             size_t len, const struct gps_data_t *g,
                             cdtime_t now) {
@@ -233,23 +249,10 @@ static int handle_timedelta(gpsd_rx_t *rx, gpsd_class_t cls, const char *line,
     return -1;
   if (gpsd_timedelta_offset_ns(&td, &ns) != GPSD_JSON_OK)
     return -1;
-  if (cls == GPSD_CLASS_TOFF) {
-    bool fresh = new_report(&td, rx->toff_at, &rx->toff_real);
-    rx->toff_ns = ns;
-    rx->toff_at = now;
-    if (fresh) {
-      stab_add(rx, GPSD_STAB_TOFF, ns, now);
-      stab_pairs(rx, false, now);
-    }
+  bool pps = cls != GPSD_CLASS_TOFF;
+  note_offset(rx, pps, &td, ns, now);
+  if (!pps)
     return 0;
-  }
-  bool fresh = new_report(&td, rx->pps_at, &rx->pps_real);
-  rx->pps_ns = ns;
-  rx->pps_at = now;
-  if (fresh) {
-    stab_add(rx, GPSD_STAB_PPS, ns, now);
-    stab_pairs(rx, true, now);
-  }
   rx->pps_has_precision = td.has_precision;
   rx->pps_precision = td.precision;
   rx->pps_has_qerr = td.has_qerr;

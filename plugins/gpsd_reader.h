@@ -136,8 +136,10 @@ gpsd_rx_t *gpsd_rx_by_name(const char *name, gpsd_server_t **srv_out);
  * it) into its receiver's snapshot, stamped `now` (gpsd_clock).  Takes
  * gpsd_lock.
  * Returns 0 if used, 1 if ignored (class not used, receiver not reported),
- * -1 if malformed.  This is the plugin's seam: the reader thread feeds it
- * from gps_read(), the plugin test from recorded lines via gps_unpack(). */
+ * -1 if malformed.  This is the plugin's seam: the reader thread reads the
+ * socket itself and feeds it each well-formed line after gps_unpack() (not
+ * gps_read(), see reader_line()), the plugin test feeds recorded lines the
+ * same way. */
 int gpsd_handle_report(gpsd_server_t *srv, const char *line, size_t len,
                        const struct gps_data_t *g, cdtime_t now);
 

@@ -18,8 +18,13 @@ Fault injection, per PATH, while the file exists:
     PATH.pause    send nothing (a silent receiver)
 With --ready FILE the file is created once every pty exists.
 
-This encoder is written from the telegram layout in shared/FACTS.md §2 and is
-independent of the C encoder in common/dcf77_telegram.c; NTPsec's generic
+This encoder is written from the DCF77 telegram layout PTB publishes (bit
+table as in NTPsec libparse/clk_rawdcf.c): seconds 0..58 one bit each, 100 ms
+= 0, 200 ms = 1, second 59 unmodulated; 0 M = 0, 15 R, 16 A1, 17 Z1 (CEST),
+18 Z2 (CET), 19 A2, 20 S = 1, 21-27 minute BCD, 28 P1, 29-34 hour, 35 P2,
+36-41 day, 42-44 weekday (1 = Monday), 45-49 month, 50-57 year of the
+century, 58 P3 (even parities); the time sent is the CET/CEST time of the
+next minute.  It is independent of the C encoder in common/dcf77_telegram.c; NTPsec's generic
 driver (refclock generic subtype 19) decoding its output is what checks it.
 """
 import calendar

@@ -14,6 +14,7 @@
 
 #include "common/phase_stats.h"
 #include "tests/mock/plugin_mock.h"
+#include "tests/unit/prng.h"
 #include "tests/unit/testing.h"
 
 static struct gps_data_t g; /* one struct for every device, like libgps */
@@ -226,7 +227,8 @@ static void test_toff_pps(void) {
   mock_now = T0 + TIME_T_TO_CDTIME_T(10);
   memset(&g, 0, sizeof(g));
   EXPECT_EQ_INT(0, feed(srv, toff, mock_now));
-  /* The installed libgps 3.22 files TOFF into g.pps (FACTS.md 5). */
+  /* The installed libgps 3.22 files TOFF into g.pps: libgps/libgps_json.c
+   * libgps_json_unpack() hands TOFF to json_pps_read() (fixed in 3.25). */
   if (g.toff.real.tv_sec == 0)
     OK_MSG(g.pps.real.tv_sec == 1800000000 && (g.set & TOFF_SET),
            "libgps 3.22 bug present: TOFF landed in gpsdata->pps");
@@ -449,10 +451,7 @@ static uint64_t rng_state = 0x5DEECE66DULL;
 static double gauss(void) {
   double u[2];
   for (int i = 0; i < 2; i++) {
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
+    uint64_t z = prng_splitmix64(&rng_state);
     u[i] = ((double)(z >> 11) + 0.5) / 9007199254740992.0;
   }
   return sqrt(-2.0 * log(u[0])) * cos(2 * M_PI * u[1]);

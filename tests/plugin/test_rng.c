@@ -25,10 +25,15 @@ static ssize_t fake_getrandom(void *buf, size_t len, unsigned flags) {
   return (ssize_t)len;
 }
 
+/* dir/name into path (size 512). */
+static const char *in_dir(char path[512], const char *name) {
+  snprintf(path, 512, "%s/%s", dir, name);
+  return path;
+}
+
 static void put(const char *rel, const char *text) {
   char path[512], cmd[600];
-  snprintf(path, sizeof(path), "%s/%s", dir, rel);
-  snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", path);
+  snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", in_dir(path, rel));
   if (system(cmd) != 0)
     return;
   FILE *f = fopen(path, "w");
@@ -44,10 +49,14 @@ static uint8_t rnd8(void) { /* xorshift64*: a good enough "good source" */
   return (uint8_t)((xs * 2685821657736338717ull) >> 56);
 }
 
-static void data_file(const char *name, size_t n, int kind) {
+/* dir/name, opened for writing (NULL if it cannot be). */
+static FILE *create_in_dir(const char *name) {
   char path[512];
-  snprintf(path, sizeof(path), "%s/%s", dir, name);
-  FILE *f = fopen(path, "w");
+  return fopen(in_dir(path, name), "w");
+}
+
+static void data_file(const char *name, size_t n, int kind) {
+  FILE *f = create_in_dir(name);
   for (size_t i = 0; i < n && f != NULL; i++)
     fputc(kind == 0   ? 0
           : kind == 1 ? rnd8()
@@ -152,17 +161,27 @@ static void source_conf(const char *name, const char *dev, const char *extra) {
   OK_MSG(configure(conf) == 0, "source configured");
 }
 
+/* Initialise the configured Sources, then read each once. */
+static void init_and_read_all(void) {
+  EXPECT_EQ_INT(0, mock_init_all());
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+}
+
+/* A Source reading dir/file. */
+static void file_source(const char *name, const char *file, const char *extra) {
+  char path[512];
+  source_conf(name, in_dir(path, file), extra);
+}
+
 static void test_good_and_zero_files(void) {
-  char good[512], zero[512], word[512], rid[64];
-  snprintf(good, sizeof(good), "%s/good.bin", dir);
-  snprintf(zero, sizeof(zero), "%s/zero.bin", dir);
-  snprintf(word, sizeof(word), "%s/word.bin", dir);
+  char rid[64];
   data_file("good.bin", 4 + 20 * 2500, 1);
   data_file("zero.bin", 4 + 4 * 2500, 0);
   data_file("word.bin", 4 + 4 * 2500, 2);
-  source_conf("good", good, "BytesPerInterval 50000\nWindow 100");
-  source_conf("zero", zero, "BytesPerInterval 10000\nWindow 10");
-  source_conf("word", word, "BytesPerInterval 10000\nWindow 10");
+  file_source("good", "good.bin", "BytesPerInterval 50000\nWindow 100");
+  file_source("zero", "zero.bin", "BytesPerInterval 10000\nWindow 10");
+  file_source("word", "word.bin", "BytesPerInterval 10000\nWindow 10");
   EXPECT_EQ_INT(0, mock_init_all());
   EXPECT_EQ_INT(3, mock_read_count());
   mock_clear();
@@ -238,12 +257,10 @@ static void test_good_and_zero_files(void) {
 /* A FIFO: a writer that sends fewer bytes than asked and then stays silent;
  * the read returns after MaxReadTime with the shortfall counted. */
 static void test_fifo(void) {
-  char fifo[512], missing[512];
-  snprintf(fifo, sizeof(fifo), "%s/src.fifo", dir);
-  snprintf(missing, sizeof(missing), "%s/no-such-device", dir);
-  OK(mkfifo(fifo, 0600) == 0);
-  source_conf("fifo", fifo, "BytesPerInterval 20000\nMaxReadTime 0.3");
-  source_conf("missing", missing, "");
+  char fifo[512];
+  OK(mkfifo(in_dir(fifo, "src.fifo"), 0600) == 0);
+  file_source("fifo", "src.fifo", "BytesPerInterval 20000\nMaxReadTime 0.3");
+  file_source("missing", "no-such-device", "");
   mock_init_all();
   /* No writer yet: end of file at once, nothing read, gauges NaN; not an
    * error (regression: -1 made collectd back off and the threshold plugin
@@ -291,16 +308,14 @@ static void test_fifo(void) {
  * this read (it used to wait for the next read, a whole interval later).
  * Good data again: the run is broken, no longer stuck. */
 static void test_stuck_mid_read(void) {
-  char path[512];
-  snprintf(path, sizeof(path), "%s/mid.bin", dir);
-  FILE *f = fopen(path, "w");
+  FILE *f = create_in_dir("mid.bin");
   for (size_t i = 0; i < 4 + 4 * 2500 && f != NULL; i++)
     fputc(i < 4 + 3750 ? rnd8()
                        : (int)(uint8_t[]){0xde, 0xad, 0xbe, 0xef}[i % 4],
           f);
   if (f != NULL)
     fclose(f);
-  source_conf("mid", path, "BytesPerInterval 10000\nWindow 100");
+  file_source("mid", "mid.bin", "BytesPerInterval 10000\nWindow 100");
   EXPECT_EQ_INT(0, mock_init_all());
   mock_clear();
   EXPECT_EQ_INT(0, mock_read("rng/mid"));
@@ -331,9 +346,7 @@ static void test_stuck_mid_read(void) {
  * a stuck buffer: every block fails the continuous test, no period <= 16). */
 static void cont_file(const char *name, int blocks, int planted) {
   static uint8_t blk[2500];
-  char path[512];
-  snprintf(path, sizeof(path), "%s/%s", dir, name);
-  FILE *f = fopen(path, "w");
+  FILE *f = create_in_dir(name);
   for (int i = 0; i < 4 && f != NULL; i++)
     fputc(rnd8(), f);
   for (size_t i = 0; i < sizeof(blk); i++) /* 2500 = 312 word pairs + 4 */
@@ -369,13 +382,10 @@ static int stuck_failures(const char *inst) {
  * Stuck needs RNG_STUCK_RUN failing blocks in a row, counted in blocks
  * across intervals; a source failing every block still gets there. */
 static void test_one_block_per_interval(void) {
-  char lone[512], replay[512];
-  snprintf(lone, sizeof(lone), "%s/lone.bin", dir);
-  snprintf(replay, sizeof(replay), "%s/replay.bin", dir);
   cont_file("lone.bin", 5, 2);
   cont_file("replay.bin", 5, -1);
-  source_conf("lone", lone, "BytesPerInterval 2500\nWindow 100");
-  source_conf("replay", replay, "BytesPerInterval 2500\nWindow 100");
+  file_source("lone", "lone.bin", "BytesPerInterval 2500\nWindow 100");
+  file_source("replay", "replay.bin", "BytesPerInterval 2500\nWindow 100");
   EXPECT_EQ_INT(0, mock_init_all());
   int lone_stuck = 0;
   mock_clear();
@@ -409,9 +419,7 @@ static void test_one_block_per_interval(void) {
  * first and last bits are 1 (the run of zeros, in bytes or in bits, has a
  * known length). */
 static void sp90b_file(const char *name, size_t zeros, size_t biased) {
-  char path[512];
-  snprintf(path, sizeof(path), "%s/%s", dir, name);
-  FILE *f = fopen(path, "w");
+  FILE *f = create_in_dir(name);
   for (size_t i = 0; i < 4 + 2500 && f != NULL; i++)
     fputc(rnd8() | 0x81, f);
   for (size_t i = 0; i < zeros && f != NULL; i++)
@@ -437,22 +445,17 @@ static int notif_count(const char *inst, const char *ti, int severity) {
 }
 
 static void test_sp90b_health(void) {
-  char p8[512], p9[512], pb[512], pg[512];
-  snprintf(p8, sizeof(p8), "%s/run8.bin", dir);
-  snprintf(p9, sizeof(p9), "%s/run9.bin", dir);
-  snprintf(pb, sizeof(pb), "%s/biased.bin", dir);
-  snprintf(pg, sizeof(pg), "%s/good90b.bin", dir);
   sp90b_file("run8.bin", 8, 0); /* C - 1 zeros: no failure */
   sp90b_file("run9.bin", 9, 0); /* C zeros: one RCT failure */
   sp90b_file("biased.bin", 0, 50000);
   data_file("good90b.bin", 200000, 1);
-  source_conf("run8", p8, "BytesPerInterval 5008\nEntropyWindow 0");
-  source_conf("run9", p9, "BytesPerInterval 5008\nEntropyWindow 0");
-  source_conf("biased", pb, "BytesPerInterval 55008\nEntropyWindow 0");
-  source_conf("good90b", pg, "BytesPerInterval 200000\nEntropyWindow 0");
-  EXPECT_EQ_INT(0, mock_init_all());
-  mock_clear();
-  EXPECT_EQ_INT(0, mock_read_all());
+  file_source("run8", "run8.bin", "BytesPerInterval 5008\nEntropyWindow 0");
+  file_source("run9", "run9.bin", "BytesPerInterval 5008\nEntropyWindow 0");
+  file_source("biased", "biased.bin",
+              "BytesPerInterval 55008\nEntropyWindow 0");
+  file_source("good90b", "good90b.bin",
+              "BytesPerInterval 200000\nEntropyWindow 0");
+  init_and_read_all();
   EXPECT_EQ_DOUBLE(0, get("run8", "total_events", "sp90b_rct_failures"));
   EXPECT_EQ_DOUBLE(0, get("run8", "bool", "sp90b_alarm"));
   EXPECT_EQ_DOUBLE(1, get("run9", "total_events", "sp90b_rct_failures"));
@@ -491,18 +494,13 @@ static void test_sp90b_health(void) {
 /* 1-bit samples, default H = 0.5: RCT cutoff 1 + ceil(30 / 0.5) = 61 equal
  * bits: 7 zero bytes (56 bits) pass, 8 (64 bits) fail once. */
 static void test_sp90b_bits(void) {
-  char p7[512], p8[512];
-  snprintf(p7, sizeof(p7), "%s/bits7.bin", dir);
-  snprintf(p8, sizeof(p8), "%s/bits8.bin", dir);
   sp90b_file("bits7.bin", 7, 0);
   sp90b_file("bits8.bin", 8, 0);
-  source_conf("bits7", p7, "BytesPerInterval 5008\nSampleBits 1\n"
-                           "EntropyWindow 0");
-  source_conf("bits8", p8, "BytesPerInterval 5008\nSampleBits 1\n"
-                           "EntropyWindow 0");
-  EXPECT_EQ_INT(0, mock_init_all());
-  mock_clear();
-  EXPECT_EQ_INT(0, mock_read_all());
+  file_source("bits7", "bits7.bin",
+              "BytesPerInterval 5008\nSampleBits 1\nEntropyWindow 0");
+  file_source("bits8", "bits8.bin",
+              "BytesPerInterval 5008\nSampleBits 1\nEntropyWindow 0");
+  init_and_read_all();
   EXPECT_EQ_DOUBLE(0, get("bits7", "total_events", "sp90b_rct_failures"));
   EXPECT_EQ_DOUBLE(1, get("bits8", "total_events", "sp90b_rct_failures"));
   EXPECT_EQ_DOUBLE(1, get("bits8", "bool", "sp90b_alarm"));
@@ -543,17 +541,14 @@ static void test_sp90b_config(void) {
  * three near 8 bits per byte (99 % lower bounds: MCV about 7.56 over
  * 64 KiB), no entropy_low; zeros: 0, entropy_low and one FAILURE. */
 static void test_sp90b_estimates(void) {
-  char pg[512], pz[512];
-  snprintf(pg, sizeof(pg), "%s/est_good.bin", dir);
-  snprintf(pz, sizeof(pz), "%s/est_zero.bin", dir);
   data_file("est_good.bin", 200004, 1);
   data_file("est_zero.bin", 40004, 0);
-  source_conf("estg", pg, "BytesPerInterval 40000\nEntropyWindow 65536\n"
-                          "EntropyEvery 2");
-  source_conf("estz", pz, "BytesPerInterval 40000\nEntropyWindow 65536");
-  EXPECT_EQ_INT(0, mock_init_all());
-  mock_clear();
-  EXPECT_EQ_INT(0, mock_read_all()); /* 40004 bytes: not full */
+  file_source("estg", "est_good.bin",
+              "BytesPerInterval 40000\nEntropyWindow 65536\n"
+              "EntropyEvery 2");
+  file_source("estz", "est_zero.bin",
+              "BytesPerInterval 40000\nEntropyWindow 65536");
+  init_and_read_all(); /* 40004 bytes: not full */
   OK(isnan(get("estg", "gauge", "entropy_min")));
   OK(isnan(get("estz", "bool", "entropy_low")));
   mock_clear();

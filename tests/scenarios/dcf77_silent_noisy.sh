@@ -1,5 +1,5 @@
 #!/bin/bash
-# Scenario S5 (issue 11): a DCF77 receiver unplugged, another one noisy.
+# Scenario S5: a DCF77 receiver unplugged, another one noisy.
 # In a private network namespace, real NTPsec 1.2.2 (without CAP_SYS_TIME)
 # runs two PARSE refclocks (refclock generic subtype 19, raw DCF77, poll
 # 16 s) on ptys fed by tests/integration/dcf77_feed.py (one character a

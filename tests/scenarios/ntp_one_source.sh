@@ -1,5 +1,5 @@
 #!/bin/bash
-# Scenario S2 (issue 11): only one source left.  Four honest chronyd
+# Scenario S2: only one source left.  Four honest chronyd
 # servers, each a host of its own (a network namespace on a veth link,
 # 10.77.2-5.2), feed a client chronyd -x (the monitored daemon, polling
 # every 0.5 s; ntp_scen_lib.sh).  The servers become unreachable one by

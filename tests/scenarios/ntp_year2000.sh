@@ -1,5 +1,5 @@
 #!/bin/bash
-# Scenario S1 (issue 11): a time server says it is 12 years ago (the 2012
+# Scenario S1: a time server says it is 12 years ago (the 2012
 # USNO incident, when tock.usno.navy.mil served the year 2000).
 # Each server is a host of its own (a network namespace on a veth link):
 # three honest chronyd servers (10.77.2-4.2) and one server

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Scenario 6 (issue 11): a stuck hardware RNG.  Three rng Sources read
+# Scenario 6: a stuck hardware RNG.  Three rng Sources read
 # FIFOs fed by rng_writer.py with os.urandom data; after a healthy phase two
 # of them get stuck at once - one repeats the 32-bit word 0xdeadbeef, one
 # returns zeros - while the third stays random.  With the shipped

@@ -21,27 +21,7 @@
 
 #define GOLDEN_STUCK_AGE 5.0 /* s, as a plugin with StuckAge 5 would */
 
-typedef struct {
-  char *buf;
-  size_t len, cap;
-} out_t;
-
-static void emit(out_t *o, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void emit(out_t *o, const char *fmt, ...) {
-  va_list ap;
-  for (;;) {
-    va_start(ap, fmt);
-    int n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
-    va_end(ap);
-    if (n >= 0 && (size_t)n < o->cap - o->len) {
-      o->len += (size_t)n;
-      return;
-    }
-    o->cap = o->cap * 2 + (size_t)n + 256;
-    o->buf = realloc(o->buf, o->cap);
-  }
-}
+typedef testing_buf_t out_t;
 
 static char *slurp(const char *dir, const char *name, size_t *len) {
   return testing_slurp(len, "%s/%s", dir, name);
@@ -49,15 +29,16 @@ static char *slurp(const char *dir, const char *name, size_t *len) {
 
 static void dump_counts(out_t *o, const char *prefix,
                         const ceph_pg_counts_t *c) {
-  emit(o, "%s total=%llu inactive=%llu unclean=%llu unknown=%llu\n", prefix,
-       (unsigned long long)c->total, (unsigned long long)c->inactive,
-       (unsigned long long)c->unclean, (unsigned long long)c->unknown);
-  emit(o, "%s", prefix);
+  testing_buf_printf(
+      o, "%s total=%llu inactive=%llu unclean=%llu unknown=%llu\n", prefix,
+      (unsigned long long)c->total, (unsigned long long)c->inactive,
+      (unsigned long long)c->unclean, (unsigned long long)c->unknown);
+  testing_buf_printf(o, "%s", prefix);
   for (int i = 0; i < CEPH_PG_NSTATES; i++)
     if (c->state[i] > 0)
-      emit(o, " %s=%llu", ceph_pg_state_name(i),
-           (unsigned long long)c->state[i]);
-  emit(o, "\n");
+      testing_buf_printf(o, " %s=%llu", ceph_pg_state_name(i),
+                         (unsigned long long)c->state[i]);
+  testing_buf_printf(o, "\n");
 }
 
 static void do_status(out_t *o, const char *buf, size_t len) {
@@ -65,31 +46,37 @@ static void do_status(out_t *o, const char *buf, size_t len) {
   char err[256];
   cj_status_t r = ceph_status_parse(buf, len, &st, err, sizeof(err));
   if (r != CJ_OK) {
-    emit(o, "status error=%s\n", cj_strerror(r));
+    testing_buf_printf(o, "status error=%s\n", cj_strerror(r));
     return;
   }
-  emit(o, "status health=%d checks=%zu\n", st.health, st.n_checks);
+  testing_buf_printf(o, "status health=%d checks=%zu\n", st.health,
+                     st.n_checks);
   for (size_t i = 0; i < st.n_checks; i++)
-    emit(o, "status check %s severity=%d muted=%d count=%.9g\n",
-         st.checks[i].code, st.checks[i].severity, st.checks[i].muted,
-         st.checks[i].count);
-  emit(o, "status osds total=%.9g up=%.9g in=%.9g remapped_pgs=%.9g\n",
-       st.osds_total, st.osds_up, st.osds_in, st.remapped_pgs);
-  emit(o, "status mons total=%.9g quorum=%.9g mgr_available=%.9g\n",
-       st.mons_total, st.mons_quorum, st.mgr_available);
+    testing_buf_printf(o, "status check %s severity=%d muted=%d count=%.9g\n",
+                       st.checks[i].code, st.checks[i].severity,
+                       st.checks[i].muted, st.checks[i].count);
+  testing_buf_printf(
+      o, "status osds total=%.9g up=%.9g in=%.9g remapped_pgs=%.9g\n",
+      st.osds_total, st.osds_up, st.osds_in, st.remapped_pgs);
+  testing_buf_printf(o,
+                     "status mons total=%.9g quorum=%.9g mgr_available=%.9g\n",
+                     st.mons_total, st.mons_quorum, st.mgr_available);
   dump_counts(o, "status pgs", &st.pgs);
-  emit(o, "status pgmap num_pgs=%.9g pools=%.9g objects=%.9g\n", st.num_pgs,
-       st.pools, st.objects);
-  emit(o, "status degraded objects=%.9g total=%.9g ratio=%.9g\n",
-       st.degraded_objects, st.degraded_total, st.degraded_ratio);
-  emit(o, "status misplaced objects=%.9g total=%.9g ratio=%.9g\n",
-       st.misplaced_objects, st.misplaced_total, st.misplaced_ratio);
-  emit(o, "status unfound objects=%.9g total=%.9g ratio=%.9g\n",
-       st.unfound_objects, st.unfound_total, st.unfound_ratio);
-  emit(o, "status recovering objects_per_sec=%.9g bytes_per_sec=%.9g "
-          "inactive_pgs_ratio=%.9g\n",
-       st.recovering_objects_per_sec, st.recovering_bytes_per_sec,
-       st.inactive_pgs_ratio);
+  testing_buf_printf(o, "status pgmap num_pgs=%.9g pools=%.9g objects=%.9g\n",
+                     st.num_pgs, st.pools, st.objects);
+  testing_buf_printf(o, "status degraded objects=%.9g total=%.9g ratio=%.9g\n",
+                     st.degraded_objects, st.degraded_total, st.degraded_ratio);
+  testing_buf_printf(o, "status misplaced objects=%.9g total=%.9g ratio=%.9g\n",
+                     st.misplaced_objects, st.misplaced_total,
+                     st.misplaced_ratio);
+  testing_buf_printf(o, "status unfound objects=%.9g total=%.9g ratio=%.9g\n",
+                     st.unfound_objects, st.unfound_total, st.unfound_ratio);
+  testing_buf_printf(
+      o,
+      "status recovering objects_per_sec=%.9g bytes_per_sec=%.9g "
+      "inactive_pgs_ratio=%.9g\n",
+      st.recovering_objects_per_sec, st.recovering_bytes_per_sec,
+      st.inactive_pgs_ratio);
 }
 
 static void do_osd(out_t *o, const char *dbuf, size_t dlen, const char *fbuf,
@@ -101,44 +88,50 @@ static void do_osd(out_t *o, const char *dbuf, size_t dlen, const char *fbuf,
     cj_status_t r = ceph_osd_dump_parse(dbuf, dlen, &d, NULL, 0);
     have_d = r == CJ_OK;
     if (!have_d)
-      emit(o, "osd_dump error=%s\n", cj_strerror(r));
+      testing_buf_printf(o, "osd_dump error=%s\n", cj_strerror(r));
   }
   if (have_d) {
-    emit(o, "osd_dump ratios nearfull=%.9g backfillfull=%.9g full=%.9g\n",
-         d.nearfull_ratio, d.backfillfull_ratio, d.full_ratio);
-    emit(o, "osd_dump flags");
+    testing_buf_printf(
+        o, "osd_dump ratios nearfull=%.9g backfillfull=%.9g full=%.9g\n",
+        d.nearfull_ratio, d.backfillfull_ratio, d.full_ratio);
+    testing_buf_printf(o, "osd_dump flags");
     for (int i = 0; i < CEPH_NFLAGS; i++)
       if (d.flag[i])
-        emit(o, " %s", ceph_flag_name(i));
-    emit(o, "\n");
+        testing_buf_printf(o, " %s", ceph_flag_name(i));
+    testing_buf_printf(o, "\n");
     for (size_t i = 0; i < d.n_pools; i++)
-      emit(o, "osd_dump pool %lld name=%s\n", (long long)d.pools[i].id,
-           d.pools[i].name);
+      testing_buf_printf(o, "osd_dump pool %lld name=%s\n",
+                         (long long)d.pools[i].id, d.pools[i].name);
   }
   if (fbuf == NULL) {
-    emit(o, "osd_df absent\n");
+    testing_buf_printf(o, "osd_df absent\n");
   } else {
     cj_status_t r = ceph_osd_df_parse(fbuf, flen, &df, NULL, 0);
     have_df = r == CJ_OK;
     if (!have_df)
-      emit(o, "osd_df error=%s\n", cj_strerror(r));
+      testing_buf_printf(o, "osd_df error=%s\n", cj_strerror(r));
   }
   if (have_df) {
     for (size_t i = 0; i < df.n; i++)
-      emit(o, "osd_df osd.%lld up=%d utilization=%.9g kb=%.9g kb_used=%.9g "
-              "pgs=%.9g headroom_nearfull=%.9g headroom_full=%.9g\n",
-           (long long)df.v[i].id, df.v[i].up, df.v[i].utilization, df.v[i].kb,
-           df.v[i].kb_used, df.v[i].pgs,
-           ceph_headroom(have_d ? d.nearfull_ratio : NAN, df.v[i].utilization),
-           ceph_headroom(have_d ? d.full_ratio : NAN, df.v[i].utilization));
+      testing_buf_printf(
+          o,
+          "osd_df osd.%lld up=%d utilization=%.9g kb=%.9g kb_used=%.9g "
+          "pgs=%.9g headroom_nearfull=%.9g headroom_full=%.9g\n",
+          (long long)df.v[i].id, df.v[i].up, df.v[i].utilization, df.v[i].kb,
+          df.v[i].kb_used, df.v[i].pgs,
+          ceph_headroom(have_d ? d.nearfull_ratio : NAN, df.v[i].utilization),
+          ceph_headroom(have_d ? d.full_ratio : NAN, df.v[i].utilization));
     ceph_fullness_t fu;
     ceph_fullness(&df, have_d ? &d : NULL, &fu);
-    emit(o, "fullness max_utilization=%.9g min_headroom nearfull=%.9g "
-            "backfillfull=%.9g full=%.9g\n",
-         fu.max_utilization, fu.min_headroom_nearfull,
-         fu.min_headroom_backfillfull, fu.min_headroom_full);
-    emit(o, "fullness osds_over nearfull=%.9g backfillfull=%.9g full=%.9g\n",
-         fu.osds_over_nearfull, fu.osds_over_backfillfull, fu.osds_over_full);
+    testing_buf_printf(
+        o,
+        "fullness max_utilization=%.9g min_headroom nearfull=%.9g "
+        "backfillfull=%.9g full=%.9g\n",
+        fu.max_utilization, fu.min_headroom_nearfull,
+        fu.min_headroom_backfillfull, fu.min_headroom_full);
+    testing_buf_printf(
+        o, "fullness osds_over nearfull=%.9g backfillfull=%.9g full=%.9g\n",
+        fu.osds_over_nearfull, fu.osds_over_backfillfull, fu.osds_over_full);
     ceph_osd_df_free(&df);
   }
   if (have_d)
@@ -150,49 +143,50 @@ static void do_pgs(out_t *o, const char *bbuf, size_t blen, const char *sbuf,
   ceph_pools_t p;
   ceph_pools_init(&p);
   if (bbuf == NULL) {
-    emit(o, "pgs_brief absent\n");
+    testing_buf_printf(o, "pgs_brief absent\n");
   } else {
     cj_status_t r = ceph_pgs_brief_parse(bbuf, blen, &p, NULL, 0);
     if (r != CJ_OK)
-      emit(o, "pgs_brief error=%s\n", cj_strerror(r));
+      testing_buf_printf(o, "pgs_brief error=%s\n", cj_strerror(r));
   }
   if (sbuf == NULL) {
-    emit(o, "pg_dump_stuck absent\n");
+    testing_buf_printf(o, "pg_dump_stuck absent\n");
   } else {
     cj_status_t r =
         ceph_pgs_stuck_parse(sbuf, slen, now, GOLDEN_STUCK_AGE, &p, NULL, 0);
     if (r != CJ_OK)
-      emit(o, "pg_dump_stuck error=%s\n", cj_strerror(r));
+      testing_buf_printf(o, "pg_dump_stuck error=%s\n", cj_strerror(r));
   }
   for (size_t i = 0; i < p.n; i++) {
     char prefix[64];
     snprintf(prefix, sizeof(prefix), "pool %lld pgs", (long long)p.v[i].id);
     dump_counts(o, prefix, &p.v[i].pgs);
     const ceph_stuck_t *s = &p.v[i].stuck;
-    emit(o, "pool %lld stuck", (long long)p.v[i].id);
+    testing_buf_printf(o, "pool %lld stuck", (long long)p.v[i].id);
     for (int k = 0; k < CEPH_NSTUCK; k++)
-      emit(o, " %s=%llu", ceph_stuck_name(k), (unsigned long long)s->n[k]);
-    emit(o, " any=%llu oldest_s=%.0f\n", (unsigned long long)s->any,
-         s->oldest_s);
+      testing_buf_printf(o, " %s=%llu", ceph_stuck_name(k),
+                         (unsigned long long)s->n[k]);
+    testing_buf_printf(o, " any=%llu oldest_s=%.0f\n",
+                       (unsigned long long)s->any, s->oldest_s);
   }
   dump_counts(o, "cluster pgs", &p.total);
-  emit(o, "cluster stuck any=%llu oldest_s=%.0f\n",
-       (unsigned long long)p.stuck.any, p.stuck.oldest_s);
+  testing_buf_printf(o, "cluster stuck any=%llu oldest_s=%.0f\n",
+                     (unsigned long long)p.stuck.any, p.stuck.oldest_s);
   ceph_pools_free(&p);
 }
 
 static void do_quorum(out_t *o, const char *buf, size_t len) {
   ceph_quorum_t q;
   if (ceph_quorum_parse(buf, len, &q, NULL, 0) != CJ_OK) {
-    emit(o, "quorum error\n");
+    testing_buf_printf(o, "quorum error\n");
     return;
   }
   const ceph_mon_t *l = ceph_quorum_leader(&q);
-  emit(o, "quorum leader=%s in_quorum=%d mons=%d leader_addrs=", q.leader,
-       q.n_quorum, q.n_mons);
+  testing_buf_printf(o, "quorum leader=%s in_quorum=%d mons=%d leader_addrs=",
+                     q.leader, q.n_quorum, q.n_mons);
   for (int i = 0; l != NULL && i < l->n_addrs; i++)
-    emit(o, "%s%s", i ? "," : "", l->addrs[i]);
-  emit(o, "\n");
+    testing_buf_printf(o, "%s%s", i ? "," : "", l->addrs[i]);
+  testing_buf_printf(o, "\n");
 }
 
 static double meta_now(const char *dir) {
@@ -256,7 +250,7 @@ int main(int argc, char **argv) {
     char dir[1300];
     snprintf(dir, sizeof(dir), "%s/%s", base, names[i]);
     out_t o = {NULL, 0, 0};
-    emit(&o, "# state %s\n", names[i]);
+    testing_buf_printf(&o, "# state %s\n", names[i]);
     golden(dir, &o);
     size_t clen = 0;
     char *chk = slurp(dir, "expected.chk", &clen);

@@ -6,6 +6,14 @@
 
 #include <math.h>
 
+/* ceph_hr_project of n OSDs in n_domains, expected to succeed. */
+static ceph_hr_result_t project(const ceph_hr_osd_t *o, size_t n,
+                                size_t n_domains, double *after) {
+  ceph_hr_result_t r;
+  EXPECT_EQ_INT(CEPH_HR_OK, ceph_hr_project(o, n, n_domains, after, &r));
+  return r;
+}
+
 /* 4 hosts of one 1000-kB OSD each, equal weights, 100 kB used on h0..h2
  * and 400 kB on h3.  Losing h3 (400 kB) puts 400/3 on each survivor:
  * 100 + 133.33 = 233.33 kB = 23.333 %.  Losing h0 (100 kB) gives h3
@@ -14,9 +22,8 @@ static void equal_hosts(void) {
   const ceph_hr_osd_t o[] = {
       {0, 0, 1.0, 1000, 100}, {1, 1, 1.0, 1000, 100},
       {2, 2, 1.0, 1000, 100}, {3, 3, 1.0, 1000, 400}};
-  ceph_hr_result_t r;
   double after[4];
-  EXPECT_EQ_INT(CEPH_HR_OK, ceph_hr_project(o, 4, 4, after, &r));
+  ceph_hr_result_t r = project(o, 4, 4, after);
   EXPECT_NEAR(100.0 * (400 + 100.0 / 3) / 1000, r.worst_util, 1e-9);
   EXPECT_EQ_INT(0, r.domain);
   EXPECT_EQ_INT(3, (int)r.worst_osd);
@@ -38,9 +45,8 @@ static void weighted(void) {
   const ceph_hr_osd_t o[] = {{0, 0, 2.0, 2000, 500}, {1, 0, 1.0, 1000, 200},
                              {2, 1, 1.0, 1000, 100}, {3, 1, 0.5, 1000, 100},
                              {4, 2, 1.0, 1000, 100}};
-  ceph_hr_result_t r;
   double after[3];
-  EXPECT_EQ_INT(CEPH_HR_OK, ceph_hr_project(o, 5, 3, after, &r));
+  ceph_hr_result_t r = project(o, 5, 3, after);
   EXPECT_NEAR(38.0, r.worst_util, 1e-9);
   EXPECT_EQ_INT(0, r.domain);
   EXPECT_EQ_INT(2, (int)r.worst_osd);
@@ -52,12 +58,11 @@ static void weighted(void) {
  * count as lost with its domain (it has been moved already); an OSD
  * without a size (down, never reported) receives nothing either. */
 static void out_and_unsized(void) {
+  double after[3]; /* %: the fullest survivor when domain d is lost */
   const ceph_hr_osd_t o[] = {{0, 0, 1.0, 1000, 100}, {1, 0, 0.0, 1000, 900},
                              {2, 1, 1.0, 1000, 100}, {3, 2, 1.0, 0, 0},
                              {4, 2, 1.0, 1000, 100}};
-  ceph_hr_result_t r;
-  double after[3];
-  EXPECT_EQ_INT(CEPH_HR_OK, ceph_hr_project(o, 5, 3, after, &r));
+  ceph_hr_result_t r = project(o, 5, 3, after);
   /* Losing d0: 100 kB onto osd.2, osd.3 (no size: weight but no value),
    * osd.4, w = 3: osd.2 = 133.3 kB = 13.33 %.  Out osd.1 (90 %) is not a
    * survivor that receives data and is not reported. */

@@ -47,7 +47,25 @@ static int stop_at_b(void *ctx, const cj_path_t *p, const cj_value_t *v) {
   return cj_key(p, 0, "b");
 }
 
+/* cj_finish: out of memory first, then a reply without what identifies
+ * it (its text into err), else the walk's own status. */
+static void test_finish(void) {
+  char err[64] = "";
+  EXPECT_EQ_INT(CJ_ERR_NOMEM,
+                cj_finish(CJ_ERR_HANDLER, 1, 0, "no x", err, sizeof err));
+  EXPECT_EQ_STR("", err);
+  EXPECT_EQ_INT(CJ_ERR_SYNTAX,
+                cj_finish(CJ_ERR_SYNTAX, 0, 0, "no x", err, sizeof err));
+  EXPECT_EQ_INT(CJ_OK, cj_finish(CJ_OK, 0, 1, "no x", err, sizeof err));
+  EXPECT_EQ_STR("", err);
+  EXPECT_EQ_INT(CJ_ERR_MISSING,
+                cj_finish(CJ_OK, 0, 0, "no x in the reply", err, sizeof err));
+  EXPECT_EQ_STR("no x in the reply", err);
+  EXPECT_EQ_INT(CJ_ERR_MISSING, cj_finish(CJ_OK, 0, 0, "no x", NULL, 0));
+}
+
 int main(void) {
+  test_finish();
   cj_handler_t h = {.scalar = on_scalar, .end = on_end};
   rec_t r = {{0}};
   const char *doc = "{\"a\":1,\"b\":[true,null,{\"c\":\"x\"}],\"d\":{}}";

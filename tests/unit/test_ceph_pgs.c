@@ -232,11 +232,7 @@ int main(void) {
 
   /* Randomized: N PGs over many pools in random order; the streamed
    * per-pool counts equal a direct count. */
-  const char *seed_env = getenv("CEPH_SEED");
-  uint64_t seed = seed_env ? strtoull(seed_env, NULL, 10) : (uint64_t)time(NULL);
-  printf("# seed %llu (CEPH_SEED=%llu to repeat)\n", (unsigned long long)seed,
-         (unsigned long long)seed);
-  rng_state = seed;
+  rng_state = testing_seed("CEPH_SEED", (unsigned long long)time(NULL));
   static const char *const states[] = {"active+clean", "active+undersized",
                                        "peering", "stale+down",
                                        "active+clean+x"};

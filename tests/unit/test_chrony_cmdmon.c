@@ -18,24 +18,26 @@ static void put32(uint8_t *p, uint32_t v) {
 }
 
 static void test_lengths(void) {
+  /* command, request (padded to the reply: chronyd answers BADPKTLENGTH
+   * to anything else) and reply length, header included */
+  static const struct {
+    unsigned command;
+    size_t req, rpy;
+  } want[] = {
+      {CHRONY_REQ_TRACKING, 104, 104},
+      {CHRONY_REQ_N_SOURCES, 32, 32},
+      {CHRONY_REQ_SOURCE_DATA, 76, 76},
+      {CHRONY_REQ_SOURCESTATS, 84, 84},
+      /* padded to the longest reply, RPY_SERVER_STATS4 (28 + 21
+       * Integer64); chronyd 4.3 wants >= 72 and answers 72 octets */
+      {CHRONY_REQ_SERVER_STATS, 196, 196},
+  };
   size_t q = 0, r = 0;
-  EXPECT_EQ_INT(0, chrony_cmd_lengths(CHRONY_REQ_TRACKING, &q, &r));
-  EXPECT_EQ_INT(104, q); /* chronyd answers BADPKTLENGTH to anything else */
-  EXPECT_EQ_INT(104, r);
-  EXPECT_EQ_INT(0, chrony_cmd_lengths(CHRONY_REQ_N_SOURCES, &q, &r));
-  EXPECT_EQ_INT(32, q);
-  EXPECT_EQ_INT(32, r);
-  EXPECT_EQ_INT(0, chrony_cmd_lengths(CHRONY_REQ_SOURCE_DATA, &q, &r));
-  EXPECT_EQ_INT(76, r);
-  EXPECT_EQ_INT(76, q);
-  EXPECT_EQ_INT(0, chrony_cmd_lengths(CHRONY_REQ_SOURCESTATS, &q, &r));
-  EXPECT_EQ_INT(84, r);
-  EXPECT_EQ_INT(84, q);
-  /* SERVER_STATS: padded to the longest reply, RPY_SERVER_STATS4 (28 + 21
-   * Integer64); chronyd 4.3 wants >= 72 and answers 72 octets */
-  EXPECT_EQ_INT(0, chrony_cmd_lengths(CHRONY_REQ_SERVER_STATS, &q, &r));
-  EXPECT_EQ_INT(196, q);
-  EXPECT_EQ_INT(196, r);
+  for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+    EXPECT_EQ_INT(0, chrony_cmd_lengths(want[i].command, &q, &r));
+    EXPECT_EQ_INT(want[i].req, q);
+    EXPECT_EQ_INT(want[i].rpy, r);
+  }
   EXPECT_EQ_INT(-1, chrony_cmd_lengths(57, &q, &r)); /* NTP_DATA: not used */
 }
 
@@ -86,12 +88,7 @@ static void test_float(void) {
   EXPECT_EQ_INT(0x7effffffu, chrony_float_encode(1e100));
   EXPECT_EQ_INT(0, chrony_float_encode(1e-100));
   /* random round trips: relative error <= 2^-24 over a wide range */
-  unsigned seed = 4242;
-  const char *s = getenv("TEST_SEED");
-  if (s)
-    seed = (unsigned)strtoul(s, NULL, 10);
-  printf("# seed %u\n", seed);
-  srand(seed);
+  srand((unsigned)testing_seed("TEST_SEED", 4242));
   int bad = 0;
   double worst = 0;
   for (int i = 0; i < 100000; i++) {

@@ -397,11 +397,8 @@ static void test_chars(void) {
 }
 
 int main(void) {
-  unsigned seed = (unsigned)time(NULL);
-  const char *env = getenv("DCF77_SEED");
-  if (env != NULL)
-    seed = (unsigned)strtoul(env, NULL, 10);
-  printf("# seed %u (DCF77_SEED=%u to repeat)\n", seed, seed);
+  unsigned seed =
+      (unsigned)testing_seed("DCF77_SEED", (unsigned long long)time(NULL));
   test_known_answers();
   test_single_bit_errors();
   test_ranges();

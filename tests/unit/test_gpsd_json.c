@@ -170,6 +170,15 @@ static void test_offset(void) {
   EXPECT_EQ_INT(GPSD_JSON_EINVAL, gpsd_timedelta_offset_ns(NULL, &ns));
 }
 
+/* Status texts: first, last (indexed by -status) and out of range. */
+static void test_strerror(void) {
+  EXPECT_EQ_STR("ok", gpsd_json_strerror(GPSD_JSON_OK));
+  EXPECT_EQ_STR("not a TOFF or PPS report",
+                gpsd_json_strerror(GPSD_JSON_ECLASS));
+  EXPECT_EQ_STR("unknown status", gpsd_json_strerror(GPSD_JSON_ECLASS - 1));
+  EXPECT_EQ_STR("unknown status", gpsd_json_strerror(1));
+}
+
 static void test_names(void) {
   char buf[128];
   static const struct {
@@ -247,5 +256,6 @@ int main(void) {
   test_timedelta();
   test_offset();
   test_names();
+  test_strerror();
   return testing_done();
 }

@@ -160,16 +160,23 @@ static void test_peers(void) {
   EXPECT_EQ_INT(6, full);
 }
 
-static void test_chrony(void) {
-  ntp_snap_t s;
+/* A tracking reply: reference, its address family and stratum; leap
+ * normal, every other field 0. */
+static chrony_tracking_t tracking(uint32_t ref_id, unsigned family,
+                                  unsigned stratum) {
   chrony_tracking_t t;
   memset(&t, 0, sizeof t);
+  t.ref_id = ref_id;
+  t.ip.family = family;
+  t.stratum = stratum;
+  return t;
+}
+
+static void test_chrony(void) {
+  ntp_snap_t s;
   /* chronyc -c tracking: 47505337,GPS7,1,...,0.002498039,-0.000040058,
    * 0.000130601,1.605,-0.186,9.015,0.000000001,0.001133963,4.0,Normal */
-  t.ref_id = 0x47505337;
-  t.ip.family = 0;
-  t.stratum = 1;
-  t.leap_status = 0;
+  chrony_tracking_t t = tracking(0x47505337, CHRONY_IPADDR_UNSPEC, 1);
   t.current_correction_s = 0.002498039;
   t.last_offset_s = -0.000040058;
   t.rms_offset_s = 0.000130601;
@@ -273,12 +280,8 @@ static void test_chrony(void) {
  * ID#0000000001..9 ('?', reach 0, stratum 0). */
 static void test_chrony_unresolved(void) {
   ntp_snap_t s;
-  chrony_tracking_t t;
+  chrony_tracking_t t = tracking(0x7f000006, CHRONY_IPADDR_INET4, 2);
   chrony_source_data_t d;
-  memset(&t, 0, sizeof t);
-  t.ref_id = 0x7f000006;
-  t.ip.family = CHRONY_IPADDR_INET4;
-  t.stratum = 2;
   ntp_snap_init(&s);
   ntp_snap_from_chrony_tracking(&s, &t);
   memset(&d, 0, sizeof d);
@@ -325,12 +328,7 @@ static void test_chrony_unresolved(void) {
  * chronyc tracking prints "Reference ID : 7F7F0101 ()". */
 static void test_chrony_local(void) {
   ntp_snap_t s;
-  chrony_tracking_t t;
-  memset(&t, 0, sizeof t);
-  t.ref_id = 0x7F7F0101;
-  t.ip.family = CHRONY_IPADDR_UNSPEC;
-  t.stratum = 8;
-  t.leap_status = 0;
+  chrony_tracking_t t = tracking(0x7F7F0101, CHRONY_IPADDR_UNSPEC, 8);
   ntp_snap_init(&s);
   ntp_snap_from_chrony_tracking(&s, &t);
   EXPECT_EQ_DOUBLE(5, s.source_kind); /* local, as ntpd's status word */

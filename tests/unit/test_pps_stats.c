@@ -19,6 +19,11 @@
 static pps_edge_t edge(int64_t ts, uint32_t seq) {
   return (pps_edge_t){.ts_ns = ts, .seq = seq};
 }
+/* pps_stats_add of the edge at ts (ns) with sequence seq. */
+static pps_edge_result_t add_edge(pps_stats_t *st, int64_t ts, uint32_t seq) {
+  pps_edge_t e = edge(ts, seq);
+  return pps_stats_add(st, &e, NULL);
+}
 static pps_edge_t medge(int64_t ts, uint32_t seq, int64_t mono) {
   return (pps_edge_t){.ts_ns = ts, .seq = seq, .has_mono = true,
                       .mono_ns = mono};
@@ -188,12 +193,10 @@ static void test_wrap_duplicate_missed(void) {
   EXPECT_EQ_INT(PPS_EDGE_FIRST, pps_stats_add(&st, &(pps_edge_t){t0, seq, 0, 0},
                                               NULL));
   for (int i = 1; i <= 3; i++) {
-    pps_edge_t e = edge(t0 + i * S, (uint32_t)(seq + (uint32_t)i));
-    EXPECT_EQ_INT(PPS_EDGE_NEW, pps_stats_add(&st, &e, NULL));
+    EXPECT_EQ_INT(PPS_EDGE_NEW, add_edge(&st, t0 + i * S, (uint32_t)(seq + (uint32_t)i)));
   }
   /* A duplicated fetch (same sequence): no new pulse. */
-  pps_edge_t dup = edge(t0 + 3 * S, 1);
-  EXPECT_EQ_INT(PPS_EDGE_DUPLICATE, pps_stats_add(&st, &dup, NULL));
+  EXPECT_EQ_INT(PPS_EDGE_DUPLICATE, add_edge(&st, t0 + 3 * S, 1));
   pps_stats_take(&st, &(pps_now_t){.real_ns = t0 + 3 * S + 400 * MS}, &sum);
   EXPECT_EQ_DOUBLE(4.0, sum.pulses);
   EXPECT_EQ_DOUBLE(0.0, sum.missed);
@@ -203,11 +206,9 @@ static void test_wrap_duplicate_missed(void) {
   EXPECT_EQ_INT(0, st.total_restarts);
 
   /* A pulse the source never saw: 2 s later, sequence + 1. */
-  pps_edge_t e = edge(t0 + 5 * S, 2);
-  EXPECT_EQ_INT(PPS_EDGE_NEW, pps_stats_add(&st, &e, NULL));
+  EXPECT_EQ_INT(PPS_EDGE_NEW, add_edge(&st, t0 + 5 * S, 2));
   /* A pulse the source counted but we never fetched: sequence + 2. */
-  e = edge(t0 + 7 * S, 4);
-  EXPECT_EQ_INT(PPS_EDGE_NEW, pps_stats_add(&st, &e, NULL));
+  EXPECT_EQ_INT(PPS_EDGE_NEW, add_edge(&st, t0 + 7 * S, 4));
   pps_stats_take(&st, &at(t0 + 7 * S + 100 * MS), &sum);
   EXPECT_EQ_DOUBLE(2.0, sum.pulses);
   EXPECT_EQ_DOUBLE(2.0, sum.missed);
@@ -217,15 +218,11 @@ static void test_wrap_duplicate_missed(void) {
   EXPECT_EQ_INT(2, sum.total_missed);
 
   /* Sequence going backwards = device re-created: re-anchored. */
-  e = edge(t0 + 8 * S, 1);
-  EXPECT_EQ_INT(PPS_EDGE_RESTART, pps_stats_add(&st, &e, NULL));
-  e = edge(t0 + 9 * S, 2);
-  EXPECT_EQ_INT(PPS_EDGE_NEW, pps_stats_add(&st, &e, NULL));
+  EXPECT_EQ_INT(PPS_EDGE_RESTART, add_edge(&st, t0 + 8 * S, 1));
+  EXPECT_EQ_INT(PPS_EDGE_NEW, add_edge(&st, t0 + 9 * S, 2));
   /* Nothing captured yet (fresh device). */
-  e = edge(0, 0);
-  EXPECT_EQ_INT(PPS_EDGE_NONE, pps_stats_add(&st, &e, NULL));
-  e = edge(-1, 3);
-  EXPECT_EQ_INT(PPS_EDGE_INVALID, pps_stats_add(&st, &e, NULL));
+  EXPECT_EQ_INT(PPS_EDGE_NONE, add_edge(&st, 0, 0));
+  EXPECT_EQ_INT(PPS_EDGE_INVALID, add_edge(&st, -1, 3));
 }
 
 static void test_glitch(void) {
@@ -233,12 +230,9 @@ static void test_glitch(void) {
   pps_summary_t sum;
   pps_stats_init(&st, NULL);
   int64_t t0 = 50 * S;
-  pps_edge_t e = edge(t0, 10);
-  pps_stats_add(&st, &e, NULL);
-  e = edge(t0 + 300 * MS, 11); /* a spike on the line */
-  EXPECT_EQ_INT(PPS_EDGE_GLITCH, pps_stats_add(&st, &e, NULL));
-  e = edge(t0 + S + 2 * US, 12);
-  EXPECT_EQ_INT(PPS_EDGE_NEW, pps_stats_add(&st, &e, NULL));
+  add_edge(&st, t0, 10);
+  EXPECT_EQ_INT(PPS_EDGE_GLITCH, add_edge(&st, t0 + 300 * MS, 11)); /* a spike on the line */
+  EXPECT_EQ_INT(PPS_EDGE_NEW, add_edge(&st, t0 + S + 2 * US, 12));
   pps_stats_take(&st, &at(t0 + S + 500 * MS), &sum);
   EXPECT_EQ_DOUBLE(2.0, sum.pulses);
   EXPECT_EQ_DOUBLE(0.0, sum.sequence_gaps);
@@ -295,8 +289,7 @@ static void test_steps(void) {
   pps_summary_t sum;
   pps_stats_init(&st, NULL);
   for (int i = 0; i < 4; i++) {
-    pps_edge_t e = edge(10 * S + i * S + (i >= 2 ? 3 * S : 0), (uint32_t)i + 1);
-    pps_stats_add(&st, &e, NULL);
+    add_edge(&st, 10 * S + i * S + (i >= 2 ? 3 * S : 0), (uint32_t)i + 1);
   }
   pps_stats_take(&st, &at(16 * S + 100 * MS), &sum);
   EXPECT_EQ_DOUBLE(3.0, sum.missed);
@@ -319,8 +312,7 @@ static void test_overdue_and_anchor(void) {
   pps_summary_t sum;
   pps_stats_init(&st, NULL);
   int64_t t0 = 300 * S;
-  pps_edge_t e = edge(t0, 1);
-  pps_stats_add(&st, &e, NULL);
+  add_edge(&st, t0, 1);
   /* 1.4 s later: nothing overdue yet (grace of half a period). */
   pps_stats_take(&st, &at(t0 + 1400 * MS), &sum);
   EXPECT_EQ_DOUBLE(0.0, sum.missed);
@@ -337,8 +329,7 @@ static void test_overdue_and_anchor(void) {
   pps_stats_take(&st, &at(t0 + 3800 * MS), &sum);
   EXPECT_EQ_DOUBLE(0.0, sum.missed);
   /* The pulse at +5 s arrives: only pulse 4 is newly missed. */
-  e = edge(t0 + 5 * S, 2);
-  EXPECT_EQ_INT(PPS_EDGE_NEW, pps_stats_add(&st, &e, NULL));
+  EXPECT_EQ_INT(PPS_EDGE_NEW, add_edge(&st, t0 + 5 * S, 2));
   pps_stats_take(&st, &at(t0 + 5 * S + 100 * MS), &sum);
   EXPECT_EQ_DOUBLE(1.0, sum.missed);
   EXPECT_EQ_DOUBLE(1.0, sum.pulses);
@@ -347,7 +338,7 @@ static void test_overdue_and_anchor(void) {
 
   /* A first edge an hour old (left in sysfs) is history, not a pulse. */
   pps_stats_init(&st, NULL);
-  e = edge(t0, 77);
+  pps_edge_t e = edge(t0, 77);
   pps_now_t now = at(t0 + 3600 * S + 300 * MS);
   EXPECT_EQ_INT(PPS_EDGE_ANCHOR, pps_stats_add(&st, &e, &now));
   pps_stats_take(&st, &now, &sum);
@@ -356,8 +347,7 @@ static void test_overdue_and_anchor(void) {
   EXPECT_EQ_DOUBLE(0.0, sum.signal);
   EXPECT_NEAR(3600.3, sum.since_last_s, 1e-9);
   /* Then the signal comes back: the hour of silence is not "missed". */
-  e = edge(t0 + 3601 * S, 78);
-  EXPECT_EQ_INT(PPS_EDGE_NEW, pps_stats_add(&st, &e, NULL));
+  EXPECT_EQ_INT(PPS_EDGE_NEW, add_edge(&st, t0 + 3601 * S, 78));
   pps_stats_take(&st, &at(t0 + 3601 * S + 100 * MS), &sum);
   EXPECT_EQ_DOUBLE(0.0, sum.missed);
   EXPECT_EQ_DOUBLE(1.0, sum.signal);
@@ -367,8 +357,7 @@ static void test_overdue_and_anchor(void) {
   pps_stats_forget(&st);
   OK(!st.have_last && st.pulses == 0 && st.offset.n == 0);
   EXPECT_EQ_INT(total, st.total_pulses);
-  e = edge(t0 + 4000 * S, 1); /* a re-created device: no restart, no gap */
-  EXPECT_EQ_INT(PPS_EDGE_FIRST, pps_stats_add(&st, &e, NULL));
+  EXPECT_EQ_INT(PPS_EDGE_FIRST, add_edge(&st, t0 + 4000 * S, 1)); /* a re-created device: no restart, no gap */
 
   /* No edge at all: NaN age, signal 0. */
   pps_stats_init(&st, NULL);
@@ -382,10 +371,8 @@ static void test_wrapping_offsets(void) {
   pps_stats_t st;
   pps_summary_t sum;
   pps_stats_init(&st, NULL);
-  pps_edge_t e = edge(10 * S + S / 2 - 100, 1);
-  pps_stats_add(&st, &e, NULL);
-  e = edge(11 * S + S / 2 + 100, 2);
-  pps_stats_add(&st, &e, NULL);
+  add_edge(&st, 10 * S + S / 2 - 100, 1);
+  add_edge(&st, 11 * S + S / 2 + 100, 2);
   pps_stats_take(&st, &at(12 * S), &sum);
   EXPECT_NEAR(200e-9, sum.jitter_s, 1e-15);
 }

@@ -4,37 +4,8 @@
  * and good sources, and the min-entropy estimates on sources whose
  * min-entropy is known.  Seed: argv[1] or SP90B_SEED (default printed). */
 #include "common/sp800_90b.h"
+#include "tests/unit/prng.h"
 #include "tests/unit/testing.h"
-
-/* xoshiro256** seeded through splitmix64 (Blackman and Vigna). */
-typedef struct {
-  uint64_t s[4];
-} prng_t;
-
-static uint64_t splitmix64(uint64_t *x) {
-  uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-static void prng_seed(prng_t *r, uint64_t seed) {
-  for (int i = 0; i < 4; i++)
-    r->s[i] = splitmix64(&seed);
-}
-
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-static uint64_t prng_next(prng_t *r) {
-  uint64_t *s = r->s, out = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl(s[3], 45);
-  return out;
-}
 
 /* Uniform in [0, 1) with 53 bits. */
 static double prng_unit(prng_t *r) {

@@ -76,6 +76,46 @@ static inline const char *testing_top(void) {
   return top != NULL ? top : ".";
 }
 
+/* A growing text buffer: {NULL, 0, 0} to start, free(.buf) when done. */
+typedef struct {
+  char *buf;
+  size_t len, cap;
+} testing_buf_t;
+
+/* Append printf-style text to b (NUL-terminated); exits when out of
+ * memory. */
+__attribute__((format(printf, 2, 3))) static inline void
+testing_buf_printf(testing_buf_t *b, const char *fmt, ...) {
+  for (;;) {
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(b->buf != NULL ? b->buf + b->len : NULL, b->cap - b->len,
+                      fmt, ap);
+    va_end(ap);
+    if (k >= 0 && (size_t)k < b->cap - b->len) {
+      b->len += (size_t)k;
+      return;
+    }
+    b->cap = b->cap * 2 + (size_t)(k > 0 ? k : 0) + 4096;
+    b->buf = realloc(b->buf, b->cap);
+    if (b->buf == NULL) {
+      fprintf(stderr, "out of memory\n");
+      exit(1);
+    }
+  }
+}
+
+/* The seed of a randomised test: the number in the environment variable
+ * `env` if set, else `dflt`; printed so that a failing run can be
+ * repeated. */
+static inline unsigned long long testing_seed(const char *env,
+                                              unsigned long long dflt) {
+  const char *s = getenv(env);
+  unsigned long long seed = s != NULL ? strtoull(s, NULL, 10) : dflt;
+  printf("# seed %llu (%s=%llu to repeat)\n", seed, env, seed);
+  return seed;
+}
+
 /* testing_slurp(&len, FMT, ...): the whole file at the path FMT builds,
  * NUL-terminated and malloc'd (NULL if it cannot be read); *len is its
  * size without the NUL. */
