@@ -6,41 +6,39 @@
  */
 #include "plugins/ceph_health_int.h"
 
-#define PG(f) offsetof(ch_pgs_snap_t, f)
+#define PG(kind, f) CDU_FIELD(kind, ch_pgs_snap_t, f)
 #define PG_STATE_ROW(name)                                                     \
-  {"ceph_health_pgs", #name, CDU_GAUGE, PG(state[CEPH_PG_##name##_IDX]),     \
-   "PGs", "PGs whose state has the component " #name},
+  {"ceph_health_pgs", #name, PG(GAUGE, state[CEPH_PG_##name##_IDX]), "PGs",    \
+   "PGs whose state has the component " #name},
 
 #define PGS_COMMON_ROWS                                                        \
-  {"ceph_health_pgs", "total", CDU_GAUGE, PG(total), "PGs", "PGs"},            \
+  {"ceph_health_pgs", "total", PG(GAUGE, total), "PGs", "PGs"},                \
       CH_PG_STATES(PG_STATE_ROW){                                              \
-          "ceph_health_pgs", "inactive", CDU_GAUGE, PG(inactive), "PGs",       \
+          "ceph_health_pgs", "inactive", PG(GAUGE, inactive), "PGs",           \
           "PGs without the active component (no client I/O)"},                 \
-      {"ceph_health_pgs", "unclean", CDU_GAUGE, PG(unclean), "PGs",            \
+      {"ceph_health_pgs", "unclean", PG(GAUGE, unclean), "PGs",                \
        "PGs without the clean component"},                                     \
-      {"ceph_health_pgs", "unrecognised_state", CDU_GAUGE, PG(unrecognised),   \
+      {"ceph_health_pgs", "unrecognised_state", PG(GAUGE, unrecognised),       \
        "PGs", "PGs with a state component this plugin does not know"},         \
-      {"ceph_health_pgs_stuck", "inactive", CDU_GAUGE,                         \
-       PG(stuck[CEPH_STUCK_INACTIVE]), "PGs",                                  \
+      {"ceph_health_pgs_stuck", "inactive",                                    \
+       PG(GAUGE, stuck[CEPH_STUCK_INACTIVE]), "PGs",                           \
        "PGs not active for at least StuckAge"},                                \
-      {"ceph_health_pgs_stuck", "unclean", CDU_GAUGE,                          \
-       PG(stuck[CEPH_STUCK_UNCLEAN]), "PGs",                                   \
+      {"ceph_health_pgs_stuck", "unclean",                                     \
+       PG(GAUGE, stuck[CEPH_STUCK_UNCLEAN]), "PGs",                            \
        "PGs not clean for at least StuckAge"},                                 \
-      {"ceph_health_pgs_stuck", "undersized", CDU_GAUGE,                       \
-       PG(stuck[CEPH_STUCK_UNDERSIZED]), "PGs",                                \
+      {"ceph_health_pgs_stuck", "undersized",                                  \
+       PG(GAUGE, stuck[CEPH_STUCK_UNDERSIZED]), "PGs",                         \
        "PGs undersized for at least StuckAge"},                                \
-      {"ceph_health_pgs_stuck", "degraded", CDU_GAUGE,                         \
-       PG(stuck[CEPH_STUCK_DEGRADED]), "PGs",                                  \
+      {"ceph_health_pgs_stuck", "degraded",                                    \
+       PG(GAUGE, stuck[CEPH_STUCK_DEGRADED]), "PGs",                           \
        "PGs degraded for at least StuckAge"},                                  \
-      {"ceph_health_pgs_stuck", "stale", CDU_GAUGE,                            \
-       PG(stuck[CEPH_STUCK_STALE]), "PGs",                                     \
-       "PGs stale for at least StuckAge"},                                     \
-      {"ceph_health_pgs_stuck", "any", CDU_GAUGE, PG(stuck_any), "PGs",        \
+      {"ceph_health_pgs_stuck", "stale", PG(GAUGE, stuck[CEPH_STUCK_STALE]),   \
+       "PGs", "PGs stale for at least StuckAge"},                              \
+      {"ceph_health_pgs_stuck", "any", PG(GAUGE, stuck_any), "PGs",            \
        "PGs stuck in at least one of the kinds above"},                        \
-      {"duration", "stuck_oldest", CDU_GAUGE, PG(stuck_oldest_s), "s",        \
+      {"duration", "stuck_oldest", PG(GAUGE, stuck_oldest_s), "s",             \
        "how long the longest-stuck PG has been stuck (0: none)"},              \
-      {"ceph_health_margin", "redundancy", CDU_GAUGE, PG(margin),              \
-       "OSD losses",                                                           \
+      {"ceph_health_margin", "redundancy", PG(GAUGE, margin), "OSD losses",    \
        "smallest acting set - min_size: further OSD losses before a PG "       \
        "stops I/O (0: the next one; < 0: already)"},
 
@@ -48,130 +46,129 @@
 const cdu_metric_t ch_pool_metrics[] = {PGS_COMMON_ROWS};
 
 /* Per pool space: plugin instance "<Cluster>-pool-<name>" (df detail). */
-#define PS(f) offsetof(ch_pool_space_snap_t, f)
+#define PS(kind, f) CDU_FIELD(kind, ch_pool_space_snap_t, f)
 const cdu_metric_t ch_pool_space_metrics[] = {
-    {"bytes", "stored", CDU_GAUGE, PS(stored), "bytes",
+    {"bytes", "stored", PS(GAUGE, stored), "bytes",
      "data stored in the pool, before replication"},
-    {"bytes", "used", CDU_GAUGE, PS(used), "bytes",
+    {"bytes", "used", PS(GAUGE, used), "bytes",
      "raw space used by the pool (all copies)"},
-    {"percent", "used", CDU_GAUGE, PS(percent_used), "%",
+    {"percent", "used", PS(GAUGE, percent_used), "%",
      "Ceph's percent_used of the pool (x 100)"},
-    {"bytes", "max_avail", CDU_GAUGE, PS(max_avail), "bytes",
+    {"bytes", "max_avail", PS(GAUGE, max_avail), "bytes",
      "what can still be stored before the first OSD of its rule is full"},
-    {"objects", "total", CDU_GAUGE, PS(objects), "objects",
-     "objects in the pool"},
-    {"bytes", "quota", CDU_GAUGE, PS(quota_bytes), "bytes",
+    {"objects", "total", PS(GAUGE, objects), "objects", "objects in the pool"},
+    {"bytes", "quota", PS(GAUGE, quota_bytes), "bytes",
      "max_bytes quota; NaN = none"},
-    {"objects", "quota", CDU_GAUGE, PS(quota_objects), "objects",
+    {"objects", "quota", PS(GAUGE, quota_objects), "objects",
      "max_objects quota; NaN = none"},
-    {"ceph_health_quota_headroom", "bytes", CDU_GAUGE, PS(quota_head_bytes),
+    {"ceph_health_quota_headroom", "bytes", PS(GAUGE, quota_head_bytes),
      "bytes", "quota - stored; <= 0: writes stop (POOL_FULL); NaN = none"},
-    {"ceph_health_quota_headroom", "objects", CDU_GAUGE,
-     PS(quota_head_objects), "objects",
-     "quota - objects; <= 0: writes stop; NaN = none"},
+    {"ceph_health_quota_headroom", "objects", PS(GAUGE, quota_head_objects),
+     "objects", "quota - objects; <= 0: writes stop; NaN = none"},
 };
 
 /* Per pool rates: plugin instance "<Cluster>-pool-<name>" (osd pool
  * stats: the mgr's rates over its last stats period; 0 = idle). */
-#define PI(f) offsetof(ch_pool_io_snap_t, f)
+#define PI(kind, f) CDU_FIELD(kind, ch_pool_io_snap_t, f)
 const cdu_metric_t ch_pool_io_metrics[] = {
-    {"ceph_health_rate", "client_read_bytes", CDU_GAUGE, PI(rd_bytes),
-     "bytes/s", "client reads from the pool"},
-    {"ceph_health_rate", "client_write_bytes", CDU_GAUGE, PI(wr_bytes),
-     "bytes/s", "client writes to the pool"},
-    {"ceph_health_rate", "client_read_ops", CDU_GAUGE, PI(rd_ops), "ops/s",
+    {"ceph_health_rate", "client_read_bytes", PI(GAUGE, rd_bytes), "bytes/s",
+     "client reads from the pool"},
+    {"ceph_health_rate", "client_write_bytes", PI(GAUGE, wr_bytes), "bytes/s",
+     "client writes to the pool"},
+    {"ceph_health_rate", "client_read_ops", PI(GAUGE, rd_ops), "ops/s",
      "client read operations on the pool"},
-    {"ceph_health_rate", "client_write_ops", CDU_GAUGE, PI(wr_ops), "ops/s",
+    {"ceph_health_rate", "client_write_ops", PI(GAUGE, wr_ops), "ops/s",
      "client write operations on the pool"},
-    {"ceph_health_rate", "recovering_objects", CDU_GAUGE, PI(rec_objects),
+    {"ceph_health_rate", "recovering_objects", PI(GAUGE, rec_objects),
      "objects/s", "recovery rate of the pool"},
-    {"ceph_health_rate", "recovering_bytes", CDU_GAUGE, PI(rec_bytes),
-     "bytes/s", "recovery rate of the pool"},
-    {"ceph_health_rate", "recovering_keys", CDU_GAUGE, PI(rec_keys), "keys/s",
+    {"ceph_health_rate", "recovering_bytes", PI(GAUGE, rec_bytes), "bytes/s",
+     "recovery rate of the pool"},
+    {"ceph_health_rate", "recovering_keys", PI(GAUGE, rec_keys), "keys/s",
      "recovery rate of the pool (omap keys)"},
 };
 
 /* Per OSD: plugin instance "<Cluster>-osd.<id>" (from `osd df`). */
-#define OS(f) offsetof(ch_osd_snap_t, f)
+#define OS(kind, f) CDU_FIELD(kind, ch_osd_snap_t, f)
 const cdu_metric_t ch_osd_metrics[] = {
-    {"bool", "up", CDU_GAUGE, OS(up), "0/1", "1 = the OSD is up"},
-    {"percent", "utilization", CDU_GAUGE, OS(utilization), "%",
+    {"bool", "up", OS(GAUGE, up), "0/1", "1 = the OSD is up"},
+    {"percent", "utilization", OS(GAUGE, utilization), "%",
      "space used on the OSD (osd df utilization)"},
-    {"ceph_health_headroom", "nearfull", CDU_GAUGE, OS(headroom_nearfull),
+    {"ceph_health_headroom", "nearfull", OS(GAUGE, headroom_nearfull),
      "percentage points", "nearfull_ratio*100 - utilisation; < 0: over it"},
-    {"ceph_health_headroom", "backfillfull", CDU_GAUGE,
-     OS(headroom_backfillfull), "percentage points",
+    {"ceph_health_headroom", "backfillfull", OS(GAUGE, headroom_backfillfull),
+     "percentage points",
      "backfillfull_ratio*100 - utilisation; <= 0: no backfill into it"},
-    {"ceph_health_headroom", "full", CDU_GAUGE, OS(headroom_full),
+    {"ceph_health_headroom", "full", OS(GAUGE, headroom_full),
      "percentage points", "full_ratio*100 - utilisation; <= 0: writes stop"},
-    {"bool", "in", CDU_GAUGE, OS(in), "0/1",
+    {"bool", "in", OS(GAUGE, in), "0/1",
      "1 = the OSD is in (reweight > 0: it holds data)"},
-    {"ceph_health_weight", "crush", CDU_GAUGE, OS(crush_weight), "TiB",
+    {"ceph_health_weight", "crush", OS(GAUGE, crush_weight), "TiB",
      "CRUSH weight (by convention the size in TiB)"},
-    {"ceph_health_ratio", "reweight", CDU_GAUGE, OS(reweight), "0..1",
+    {"ceph_health_ratio", "reweight", OS(GAUGE, reweight), "0..1",
      "override weight (osd reweight); 0 = out"},
-    {"ceph_health_pgs", "mapped", CDU_GAUGE, OS(pgs), "PGs",
+    {"ceph_health_pgs", "mapped", OS(GAUGE, pgs), "PGs",
      "PGs with a copy on this OSD (osd df pgs)"},
-    {"bytes", "used", CDU_GAUGE, OS(bytes_used), "bytes", "raw space used"},
-    {"bytes", "avail", CDU_GAUGE, OS(bytes_avail), "bytes",
-     "raw space available"},
-    {"bytes", "total", CDU_GAUGE, OS(bytes_total), "bytes", "raw capacity"},
-    {"duration", "until_backfillfull", CDU_GAUGE, OS(until_backfillfull), "s",
+    {"bytes", "used", OS(GAUGE, bytes_used), "bytes", "raw space used"},
+    {"bytes", "avail", OS(GAUGE, bytes_avail), "bytes", "raw space available"},
+    {"bytes", "total", OS(GAUGE, bytes_total), "bytes", "raw capacity"},
+    {"duration", "until_backfillfull", OS(GAUGE, until_backfillfull), "s",
      "time until backfillfull at the fill rate of the last FillWindow; "
      "NaN when not filling"},
-    {"duration", "until_full", CDU_GAUGE, OS(until_full), "s",
+    {"duration", "until_full", OS(GAUGE, until_full), "s",
      "time until full_ratio at that rate; NaN when not filling"},
-    {"latency", "commit", CDU_GAUGE, OS(commit_latency), "s",
+    {"latency", "commit", OS(GAUGE, commit_latency), "s",
      "commit latency (osd perf commit_latency, the OSD's recent average)"},
-    {"latency", "apply", CDU_GAUGE, OS(apply_latency), "s",
+    {"latency", "apply", OS(GAUGE, apply_latency), "s",
      "apply latency (osd perf apply_latency)"},
 };
 
 /* Per OSD: its failure domain, as CRUSH says; the type instance is
  * "<domain type>.<bucket name>" (e.g. host.h0), the value 1. */
 const cdu_metric_t ch_domain_metrics[] = {
-    {"ceph_health_domain", "TYPE.NAME", CDU_GAUGE, 0, "1",
+    {"ceph_health_domain", "TYPE.NAME", CDU_NO_FIELD(GAUGE), "1",
      "the OSD's failure domain of the rules on its root"},
 };
 
 /* Per mon: plugin instance "<Cluster>-mon.<name>" (time-sync-status). */
-#define MO(f) offsetof(ch_mon_snap_t, f)
+#define MO(kind, f) CDU_FIELD(kind, ch_mon_snap_t, f)
 const cdu_metric_t ch_mon_metrics[] = {
-    {"time_offset", "skew", CDU_GAUGE, MO(skew), "s",
+    {"time_offset", "skew", MO(GAUGE, skew), "s",
      "the mon's clock minus the leader's, as Ceph's time check measures it "
      "(+ = ahead)"},
-    {"duration", "latency", CDU_GAUGE, MO(latency), "s",
+    {"duration", "latency", MO(GAUGE, latency), "s",
      "round trip of the leader's time check to the mon"},
-    {"ceph_health_status", "timecheck", CDU_GAUGE, MO(health), "0/1/2",
+    {"ceph_health_status", "timecheck", MO(GAUGE, health), "0/1/2",
      "the time check's verdict (1/2: MON_CLOCK_SKEW)"},
 };
 
 /* Per CRUSH root: plugin instance "<Cluster>-root-<name>". */
-#define RT(f) offsetof(ch_root_snap_t, f)
+#define RT(kind, f) CDU_FIELD(kind, ch_root_snap_t, f)
 const cdu_metric_t ch_root_metrics[] = {
-    {"ceph_health_osds", "total", CDU_GAUGE, RT(osds), "OSDs",
+    {"ceph_health_osds", "total", RT(GAUGE, osds), "OSDs",
      "OSDs under the root"},
-    {"ceph_health_domains", "total", CDU_GAUGE, RT(domains), "domains",
+    {"ceph_health_domains", "total", RT(GAUGE, domains), "domains",
      "failure domains holding OSDs"},
-    {"percent", "after_domain_loss", CDU_GAUGE, RT(after_loss), "%",
+    {"percent", "after_domain_loss", RT(GAUGE, after_loss), "%",
      "highest projected OSD utilisation after losing the most damaging "
      "single failure domain"},
-    {"ceph_health_headroom", "after_loss_backfillfull", CDU_GAUGE,
-     RT(head_backfillfull), "percentage points",
+    {"ceph_health_headroom", "after_loss_backfillfull",
+     RT(GAUGE, head_backfillfull), "percentage points",
      "backfillfull_ratio*100 - after_domain_loss; < 0: recovery would "
      "cross backfillfull"},
-    {"ceph_health_headroom", "after_loss_full", CDU_GAUGE, RT(head_full),
+    {"ceph_health_headroom", "after_loss_full", RT(GAUGE, head_full),
      "percentage points",
      "full_ratio*100 - after_domain_loss; < 0: recovery would fill an OSD"},
 };
 
 /* The cluster: plugin instance "<Cluster>". */
-#define CL(f) offsetof(ch_cluster_snap_t, f)
+#define CL(kind, f) CDU_FIELD(kind, ch_cluster_snap_t, f)
 #define FLAG_ROW(i, name)                                                      \
-  {"bool", "flag_" name, CDU_GAUGE, CL(flag[i]), "0/1",                        \
-   "OSD map flag " name " is set"}
+  {                                                                            \
+    "bool", "flag_" name, CL(GAUGE, flag[i]), "0/1",                           \
+        "OSD map flag " name " is set"                                         \
+  }
 #define G(type, ti, field, unit, help)                                         \
-  {type, ti, CDU_GAUGE, CL(field), unit, help}
+  { type, ti, CL(GAUGE, field), unit, help }
 
 const cdu_metric_t ch_cluster_metrics[] = {
     G("ceph_health_status", "", health, "0/1/2",
@@ -249,11 +246,11 @@ const cdu_metric_t ch_cluster_metrics[] = {
  * instance is the code); zero-filled for the codes below and for every
  * code seen since start, so an alert fires on absence -> presence. */
 const cdu_metric_t ch_check_metrics[] = {
-    {"ceph_health_check", "CODE", CDU_GAUGE, 0, "0/1",
+    {"ceph_health_check", "CODE", CDU_NO_FIELD(GAUGE), "0/1",
      "1 = the check is active (muted or not)"},
-    {"ceph_health_check_severity", "CODE", CDU_GAUGE, 0, "0/1/2",
+    {"ceph_health_check_severity", "CODE", CDU_NO_FIELD(GAUGE), "0/1/2",
      "0 absent, 1 HEALTH_WARN, 2 HEALTH_ERR"},
-    {"ceph_health_check_muted", "CODE", CDU_GAUGE, 0, "0/1",
+    {"ceph_health_check_muted", "CODE", CDU_NO_FIELD(GAUGE), "0/1",
      "1 = active and muted (`ceph health mute`)"},
 };
 

@@ -29,32 +29,36 @@ typedef struct {
   gpsd_ig_values_t ig; /* doubles too */
 } gpsd_values_t;
 
-#define GV(f) offsetof(gpsd_values_t, f)
+#define GV(kind, f) CDU_FIELD(kind, gpsd_values_t, f)
 #define CONSTELLATION(g, n)                                                    \
-  {"satellites", n "_visible", CDU_GAUGE, GV(visible[g]), "count",             \
+  {"satellites", n "_visible", GV(GAUGE, visible[g]), "count",                 \
    n " satellites in view"},                                                   \
-      {"satellites", n "_used", CDU_GAUGE, GV(used[g]), "count",               \
+      {"satellites", n "_used", GV(GAUGE, used[g]), "count",                   \
        n " satellites used in the solution"},                                  \
-      {"snr", n "_used_mean", CDU_GAUGE, GV(snr_mean[g]), "dB-Hz",             \
+      {"snr", n "_used_mean", GV(GAUGE, snr_mean[g]), "dB-Hz",                 \
        "mean signal strength of the used " n " satellites"},                   \
-      {"snr", n "_used_max", CDU_GAUGE, GV(snr_max[g]), "dB-Hz",               \
+      {"snr", n "_used_max", GV(GAUGE, snr_max[g]), "dB-Hz",                   \
        "strongest used " n " satellite"},                                      \
-      {"count", n "_signals_visible", CDU_GAUGE, GV(signals[g]), "count",      \
+      {"count", n "_signals_visible", GV(GAUGE, signals[g]), "count",          \
        n " signals in view (one per satellite and signal)"},                   \
-      {"count", n "_signals_used", CDU_GAUGE, GV(signals_used[g]), "count",    \
-       n " signals used"}
+  {                                                                            \
+    "count", n "_signals_used", GV(GAUGE, signals_used[g]), "count",           \
+        n " signals used"                                                      \
+  }
 #define BAND(g, b, n, band_name)                                               \
-  {"count", n "_" band_name "_visible", CDU_GAUGE, GV(band[g][b]), "count",    \
-   n " satellites in view on " band_name}
+  {                                                                            \
+    "count", n "_" band_name "_visible", GV(GAUGE, band[g][b]), "count",       \
+        n " satellites in view on " band_name                                  \
+  }
 
 /* The metric table: the one place a gpsd metric is named (docs/gpsd.md
  * lists the same rows; the plugin test checks them). */
 static const cdu_metric_t gpsd_metrics[] = {
-    {"gauge", "fix_mode", CDU_GAUGE, GV(mode), "0-3",
+    {"gauge", "fix_mode", GV(GAUGE, mode), "0-3",
      "0 unknown, 1 no fix, 2 2D fix, 3 3D fix"},
-    {"duration", "since_fix", CDU_GAUGE, GV(since_fix_s), "s",
+    {"duration", "since_fix", GV(GAUGE, since_fix_s), "s",
      "time since the last report with a 2D/3D fix"},
-    {"time_dispersion", "ept", CDU_GAUGE, GV(ept_s), "s",
+    {"time_dispersion", "ept", GV(GAUGE, ept_s), "s",
      "gpsd's estimated time error (95 %)"},
     CONSTELLATION(GNSS_GPS, "gps"),
     CONSTELLATION(GNSS_SBAS, "sbas"),
@@ -74,40 +78,40 @@ static const cdu_metric_t gpsd_metrics[] = {
     BAND(GNSS_GLONASS, 1, "glonass", "l2"),
     BAND(GNSS_BEIDOU, 0, "beidou", "b1"),
     BAND(GNSS_BEIDOU, 1, "beidou", "b2"),
-    {"dilution_of_precision", "horizontal", CDU_GAUGE, GV(hdop), "1", "HDOP"},
-    {"dilution_of_precision", "vertical", CDU_GAUGE, GV(vdop), "1", "VDOP"},
-    {"dilution_of_precision", "position", CDU_GAUGE, GV(pdop), "1", "PDOP"},
-    {"dilution_of_precision", "time", CDU_GAUGE, GV(tdop), "1", "TDOP"},
-    {"dilution_of_precision", "geometric", CDU_GAUGE, GV(gdop), "1", "GDOP"},
-    {"time_offset", "toff", CDU_GAUGE, GV(toff_s), "s",
+    {"dilution_of_precision", "horizontal", GV(GAUGE, hdop), "1", "HDOP"},
+    {"dilution_of_precision", "vertical", GV(GAUGE, vdop), "1", "VDOP"},
+    {"dilution_of_precision", "position", GV(GAUGE, pdop), "1", "PDOP"},
+    {"dilution_of_precision", "time", GV(GAUGE, tdop), "1", "TDOP"},
+    {"dilution_of_precision", "geometric", GV(GAUGE, gdop), "1", "GDOP"},
+    {"time_offset", "toff", GV(GAUGE, toff_s), "s",
      "serial time - system clock (gpsd TOFF); + = system clock behind"},
-    {"time_offset", "pps", CDU_GAUGE, GV(pps_s), "s",
+    {"time_offset", "pps", GV(GAUGE, pps_s), "s",
      "PPS edge - system clock (gpsd PPS); + = system clock behind"},
-    {"gauge", "pps_precision", CDU_GAUGE, GV(pps_precision), "log2 s",
+    {"gauge", "pps_precision", GV(GAUGE, pps_precision), "log2 s",
      "precision gpsd gives the PPS source"},
-    {"time_offset", "pps_qerr", CDU_GAUGE, GV(pps_qerr_s), "s",
+    {"time_offset", "pps_qerr", GV(GAUGE, pps_qerr_s), "s",
      "receiver's quantisation error of the PPS edge"},
-    {"time_offset", "toff_vs_reference", CDU_GAUGE, GV(toff_vs_ref_s), "s",
+    {"time_offset", "toff_vs_reference", GV(GAUGE, toff_vs_ref_s), "s",
      "TOFF of this receiver - TOFF of the Reference receiver"},
-    {"time_offset", "pps_vs_reference", CDU_GAUGE, GV(pps_vs_ref_s), "s",
+    {"time_offset", "pps_vs_reference", GV(GAUGE, pps_vs_ref_s), "s",
      "PPS offset of this receiver - that of the Reference receiver"},
-    {"bool", "pps_without_fix", CDU_GAUGE, GV(ig.pps_without_fix), "0/1",
+    {"bool", "pps_without_fix", GV(GAUGE, ig.pps_without_fix), "0/1",
      "1 = PPS reports arrive while the receiver has had no fix (mode < 2) "
      "for PPSWithoutFixAfter"},
-    {"snr", "used_above_mask_mean", CDU_GAUGE, GV(ig.cn0_mean), "dB-Hz",
+    {"snr", "used_above_mask_mean", GV(GAUGE, ig.cn0_mean), "dB-Hz",
      "mean C/N0 of the used satellites at or above ElevationMask, all "
      "constellations"},
-    {"gauge", "cn0_drop", CDU_GAUGE, GV(ig.cn0_drop_db), "dB",
+    {"gauge", "cn0_drop", GV(GAUGE, ig.cn0_drop_db), "dB",
      "median of snr-used_above_mask_mean over CN0DropWindow - its value "
      "now; + = lower now"},
-    {"bool", "jamming", CDU_GAUGE, GV(ig.jamming), "0/1",
+    {"bool", "jamming", GV(GAUGE, ig.jamming), "0/1",
      "1 = cn0_drop above CN0DropThreshold (until C/N0 is back)"},
-    {"gauge", "position_error_horizontal", CDU_GAUGE, GV(ig.horizontal_m),
-     "m", "horizontal distance of the fix from the surveyed Position "
+    {"gauge", "position_error_horizontal", GV(GAUGE, ig.horizontal_m), "m",
+     "horizontal distance of the fix from the surveyed Position "
      "(WGS-84)"},
-    {"gauge", "altitude_error", CDU_GAUGE, GV(ig.altitude_m), "m",
+    {"gauge", "altitude_error", GV(GAUGE, ig.altitude_m), "m",
      "altHAE of the 3D fix - the surveyed height; + = reported above"},
-    {"bool", "spoofing", CDU_GAUGE, GV(ig.spoofing), "0/1",
+    {"bool", "spoofing", GV(GAUGE, ig.spoofing), "0/1",
      "1 = fix more than PositionJumpMax from Position while C/N0 is normal"},
 };
 

@@ -33,63 +33,62 @@ typedef struct {
   double present;  /* 1 device answers, 0 gone */
 } pps_snapshot_t;
 
-#define SA(f) offsetof(pps_snapshot_t, a.f)
-#define SC(f) offsetof(pps_summary_t, f)
+#define SA(kind, f) CDU_FIELD(kind, pps_snapshot_t, a.f)
+#define SC(kind, f) CDU_FIELD(kind, pps_summary_t, f)
 
 /* The metric table: the one place a pps metric is named (docs/pps.md
  * lists the same rows).  Offsets: + = edge stamped after the system's
  * whole second = system clock ahead of the PPS. */
 static const cdu_metric_t pps_metrics[] = {
-    {"bool", "present", CDU_GAUGE, offsetof(pps_snapshot_t, present), "0/1",
+    {"bool", "present", CDU_FIELD(GAUGE, pps_snapshot_t, present), "0/1",
      "1 = the device answers; 0 = gone (all other gauges NaN)"},
-    {"bool", "signal", CDU_GAUGE, SA(signal), "0/1",
+    {"bool", "signal", SA(GAUGE, signal), "0/1",
      "1 = a pulse within Timeout; 0 = pulses stopped"},
-    {"count", "pulses", CDU_GAUGE, SA(pulses), "pulses",
+    {"count", "pulses", SA(GAUGE, pulses), "pulses",
      "new pulses seen this interval"},
-    {"count", "missed", CDU_GAUGE, SA(missed), "pulses",
+    {"count", "missed", SA(GAUGE, missed), "pulses",
      "pulses due by elapsed time but not seen this interval"},
-    {"count", "sequence_gaps", CDU_GAUGE, SA(sequence_gaps), "pulses",
+    {"count", "sequence_gaps", SA(GAUGE, sequence_gaps), "pulses",
      "pulses the kernel counted that the reader never fetched"},
-    {"duration", "since_last_pulse", CDU_GAUGE, SA(since_last_s), "s",
+    {"duration", "since_last_pulse", SA(GAUGE, since_last_s), "s",
      "time since the last pulse"},
-    {"time_offset", "edge_mean", CDU_GAUGE, SA(offset_mean_s), "s",
+    {"time_offset", "edge_mean", SA(GAUGE, offset_mean_s), "s",
      "mean edge offset; + = system clock ahead of the PPS"},
-    {"time_offset", "edge_min", CDU_GAUGE, SA(offset_min_s), "s",
+    {"time_offset", "edge_min", SA(GAUGE, offset_min_s), "s",
      "smallest edge offset this interval"},
-    {"time_offset", "edge_max", CDU_GAUGE, SA(offset_max_s), "s",
+    {"time_offset", "edge_max", SA(GAUGE, offset_max_s), "s",
      "largest edge offset this interval"},
-    {"time_offset_rms", "jitter", CDU_GAUGE, SA(jitter_s), "s",
+    {"time_offset_rms", "jitter", SA(GAUGE, jitter_s), "s",
      "RMS of successive edge-offset differences (ntpd style)"},
-    {"time_offset", "interval_error_mean", CDU_GAUGE,
-     SA(interval_error_mean_s), "s",
-     "mean pulse interval - 1 s; + = system clock fast"},
-    {"time_offset", "interval_error_min", CDU_GAUGE, SA(interval_error_min_s),
-     "s", "smallest pulse interval error"},
-    {"time_offset", "interval_error_max", CDU_GAUGE, SA(interval_error_max_s),
-     "s", "largest pulse interval error"},
-    {"total_events", "pulses", CDU_DERIVE, SA(total_pulses), "pulses",
+    {"time_offset", "interval_error_mean", SA(GAUGE, interval_error_mean_s),
+     "s", "mean pulse interval - 1 s; + = system clock fast"},
+    {"time_offset", "interval_error_min", SA(GAUGE, interval_error_min_s), "s",
+     "smallest pulse interval error"},
+    {"time_offset", "interval_error_max", SA(GAUGE, interval_error_max_s), "s",
+     "largest pulse interval error"},
+    {"total_events", "pulses", SA(DERIVE, total_pulses), "pulses",
      "pulses seen since start"},
-    {"total_events", "missed", CDU_DERIVE, SA(total_missed), "pulses",
+    {"total_events", "missed", SA(DERIVE, total_missed), "pulses",
      "pulses missed since start"},
-    {"total_events", "clock_steps", CDU_DERIVE, SA(total_steps), "steps",
+    {"total_events", "clock_steps", SA(DERIVE, total_steps), "steps",
      "steps of the system clock detected"},
-    {"total_events", "glitches", CDU_DERIVE, SA(total_glitches), "edges",
+    {"total_events", "glitches", SA(DERIVE, total_glitches), "edges",
      "spurious edges less than half a second after a pulse"},
 };
 
 /* Clear (trailing) edges, dispatched only while the device captures them. */
 static const cdu_metric_t pps_clear_metrics[] = {
-    {"count", "clear_pulses", CDU_GAUGE, SC(pulses), "pulses",
+    {"count", "clear_pulses", SC(GAUGE, pulses), "pulses",
      "clear edges seen this interval"},
-    {"count", "clear_missed", CDU_GAUGE, SC(missed), "pulses",
+    {"count", "clear_missed", SC(GAUGE, missed), "pulses",
      "clear edges due but not seen"},
-    {"time_offset", "clear_mean", CDU_GAUGE, SC(offset_mean_s), "s",
+    {"time_offset", "clear_mean", SC(GAUGE, offset_mean_s), "s",
      "mean clear-edge offset from the nearest whole second"},
-    {"time_offset", "clear_min", CDU_GAUGE, SC(offset_min_s), "s",
+    {"time_offset", "clear_min", SC(GAUGE, offset_min_s), "s",
      "smallest clear-edge offset"},
-    {"time_offset", "clear_max", CDU_GAUGE, SC(offset_max_s), "s",
+    {"time_offset", "clear_max", SC(GAUGE, offset_max_s), "s",
      "largest clear-edge offset"},
-    {"time_offset_rms", "clear_jitter", CDU_GAUGE, SC(jitter_s), "s",
+    {"time_offset_rms", "clear_jitter", SC(GAUGE, jitter_s), "s",
      "RMS of successive clear-offset differences"},
 };
 
@@ -99,8 +98,8 @@ typedef struct {
 } pps_holdover_snapshot_t;
 
 static const cdu_metric_t pps_holdover_metrics[] = {
-    {"duration", "holdover", CDU_GAUGE,
-     offsetof(pps_holdover_snapshot_t, holdover_s), "s",
+    {"duration", "holdover",
+     CDU_FIELD(GAUGE, pps_holdover_snapshot_t, holdover_s), "s",
      "estimated time the clock stays within HoldoverBudget if the PPS is "
      "lost"},
 };
