@@ -26,8 +26,10 @@ typedef struct {
   const char *type_instance; /* "" for none */
   cdu_kind_t kind;           /* GAUGE reads a double, DERIVE an int64_t */
   size_t offset;             /* offsetof() the field in the snapshot struct */
-  const char *unit;          /* documentation: "s", "ppm", "0/1", ... */
-  const char *help;          /* documentation: meaning and sign */
+  /* unit and help are the metric's documentation (Markdown): the tables of
+   * docs/NAME.md are generated from them (scripts/gen-metric-tables.py). */
+  const char *unit; /* "s", "ppm", "0/1", ... */
+  const char *help; /* meaning and sign */
 } cdu_metric_t;
 
 #define CDU_TABLE_SIZE(t) (sizeof(t) / sizeof((t)[0]))

@@ -29,126 +29,169 @@
  * NAME-PEER.  Offsets: + = local clock behind (NTP's sign). */
 static const cdu_metric_t ntp_sys_metrics[] = {
     {"time_offset", "offset", SYS(GAUGE, offset_s), "s",
-     "system clock offset; + = local clock behind"},
+     "system offset; ntpd `offset`; chrony \"System time\" (current "
+     "correction: + = clock slow)"},
     {"time_offset", "sys_jitter", SYS(GAUGE, sys_jitter_s), "s",
-     "combined jitter of the selected sources (ntpd)"},
+     "ntpd `sys_jitter`; chrony: NaN (no such quantity)"},
     {"time_offset", "clock_jitter", SYS(GAUGE, clk_jitter_s), "s",
-     "jitter of the local clock (ntpd)"},
+     "ntpd `clk_jitter`; chrony: NaN"},
     {"time_offset_rms", "offset", SYS(GAUGE, rms_offset_s), "s",
-     "long-term RMS offset (chrony)"},
+     "chrony \"RMS offset\"; ntpd: NaN"},
     {"clock_skew_ppm", "wander", SYS(GAUGE, wander_ppm), "ppm",
-     "frequency wander (ntpd clk_wander) / skew (chrony)"},
+     "ntpd `clk_wander`; chrony \"Skew\" (error bound of the frequency)"},
     {"frequency_offset", "frequency", SYS(GAUGE, frequency_ppm), "ppm",
-     "frequency correction; + = clock sped up"},
-    {"clock_stratum", "", SYS(GAUGE, stratum), "", "stratum"},
+     "frequency correction, + = clock sped up; ntpd `frequency`; chrony "
+     "\"Frequency\" negated (chrony: + = clock fast)"},
+    {"clock_stratum", "", SYS(GAUGE, stratum), "",
+     "stratum (16 = unsynchronised)"},
     {"delay", "root_delay", SYS(GAUGE, root_delay_s), "s",
-     "round-trip delay to the primary reference"},
+     "`rootdelay`; chrony \"Root delay\""},
     {"time_dispersion", "root_dispersion", SYS(GAUGE, root_dispersion_s), "s",
-     "dispersion to the primary reference"},
+     "`rootdisp`; chrony \"Root dispersion\""},
     {"time_dispersion", "root_distance", SYS(GAUGE, root_distance_s), "s",
-     "root distance (synchronisation distance)"},
+     "NTPsec `rootdist`; classic ntpd and chrony: root delay/2 + root "
+     "dispersion"},
     {"clock_state", "leap", SYS(GAUGE, leap), "code",
-     "leap indicator: 0 none, 1 insert, 2 delete, 3 unsynchronised"},
+     "leap indicator: 0 none, 1 insert, 2 delete, 3 unsynchronised (ntpd "
+     "system status LI; chrony \"Leap status\")"},
     {"clock_mode", "source_kind", SYS(GAUGE, source_kind), "code",
-     "sync source kind (mode 6 code: 1 pps, 2 lf radio, 4 uhf/GPS, 6 ntp)"},
+     "sync source kind, mode 6 codes: 0 unspecified/none, 1 pps, 2 lf radio, 3 "
+     "hf radio, 4 uhf radio (ntpd counts GPS here), 5 local, 6 ntp, 7 other. "
+     "ntpd: system status word; chrony: from the reference's refid (PPS→1, "
+     "DCF/MSF/WWVB/JJY→2, GPS/GNSS/NMEA/SHM/GLO/GAL→4, LOCL or chronyd's own "
+     "local reference (`local stratum N` with no usable source: refid "
+     "7F7F0101)→5, an NTP server→6, other refclocks→7)"},
     {"bool", "synchronised", SYS(GAUGE, synchronised), "0/1",
-     "1 = leap != 3 and stratum < 16"},
+     "the daemon's own claim: leap ≠ 3 and stratum < 16"},
     {"time_offset", "kernel_pps_jitter", SYS(GAUGE, kpps_jitter_s), "s",
-     "kernel PPS jitter (NTPsec kppsjitter)"},
+     "NTPsec `kppsjitter` (kernel PPS discipline); NaN while kernel PPS is "
+     "inactive (NTPsec then prints 0 with `kppscalibdur=0`) and for chrony"},
     {"frequency_offset", "kernel_pps_frequency", SYS(GAUGE, kpps_frequency_ppm),
-     "ppm", "kernel PPS frequency (kppsfreq)"},
+     "ppm", "`kppsfreq`"},
     {"clock_skew_ppm", "kernel_pps_stability", SYS(GAUGE, kpps_stability_ppm),
-     "ppm", "kernel PPS stability (kppsstab)"},
+     "ppm", "`kppsstab`"},
     {"duration", "kernel_pps_interval", SYS(GAUGE, kpps_interval_s), "s",
-     "kernel PPS calibration interval (kppscalibdur)"},
+     "`kppscalibdur`, in seconds: classic ntpd and NTPsec ≤ 1.2.2 report 1 << "
+     "shift seconds, NTPsec ≥ 1.2.3 the shift itself (log2 s, "
+     "`ntpd/ntp_control.c`); the plugin reads the `version` variable in the "
+     "same query and converts (development builds `ntpsec-1.2.2+N` count as "
+     "1.2.2)"},
     {"total_events", "kernel_pps_calibrations", SYS(DERIVE, kpps_calibrations),
-     "count", "kppscalibs"},
+     "count", "`kppscalibs`"},
     {"total_events", "kernel_pps_calibration_errors",
-     SYS(DERIVE, kpps_calib_errors), "count", "kppscaliberrs"},
+     SYS(DERIVE, kpps_calib_errors), "count", "`kppscaliberrs`"},
     {"total_events", "kernel_pps_jitter_exceeded",
-     SYS(DERIVE, kpps_jitter_exceeded), "count", "kppsjitexc"},
+     SYS(DERIVE, kpps_jitter_exceeded), "count", "`kppsjitexc`"},
     {"total_events", "kernel_pps_stability_exceeded",
-     SYS(DERIVE, kpps_stability_exceeded), "count", "kppsstbexc"},
-    {"count", "peers", SYS(GAUGE, n_peers), "", "peers configured"},
+     SYS(DERIVE, kpps_stability_exceeded), "count", "`kppsstbexc`"},
+    {"count", "peers", SYS(GAUGE, n_peers), "",
+     "peers/sources configured (associations); chrony sources whose name is "
+     "not resolved yet are not counted here (see `count-unresolved`)"},
     {"count", "reachable", SYS(GAUGE, n_reachable), "",
-     "peers with a non-zero reach register"},
+     "peers with a non-zero reach register (unresolved chrony sources "
+     "excluded)"},
     {"count", "candidates", SYS(GAUGE, n_candidates), "",
-     "usable sources: candidate, backup, sys.peer, pps.peer"},
+     "usable sources: selection candidate, backup, sys.peer or pps.peer "
+     "(chrony: selected `*` or combined `+`), and answering: a source whose "
+     "reach register is 0 is not counted (chronyd keeps combining a silent "
+     "source for ~35 s)"},
     {"count", "falsetickers", SYS(GAUGE, n_falsetickers), "",
      "sources rejected as falsetickers"},
     {"count", "outliers", SYS(GAUGE, n_outliers), "",
-     "sources discarded as outliers (chrony: jittery, not combined)"},
+     "sources discarded as outliers (chrony: jittery `~` or not combined `-`)"},
     {"count", "unresolved", SYS(GAUGE, n_unresolved), "",
-     "chrony sources whose name is not resolved yet (ID#...); ntpd: NaN"},
+     "chrony: sources whose name is not resolved yet (`ID#0000000001`..., "
+     "address family IPADDR_ID; `chronyc sources -a` lists them, plain "
+     "`sources` hides them): a pool's placeholders (2 × `maxsources` per "
+     "`pool` line, 8 by default) and servers whose DNS lookup failed. Each is "
+     "still dispatched as a peer instance (reach 0). 0 when there are none. "
+     "NTPsec/ntpd: NaN (no such concept: an unresolvable server is no "
+     "association)"},
     /* server statistics: ntpq sysstats, chronyc serverstats */
-    {"uptime", "", SYS(GAUGE, uptime_s), "s", "ntpd ss_uptime"},
+    {"uptime", "", SYS(GAUGE, uptime_s), "s",
+     "NTPsec/ntpd `ss_uptime` (ntpq `sysstats` \"uptime\"); chrony: NaN"},
     {"packets", "received", SYS(DERIVE, pkt_received), "count",
-     "ntpd ss_received (mode 6 included); chrony NTP packets received"},
+     "packets received: ntpd `ss_received` (every packet on the NTP port, mode "
+     "6 queries included); chrony `serverstats` \"NTP packets received\" (its "
+     "NTP port only: client requests)"},
     {"packets", "current_version", SYS(DERIVE, pkt_current_version), "count",
-     "ntpd ss_thisver: NTP packets of the current version"},
+     "ntpd `ss_thisver`: NTP (not mode 6) packets of the current version (v4); "
+     "chrony: none"},
     {"packets", "old_version", SYS(DERIVE, pkt_old_version), "count",
-     "ntpd ss_oldver"},
+     "ntpd `ss_oldver`: NTP packets of an older accepted version"},
     {"packets", "bad_format", SYS(DERIVE, pkt_bad_format), "count",
-     "ntpd ss_badformat: bad length or format"},
+     "ntpd `ss_badformat`: bad length or format"},
     {"packets", "bad_auth", SYS(DERIVE, pkt_bad_auth), "count",
-     "ntpd ss_badauth: authentication failed"},
+     "ntpd `ss_badauth`: authentication failed"},
     {"packets", "declined", SYS(DERIVE, pkt_declined), "count",
-     "ntpd ss_declined"},
+     "ntpd `ss_declined`"},
     {"packets", "restricted", SYS(DERIVE, pkt_restricted), "count",
-     "ntpd ss_restricted"},
+     "ntpd `ss_restricted`: refused by a `restrict` line"},
     {"packets", "rate_limited", SYS(DERIVE, pkt_rate_limited), "count",
-     "ntpd ss_limited; chrony NTP packets dropped"},
+     "rate limited: ntpd `ss_limited`; chrony \"NTP packets dropped\" "
+     "(`ratelimit`)"},
     {"packets", "kod_sent", SYS(DERIVE, pkt_kod_sent), "count",
-     "ntpd ss_kodsent: KoD responses"},
+     "ntpd `ss_kodsent`: KoD responses"},
     {"packets", "processed", SYS(DERIVE, pkt_processed), "count",
-     "ntpd ss_processed: processed for time"},
+     "ntpd `ss_processed`: processed for time (mode 6 included)"},
     {"packets", "authenticated", SYS(DERIVE, pkt_authenticated), "count",
-     "chrony authenticated NTP packets"},
+     "chrony \"Authenticated NTP packets\" (chrony ≥ 4.0); ntpd: none"},
     {"packets", "interleaved", SYS(DERIVE, pkt_interleaved), "count",
-     "chrony interleaved NTP packets"},
+     "chrony \"Interleaved NTP packets\" (chrony ≥ 4.2)"},
     {"packets", "command_received", SYS(DERIVE, cmd_received), "count",
-     "chrony command packets received"},
+     "chrony \"Command packets received\" (the plugin's own queries included)"},
     {"packets", "command_dropped", SYS(DERIVE, cmd_dropped), "count",
-     "chrony command packets dropped"},
+     "chrony \"Command packets dropped\""},
     {"total_events", "nts_ke_accepted", SYS(DERIVE, nke_accepted), "count",
-     "chrony NTS-KE connections accepted"},
+     "chrony \"NTS-KE connections accepted\" (chrony ≥ 4.0)"},
     {"total_events", "nts_ke_dropped", SYS(DERIVE, nke_dropped), "count",
-     "chrony NTS-KE connections dropped"},
+     "chrony \"NTS-KE connections dropped\" (chrony ≥ 4.0)"},
     {"total_events", "client_log_dropped", SYS(DERIVE, log_dropped), "count",
-     "chrony client log records dropped"},
+     "chrony \"Client log records dropped\""},
 };
 
 static const cdu_metric_t ntp_peer_metrics[] = {
     {"time_offset", "offset", PEER(GAUGE, offset_s), "s",
-     "offset of the source; + = local clock behind it"},
-    {"delay", "delay", PEER(GAUGE, delay_s), "s", "round-trip delay (ntpd)"},
+     "`offset`; chrony `sources` \"Last sample\" (adjusted), negated"},
+    {"delay", "delay", PEER(GAUGE, delay_s), "s",
+     "`delay`; chrony: NaN (not in the monitoring reply)"},
     {"time_offset", "jitter", PEER(GAUGE, jitter_s), "s",
-     "jitter (ntpd) / sample std dev (chrony)"},
+     "`jitter`; chrony `sourcestats` \"Std Dev\""},
     {"time_dispersion", "dispersion", PEER(GAUGE, dispersion_s), "s",
-     "dispersion (ntpd) / error bound (chrony)"},
-    {"clock_stratum", "", PEER(GAUGE, stratum), "", "stratum"},
+     "`dispersion`; chrony `sources` error bound (\"+/-\")"},
+    {"clock_stratum", "", PEER(GAUGE, stratum), "", "`stratum`"},
     {"clock_reachability", "", PEER(GAUGE, reach), "0..8",
-     "successful polls of the last 8"},
+     "successful polls of the last 8: popcount of the 8-bit reach register "
+     "(`reach`, chrony \"Reach\")"},
     {"clock_state", "selection", PEER(GAUGE, selection), "code",
-     "0 reject 1 falseticker 2 excess 3 outlier 4 candidate 5 backup "
-     "6 sys.peer 7 pps.peer"},
-    {"bool", "reachable", PEER(GAUGE, reachable), "0/1", "reach register != 0"},
+     "0 reject, 1 falseticker, 2 excess, 3 outlier, 4 candidate, 5 backup, 6 "
+     "sys.peer, 7 pps.peer (ntpq tally ` x.-+#*o`). chrony, by chronyc's "
+     "symbols: `*` selected→6, `+` combined→4, `-` not combined→3, `~` "
+     "jittery→3, `x` falseticker→1, `?` nonselectable→0"},
+    {"bool", "reachable", PEER(GAUGE, reachable), "0/1", "reach register ≠ 0"},
     {"duration", "poll", PEER(GAUGE, poll_s), "s",
-     "poll interval: 2^hpoll (ntpd), 2^poll (chrony)"},
+     "our poll interval of this source: 2^`hpoll` (ntpd); 2^\"Poll\" (chrony "
+     "`sources`)"},
     {"duration", "peer_poll", PEER(GAUGE, peer_poll_s), "s",
-     "the peer's poll interval 2^ppoll (ntpd); chrony NaN"},
+     "the source's own poll interval 2^`ppoll` (ntpd); chrony: NaN"},
     {"duration", "sample_age", PEER(GAUGE, sample_age_s), "s",
-     "since the last packet (ntpd clock - rec) / sample (chrony)"},
-    {"count", "samples", PEER(GAUGE, n_samples), "", "chrony sourcestats NP"},
-    {"count", "sample_runs", PEER(GAUGE, n_runs), "", "chrony sourcestats NR"},
+     "age of the last sample: ntpd `clock` − `rec` (see below); chrony "
+     "`sources` \"LastRx\" (since the last sample; NaN while there is none)"},
+    {"count", "samples", PEER(GAUGE, n_samples), "",
+     "chrony `sourcestats` \"NP\" (samples kept); ntpd: NaN"},
+    {"count", "sample_runs", PEER(GAUGE, n_runs), "",
+     "chrony `sourcestats` \"NR\" (runs of residuals of the same sign)"},
     {"duration", "sample_span", PEER(GAUGE, span_s), "s",
-     "chrony sourcestats Span"},
+     "chrony `sourcestats` \"Span\" (interval the samples cover)"},
     {"frequency_offset", "residual_frequency", PEER(GAUGE, resid_freq_ppm),
-     "ppm", "chrony sourcestats Frequency, negated: + = local clock slow"},
+     "ppm",
+     "chrony `sourcestats` \"Frequency\", negated: + = the local clock is slow "
+     "against this source"},
     {"clock_skew_ppm", "skew", PEER(GAUGE, skew_ppm), "ppm",
-     "chrony sourcestats Freq Skew"},
+     "chrony `sourcestats` \"Freq Skew\" (error bound of that frequency)"},
     {"time_offset", "estimated_offset", PEER(GAUGE, est_offset_s), "s",
-     "chrony sourcestats Offset, negated: + = local clock behind"},
+     "chrony `sourcestats` \"Offset\", negated: + = local clock behind the "
+     "source"},
 };
 
 /* Peers remembered: those of one reading (at most NTP_SNAP_MAX_PEERS) plus

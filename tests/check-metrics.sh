@@ -2,7 +2,8 @@
 # Static checks of the public metric surface: every types.db.d line is
 # well-formed and never redefines a stock collectd type; every plugin source
 # is documented in the README.  (Each plugin's own test checks its metric
-# table against types.db and the README row by row.)
+# table against types.db and the README row by row.)  The metric tables of
+# docs/NAME.md are generated from the C tables (scripts/gen-metric-tables.py).
 top=${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 stock=${STOCK_TYPESDB:-/usr/share/collectd/types.db}
 n=0; failed=0
@@ -26,6 +27,8 @@ for src in "$top"/plugins/*.c; do
   [ -f "$top/examples/$name.conf" ]
   t $? "examples/$name.conf exists"
 done
+python3 "$top/scripts/gen-metric-tables.py" --check
+t $? "docs/NAME.md metric tables match the C metric tables (else run scripts/gen-docs.sh)"
 python3 "$top/scripts/gen-readme.py" --check >/dev/null
 t $? "README embeds every docs/NAME.md (else run scripts/gen-docs.sh)"
 echo "1..$n"
