@@ -22,6 +22,7 @@ import difflib
 import glob
 import os
 import re
+import shlex
 import subprocess
 import sys
 
@@ -40,7 +41,8 @@ def plugins():
 
 
 def preprocess(src):
-    cmd = [os.environ.get("CC", "cc"), "-std=gnu11", "-E", "-P", "-I" + TOP]
+    cmd = shlex.split(os.environ.get("CC") or "cc")
+    cmd += ["-std=gnu11", "-E", "-P", "-I" + TOP]
     cmd += CPPFLAGS.split() + [src]
     return subprocess.run(cmd, check=True, capture_output=True,
                           text=True).stdout
