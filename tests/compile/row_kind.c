@@ -20,8 +20,8 @@ static const cdu_metric_t rows[] = {
 #elif defined(ROW_GAUGE_INT64)
     {"gauge", "x", CDU_FIELD(GAUGE, row_kind_snap_t, events), "s", "wrong"},
 #elif defined(ROW_DERIVE_DOUBLE)
-    {"total_events", "x", CDU_FIELD(DERIVE, row_kind_snap_t, value_s),
-     "count", "wrong"},
+    {"total_events", "x", CDU_FIELD(DERIVE, row_kind_snap_t, value_s), "count",
+     "wrong"},
 #endif
 };
 
