@@ -26,11 +26,37 @@ typedef struct {
   const char *type_instance; /* "" for none */
   cdu_kind_t kind;           /* GAUGE reads a double, DERIVE an int64_t */
   size_t offset;             /* offsetof() the field in the snapshot struct */
-  const char *unit;          /* documentation: "s", "ppm", "0/1", ... */
-  const char *help;          /* documentation: meaning and sign */
+  /* unit and help are the metric's documentation (Markdown): the tables of
+   * docs/NAME.md are generated from them (scripts/gen-metric-tables.py). */
+  const char *unit; /* "s", "ppm", "0/1", ... */
+  const char *help; /* meaning and sign */
 } cdu_metric_t;
 
 #define CDU_TABLE_SIZE(t) (sizeof(t) / sizeof((t)[0]))
+
+/* The offset of field F of snapshot type T for a row of kind GAUGE or
+ * DERIVE, checked at compile time: cdu_dispatch_table reads a double at a
+ * GAUGE row's offset and an int64_t at a DERIVE row's, so a row whose field
+ * has another type (a GAUGE row on an int64_t, a DERIVE row on a double)
+ * does not compile.  The check is a _Static_assert inside a struct inside
+ * sizeof (a constant expression, so tables stay static initialisers). */
+#define CDU_CHECKED_AT(T, F, ctype, msg)                                       \
+  (offsetof(T, F) +                                                            \
+   0 * sizeof(struct {                                                         \
+     _Static_assert(_Generic(((T *)0)->F, ctype: 1, default: 0), msg);         \
+     int unused;                                                               \
+   }))
+#define CDU_GAUGE_AT(T, F)                                                     \
+  CDU_CHECKED_AT(T, F, double, "a GAUGE row needs a double field: " #T "." #F)
+#define CDU_DERIVE_AT(T, F)                                                    \
+  CDU_CHECKED_AT(T, F, int64_t,                                                \
+                 "a DERIVE row needs an int64_t field: " #T "." #F)
+/* Kind and checked offset of a row, KIND being GAUGE or DERIVE:
+ *   {"type", "instance", CDU_FIELD(GAUGE, snap_t, field), "unit", "help"} */
+#define CDU_FIELD(KIND, T, F) CDU_##KIND, CDU_##KIND##_AT(T, F)
+/* Kind of a row dispatched one by one because its type instance is only
+ * known at run time ("CODE", "TYPE.NAME"): it has no snapshot field. */
+#define CDU_NO_FIELD(KIND) CDU_##KIND, 0
 
 /* Dispatch every row of `table` from `snapshot`.  With snapshot == NULL (no
  * data, or data too old) gauges are dispatched as NaN and derives are not

@@ -6,190 +6,223 @@
  */
 #include "plugins/ceph_health_int.h"
 
-#define PG(f) offsetof(ch_pgs_snap_t, f)
+#define PG(kind, f) CDU_FIELD(kind, ch_pgs_snap_t, f)
 #define PG_STATE_ROW(name)                                                     \
-  {"ceph_health_pgs", #name, CDU_GAUGE, PG(state[CEPH_PG_##name##_IDX]),     \
-   "PGs", "PGs whose state has the component " #name},
+  {"ceph_health_pgs", #name, PG(GAUGE, state[CEPH_PG_##name##_IDX]), "PGs",    \
+   "PGs whose state has the component " #name},
 
 #define PGS_COMMON_ROWS                                                        \
-  {"ceph_health_pgs", "total", CDU_GAUGE, PG(total), "PGs", "PGs"},            \
-      CH_PG_STATES(PG_STATE_ROW){                                              \
-          "ceph_health_pgs", "inactive", CDU_GAUGE, PG(inactive), "PGs",       \
-          "PGs without the active component (no client I/O)"},                 \
-      {"ceph_health_pgs", "unclean", CDU_GAUGE, PG(unclean), "PGs",            \
-       "PGs without the clean component"},                                     \
-      {"ceph_health_pgs", "unrecognised_state", CDU_GAUGE, PG(unrecognised),   \
-       "PGs", "PGs with a state component this plugin does not know"},         \
-      {"ceph_health_pgs_stuck", "inactive", CDU_GAUGE,                         \
-       PG(stuck[CEPH_STUCK_INACTIVE]), "PGs",                                  \
+  {"ceph_health_pgs", "total", PG(GAUGE, total), "PGs", "PGs in the cluster"}, \
+      CH_PG_STATES(PG_STATE_ROW){"ceph_health_pgs", "inactive",                \
+                                 PG(GAUGE, inactive), "PGs",                   \
+                                 "PGs without `active` (no client I/O)"},      \
+      {"ceph_health_pgs", "unclean", PG(GAUGE, unclean), "PGs",                \
+       "PGs without `clean`"},                                                 \
+      {"ceph_health_pgs", "unrecognised_state", PG(GAUGE, unrecognised),       \
+       "PGs", "PGs with a component this plugin does not know"},               \
+      {"ceph_health_pgs_stuck", "inactive",                                    \
+       PG(GAUGE, stuck[CEPH_STUCK_INACTIVE]), "PGs",                           \
        "PGs not active for at least StuckAge"},                                \
-      {"ceph_health_pgs_stuck", "unclean", CDU_GAUGE,                          \
-       PG(stuck[CEPH_STUCK_UNCLEAN]), "PGs",                                   \
+      {"ceph_health_pgs_stuck", "unclean",                                     \
+       PG(GAUGE, stuck[CEPH_STUCK_UNCLEAN]), "PGs",                            \
        "PGs not clean for at least StuckAge"},                                 \
-      {"ceph_health_pgs_stuck", "undersized", CDU_GAUGE,                       \
-       PG(stuck[CEPH_STUCK_UNDERSIZED]), "PGs",                                \
+      {"ceph_health_pgs_stuck", "undersized",                                  \
+       PG(GAUGE, stuck[CEPH_STUCK_UNDERSIZED]), "PGs",                         \
        "PGs undersized for at least StuckAge"},                                \
-      {"ceph_health_pgs_stuck", "degraded", CDU_GAUGE,                         \
-       PG(stuck[CEPH_STUCK_DEGRADED]), "PGs",                                  \
+      {"ceph_health_pgs_stuck", "degraded",                                    \
+       PG(GAUGE, stuck[CEPH_STUCK_DEGRADED]), "PGs",                           \
        "PGs degraded for at least StuckAge"},                                  \
-      {"ceph_health_pgs_stuck", "stale", CDU_GAUGE,                            \
-       PG(stuck[CEPH_STUCK_STALE]), "PGs",                                     \
-       "PGs stale for at least StuckAge"},                                     \
-      {"ceph_health_pgs_stuck", "any", CDU_GAUGE, PG(stuck_any), "PGs",        \
-       "PGs stuck in at least one of the kinds above"},                        \
-      {"duration", "stuck_oldest", CDU_GAUGE, PG(stuck_oldest_s), "s",        \
-       "how long the longest-stuck PG has been stuck (0: none)"},              \
-      {"ceph_health_margin", "redundancy", CDU_GAUGE, PG(margin),              \
-       "OSD losses",                                                           \
-       "smallest acting set - min_size: further OSD losses before a PG "       \
-       "stops I/O (0: the next one; < 0: already)"},
+      {"ceph_health_pgs_stuck", "stale", PG(GAUGE, stuck[CEPH_STUCK_STALE]),   \
+       "PGs", "PGs stale for at least StuckAge"},                              \
+      {"ceph_health_pgs_stuck", "any", PG(GAUGE, stuck_any), "PGs",            \
+       "PGs stuck in at least one kind (the stuck rows are NaN while the mgr " \
+       "says `pg_ready` false)"},                                              \
+      {"duration", "stuck_oldest", PG(GAUGE, stuck_oldest_s), "s",             \
+       "age of the longest stuck kind of any PG (0 = none stuck; a `last_*` "  \
+       "stamp of 0, Ceph's \"since forever\", counts from 1970-01-01)"},       \
+      {"ceph_health_margin", "redundancy", PG(GAUGE, margin), "OSD losses",    \
+       "**redundancy margin**: the smallest, over the PGs, of (OSDs in the "   \
+       "PG's acting set - its pool's `min_size`), from `pg dump pgs_brief` "   \
+       "(mgr) and `osd dump`: how many more OSD losses the worst PG survives " \
+       "before it drops below `min_size` and stops serving I/O. 0 = the next " \
+       "loss of one of its OSDs makes a PG inactive; negative = PGs already "  \
+       "below `min_size` (`peered`); an erasure-code hole (`2147483647`) is "  \
+       "no OSD. Cluster: the smallest over the pools; per pool: that pool's. " \
+       "NaN while the mgr does not answer or says `pg_ready` false (a "        \
+       "restarted mgr), and for a pool with no PG listed. Not the CRUSH "      \
+       "view: it counts any OSD loss, not only losses within one failure "     \
+       "domain"},
 
 /* Per pool: plugin instance "<Cluster>-pool-<name>". */
 const cdu_metric_t ch_pool_metrics[] = {PGS_COMMON_ROWS};
 
 /* Per pool space: plugin instance "<Cluster>-pool-<name>" (df detail). */
-#define PS(f) offsetof(ch_pool_space_snap_t, f)
+#define PS(kind, f) CDU_FIELD(kind, ch_pool_space_snap_t, f)
 const cdu_metric_t ch_pool_space_metrics[] = {
-    {"bytes", "stored", CDU_GAUGE, PS(stored), "bytes",
-     "data stored in the pool, before replication"},
-    {"bytes", "used", CDU_GAUGE, PS(used), "bytes",
-     "raw space used by the pool (all copies)"},
-    {"percent", "used", CDU_GAUGE, PS(percent_used), "%",
-     "Ceph's percent_used of the pool (x 100)"},
-    {"bytes", "max_avail", CDU_GAUGE, PS(max_avail), "bytes",
-     "what can still be stored before the first OSD of its rule is full"},
-    {"objects", "total", CDU_GAUGE, PS(objects), "objects",
-     "objects in the pool"},
-    {"bytes", "quota", CDU_GAUGE, PS(quota_bytes), "bytes",
+    {"bytes", "stored", PS(GAUGE, stored), "bytes",
+     "data stored, before replication (what the quota counts)"},
+    {"bytes", "used", PS(GAUGE, used), "bytes",
+     "raw space used by the pool, all copies (on memstore OSDs, which keep no "
+     "per-pool statistics, Ceph reports `stored` here)"},
+    {"percent", "used", PS(GAUGE, percent_used), "%",
+     "Ceph's `percent_used` x 100 (used / (used + max_avail))"},
+    {"bytes", "max_avail", PS(GAUGE, max_avail), "bytes",
+     "what can still be stored before the first OSD of the pool's rule is "
+     "full"},
+    {"objects", "total", PS(GAUGE, objects), "objects", "objects in the pgmap"},
+    {"bytes", "quota", PS(GAUGE, quota_bytes), "bytes",
      "max_bytes quota; NaN = none"},
-    {"objects", "quota", CDU_GAUGE, PS(quota_objects), "objects",
+    {"objects", "quota", PS(GAUGE, quota_objects), "objects",
      "max_objects quota; NaN = none"},
-    {"ceph_health_quota_headroom", "bytes", CDU_GAUGE, PS(quota_head_bytes),
-     "bytes", "quota - stored; <= 0: writes stop (POOL_FULL); NaN = none"},
-    {"ceph_health_quota_headroom", "objects", CDU_GAUGE,
-     PS(quota_head_objects), "objects",
-     "quota - objects; <= 0: writes stop; NaN = none"},
+    {"ceph_health_quota_headroom", "bytes", PS(GAUGE, quota_head_bytes),
+     "bytes",
+     "`max_bytes - stored`; <= 0: Ceph marks the pool full and writes stop "
+     "(POOL_FULL); NaN = no quota"},
+    {"ceph_health_quota_headroom", "objects", PS(GAUGE, quota_head_objects),
+     "objects", "`max_objects - objects`; <= 0: writes stop; NaN = no quota"},
 };
 
 /* Per pool rates: plugin instance "<Cluster>-pool-<name>" (osd pool
  * stats: the mgr's rates over its last stats period; 0 = idle). */
-#define PI(f) offsetof(ch_pool_io_snap_t, f)
+#define PI(kind, f) CDU_FIELD(kind, ch_pool_io_snap_t, f)
 const cdu_metric_t ch_pool_io_metrics[] = {
-    {"ceph_health_rate", "client_read_bytes", CDU_GAUGE, PI(rd_bytes),
-     "bytes/s", "client reads from the pool"},
-    {"ceph_health_rate", "client_write_bytes", CDU_GAUGE, PI(wr_bytes),
-     "bytes/s", "client writes to the pool"},
-    {"ceph_health_rate", "client_read_ops", CDU_GAUGE, PI(rd_ops), "ops/s",
+    {"ceph_health_rate", "client_read_bytes", PI(GAUGE, rd_bytes), "bytes/s",
+     "client reads from the pool"},
+    {"ceph_health_rate", "client_write_bytes", PI(GAUGE, wr_bytes), "bytes/s",
+     "client writes to the pool"},
+    {"ceph_health_rate", "client_read_ops", PI(GAUGE, rd_ops), "ops/s",
      "client read operations on the pool"},
-    {"ceph_health_rate", "client_write_ops", CDU_GAUGE, PI(wr_ops), "ops/s",
+    {"ceph_health_rate", "client_write_ops", PI(GAUGE, wr_ops), "ops/s",
      "client write operations on the pool"},
-    {"ceph_health_rate", "recovering_objects", CDU_GAUGE, PI(rec_objects),
-     "objects/s", "recovery rate of the pool"},
-    {"ceph_health_rate", "recovering_bytes", CDU_GAUGE, PI(rec_bytes),
-     "bytes/s", "recovery rate of the pool"},
-    {"ceph_health_rate", "recovering_keys", CDU_GAUGE, PI(rec_keys), "keys/s",
-     "recovery rate of the pool (omap keys)"},
+    {"ceph_health_rate", "recovering_objects", PI(GAUGE, rec_objects),
+     "objects/s",
+     "recovery of the pool (`recovery_rate` `recovering_objects_per_sec`)"},
+    {"ceph_health_rate", "recovering_bytes", PI(GAUGE, rec_bytes), "bytes/s",
+     "recovery of the pool (`recovering_bytes_per_sec`)"},
+    {"ceph_health_rate", "recovering_keys", PI(GAUGE, rec_keys), "keys/s",
+     "omap keys recovered (`recovering_keys_per_sec`)"},
 };
 
 /* Per OSD: plugin instance "<Cluster>-osd.<id>" (from `osd df`). */
-#define OS(f) offsetof(ch_osd_snap_t, f)
+#define OS(kind, f) CDU_FIELD(kind, ch_osd_snap_t, f)
 const cdu_metric_t ch_osd_metrics[] = {
-    {"bool", "up", CDU_GAUGE, OS(up), "0/1", "1 = the OSD is up"},
-    {"percent", "utilization", CDU_GAUGE, OS(utilization), "%",
-     "space used on the OSD (osd df utilization)"},
-    {"ceph_health_headroom", "nearfull", CDU_GAUGE, OS(headroom_nearfull),
-     "percentage points", "nearfull_ratio*100 - utilisation; < 0: over it"},
-    {"ceph_health_headroom", "backfillfull", CDU_GAUGE,
-     OS(headroom_backfillfull), "percentage points",
-     "backfillfull_ratio*100 - utilisation; <= 0: no backfill into it"},
-    {"ceph_health_headroom", "full", CDU_GAUGE, OS(headroom_full),
-     "percentage points", "full_ratio*100 - utilisation; <= 0: writes stop"},
-    {"bool", "in", CDU_GAUGE, OS(in), "0/1",
-     "1 = the OSD is in (reweight > 0: it holds data)"},
-    {"ceph_health_weight", "crush", CDU_GAUGE, OS(crush_weight), "TiB",
-     "CRUSH weight (by convention the size in TiB)"},
-    {"ceph_health_ratio", "reweight", CDU_GAUGE, OS(reweight), "0..1",
-     "override weight (osd reweight); 0 = out"},
-    {"ceph_health_pgs", "mapped", CDU_GAUGE, OS(pgs), "PGs",
-     "PGs with a copy on this OSD (osd df pgs)"},
-    {"bytes", "used", CDU_GAUGE, OS(bytes_used), "bytes", "raw space used"},
-    {"bytes", "avail", CDU_GAUGE, OS(bytes_avail), "bytes",
-     "raw space available"},
-    {"bytes", "total", CDU_GAUGE, OS(bytes_total), "bytes", "raw capacity"},
-    {"duration", "until_backfillfull", CDU_GAUGE, OS(until_backfillfull), "s",
+    {"bool", "up", OS(GAUGE, up), "0/1", "1 = the OSD is up"},
+    {"percent", "utilization", OS(GAUGE, utilization), "%",
+     "space used (NaN for an OSD that never reported a size)"},
+    {"ceph_health_headroom", "nearfull", OS(GAUGE, headroom_nearfull),
+     "percentage points",
+     "`nearfull_ratio * 100 - utilization`; negative = over nearfull"},
+    {"ceph_health_headroom", "backfillfull", OS(GAUGE, headroom_backfillfull),
+     "percentage points",
+     "`backfillfull_ratio * 100 - utilization`; <= 0: no backfill into it"},
+    {"ceph_health_headroom", "full", OS(GAUGE, headroom_full),
+     "percentage points",
+     "`full_ratio * 100 - utilization`; <= 0: the OSD stops writes"},
+    {"bool", "in", OS(GAUGE, in), "0/1",
+     "1 = the OSD is in (reweight > 0, it holds data); 0 = out"},
+    {"ceph_health_weight", "crush", OS(GAUGE, crush_weight), "TiB",
+     "CRUSH weight (by convention the device size in TiB)"},
+    {"ceph_health_ratio", "reweight", OS(GAUGE, reweight), "0..1",
+     "override weight (`ceph osd reweight`); 0 = out"},
+    {"ceph_health_pgs", "mapped", OS(GAUGE, pgs), "PGs",
+     "PGs with a copy on this OSD (`osd df` `pgs`)"},
+    {"bytes", "used", OS(GAUGE, bytes_used), "bytes",
+     "raw space used by the pool, all copies (on memstore OSDs, which keep no "
+     "per-pool statistics, Ceph reports `stored` here)"},
+    {"bytes", "avail", OS(GAUGE, bytes_avail), "bytes", "raw space available"},
+    {"bytes", "total", OS(GAUGE, bytes_total), "bytes", "raw capacity"},
+    {"duration", "until_backfillfull", OS(GAUGE, until_backfillfull), "s",
      "time until backfillfull at the fill rate of the last FillWindow; "
      "NaN when not filling"},
-    {"duration", "until_full", CDU_GAUGE, OS(until_full), "s",
+    {"duration", "until_full", OS(GAUGE, until_full), "s",
      "time until full_ratio at that rate; NaN when not filling"},
-    {"latency", "commit", CDU_GAUGE, OS(commit_latency), "s",
-     "commit latency (osd perf commit_latency, the OSD's recent average)"},
-    {"latency", "apply", CDU_GAUGE, OS(apply_latency), "s",
-     "apply latency (osd perf apply_latency)"},
+    {"latency", "commit", OS(GAUGE, commit_latency), "s",
+     "the OSD's commit latency as `osd perf` reports it (`commit_latency_ns`, "
+     "else `commit_latency_ms` / 1000): the OSD's recent average of its "
+     "store's commit (journal / WAL) time; NaN for an OSD `osd perf` does not "
+     "list. Memstore OSDs report 0"},
+    {"latency", "apply", OS(GAUGE, apply_latency), "s",
+     "apply latency (`apply_latency_ns`, else `_ms`), the same way; on "
+     "BlueStore Ceph reports the commit value for both"},
 };
 
 /* Per OSD: its failure domain, as CRUSH says; the type instance is
  * "<domain type>.<bucket name>" (e.g. host.h0), the value 1. */
 const cdu_metric_t ch_domain_metrics[] = {
-    {"ceph_health_domain", "TYPE.NAME", CDU_GAUGE, 0, "1",
-     "the OSD's failure domain of the rules on its root"},
+    {"ceph_health_domain", "TYPE.NAME", CDU_NO_FIELD(GAUGE), "1",
+     "the OSD's failure domain as CRUSH says, for each projected root holding "
+     "it: type instance `<domain type>.<bucket name>`, e.g. "
+     "`ceph_health_domain-host.h0` (an info value, always 1; when the OSD "
+     "moves, the old series stops)"},
 };
 
 /* Per mon: plugin instance "<Cluster>-mon.<name>" (time-sync-status). */
-#define MO(f) offsetof(ch_mon_snap_t, f)
+#define MO(kind, f) CDU_FIELD(kind, ch_mon_snap_t, f)
 const cdu_metric_t ch_mon_metrics[] = {
-    {"time_offset", "skew", CDU_GAUGE, MO(skew), "s",
-     "the mon's clock minus the leader's, as Ceph's time check measures it "
-     "(+ = ahead)"},
-    {"duration", "latency", CDU_GAUGE, MO(latency), "s",
-     "round trip of the leader's time check to the mon"},
-    {"ceph_health_status", "timecheck", CDU_GAUGE, MO(health), "0/1/2",
-     "the time check's verdict (1/2: MON_CLOCK_SKEW)"},
+    {"time_offset", "skew", MO(GAUGE, skew), "s",
+     "the mon's clock minus the quorum leader's, **Ceph's sign: positive = the "
+     "mon is ahead of the leader**, as Ceph's time check measures it "
+     "(Monitor::handle_timecheck_leader in Ceph's src/mon/Monitor.cc): the "
+     "difference is shrunk towards 0 by the latency and is 0 while smaller "
+     "than it, so it is a bound, not an NTP offset; the leader's own row is 0. "
+     "MON_CLOCK_SKEW is raised when |skew| > `mon_clock_drift_allowed` "
+     "(default 0.05 s)"},
+    {"duration", "latency", MO(GAUGE, latency), "s",
+     "round trip of the leader's time check message to that mon"},
+    {"ceph_health_status", "timecheck", MO(GAUGE, health), "0/1/2",
+     "the time check's verdict for that mon: 0 HEALTH_OK, 1 HEALTH_WARN, 2 "
+     "HEALTH_ERR"},
 };
 
 /* Per CRUSH root: plugin instance "<Cluster>-root-<name>". */
-#define RT(f) offsetof(ch_root_snap_t, f)
+#define RT(kind, f) CDU_FIELD(kind, ch_root_snap_t, f)
 const cdu_metric_t ch_root_metrics[] = {
-    {"ceph_health_osds", "total", CDU_GAUGE, RT(osds), "OSDs",
+    {"ceph_health_osds", "total", RT(GAUGE, osds), "OSDs",
      "OSDs under the root"},
-    {"ceph_health_domains", "total", CDU_GAUGE, RT(domains), "domains",
-     "failure domains holding OSDs"},
-    {"percent", "after_domain_loss", CDU_GAUGE, RT(after_loss), "%",
-     "highest projected OSD utilisation after losing the most damaging "
-     "single failure domain"},
-    {"ceph_health_headroom", "after_loss_backfillfull", CDU_GAUGE,
-     RT(head_backfillfull), "percentage points",
-     "backfillfull_ratio*100 - after_domain_loss; < 0: recovery would "
-     "cross backfillfull"},
-    {"ceph_health_headroom", "after_loss_full", CDU_GAUGE, RT(head_full),
+    {"ceph_health_domains", "total", RT(GAUGE, domains), "domains",
+     "failure domains (buckets of the rules' domain type) that hold OSDs"},
+    {"percent", "after_domain_loss", RT(GAUGE, after_loss), "%",
+     "**the incident, predicted**: the highest utilisation any surviving OSD "
+     "would reach once the data of the most damaging single failure domain has "
+     "been re-replicated onto the rest of the root (model below)"},
+    {"ceph_health_headroom", "after_loss_backfillfull",
+     RT(GAUGE, head_backfillfull), "percentage points",
+     "`backfillfull_ratio * 100 - after_domain_loss`; **< 0: losing one domain "
+     "now would push an OSD past backfillfull** (recovery stalls, "
+     "`backfill_toofull`)"},
+    {"ceph_health_headroom", "after_loss_full", RT(GAUGE, head_full),
      "percentage points",
-     "full_ratio*100 - after_domain_loss; < 0: recovery would fill an OSD"},
+     "`full_ratio * 100 - after_domain_loss`; < 0: recovery would fill an OSD"},
 };
 
 /* The cluster: plugin instance "<Cluster>". */
-#define CL(f) offsetof(ch_cluster_snap_t, f)
+#define CL(kind, f) CDU_FIELD(kind, ch_cluster_snap_t, f)
 #define FLAG_ROW(i, name)                                                      \
-  {"bool", "flag_" name, CDU_GAUGE, CL(flag[i]), "0/1",                        \
-   "OSD map flag " name " is set"}
+  {                                                                            \
+    "bool", "flag_" name, CL(GAUGE, flag[i]), "0/1",                           \
+        "OSD map flag " name " is set"                                         \
+  }
 #define G(type, ti, field, unit, help)                                         \
-  {type, ti, CDU_GAUGE, CL(field), unit, help}
+  { type, ti, CL(GAUGE, field), unit, help }
 
 const cdu_metric_t ch_cluster_metrics[] = {
     G("ceph_health_status", "", health, "0/1/2",
-      "0 HEALTH_OK, 1 HEALTH_WARN, 2 HEALTH_ERR (ceph-mgr's polarity)"),
-    G("ceph_health_osds", "total", osds_total, "OSDs", "OSDs in the map"),
+      "0 HEALTH_OK, 1 HEALTH_WARN, 2 HEALTH_ERR (ceph-mgr's polarity, not "
+      "Telegraf's inverted one)"),
+    G("ceph_health_osds", "total", osds_total, "OSDs", "OSDs under the root"),
     G("ceph_health_osds", "up", osds_up, "OSDs", "OSDs up"),
     G("ceph_health_osds", "in", osds_in, "OSDs", "OSDs in"),
     G("ceph_health_mons", "total", mons_total, "mons", "mons in the monmap"),
     G("ceph_health_mons", "quorum", mons_quorum, "mons", "mons in quorum"),
     G("bool", "mgr_available", mgr_available, "0/1",
-      "1 = an active mgr (else PG values are the mon's last digest)"),
-    G("objects", "total", objects, "objects", "objects (pgmap)"),
+      "1 = an active mgr; 0 = PG values are the mon's last digest"),
+    G("objects", "total", objects, "objects", "objects in the pgmap"),
     G("objects", "degraded", degraded, "object copies",
       "object copies missing a replica"),
     G("objects", "misplaced", misplaced, "object copies",
       "object copies on the wrong OSD"),
     G("objects", "unfound", unfound, "objects",
-      "objects with no known copy (data loss risk)"),
+      "objects with no known copy (data at risk)"),
     G("ceph_health_ratio", "degraded", degraded_ratio, "0..1",
       "degraded / total copies"),
     G("ceph_health_ratio", "misplaced", misplaced_ratio, "0..1",
@@ -199,19 +232,31 @@ const cdu_metric_t ch_cluster_metrics[] = {
     G("ceph_health_ratio", "inactive_pgs", inactive_ratio, "0..1",
       "inactive PGs / PGs"),
     G("ceph_health_rate", "recovering_objects", rec_objects, "objects/s",
-      "recovery rate"),
+      "recovery of the pool (`recovery_rate` `recovering_objects_per_sec`)"),
     G("ceph_health_rate", "recovering_bytes", rec_bytes, "bytes/s",
-      "recovery rate"),
+      "recovery of the pool (`recovering_bytes_per_sec`)"),
     G("ceph_health_rate", "recovering_keys", rec_keys, "keys/s",
-      "recovery rate (omap keys)"),
+      "omap keys recovered (`recovering_keys_per_sec`)"),
     G("ceph_health_rate", "recovering_objects_smoothed", rec_rate_smoothed,
-      "objects/s", "recovery rate, EWMA over RecoveryWindow"),
+      "objects/s",
+      "`recovering_objects` smoothed by an EWMA with time constant "
+      "`RecoveryWindow` on the monotonic clock (a sample dt s after the last "
+      "weighs `1 - exp(-dt / RecoveryWindow)`); NaN when idle (the smoothing "
+      "starts over at the next recovery)"),
     G("duration", "recovery_eta", recovery_eta, "s",
-      "(degraded + misplaced) / smoothed recovery rate; NaN when idle"),
-    G("bytes", "used", bytes_used, "bytes", "raw space used"),
+      "**recovery ETA**: (`objects-degraded` + `objects-misplaced`) / the "
+      "smoothed rate. An estimate: Ceph's degraded and misplaced counts are "
+      "object copies and its rate counts object pushes, so ETA tracks the "
+      "trend, not the second. NaN when nothing remains (idle), when the "
+      "smoothed rate is 0 (no progress: `norecover`, `backfill_toofull`; see "
+      "the stuck PGs) and while no mgr is available (the status digest is then "
+      "frozen)"),
+    G("bytes", "used", bytes_used, "bytes",
+      "raw space used by the pool, all copies (on memstore OSDs, which keep no "
+      "per-pool statistics, Ceph reports `stored` here)"),
     G("bytes", "avail", bytes_avail, "bytes", "raw space available"),
     G("bytes", "total", bytes_total, "bytes", "raw capacity"),
-    G("bytes", "data", bytes_data, "bytes", "data stored (before replication)"),
+    G("bytes", "data", bytes_data, "bytes", "data stored, before replication"),
     G("ceph_health_ratio", "nearfull", nearfull_ratio, "0..1",
       "the cluster's nearfull_ratio"),
     G("ceph_health_ratio", "backfillfull", backfillfull_ratio, "0..1",
@@ -219,13 +264,15 @@ const cdu_metric_t ch_cluster_metrics[] = {
     G("ceph_health_ratio", "full", full_ratio, "0..1",
       "the cluster's full_ratio"),
     G("percent", "max_osd_utilization", max_util, "%",
-      "utilisation of the fullest OSD"),
+      "utilisation of the fullest OSD (`osd df`, mgr)"),
     G("ceph_health_headroom", "nearfull", min_head_nearfull,
-      "percentage points", "smallest per-OSD headroom to nearfull"),
+      "percentage points",
+      "`nearfull_ratio * 100 - utilization`; negative = over nearfull"),
     G("ceph_health_headroom", "backfillfull", min_head_backfillfull,
-      "percentage points", "smallest per-OSD headroom to backfillfull"),
+      "percentage points",
+      "`backfillfull_ratio * 100 - utilization`; <= 0: no backfill into it"),
     G("ceph_health_headroom", "full", min_head_full, "percentage points",
-      "smallest per-OSD headroom to full"),
+      "`full_ratio * 100 - utilization`; <= 0: the OSD stops writes"),
     G("ceph_health_osds", "over_nearfull", over_nearfull, "OSDs",
       "OSDs with utilisation above nearfull_ratio"),
     G("ceph_health_osds", "over_backfillfull", over_backfillfull, "OSDs",
@@ -249,12 +296,12 @@ const cdu_metric_t ch_cluster_metrics[] = {
  * instance is the code); zero-filled for the codes below and for every
  * code seen since start, so an alert fires on absence -> presence. */
 const cdu_metric_t ch_check_metrics[] = {
-    {"ceph_health_check", "CODE", CDU_GAUGE, 0, "0/1",
-     "1 = the check is active (muted or not)"},
-    {"ceph_health_check_severity", "CODE", CDU_GAUGE, 0, "0/1/2",
+    {"ceph_health_check", "CODE", CDU_NO_FIELD(GAUGE), "0/1",
+     "one per health check code: 1 = active (muted or not)"},
+    {"ceph_health_check_severity", "CODE", CDU_NO_FIELD(GAUGE), "0/1/2",
      "0 absent, 1 HEALTH_WARN, 2 HEALTH_ERR"},
-    {"ceph_health_check_muted", "CODE", CDU_GAUGE, 0, "0/1",
-     "1 = active and muted (`ceph health mute`)"},
+    {"ceph_health_check_muted", "CODE", CDU_NO_FIELD(GAUGE), "0/1",
+     "1 = active and muted with `ceph health mute`"},
 };
 
 const char *const ch_known_checks[] = {

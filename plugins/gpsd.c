@@ -29,86 +29,121 @@ typedef struct {
   gpsd_ig_values_t ig; /* doubles too */
 } gpsd_values_t;
 
-#define GV(f) offsetof(gpsd_values_t, f)
-#define CONSTELLATION(g, n)                                                    \
-  {"satellites", n "_visible", CDU_GAUGE, GV(visible[g]), "count",             \
-   n " satellites in view"},                                                   \
-      {"satellites", n "_used", CDU_GAUGE, GV(used[g]), "count",               \
-       n " satellites used in the solution"},                                  \
-      {"snr", n "_used_mean", CDU_GAUGE, GV(snr_mean[g]), "dB-Hz",             \
-       "mean signal strength of the used " n " satellites"},                   \
-      {"snr", n "_used_max", CDU_GAUGE, GV(snr_max[g]), "dB-Hz",               \
-       "strongest used " n " satellite"},                                      \
-      {"count", n "_signals_visible", CDU_GAUGE, GV(signals[g]), "count",      \
-       n " signals in view (one per satellite and signal)"},                   \
-      {"count", n "_signals_used", CDU_GAUGE, GV(signals_used[g]), "count",    \
-       n " signals used"}
-#define BAND(g, b, n, band_name)                                               \
-  {"count", n "_" band_name "_visible", CDU_GAUGE, GV(band[g][b]), "count",    \
-   n " satellites in view on " band_name}
+#define GV(kind, f) CDU_FIELD(kind, gpsd_values_t, f)
+/* One constellation: g its index, n the type instance prefix, L its name
+ * in the help text. */
+#define CONSTELLATION(g, n, L)                                                 \
+  {"satellites", n "_visible", GV(GAUGE, visible[g]), "count",                 \
+   L " satellites in view (in the last complete SKY)"},                        \
+      {"satellites", n "_used", GV(GAUGE, used[g]), "count",                   \
+       L " satellites used in the solution"},                                  \
+      {"snr", n "_used_mean", GV(GAUGE, snr_mean[g]), "dB-Hz",                 \
+       "mean signal strength (C/N0) of the used satellites (" L ")"},          \
+      {"snr", n "_used_max", GV(GAUGE, snr_max[g]), "dB-Hz",                   \
+       "signal strength (C/N0) of the strongest used satellite (" L ")"},      \
+      {"count", n "_signals_visible", GV(GAUGE, signals[g]), "count",          \
+       L " signals in view: one per satellite and signal (a dual-band "        \
+         "receiver lists a satellite once per band)"},                         \
+  {                                                                            \
+    "count", n "_signals_used", GV(GAUGE, signals_used[g]), "count",           \
+        L " signals flagged used (gpsd 3.22 flags a signal of a used "         \
+          "satellite only when it has a C/N0)"                                 \
+  }
+/* One band of a constellation: B the band's name, sig its gpsd sigids. */
+#define BAND(g, b, n, band_name, L, B, sig)                                    \
+  {                                                                            \
+    "count", n "_" band_name "_visible", GV(GAUGE, band[g][b]), "count",       \
+        L " satellites in view with a signal on " B " (" sig                   \
+          "). 0 while the band is lost."                                       \
+  }
 
-/* The metric table: the one place a gpsd metric is named (docs/gpsd.md
- * lists the same rows; the plugin test checks them). */
 static const cdu_metric_t gpsd_metrics[] = {
-    {"gauge", "fix_mode", CDU_GAUGE, GV(mode), "0-3",
-     "0 unknown, 1 no fix, 2 2D fix, 3 3D fix"},
-    {"duration", "since_fix", CDU_GAUGE, GV(since_fix_s), "s",
-     "time since the last report with a 2D/3D fix"},
-    {"time_dispersion", "ept", CDU_GAUGE, GV(ept_s), "s",
-     "gpsd's estimated time error (95 %)"},
-    CONSTELLATION(GNSS_GPS, "gps"),
-    CONSTELLATION(GNSS_SBAS, "sbas"),
-    CONSTELLATION(GNSS_GALILEO, "galileo"),
-    CONSTELLATION(GNSS_BEIDOU, "beidou"),
-    CONSTELLATION(GNSS_QZSS, "qzss"),
-    CONSTELLATION(GNSS_GLONASS, "glonass"),
-    CONSTELLATION(GNSS_NAVIC, "navic"),
-    CONSTELLATION(GNSS_TOTAL, "total"),
-    BAND(GNSS_GPS, 0, "gps", "l1"),
-    BAND(GNSS_GPS, 1, "gps", "l2"),
-    BAND(GNSS_GPS, 2, "gps", "l5"),
-    BAND(GNSS_GALILEO, 0, "galileo", "e1"),
-    BAND(GNSS_GALILEO, 1, "galileo", "e5a"),
-    BAND(GNSS_GALILEO, 2, "galileo", "e5b"),
-    BAND(GNSS_GLONASS, 0, "glonass", "l1"),
-    BAND(GNSS_GLONASS, 1, "glonass", "l2"),
-    BAND(GNSS_BEIDOU, 0, "beidou", "b1"),
-    BAND(GNSS_BEIDOU, 1, "beidou", "b2"),
-    {"dilution_of_precision", "horizontal", CDU_GAUGE, GV(hdop), "1", "HDOP"},
-    {"dilution_of_precision", "vertical", CDU_GAUGE, GV(vdop), "1", "VDOP"},
-    {"dilution_of_precision", "position", CDU_GAUGE, GV(pdop), "1", "PDOP"},
-    {"dilution_of_precision", "time", CDU_GAUGE, GV(tdop), "1", "TDOP"},
-    {"dilution_of_precision", "geometric", CDU_GAUGE, GV(gdop), "1", "GDOP"},
-    {"time_offset", "toff", CDU_GAUGE, GV(toff_s), "s",
-     "serial time - system clock (gpsd TOFF); + = system clock behind"},
-    {"time_offset", "pps", CDU_GAUGE, GV(pps_s), "s",
-     "PPS edge - system clock (gpsd PPS); + = system clock behind"},
-    {"gauge", "pps_precision", CDU_GAUGE, GV(pps_precision), "log2 s",
-     "precision gpsd gives the PPS source"},
-    {"time_offset", "pps_qerr", CDU_GAUGE, GV(pps_qerr_s), "s",
-     "receiver's quantisation error of the PPS edge"},
-    {"time_offset", "toff_vs_reference", CDU_GAUGE, GV(toff_vs_ref_s), "s",
-     "TOFF of this receiver - TOFF of the Reference receiver"},
-    {"time_offset", "pps_vs_reference", CDU_GAUGE, GV(pps_vs_ref_s), "s",
-     "PPS offset of this receiver - that of the Reference receiver"},
-    {"bool", "pps_without_fix", CDU_GAUGE, GV(ig.pps_without_fix), "0/1",
-     "1 = PPS reports arrive while the receiver has had no fix (mode < 2) "
-     "for PPSWithoutFixAfter"},
-    {"snr", "used_above_mask_mean", CDU_GAUGE, GV(ig.cn0_mean), "dB-Hz",
-     "mean C/N0 of the used satellites at or above ElevationMask, all "
-     "constellations"},
-    {"gauge", "cn0_drop", CDU_GAUGE, GV(ig.cn0_drop_db), "dB",
-     "median of snr-used_above_mask_mean over CN0DropWindow - its value "
-     "now; + = lower now"},
-    {"bool", "jamming", CDU_GAUGE, GV(ig.jamming), "0/1",
-     "1 = cn0_drop above CN0DropThreshold (until C/N0 is back)"},
-    {"gauge", "position_error_horizontal", CDU_GAUGE, GV(ig.horizontal_m),
-     "m", "horizontal distance of the fix from the surveyed Position "
-     "(WGS-84)"},
-    {"gauge", "altitude_error", CDU_GAUGE, GV(ig.altitude_m), "m",
-     "altHAE of the 3D fix - the surveyed height; + = reported above"},
-    {"bool", "spoofing", CDU_GAUGE, GV(ig.spoofing), "0/1",
-     "1 = fix more than PositionJumpMax from Position while C/N0 is normal"},
+    {"gauge", "fix_mode", GV(GAUGE, mode), "0–3",
+     "0 unknown, 1 no fix, 2 2D fix, 3 3D fix (TPV `mode`; not `status`, which "
+     "gpsd 3.22 omits for a plain fix)."},
+    {"duration", "since_fix", GV(GAUGE, since_fix_s), "s",
+     "time since the last TPV with a 2D/3D fix, on this host's elapsed-time "
+     "clock (`CLOCK_BOOTTIME`, not stepped with the wall clock). NaN if there "
+     "was no fix since the (re)connection, or TPV is stale."},
+    {"time_dispersion", "ept", GV(GAUGE, ept_s), "s",
+     "gpsd's estimated time error (TPV `ept`, 95 %)."},
+    CONSTELLATION(GNSS_GPS, "gps", "GPS"),
+    CONSTELLATION(GNSS_SBAS, "sbas", "SBAS (WAAS/EGNOS...)"),
+    CONSTELLATION(GNSS_GALILEO, "galileo", "Galileo"),
+    CONSTELLATION(GNSS_BEIDOU, "beidou", "BeiDou"),
+    CONSTELLATION(GNSS_QZSS, "qzss", "QZSS"),
+    CONSTELLATION(GNSS_GLONASS, "glonass", "GLONASS"),
+    CONSTELLATION(GNSS_NAVIC, "navic", "NavIC/IRNSS"),
+    CONSTELLATION(GNSS_TOTAL, "total", "all (including IMES and unknown)"),
+    BAND(GNSS_GPS, 0, "gps", "l1", "GPS", "L1", "sigid 0 L1 C/A"),
+    BAND(GNSS_GPS, 1, "gps", "l2", "GPS", "L2", "sigid 3 L2 CL, 4 L2 CM"),
+    BAND(GNSS_GPS, 2, "gps", "l5", "GPS", "L5", "sigid 6 L5 I, 7 L5 Q"),
+    BAND(GNSS_GALILEO, 0, "galileo", "e1", "Galileo", "E1",
+         "sigid 0 E1 C, 1 E1 B"),
+    BAND(GNSS_GALILEO, 1, "galileo", "e5a", "Galileo", "E5a", "sigid 3, 4"),
+    BAND(GNSS_GALILEO, 2, "galileo", "e5b", "Galileo", "E5b", "sigid 5, 6"),
+    BAND(GNSS_GLONASS, 0, "glonass", "l1", "GLONASS", "L1", "sigid 0 L1 OF"),
+    BAND(GNSS_GLONASS, 1, "glonass", "l2", "GLONASS", "L2", "sigid 2 L2 OF"),
+    BAND(GNSS_BEIDOU, 0, "beidou", "b1", "BeiDou", "B1",
+         "sigid 0, 1 B1I; 5, 6 B1C"),
+    BAND(GNSS_BEIDOU, 1, "beidou", "b2", "BeiDou", "B2",
+         "sigid 2, 3 B2I; 7, 8 B2a"),
+    {"dilution_of_precision", "horizontal", GV(GAUGE, hdop), "1",
+     "HDOP (of the complete SKY)."},
+    {"dilution_of_precision", "vertical", GV(GAUGE, vdop), "1", "VDOP."},
+    {"dilution_of_precision", "position", GV(GAUGE, pdop), "1", "PDOP."},
+    {"dilution_of_precision", "time", GV(GAUGE, tdop), "1",
+     "TDOP, the one that matters for timing."},
+    {"dilution_of_precision", "geometric", GV(GAUGE, gdop), "1", "GDOP."},
+    {"time_offset", "toff", GV(GAUGE, toff_s), "s",
+     "TOFF: time in the receiver's serial message − system clock when gpsd "
+     "received it (`real − clock`). **+ = system clock behind** the receiver's "
+     "time. It includes the serial latency, so it is typically negative by "
+     "tens to hundreds of ms on a synchronised host."},
+    {"time_offset", "pps", GV(GAUGE, pps_s), "s",
+     "PPS: GPS second of the PPS edge − system clock at the edge. **+ = system "
+     "clock behind.** Needs a PPS source in gpsd."},
+    {"gauge", "pps_precision", GV(GAUGE, pps_precision), "log2 s",
+     "precision gpsd gives the PPS source (−20 serial DCD, −10 USB)."},
+    {"time_offset", "pps_qerr", GV(GAUGE, pps_qerr_s), "s",
+     "the receiver's quantisation error of that PPS edge (`qErr`, sawtooth "
+     "correction), when it sends one."},
+    {"time_offset", "toff_vs_reference", GV(GAUGE, toff_vs_ref_s), "s",
+     "`toff(this) − toff(Reference)`, from each one's latest report (both "
+     "within `MaxAge`). **+ = this receiver's time messages arrive earlier** "
+     "(less latency) than the reference's, because `clock_ref − clock_this` is "
+     "what remains. NaN for the reference itself and without `Reference`."},
+    {"time_offset", "pps_vs_reference", GV(GAUGE, pps_vs_ref_s), "s",
+     "`pps(this) − pps(Reference)`. **+ = this receiver's PPS edge comes "
+     "earlier** than the reference's edge."},
+    {"bool", "pps_without_fix", GV(GAUGE, ig.pps_without_fix), "0/1",
+     "1 = gpsd PPS reports keep arriving while the receiver has had no fix "
+     "(TPV mode < 2) for `PPSWithoutFixAfter`: the PPS is free-running and "
+     "ntpd/chronyd may still follow it. 0 with a fix, or without PPS reports; "
+     "NaN while TPV is stale."},
+    {"snr", "used_above_mask_mean", GV(GAUGE, ig.cn0_mean), "dB-Hz",
+     "mean C/N0 (gpsd `ss`) of the used satellites at or above "
+     "`ElevationMask`, all constellations (per satellite its strongest used "
+     "signal, as `snr-total_used_mean`, which has no mask). NaN if none."},
+    {"gauge", "cn0_drop", GV(GAUGE, ig.cn0_drop_db), "dB",
+     "median of `snr-used_above_mask_mean` over `CN0DropWindow` − its value "
+     "now. **+ = lower now.** NaN until the window has 5 samples."},
+    {"bool", "jamming", GV(GAUGE, ig.jamming), "0/1",
+     "1 = `cn0_drop` above `CN0DropThreshold`. While it is 1 the median is "
+     "frozen, so it stays 1 until C/N0 is back within the threshold of the "
+     "level before the drop (also while no satellite is used at all)."},
+    {"gauge", "position_error_horizontal", GV(GAUGE, ig.horizontal_m), "m",
+     "horizontal distance of the 2D/3D fix from `Position` on the WGS-84 "
+     "ellipsoid (`common/gnss_integrity.c`). NaN without `Position` or a fix."},
+    {"gauge", "altitude_error", GV(GAUGE, ig.altitude_m), "m",
+     "TPV `altHAE` of the 3D fix − the `Position` height. **+ = reported above "
+     "the surveyed antenna.** gpsd ≥ 3.20 reports `altHAE` (ellipsoid) and "
+     "`altMSL` (geoid, `altHAE` − geoid separation); the plugin uses "
+     "`altHAE`."},
+    {"bool", "spoofing", GV(GAUGE, ig.spoofing), "0/1",
+     "1 = `position_error_horizontal` above `PositionJumpMax` while C/N0 is "
+     "normal (a used-satellite C/N0 and `bool-jamming` not 1). NaN without "
+     "`Position`, a fix or a C/N0."},
 };
 
 static bool gpsd_threads = true; /* the plugin test turns threads off */

@@ -36,24 +36,35 @@
 
 /* The metric tables: the one place an rng metric is named (besides the
  * per-device bool-hwrng_NAME rows of the kernel instance). */
-#define PO(f) offsetof(rng_pool_t, f)
+#define PO(kind, f) CDU_FIELD(kind, rng_pool_t, f)
 static const cdu_metric_t rng_pool_metrics[] = {
-    {"entropy", "available", CDU_GAUGE, PO(entropy_avail), "bits",
-     "entropy_avail; pinned at 256 once seeded on kernels >= 5.18"},
-    {"entropy", "poolsize", CDU_GAUGE, PO(poolsize), "bits",
-     "poolsize: 4096 before 5.18, 256 (fixed) since"},
-    {"bool", "pool_fixed", CDU_GAUGE, PO(pool_fixed), "0/1",
-     "1 = poolsize 256: the >= 5.18 semantics"},
-    {"bool", "crng_ready", CDU_GAUGE, PO(crng_ready), "0/1",
-     "1 = getrandom(GRND_NONBLOCK) returns data"},
-    {"bool", "hwrng_present", CDU_GAUGE, PO(hwrng_present), "0/1",
-     "1 = rng_current names a hardware RNG"},
-    {"gauge", "hwrng_quality", CDU_GAUGE, PO(hwrng_quality), "1/1024",
-     "rng_quality: entropy bits credited per 1024 bits read"},
-    {"count", "hwrng_available", CDU_GAUGE, PO(hwrng_available), "devices",
-     "devices listed in rng_available"},
-    {"bool", "hwrng_selected", CDU_GAUGE, PO(hwrng_selected), "0/1",
-     "rng_selected: 1 = the current device was chosen by the user"},
+    {"entropy", "available", PO(GAUGE, entropy_avail), "bits",
+     "`/proc/sys/kernel/random/entropy_avail` as read. Before 5.18: the input "
+     "pool's entropy estimate (0..4096). Since 5.18 the \"pool\" is a 256-bit "
+     "hash: the value climbs to 256 during boot and stays there - **256 means "
+     "\"initialised\", not \"full\"**; it never drops when random numbers are "
+     "read."},
+    {"entropy", "poolsize", PO(GAUGE, poolsize), "bits",
+     "`poolsize`: 4096 before 5.18, 256 (fixed) since."},
+    {"bool", "pool_fixed", PO(GAUGE, pool_fixed), "0/1",
+     "1 when `poolsize` is 256: the >= 5.18 semantics apply, graphing "
+     "`entropy-available` is pointless."},
+    {"bool", "crng_ready", PO(GAUGE, crng_ready), "0/1",
+     "1 when `getrandom(buf, 1, GRND_NONBLOCK)` returns data, 0 when it fails "
+     "with `EAGAIN` (the CRNG is not yet seeded: `getrandom()` would block). "
+     "NaN on any other error."},
+    {"bool", "hwrng_present", PO(GAUGE, hwrng_present), "0/1",
+     "1 when `/sys/class/misc/hw_random/rng_current` names a device (not "
+     "`none`); 0 without one or without the hw_random framework."},
+    {"gauge", "hwrng_quality", PO(GAUGE, hwrng_quality), "bits per 1024",
+     "`rng_quality` of the current device as read: how many bits of entropy "
+     "the kernel credits per 1024 bits it reads from it (0 = the kernel does "
+     "not use it for entropy). NaN if the file is absent."},
+    {"count", "hwrng_available", PO(GAUGE, hwrng_available), "devices",
+     "Devices listed in `rng_available` (without `none`)."},
+    {"bool", "hwrng_selected", PO(GAUGE, hwrng_selected), "0/1",
+     "`rng_selected`: 1 = the current device was chosen by the user (written "
+     "to `rng_current`), 0 = chosen by the kernel by quality. NaN if absent."},
 };
 
 typedef struct { /* what one Source read dispatches */
@@ -66,61 +77,92 @@ typedef struct { /* what one Source read dispatches */
   int64_t cpu_failures;
 } rng_snap_t;
 
-#define SO(f) offsetof(rng_snap_t, f)
+#define SO(kind, f) CDU_FIELD(kind, rng_snap_t, f)
 static const cdu_metric_t rng_source_metrics[] = {
-    {"total_events", "blocks", CDU_DERIVE, SO(blocks), "blocks",
-     "20000-bit blocks tested"},
-    {"total_events", "blocks_failed", CDU_DERIVE, SO(failed), "blocks",
-     "blocks that failed at least one test"},
-    {"total_events", "failed_monobit", CDU_DERIVE, SO(per_test[0]), "blocks",
-     "blocks failing the monobit test"},
-    {"total_events", "failed_poker", CDU_DERIVE, SO(per_test[1]), "blocks",
-     "blocks failing the poker test"},
-    {"total_events", "failed_runs", CDU_DERIVE, SO(per_test[2]), "blocks",
-     "blocks failing the runs test"},
-    {"total_events", "failed_long_run", CDU_DERIVE, SO(per_test[3]), "blocks",
-     "blocks failing the long-run test"},
-    {"total_events", "failed_continuous", CDU_DERIVE, SO(per_test[4]), "blocks",
-     "blocks failing the continuous-run test"},
-    {"total_bytes", "read", CDU_DERIVE, SO(bytes_read), "bytes",
-     "bytes read from the device"},
-    {"total_bytes", "short", CDU_DERIVE, SO(bytes_short), "bytes",
-     "bytes asked for but not delivered within MaxReadTime"},
-    {"total_events", "read_errors", CDU_DERIVE, SO(read_errors), "errors",
-     "failed open() or read() calls"},
-    {"percent", "window_failed", CDU_GAUGE, SO(window_failed_pct), "%",
-     "failed blocks among the last Window blocks"},
-    {"count", "window_blocks", CDU_GAUGE, SO(window_blocks), "blocks",
-     "blocks in the window (< Window while filling)"},
-    {"gauge", "failure_improbability", CDU_GAUGE, SO(improbability), "-log10 p",
-     "-log10 P[>= this many failures | good source]"},
-    {"bool", "stuck", CDU_GAUGE, SO(stuck), "0/1",
-     "1 = this interval's data repeats (period <= 16 bytes), or the "
-     "stream ends with 2+ blocks in a row failing the continuous test"},
-    {"bool", "alarm", CDU_GAUGE, SO(alarm), "0/1",
-     "1 = failure_improbability crossed NotifyLog10 (see docs)"},
-    {"total_events", "sp90b_rct_failures", CDU_DERIVE, SO(rct_failures),
-     "failures", "SP 800-90B Repetition Count Test failures"},
-    {"total_events", "sp90b_apt_failures", CDU_DERIVE, SO(apt_failures),
-     "failures", "SP 800-90B Adaptive Proportion Test failures"},
-    {"bool", "sp90b_alarm", CDU_GAUGE, SO(health_alarm), "0/1",
-     "1 = an SP 800-90B health test failed in this interval"},
-    {"gauge", "entropy_mcv", CDU_GAUGE, SO(ent_mcv), "bits per sample",
-     "SP 800-90B 6.3.1 Most Common Value estimate over EntropyWindow"},
-    {"gauge", "entropy_markov", CDU_GAUGE, SO(ent_markov), "bits per sample",
-     "SP 800-90B 6.3.3 Markov estimate over EntropyWindow"},
-    {"gauge", "entropy_lag", CDU_GAUGE, SO(ent_lag), "bits per sample",
-     "SP 800-90B 6.3.8 Lag prediction estimate over EntropyWindow"},
-    {"gauge", "entropy_min", CDU_GAUGE, SO(ent_min), "bits per sample",
-     "the smallest of the three estimates"},
-    {"bool", "entropy_low", CDU_GAUGE, SO(ent_low), "0/1",
-     "1 = entropy_min is below ClaimedEntropy"},
+    {"total_events", "blocks", SO(DERIVE, blocks), "blocks",
+     "20000-bit blocks tested."},
+    {"total_events", "blocks_failed", SO(DERIVE, failed), "blocks",
+     "Blocks that failed at least one test (rngtest's \"FIPS 140-2 "
+     "failures\")."},
+    {"total_events", "failed_monobit", SO(DERIVE, per_test[0]), "blocks",
+     "Blocks failing the monobit test (ones <= 9725 or >= 10275)."},
+    {"total_events", "failed_poker", SO(DERIVE, per_test[1]), "blocks",
+     "Blocks failing the poker test (sum of squared nibble counts outside "
+     "1563176..1576928)."},
+    {"total_events", "failed_runs", SO(DERIVE, per_test[2]), "blocks",
+     "Blocks failing the runs test (any of the 12 run-length counts outside "
+     "its interval; the correct FIPS 140-2 test, as rng-tools >= 6.11)."},
+    {"total_events", "failed_long_run", SO(DERIVE, per_test[3]), "blocks",
+     "Blocks with a run of 26 or more equal bits."},
+    {"total_events", "failed_continuous", SO(DERIVE, per_test[4]), "blocks",
+     "Blocks in which a 32-bit word equals the one before it (across block and "
+     "interval boundaries)."},
+    {"total_bytes", "read", SO(DERIVE, bytes_read), "bytes",
+     "Bytes read from the device."},
+    {"total_bytes", "short", SO(DERIVE, bytes_short), "bytes",
+     "Bytes asked for (`BytesPerInterval`) but not delivered within "
+     "`MaxReadTime`, or lost to end of file / errors."},
+    {"total_events", "read_errors", SO(DERIVE, read_errors), "errors",
+     "Failed `open()` / `read()` calls (each is also logged, rate-limited)."},
+    {"percent", "window_failed", SO(GAUGE, window_failed_pct), "%",
+     "Failed blocks among the last `Window` blocks."},
+    {"count", "window_blocks", SO(GAUGE, window_blocks), "blocks",
+     "Blocks in the window (less than `Window` while it fills)."},
+    {"gauge", "failure_improbability", SO(GAUGE, improbability), "-log10 p",
+     "How unlikely this many failures are for a good source: -log10 P[X >= k], "
+     "X ~ Binomial(n, p) with n = `count-window_blocks`, k = failed blocks in "
+     "the window, p = `GoodFailureRate`. 0 = ordinary, 3 = a one-in-a-thousand "
+     "window, 9 = one in a billion."},
+    {"bool", "stuck", SO(GAUGE, stuck), "0/1",
+     "1 when this interval's data repeats with a period of 1..16 bytes (at "
+     "least 32 bytes and 4 periods read: all zeros, all 0xff, a repeating "
+     "32-bit word ...), or the stream ends with 2 or more blocks in a row "
+     "failing the continuous test, counted in blocks across intervals (a "
+     "source that got stuck in the middle of a read is flagged by that read). "
+     "A good source fails the continuous test with p = 1.5e-7 per block, so "
+     "one failing block is never enough, even when it is the only block of its "
+     "interval (`BytesPerInterval 2500`); two in a row by chance: p = 2e-14 "
+     "per block."},
+    {"bool", "alarm", SO(GAUGE, alarm), "0/1",
+     "The alarm state of the notification rule below."},
+    {"total_events", "sp90b_rct_failures", SO(DERIVE, rct_failures), "failures",
+     "SP 800-90B 4.4.1 Repetition Count Test failures: runs of `C` = 1 + "
+     "ceil(`Alpha` / H) identical samples (9 bytes or 61 bits at the "
+     "defaults); a source stuck for n samples counts 1 + floor((n - C) / (C - "
+     "1))."},
+    {"total_events", "sp90b_apt_failures", SO(DERIVE, apt_failures), "failures",
+     "SP 800-90B 4.4.2 Adaptive Proportion Test failures: windows of 512 "
+     "samples (bytes) or 1024 (bits) whose first sample occurs at least the "
+     "cutoff times (at most one failure per window)."},
+    {"bool", "sp90b_alarm", SO(GAUGE, health_alarm), "0/1",
+     "1 when a health test failed on this interval's data, 0 when none did."},
+    {"gauge", "entropy_mcv", SO(GAUGE, ent_mcv), "bits per sample",
+     "SP 800-90B 6.3.1 Most Common Value estimate over the last "
+     "`EntropyWindow` bytes; NaN until the window has filled. Divide by "
+     "`SampleBits` for bits per bit."},
+    {"gauge", "entropy_markov", SO(GAUGE, ent_markov), "bits per sample",
+     "SP 800-90B 6.3.3 Markov estimate (on the bit string; for 8-bit samples 8 "
+     "times the per-bit value, as 3.1.3 combines bit-string estimates); NaN "
+     "until the window has filled."},
+    {"gauge", "entropy_lag", SO(GAUGE, ent_lag), "bits per sample",
+     "SP 800-90B 6.3.8 Lag prediction estimate (lags 1 .. 128); NaN until the "
+     "window has filled."},
+    {"gauge", "entropy_min", SO(GAUGE, ent_min), "bits per sample",
+     "The smallest of the three: the assessed min-entropy of this subset. A "
+     "perfect 8-bit source reads about 7.89 over 1 MiB (the estimates are 99 % "
+     "lower bounds); 0 for a stuck one."},
+    {"bool", "entropy_low", SO(GAUGE, ent_low), "0/1",
+     "1 when `gauge-entropy_min` is below `ClaimedEntropy`; NaN until the "
+     "window has filled."},
 };
 
 /* Sources that are the CPU's RNG also dispatch these. */
 static const cdu_metric_t rng_cpu_metrics[] = {
-    {"total_events", "cpu_failures", CDU_DERIVE, SO(cpu_failures), "failures",
-     "RDRAND/RDSEED executions that returned no data (carry flag clear)"},
+    {"total_events", "cpu_failures", SO(DERIVE, cpu_failures), "failures",
+     "Only for `Device \"rdrand\"` / `\"rdseed\"`: executions of the "
+     "instruction that returned no data (carry flag clear), each retry "
+     "counted. A working RDRAND practically never fails; RDSEED fails whenever "
+     "its entropy source is drained (several readers)."},
 };
 
 typedef struct {

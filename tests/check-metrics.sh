@@ -4,6 +4,8 @@
 # its reference docs/NAME.md and examples/NAME.conf.  (Each plugin's own test
 # checks its metric table against types.db and docs/NAME.md row by row;
 # tests/check-readme.sh checks the README against docs/.)
+# The metric tables of docs/NAME.md are generated from the C tables
+# (scripts/gen-metric-tables.py).
 top=${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 stock=${STOCK_TYPESDB:-/usr/share/collectd/types.db}
 n=0; failed=0
@@ -44,5 +46,7 @@ PY
   t "$([ -z "$rep" ] && echo 0 || echo 1)" "docs/$(basename "$doc"): no metric row repeats its own name list"
   [ -z "$rep" ] || echo "$rep" | sed 's/^/# /'
 done
+python3 "$top/scripts/gen-metric-tables.py" --check
+t $? "docs/NAME.md metric tables match the C metric tables (else run scripts/gen-docs.sh)"
 echo "1..$n"
 [ "$failed" -eq 0 ]

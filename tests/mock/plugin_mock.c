@@ -686,12 +686,40 @@ static int file_contains(const char *file, const char *needle) {
   FILE *f = fopen(file, "r");
   if (f == NULL)
     return 0;
-  char line[4096];
+  char line[8192];
   int found = 0;
   while (!found && fgets(line, sizeof(line), f) != NULL)
     found = strstr(line, needle) != NULL;
   fclose(f);
   return found;
+}
+
+/* Append `text` to buf (holding k < size characters); with `cell`, as a
+ * Markdown table cell ('|' written as "\\|").  Returns the new length
+ * (truncated at size - 1). */
+static size_t append(char *buf, size_t size, size_t k, const char *text,
+                     bool cell) {
+  for (; *text != '\0' && k + 2 < size; text++) {
+    if (cell && *text == '|')
+      buf[k++] = '\\';
+    buf[k++] = *text;
+  }
+  buf[k] = '\0';
+  return k;
+}
+
+/* The row scripts/gen-metric-tables.py writes into docs/NAME.md for m:
+ * "| `name` | unit | help |", " (DERIVE)" after a DERIVE row's unit. */
+static void doc_row(const cdu_metric_t *m, const char *name, char *buf,
+                    size_t size) {
+  size_t k = append(buf, size, 0, "| `", false);
+  k = append(buf, size, k, name, false);
+  k = append(buf, size, k, "` | ", false);
+  k = append(buf, size, k, m->unit, true);
+  k = append(buf, size, k, m->kind == CDU_DERIVE ? " (DERIVE) | " : " | ",
+             false);
+  k = append(buf, size, k, m->help, true);
+  append(buf, size, k, " |", false);
 }
 
 int mock_check_metric_table(const char *plugin, const cdu_metric_t *table,
@@ -724,6 +752,15 @@ int mock_check_metric_table(const char *plugin, const cdu_metric_t *table,
              plugin, plugin, quoted);
     if (!check(file_contains(readme, quoted) || file_contains(doc, quoted),
                what))
+      problems++;
+    /* Unit and meaning: the C row is the text, docs/NAME.md its copy. */
+    char row[4096];
+    doc_row(m, name, row, sizeof(row));
+    snprintf(what, sizeof(what),
+             "%s: docs/%s.md has the C row's unit and help for %s (else run "
+             "scripts/gen-docs.sh)",
+             plugin, plugin, quoted);
+    if (!check(file_contains(doc, row), what))
       problems++;
   }
   return problems;
