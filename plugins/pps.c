@@ -489,7 +489,7 @@ static int pps_read_inst(pps_inst_t *in) {
 
 static int pps_read_device(user_data_t *ud) {
   pps_inst_t *in = ud->data;
-  if (!in->dev.running)
+  if (!worker_running(&in->dev.worker))
     return -1; /* init did not start it */
   return pps_read_inst(in);
 }
@@ -504,7 +504,7 @@ static int pps_read_discovered(user_data_t *ud) {
 
 static int pps_init(void) {
   for (int i = 0; i < pps_configured_n; i++)
-    if (!pps_configured[i]->dev.running)
+    if (!worker_running(&pps_configured[i]->dev.worker))
       pps_dev_start(&pps_configured[i]->dev);
   return 0;
 }
