@@ -25,8 +25,8 @@ static void worker_destroy(worker_t *w) {
   pthread_mutex_destroy(&w->lock);
 }
 
-int worker_start(worker_t *w, void *(*fn)(void *), void *arg,
-                 const char *name, worker_spawn_fn spawn) {
+int worker_start(worker_t *w, void *(*fn)(void *), void *arg, const char *name,
+                 worker_spawn_fn spawn) {
   pthread_condattr_t ca;
   pthread_condattr_init(&ca);
   pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

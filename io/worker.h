@@ -39,8 +39,8 @@ typedef struct {
 /* Initialise w and start fn(arg) on a new thread named `name` (at most
  * 15 characters are kept).  Returns 0, or an errno (w is then not
  * running). */
-int worker_start(worker_t *w, void *(*fn)(void *), void *arg,
-                 const char *name, worker_spawn_fn spawn);
+int worker_start(worker_t *w, void *(*fn)(void *), void *arg, const char *name,
+                 worker_spawn_fn spawn);
 
 /* Ask the thread to stop, wake its worker_sleep, join it.  Returns once the
  * thread function has returned: how long that takes is bounded by the
