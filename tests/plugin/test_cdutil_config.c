@@ -5,23 +5,7 @@
 #include "tests/mock/plugin_mock.h"
 #include "tests/unit/testing.h"
 
-/* Parse `text` (one <Block> of options) into *root; the block, or NULL
- * (a failed check) if it did not parse. */
-static const oconfig_item_t *parse_block(oconfig_item_t **root,
-                                         const char *text) {
-  *root = mock_config_parse(text);
-  if (!OK_MSG(*root != NULL && (*root)->children_num == 1, "config parsed"))
-    return NULL;
-  return &(*root)->children[0];
-}
-
-static void test_range(void) {
-  oconfig_item_t *root;
-  const oconfig_item_t *blk =
-      parse_block(&root, "<Server \"s1\">\n  Timeout 2.5\n  Hold -1\n"
-                         "  Word \"x\"\n  Huge 2.5 \"e76\"\n</Server>\n");
-  if (blk == NULL)
-    return;
+static void test_range(const oconfig_item_t *blk) {
   double v = 42;
   mock_clear();
   EXPECT_EQ_INT(0,
@@ -61,15 +45,9 @@ static void test_range(void) {
   OK_MSG(mock_log_find("p plugin: <Server \"s1\">: Timeout must be a number "
                        "in (0, 2], not 2.5.") >= 0,
          "above the maximum of a positive option");
-  mock_config_free(root);
 }
 
-static void test_zero_positive(void) {
-  oconfig_item_t *root;
-  const oconfig_item_t *blk =
-      parse_block(&root, "<Cluster \"c\">\n  Timeout 0\n</Cluster>\n");
-  if (blk == NULL)
-    return;
+static void test_zero_positive(const oconfig_item_t *blk) {
   const oconfig_item_t *c = &blk->children[0];
   double v = 7;
   mock_clear();
@@ -78,16 +56,9 @@ static void test_zero_positive(void) {
   OK_MSG(mock_log_find("q plugin: <Cluster \"c\">: Timeout must be a number "
                        "in (0, 300], not 0.") >= 0,
          "0 is not positive");
-  mock_config_free(root);
 }
 
-static void test_abs_path(void) {
-  oconfig_item_t *root;
-  const oconfig_item_t *blk =
-      parse_block(&root, "<Cluster \"c\">\n  ConfigFile \"/etc/ceph/x.conf\"\n"
-                         "  Keyring \"keyring\"\n  Device 3\n</Cluster>\n");
-  if (blk == NULL)
-    return;
+static void test_abs_path(const oconfig_item_t *blk) {
   char *path = strdup("/old");
   mock_clear();
   EXPECT_EQ_INT(0, cdu_get_abs_path("q", blk, &blk->children[0], &path));
@@ -102,12 +73,23 @@ static void test_abs_path(void) {
                        "not 3.") >= 0,
          "a number where a path belongs");
   free(path);
-  mock_config_free(root);
 }
 
+/* The option values under test: index = child of the block. */
+static const char config[] =
+    "<Server \"s1\">\n  Timeout 2.5\n  Hold -1\n  Word \"x\"\n"
+    "  Huge 2.5 \"e76\"\n</Server>\n"
+    "<Cluster \"c\">\n  Timeout 0\n</Cluster>\n"
+    "<Cluster \"c\">\n  ConfigFile \"/etc/ceph/x.conf\"\n"
+    "  Keyring \"keyring\"\n  Device 3\n</Cluster>\n";
+
 int main(void) {
-  test_range();
-  test_zero_positive();
-  test_abs_path();
+  oconfig_item_t *root = mock_config_parse(config);
+  if (!OK_MSG(root != NULL && root->children_num == 3, "config parsed"))
+    return testing_done();
+  test_range(&root->children[0]);
+  test_zero_positive(&root->children[1]);
+  test_abs_path(&root->children[2]);
+  mock_config_free(root);
   return testing_done();
 }
