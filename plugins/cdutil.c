@@ -260,3 +260,92 @@ int cdu_get_port(const oconfig_item_t *c, const char *plugin,
         plugin, block != NULL ? block : "", tmp);
   return -1;
 }
+
+/* "<Block \"name\">: " of an option's block, "" for a top-level one. */
+static void block_prefix(const oconfig_item_t *block, char *buf,
+                         size_t size) {
+  if (block == NULL)
+    buf[0] = '\0';
+  else if (block->values_num >= 1 &&
+           block->values[0].type == OCONFIG_TYPE_STRING)
+    snprintf(buf, size, "<%s \"%s\">: ", block->key,
+             block->values[0].value.string);
+  else
+    snprintf(buf, size, "<%s>: ", block->key);
+}
+
+/* The option's values as collectd parsed them, for the error message
+ * (strings quoted: "2.5e76" reaches us as 2.5 "e76", since collectd's
+ * scanner wants a signed exponent). */
+static void option_value(const oconfig_item_t *c, char *buf, size_t size) {
+  size_t len = 0;
+  buf[0] = '\0';
+  if (c->values_num == 0)
+    sstrncpy(buf, "no value", size);
+  for (int i = 0; i < c->values_num && len < size; i++) {
+    const oconfig_value_t *v = &c->values[i];
+    const char *sep = i > 0 ? " " : "";
+    int n;
+    if (v->type == OCONFIG_TYPE_NUMBER)
+      n = snprintf(buf + len, size - len, "%s%g", sep, v->value.number);
+    else if (v->type == OCONFIG_TYPE_STRING)
+      n = snprintf(buf + len, size - len, "%s\"%s\"", sep, v->value.string);
+    else
+      n = snprintf(buf + len, size - len, "%s%s", sep,
+                   v->value.boolean ? "true" : "false");
+    len += n > 0 ? (size_t)n : 0;
+  }
+}
+
+/* Log "PLUGIN plugin: <BLOCK "NAME">: OPTION must be WHAT, not VALUE." */
+static int option_error(const char *plugin, const oconfig_item_t *block,
+                        const oconfig_item_t *c, const char *what) {
+  char where[2 * DATA_MAX_NAME_LEN + 16], value[128];
+  block_prefix(block, where, sizeof(where));
+  option_value(c, value, sizeof(value));
+  ERROR("%s plugin: %s%s must be %s, not %s.", plugin, where, c->key, what,
+        value);
+  return -1;
+}
+
+static bool one_number(const oconfig_item_t *c) {
+  return c->values_num == 1 && c->values[0].type == OCONFIG_TYPE_NUMBER;
+}
+
+int cdu_get_double_range(const char *plugin, const oconfig_item_t *block,
+                         const oconfig_item_t *c, double min, double max,
+                         double *out) {
+  double v = one_number(c) ? c->values[0].value.number : NAN;
+  if (!(v >= min && v <= max)) { /* NaN fails too */
+    char what[96];
+    snprintf(what, sizeof(what), "a number in [%g, %g]", min, max);
+    return option_error(plugin, block, c, what);
+  }
+  *out = v;
+  return 0;
+}
+
+int cdu_get_positive(const char *plugin, const oconfig_item_t *block,
+                     const oconfig_item_t *c, double max, double *out) {
+  double v = one_number(c) ? c->values[0].value.number : NAN;
+  if (!(v > 0 && v <= max)) {
+    char what[96];
+    snprintf(what, sizeof(what), "a number in (0, %g]", max);
+    return option_error(plugin, block, c, what);
+  }
+  *out = v;
+  return 0;
+}
+
+int cdu_get_abs_path(const char *plugin, const oconfig_item_t *block,
+                     const oconfig_item_t *c, char **out) {
+  if (c->values_num != 1 || c->values[0].type != OCONFIG_TYPE_STRING ||
+      c->values[0].value.string[0] != '/')
+    return option_error(plugin, block, c, "an absolute path");
+  char *copy = strdup(c->values[0].value.string);
+  if (copy == NULL)
+    return option_error(plugin, block, c, "storable (out of memory)");
+  free(*out);
+  *out = copy;
+  return 0;
+}

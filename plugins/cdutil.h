@@ -145,6 +145,25 @@ int cdu_unknown_option(const char *plugin, const oconfig_item_t *block,
 int cdu_get_port(const oconfig_item_t *c, const char *plugin,
                  const char *block, char *buf, size_t size);
 
+/* Option values with ONE error format, naming plugin, block and option:
+ *   PLUGIN plugin: <BLOCK "NAME">: OPTION must be ..., not VALUE.
+ * `block` is the <Block "name"> item the option sits in (its key and its
+ * string argument name it), NULL for a top-level option.  On an error
+ * nothing is stored and -1 is returned; the caller rejects the block. */
+
+/* A number in [min, max] (both inclusive). */
+int cdu_get_double_range(const char *plugin, const oconfig_item_t *block,
+                         const oconfig_item_t *c, double min, double max,
+                         double *out);
+/* A number in (0, max]: durations, windows and timeouts. */
+int cdu_get_positive(const char *plugin, const oconfig_item_t *block,
+                     const oconfig_item_t *c, double max, double *out);
+/* An absolute path (collectd's working directory is not the admin's, so a
+ * relative path would pass the configuration and fail every read);
+ * *out is replaced by a malloc'd copy. */
+int cdu_get_abs_path(const char *plugin, const oconfig_item_t *block,
+                     const oconfig_item_t *c, char **out);
+
 /* What a complex config callback returns.  collectd 5.12 exits ("Error:
  * Parsing the config file failed!") as soon as one callback returns
  * non-zero, so one bad block would stop every plugin.  Our plugins reject

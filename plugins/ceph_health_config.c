@@ -13,19 +13,10 @@
 
 #define CH_DEFAULT_CONF "/etc/ceph/ceph.conf"
 
-static int ch_get_path(const oconfig_item_t *c, char **dst) {
+static int ch_get_string(const oconfig_item_t *c, char **dst) {
   char *s = NULL;
   if (cf_util_get_string(c, &s) != 0)
     return -1;
-  /* collectd's working directory is not the admin's: a relative path would
-   * be accepted here and fail every read (tests/e2e/bad_config.sh) */
-  if (s[0] != '/' && (strcasecmp(c->key, "ConfigFile") == 0 ||
-                      strcasecmp(c->key, "Keyring") == 0)) {
-    ERROR(PLUGIN " plugin: %s must be an absolute path, not \"%s\".", c->key,
-          s);
-    sfree(s);
-    return -1;
-  }
   sfree(*dst);
   *dst = s;
   return 0;
@@ -44,46 +35,33 @@ static int ch_get_client(const oconfig_item_t *c, char **dst) {
   return *dst == NULL ? -1 : 0;
 }
 
-static int ch_get_positive(const oconfig_item_t *c, double *dst, double max) {
-  double v;
-  if (cf_util_get_double(c, &v) != 0)
-    return -1;
-  if (!(v > 0 && v <= max)) {
-    ERROR(PLUGIN " plugin: %s must be > 0 and <= %g (got %g).", c->key, max,
-          v);
-    return -1;
-  }
-  *dst = v;
-  return 0;
-}
-
 static int ch_config_option(ch_instance_t *in, const oconfig_item_t *ci,
                             const oconfig_item_t *c) {
   const char *k = c->key;
   if (strcasecmp(k, "ConfigFile") == 0)
-    return ch_get_path(c, &in->conn.config_file);
+    return cdu_get_abs_path(PLUGIN, ci, c, &in->conn.config_file);
   if (strcasecmp(k, "Client") == 0)
     return ch_get_client(c, &in->conn.client);
   if (strcasecmp(k, "Keyring") == 0)
-    return ch_get_path(c, &in->conn.keyring);
+    return cdu_get_abs_path(PLUGIN, ci, c, &in->conn.keyring);
   if (strcasecmp(k, "MonHost") == 0)
-    return ch_get_path(c, &in->conn.mon_host);
+    return ch_get_string(c, &in->conn.mon_host);
   if (strcasecmp(k, "Timeout") == 0)
-    return ch_get_positive(c, &in->conn.timeout, 300);
+    return cdu_get_positive(PLUGIN, ci, c, 300, &in->conn.timeout);
   if (strcasecmp(k, "StuckAge") == 0)
-    return ch_get_positive(c, &in->stuck_age, 86400 * 365);
+    return cdu_get_positive(PLUGIN, ci, c, 86400 * 365, &in->stuck_age);
   if (strcasecmp(k, "RecoveryWindow") == 0)
-    return ch_get_positive(c, &in->recovery_window, 86400);
+    return cdu_get_positive(PLUGIN, ci, c, 86400, &in->recovery_window);
   if (strcasecmp(k, "FillWindow") == 0)
-    return ch_get_positive(c, &in->fill_window, 86400 * 7);
+    return cdu_get_positive(PLUGIN, ci, c, 86400 * 7, &in->fill_window);
   if (strcasecmp(k, "Interval") == 0)
     return cf_util_get_cdtime(c, &in->interval);
   if (strcasecmp(k, "MgrInterval") == 0)
-    return ch_get_positive(c, &in->mgr_interval, 86400);
+    return cdu_get_positive(PLUGIN, ci, c, 86400, &in->mgr_interval);
   if (strcasecmp(k, "LeaderOnly") == 0)
     return cf_util_get_boolean(c, &in->leader_only);
   if (strcasecmp(k, "LocalMon") == 0)
-    return ch_get_path(c, &in->local_mon);
+    return ch_get_string(c, &in->local_mon);
   if (strcasecmp(k, "ReportPools") == 0)
     return cf_util_get_boolean(c, &in->report_pools);
   if (strcasecmp(k, "ReportOSDs") == 0)

@@ -21,7 +21,7 @@
 #define NS_PER_S INT64_C(1000000000)
 #define RECEIVING_NS (3 * NS_PER_S) /* a pulse within 3 s: receiving */
 #define REOPEN_NS (2 * NS_PER_S)    /* wait before reopening a device */
-#define POLL_MS 200                 /* stop latency of the thread */
+#define POLL_MS 200 /* stop latency of the thread while the device is open */
 
 static int64_t clock_ns(clockid_t id) {
   struct timespec ts;
@@ -210,20 +210,14 @@ static void rx_close(dcf77_rx_t *rx, int fd, const char *why) {
   pthread_mutex_unlock(&rx->lock);
 }
 
-static void sleep_ns(int64_t ns) {
-  struct timespec ts = {.tv_sec = ns / NS_PER_S, .tv_nsec = ns % NS_PER_S};
-  nanosleep(&ts, NULL);
-}
-
 static void *rx_thread(void *arg) {
   dcf77_rx_t *rx = arg;
   int fd = -1;
-  while (!rx->stop) {
+  while (!worker_should_stop(&rx->worker)) {
     if (fd < 0) {
       fd = rx_open(rx);
       if (fd < 0) {
-        for (int64_t w = 0; w < REOPEN_NS && !rx->stop; w += POLL_MS * 1000000)
-          sleep_ns(POLL_MS * INT64_C(1000000));
+        worker_sleep(&rx->worker, REOPEN_NS);
         continue;
       }
     }
@@ -244,7 +238,7 @@ static void *rx_thread(void *arg) {
     } else if (r > 0) { /* POLLHUP / POLLERR without data: gone */
       rx_close(rx, fd, "hung up");
       fd = -1;
-      sleep_ns(REOPEN_NS);
+      worker_sleep(&rx->worker, REOPEN_NS);
     }
   }
   if (fd >= 0)
@@ -260,21 +254,12 @@ void dcf77_rx_init(dcf77_rx_t *rx) {
 }
 
 int dcf77_rx_start(dcf77_rx_t *rx) {
-  rx->stop = 0;
   char tname[16];
   snprintf(tname, sizeof(tname), "dcf77 %.9s", rx->name);
-  int e = plugin_thread_create(&rx->thread, rx_thread, rx, tname);
-  rx->thread_started = e == 0;
-  return e;
+  return worker_start(&rx->worker, rx_thread, rx, tname, plugin_thread_create);
 }
 
-void dcf77_rx_stop(dcf77_rx_t *rx) {
-  if (!rx->thread_started)
-    return;
-  rx->stop = 1;
-  pthread_join(rx->thread, NULL);
-  rx->thread_started = false;
-}
+void dcf77_rx_stop(dcf77_rx_t *rx) { worker_stop(&rx->worker); }
 
 void dcf77_rx_snapshot(dcf77_rx_t *rx, dcf77_rx_snapshot_t *o) {
   int64_t now = dcf77_clock_mono_ns();

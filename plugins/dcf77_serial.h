@@ -14,6 +14,7 @@
 
 #include "common/dcf77_stream.h"
 #include "common/phase_stats.h"
+#include "io/worker.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -45,9 +46,7 @@ typedef struct {
   double max_age_s;     /* a trusted time older than this is not "trusted" */
 
   /* the reader thread */
-  pthread_t thread;
-  bool thread_started;
-  volatile int stop;
+  worker_t worker;
   pthread_mutex_t lock;
 
   /* under lock */

@@ -293,7 +293,7 @@ static void forget_silent(gpsd_server_t *srv, cdtime_t now) {
 
 static int gpsd_read(user_data_t *ud) {
   gpsd_server_t *srv = ud->data;
-  if (!srv->thread_started && gpsd_threads)
+  if (!worker_running(&srv->worker) && gpsd_threads)
     gpsd_reader_start(srv);
 
   pthread_mutex_lock(&gpsd_lock);
@@ -350,7 +350,6 @@ static void gpsd_server_free(void *arg) {
     gpsd_rx_free(srv->rx);
     srv->rx = next;
   }
-  pthread_cond_destroy(&srv->cond);
   sfree(srv->host);
   sfree(srv->port);
   free(srv);
@@ -426,14 +425,9 @@ static int gpsd_config_option(gpsd_server_t *srv, oconfig_item_t *c,
 
 static int gpsd_config_server(oconfig_item_t *ci) {
   cdtime_t interval = 0;
-  pthread_condattr_t attr;
   gpsd_server_t *srv = calloc(1, sizeof(*srv));
   if (srv == NULL)
     return -1;
-  pthread_condattr_init(&attr);
-  pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-  pthread_cond_init(&srv->cond, &attr);
-  pthread_condattr_destroy(&attr);
   srv->host = strdup("localhost");
   srv->port = strdup(DEFAULT_GPSD_PORT);
   srv->max_age = TIME_T_TO_CDTIME_T(10);

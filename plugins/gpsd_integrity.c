@@ -19,16 +19,6 @@ gpsd_ig_config_t gpsd_ig = {
     .position_jump_m = 100.0,
 };
 
-static int positive_double(oconfig_item_t *c, double max, double *out) {
-  double v;
-  if (cf_util_get_double(c, &v) != 0 || !(v > 0 && v <= max)) {
-    ERROR("gpsd plugin: %s must be a number in (0, %g].", c->key, max);
-    return -1;
-  }
-  *out = v;
-  return 0;
-}
-
 static int positive_time(oconfig_item_t *c, cdtime_t *out) {
   cdtime_t v;
   if (cf_util_get_cdtime(c, &v) != 0 || v == 0) {
@@ -45,9 +35,9 @@ int gpsd_ig_config_option(oconfig_item_t *c) {
   if (strcasecmp("CN0DropWindow", c->key) == 0)
     return positive_time(c, &gpsd_ig.cn0_drop_window);
   if (strcasecmp("CN0DropThreshold", c->key) == 0)
-    return positive_double(c, 60, &gpsd_ig.cn0_drop_db);
+    return cdu_get_positive("gpsd", NULL, c, 60, &gpsd_ig.cn0_drop_db);
   if (strcasecmp("PositionJumpMax", c->key) == 0)
-    return positive_double(c, 1e7, &gpsd_ig.position_jump_m);
+    return cdu_get_positive("gpsd", NULL, c, 1e7, &gpsd_ig.position_jump_m);
   if (strcasecmp("ElevationMask", c->key) == 0) {
     double v;
     if (cf_util_get_double(c, &v) != 0 || !(v >= 0 && v < 90)) {

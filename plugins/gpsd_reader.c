@@ -118,7 +118,7 @@ gpsd_rx_t *gpsd_rx_get(gpsd_server_t *srv, const char *path, bool create) {
   rx->ept_s = NAN;
   gpsd_ig_init(&rx->ig);
   *tail = rx;
-  if (srv->thread_started) /* not for <Receiver> blocks at config time */
+  if (worker_running(&srv->worker)) /* not <Receiver> blocks at config time */
     INFO("gpsd plugin: Server \"%s\": new receiver \"%s\" reported as "
          "\"%s\".", srv->name, path, rx->name);
   return rx;
@@ -342,31 +342,6 @@ int gpsd_handle_report(gpsd_server_t *srv, const char *line, size_t len,
 
 /* ---------------------------------------------------------- the thread */
 
-static bool stopping(gpsd_server_t *srv) {
-  pthread_mutex_lock(&gpsd_lock);
-  bool stop = srv->stop;
-  pthread_mutex_unlock(&gpsd_lock);
-  return stop;
-}
-
-/* Sleep `d` unless shutdown is requested first. */
-static void backoff_sleep(gpsd_server_t *srv, cdtime_t d) {
-  struct timespec ts;
-  uint64_t ns = CDTIME_T_TO_NS(d);
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  ts.tv_sec += (time_t)(ns / 1000000000u);
-  ts.tv_nsec += (long)(ns % 1000000000u);
-  if (ts.tv_nsec >= 1000000000L) {
-    ts.tv_sec++;
-    ts.tv_nsec -= 1000000000L;
-  }
-  pthread_mutex_lock(&gpsd_lock);
-  while (!srv->stop &&
-         pthread_cond_timedwait(&srv->cond, &gpsd_lock, &ts) != ETIMEDOUT)
-    ;
-  pthread_mutex_unlock(&gpsd_lock);
-}
-
 /* Hand one report line (NUL-terminated in srv->line) to libgps and to our
  * own decoding.  Not gps_read(): libgps 3.22 loops forever on some
  * malformed lines (see gpsd_json_well_formed), so the socket is read here
@@ -451,7 +426,7 @@ static bool reader_session(gpsd_server_t *srv) {
 
   srv->rlen = 0;
   cdtime_t last = gpsd_clock();
-  while (!stopping(srv)) {
+  while (!worker_should_stop(&srv->worker)) {
     if (!gps_waiting(&g, 250000)) { /* 250 ms: bounds shutdown latency */
       /* A gpsd that accepts and never answers: logged once per silence. */
       if (gpsd_clock() - last > srv->max_age)
@@ -473,9 +448,8 @@ static bool reader_session(gpsd_server_t *srv) {
   gps_close(&g);
   pthread_mutex_lock(&gpsd_lock);
   gpsd_server_invalidate(srv);
-  bool stop = srv->stop;
   pthread_mutex_unlock(&gpsd_lock);
-  if (!stop)
+  if (!worker_should_stop(&srv->worker))
     c_complain_once(LOG_WARNING, &srv->complaint,
                     "gpsd plugin: Server \"%s\": lost the connection to gpsd "
                     "at %s:%s; values are NaN until it is back.",
@@ -487,12 +461,12 @@ static void *reader_main(void *arg) {
   gpsd_server_t *srv = arg;
   cdtime_t first = TIME_T_TO_CDTIME_T(1);
   cdtime_t backoff = first;
-  while (!stopping(srv)) {
+  while (!worker_should_stop(&srv->worker)) {
     if (reader_session(srv))
       backoff = first;
-    if (stopping(srv))
+    if (worker_should_stop(&srv->worker))
       break;
-    backoff_sleep(srv, backoff);
+    worker_sleep(&srv->worker, (int64_t)CDTIME_T_TO_NS(backoff));
     backoff = (2 * backoff > srv->reconnect_max) ? srv->reconnect_max
                                                  : 2 * backoff;
   }
@@ -502,24 +476,14 @@ static void *reader_main(void *arg) {
 int gpsd_reader_start(gpsd_server_t *srv) {
   char name[16];
   snprintf(name, sizeof(name), "gpsd/%.10s", srv->name);
-  srv->stop = false;
-  int status = plugin_thread_create(&srv->thread, reader_main, srv, name);
+  int status =
+      worker_start(&srv->worker, reader_main, srv, name, plugin_thread_create);
   if (status != 0) {
     ERROR("gpsd plugin: Server \"%s\": cannot start the reader thread: %s",
           srv->name, STRERROR(status));
     return -1;
   }
-  srv->thread_started = true;
   return 0;
 }
 
-void gpsd_reader_stop(gpsd_server_t *srv) {
-  if (!srv->thread_started)
-    return;
-  pthread_mutex_lock(&gpsd_lock);
-  srv->stop = true;
-  pthread_cond_broadcast(&srv->cond);
-  pthread_mutex_unlock(&gpsd_lock);
-  pthread_join(srv->thread, NULL);
-  srv->thread_started = false;
-}
+void gpsd_reader_stop(gpsd_server_t *srv) { worker_stop(&srv->worker); }

@@ -14,6 +14,7 @@
 
 #include "common/gnss_sky.h"
 #include "common/gpsd_json.h"
+#include "io/worker.h"
 #include "plugins/cdutil.h"
 #include "plugins/gpsd_integrity.h"
 #include "plugins/stability.h"
@@ -101,11 +102,7 @@ typedef struct {
   gpsd_rx_t *rx; /* receivers (configured first, then as seen) */
   bool connected;
   uint64_t reports, bad_reports;
-  /* thread */
-  pthread_t thread;
-  bool thread_started;
-  bool stop;
-  pthread_cond_t cond; /* wakes the thread's backoff sleep at shutdown */
+  worker_t worker; /* the reader thread; its backoff sleep wakes on stop */
   c_complain_t complaint;
   c_complain_t silent; /* connected, but no report for MaxAge */
   char line[GPSD_LINE_MAX];
@@ -114,7 +111,7 @@ typedef struct {
 } gpsd_server_t;
 
 /* Guards every field above that both threads touch (rx lists, snapshots,
- * connected, stop) and the server registry. */
+ * connected) and the server registry. */
 extern pthread_mutex_t gpsd_lock;
 
 /* Registry of configured servers (for instance names and Reference). */

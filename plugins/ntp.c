@@ -576,8 +576,8 @@ static int ntp_read(user_data_t *ud) {
   return 0;
 }
 
-static int ntp_config_option(ntp_instance_t *in, oconfig_item_t *c,
-                             cdtime_t *interval) {
+static int ntp_config_option(ntp_instance_t *in, const oconfig_item_t *ci,
+                             oconfig_item_t *c, cdtime_t *interval) {
   char proto[16];
   int rc;
   if (strcasecmp("Host", c->key) == 0)
@@ -608,38 +608,14 @@ static int ntp_config_option(ntp_instance_t *in, oconfig_item_t *c,
     }
     return 0;
   }
-  if (strcasecmp("Timeout", c->key) == 0) {
-    if ((rc = cf_util_get_double(c, &in->timeout)) != 0)
-      return rc;
-    if (!(in->timeout > 0 && in->timeout <= 60)) {
-      ERROR("ntp plugin: Server \"%s\": Timeout must be in (0, 60] s",
-            in->name);
-      return -1;
-    }
-    return 0;
-  }
+  if (strcasecmp("Timeout", c->key) == 0) /* s */
+    return cdu_get_positive("ntp", ci, c, 60, &in->timeout);
   if (strcasecmp("Interval", c->key) == 0)
     return cf_util_get_cdtime(c, interval);
-  if (strcasecmp("NotifyHold", c->key) == 0) {
-    if ((rc = cf_util_get_double(c, &in->notify_hold)) != 0)
-      return rc;
-    if (!(in->notify_hold >= 0 && in->notify_hold <= 86400)) {
-      ERROR("ntp plugin: Server \"%s\": NotifyHold must be in [0, 86400] s",
-            in->name);
-      return -1;
-    }
-    return 0;
-  }
-  if (strcasecmp("PeerForget", c->key) == 0) {
-    if ((rc = cf_util_get_double(c, &in->peer_forget)) != 0)
-      return rc;
-    if (!(in->peer_forget >= 0 && in->peer_forget <= 604800)) {
-      ERROR("ntp plugin: Server \"%s\": PeerForget must be in [0, 604800] s",
-            in->name);
-      return -1;
-    }
-    return 0;
-  }
+  if (strcasecmp("NotifyHold", c->key) == 0) /* s */
+    return cdu_get_double_range("ntp", ci, c, 0, 86400, &in->notify_hold);
+  if (strcasecmp("PeerForget", c->key) == 0) /* s */
+    return cdu_get_double_range("ntp", ci, c, 0, 604800, &in->peer_forget);
   if (strcasecmp("MinSources", c->key) == 0) {
     if ((rc = cf_util_get_int(c, &in->min_sources)) != 0)
       return rc;
@@ -695,7 +671,7 @@ static int ntp_config_server(oconfig_item_t *ci) {
   }
   for (int i = 0; i < ci->children_num; i++) {
     oconfig_item_t *c = ci->children + i;
-    int rc = ntp_config_option(in, c, &interval);
+    int rc = ntp_config_option(in, ci, c, &interval);
     if (rc == 1)
       rc = cdu_unknown_option("ntp", ci, in->name, c);
     if (rc != 0) {

@@ -176,46 +176,36 @@ static pps_dev_t *template_dev(void) {
   return &pps_template;
 }
 
-/* A duration option in seconds within [min, max]. */
-static int config_double(const oconfig_item_t *c, const char *block,
-                         double min, double max, double *out) {
-  double v;
-  if (cf_util_get_double(c, &v) != 0 || !(v >= min && v <= max)) {
-    ERROR("pps plugin: %s%s%s%s must be a number of seconds in "
-          "[%g, %g].",
-          block ? "<Device \"" : "", block ? block : "",
-          block ? "\">: " : "", c->key, min, max);
-    return -1;
-  }
-  *out = v;
-  return 0;
-}
-
 /* A duration option in seconds within [min, max], stored in ns. */
-static int config_seconds(const oconfig_item_t *c, const char *block,
+static int config_seconds(const oconfig_item_t *block, const oconfig_item_t *c,
                           double min, double max, int64_t *ns) {
   double v;
-  if (config_double(c, block, min, max, &v) != 0)
+  if (cdu_get_double_range("pps", block, c, min, max, &v) != 0)
     return -1;
   *ns = (int64_t)llround(v * 1e9);
   return 0;
 }
 
-/* Options shared by <Device> blocks and the plugin level (defaults for
- * discovered devices).  Returns 1 if `c` is not one of them. */
-static int config_common(const oconfig_item_t *c, const char *block,
+/* Options shared by <Device> blocks and the plugin level (block NULL:
+ * defaults for discovered devices).  Durations in s.  Returns 1 if `c` is
+ * not one of them. */
+static int config_common(const oconfig_item_t *block, const oconfig_item_t *c,
                          pps_dev_t *d) {
   if (strcasecmp(c->key, "PollInterval") == 0)
-    return config_seconds(c, block, 0.01, 1.0, &d->poll_ns);
+    return config_seconds(block, c, 0.01, 1.0, &d->poll_ns);
   if (strcasecmp(c->key, "Timeout") == 0)
-    return config_seconds(c, block, 1.1, 3600.0, &d->cfg.timeout_ns);
+    return config_seconds(block, c, 1.1, 3600.0, &d->cfg.timeout_ns);
   if (strcasecmp(c->key, "StepThreshold") == 0)
-    return config_seconds(c, block, 1e-6, 0.5, &d->cfg.step_threshold_ns);
+    return config_seconds(block, c, 1e-6, 0.5, &d->cfg.step_threshold_ns);
   if (strcasecmp(c->key, "HoldoverBudget") == 0)
-    return config_double(c, block, 1e-9, 1.0, &d->holdover_budget_s);
+    return cdu_get_double_range("pps", block, c, 1e-9, 1.0,
+                                &d->holdover_budget_s);
   if (strcasecmp(c->key, "HoldoverMin") == 0)
-    return config_double(c, block, 0, PPS_HOLDOVER_CAP_S, &d->holdover_min_s);
-  return stab_config_option("pps", block ? block : "defaults", c, &d->stab);
+    return cdu_get_double_range("pps", block, c, 0, PPS_HOLDOVER_CAP_S,
+                                &d->holdover_min_s);
+  const char *name = block != NULL ? block->values[0].value.string
+                                   : "defaults"; /* cdu_block_name checked */
+  return stab_config_option("pps", name, c, &d->stab);
 }
 
 /* The Stability* combination; Holdover* only with Stability.  0 or -1
@@ -274,7 +264,7 @@ static int pps_config_device(oconfig_item_t *ci) {
       paths++;
     } else if (strcasecmp(c->key, "Interval") == 0) {
       status = cf_util_get_cdtime(c, &interval);
-    } else if ((status = config_common(c, name, &in->dev)) == 1) {
+    } else if ((status = config_common(ci, c, &in->dev)) == 1) {
       status = cdu_unknown_option("pps", ci, name, c);
     }
   }
@@ -316,7 +306,7 @@ static int pps_config(oconfig_item_t *ci) {
         ERROR("pps plugin: SysfsRoot needs an absolute path.");
         s = -1;
       }
-    } else if ((s = config_common(c, NULL, template_dev())) == 1)
+    } else if ((s = config_common(NULL, c, template_dev())) == 1)
       s = cdu_unknown_option("pps", NULL, NULL, c);
     if (s != 0)
       status = -1;
@@ -504,7 +494,7 @@ static int pps_read_inst(pps_inst_t *in) {
 
 static int pps_read_device(user_data_t *ud) {
   pps_inst_t *in = ud->data;
-  if (!in->dev.running)
+  if (!worker_running(&in->dev.worker))
     return -1; /* init did not start it */
   return pps_read_inst(in);
 }
@@ -519,7 +509,7 @@ static int pps_read_discovered(user_data_t *ud) {
 
 static int pps_init(void) {
   for (int i = 0; i < pps_configured_n; i++)
-    if (!pps_configured[i]->dev.running)
+    if (!worker_running(&pps_configured[i]->dev.worker))
       pps_dev_start(&pps_configured[i]->dev);
   return 0;
 }

@@ -13,6 +13,7 @@
 
 #include "common/phase_stats.h"
 #include "common/pps_stats.h"
+#include "io/worker.h"
 #include "plugins/stability.h"
 
 #include <pthread.h>
@@ -37,11 +38,8 @@ typedef struct {
   double holdover_min_s;    /* HoldoverMin, s; 0 = no notification */
 
   /* Thread. */
-  pthread_t thread;
-  bool running;
+  worker_t worker;
   pthread_mutex_t lock;
-  pthread_cond_t cond;
-  bool stop;
 
   int64_t started_mono_ns; /* when the reader started (CLOCK_MONOTONIC) */
 

@@ -254,28 +254,12 @@ static int pps_api_poll(pps_dev_t *d, bool wait) {
   return ret;
 }
 
-/* Sleep `ns` or until stopped; true if asked to stop. */
-static bool wait_stop(pps_dev_t *d, int64_t ns) {
-  struct timespec until;
-  clock_gettime(CLOCK_MONOTONIC, &until);
-  int64_t t = (int64_t)until.tv_nsec + ns;
-  until.tv_sec += (time_t)(t / PPS_NS_PER_S);
-  until.tv_nsec = (long)(t % PPS_NS_PER_S);
-  pthread_mutex_lock(&d->lock);
-  while (!d->stop &&
-         pthread_cond_timedwait(&d->cond, &d->lock, &until) != ETIMEDOUT)
-    ;
-  bool stop = d->stop;
-  pthread_mutex_unlock(&d->lock);
-  return stop;
-}
-
 static void *reader_main(void *arg) {
   pps_dev_t *d = arg;
   for (;;) {
     if (d->capture == PPS_CAPTURE_SYSFS) {
       pps_sysfs_poll(d);
-      if (wait_stop(d, d->poll_ns))
+      if (worker_sleep(&d->worker, d->poll_ns))
         break;
     } else {
       int ret = pps_api_poll(d, true);
@@ -283,7 +267,7 @@ static void *reader_main(void *arg) {
       int64_t pause = ret != 0                      ? RETRY_NS
                       : (d->api_mode & PPS_CANWAIT) ? 0
                                                     : d->poll_ns;
-      if (wait_stop(d, pause))
+      if (worker_sleep(&d->worker, pause))
         break;
     }
   }
@@ -297,11 +281,6 @@ static void *reader_main(void *arg) {
 /* Initialise the mutexes and statistics, capture once synchronously (so the
  * first read already knows whether the device is there), start the thread. */
 int pps_dev_start(pps_dev_t *d) {
-  pthread_condattr_t ca;
-  pthread_condattr_init(&ca);
-  pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-  pthread_cond_init(&d->cond, &ca);
-  pthread_condattr_destroy(&ca);
   pthread_mutex_init(&d->lock, NULL);
   pthread_mutex_init(&d->poll_lock, NULL);
   pps_stats_init(&d->asserts, &d->cfg);
@@ -312,12 +291,12 @@ int pps_dev_start(pps_dev_t *d) {
   pps_clock_now(&now);
   d->started_mono_ns = now.mono_ns;
   d->fd = -1;
-  d->stop = false;
   if (d->capture == PPS_CAPTURE_SYSFS)
     pps_sysfs_poll(d);
   else
     pps_api_poll(d, false);
-  int status = plugin_thread_create(&d->thread, reader_main, d, "pps reader");
+  int status = worker_start(&d->worker, reader_main, d, "pps reader",
+                            plugin_thread_create);
   if (status != 0) {
     ERROR("pps plugin: <Device \"%s\">: cannot start the reader thread: %s",
           d->name, STRERROR(status));
@@ -325,21 +304,15 @@ int pps_dev_start(pps_dev_t *d) {
     d->edge_stats = NULL;
     return -1;
   }
-  d->running = true;
   return 0;
 }
 
 /* Signal the thread, join it (returns within about 1 s) and free the
  * stability statistics. Idempotent. */
 void pps_dev_stop(pps_dev_t *d) {
-  if (!d->running)
+  if (!worker_running(&d->worker))
     return;
-  pthread_mutex_lock(&d->lock);
-  d->stop = true;
-  pthread_cond_broadcast(&d->cond);
-  pthread_mutex_unlock(&d->lock);
-  pthread_join(d->thread, NULL);
-  d->running = false;
+  worker_stop(&d->worker);
   pthread_mutex_lock(&d->lock);
   stab_free(d->edge_stats);
   d->edge_stats = NULL;

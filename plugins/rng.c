@@ -493,16 +493,6 @@ static int rng_source_read(user_data_t *ud) {
 
 /* ------------------------------------------------------------ config */
 
-static int rng_config_number(const char *block, oconfig_item_t *c, double lo,
-                             double hi, double *out) {
-  if (cf_util_get_double(c, out) != 0 || !(*out >= lo && *out <= hi)) {
-    ERROR("rng plugin: Source \"%s\": %s must be a number from %g to %g.",
-          block, c->key, lo, hi);
-    return -1;
-  }
-  return 0;
-}
-
 /* SP 800-90B options: cross-checks, then the health state and the window. */
 static int rng_sp90b_setup(rng_source_t *s, double bits, double h,
                            double alpha_log2, double ewin) {
@@ -627,27 +617,27 @@ static int rng_config_source(oconfig_item_t *ci) {
     if (strcasecmp("Device", c->key) == 0)
       status = cf_util_get_string_buffer(c, s->device, sizeof(s->device));
     else if (strcasecmp("BytesPerInterval", c->key) == 0)
-      status = rng_config_number(s->name, c, 4, RNG_MAX_BYTES, &bytes);
+      status = cdu_get_double_range("rng", ci, c, 4, RNG_MAX_BYTES, &bytes);
     else if (strcasecmp("Interval", c->key) == 0)
       status = cf_util_get_cdtime(c, &interval);
     else if (strcasecmp("MaxReadTime", c->key) == 0)
-      status = rng_config_number(s->name, c, 0.001, 10, &s->max_read_s);
+      status = cdu_get_double_range("rng", ci, c, 0.001, 10, &s->max_read_s);
     else if (strcasecmp("Window", c->key) == 0)
-      status = rng_config_number(s->name, c, 1, 1000000, &window);
+      status = cdu_get_double_range("rng", ci, c, 1, 1000000, &window);
     else if (strcasecmp("GoodFailureRate", c->key) == 0)
-      status = rng_config_number(s->name, c, 1e-9, 0.5, &s->p_good);
+      status = cdu_get_double_range("rng", ci, c, 1e-9, 0.5, &s->p_good);
     else if (strcasecmp("NotifyLog10", c->key) == 0)
-      status = rng_config_number(s->name, c, 1, 300, &s->notify_log10);
+      status = cdu_get_double_range("rng", ci, c, 1, 300, &s->notify_log10);
     else if (strcasecmp("SampleBits", c->key) == 0)
-      status = rng_config_number(s->name, c, 1, 8, &bits);
+      status = cdu_get_double_range("rng", ci, c, 1, 8, &bits);
     else if (strcasecmp("ClaimedEntropy", c->key) == 0)
-      status = rng_config_number(s->name, c, 1e-6, 8, &h);
+      status = cdu_get_double_range("rng", ci, c, 1e-6, 8, &h);
     else if (strcasecmp("Alpha", c->key) == 0)
-      status = rng_config_number(s->name, c, 20, 40, &alpha_log2);
+      status = cdu_get_double_range("rng", ci, c, 20, 40, &alpha_log2);
     else if (strcasecmp("EntropyWindow", c->key) == 0)
-      status = rng_config_number(s->name, c, 0, RNG_MAX_BYTES, &ewin);
+      status = cdu_get_double_range("rng", ci, c, 0, RNG_MAX_BYTES, &ewin);
     else if (strcasecmp("EntropyEvery", c->key) == 0)
-      status = rng_config_number(s->name, c, 1, 100000, &every);
+      status = cdu_get_double_range("rng", ci, c, 1, 100000, &every);
     else
       status = cdu_unknown_option("rng", ci, s->name, c);
   }

@@ -750,12 +750,16 @@ static void test_config_errors(void) {
   OK(mock_log_find("Socket is for Protocol chrony") >= 0);
   EXPECT_EQ_INT(-1, mock_configure("ntp", "<Plugin ntp>\n<Server \"d\">\n"
                                           "Timeout 0\n</Server>\n</Plugin>\n"));
+  OK(mock_log_find("ntp plugin: <Server \"d\">: Timeout must be a number in "
+                   "(0, 60], not 0.") >= 0);
   EXPECT_EQ_INT(-1, mock_configure("ntp", "<Plugin ntp>\n<Server \"h\">\n"
                                           "NotifyHold -1\n</Server>\n</Plugin>\n"));
-  OK(mock_log_find("NotifyHold must be in [0, 86400] s") >= 0);
+  OK(mock_log_find("ntp plugin: <Server \"h\">: NotifyHold must be a number "
+                   "in [0, 86400], not -1.") >= 0);
   EXPECT_EQ_INT(-1, mock_configure("ntp", "<Plugin ntp>\n<Server \"f\">\n"
                                           "PeerForget -1\n</Server>\n</Plugin>\n"));
-  OK(mock_log_find("PeerForget must be in [0, 604800] s") >= 0);
+  OK(mock_log_find("ntp plugin: <Server \"f\">: PeerForget must be a number "
+                   "in [0, 604800], not -1.") >= 0);
   EXPECT_EQ_INT(-1, mock_configure("ntp", "<Plugin ntp>\n<Server \"e\">\n"
                                           "Protocol \"chrony\"\nSocket \"rel\"\n"
                                           "</Server>\n</Plugin>\n"));

@@ -147,7 +147,7 @@ static void test_config_errors(void) {
 
 static void test_sysfs_device(void) {
   pps_inst_t *in = find_configured("gps");
-  if (!OK_MSG(in != NULL && in->dev.running, "device gps running"))
+  if (!OK_MSG(in != NULL && worker_running(&in->dev.worker), "device gps running"))
     return;
   const char *g = "gps";
   /* Pulse 0: the first, offset +123 us. */

@@ -515,8 +515,10 @@ static void test_sp90b_config(void) {
       {"SampleBits 4", "SampleBits must be 1 or 8"},
       {"SampleBits 1\nClaimedEntropy 2", "ClaimedEntropy must be"},
       {"ClaimedEntropy 0", "ClaimedEntropy must be"},
-      {"Alpha 19", "Alpha must be a number from 20 to 40"},
-      {"Alpha 41", "Alpha must be a number from 20 to 40"},
+      {"Alpha 19", "rng plugin: <Source \"cfg\">: Alpha must be a number in "
+                   "[20, 40], not 19."},
+      {"Alpha 41", "rng plugin: <Source \"cfg\">: Alpha must be a number in "
+                   "[20, 40], not 41."},
       {"EntropyWindow 100", "EntropyWindow must be"},
       {"EntropyEvery 0", "EntropyEvery must be"},
   };
