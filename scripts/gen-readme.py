@@ -8,7 +8,7 @@ import os
 import sys
 
 REGIONS = {
-    "plugins": ["timex", "pps", "ntp", "gpsd", "dcf77", "rng", "ceph_health"],
+    "plugins": ["timex", "pps", "ntp", "gpsd", "dcf77", "timecheck", "rng", "ceph_health"],
     "graphs": ["dashboards"],
     "alerts": ["alerts-time", "alerts-system"],
     "reliability": ["reliability", "reliability-fuzz", "privileges"],
