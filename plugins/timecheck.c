@@ -249,13 +249,16 @@ static void tc_store(tc_input_t *list, size_t n, const value_list_t *vl,
     }
 }
 
-/* Runs in collectd's write threads: only stores, never dispatches. */
+/* Runs in collectd's write threads: only stores, never dispatches.  A NaN
+ * (e.g. the pps plugin's edge mean over an interval without a pulse) is no
+ * news: the last finite value stays until it is older than MaxAge. */
 static int tc_write(const data_set_t *ds, const value_list_t *vl,
                     user_data_t *ud) {
   (void)ud;
   char ident[TC_IDENT_LEN];
   if (strcmp(vl->plugin, "timecheck") == 0 || vl->values_len != 1 ||
-      ds->ds_num != 1 || ds->ds[0].type != DS_TYPE_GAUGE)
+      ds->ds_num != 1 || ds->ds[0].type != DS_TYPE_GAUGE ||
+      !isfinite(vl->values[0].gauge))
     return 0;
   snprintf(ident, sizeof(ident), "%s%s%s/%s%s%s", vl->plugin,
            vl->plugin_instance[0] ? "-" : "", vl->plugin_instance, vl->type,

@@ -175,8 +175,12 @@ static void test_stale(void) {
   feed_all(0, 0, 0, 0.1);
   step_read(1);
   EXPECT_NEAR(3, get("count", "leap_voters"), 0);
+  /* a NaN (no pulse in this interval) keeps the last value until MaxAge */
+  feed("mockhost", "pps", "pps0", "time_offset", "edge_mean", NAN);
+  step_read(10);
+  EXPECT_NEAR(0, get("time_offset", "pps_vs_gps"), 1e-12);
   fake_wall -= 3600; /* a wall step back does not make values fresh */
-  step_read(31);     /* MaxAge 30 */
+  step_read(21);     /* MaxAge 30: 31 s since the last values */
   EXPECT_NEAR(1, get("count", "leap_voters"), 0);
   OK(isnan(get("bool", "leap_announced_ntp")));
   OK(isnan(get("time_offset", "pps_vs_gps")));
