@@ -271,13 +271,14 @@ static int tc_write(const data_set_t *ds, const value_list_t *vl,
   return 0;
 }
 
-/* The latest values, NaN where none arrived within MaxAge. */
+/* The latest values, NaN where none arrived within MaxAge.  A write thread
+ * may store a value after the read took now_s: a negative age is fresh. */
 static void tc_snapshot(const tc_input_t *list, size_t n, double now_s,
                         double *out) {
   pthread_mutex_lock(&tc_lock);
   for (size_t i = 0; i < n; i++) {
-    double age_s = now_s - list[i].arrived_s;
-    out[i] = age_s >= 0 && age_s <= tc_max_age_s ? list[i].value : NAN;
+    double age_s = now_s - list[i].arrived_s; /* NaN: nothing arrived */
+    out[i] = age_s <= tc_max_age_s ? list[i].value : NAN;
   }
   pthread_mutex_unlock(&tc_lock);
 }

@@ -175,6 +175,15 @@ static void test_stale(void) {
   feed_all(0, 0, 0, 0.1);
   step_read(1);
   EXPECT_NEAR(3, get("count", "leap_voters"), 0);
+  /* a value written by a write thread after the read took its time (an
+   * arrival "in the future" of the read) is fresh, not unknown */
+  fake_mono += 0.5;
+  feed_all(0, 0, 0, 0.1);
+  fake_mono -= 0.5;
+  mock_clear();
+  mock_read("timecheck");
+  EXPECT_NEAR(0, get("time_offset", "pps_vs_gps"), 1e-12);
+  EXPECT_NEAR(3, get("count", "leap_voters"), 0);
   /* a NaN (no pulse in this interval) keeps the last value until MaxAge */
   feed("mockhost", "pps", "pps0", "time_offset", "edge_mean", NAN);
   step_read(10);
