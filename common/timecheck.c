@@ -97,7 +97,7 @@ void tc_pair_update(tc_pair_t *p, const tc_pair_cfg_t *cfg, double a_s,
   *out = (tc_pair_result_t){NAN, NAN, NAN, TC_UNKNOWN, TC_UNKNOWN};
   if (!isfinite(a_s) || !isfinite(b_s))
     return;
-  out->diff_s = (a_s - lat_a_s) - (b_s - lat_b_s);
+  out->diff_s = (a_s + lat_a_s) - (b_s + lat_b_s);
   p->ring[p->next] = out->diff_s;
   p->next = (p->next + 1) % TC_SPREAD_MAX;
   if (p->n < TC_SPREAD_MAX)

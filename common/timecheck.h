@@ -17,8 +17,10 @@
  * The caller holds the result (hold.h) before alerting.
  *
  * Pairs.  For two sources measuring the same clock (PPS edge, a receiver's
- * TOFF, an NTP refclock's offset, DCF77), diff = (a - latency_a) -
- * (b - latency_b), seconds, same sign convention as the inputs.  The spread
+ * TOFF, an NTP refclock's offset, DCF77), diff = (a + latency_a) -
+ * (b + latency_b), seconds, same sign convention as the inputs; the latency
+ * is added as ntpd adds a refclock's fudge time1 (a serial time that
+ * arrives 50 ms late reads -0.05 s: latency +0.05 s).  The spread
  * is a robust noise estimate from the first differences of the recent diffs
  * (median |d_i - d_(i-1)| / 0.9539 = sigma for Gaussian noise), which a
  * constant error (a cable delay, a second off) does not inflate.  "Apart"
@@ -67,7 +69,7 @@ typedef struct {
 } tc_pair_t;
 
 typedef struct {
-  double diff_s;   /* (a - lat_a) - (b - lat_b), s; NaN if unknown */
+  double diff_s;   /* (a + lat_a) - (b + lat_b), s; NaN if unknown */
   double spread_s; /* robust sigma of the diff (s); NaN before MIN samples */
   double bound_s;  /* the bound applied (s); NaN if none applies */
   int apart_now;   /* this sample beyond the bound (0/1, TC_UNKNOWN) */

@@ -41,7 +41,7 @@ typedef struct {
   char name[TC_NAME_LEN];
   char host[DATA_MAX_NAME_LEN]; /* "" = this host (hostname_g) */
   char ident[TC_IDENT_LEN];     /* "plugin[-instance]/type[-instance]" */
-  double param_s;   /* voter: Window (s); source: Latency (s, subtracted) */
+  double param_s;   /* voter: Window (s); source: Latency (s, added) */
   double sign;      /* source: -1 with Negate (pps edge_mean is system -
                      * PPS, the others reference - system), else +1 */
   double value;     /* latest value; NaN none */
@@ -108,7 +108,7 @@ static const cdu_metric_t tc_metrics[] = {
      "source pairs held apart (bool-apart-A_vs_B = 1)"},
 };
 /* Per voter V: bool-leap_announced_V (0/1; NaN = no fresh value).  Per pair
- * A_vs_B: time_offset-A_vs_B (s, (A - LatencyA) - (B - LatencyB)),
+ * A_vs_B: time_offset-A_vs_B (s, (A + LatencyA) - (B + LatencyB)),
  * time_offset_rms-A_vs_B (s, its spread), bool-apart-A_vs_B (0/1). */
 
 /* ------------------------------------------------------------- config */

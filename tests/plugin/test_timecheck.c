@@ -306,7 +306,7 @@ int main(void) {
            "    Negate true\n  </Source>\n"
            "  <Source \"gps\">\n"
            "    Value \"mockhost/gpsd-gps0/time_offset-toff\"\n"
-           "    Latency 0.1\n  </Source>\n"
+           "    Latency -0.1\n  </Source>\n"
            "</Plugin>\n",
            leap_path);
   EXPECT_EQ_INT(0, mock_configure("timecheck", conf));

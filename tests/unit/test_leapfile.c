@@ -172,26 +172,27 @@ static void test_pair(void) {
   /* honest pair: +-20 us noise, latencies removed: never apart */
   int ever = 0;
   for (int t = 0; t < 120; t++) {
-    tc_pair_update(&p, &cfg, 0.125 + 20e-6 * noise(&s), 0.125,
+    tc_pair_update(&p, &cfg, 0.125 + 20e-6 * noise(&s), -0.125,
                    10e-6 * noise(&s), 0, t, &r);
     ever |= r.apart_now == 1;
   }
   OK_MSG(!ever, "an honest pair is never apart");
   EXPECT_NEAR(0, r.diff_s, 40e-6);
-  /* the receiver's latency is configured wrong by 1 s from now on */
-  tc_pair_update(&p, &cfg, 1.125, 0.125, 0, 0, 120.0, &r);
+  /* the receiver reads 0.125 s early (latency -0.125 s); from now on it
+   * is 1 s off */
+  tc_pair_update(&p, &cfg, 1.125, -0.125, 0, 0, 120.0, &r);
   EXPECT_NEAR(1.0, r.diff_s, 1e-9);
   EXPECT_EQ_INT(1, r.apart_now);
   EXPECT_EQ_INT(0, r.apart);
-  tc_pair_update(&p, &cfg, 1.125, 0.125, 0, 0, 149.0, &r);
+  tc_pair_update(&p, &cfg, 1.125, -0.125, 0, 0, 149.0, &r);
   EXPECT_EQ_INT(0, r.apart);
-  tc_pair_update(&p, &cfg, 1.125, 0.125, 0, 0, 150.0, &r);
+  tc_pair_update(&p, &cfg, 1.125, -0.125, 0, 0, 150.0, &r);
   EXPECT_EQ_INT(1, r.apart);
   /* an unknown side: NaN, nothing held or forgotten */
-  tc_pair_update(&p, &cfg, NAN, 0.125, 0, 0, 151.0, &r);
+  tc_pair_update(&p, &cfg, NAN, -0.125, 0, 0, 151.0, &r);
   OK(isnan(r.diff_s));
   EXPECT_EQ_INT(TC_UNKNOWN, r.apart);
-  tc_pair_update(&p, &cfg, 1.125, 0.125, 0, 0, 152.0, &r);
+  tc_pair_update(&p, &cfg, 1.125, -0.125, 0, 0, 152.0, &r);
   EXPECT_EQ_INT(1, r.apart);
   /* k only: a noisy serial pair (+-50 ms) is not apart at 30 ms */
   const tc_pair_cfg_t rel = {.k = 5, .window = 64, .hold_s = 0};
