@@ -27,6 +27,7 @@ PLUGINS = [
     ("ntp", "What does ntpd, NTPsec or chronyd think of its own time: offset, usable sources, falsetickers?", ["time_offset-offset", "bool-synchronised", "count-candidates", "count-falsetickers", "time_dispersion-root_distance"]),
     ("gpsd", "Has every GNSS receiver a fix, with how many satellites per constellation, and where are its PPS and serial time?", ["gauge-fix_mode", "satellites-total_used", "snr-total_used_mean", "time_offset-pps", "bool-jamming"]),
     ("dcf77", "Is the DCF77 radio clock receiving, and is its decoded time trusted and close to the system clock?", ["bool-receiving", "percent-valid_pulses", "bool-trusted", "time_offset-offset", "clock_state-status"]),
+    ("timecheck", "Do the host's time sources agree with each other, on the offset and on the next leap second, and is the leap file still valid?", ["bool-leap_agree", "timecheck_days-leapfile_expiry", "bool-leapfile_expiring", "count-pairs_apart", "time_offset-A_vs_B"]),
     ("rng", "Is the kernel's CRNG ready, and do the hardware RNGs still pass FIPS 140-2 and SP 800-90B?", ["bool-crng_ready", "total_events-blocks_failed", "gauge-failure_improbability", "bool-stuck", "bool-sp90b_alarm"]),
     ("ceph_health", "Are Ceph's placement groups serving I/O, how long have some been stuck, and how close are the OSDs to full?", ["ceph_health_status", "ceph_health_pgs-inactive", "ceph_health_pgs_stuck-any", "ceph_health_margin-redundancy", "duration-until_full"]),
 ]

@@ -23,6 +23,7 @@
 #   dcf77   NTPsec ntpd (no CAP_SYS_TIME) with 2 PARSE DCF77 refclocks on
 #           ptys fed by dcf77_feed.py, plus our own decoder on a third pty
 #   ceph_health  a throw-away 3-OSD Ceph cluster (ceph_cluster.sh)
+#   timecheck  the values of the plugins above (leap voters, PPS vs gpsd)
 # The peers are warmed up first (chrony selects a source, NTPsec decodes
 # DCF77 time codes: 2-3 minutes, Ceph HEALTH_OK), then collectd starts: its
 # own start-up is part of the baseline.  About BASELINE_SECONDS + 4 minutes.
@@ -166,6 +167,43 @@ if has ceph_health && command -v ceph-mon >/dev/null && command -v ceph-osd >/de
   fi
 fi
 
+# timecheck: compares what the plugins above dispatch (their values reach it
+# through collectd's write path), so it comes last.  Voters: chrony's leap
+# indicator, our DCF77 decoder's A2 bit, the kernel; the pair: the PPS edge
+# (negated: system - PPS) vs gpsd's TOFF of "hab" (its NMEA is fed 50 ms
+# late: Latency 0.05).  The leap file is written here with an expiry 400
+# days ahead (the machine's own tzdata file may have expired: a true alarm
+# the expiring scenario covers, not this baseline's subject).
+if has timecheck; then
+  ntp_now=$(($(date -u +%s) + 2208988800))
+  printf '#$\t3676924800\n#@\t%s\n2272060800\t10\n2287785600\t11\n' \
+    $((ntp_now + 400 * 86400)) >"$T/leap-seconds.list"
+  tcv=""
+  [[ " $covered " == *" ntp "* ]] && tcv="$tcv
+  <LeapVoter \"ntp\">
+    Value \"ntp-chrony/clock_state-leap\"
+  </LeapVoter>"
+  [[ " $covered " == *" dcf77 "* ]] && tcv="$tcv
+  <LeapVoter \"dcf77\">
+    Value \"dcf77-rx/bool-leap_announced\"
+    Window 3600
+  </LeapVoter>"
+  [[ " $covered " == *" pps "* ]] && [[ " $covered " == *" gpsd "* ]] && tcv="$tcv
+  <Source \"pps\">
+    Value \"pps-pps0/time_offset-edge_mean\"
+    Negate true
+  </Source>
+  <Source \"hab\">
+    Value \"gpsd-hab/time_offset-toff\"
+    Latency 0.05
+  </Source>
+  MaxApart 0.025"
+  add timecheck "LoadPlugin timecheck
+<Plugin timecheck>
+  LeapFile \"$T/leap-seconds.list\"$tcv
+</Plugin>"
+fi
+
 # ---------------------------------------------------------------- warm-up
 t0=$(date +%s)
 if has ntp && [ -n "${CHRONYC:-}" ]; then
@@ -258,6 +296,15 @@ for p in $covered; do
   rows=$( [ -n "$f" ] && csv_rows "$f" || echo 0)
   diag "$p: $(ls -d "$T/csv/$CD_HOST/$p"* 2>/dev/null | wc -l) instance(s); $rows rows in $(basename "${f:-none}")"
 done
+if [[ " $covered " == *" timecheck "* ]]; then
+  # What timecheck compared (not only that it stayed silent): the voters it
+  # knew, the numeric rows of the PPS/gpsd pair and their largest |value|.
+  tcd=$T/csv/$CD_HOST/timecheck
+  v=$(tail -n 1 "$tcd"/count-leap_voters-* 2>/dev/null | cut -d, -f2)
+  ok "$(awk -v v="${v:-0}" 'BEGIN { exit !(v >= 1) }'; echo $?)" "timecheck: leap voters known at the end: ${v:-none}"
+  f=$(ls "$tcd"/time_offset-pps_vs_hab-* 2>/dev/null | head -n 1)
+  [ -n "$f" ] && diag "timecheck: pps_vs_hab $(awk -F, 'NR > 1 && $2 != "nan" { n++; a = $2 < 0 ? -$2 : $2; if (a > m) m = a } END { printf "%d numeric rows, max |diff| %.6f s", n, m }' "$f")"
+fi
 f=$(ls "$T/csv/$CD_HOST"/timex/*-synchronised-* 2>/dev/null | head -n 1)
 [ -n "$f" ] && ok "$([ "$(csv_rows "$f")" -ge $((SECS * 8 / 10)) ] && echo 0 || echo 1)" \
   "Interval 1 held: timex wrote $(csv_rows "$f") rows in $SECS s"

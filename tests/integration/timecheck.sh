@@ -1,0 +1,123 @@
+#!/bin/bash
+# timecheck on the real collectd daemon.  Its inputs are real dispatches:
+# the pps plugin reading a sysfs fixture (pps_writer.py, edge 1.5 ms after
+# the second) and values a feeder PUTVALs through the unixsock plugin as
+# the ntp and dcf77 plugins dispatch them (ntp/clock_state-leap,
+# dcf77-rx/bool-leap_announced) plus a second reference "ref" (an offset
+# as gpsd's TOFF: reference - system clock).  The leap file is written here
+# with an expiry 10 days ahead.  Checked: the values timecheck writes, the
+# leap vote with DCF77 A2 set on a day without a leap (WARNING after
+# LeapHold, OKAY after it clears), the pair pps/ref honest then 0.5 s
+# apart (WARNING after Hold), the expiring file, the kernel as a voter.
+. "$(dirname "$0")/lib.sh"
+it_begin timecheck
+command -v python3 >/dev/null || skip_all "python3 not installed"
+command -v collectdctl >/dev/null || skip_all "collectdctl not installed"
+
+dev=$T/sys/class/pps/pps0
+mkdir -p "$dev"
+printf '0.000000000#0\n' >"$dev/assert"
+printf '0.000000000#0\n' >"$dev/clear"
+printf 'pps-gpio.-1\n' >"$dev/name"
+printf '\n' >"$dev/path"
+python3 "$TOP_SRCDIR/tests/integration/pps_writer.py" "$dev" --log "$T/writer.log" \
+  --offset 0.0015 --sigma 0.00001 --seed 3 &
+it_track_pid $!
+
+# leap-seconds.list (IERS/IANA format, NTP seconds): expiry now + 10 days
+ntp_now=$(($(date -u +%s) + 2208988800))
+cat >"$T/leap-seconds.list" <<LEAP
+#	leap-seconds.list written by tests/integration/timecheck.sh
+#\$	3676924800
+#@	$((ntp_now + 10 * 86400))
+2272060800	10	# 1 Jan 1972
+2287785600	11	# 1 Jul 1972
+2303683200	12	# 1 Jan 1973
+LEAP
+
+echo 0 >"$T/a2"
+echo -0.0015 >"$T/ref"
+collectd_start "LoadPlugin pps
+<Plugin pps>
+  SysfsRoot \"$T/sys\"
+  Discover true
+  PollInterval 0.05
+</Plugin>
+LoadPlugin timecheck
+<Plugin timecheck>
+  LeapFile \"$T/leap-seconds.list\"
+  LeapHold 4
+  MaxAge 5
+  MaxApart 0.01
+  SpreadFactor 5
+  Hold 4
+  <LeapVoter \"ntp\">
+    Value \"ntp/clock_state-leap\"
+  </LeapVoter>
+  <LeapVoter \"dcf77\">
+    Value \"dcf77-rx/bool-leap_announced\"
+    Window 3600
+  </LeapVoter>
+  <Source \"pps\">
+    Value \"pps-pps0/time_offset-edge_mean\"
+    Negate true
+  </Source>
+  <Source \"ref\">
+    Value \"ref/time_offset-toff\"
+  </Source>
+</Plugin>"
+
+feeder() {
+  while :; do
+    collectdctl -s "$T/collectd.sock" putval "$CD_HOST/ntp/clock_state-leap" N:0 >/dev/null 2>&1
+    collectdctl -s "$T/collectd.sock" putval "$CD_HOST/dcf77-rx/bool-leap_announced" "N:$(cat "$T/a2")" >/dev/null 2>&1
+    collectdctl -s "$T/collectd.sock" putval "$CD_HOST/ref/time_offset-toff" "N:$(cat "$T/ref")" >/dev/null 2>&1
+    sleep 0.5
+  done
+}
+feeder &
+it_track_pid $!
+
+tc() { csv_last "$(csv_wait "timecheck/$1-*" 15)"; }
+f=$(csv_wait 'timecheck/time_offset-pps_vs_ref-*' 20)
+ok $? "collectd wrote timecheck/time_offset-pps_vs_ref"
+sleep 4 # a few pulses in the pps mean
+near "$(tc time_offset-pps_vs_ref)" 0 0.0005 "pps (negated edge mean, -1.5 ms) vs ref (-1.5 ms): 0 within 0.5 ms"
+is "$(tc bool-apart-pps_vs_ref)" 0.000000 "honest pair not apart"
+is "$(tc count-leap_voters)" 3.000000 "three leap voters known (ntp, dcf77, kernel)"
+is "$(tc bool-leap_agree)" 1.000000 "the voters agree while nobody announces"
+kernel_ins=$(awk '{print $0}' <(python3 -c 'import ctypes,ctypes.util
+class T(ctypes.Structure): _fields_=[("modes",ctypes.c_uint),("pad",ctypes.c_long*4),("status",ctypes.c_int),("rest",ctypes.c_long*40)]
+t=T(); ctypes.CDLL(ctypes.util.find_library("c")).adjtimex(ctypes.byref(t)); print(1 if t.status & 0x30 else 0)'))
+near "$(tc bool-leap_announced_kernel)" "$kernel_ins" 0 "kernel voter = STA_INS|STA_DEL as adjtimex shows ($kernel_ins)"
+days=$(tc timecheck_days-leapfile_expiry)
+near "$days" 10 0.01 "leapfile_expiry = 10 days (file #@ = now + 10 d)"
+is "$(tc bool-leapfile_expiring)" 1.000000 "a file expiring in 10 days is expiring (< 30 days)"
+is "$(notifications_matching 'expires in 10.0 days')" 1 "one WARNING: the leap file expires in 10 days"
+
+# DCF77 A2 set on a day without a leap: disagreement after LeapHold 4 s
+echo 1 >"$T/a2"
+sleep 2
+is "$(tc bool-leap_agree)" 1.000000 "A2 for 2 s: not yet (LeapHold 4 s)"
+sleep 5
+is "$(tc bool-leap_agree)" 0.000000 "A2 for 7 s: the voters disagree"
+is "$(notifications_matching 'leap-second voters disagree for 4 s: dcf77=1')" 1 \
+  "one WARNING naming dcf77"
+echo 0 >"$T/a2"
+sleep 7
+is "$(tc bool-leap_agree)" 1.000000 "A2 clear: agree again"
+is "$(notifications_matching 'voters agree again')" 1 "one OKAY"
+
+# ref 0.5 s off (a wrong latency): apart after Hold 4 s
+echo -0.5015 >"$T/ref"
+sleep 2
+near "$(tc time_offset-pps_vs_ref)" 0.5 0.001 "pps vs ref = +0.5 s (pps later)"
+sleep 5
+is "$(tc bool-apart-pps_vs_ref)" 1.000000 "apart after Hold"
+is "$(tc count-pairs_apart)" 1.000000 "count-pairs_apart = 1"
+is "$(notifications_matching 'pps and ref disagree by 0\.(49|50)')" 1 "one WARNING naming the pair"
+
+collectd_log_clean
+collectd_stop
+ok $? "collectd stops cleanly"
+it_end

@@ -1,0 +1,43 @@
+#!/bin/bash
+# Scenario: the leap-seconds file expires in 10 days (tzdata not updated):
+# ntpd and chronyd will stop using it.  Then the file is renewed (expiry in
+# 400 days), as a tzdata upgrade does.  (Setup: timecheck_lib.sh.)
+# Expected: the plugin's WARNING with the days left and the thresholds.conf
+# bool-leapfile_expiring WARNING at the first read; OKAY from both once the
+# file is renewed; with a 400-day file from the start (second collectd
+# run), nothing.  About 25 s.
+. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/scen_lib.sh"
+. "$(dirname "$0")/timecheck_lib.sh"
+it_begin leapfile_expiring
+tc_leapfile 10
+t0=$(scen_now)
+tc_start 600 60
+dt=$(scen_wait_note "severity = WARNING, .*type_instance = leapfile_expiring, message = timecheck plugin: the leap file .* expires in 10.0 days" 10 "$t0")
+ok $? "plugin: WARNING 'expires in 10.0 days' $dt s after collectd started"
+dt2=$(scen_wait_note "severity = WARNING, .*type_instance = leapfile_expiring, message = Host .*above the warning threshold" 10 "$t0")
+ok $? "thresholds.conf: WARNING for bool-leapfile_expiring after $dt2 s"
+scen_fault_time "timecheck leapfile_expiring WARNING (first read)" "$dt"
+near "$(tc_val timecheck_days-leapfile_expiry)" 10 0.01 "timecheck_days-leapfile_expiry = 10 days"
+
+t1=$(scen_now)
+tc_leapfile 400
+dt3=$(scen_wait_note "severity = OKAY, .*type_instance = leapfile_expiring, message = timecheck plugin: the leap file .* expires in 400.0 days" 10 "$t1")
+ok $? "plugin: OKAY after the renewal ($dt3 s)"
+dt4=$(scen_wait_note "severity = OKAY, .*type_instance = leapfile_expiring, message = Host .*within range again" 10 "$t1")
+ok $? "thresholds.conf: OKAY after the renewal ($dt4 s)"
+is "$(tc_alerts)" 2 "exactly two timecheck alerts in all (plugin + threshold)"
+collectd_stop
+ok $? "collectd stops cleanly"
+
+# A fresh run with the 400-day file: silent.
+mv "$T/collectd.log" "$T/collectd-1.log"
+rm -rf "$T/csv"
+tc_start 600 60
+sleep 5
+is "$(tc_val bool-leapfile_expiring)" 0.000000 "400 days: bool-leapfile_expiring = 0"
+tc_healthy "400 days"
+collectd_log_clean
+collectd_stop
+ok $? "collectd stops cleanly"
+it_end

@@ -1,0 +1,51 @@
+#!/bin/bash
+# Scenario: a receiver's serial time is one second off (gpsd TOFF -1.0015 s
+# instead of -0.0015 s: a wrong configured latency, a receiver that
+# reports the next second) while the PPS edge says the clock is right
+# (setup: timecheck_lib.sh; MaxApart 10 ms, SpreadFactor 5, Hold 5 s here,
+# default 60 s).
+# Expected: the honest pair pps/gps is silent (difference < 0.5 ms); after
+# Hold the plugin's WARNING naming the pair and the difference, and the
+# thresholds.conf count-pairs_apart WARNING; OKAY from both after the
+# receiver is right again.  About 35 s.
+. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/scen_lib.sh"
+. "$(dirname "$0")/timecheck_lib.sh"
+it_begin sources_disagree
+HOLD=5
+tc_start 600 $HOLD
+tc_wait_pps
+ok $? "the pair pps/gps has a number"
+sleep 2
+near "$(tc_val time_offset-pps_vs_gps)" 0 0.0005 "healthy: pps vs gps within 0.5 ms"
+is "$(tc_val bool-apart-pps_vs_gps)" 0.000000 "healthy: not apart"
+# No NaN once the pair had a number (a value written while a read runs, or
+# a pps interval without a pulse, used to give NaN rows).
+f=$(csv_wait 'timecheck/time_offset-pps_vs_gps-*' 1)
+is "$(awk -F, 'NR > 1 && $2 != "nan" { seen = 1 } seen && $2 == "nan" { n++ } END { print n + 0 }' "$f")" 0 \
+  "healthy: no NaN row in time_offset-pps_vs_gps after the first number"
+tc_healthy "healthy"
+
+t0=$(scen_now)
+echo -1.0015 >"$T/toff"
+dt=$(scen_wait_note "severity = WARNING, .*type_instance = apart-pps_vs_gps, message = timecheck plugin: pps and gps disagree by (0\\.99|1\\.00)" 30 "$t0")
+ok $? "plugin: WARNING naming pps/gps and +1 s, $dt s after the fault"
+ok "$(awk -v d="$dt" -v h=$HOLD 'BEGIN { exit !(d >= h - 1 && d <= h + 3) }'; echo $?)" \
+  "... after Hold ($HOLD s), within 2 intervals + 1 s"
+scen_fault_time "timecheck apart-pps_vs_gps WARNING (Hold $HOLD s)" "$dt"
+dt2=$(scen_wait_note "severity = WARNING, .*type = count, type_instance = pairs_apart, message = Host .*above the warning threshold" 10 "$t0")
+ok $? "thresholds.conf: WARNING for count-pairs_apart after $dt2 s"
+scen_fault_time "thresholds.conf timecheck count-pairs_apart WARNING" "$dt2"
+near "$(tc_val time_offset-pps_vs_gps)" 1 0.001 "time_offset-pps_vs_gps = +1 s (the PPS reference later than the serial one)"
+
+t1=$(scen_now)
+echo -0.0015 >"$T/toff"
+dt3=$(scen_wait_note "severity = OKAY, .*type_instance = apart-pps_vs_gps, message = timecheck plugin: pps and gps agree again" 30 "$t1")
+ok $? "plugin: OKAY $dt3 s after the receiver is right again"
+dt4=$(scen_wait_note "severity = OKAY, .*type_instance = pairs_apart, message = Host .*within range again" 10 "$t1")
+ok $? "thresholds.conf: OKAY after $dt4 s"
+is "$(tc_alerts)" 2 "exactly two timecheck alerts in all (plugin + threshold)"
+collectd_log_clean
+collectd_stop
+ok $? "collectd stops cleanly"
+it_end
