@@ -7,7 +7,7 @@
 
 #include "plugins/cdutil.h"
 #include "plugins/dcf77_ntpd.h"
-#include "plugins/ntp_net.h"
+#include "io/ntp_net.h"
 
 #include <errno.h>
 #include <math.h>

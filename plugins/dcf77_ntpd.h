@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * dcf77_ntpd - Source 1 of the dcf77 plugin: ntpd's / NTPsec's PARSE
  * ("generic") refclock, read over NTP mode 6 (common/ntp_mode6 and the
- * bounded transport plugins/ntp_net, both from the ntp plugin).
+ * bounded transport io/ntp_net, shared with the ntp plugin).
  *
  * Each read: READSTAT (the associations), READVAR of the refclock's
  * association (srcadr, offset, jitter, reach; looked up once per new

@@ -16,7 +16,7 @@
  *         test_ntp_replay record-chrony SOCKET|HOST PORT OUT.conv
  *         test_ntp_replay record-m6 HOST PORT OP ASSOC SEQ VARS|- OUT.m6
  */
-#include "plugins/ntp_query.h"
+#include "io/ntp_query.h"
 #include "tests/unit/testing.h"
 
 #include <dirent.h>

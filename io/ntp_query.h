@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT
  * ntp_query - one complete reading of a time daemon into an ntp_snap_t:
- * NTPsec/ntpd over mode 6, chrony over cmdmon.  Plain POSIX (no collectd
- * headers); the transport is a function pointer so that golden tests can
- * replay recorded conversations through the very same code.
+ * NTPsec/ntpd over mode 6, chrony over cmdmon.  Layer io/ (HACKING.md):
+ * plain POSIX, no collectd header, no logging (q->err says why); the
+ * transport is a function pointer so that golden tests can replay recorded
+ * conversations through the very same code.
  */
 #ifndef CDS_NTP_QUERY_H
 #define CDS_NTP_QUERY_H
 
 #include "common/ntp_snapshot.h"
-#include "plugins/ntp_net.h"
+#include "io/ntp_net.h"
 
 typedef struct {
   ntp_net_exchange_fn xf; /* ntp_net_exchange_fd, or a replay/recorder */

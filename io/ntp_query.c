@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT
  * ntp_query - read a time daemon into an ntp_snap_t (see ntp_query.h).
+ * Layer io/: POSIX I/O without collectd (HACKING.md, tests/check-layers.sh).
  */
 #if !defined(_GNU_SOURCE)
 #define _GNU_SOURCE
 #endif
-#include "plugins/ntp_query.h"
+#include "io/ntp_query.h"
 
 #include <errno.h>
 #include <stdio.h>
