@@ -63,6 +63,16 @@ static int m6(ntp_query_t *q, double deadline, unsigned op, uint16_t assoc,
   return rc;
 }
 
+double ntp_query_deadline(const ntp_query_t *q) {
+  return mono() + q->timeout_s;
+}
+
+int ntp_query_mode6(ntp_query_t *q, double deadline, unsigned op,
+                    uint16_t assoc, const char *vars, ntp_m6_reasm_t *r) {
+  q->err[0] = '\0';
+  return m6(q, deadline, op, assoc, vars, false, r);
+}
+
 static int parse_vars(ntp_query_t *q, ntp_m6_reasm_t *r, ntp_m6_var_t *v,
                       size_t *n) {
   ntp_m6_status_t st =

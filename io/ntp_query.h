@@ -28,4 +28,14 @@ typedef struct {
 int ntp_query_ntpd(ntp_query_t *q, ntp_snap_t *snap);
 int ntp_query_chrony(ntp_query_t *q, ntp_snap_t *snap);
 
+/* Mode 6 readings of other shapes (dcf77's <Ntpd>: the PARSE refclock's
+ * READSTAT, READVAR and READCLOCK).  A reading starting now ends at
+ * ntp_query_deadline(q) (monotonic s: now + q->timeout_s); each query of it
+ * gets the budget left, sent once more at half of it under a new sequence
+ * (ntp_net_mode6_query_x).  0 with r the answer, or -errno (-ETIMEDOUT,
+ * -EPROTO: r->error_code for a server error) with q->err set. */
+double ntp_query_deadline(const ntp_query_t *q);
+int ntp_query_mode6(ntp_query_t *q, double deadline, unsigned op,
+                    uint16_t assoc, const char *vars, ntp_m6_reasm_t *r);
+
 #endif
