@@ -28,7 +28,7 @@ typedef struct {
   char name[64];
   char host[256];
   char port[16];
-  double timeout_s;  /* budget of one whole reading, s */
+  double timeout_s; /* budget of one whole reading, s */
   double max_age_s; /* a time code older than this: not receiving */
   int assoc_cfg;    /* Association: 0 = find the refclock */
   int unit_cfg;     /* Unit: -1 = the lowest PARSE unit */
