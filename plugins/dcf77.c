@@ -433,9 +433,10 @@ static int ntpd_config(oconfig_item_t *ci) {
     return -1;
   }
   dcf77_ntpd_init(nt);
-  /* 3 queries, plus one per new association (docs/dcf77.md). */
+  /* Timeout is the budget of one whole reading (docs/dcf77.md), as in the
+   * ntp plugin. */
   return cdu_register_read_bounded("dcf77", nt->name, ntpd_read, interval,
-                                   DOUBLE_TO_CDTIME_T(4 * nt->timeout_s), in,
+                                   DOUBLE_TO_CDTIME_T(nt->timeout_s), in,
                                    ntpd_free);
 }
 

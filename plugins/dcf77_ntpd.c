@@ -5,17 +5,12 @@
 #include "plugin.h"
 #include "utils/common/common.h"
 
+#include "io/ntp_net.h"
 #include "plugins/cdutil.h"
 #include "plugins/dcf77_ntpd.h"
-#include "plugins/ntp_net.h"
 
-#include <errno.h>
 #include <math.h>
-#include <poll.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 
 #define MAX_VARS 96
 /* Largest count dispatched as a DERIVE: below 2^63 (ntp_snapshot.c too). */
@@ -23,139 +18,25 @@
 #define MAX_REACH 255.0 /* the reach register has 8 bits */
 
 void dcf77_ntpd_init(dcf77_ntpd_t *nt) {
-  nt->fd = -1;
   nt->r = calloc(1, sizeof(*nt->r));
+  nt->q.m6_seq = 1;
 }
 
 void dcf77_ntpd_free(dcf77_ntpd_t *nt) {
-  if (nt->fd >= 0)
-    ntp_net_close(nt->fd, NULL);
-  nt->fd = -1;
   free(nt->r);
   nt->r = NULL;
 }
 
-/* NTPsec 1.2.2 pads responses with whatever its buffer held ("---" from
- * an earlier answer was seen, tests/data/dcf77/README), where the RFC and
- * common/ntp_mode6 want NULs.  ntpq ignores padding, so do we: the padding
- * is zeroed before reassembly (the rest of the checks stay). */
-typedef struct {
-  ntp_m6_reasm_t *r;
-  ntp_m6_status_t st;
-} rx_ctx_t;
-
-static int rx_datagram(void *vctx, const uint8_t *pkt, size_t len) {
-  rx_ctx_t *c = vctx;
-  uint8_t buf[2048];
-  if (len > sizeof(buf))
-    len = sizeof(buf);
-  memcpy(buf, pkt, len);
-  if (len >= NTP_M6_HDR_LEN) {
-    size_t count = (size_t)buf[10] << 8 | buf[11];
-    size_t padded = NTP_M6_HDR_LEN + ((count + 3) & ~(size_t)3);
-    for (size_t i = NTP_M6_HDR_LEN + count; i < padded && i < len; i++)
-      buf[i] = 0;
-  }
-  ntp_m6_status_t st = ntp_m6_reasm_add(c->r, buf, len);
-  if (st == NTP_M6_DONE)
-    return 1;
-  if (ntp_m6_status_fatal(st)) {
-    c->st = st;
-    return -EPROTO;
-  }
-  if (st != NTP_M6_OK)
-    c->st = st;
-  return 0;
-}
-
-static double mono_now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* One send of the request with a new sequence number, then its answer
- * until `deadline` (monotonic s).  The reassembly takes only fragments of
- * this sequence: late ones of an earlier send are dropped.  0 = complete,
- * -ETIMEDOUT, or another -errno / -EPROTO with err set. */
-static int attempt(dcf77_ntpd_t *nt, rx_ctx_t *c, unsigned op, uint16_t assoc,
-                   const char *vars, double deadline, char *err,
-                   size_t errlen) {
-  uint8_t req[NTP_M6_HDR_LEN + NTP_M6_MAX_DATA + 4], buf[2048];
-  size_t len = 0;
-  uint16_t seq = ++nt->seq;
-  if (ntp_m6_build_request(req, sizeof(req), &len, 2, op, seq, assoc, vars) !=
-      NTP_M6_OK) {
-    snprintf(err, errlen, "cannot build the request");
-    return -EINVAL;
-  }
-  ntp_m6_reasm_init(nt->r, 2, op, seq, assoc);
-  if (send(nt->fd, req, len, 0) != (ssize_t)len) {
-    int e = errno;
-    snprintf(err, errlen, "send: %s", strerror(e));
-    return -e;
-  }
-  for (double now = mono_now_s(); now < deadline; now = mono_now_s()) {
-    struct pollfd pfd = {.fd = nt->fd, .events = POLLIN};
-    int pr = poll(&pfd, 1, (int)((deadline - now) * 1000.0) + 1);
-    if (pr < 0 && errno != EINTR) {
-      int e = errno;
-      snprintf(err, errlen, "poll: %s", strerror(e));
-      return -e;
-    }
-    if (pr <= 0)
-      continue; /* EINTR or time out: the loop checks the deadline */
-    ssize_t n = recv(nt->fd, buf, sizeof(buf), MSG_DONTWAIT);
-    if (n < 0 && errno != EAGAIN && errno != EINTR) {
-      int e = errno; /* ECONNREFUSED: nothing listens */
-      snprintf(err, errlen, "recv: %s", strerror(e));
-      return -e;
-    }
-    int r = n > 0 ? rx_datagram(c, buf, (size_t)n) : 0;
-    if (r != 0)
-      return r > 0 ? 0 : r;
-  }
-  snprintf(err, errlen, "no complete answer within %.3f s", nt->timeout_s);
-  return -ETIMEDOUT;
-}
-
-/* One query; 0 or -1 with nt->err set (and the socket closed on errors
- * other than a timeout or a protocol error, so it is reopened next time).
- * Sent again once, with a new sequence, after Timeout / 2. */
+/* One mode 6 query within the reading's budget (nt->deadline); 0, or -1
+ * with nt->err naming the daemon, the query and why. */
 static int query(dcf77_ntpd_t *nt, unsigned op, uint16_t assoc,
                  const char *vars) {
-  if (nt->r == NULL) {
-    sstrncpy(nt->err, "out of memory", sizeof(nt->err));
-    return -1;
-  }
-  if (nt->fd < 0) {
-    nt->fd = ntp_net_open_udp(nt->host, nt->port, nt->err, sizeof(nt->err));
-    if (nt->fd < 0)
-      return -1;
-  }
-  rx_ctx_t c = {.r = nt->r, .st = NTP_M6_OK};
-  char err[200] = "";
-  double start = mono_now_s();
-  int ret = attempt(nt, &c, op, assoc, vars, start + nt->timeout_s / 2, err,
-                    sizeof(err));
-  if (ret == -ETIMEDOUT)
-    ret = attempt(nt, &c, op, assoc, vars, start + nt->timeout_s, err,
-                  sizeof(err));
-  if (ret == 0)
+  int rc = ntp_query_mode6(&nt->q, nt->deadline, op, assoc, vars, nt->r);
+  if (rc == 0)
     return 0;
-  const char *why = err[0] ? err : strerror(-ret);
-  if (ret == -EPROTO)
-    why = c.st == NTP_M6_E_SERVER ? ntp_m6_error_name(nt->r->error_code)
-                                  : ntp_m6_strstatus(c.st);
-  snprintf(nt->err, sizeof(nt->err), "%.200s:%.15s: opcode %u assoc %u: %s%s%s",
-           nt->host, nt->port, op, assoc, why,
-           ret == -ETIMEDOUT && c.st != NTP_M6_OK ? "; dropped: " : "",
-           ret == -ETIMEDOUT && c.st != NTP_M6_OK ? ntp_m6_strstatus(c.st)
-                                                  : "");
-  if (ret != -ETIMEDOUT && ret != -EPROTO) {
-    ntp_net_close(nt->fd, NULL);
-    nt->fd = -1;
-  }
+  snprintf(nt->err, sizeof(nt->err), "%.200s:%.15s: opcode %u assoc %u: %s",
+           nt->host, nt->port, op, assoc,
+           nt->q.err[0] ? nt->q.err : strerror(-rc));
   return -1;
 }
 
@@ -326,10 +207,16 @@ static int read_clock(dcf77_ntpd_t *nt, uint16_t assoc, double now_s,
   return 0;
 }
 
-int dcf77_ntpd_acquire(dcf77_ntpd_t *nt, double now_s, double mono_s,
-                       dcf77_ntpd_snapshot_t *o) {
+int dcf77_ntpd_read(dcf77_ntpd_t *nt, double now_s, double mono_s,
+                    dcf77_ntpd_snapshot_t *o) {
   clear_snapshot(o);
   nt->bad_var[0] = '\0';
+  if (nt->r == NULL) {
+    sstrncpy(nt->err, "out of memory", sizeof(nt->err));
+    return -1;
+  }
+  nt->q.timeout_s = nt->timeout_s;
+  nt->deadline = ntp_query_deadline(&nt->q);
   uint16_t status = 0;
   int unit = -1;
   uint16_t assoc = find_assoc(nt, &status, &unit);
@@ -360,4 +247,23 @@ int dcf77_ntpd_acquire(dcf77_ntpd_t *nt, double now_s, double mono_s,
                  isfinite(o->timecode_age_s) &&
                  o->timecode_age_s <= nt->max_age_s;
   return 0;
+}
+
+/* One socket per reading, as the ntp plugin: no state survives an error
+ * (a refused or stale socket, late datagrams of an earlier reading). */
+int dcf77_ntpd_acquire(dcf77_ntpd_t *nt, double now_s, double mono_s,
+                       dcf77_ntpd_snapshot_t *o) {
+  int fd = ntp_net_open_udp(nt->host, nt->port, nt->q.err, sizeof(nt->q.err));
+  if (fd < 0) {
+    clear_snapshot(o);
+    snprintf(nt->err, sizeof(nt->err), "%.200s:%.15s: %s", nt->host,
+             nt->port, nt->q.err);
+    return -1;
+  }
+  nt->q.xf = ntp_net_exchange_fd;
+  nt->q.xctx = &fd;
+  int rc = dcf77_ntpd_read(nt, now_s, mono_s, o);
+  ntp_net_close(fd, NULL);
+  nt->q.xctx = NULL;
+  return rc;
 }

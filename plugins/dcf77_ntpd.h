@@ -1,22 +1,23 @@
 /* SPDX-License-Identifier: MIT
  * dcf77_ntpd - Source 1 of the dcf77 plugin: ntpd's / NTPsec's PARSE
- * ("generic") refclock, read over NTP mode 6 (common/ntp_mode6 and the
- * bounded transport plugins/ntp_net, both from the ntp plugin).
+ * ("generic") refclock, read over NTP mode 6 with the ntp plugin's client
+ * (io/ntp_query, io/ntp_net, common/ntp_mode6).
  *
- * Each read: READSTAT (the associations), READVAR of the refclock's
- * association (srcadr, offset, jitter, reach; looked up once per new
- * association id), READCLOCK (the driver's clock variables).  At most
- * 3 queries, each bounded by Timeout (plus one srcadr lookup per new
- * association, at most DCF77_NTPD_MAX_ASSOC, after an ntpd restart).
- * A query is sent again once, after Timeout / 2 without a complete answer,
- * with a new sequence number: only fragments of the current sequence are
- * reassembled, so a reply is never spliced from two answers.
+ * Each read, on a fresh UDP socket (as the ntp plugin's): READSTAT (the
+ * associations), READVAR of the refclock's association (srcadr, looked up
+ * once per new association id; offset, jitter, reach), READCLOCK (the
+ * driver's clock variables).  Timeout is the budget of the whole reading,
+ * as in the ntp plugin: every query gets what is left of it, and one not
+ * answered by half of that is sent once more under a new sequence number
+ * (only fragments of the current sequences are reassembled, so a reply is
+ * never spliced from two answers).
  */
 #ifndef CDS_DCF77_NTPD_H
 #define CDS_DCF77_NTPD_H
 
 #include "common/dcf77_refclock.h"
 #include "common/ntp_mode6.h"
+#include "io/ntp_query.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -27,13 +28,13 @@ typedef struct {
   char name[64];
   char host[256];
   char port[16];
-  double timeout_s;
+  double timeout_s; /* budget of one whole reading, s */
   double max_age_s; /* a time code older than this: not receiving */
   int assoc_cfg;    /* Association: 0 = find the refclock */
   int unit_cfg;     /* Unit: -1 = the lowest PARSE unit */
 
-  int fd;
-  uint16_t seq;
+  ntp_query_t q;   /* the mode 6 client: sequence, transport, budget */
+  double deadline; /* end of the reading in progress, monotonic s */
   struct {
     uint16_t assoc;
     int unit; /* -1: not a PARSE refclock */
@@ -74,5 +75,9 @@ void dcf77_ntpd_free(dcf77_ntpd_t *nt);
  * nothing usable, nt->err says why. */
 int dcf77_ntpd_acquire(dcf77_ntpd_t *nt, double now_s, double mono_s,
                        dcf77_ntpd_snapshot_t *out);
+/* The same over the transport already in nt->q (xf, xctx): the seam of the
+ * recorded-conversation replay tests (tests/plugin/test_dcf77_replay.c). */
+int dcf77_ntpd_read(dcf77_ntpd_t *nt, double now_s, double mono_s,
+                    dcf77_ntpd_snapshot_t *out);
 
 #endif

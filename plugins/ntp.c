@@ -13,8 +13,8 @@
 #include "common/hold.h"
 #include "common/ntp_snapshot.h"
 #include "plugins/cdutil.h"
-#include "plugins/ntp_net.h"
-#include "plugins/ntp_query.h"
+#include "io/ntp_net.h"
+#include "io/ntp_query.h"
 #include "plugins/stability.h"
 
 #include <errno.h>

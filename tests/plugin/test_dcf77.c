@@ -24,6 +24,8 @@
 #include <netinet/in.h>
 #include <stdatomic.h>
 #include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #define NS INT64_C(1000000000)
 
@@ -238,6 +240,7 @@ static _Atomic int srv_huge;
  * a reply spliced from the two has poll=3 and a misplaced second half. */
 static _Atomic int srv_splice;
 static _Atomic int srv_readclocks; /* READCLOCK requests seen */
+static _Atomic int srv_delay_ms;   /* each answer this late (a slow ntpd) */
 
 static void reply_frags(int fd, const struct sockaddr_in *to,
                         const uint8_t *req, uint16_t status,
@@ -338,6 +341,8 @@ static void *server(void *arg) {
     setsockopt(srv_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
     ssize_t n = recvfrom(srv_fd, buf, sizeof(buf), 0,
                          (struct sockaddr *)&from, &fl);
+    if (n > 0 && atomic_load(&srv_delay_ms) > 0)
+      usleep((useconds_t)atomic_load(&srv_delay_ms) * 1000);
     if (n > 0 && !atomic_load(&srv_silent))
       answer(buf, (size_t)n, &from);
   }
@@ -495,6 +500,33 @@ static void test_ntpd(void) {
   OK(mock_log_find("Ntpd \"ntpd\"") >= 0);
   EXPECT_EQ_INT(0, mock_check_metric_table("dcf77", ntpd_metrics,
                                            CDU_TABLE_SIZE(ntpd_metrics)));
+
+  /* Regression: Timeout bounded each query, so a slow ntpd (every answer
+   * 100 ms late, within the 300 ms Timeout) held collectd's read thread
+   * for 5 queries (READSTAT, two srcadr lookups, READVAR, READCLOCK):
+   * 0.5 s.  Timeout is the budget of the whole reading, as in the ntp
+   * plugin: the read gives up (NaN) by Timeout. */
+  atomic_store(&srv_silent, 0);
+  atomic_store(&srv_delay_ms, 100);
+  snprintf(conf, sizeof(conf),
+           "<Plugin dcf77>\n<Ntpd \"slow\">\nPort \"%u\"\nTimeout 0.3\n"
+           "</Ntpd>\n</Plugin>",
+           ntohs(a.sin_port));
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_configure("dcf77", conf));
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  EXPECT_EQ_INT(-1, mock_read("dcf77/slow"));
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  double took = (double)(t1.tv_sec - t0.tv_sec) +
+                (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+  char msg[96];
+  snprintf(msg, sizeof(msg), "a slow ntpd's read took %.3f s, Timeout 0.3 s",
+           took);
+  OK_MSG(took < 0.3 + 0.05, msg);
+  OK(isnan(mock_get("slow", "clock_state", "status", &found)) && found);
+  OK(mock_log_find("Ntpd \"slow\"") >= 0);
+  atomic_store(&srv_delay_ms, 0);
   atomic_store(&srv_stop, 1);
   pthread_join(th, NULL);
   close(srv_fd);

@@ -16,7 +16,8 @@
  *         test_ntp_replay record-chrony SOCKET|HOST PORT OUT.conv
  *         test_ntp_replay record-m6 HOST PORT OP ASSOC SEQ VARS|- OUT.m6
  */
-#include "plugins/ntp_query.h"
+#include "io/ntp_query.h"
+#include "tests/plugin/conv.h"
 #include "tests/unit/testing.h"
 
 #include <dirent.h>
@@ -26,118 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define MAX_LINE 4096
-
-/* ---------- hex and files ---------- */
-
-static void hexline(FILE *f, char dir, const uint8_t *p, size_t n) {
-  fputc(dir, f);
-  fputc(' ', f);
-  for (size_t i = 0; i < n; i++)
-    fprintf(f, "%02x", p[i]);
-  fputc('\n', f);
-}
-
-static size_t unhex(const char *s, uint8_t *out, size_t max) {
-  size_t n = 0;
-  while (s[0] && s[1] && n < max) {
-    unsigned v;
-    if (sscanf(s, "%2x", &v) != 1)
-      break;
-    out[n++] = (uint8_t)v;
-    s += 2;
-  }
-  return n;
-}
-
-/* ---------- recording transport ---------- */
-
-typedef struct {
-  FILE *out;
-  int fd;
-  ntp_net_rx_cb cb;
-  void *ctx;
-} rec_t;
-
-static int rec_rx(void *vctx, const uint8_t *pkt, size_t len) {
-  rec_t *r = vctx;
-  hexline(r->out, '<', pkt, len);
-  return r->cb(r->ctx, pkt, len);
-}
-
-static int rec_exchange(void *xctx, const uint8_t *req, const uint8_t *again,
-                        size_t reqlen, double timeout_s, ntp_net_rx_cb cb,
-                        void *ctx, char *err, size_t errlen) {
-  rec_t *r = xctx;
-  hexline(r->out, '>', req, reqlen);
-  r->cb = cb;
-  r->ctx = ctx;
-  return ntp_net_exchange_again(r->fd, req, again, reqlen, timeout_s, rec_rx,
-                                r, err, errlen);
-}
-
-/* ---------- replay transport ---------- */
-
-typedef struct {
-  char **lines;
-  size_t n, pos;
-  int mismatches;
-} rep_t;
-
-static int rep_exchange(void *xctx, const uint8_t *req, const uint8_t *again,
-                        size_t reqlen, double timeout_s, ntp_net_rx_cb cb,
-                        void *ctx, char *err, size_t errlen) {
-  rep_t *r = xctx;
-  uint8_t want[2048], pkt[2048];
-  (void)again; /* recorded conversations have no resends */
-  (void)timeout_s;
-  while (r->pos < r->n && r->lines[r->pos][0] != '>')
-    r->pos++;
-  if (r->pos >= r->n) {
-    snprintf(err, errlen, "replay: no more recorded requests");
-    return -ETIMEDOUT;
-  }
-  size_t wl = unhex(r->lines[r->pos++] + 2, want, sizeof(want));
-  if (wl != reqlen || memcmp(want, req, reqlen) != 0) {
-    r->mismatches++;
-    snprintf(err, errlen, "replay: request differs from the recording");
-    return -EPROTO;
-  }
-  while (r->pos < r->n && r->lines[r->pos][0] == '<') {
-    size_t n = unhex(r->lines[r->pos++] + 2, pkt, sizeof(pkt));
-    int c = cb(ctx, pkt, n);
-    if (c != 0) {
-      while (r->pos < r->n && r->lines[r->pos][0] == '<')
-        r->pos++; /* rest of this answer (e.g. after an error) */
-      return c > 0 ? 0 : c;
-    }
-  }
-  snprintf(err, errlen, "no complete answer (recorded)");
-  return -ETIMEDOUT;
-}
-
-static char **read_lines(const char *path, size_t *n) {
-  FILE *f = fopen(path, "r");
-  char buf[MAX_LINE * 2];
-  char **v = NULL;
-  *n = 0;
-  if (f == NULL)
-    return NULL;
-  while (fgets(buf, sizeof(buf), f)) {
-    buf[strcspn(buf, "\r\n")] = '\0';
-    v = realloc(v, (*n + 1) * sizeof(*v));
-    v[(*n)++] = strdup(buf);
-  }
-  fclose(f);
-  return v;
-}
-
-static void free_lines(char **v, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    free(v[i]);
-  free(v);
-}
 
 /* ---------- canonical output ---------- */
 
@@ -250,7 +139,7 @@ static void canon_m6(FILE *f, char **lines, size_t n) {
   for (size_t i = 0; i < n; i++) {
     if (lines[i][0] != '<')
       continue;
-    size_t len = unhex(lines[i] + 2, pkt, sizeof(pkt));
+    size_t len = conv_unhex(lines[i] + 2, pkt, sizeof(pkt));
     st = ntp_m6_reasm_add(&r, pkt, len);
     fprintf(f, "datagram len=%zu -> %s\n", len, ntp_m6_strstatus(st));
     if (st == NTP_M6_DONE || ntp_m6_status_fatal(st))
@@ -287,8 +176,8 @@ static void canon_m6(FILE *f, char **lines, size_t n) {
 
 static int run_conv(FILE *f, char **lines, size_t n, bool chrony) {
   static ntp_snap_t snap;
-  rep_t rep = {.lines = lines, .n = n};
-  ntp_query_t q = {.xf = rep_exchange, .xctx = &rep, .timeout_s = 1,
+  conv_rep_t rep = {.lines = lines, .n = n};
+  ntp_query_t q = {.xf = conv_rep_exchange, .xctx = &rep, .timeout_s = 1,
                    .m6_seq = 1, .cmd_seq = 1};
   int rc = chrony ? ntp_query_chrony(&q, &snap) : ntp_query_ntpd(&q, &snap);
   canon_snap(f, rc, &snap);
@@ -297,43 +186,20 @@ static int run_conv(FILE *f, char **lines, size_t n, bool chrony) {
   return rep.mismatches;
 }
 
-/* The whole content of a stream (from its start) as a string. */
-static char *stream_str(FILE *f) {
-  long len;
-  char *s;
-  fflush(f);
-  if ((len = ftell(f)) < 0 || (s = calloc(1, (size_t)len + 1)) == NULL)
-    return strdup("");
-  rewind(f);
-  if (fread(s, 1, (size_t)len, f) != (size_t)len)
-    s[0] = '\0';
-  return s;
-}
-
 static char *canon_file(const char *dir, const char *name, int *mism) {
   char path[512];
   size_t n = 0;
   FILE *f = tmpfile();
   snprintf(path, sizeof(path), "%s/%s", dir, name);
-  char **lines = read_lines(path, &n);
+  char **lines = conv_read_lines(path, &n);
   *mism = 0;
   if (strstr(name, ".conv"))
     *mism = run_conv(f, lines, n, strncmp(name, "chrony", 6) == 0);
   else
     canon_m6(f, lines, n);
-  char *buf = stream_str(f);
+  char *buf = conv_stream_str(f);
   fclose(f);
-  free_lines(lines, n);
-  return buf;
-}
-
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "r");
-  if (f == NULL)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  char *buf = stream_str(f);
-  fclose(f);
+  conv_free_lines(lines, n);
   return buf;
 }
 
@@ -351,7 +217,7 @@ static void check_ref(const char *dir, const char *base, const char *canon) {
   char path[512];
   snprintf(path, sizeof(path), "%s/%s.ref", dir, base);
   size_t n = 0;
-  char **lines = read_lines(path, &n);
+  char **lines = conv_read_lines(path, &n);
   if (lines == NULL)
     return;
   /* lines: "KEY VALUE TOL" where KEY is a canonical key */
@@ -368,7 +234,7 @@ static void check_ref(const char *dir, const char *base, const char *canon) {
       msg[sizeof(msg) - 1] = '\0';
     OK_MSG(fabs(got - want) <= tol, msg);
   }
-  free_lines(lines, n);
+  conv_free_lines(lines, n);
 }
 
 static int check_all(const char *dir, bool rebuild) {
@@ -396,7 +262,7 @@ static int check_all(const char *dir, bool rebuild) {
         fclose(f);
       }
     }
-    char *want = slurp(chk);
+    char *want = conv_slurp(chk);
     char msg[600];
     if (snprintf(msg, sizeof(msg), "%s replays to %s.chk", e->d_name, base) >=
         (int)sizeof(msg))
@@ -439,7 +305,7 @@ static void van_load(van_t *v, char **lines, size_t n) {
   unsigned command = 0;
   uint8_t pkt[2048];
   for (size_t i = 0; i < n && v->n < 8; i++) {
-    size_t len = unhex(lines[i] + 2, pkt, sizeof(pkt));
+    size_t len = conv_unhex(lines[i] + 2, pkt, sizeof(pkt));
     if (lines[i][0] == '>' && len >= CHRONY_REQ_HDR_LEN)
       command = (unsigned)(pkt[4] << 8 | pkt[5]);
     if (lines[i][0] != '<' || len > CHRONY_MAX_PKT)
@@ -497,9 +363,9 @@ static void test_vanished_source(const char *dir) {
   char path[512];
   size_t n = 0;
   snprintf(path, sizeof(path), "%s/chrony.conv", dir);
-  char **lines = read_lines(path, &n);
-  rep_t rep = {.lines = lines, .n = n};
-  ntp_query_t q = {.xf = rep_exchange, .xctx = &rep, .timeout_s = 1,
+  char **lines = conv_read_lines(path, &n);
+  conv_rep_t rep = {.lines = lines, .n = n};
+  ntp_query_t q = {.xf = conv_rep_exchange, .xctx = &rep, .timeout_s = 1,
                    .cmd_seq = 1};
   EXPECT_EQ_INT(0, ntp_query_chrony(&q, &whole));
   van_t v = {.vanish = 1, .stats_next = 99};
@@ -535,13 +401,13 @@ static void test_vanished_source(const char *dir) {
   EXPECT_EQ_DOUBLE(whole.peers[0].jitter_s, snap.peers[0].jitter_s);
   EXPECT_EQ_DOUBLE(whole.peers[0].jitter_s, snap.peers[2].jitter_s);
   EXPECT_EQ_DOUBLE(whole.peers[0].offset_s, snap.peers[1].offset_s);
-  free_lines(lines, n);
+  conv_free_lines(lines, n);
 }
 
 /* ---------- record modes ---------- */
 
 static int record_query(int argc, char **argv, bool chrony) {
-  rec_t r = {0};
+  conv_rec_t r = {0};
   char err[256] = "", client[108] = "";
   static ntp_snap_t snap;
   const char *out = argv[argc - 1];
@@ -556,7 +422,7 @@ static int record_query(int argc, char **argv, bool chrony) {
   fprintf(r.out, "# recorded from a real %s on 127.0.0.1 by "
                  "tests/integration/ntp_record.sh\n",
           chrony ? "chronyd 4.3" : "NTPsec 1.2.2 ntpd");
-  ntp_query_t q = {.xf = rec_exchange, .xctx = &r, .timeout_s = 2,
+  ntp_query_t q = {.xf = conv_rec_exchange, .xctx = &r, .timeout_s = 2,
                    .m6_seq = 1, .cmd_seq = 1};
   int rc = chrony ? ntp_query_chrony(&q, &snap) : ntp_query_ntpd(&q, &snap);
   fclose(r.out);
@@ -566,7 +432,7 @@ static int record_query(int argc, char **argv, bool chrony) {
 }
 
 static int m6_rx_all(void *ctx, const uint8_t *pkt, size_t len) {
-  hexline(ctx, '<', pkt, len);
+  conv_hexline(ctx, '<', pkt, len);
   return 0; /* keep everything until the timeout */
 }
 
@@ -587,7 +453,7 @@ static int record_m6(char **argv) {
                "tests/integration/ntp_record.sh: op %s assoc %s seq %s vars "
                "%s\nexpect %s %s %s\n",
           argv[4], argv[5], argv[6], argv[7], argv[4], argv[5], argv[6]);
-  hexline(out, '>', req, len);
+  conv_hexline(out, '>', req, len);
   ntp_net_exchange(fd, req, len, 1.0, m6_rx_all, out, err, sizeof(err));
   fclose(out);
   close(fd);

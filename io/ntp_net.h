@@ -2,9 +2,10 @@
  * ntp_net - bounded datagram exchanges with a time daemon: UDP (NTP mode 6
  * on port 123, chrony cmdmon on port 323) and chrony's Unix socket.
  *
- * Plain POSIX (no collectd headers) so that other plugins (dcf77) can
- * compile it in.  No logging: functions return 0 or a negative errno and
- * write a one-line reason into err (may be NULL).
+ * Layer io/ (HACKING.md): plain POSIX, no collectd header, so that the
+ * ntp and dcf77 plugins, the replay tests and the fuzz targets compile it
+ * in.  No logging: functions return 0 or a negative errno and write a
+ * one-line reason into err (may be NULL); the plugin logs it.
  *
  * Bound: ntp_net_exchange() returns within timeout_s whatever the peer does
  * (dead, silent, flooding us with stray datagrams).  The request is sent

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT
  * ntp_query - read a time daemon into an ntp_snap_t (see ntp_query.h).
+ * Layer io/: POSIX I/O without collectd (HACKING.md, tests/check-layers.sh).
  */
 #if !defined(_GNU_SOURCE)
 #define _GNU_SOURCE
 #endif
-#include "plugins/ntp_query.h"
+#include "io/ntp_query.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -60,6 +61,16 @@ static int m6(ntp_query_t *q, double deadline, unsigned op, uint16_t assoc,
                                remaining(deadline), r, &st, q->err,
                                sizeof(q->err));
   return rc;
+}
+
+double ntp_query_deadline(const ntp_query_t *q) {
+  return mono() + q->timeout_s;
+}
+
+int ntp_query_mode6(ntp_query_t *q, double deadline, unsigned op,
+                    uint16_t assoc, const char *vars, ntp_m6_reasm_t *r) {
+  q->err[0] = '\0';
+  return m6(q, deadline, op, assoc, vars, false, r);
 }
 
 static int parse_vars(ntp_query_t *q, ntp_m6_reasm_t *r, ntp_m6_var_t *v,

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT
  * ntp_net - bounded datagram exchanges with a time daemon (see ntp_net.h).
+ * Layer io/: POSIX I/O without collectd (HACKING.md, tests/check-layers.sh).
  */
 #if !defined(_GNU_SOURCE)
 #define _GNU_SOURCE
 #endif
-#include "plugins/ntp_net.h"
+#include "io/ntp_net.h"
 
 #include <errno.h>
 #include <fcntl.h>
