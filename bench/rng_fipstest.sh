@@ -14,27 +14,9 @@ MB=${2:-128}
 RNGTEST=${RNGTEST:-/usr/bin/rngtest}
 [ -x "$FIPSTEST" ] || { echo "no fipstest at $FIPSTEST (build first)"; exit 1; }
 [ -x "$RNGTEST" ] || { echo "no rngtest (apt-get install rng-tools5)"; exit 1; }
-dir=$(mktemp -d "${TMPDIR:-/tmp}/rng-bench.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
-in=$dir/input
-head -c $((MB * 1024 * 1024)) /dev/urandom >"$in"
-bytes=$(stat -c %s "$in")
+. "$top/bench/bench_input.sh"
+bench_input rng-bench "$MB"
 
-# secs CMD...: wall time of CMD <input, in seconds (stderr kept in $dir/err).
-secs() {
-  local t0 t1
-  t0=$(date +%s%N)
-  "$@" <"$in" >/dev/null 2>"$dir/err"
-  t1=$(date +%s%N)
-  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f\n", (b - a) / 1e9 }'
-}
-secs_pipe() {
-  local t0 t1
-  t0=$(date +%s%N)
-  cat "$in" | "$@" >/dev/null 2>"$dir/err"
-  t1=$(date +%s%N)
-  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f\n", (b - a) / 1e9 }'
-}
 best() { # best of 3
   local b="" s
   for _ in 1 2 3; do

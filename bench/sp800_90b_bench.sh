@@ -14,19 +14,14 @@ BENCH=${1:-$top/build/bench/sp800_90b_bench}
 MB=${2:-128}
 RNGTEST=${RNGTEST:-/usr/bin/rngtest}
 [ -x "$BENCH" ] || { echo "no $BENCH (make check builds it)"; exit 1; }
-dir=$(mktemp -d "${TMPDIR:-/tmp}/sp90b-bench.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
-in=$dir/input
-head -c $((MB * 1024 * 1024)) /dev/urandom >"$in"
-bytes=$(stat -c %s "$in")
+. "$top/bench/bench_input.sh"
+bench_input sp90b-bench "$MB"
 echo "input: $bytes bytes from /dev/urandom; $(nproc) CPUs; load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$BENCH" "$in" ${SAMPLES:-} | tee "$dir/out"
 read -r mb8 mb1 < <(awk '/^HEALTH_MBPS/ { print $2, $3 }' "$dir/out")
 if [ -x "$RNGTEST" ]; then
-  t0=$(date +%s%N)
-  "$RNGTEST" <"$in" >/dev/null 2>"$dir/err"
-  t1=$(date +%s%N)
-  r=$(awk -v a="$t0" -v b="$t1" -v n="$bytes" 'BEGIN { printf "%.1f", n / ((b - a) / 1e9) / 1e6 }')
+  t=$(secs "$RNGTEST")
+  r=$(awk -v t="$t" -v n="$bytes" 'BEGIN { printf "%.1f", n / t / 1e6 }')
   grep -E 'successes|failures:' "$dir/err" | sed 's/^/  rngtest /'
   echo "rngtest (FIPS 140-2, file on stdin): $r MB/s"
   awk -v a="$mb8" -v b="$mb1" -v r="$r" 'BEGIN {

@@ -8,19 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Grow an array of `size`-byte elements to hold n + 1. */
-static int grow(void **v, size_t *cap, size_t n, size_t size) {
-  if (n < *cap)
-    return 0;
-  size_t nc = *cap ? *cap * 2 : 16;
-  void *p = realloc(*v, nc * size);
-  if (p == NULL)
-    return -1;
-  *v = p;
-  *cap = nc;
-  return 0;
-}
-
 /* ---------------------------------------------------------------- tree */
 typedef struct {
   int64_t parent, child;
@@ -44,10 +31,10 @@ static void node_reset(ceph_crush_node_t *n) {
 }
 
 static int add_edge(tree_ctx_t *x, int64_t parent, int64_t child) {
-  if (grow((void **)&x->edges, &x->cap_edges, x->n_edges,
-           sizeof(*x->edges)) != 0)
+  edge_t e = {parent, child};
+  if (cj_push((void **)&x->edges, &x->n_edges, &x->cap_edges, &e,
+              sizeof(e)) != 0)
     return x->nomem = 1;
-  x->edges[x->n_edges++] = (edge_t){parent, child};
   return 0;
 }
 
@@ -96,9 +83,8 @@ static int tree_end(void *ctx, const cj_path_t *p) {
     for (size_t i = 0; i < x->n_pending; i++)
       if (add_edge(x, x->cur.id, x->pending[i]) != 0)
         return 1;
-    if (grow((void **)&t->v, &t->cap, t->n, sizeof(*t->v)) != 0)
+    if (cj_push((void **)&t->v, &t->n, &t->cap, &x->cur, sizeof(x->cur)) != 0)
       return x->nomem = 1;
-    t->v[t->n++] = x->cur;
   }
   node_reset(&x->cur);
   x->have_id = 0;
@@ -128,9 +114,7 @@ cj_status_t ceph_crush_tree_parse(const char *buf, size_t len,
 }
 
 void ceph_crush_tree_free(ceph_crush_tree_t *t) {
-  free(t->v);
-  t->v = NULL;
-  t->n = t->cap = 0;
+  cj_array_free((void **)&t->v, &t->n, &t->cap);
 }
 
 const ceph_crush_node_t *ceph_crush_node(const ceph_crush_tree_t *t,
@@ -216,11 +200,9 @@ static int rules_end(void *ctx, const cj_path_t *p) {
   if (p->depth != 1 || p->el[0].is_index == 0)
     return 0;
   ceph_crush_rules_t *r = x->r;
-  if (x->have_id) {
-    if (grow((void **)&r->v, &r->cap, r->n, sizeof(*r->v)) != 0)
-      return x->nomem = 1;
-    r->v[r->n++] = x->cur;
-  }
+  if (x->have_id &&
+      cj_push((void **)&r->v, &r->n, &r->cap, &x->cur, sizeof(x->cur)) != 0)
+    return x->nomem = 1;
   rule_reset(x);
   return 0;
 }
@@ -242,9 +224,7 @@ cj_status_t ceph_crush_rules_parse(const char *buf, size_t len,
 }
 
 void ceph_crush_rules_free(ceph_crush_rules_t *r) {
-  free(r->v);
-  r->v = NULL;
-  r->n = r->cap = 0;
+  cj_array_free((void **)&r->v, &r->n, &r->cap);
 }
 
 /* ------------------------------------------------------ loss per root */
@@ -288,12 +268,12 @@ static int collect_roots(const ceph_crush_tree_t *t,
       if (out->v[j].id == r->root)
         e = &out->v[j];
     if (e == NULL) {
-      if (grow((void **)&out->v, &out->cap, out->n, sizeof(*out->v)) != 0)
+      ceph_root_hr_t add = {.id = r->root};
+      snprintf(add.name, sizeof(add.name), "%s", r->root_name);
+      if (cj_push((void **)&out->v, &out->n, &out->cap, &add,
+                  sizeof(add)) != 0)
         return -1;
-      e = &out->v[out->n++];
-      memset(e, 0, sizeof(*e));
-      e->id = r->root;
-      snprintf(e->name, sizeof(e->name), "%s", r->root_name);
+      e = &out->v[out->n - 1];
     } else if (type_id_of(t, r->domain_type) <= type_id_of(t, e->domain_type)) {
       continue;
     }
@@ -370,7 +350,5 @@ int ceph_roots_headroom(const ceph_crush_tree_t *t,
 }
 
 void ceph_roots_hr_free(ceph_roots_hr_t *r) {
-  free(r->v);
-  r->v = NULL;
-  r->n = r->cap = 0;
+  cj_array_free((void **)&r->v, &r->n, &r->cap);
 }

@@ -18,11 +18,16 @@ static void pool_reset(ceph_df_pool_t *p) {
   p->objects = p->quota_bytes = p->quota_objects = NAN;
 }
 
-/* Ceph's 0 means "no quota". */
-static double quota(const cj_value_t *v) {
-  double q = cj_double(v);
-  return q > 0 ? q : NAN;
-}
+/* pools[].stats members; Ceph's 0 quota means "no quota". */
+static const cj_field_t stats_fields[] = {
+    CJ_FIELD(ceph_df_pool_t, stored, CJ_F_NUMBER),
+    CJ_FIELD(ceph_df_pool_t, bytes_used, CJ_F_NUMBER),
+    CJ_FIELD(ceph_df_pool_t, percent_used, CJ_F_NUMBER),
+    CJ_FIELD(ceph_df_pool_t, max_avail, CJ_F_NUMBER),
+    CJ_FIELD(ceph_df_pool_t, objects, CJ_F_NUMBER),
+    CJ_FIELD(ceph_df_pool_t, quota_bytes, CJ_F_POSITIVE),
+    CJ_FIELD(ceph_df_pool_t, quota_objects, CJ_F_POSITIVE),
+};
 
 static int df_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
   df_ctx_t *x = ctx;
@@ -34,23 +39,8 @@ static int df_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
     x->have_id = cj_int64(v, &c->id) == 0;
     return 0;
   }
-  if (p->depth != 4 || !cj_key(p, 2, "stats"))
-    return 0;
-  const char *k = p->el[3].key;
-  if (strcmp(k, "stored") == 0)
-    c->stored = cj_double(v);
-  else if (strcmp(k, "bytes_used") == 0)
-    c->bytes_used = cj_double(v);
-  else if (strcmp(k, "percent_used") == 0)
-    c->percent_used = cj_double(v);
-  else if (strcmp(k, "max_avail") == 0)
-    c->max_avail = cj_double(v);
-  else if (strcmp(k, "objects") == 0)
-    c->objects = cj_double(v);
-  else if (strcmp(k, "quota_bytes") == 0)
-    c->quota_bytes = quota(v);
-  else if (strcmp(k, "quota_objects") == 0)
-    c->quota_objects = quota(v);
+  if (p->depth == 4 && cj_key(p, 2, "stats"))
+    cj_set_field(stats_fields, CJ_NFIELDS(stats_fields), p->el[3].key, c, v);
   return 0;
 }
 
@@ -61,17 +51,9 @@ static int df_end(void *ctx, const cj_path_t *p) {
   if (p->depth != 2 || !cj_key(p, 0, "pools"))
     return 0;
   ceph_df_t *df = x->df;
-  if (x->have_id) {
-    if (df->n == df->cap) {
-      size_t nc = df->cap ? df->cap * 2 : 16;
-      ceph_df_pool_t *nv = realloc(df->v, nc * sizeof(*nv));
-      if (nv == NULL)
-        return x->nomem = 1;
-      df->v = nv;
-      df->cap = nc;
-    }
-    df->v[df->n++] = x->cur;
-  }
+  if (x->have_id &&
+      cj_push((void **)&df->v, &df->n, &df->cap, &x->cur, sizeof(x->cur)) != 0)
+    return x->nomem = 1;
   pool_reset(&x->cur);
   x->have_id = 0;
   return 0;
@@ -92,9 +74,7 @@ cj_status_t ceph_df_parse(const char *buf, size_t len, ceph_df_t *out,
 }
 
 void ceph_df_free(ceph_df_t *df) {
-  free(df->v);
-  df->v = NULL;
-  df->n = df->cap = 0;
+  cj_array_free((void **)&df->v, &df->n, &df->cap);
 }
 
 const ceph_df_pool_t *ceph_df_pool(const ceph_df_t *df, int64_t id) {

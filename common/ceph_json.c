@@ -231,3 +231,36 @@ size_t cj_strcpy(const cj_value_t *v, char *buf, size_t size) {
   buf[n] = 0;
   return n;
 }
+
+int cj_set_field(const cj_field_t *t, size_t n, const char *key, void *base,
+                 const cj_value_t *v) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(t[i].key, key) == 0) {
+      double d = cj_double(v);
+      if (t[i].kind == CJ_F_POSITIVE && !(d > 0))
+        d = NAN;
+      *(double *)((char *)base + t[i].off) = d;
+      return 1;
+    }
+  return 0;
+}
+
+int cj_push(void **v, size_t *n, size_t *cap, const void *e, size_t size) {
+  if (*n == *cap) {
+    size_t nc = *cap ? *cap * 2 : 16;
+    void *nv = realloc(*v, nc * size);
+    if (nv == NULL)
+      return -1;
+    *v = nv;
+    *cap = nc;
+  }
+  memcpy((char *)*v + *n * size, e, size);
+  (*n)++;
+  return 0;
+}
+
+void cj_array_free(void **v, size_t *n, size_t *cap) {
+  free(*v);
+  *v = NULL;
+  *n = *cap = 0;
+}

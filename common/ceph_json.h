@@ -83,4 +83,27 @@ int cj_streq(const cj_value_t *v, const char *s);
 /* Copy a string value into buf (truncated, NUL-terminated); returns len. */
 size_t cj_strcpy(const cj_value_t *v, char *buf, size_t size);
 
+/* Number members copied into a struct: the double at byte offset `off`
+ * gets cj_double() of the member `key`.  CJ_F_POSITIVE: Ceph's 0 means
+ * "none" (a quota), so 0 or less gives NaN. */
+typedef enum { CJ_F_NUMBER, CJ_F_POSITIVE } cj_field_kind_t;
+typedef struct {
+  const char *key;
+  size_t off;
+  cj_field_kind_t kind;
+} cj_field_t;
+#define CJ_FIELD(type, member, kind) {#member, offsetof(type, member), kind}
+#define CJ_NFIELDS(t) (sizeof(t) / sizeof((t)[0]))
+
+/* Set the field of `base` that `key` names in t[0..n); 1 if one did. */
+int cj_set_field(const cj_field_t *t, size_t n, const char *key, void *base,
+                 const cj_value_t *v);
+
+/* The arrays the parsers fill: append the `size`-byte *e to *v (*n
+ * elements, room for *cap; grown by doubling).  0, or -1 when out of
+ * memory (*v unchanged). */
+int cj_push(void **v, size_t *n, size_t *cap, const void *e, size_t size);
+/* Free such an array; *v = NULL, *n = *cap = 0. */
+void cj_array_free(void **v, size_t *n, size_t *cap);
+
 #endif

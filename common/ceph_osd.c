@@ -16,50 +16,53 @@ const char *ceph_flag_name(int i) {
   return (i >= 0 && i < CEPH_NFLAGS) ? flag_names[i] : NULL;
 }
 
-/* Grow an array of `size`-byte elements to hold n + 1. */
-static int grow(void **v, size_t *cap, size_t n, size_t size) {
-  if (n < *cap)
-    return 0;
-  size_t nc = *cap ? *cap * 2 : 16;
-  void *p = realloc(*v, nc * size);
-  if (p == NULL)
-    return -1;
-  *v = p;
-  *cap = nc;
-  return 0;
-}
+/* Top-level ratios of `osd dump`. */
+static const cj_field_t ratio_fields[] = {
+    CJ_FIELD(ceph_osd_dump_t, full_ratio, CJ_F_NUMBER),
+    CJ_FIELD(ceph_osd_dump_t, backfillfull_ratio, CJ_F_NUMBER),
+    CJ_FIELD(ceph_osd_dump_t, nearfull_ratio, CJ_F_NUMBER),
+};
+
+/* nodes[] members of `osd df` (utilization in %, sizes in KiB). */
+static const cj_field_t df_fields[] = {
+    CJ_FIELD(ceph_osd_df_node_t, utilization, CJ_F_NUMBER),
+    CJ_FIELD(ceph_osd_df_node_t, kb, CJ_F_NUMBER),
+    CJ_FIELD(ceph_osd_df_node_t, kb_used, CJ_F_NUMBER),
+    CJ_FIELD(ceph_osd_df_node_t, kb_avail, CJ_F_NUMBER),
+    CJ_FIELD(ceph_osd_df_node_t, reweight, CJ_F_NUMBER),
+    CJ_FIELD(ceph_osd_df_node_t, crush_weight, CJ_F_NUMBER),
+    CJ_FIELD(ceph_osd_df_node_t, pgs, CJ_F_NUMBER),
+};
 
 typedef struct {
   ceph_osd_dump_t *d;
-  int64_t pool_id, crush_rule, size, min_size;
-  char pool_name[CEPH_POOL_NAME_MAX];
+  ceph_pool_name_t pool; /* the pools[] element being read */
   int have_id, have_name, nomem, seen_ratio;
 } dump_ctx_t;
 
 static int dump_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
   dump_ctx_t *x = ctx;
-  if (p->depth == 1) {
+  if (p->depth == 1 && !p->el[0].is_index) {
+    cj_set_field(ratio_fields, CJ_NFIELDS(ratio_fields), p->el[0].key, x->d,
+                 v);
     if (cj_key(p, 0, "full_ratio"))
-      x->d->full_ratio = cj_double(v), x->seen_ratio = 1;
-    else if (cj_key(p, 0, "backfillfull_ratio"))
-      x->d->backfillfull_ratio = cj_double(v);
-    else if (cj_key(p, 0, "nearfull_ratio"))
-      x->d->nearfull_ratio = cj_double(v);
+      x->seen_ratio = 1;
   } else if (p->depth == 2 && cj_key(p, 0, "flags_set")) {
     for (int i = 0; i < CEPH_NFLAGS; i++)
       if (cj_streq(v, flag_names[i]))
         x->d->flag[i] = 1;
   } else if (p->depth == 3 && cj_key(p, 0, "pools")) {
+    ceph_pool_name_t *o = &x->pool;
     if (cj_key(p, 2, "pool"))
-      x->have_id = cj_int64(v, &x->pool_id) == 0;
-    else if (cj_key(p, 2, "crush_rule") && cj_int64(v, &x->crush_rule) != 0)
-      x->crush_rule = -1;
-    else if (cj_key(p, 2, "size") && cj_int64(v, &x->size) != 0)
-      x->size = -1;
-    else if (cj_key(p, 2, "min_size") && cj_int64(v, &x->min_size) != 0)
-      x->min_size = -1;
+      x->have_id = cj_int64(v, &o->id) == 0;
+    else if (cj_key(p, 2, "crush_rule") && cj_int64(v, &o->crush_rule) != 0)
+      o->crush_rule = -1;
+    else if (cj_key(p, 2, "size") && cj_int64(v, &o->size) != 0)
+      o->size = -1;
+    else if (cj_key(p, 2, "min_size") && cj_int64(v, &o->min_size) != 0)
+      o->min_size = -1;
     else if (cj_key(p, 2, "pool_name"))
-      x->have_name = cj_strcpy(v, x->pool_name, sizeof(x->pool_name)) > 0;
+      x->have_name = cj_strcpy(v, o->name, sizeof(o->name)) > 0;
   }
   return 0;
 }
@@ -68,21 +71,12 @@ static int dump_end(void *ctx, const cj_path_t *p) {
   dump_ctx_t *x = ctx;
   if (p->depth == 2 && cj_key(p, 0, "pools")) {
     ceph_osd_dump_t *d = x->d;
-    if (x->have_id && x->have_name) {
-      if (grow((void **)&d->pools, &d->cap_pools, d->n_pools,
-               sizeof(*d->pools)) != 0) {
-        x->nomem = 1;
-        return 1;
-      }
-      d->pools[d->n_pools].id = x->pool_id;
-      memcpy(d->pools[d->n_pools].name, x->pool_name, sizeof(x->pool_name));
-      d->pools[d->n_pools].crush_rule = x->crush_rule;
-      d->pools[d->n_pools].size = x->size;
-      d->pools[d->n_pools].min_size = x->min_size;
-      d->n_pools++;
-    }
+    if (x->have_id && x->have_name &&
+        cj_push((void **)&d->pools, &d->n_pools, &d->cap_pools, &x->pool,
+                sizeof(x->pool)) != 0)
+      return x->nomem = 1;
     x->have_id = x->have_name = 0;
-    x->crush_rule = x->size = x->min_size = -1;
+    x->pool.crush_rule = x->pool.size = x->pool.min_size = -1;
   }
   return 0;
 }
@@ -92,7 +86,8 @@ cj_status_t ceph_osd_dump_parse(const char *buf, size_t len,
                                 size_t errlen) {
   memset(out, 0, sizeof(*out));
   out->full_ratio = out->backfillfull_ratio = out->nearfull_ratio = NAN;
-  dump_ctx_t x = {.d = out, .crush_rule = -1, .size = -1, .min_size = -1};
+  dump_ctx_t x = {.d = out, .pool = {.crush_rule = -1, .size = -1,
+                                     .min_size = -1}};
   cj_handler_t h = {.scalar = dump_scalar, .end = dump_end};
   cj_status_t ret = cj_walk(buf, len, &h, &x, err, errlen);
   ret = cj_finish(ret, x.nomem, x.seen_ratio,
@@ -103,9 +98,7 @@ cj_status_t ceph_osd_dump_parse(const char *buf, size_t len,
 }
 
 void ceph_osd_dump_free(ceph_osd_dump_t *d) {
-  free(d->pools);
-  d->pools = NULL;
-  d->n_pools = d->cap_pools = 0;
+  cj_array_free((void **)&d->pools, &d->n_pools, &d->cap_pools);
 }
 
 const ceph_pool_name_t *ceph_osd_dump_pool(const ceph_osd_dump_t *d,
@@ -148,22 +141,10 @@ static int df_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
   const char *k = p->el[2].key;
   if (strcmp(k, "id") == 0)
     x->have_id = cj_int64(v, &n->id) == 0;
-  else if (strcmp(k, "utilization") == 0)
-    n->utilization = cj_double(v);
-  else if (strcmp(k, "kb") == 0)
-    n->kb = cj_double(v);
-  else if (strcmp(k, "kb_used") == 0)
-    n->kb_used = cj_double(v);
-  else if (strcmp(k, "kb_avail") == 0)
-    n->kb_avail = cj_double(v);
-  else if (strcmp(k, "reweight") == 0)
-    n->reweight = cj_double(v);
-  else if (strcmp(k, "crush_weight") == 0)
-    n->crush_weight = cj_double(v);
-  else if (strcmp(k, "pgs") == 0)
-    n->pgs = cj_double(v);
   else if (strcmp(k, "status") == 0)
     n->up = cj_streq(v, "up");
+  else
+    cj_set_field(df_fields, CJ_NFIELDS(df_fields), k, n, v);
   return 0;
 }
 
@@ -174,13 +155,9 @@ static int df_end(void *ctx, const cj_path_t *p) {
   if (p->depth != 2 || !cj_key(p, 0, "nodes"))
     return 0;
   ceph_osd_df_t *df = x->df;
-  if (x->have_id) {
-    if (grow((void **)&df->v, &df->cap, df->n, sizeof(*df->v)) != 0) {
-      x->nomem = 1;
-      return 1;
-    }
-    df->v[df->n++] = x->cur;
-  }
+  if (x->have_id &&
+      cj_push((void **)&df->v, &df->n, &df->cap, &x->cur, sizeof(x->cur)) != 0)
+    return x->nomem = 1;
   df_reset(&x->cur);
   x->have_id = 0;
   return 0;
@@ -202,9 +179,7 @@ cj_status_t ceph_osd_df_parse(const char *buf, size_t len, ceph_osd_df_t *out,
 }
 
 void ceph_osd_df_free(ceph_osd_df_t *df) {
-  free(df->v);
-  df->v = NULL;
-  df->n = df->cap = 0;
+  cj_array_free((void **)&df->v, &df->n, &df->cap);
 }
 
 double ceph_headroom(double ratio, double utilization_pct) {

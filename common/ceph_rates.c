@@ -6,23 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Append *e (of `size` bytes) to the array *v of *n / *cap elements;
- * 0 or -1 on ENOMEM. */
-static int grow_push(void **v, size_t *n, size_t *cap, const void *e,
-                     size_t size) {
-  if (*n == *cap) {
-    size_t nc = *cap ? *cap * 2 : 16;
-    void *nv = realloc(*v, nc * size);
-    if (nv == NULL)
-      return -1;
-    *v = nv;
-    *cap = nc;
-  }
-  memcpy((char *)*v + *n * size, e, size);
-  (*n)++;
-  return 0;
-}
-
 /* ------------------------------------------------------ osd pool stats */
 typedef struct {
   ceph_pool_rates_t *r;
@@ -35,28 +18,22 @@ static void rate_reset(ceph_pool_rate_t *c) {
   c->id = -1;
 }
 
-/* The field of `cur` a rate key names, or NULL. */
-static double *rate_field(ceph_pool_rate_t *c, const char *obj,
-                          const char *k) {
-  if (strcmp(obj, "client_io_rate") == 0) {
-    if (strcmp(k, "read_bytes_sec") == 0)
-      return &c->rd_bytes;
-    if (strcmp(k, "write_bytes_sec") == 0)
-      return &c->wr_bytes;
-    if (strcmp(k, "read_op_per_sec") == 0)
-      return &c->rd_ops;
-    if (strcmp(k, "write_op_per_sec") == 0)
-      return &c->wr_ops;
-  } else if (strcmp(obj, "recovery_rate") == 0) {
-    if (strcmp(k, "recovering_objects_per_sec") == 0)
-      return &c->rec_objects;
-    if (strcmp(k, "recovering_bytes_per_sec") == 0)
-      return &c->rec_bytes;
-    if (strcmp(k, "recovering_keys_per_sec") == 0)
-      return &c->rec_keys;
-  }
-  return NULL;
-}
+/* Members of each element's client_io_rate and recovery_rate objects
+ * (bytes/s, operations/s, objects/s, keys/s). */
+static const cj_field_t client_fields[] = {
+    {"read_bytes_sec", offsetof(ceph_pool_rate_t, rd_bytes), CJ_F_NUMBER},
+    {"write_bytes_sec", offsetof(ceph_pool_rate_t, wr_bytes), CJ_F_NUMBER},
+    {"read_op_per_sec", offsetof(ceph_pool_rate_t, rd_ops), CJ_F_NUMBER},
+    {"write_op_per_sec", offsetof(ceph_pool_rate_t, wr_ops), CJ_F_NUMBER},
+};
+static const cj_field_t recovery_fields[] = {
+    {"recovering_objects_per_sec", offsetof(ceph_pool_rate_t, rec_objects),
+     CJ_F_NUMBER},
+    {"recovering_bytes_per_sec", offsetof(ceph_pool_rate_t, rec_bytes),
+     CJ_F_NUMBER},
+    {"recovering_keys_per_sec", offsetof(ceph_pool_rate_t, rec_keys),
+     CJ_F_NUMBER},
+};
 
 static int rates_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
   rates_ctx_t *x = ctx;
@@ -66,10 +43,14 @@ static int rates_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
     x->have_id = cj_int64(v, &x->cur.id) == 0;
     return 0;
   }
-  double *f = p->depth == 3 ? rate_field(&x->cur, p->el[1].key, p->el[2].key)
-                            : NULL;
-  if (f != NULL)
-    *f = cj_double(v);
+  if (p->depth != 3)
+    return 0;
+  if (cj_key(p, 1, "client_io_rate"))
+    cj_set_field(client_fields, CJ_NFIELDS(client_fields), p->el[2].key,
+                 &x->cur, v);
+  else if (cj_key(p, 1, "recovery_rate"))
+    cj_set_field(recovery_fields, CJ_NFIELDS(recovery_fields), p->el[2].key,
+                 &x->cur, v);
   return 0;
 }
 
@@ -80,7 +61,7 @@ static int rates_end(void *ctx, const cj_path_t *p) {
   x->is_list = 1; /* the document has an element: it is a list */
   if (p->depth != 1)
     return 0;
-  if (x->have_id && grow_push((void **)&x->r->v, &x->r->n, &x->r->cap,
+  if (x->have_id && cj_push((void **)&x->r->v, &x->r->n, &x->r->cap,
                               &x->cur, sizeof(x->cur)) != 0)
     return x->nomem = 1;
   rate_reset(&x->cur);
@@ -108,9 +89,7 @@ cj_status_t ceph_pool_rates_parse(const char *buf, size_t len,
 }
 
 void ceph_pool_rates_free(ceph_pool_rates_t *r) {
-  free(r->v);
-  r->v = NULL;
-  r->n = r->cap = 0;
+  cj_array_free((void **)&r->v, &r->n, &r->cap);
 }
 
 const ceph_pool_rate_t *ceph_pool_rate(const ceph_pool_rates_t *r,
@@ -184,7 +163,7 @@ static int perf_end(void *ctx, const cj_path_t *p) {
     x->cur.commit_s = x->commit_ns * 1e-9;
   if (!isnan(x->apply_ns))
     x->cur.apply_s = x->apply_ns * 1e-9;
-  if (x->have_id && grow_push((void **)&x->p->v, &x->p->n, &x->p->cap,
+  if (x->have_id && cj_push((void **)&x->p->v, &x->p->n, &x->p->cap,
                               &x->cur, sizeof(x->cur)) != 0)
     return x->nomem = 1;
   lat_reset(x);
@@ -208,9 +187,7 @@ cj_status_t ceph_osd_perf_parse(const char *buf, size_t len,
 }
 
 void ceph_osd_perf_free(ceph_osd_perf_t *p) {
-  free(p->v);
-  p->v = NULL;
-  p->n = p->cap = 0;
+  cj_array_free((void **)&p->v, &p->n, &p->cap);
 }
 
 const ceph_osd_lat_t *ceph_osd_lat(const ceph_osd_perf_t *p, int64_t id) {

@@ -123,15 +123,15 @@ static void on_pgmap(status_ctx_t *x, const cj_path_t *p,
   }
 }
 
+static const cj_field_t osdmap_fields[] = {
+    {"num_osds", offsetof(ceph_status_t, osds_total), CJ_F_NUMBER},
+    {"num_up_osds", offsetof(ceph_status_t, osds_up), CJ_F_NUMBER},
+    {"num_in_osds", offsetof(ceph_status_t, osds_in), CJ_F_NUMBER},
+    {"num_remapped_pgs", offsetof(ceph_status_t, remapped_pgs), CJ_F_NUMBER},
+};
+
 static void set_osdmap(ceph_status_t *st, const char *k, const cj_value_t *v) {
-  if (strcmp(k, "num_osds") == 0)
-    st->osds_total = cj_double(v);
-  else if (strcmp(k, "num_up_osds") == 0)
-    st->osds_up = cj_double(v);
-  else if (strcmp(k, "num_in_osds") == 0)
-    st->osds_in = cj_double(v);
-  else if (strcmp(k, "num_remapped_pgs") == 0)
-    st->remapped_pgs = cj_double(v);
+  cj_set_field(osdmap_fields, CJ_NFIELDS(osdmap_fields), k, st, v);
 }
 
 static int status_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {

@@ -53,12 +53,17 @@ T[dcf77]="|||tests/fuzz/fuzz_dcf77.c common/dcf77_stream.c common/dcf77_telegram
 T[pps]="|||tests/fuzz/fuzz_pps.c common/pps_stats.c|-lm"
 T[gpsd]="gpsd|$MOCK||tests/fuzz/fuzz_gpsd.c $mock_srcs|$gps -lpthread -lm"
 T[fips]="|||tests/fuzz/fuzz_fips.c common/fips.c common/rng_health.c|-lm"
-T[config_ntp]="ntp|$MOCK|-DFUZZ_PLUGIN=ntp|tests/fuzz/fuzz_config.c io/ntp_net.c io/ntp_query.c $mock_srcs|-lpthread -lm"
-T[config_gpsd]="gpsd|$MOCK|-DFUZZ_PLUGIN=gpsd|tests/fuzz/fuzz_config.c plugins/gpsd_reader.c plugins/gpsd_integrity.c $mock_srcs|$gps -lpthread -lm"
-T[config_dcf77]="dcf77|$MOCK|-DFUZZ_PLUGIN=dcf77|tests/fuzz/fuzz_config.c plugins/dcf77_serial.c plugins/dcf77_ntpd.c io/ntp_net.c io/ntp_query.c $mock_srcs|$udev -lpthread -lm"
-T[config_pps]="pps|$MOCK|-DFUZZ_PLUGIN=pps|tests/fuzz/fuzz_config.c plugins/pps_reader.c plugins/pps_discover.c $mock_srcs|$udev -lpthread -lm"
-T[config_rng]="rng|$MOCK|-DFUZZ_PLUGIN=rng|tests/fuzz/fuzz_config.c plugins/rng_pool.c plugins/rng_cpu.c $mock_srcs|-lpthread -lm"
-T[config_ceph_health]="ceph_health|$MOCK|-DFUZZ_PLUGIN=ceph_health|tests/fuzz/fuzz_config.c plugins/ceph_health_rados.c plugins/ceph_health_config.c plugins/ceph_health_metrics.c plugins/ceph_health_dispatch.c tests/mock/mock_ceph_health.c $ceph_srcs $mock_srcs|$yajl -lpthread -lm"
+# config_target PLUGIN "SOURCES" "LIBS": fuzz_config.c on PLUGIN's config
+# callback, built with its SOURCES and the mock daemon
+config_target() {
+  T[config_$1]="$1|$MOCK|-DFUZZ_PLUGIN=$1|tests/fuzz/fuzz_config.c $2 $mock_srcs|${3:+$3 }-lpthread -lm"
+}
+config_target ntp "io/ntp_net.c io/ntp_query.c"
+config_target gpsd "plugins/gpsd_reader.c plugins/gpsd_integrity.c" "$gps"
+config_target dcf77 "plugins/dcf77_serial.c plugins/dcf77_ntpd.c io/ntp_net.c io/ntp_query.c" "$udev"
+config_target pps "plugins/pps_reader.c plugins/pps_discover.c" "$udev"
+config_target rng "plugins/rng_pool.c plugins/rng_cpu.c"
+config_target ceph_health "plugins/ceph_health_rados.c plugins/ceph_health_config.c plugins/ceph_health_metrics.c plugins/ceph_health_dispatch.c tests/mock/mock_ceph_health.c $ceph_srcs" "$yajl"
 order="ntp_mode6 chrony_cmdmon ceph_json dcf77 pps gpsd fips config_ntp config_gpsd config_dcf77 config_pps config_rng config_ceph_health"
 [ -n "${FUZZ_TARGETS:-}" ] && order=$FUZZ_TARGETS
 

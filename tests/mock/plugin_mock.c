@@ -64,39 +64,35 @@ static mock_reg_t *new_reg(const char *name) {
 }
 
 /* ------------------------------------------------------------ daemon API */
-int plugin_register_complex_config(const char *type,
-                                   int (*cb)(oconfig_item_t *)) {
-  mock_reg_t *r = new_reg(type);
+/* Register `name` with the callbacks of *cbs: 0 or ENOMEM (table full). */
+static int add_reg(const char *name, const mock_reg_t *cbs) {
+  mock_reg_t *r = new_reg(name);
   if (r == NULL)
     return ENOMEM;
-  r->complex_config = cb;
+  r->complex_config = cbs->complex_config;
+  r->init = cbs->init;
+  r->shutdown = cbs->shutdown;
+  r->simple_read = cbs->simple_read;
   return 0;
+}
+
+int plugin_register_complex_config(const char *type,
+                                   int (*cb)(oconfig_item_t *)) {
+  return add_reg(type, &(mock_reg_t){.complex_config = cb});
 }
 
 int plugin_register_init(const char *name, plugin_init_cb cb) {
-  mock_reg_t *r = new_reg(name);
-  if (r == NULL)
-    return ENOMEM;
-  r->init = cb;
-  return 0;
+  return add_reg(name, &(mock_reg_t){.init = cb});
 }
 
 int plugin_register_shutdown(const char *name, plugin_shutdown_cb cb) {
-  mock_reg_t *r = new_reg(name);
-  if (r == NULL)
-    return ENOMEM;
-  r->shutdown = cb;
-  return 0;
+  return add_reg(name, &(mock_reg_t){.shutdown = cb});
 }
 
 int plugin_register_read(const char *name, int (*cb)(void)) {
   if (mock_has_read(name))
     return EINVAL;
-  mock_reg_t *r = new_reg(name);
-  if (r == NULL)
-    return ENOMEM;
-  r->simple_read = cb;
-  return 0;
+  return add_reg(name, &(mock_reg_t){.simple_read = cb});
 }
 
 int plugin_register_complex_read(const char *group, const char *name,

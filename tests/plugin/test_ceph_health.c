@@ -22,6 +22,13 @@ static void use_state(const char *state) {
            top, state);
 }
 
+/* Serve `state`, read every registered callback once (each must succeed). */
+static void read_state(const char *state) {
+  use_state(state);
+  mock_clear();
+  EXPECT_EQ_INT(0, mock_read_all());
+}
+
 static double cl(const char *type, const char *ti) {
   return mock_get("ceph", type, ti, NULL);
 }
@@ -284,16 +291,12 @@ static void capacity(void) {
   }
   free(dump);
   /* A recording without the CRUSH replies: the root is NaN, not stale. */
-  use_state("healthy");
-  mock_clear();
-  EXPECT_EQ_INT(0, mock_read_all());
+  read_state("healthy");
   OK(isnan(rt("percent", "after_domain_loss")));
 }
 
 static void osd_down(void) {
-  use_state("osd_down_stuck");
-  mock_clear();
-  EXPECT_EQ_INT(0, mock_read_all());
+  read_state("osd_down_stuck");
   EXPECT_EQ_DOUBLE(1, cl("ceph_health_status", ""));
   EXPECT_EQ_DOUBLE(1, cl("ceph_health_check", "OSD_DOWN"));
   EXPECT_EQ_DOUBLE(1, cl("ceph_health_check_severity", "PG_DEGRADED"));
@@ -341,9 +344,7 @@ static void mgr_down(void) {
 }
 
 static void full(void) {
-  use_state("full");
-  mock_clear();
-  EXPECT_EQ_INT(0, mock_read_all());
+  read_state("full");
   EXPECT_EQ_DOUBLE(2, cl("ceph_health_status", ""));
   EXPECT_EQ_DOUBLE(2, cl("ceph_health_check_severity", "OSD_FULL"));
   EXPECT_EQ_DOUBLE(3, cl("ceph_health_osds", "over_full"));
@@ -375,9 +376,7 @@ static void unknown_state(void) {
   EXPECT_EQ_INT(0, mock_read_all());
   EXPECT_EQ_INT(-1, mock_log_find("sparkly")); /* logged once */
   mock_ceph_status_override = NULL;
-  use_state("healthy");
-  mock_clear();
-  EXPECT_EQ_INT(0, mock_read_all());
+  read_state("healthy");
   /* A code seen once stays zero-filled. */
   EXPECT_EQ_DOUBLE(0, cl("ceph_health_check", "NEW_CHECK_X"));
 }
@@ -459,9 +458,7 @@ static void partial_brief(void) {
  * the smoothing is on the monotonic clock (reads microseconds apart move
  * the average by dt / RecoveryWindow only). */
 static void recovery_eta_values(void) {
-  use_state("healthy");
-  mock_clear();
-  EXPECT_EQ_INT(0, mock_read_all());
+  read_state("healthy");
   OK(isnan(cl("duration", "recovery_eta"))); /* idle */
   OK(isnan(cl("ceph_health_rate", "recovering_objects_smoothed")));
   mock_ceph_status_override = RECOVERING_STATUS("4");

@@ -65,6 +65,23 @@ static double get(const char *pi, const char *type, const char *ti) {
 
 static gpsd_server_t *server(size_t i) { return gpsd_registry_at(i); }
 
+/* Expected values of one instance: type, type instance, value (NaN:
+ * expect NaN), absolute tolerance. */
+typedef struct {
+  const char *type, *ti;
+  double want, tol;
+} want_t;
+
+static void expect_values(const char *pi, const want_t *w, size_t n) {
+  char what[160];
+  for (size_t i = 0; i < n; i++) {
+    snprintf(what, sizeof what, "%s %s/%s ~= %g", pi, w[i].type, w[i].ti,
+             w[i].want);
+    EXPECT_NEAR_MSG(w[i].want, get(pi, w[i].type, w[i].ti), w[i].tol, what);
+  }
+}
+#define EXPECT_VALUES(pi, w) expect_values(pi, w, sizeof(w) / sizeof((w)[0]))
+
 #define T0 TIME_T_TO_CDTIME_T(1800000000)
 
 static void test_config_errors(void) {
@@ -131,30 +148,34 @@ static void test_two_receivers(void) {
   mock_read("gpsd/fake");
   /* hab-gpspi.log, 09:28:37: $GNGSA 22,17,28,15,18 / 82,72,80,65,73;
    * $GPGSV 14 (12 GPS + SBAS 33, 39), $GLGSV 9. */
-  EXPECT_EQ_DOUBLE(3, get("hab", "gauge", "fix_mode"));
-  EXPECT_EQ_DOUBLE(12, get("hab", "satellites", "gps_visible"));
-  EXPECT_EQ_DOUBLE(5, get("hab", "satellites", "gps_used"));
-  EXPECT_EQ_DOUBLE(2, get("hab", "satellites", "sbas_visible"));
-  EXPECT_EQ_DOUBLE(0, get("hab", "satellites", "sbas_used"));
-  EXPECT_EQ_DOUBLE(9, get("hab", "satellites", "glonass_visible"));
-  EXPECT_EQ_DOUBLE(5, get("hab", "satellites", "glonass_used"));
-  EXPECT_EQ_DOUBLE(0, get("hab", "satellites", "galileo_visible"));
-  EXPECT_EQ_DOUBLE(23, get("hab", "satellites", "total_visible"));
-  EXPECT_EQ_DOUBLE(10, get("hab", "satellites", "total_used"));
-  /* SNR of used sats at 09:28:37: GPS 15 27 30 16 11, GLONASS 35 12 21 18 32 */
-  EXPECT_NEAR(19.8, get("hab", "snr", "gps_used_mean"), 1e-9);
-  EXPECT_NEAR(30, get("hab", "snr", "gps_used_max"), 1e-9);
-  EXPECT_NEAR(23.6, get("hab", "snr", "glonass_used_mean"), 1e-9);
-  EXPECT_NEAR(35, get("hab", "snr", "glonass_used_max"), 1e-9);
-  OK(isnan(get("hab", "snr", "sbas_used_mean")));
-  /* DOPs of the complete SKY (the partial one had tdop 1.37). */
-  EXPECT_NEAR(0.96, get("hab", "dilution_of_precision", "horizontal"), 1e-9);
-  EXPECT_NEAR(1.47, get("hab", "dilution_of_precision", "vertical"), 1e-9);
-  EXPECT_NEAR(1.75, get("hab", "dilution_of_precision", "position"), 1e-9);
-  EXPECT_NEAR(0.84, get("hab", "dilution_of_precision", "time"), 1e-9);
-  EXPECT_NEAR(1.94, get("hab", "dilution_of_precision", "geometric"), 1e-9);
-  EXPECT_NEAR(0.005, get("hab", "time_dispersion", "ept"), 1e-12);
-  EXPECT_EQ_DOUBLE(0, get("hab", "duration", "since_fix"));
+  static const want_t hab[] = {
+      {"gauge", "fix_mode", 3, 1e-12},
+      {"satellites", "gps_visible", 12, 1e-12},
+      {"satellites", "gps_used", 5, 1e-12},
+      {"satellites", "sbas_visible", 2, 1e-12},
+      {"satellites", "sbas_used", 0, 1e-12},
+      {"satellites", "glonass_visible", 9, 1e-12},
+      {"satellites", "glonass_used", 5, 1e-12},
+      {"satellites", "galileo_visible", 0, 1e-12},
+      {"satellites", "total_visible", 23, 1e-12},
+      {"satellites", "total_used", 10, 1e-12},
+      /* SNR of used sats at 09:28:37: GPS 15 27 30 16 11, GLONASS 35 12 21
+       * 18 32 */
+      {"snr", "gps_used_mean", 19.8, 1e-9},
+      {"snr", "gps_used_max", 30, 1e-9},
+      {"snr", "glonass_used_mean", 23.6, 1e-9},
+      {"snr", "glonass_used_max", 35, 1e-9},
+      {"snr", "sbas_used_mean", NAN, 0},
+      /* DOPs of the complete SKY (the partial one had tdop 1.37). */
+      {"dilution_of_precision", "horizontal", 0.96, 1e-9},
+      {"dilution_of_precision", "vertical", 1.47, 1e-9},
+      {"dilution_of_precision", "position", 1.75, 1e-9},
+      {"dilution_of_precision", "time", 0.84, 1e-9},
+      {"dilution_of_precision", "geometric", 1.94, 1e-9},
+      {"time_dispersion", "ept", 0.005, 1e-12},
+      {"duration", "since_fix", 0, 1e-12},
+  };
+  EXPECT_VALUES("hab", hab);
   /* garmin15x.log: GPS only, $GPGSA 8 used, $GPGSV 11 in view; the
    * unconfigured receiver is reported under its device path. */
   EXPECT_EQ_DOUBLE(11, get("pts_2", "satellites", "gps_visible"));
@@ -719,14 +740,17 @@ static void test_integrity(void) {
   /* Healthy, 30 s: 3D fix 11.1 m north of the survey, C/N0 40 dB-Hz. */
   for (int i = 0; i < 30; i++)
     ig_second(srv, 3, 48.0001, 40, true);
-  EXPECT_EQ_DOUBLE(0, get("ig", "bool", "pps_without_fix"));
-  EXPECT_EQ_DOUBLE(0, get("ig", "bool", "jamming"));
-  EXPECT_EQ_DOUBLE(0, get("ig", "bool", "spoofing"));
-  /* Mask 15 deg: (44 + 40 + 36) / 3; the 5 deg satellite is left out. */
-  EXPECT_NEAR(40.0, get("ig", "snr", "used_above_mask_mean"), 1e-9);
-  EXPECT_NEAR(35.0, get("ig", "snr", "total_used_mean"), 1e-9);
-  EXPECT_NEAR(11.1195, get("ig", "gauge", "position_error_horizontal"), 1e-3);
-  EXPECT_NEAR(50.0, get("ig", "gauge", "altitude_error"), 1e-6);
+  static const want_t healthy[] = {
+      {"bool", "pps_without_fix", 0, 1e-12},
+      {"bool", "jamming", 0, 1e-12},
+      {"bool", "spoofing", 0, 1e-12},
+      /* Mask 15 deg: (44 + 40 + 36) / 3; the 5 deg satellite is left out. */
+      {"snr", "used_above_mask_mean", 40.0, 1e-9},
+      {"snr", "total_used_mean", 35.0, 1e-9},
+      {"gauge", "position_error_horizontal", 11.1195, 1e-3},
+      {"gauge", "altitude_error", 50.0, 1e-6},
+  };
+  EXPECT_VALUES("ig", healthy);
   EXPECT_EQ_INT(0, ig_notes("pps_without_fix", NOTIF_FAILURE) +
                        ig_notes("jamming", NOTIF_WARNING) +
                        ig_notes("spoofing", NOTIF_FAILURE));

@@ -171,6 +171,19 @@ static int notif_with(const char *needle) {
   "refid=GPS, peer=100, offset=-0.125000, frequency=-7.250, "                \
   "sys_jitter=0.050000,\r\nclk_jitter=0.001000, clk_wander=0.002\r\n"
 
+/* A fresh plugin with one <Server "name"> at the fake daemon, Timeout
+ * 0.4 s, and `opts` (further options, one a line). */
+static void fake_server(const char *name, const char *opts) {
+  char conf[512];
+  mock_reset();
+  module_register();
+  snprintf(conf, sizeof conf,
+           "<Plugin ntp>\n<Server \"%s\">\nHost \"127.0.0.1\"\nPort %d\n"
+           "Timeout 0.4\n%s</Server>\n</Plugin>\n",
+           name, fk.port, opts);
+  EXPECT_EQ_INT(0, mock_configure("ntp", conf));
+}
+
 static void test_ntpd(void) {
   char conf[512];
   snprintf(conf, sizeof conf,
@@ -288,14 +301,7 @@ static double fake_clock(void) { return fake_now; }
  * MinSources and a sys.peer change are notified only once they lasted the
  * hold time; one selection round's flap is silent, the metrics are not. */
 static void test_notify_hold(void) {
-  char conf[512];
-  mock_reset();
-  module_register();
-  snprintf(conf, sizeof conf,
-           "<Plugin ntp>\n<Server \"held\">\nHost \"127.0.0.1\"\n"
-           "Port %d\nTimeout 0.4\nMinSources 2\n</Server>\n</Plugin>\n",
-           fk.port);
-  EXPECT_EQ_INT(0, mock_configure("ntp", conf));
+  fake_server("held", "MinSources 2\n");
   fk.sys = SYS_OK;
   fk.sys_status = 0x0418;
   fk.peers[0].status = 0x961a; /* SHM(0) sys.peer */
@@ -350,15 +356,7 @@ static void test_notify_hold(void) {
  * falseticker and the next reading must not delay the notification.
  * Real time passes (sleep), so the plugin's real clock is used. */
 static void test_hold_wall_step(void) {
-  char conf[512];
-  mock_reset();
-  module_register();
-  snprintf(conf, sizeof conf,
-           "<Plugin ntp>\n<Server \"step\">\nHost \"127.0.0.1\"\n"
-           "Port %d\nTimeout 0.4\nMinSources 0\nNotifyHold 0.2\n"
-           "</Server>\n</Plugin>\n",
-           fk.port);
-  EXPECT_EQ_INT(0, mock_configure("ntp", conf));
+  fake_server("step", "MinSources 0\nNotifyHold 0.2\n");
   fk.sys = SYS_OK;
   fk.sys_status = 0x0418;
   fk.peers[0].status = 0x961a; /* SHM(0) sys.peer */
@@ -428,16 +426,8 @@ static int pool_readings(const char *inst, int first, int last, double step) {
 }
 
 static void test_peer_forget(void) {
-  char conf[512];
   int all, nan;
-  mock_reset();
-  module_register();
-  snprintf(conf, sizeof conf,
-           "<Plugin ntp>\n<Server \"pool\">\nHost \"127.0.0.1\"\nPort %d\n"
-           "Timeout 0.4\nInterval 10\nMinSources 0\nNotifyHold 0\n"
-           "</Server>\n</Plugin>\n",
-           fk.port);
-  EXPECT_EQ_INT(0, mock_configure("ntp", conf));
+  fake_server("pool", "Interval 10\nMinSources 0\nNotifyHold 0\n");
   fk.sys = SYS_OK;
   fk.sys_status = 0x0418;
   ntp_clock_s = fake_clock;
@@ -470,14 +460,7 @@ static void test_peer_forget(void) {
   mock_shutdown_all();
 
   /* Interval 600: the default is 4 x 600 = 2400 s > 1024 s */
-  mock_reset();
-  module_register();
-  snprintf(conf, sizeof conf,
-           "<Plugin ntp>\n<Server \"slow\">\nHost \"127.0.0.1\"\nPort %d\n"
-           "Timeout 0.4\nInterval 600\nMinSources 0\nNotifyHold 0\n"
-           "</Server>\n</Plugin>\n",
-           fk.port);
-  EXPECT_EQ_INT(0, mock_configure("ntp", conf));
+  fake_server("slow", "Interval 600\nMinSources 0\nNotifyHold 0\n");
   EXPECT_EQ_INT(0, pool_readings("slow", 0, 9, 600));
   count_peers("slow", &all, &nan);
   printf("# Interval 600: last reading dispatched %d peers, %d NaN\n", all,
@@ -487,14 +470,7 @@ static void test_peer_forget(void) {
 
   /* PeerForget 1 day: 150 names within it overflow the table (128): the
    * longest absent peer is forgotten early, logged once */
-  mock_reset();
-  module_register();
-  snprintf(conf, sizeof conf,
-           "<Plugin ntp>\n<Server \"big\">\nHost \"127.0.0.1\"\nPort %d\n"
-           "Timeout 0.4\nMinSources 0\nNotifyHold 0\nPeerForget 86400\n"
-           "</Server>\n</Plugin>\n",
-           fk.port);
-  EXPECT_EQ_INT(0, mock_configure("ntp", conf));
+  fake_server("big", "MinSources 0\nNotifyHold 0\nPeerForget 86400\n");
   int logged = 0;
   for (int r = 0; r < 50; r++) {
     EXPECT_EQ_INT(0, pool_readings("big", r, r, 60));
@@ -519,14 +495,7 @@ static void test_peer_forget(void) {
  * answer loses its later fragments, the answer to the resend arrives
  * complete (last fragment first).  Only one answer may be used. */
 static void test_resend_splice(void) {
-  char conf[512];
-  mock_reset();
-  module_register();
-  snprintf(conf, sizeof conf,
-           "<Plugin ntp>\n<Server \"splice\">\nHost \"127.0.0.1\"\n"
-           "Port %d\nTimeout 0.4\nMinSources 0\n</Server>\n</Plugin>\n",
-           fk.port);
-  EXPECT_EQ_INT(0, mock_configure("ntp", conf));
+  fake_server("splice", "MinSources 0\n");
   fk.sys_status = 0x0418;
   fk.npeers = 0;
   fk.splice = 1;
@@ -662,16 +631,20 @@ static void stab_check_adev(const char *pinst, const char *series,
   EXPECT_NEAR(expect, adev, tol);
 }
 
+/* No reading of run r had a wrong count, a value too early or a NaN too
+ * late. */
+static void stab_expect_clean(const char *what, const stab_run_t *r) {
+  printf("# %s: %d distinct samples, %d readings with a wrong count, %d "
+         "with a value too early, %d NaN too late\n",
+         what, r->samples, r->miscounts, r->early_value, r->late_nan);
+  EXPECT_EQ_INT(0, r->miscounts);
+  EXPECT_EQ_INT(0, r->early_value);
+  EXPECT_EQ_INT(0, r->late_nan);
+}
+
 static void test_stability(void) {
-  char conf[512];
-  mock_reset();
-  module_register();
-  snprintf(conf, sizeof conf,
-           "<Plugin ntp>\n<Server \"stab\">\nHost \"127.0.0.1\"\nPort %d\n"
-           "Timeout 0.4\nInterval 1\nMinSources 0\nNotifyHold 0\n"
-           "Stability true\nStabilityWindow 1024\n</Server>\n</Plugin>\n",
-           fk.port);
-  EXPECT_EQ_INT(0, mock_configure("ntp", conf));
+  fake_server("stab", "Interval 1\nMinSources 0\nNotifyHold 0\n"
+                      "Stability true\nStabilityWindow 1024\n");
   fk.sys_status = 0x0418;
   ntp_clock_s = fake_clock;
   phase_stats_t ref, sys_ref;
@@ -681,12 +654,7 @@ static void test_stability(void) {
   double t = 0;
   stab_run_t r = {0};
   stab_run(&t, 2, 200, &ref, &sys_ref, &r);
-  printf("# poll 4 s, read every 1 s: %d distinct samples, %d readings with "
-         "a wrong count, %d with a value too early, %d NaN too late\n",
-         r.samples, r.miscounts, r.early_value, r.late_nan);
-  EXPECT_EQ_INT(0, r.miscounts);
-  EXPECT_EQ_INT(0, r.early_value);
-  EXPECT_EQ_INT(0, r.late_nan);
+  stab_expect_clean("poll 4 s, read every 1 s", &r);
   EXPECT_EQ_DOUBLE(200, g("stab-SHM(0)", "count", "offset-samples"));
   stab_check_adev("stab-SHM(0)", "offset", &ref, STAB_SIG_PEER, 4);
   EXPECT_NEAR(STAB_SIG_PEER, g("stab-SHM(0)", "time_offset", "offset-std"),
@@ -699,12 +667,7 @@ static void test_stability(void) {
   EXPECT_EQ_INT(PHASE_STATS_OK, phase_stats_init(&ref, 8000000000, 128));
   r = (stab_run_t){0};
   stab_run(&t, 3, 40, &ref, &sys_ref, &r);
-  printf("# poll 8 s: %d samples since the change, %d readings with a wrong "
-         "count, %d too early, %d NaN too late\n",
-         r.samples, r.miscounts, r.early_value, r.late_nan);
-  EXPECT_EQ_INT(0, r.miscounts);
-  EXPECT_EQ_INT(0, r.early_value);
-  EXPECT_EQ_INT(0, r.late_nan);
+  stab_expect_clean("poll 8 s, since the change", &r);
   OK_MSG(mock_find("stab-SHM(0)", "time_adev", "offset-tau_4") == NULL,
          "after the poll change no tau of the old tau0 is dispatched");
   stab_check_adev("stab-SHM(0)", "offset", &ref, STAB_SIG_PEER, 8);
@@ -722,13 +685,7 @@ static void test_stability(void) {
   mock_shutdown_all();
 
   /* off by default: no statistics dispatched */
-  mock_reset();
-  module_register();
-  snprintf(conf, sizeof conf,
-           "<Plugin ntp>\n<Server \"plain\">\nHost \"127.0.0.1\"\nPort %d\n"
-           "Timeout 0.4\nMinSources 0\n</Server>\n</Plugin>\n",
-           fk.port);
-  EXPECT_EQ_INT(0, mock_configure("ntp", conf));
+  fake_server("plain", "MinSources 0\n");
   EXPECT_EQ_INT(0, mock_read("ntp/plain"));
   OK(mock_find(NULL, "time_adev", NULL) == NULL);
   OK(mock_find(NULL, "count", "system-samples") == NULL);

@@ -64,8 +64,52 @@ static void test_finish(void) {
   EXPECT_EQ_INT(CJ_ERR_MISSING, cj_finish(CJ_OK, 0, 0, "no x", NULL, 0));
 }
 
+/* The key->field table: a match sets the double at its offset (NaN for a
+ * non-number), CJ_F_POSITIVE turns 0 into NaN, other keys change nothing. */
+static void test_set_field(void) {
+  typedef struct {
+    double a, quota;
+  } two_t;
+  static const cj_field_t t[] = {CJ_FIELD(two_t, a, CJ_F_NUMBER),
+                                 CJ_FIELD(two_t, quota, CJ_F_POSITIVE)};
+  two_t x = {1, 1};
+  cj_value_t num = {CJ_NUMBER, "2.5", 3, 0};
+  cj_value_t zero = {CJ_NUMBER, "0", 1, 0};
+  cj_value_t str = {CJ_STRING, "abc", 3, 0};
+  EXPECT_EQ_INT(1, cj_set_field(t, CJ_NFIELDS(t), "a", &x, &num));
+  EXPECT_EQ_DOUBLE(2.5, x.a);
+  EXPECT_EQ_INT(1, cj_set_field(t, CJ_NFIELDS(t), "quota", &x, &num));
+  EXPECT_EQ_DOUBLE(2.5, x.quota);
+  EXPECT_EQ_INT(1, cj_set_field(t, CJ_NFIELDS(t), "quota", &x, &zero));
+  OK(isnan(x.quota));
+  EXPECT_EQ_INT(0, cj_set_field(t, CJ_NFIELDS(t), "b", &x, &zero));
+  EXPECT_EQ_DOUBLE(2.5, x.a);
+  EXPECT_EQ_INT(1, cj_set_field(t, CJ_NFIELDS(t), "a", &x, &str));
+  OK(isnan(x.a));
+}
+
+/* cj_push keeps every element across the growth steps (16, 32, 64). */
+static void test_push(void) {
+  int64_t *v = NULL;
+  size_t n = 0, cap = 0;
+  int bad = 0;
+  for (int64_t i = 0; i < 40; i++)
+    bad += cj_push((void **)&v, &n, &cap, &i, sizeof(i)) != 0;
+  EXPECT_EQ_INT(0, bad);
+  EXPECT_EQ_INT(40, n);
+  EXPECT_EQ_INT(64, cap);
+  int wrong = 0;
+  for (size_t i = 0; i < n; i++)
+    wrong += v[i] != (int64_t)i;
+  EXPECT_EQ_INT(0, wrong);
+  cj_array_free((void **)&v, &n, &cap);
+  OK(v == NULL && n == 0 && cap == 0);
+}
+
 int main(void) {
   test_finish();
+  test_set_field();
+  test_push();
   cj_handler_t h = {.scalar = on_scalar, .end = on_end};
   rec_t r = {{0}};
   const char *doc = "{\"a\":1,\"b\":[true,null,{\"c\":\"x\"}],\"d\":{}}";

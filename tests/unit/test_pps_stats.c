@@ -30,6 +30,14 @@ static pps_edge_t medge(int64_t ts, uint32_t seq, int64_t mono) {
 }
 #define at(real) ((pps_now_t){.real_ns = (real)})
 
+/* One interval's counts: pulses seen, pulses missed, sequence gaps. */
+static void expect_counts(const pps_summary_t *sum, double pulses,
+                          double missed, double gaps) {
+  EXPECT_EQ_DOUBLE(pulses, sum->pulses);
+  EXPECT_EQ_DOUBLE(missed, sum->missed);
+  EXPECT_EQ_DOUBLE(gaps, sum->sequence_gaps);
+}
+
 static void test_parse_sysfs(void) {
   pps_edge_t e;
   const char *good = "1411064435.000594220#3906\n";
@@ -157,9 +165,7 @@ static void test_recorded(void) {
   EXPECT_EQ_INT(5, feed_trace("bananapi_rubidium.trace", &st));
   pps_stats_take(&st, &(pps_now_t){.real_ns = INT64_C(1497522639500000000)},
                  &sum);
-  EXPECT_EQ_DOUBLE(5.0, sum.pulses);
-  EXPECT_EQ_DOUBLE(0.0, sum.missed);
-  EXPECT_EQ_DOUBLE(0.0, sum.sequence_gaps);
+  expect_counts(&sum, 5.0, 0.0, 0.0);
   EXPECT_NEAR(43.2552e-6, sum.offset_mean_s, 1e-12);
   EXPECT_NEAR(37.235e-6, sum.offset_min_s, 1e-12);
   EXPECT_NEAR(49.542e-6, sum.offset_max_s, 1e-12);
@@ -198,9 +204,7 @@ static void test_wrap_duplicate_missed(void) {
   /* A duplicated fetch (same sequence): no new pulse. */
   EXPECT_EQ_INT(PPS_EDGE_DUPLICATE, add_edge(&st, t0 + 3 * S, 1));
   pps_stats_take(&st, &(pps_now_t){.real_ns = t0 + 3 * S + 400 * MS}, &sum);
-  EXPECT_EQ_DOUBLE(4.0, sum.pulses);
-  EXPECT_EQ_DOUBLE(0.0, sum.missed);
-  EXPECT_EQ_DOUBLE(0.0, sum.sequence_gaps);
+  expect_counts(&sum, 4.0, 0.0, 0.0);
   EXPECT_NEAR(0.0, sum.jitter_s, 1e-15);
   EXPECT_EQ_INT(1, st.total_duplicates);
   EXPECT_EQ_INT(0, st.total_restarts);
@@ -210,9 +214,7 @@ static void test_wrap_duplicate_missed(void) {
   /* A pulse the source counted but we never fetched: sequence + 2. */
   EXPECT_EQ_INT(PPS_EDGE_NEW, add_edge(&st, t0 + 7 * S, 4));
   pps_stats_take(&st, &at(t0 + 7 * S + 100 * MS), &sum);
-  EXPECT_EQ_DOUBLE(2.0, sum.pulses);
-  EXPECT_EQ_DOUBLE(2.0, sum.missed);
-  EXPECT_EQ_DOUBLE(1.0, sum.sequence_gaps);
+  expect_counts(&sum, 2.0, 2.0, 1.0);
   EXPECT_NEAR(0.0, sum.interval_error_max_s, 1e-15);
   EXPECT_EQ_INT(6, sum.total_pulses);
   EXPECT_EQ_INT(2, sum.total_missed);
@@ -234,9 +236,7 @@ static void test_glitch(void) {
   EXPECT_EQ_INT(PPS_EDGE_GLITCH, add_edge(&st, t0 + 300 * MS, 11)); /* a spike on the line */
   EXPECT_EQ_INT(PPS_EDGE_NEW, add_edge(&st, t0 + S + 2 * US, 12));
   pps_stats_take(&st, &at(t0 + S + 500 * MS), &sum);
-  EXPECT_EQ_DOUBLE(2.0, sum.pulses);
-  EXPECT_EQ_DOUBLE(0.0, sum.sequence_gaps);
-  EXPECT_EQ_DOUBLE(0.0, sum.missed);
+  expect_counts(&sum, 2.0, 0.0, 0.0);
   EXPECT_NEAR(2e-6, sum.jitter_s, 1e-15);
   EXPECT_NEAR(2e-6, sum.interval_error_mean_s, 1e-15);
   EXPECT_EQ_INT(1, sum.total_glitches);

@@ -64,6 +64,17 @@ static inline int testing_report(int ok, const char *file, int line,
 
 #define EXPECT_EQ_DOUBLE(expect, actual) EXPECT_NEAR(expect, actual, 1e-12)
 
+/* EXPECT_NEAR for table-driven cases: `what` names the case. */
+static inline void testing_near(double e, double a, double tol,
+                                const char *what, const char *file,
+                                int line) {
+  int ok = (isnan(e) && isnan(a)) || fabs(e - a) <= tol;
+  if (!testing_report(ok, file, line, what))
+    printf("# expected %.12g, got %.12g (tolerance %g)\n", e, a, tol);
+}
+#define EXPECT_NEAR_MSG(expect, actual, tol, what)                             \
+  testing_near(expect, actual, tol, what, __FILE__, __LINE__)
+
 /* Print the TAP plan and return the process exit status. */
 static inline int testing_done(void) {
   printf("1..%d\n", testing_count);
