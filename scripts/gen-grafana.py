@@ -78,7 +78,10 @@ ADEV_READ = ("ADEV at tau is the typical fractional frequency change between "
 
 # (area, title, unit, description, [M or RATIO][, options]).  Options:
 # "log": a log-scale y axis; "refline": (variable, legend), a dashed
-# reference line at the value of a dashboard text variable (default 0).  The description is
+# reference line at the value of a dashboard text variable (default 0);
+# "stat": a stat panel (the last value) with "steps", [(from, colour), ...]
+# threshold colours; "suffix": Prometheus legends end with each metric's
+# legend (two metrics of one panel share their labels).  The description is
 # followed by each metric's unit and meaning from the plugin's documented
 # metric table (docs/NAME.md), so the two cannot drift apart.
 PANELS = [
@@ -209,6 +212,30 @@ PANELS = [
     ("time", "DCF77 decoded minutes", "cpm",
      "Per receiver: decoded and trusted minutes per minute (1 = every minute).",
      [M("dcf77", "total_events", "decoded", inst="*"), M("dcf77", "total_events", "trusted", inst="*")]),
+    # ---- timecheck: cross-checks of the host's time sources
+    ("time", "Leap-second vote", "none",
+     "Each leap voter's announcement (1 = a leap second at the coming month "
+     "boundary; NaN = no fresh value), the leap file's, and leap_agree (0 = "
+     "a voter disagreed for LeapHold; each voter is judged only within its "
+     "own window: the NTP daemon and the kernel the last day, DCF77 the "
+     "last hour).",
+     [M("timecheck", "bool", "leap_announced_*"), M("timecheck", "bool", "leapfile_leap_scheduled", "leap file"),
+      M("timecheck", "bool", "leap_agree", "agree"), M("timecheck", "count", "leap_voters", "voters")]),
+    ("time", "Leap file: days left", "d",
+     "Days until the leap-seconds file's #@ expiry; red when expired (ntpd "
+     "and chronyd ignore it), orange below 30 days (LeapFileWarnDays).",
+     [M("timecheck", "timecheck_days", "leapfile_expiry", "days left")],
+     {"stat": True, "steps": [(None, "red"), (0, "orange"), (30, "green")]}),
+    ("time", "Source pairs: difference and spread", "s",
+     "Per pair A_vs_B of the configured Sources: (A + LatencyA) - (B + "
+     "LatencyB), + = A's reference later than B's; and the pair's spread "
+     "(robust standard deviation of the difference, NaN before 8 samples).",
+     [M("timecheck", "time_offset", "*_vs_*", "difference"),
+      M("timecheck", "time_offset_rms", "*_vs_*", "spread")], {"suffix": True}),
+    ("time", "Source pairs apart", "none",
+     "Per pair: 1 = its difference stayed beyond max(MaxApart, SpreadFactor "
+     "x spread) for Hold; and the number of such pairs.",
+     [M("timecheck", "bool", "apart-*"), M("timecheck", "count", "pairs_apart", "pairs apart")]),
     # ---- stability statistics (docs/stability.md; with Stability true)
     ("time", "Stability: ADEV per tau", "none",
      "Per plugin instance, series and tau (legend: instance, SERIES-tau_T): "
@@ -422,7 +449,8 @@ def graphite_target(t, types, multi):
     m = t
     path = graphite_path(m, types)
     if m["inst"] and "*" in m["inst"] or "*" in m["tinst"]:
-        nodes = "2, 3" if "*" in m["tinst"] else "2"
+        # node 2 is the plugin[-instance], node 3 the type[-instance]
+        nodes = ("2, 3" if m["inst"] else "3") if "*" in m["tinst"] else "2"
         alias = "aliasByNode(%s, %s)" % (path, nodes)
         return "aliasSub(%s, '$', ' %s')" % (alias, m["legend"]) if multi and "*" not in m["tinst"] else alias
     return "alias(%s, '%s')" % (path, m["legend"])
@@ -499,6 +527,8 @@ def prom_selector(m, types):
         expr = "rate(%s[5m])" % expr
     if f["scale"] == rules.PPM:
         expr = "%s * 1e6" % expr  # the panel shows ppm
+    if f["times"]:
+        expr = "%s / %g" % (expr, f["times"])  # the panel shows days, as Graphite
     return expr
 
 
@@ -621,9 +651,13 @@ def panel(pid, idx, spec, source, types, docs):
             out.append({"refId": ref_id, "target": graphite_target(t, types, multi)})
         else:
             expr, legend = prom_target(t, types, multi, area in LEADER_AREAS)
+            if opts.get("suffix"):
+                legend = "%s %s" % (legend, t["legend"])
             out.append({"refId": ref_id, "expr": expr, "legendFormat": legend})
     if "refline" in opts:
         out.append(refline_target(chr(ord("A") + len(targets)), opts["refline"], source))
+    if opts.get("stat"):
+        return stat_panel(pid, idx, spec, source, types, docs, out)
     return {
         "id": pid,
         "type": "timeseries",
@@ -635,6 +669,26 @@ def panel(pid, idx, spec, source, types, docs):
         "options": {"legend": {"displayMode": "list", "placement": "bottom"},
                     "tooltip": {"mode": "multi"}},
         "targets": out,
+    }
+
+
+def stat_panel(pid, idx, spec, source, types, docs, targets):
+    """A stat panel: the last value, coloured by the spec's steps."""
+    opts = spec_opts(spec)
+    steps = [{"color": c, "value": v} for v, c in opts["steps"]]
+    return {
+        "id": pid,
+        "type": "stat",
+        "title": spec[1],
+        "description": describe(spec, types, docs),
+        "datasource": {"type": source, "uid": "${datasource}"},
+        "gridPos": {"h": 8, "w": 12, "x": 12 * (idx % 2), "y": 8 * (idx // 2)},
+        "fieldConfig": {"defaults": {"unit": spec[2], "decimals": 1,
+                                     "thresholds": {"mode": "absolute", "steps": steps}},
+                        "overrides": []},
+        "options": {"reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False},
+                    "colorMode": "background", "graphMode": "none", "textMode": "value_and_name"},
+        "targets": targets,
     }
 
 
@@ -661,8 +715,8 @@ def import_requires(source, panels):
     req = [{"type": "grafana", "id": "grafana", "name": "Grafana", "version": GRAFANA_MIN},
            {"type": "datasource", "id": source, "name": SOURCE_NAMES[source], "version": "1.0.0"}]
     for ptype in sorted({p["type"] for p in panels}):
-        req.append({"type": "panel", "id": ptype, "name": "Time series" if ptype == "timeseries" else ptype,
-                    "version": ""})
+        req.append({"type": "panel", "id": ptype, "version": "",
+                    "name": {"timeseries": "Time series", "stat": "Stat"}.get(ptype, ptype)})
     return req
 
 

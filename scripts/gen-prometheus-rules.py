@@ -28,13 +28,14 @@ ref = SourceFileLoader("genref", os.path.join(TOP, "scripts", "gen-metric-refere
 OUT = "examples/prometheus-recording.yml"
 
 
-def R(record, plugin, typ, tinst, unit, scope=None, scale=None, extract=None, meaning=None):
+def R(record, plugin, typ, tinst, unit, scope=None, scale=None, extract=None, meaning=None, times=None):
     """One recorded family.  tinst: the type instance ("" none), or a
     dict {"re": regex, "not": regex} of type instances with extract =
     (label, regex with one group) copying part of it into a label; scope:
-    which plugin instances (RELABEL); scale: the divisor to base units (100 for %, 10^6 for ppm)."""
+    which plugin instances (RELABEL); scale: the divisor to base units (100 for %, 10^6 for ppm);
+    times: the factor to base units (86400 for days)."""
     return {"record": record, "plugin": plugin, "type": typ, "tinst": tinst, "unit": unit,
-            "scope": scope, "scale": scale, "extract": extract, "meaning": meaning}
+            "scope": scope, "scale": scale, "extract": extract, "meaning": meaning, "times": times}
 
 
 def _drop(expr, label):
@@ -87,7 +88,7 @@ def _relabel_ceph(expr, scope):
 # plugin: (label of the plugin instance in the recorded series, or a
 # function (expr, scope) -> expr for plugins whose instance holds more).
 RELABEL = {"timex": None, "pps": "device", "gpsd": "receiver", "dcf77": "receiver",
-           "rng": "source", "ntp": _relabel_ntp, "ceph_health": _relabel_ceph}
+           "rng": "source", "ntp": _relabel_ntp, "ceph_health": _relabel_ceph, "timecheck": None}
 
 # Families.  Units: s, bytes, ratio (0..1), 1 (a dimensionless number), or
 # a count of things; 0/1 flags and codes have no suffix.
@@ -193,6 +194,36 @@ FAMILIES = [
     R("timekeeper_rng_short_bytes_total", "rng", "total_bytes", "short", "bytes"),
     R("timekeeper_rng_cpu_failures_total", "rng", "total_events", "cpu_failures", "executions"),
     R("timekeeper_rng_read_errors_total", "rng", "total_events", "read_errors", "errors"),
+    # timecheck: cross-checks (no plugin instance; per voter label voter,
+    # per pair label pair = "A_vs_B": Source names may contain "_vs_"
+    # themselves (any character but "/"), so the pair is not split)
+    R("timekeeper_timecheck_leap_voters", "timecheck", "count", "leap_voters", "voters"),
+    R("timekeeper_timecheck_leap_agree", "timecheck", "bool", "leap_agree", "0/1",
+      meaning="1 = the leap voters agree (docs/timecheck.md, \"The leap vote\"); 0 = one disagreed for "
+              "LeapHold s; NaN = no voter known"),
+    R("timekeeper_timecheck_leap_announced", "timecheck", "bool", {"re": "leap_announced_.+"}, "0/1",
+      extract=("voter", "leap_announced_(.+)"),
+      meaning="per leap voter (label voter: the LeapVoter name, or kernel): 1 = it announces a leap "
+              "second; NaN = no fresh value"),
+    R("timekeeper_timecheck_leap_scheduled", "timecheck", "bool", "leapfile_leap_scheduled", "0/1"),
+    R("timekeeper_timecheck_leapfile_expiry_seconds", "timecheck", "timecheck_days", "leapfile_expiry", "s",
+      times=86400,
+      meaning="time until the leap file's `#@` expiry (the plugin's days x 86400); negative = expired; "
+              "NaN = no readable file"),
+    R("timekeeper_timecheck_leapfile_expiring", "timecheck", "bool", "leapfile_expiring", "0/1"),
+    R("timekeeper_timecheck_pairs_apart", "timecheck", "count", "pairs_apart", "pairs"),
+    R("timekeeper_timecheck_pair_offset_seconds", "timecheck", "time_offset", {"re": ".+_vs_.+"}, "s",
+      extract=("pair", "(.+)"),
+      meaning="per pair of sources (label pair: A_vs_B, configuration order): (A + LatencyA) - "
+              "(B + LatencyB); positive = A's reference later than B's"),
+    R("timekeeper_timecheck_pair_spread_seconds", "timecheck", "time_offset_rms", {"re": ".+_vs_.+"}, "s",
+      extract=("pair", "(.+)"),
+      meaning="per pair (label pair): robust standard deviation of the difference over SpreadWindow "
+              "samples (NaN before 8)"),
+    R("timekeeper_timecheck_pair_apart", "timecheck", "bool", {"re": "apart-.+"}, "0/1",
+      extract=("pair", "apart-(.+)"),
+      meaning="per pair (label pair): 1 = it stayed apart beyond max(MaxApart, SpreadFactor x spread) "
+              "for Hold s"),
     # ceph_health (labels cluster; pool, ceph_daemon="osd.N" or root)
     R("timekeeper_ceph_health_status", "ceph_health", "ceph_health_status", "", "code", scope="cluster"),
     R("timekeeper_ceph_health_check_severity", "ceph_health", "ceph_health_check_severity", {"re": ".+"},
@@ -337,6 +368,8 @@ def expression(f, types):
     expr = _drop(expr, plugin)
     if f["scale"]:
         expr = "%s / %g" % (expr, f["scale"])
+    if f["times"]:
+        expr = "%s * %g" % (expr, f["times"])
     return expr
 
 
@@ -440,6 +473,11 @@ def markdown():
            "| dcf77 | `receiver` (the `<Ntpd>`/`<Receiver>` block) |",
            "| rng | `source` (`kernel` = the kernel's pool) |",
            "| ceph_health | `cluster`; per pool `pool`, per OSD `ceph_daemon=\"osd.N\"` (as ceph-mgr), per CRUSH root `root` |",
+           "| timecheck | per leap voter `voter` (the `<LeapVoter>` name, `kernel`); per pair `pair` (`A_vs_B`) |",
+           "",
+           "**timecheck `pair`.** A pair's series keep the plugin's `A_vs_B` whole",
+           "in one label: a `<Source>` name may be any characters but `/`, `_vs_`",
+           "included, so `a_vs_b_vs_c` could be `a` vs `b_vs_c` or `a_vs_b` vs `c`.",
            "",
            "**ntp `server` and `peer`.** The plugin names a source's values `NAME-PEER`",
            "(PEER with characters other than `A-Za-z0-9._:()-` replaced by `_`, e.g.",
@@ -458,6 +496,8 @@ def markdown():
             src += " (%s)" % {"peer": "source NAME-PEER", "sys": "daemon NAME"}.get(f["scope"], "daemon NAME and source NAME-PEER")
         if f["scale"]:
             src += " / %g" % f["scale"]
+        if f["times"]:
+            src += " * %g" % f["times"]
         out.append("| `%s` | %s | %s | `%s` |" % (f["record"], f["unit"],
                                                    meaning(f, docs).replace("|", "\\|").replace("\n", " "),
                                                    src.replace("|", "\\|")))

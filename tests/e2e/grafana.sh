@@ -156,6 +156,36 @@ peer_chrony
 peer_pps
 peer_dcf77
 peer_ceph
+# timecheck (its panels): voters chrony's leap indicator, our DCF77
+# decoder's A2 bit and the kernel; the pair PPS edge vs gpsd's TOFF, as
+# tests/scenarios/healthy_baseline.sh configures it; a leap file 400 days
+# from its expiry (the machine's own may have expired).
+if e2e_plugins | grep -qx timecheck; then
+  printf '#$\t3676924800\n#@\t%s\n2272060800\t10\n' \
+    $(($(date -u +%s) + 2208988800 + 400 * 86400)) >"$T/leap-seconds.list"
+  cat >>"$T/peers.conf" <<EOC
+LoadPlugin timecheck
+<Plugin timecheck>
+  LeapFile "$T/leap-seconds.list"
+  <LeapVoter "ntp">
+    Value "ntp-chrony/clock_state-leap"
+  </LeapVoter>
+  <LeapVoter "dcf77">
+    Value "dcf77-rx/bool-leap_announced"
+    Window 3600
+  </LeapVoter>
+  <Source "pps">
+    Value "pps-pps0/time_offset-edge_mean"
+    Negate true
+  </Source>
+  <Source "hab">
+    Value "gpsd-hab/time_offset-toff"
+    Latency 0.05
+  </Source>
+  MaxApart 0.025
+</Plugin>
+EOC
+fi
 [ -n "$PEERS_MISSING" ] && printf '%s' "$PEERS_MISSING" | sed 's/^/# peer not started: /'
 # run.d snippets (as scripts/run.sh uses them) of the plugins no peer feeds
 fed=" $(e2e_loaded "$(cat "$T/peers.conf")" | tr '\n' ' ') "
