@@ -6,21 +6,15 @@
 # and the generated metric reference (docs/metrics-prometheus.md); promtool
 # parses the exposition; then a real Prometheus server (Debian prometheus)
 # scrapes collectd and evaluates examples/prometheus-alerts.yml.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/lib-e2e.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/e2e.sh"
 it_begin prometheus
 command -v curl >/dev/null || skip_all "curl not installed"
 [ -f "$STOCK_PLUGINDIR/write_prometheus.so" ] || skip_all "collectd's write_prometheus plugin not installed"
 
 port=$(free_port)
-conf=$(e2e_plugin_conf)
-plugins=$(e2e_loaded "$conf" | tr '\n' ' ')
-diag "plugins built and configured here: $plugins"
-collectd_start "$(prometheus_collectd_conf "$port")
-$conf"
-# shellcheck disable=SC2086
-e2e_wait_series 20 $plugins
-ok $? "collectd wrote csv rows for every configured plugin"
+e2e_collectd_start "$(prometheus_collectd_conf "$port")"
+plugins=$E2E_PLUGINS
 sleep 2
 curl -sf -D "$T/headers" "http://127.0.0.1:$port/metrics" >"$T/scrape.txt"
 ok $? "GET http://127.0.0.1:$port/metrics"

@@ -6,8 +6,8 @@
 # threshold its current value violates) into a FAILURE notification.  The
 # Prometheus rules get promtool's and YAML's checks, and both files may
 # only name documented metrics.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/lib-e2e.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/e2e.sh"
 it_begin thresholds
 [ -f "$STOCK_PLUGINDIR/threshold.so" ] || skip_all "collectd's threshold plugin not installed"
 thr=$TOP_SRCDIR/examples/thresholds.conf

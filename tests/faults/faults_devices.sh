@@ -12,8 +12,8 @@
 #    open (read to EOF, then the reopen fails with ENOENT).
 # What is simulated: the pty and sysfs are fixtures (no kernel driver), the
 # EIO is /proc's, not a hardware RNG's.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/faults_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/faults.sh"
 it_begin faults_devices
 fl_no_valgrind
 command -v python3 >/dev/null || skip_all "python3 not installed"

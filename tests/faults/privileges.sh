@@ -22,9 +22,9 @@
 #  - the daemon above runs with exactly the drop-in's CapabilityBoundingSet
 #    (setpriv) and NoNewPrivileges, so "the plugins work" is checked with
 #    the capabilities the drop-in leaves.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/../integration/ntp_lib.sh"
-. "$(dirname "$0")/faults_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
+. "$(dirname "$0")/../lib/faults.sh"
 it_begin privileges
 fl_no_valgrind
 for c in strace setpriv python3 gpsfake; do
@@ -32,7 +32,7 @@ for c in strace setpriv python3 gpsfake; do
 done
 [ "$(id -u)" = 0 ] || skip_all "needs root (strace of the daemon, /dev/hwrng)"
 REAL_BIN=$COLLECTD_BIN
-GPORT=$(fl_free_port)
+GPORT=$(free_port)
 
 # ---- the systemd drop-in: parse, security rating, forbidden directives
 DROPIN=$TOP_SRCDIR/examples/systemd/collectd.service.d/timekeeper.conf
@@ -144,30 +144,14 @@ LoadPlugin pps
     Path \"/dev/null\"
   </Device>
 </Plugin>
-LoadPlugin rng
-<Plugin rng>
-  Kernel true
-  <Source \"urandom\">
-    Device \"/dev/urandom\"
-    BytesPerInterval 2500
-  </Source>
-  <Source \"fifo\">
-    Device \"$T/rng.fifo\"
-    BytesPerInterval 2500
-  </Source>
-  $hwrng
-</Plugin>
+$(conf_fill rng_fifo URANDOM_BYTES=2500 FIFO="$T/rng.fifo" EXTRA="$hwrng")
 LoadPlugin dcf77
 <Plugin dcf77>
   <Receiver \"rx\">
     Device \"$T/dcf77\"
   </Receiver>
 </Plugin>"
-python3 -c 'import sys
-with open("/dev/urandom", "rb") as r, open(sys.argv[1], "wb") as w:
-    while True:
-        w.write(r.read(4096))' "$T/rng.fifo" 2>/dev/null &
-it_track_pid $!
+rng_fifo_urandom "$T/rng.fifo"
 # strace's child is collectd (setpriv execs it): stop that one at the end.
 STRACE_PID=$CD_PID
 for _ in $(seq 50); do

@@ -7,7 +7,7 @@
 #    counted, no stuck flag, no alarm, no notification;
 #  - a FIFO fed with zeros is flagged stuck within one interval and alarms;
 #    a FIFO fed with a biased stream (P(1) = 0.53) fails monobit and alarms.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
 it_begin rng
 command -v python3 >/dev/null || skip_all "python3 not installed"
 

@@ -7,7 +7,7 @@
 #    -log2(0.15); bool-sp90b_alarm and bool-entropy_low notify
 #    FAILURE then OKAY, in that order, once each;
 #  - /dev/urandom stays silent: no failure, estimates above 5 bits per byte.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
 it_begin rng_sp800_90b
 command -v python3 >/dev/null || skip_all "python3 not installed"
 

@@ -16,8 +16,8 @@
 # hab satellites-glonass_used; fix lost -> the plugin's WARNING and the
 # thresholds.conf FAILURE for hab fix_mode, the satellites rule's WARNING;
 # back to the real log -> OKAY; nothing at all for garmin.  About 1 minute.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/scen_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
 scen_netns "$@"
 it_begin gnss_constellation_loss
 gpsd_require

@@ -17,8 +17,8 @@
 # thresholds.conf WARNING for hab bool-jamming, no spoofing; back -> OKAY;
 # spoofed -> the plugin's FAILURE and the thresholds.conf FAILURE for hab
 # bool-spoofing, no jamming; back -> OKAY; nothing for garmin.  About 1 min.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/scen_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
 scen_netns "$@"
 it_begin gnss_jam_spoof
 gpsd_require
