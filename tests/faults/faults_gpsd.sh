@@ -12,10 +12,7 @@
 . "$(dirname "$0")/../lib/faults.sh"
 it_begin faults_gpsd
 fl_no_valgrind
-for c in gpsd python3; do
-  command -v $c >/dev/null || [ -x /usr/sbin/$c ] ||
-    skip_all "$c not installed (scripts/deps.sh test)"
-done
+gpsd_require
 GPSD=$(command -v gpsd || echo /usr/sbin/gpsd)
 read -r F1 PORT <<<"$(free_ports 2 | tr "\n" " ")"
 

@@ -27,9 +27,7 @@
 . "$(dirname "$0")/../lib/faults.sh"
 it_begin privileges
 fl_no_valgrind
-for c in strace setpriv python3 gpsfake; do
-  command -v $c >/dev/null || skip_all "$c not installed (scripts/deps.sh test)"
-done
+need strace setpriv python3 gpsfake
 [ "$(id -u)" = 0 ] || skip_all "needs root (strace of the daemon, /dev/hwrng)"
 REAL_BIN=$COLLECTD_BIN
 GPORT=$(free_port)
@@ -89,12 +87,10 @@ diag "collectd runs as: setpriv $SETPRIV"
 
 ntp_shm_start 3 0.0005 0.0001 1 >/dev/null
 chronyd_shm_start 3
-gpsfake -q -n -P $GPORT -c 0.1 "$TOP_SRCDIR/tests/data/gpsd/hab-gpspi.log" >"$T/gpsfake.log" 2>&1 &
-it_track_pid $!
+gpsfake_start "$GPORT" 0.1 "$TOP_SRCDIR/tests/data/gpsd/hab-gpspi.log" ||
+  diag "gpsfake did not start gpsd within 5 s"
 dev=$T/sys/class/pps/pps0
-mkdir -p "$dev"
-printf '0.000000000#0\n' >"$dev/assert"
-printf '0.000000000#0\n' >"$dev/clear"
+pps_fixture "$dev"
 python3 "$TOP_SRCDIR/tests/integration/pps_writer.py" "$dev" --log /dev/null &
 it_track_pid $!
 python3 "$TOP_SRCDIR/tests/integration/dcf77_feed.py" --ready "$T/feed.ready" "$T/dcf77:0.425" \

@@ -12,9 +12,7 @@
 . "$(dirname "$0")/../lib/collectd.sh"
 . "$(dirname "$0")/../lib/peers.sh"
 it_begin ntp_chrony_names
-for c in ntptime setpriv collectdctl; do
-  command -v $c >/dev/null || skip_all "$c not installed"
-done
+need ntptime setpriv collectdctl
 chrony_root >/dev/null || skip_all "chrony .deb not available"
 kernel_before=$(ntp_kernel_state)
 read -r PORT LCMD CCMD <<<"$(free_udp_ports 3 | tr "\n" " ")"

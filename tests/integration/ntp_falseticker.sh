@@ -11,9 +11,7 @@
 . "$(dirname "$0")/../lib/collectd.sh"
 . "$(dirname "$0")/../lib/peers.sh"
 it_begin ntp_falseticker
-for c in ntptime setpriv python3; do
-  command -v $c >/dev/null || skip_all "$c not installed"
-done
+need ntptime setpriv python3
 chrony_root >/dev/null || skip_all "chrony .deb not available"
 kernel_before=$(ntp_kernel_state)
 PORT=$(free_udp_port)

@@ -16,6 +16,9 @@
 #                            tcp://127.0.0.1:DEVPORT... (binary: $GPSD, else
 #                            gpsd on PATH or /usr/sbin/gpsd); sets GPSD_PID
 #   gpsfake_start PORT PACE LOG...  gpsfake replaying LOGs; GPSFAKE_GPSD
+#   gpsd_live_start [SWITCH]  F1 F2 PORT: feeders hab (switchable) and garmin
+#                            and their gpsd (the gnss scenarios)
+#   gpsd_val INST METRIC / gpsd_wait_val INST METRIC VALUE SECS  csv values
 #   gpsd_conf PORT F1 F2 [PLUGIN-LINES [SERVER-LINES]]  the gpsd plugin's
 #                            config (tests/conf/gpsd_live.conf): <Server
 #                            "live"> on PORT (MaxAge 3), receivers "hab"
@@ -65,6 +68,7 @@
 #   pps_fixture DIR [NAME]     an idle sysfs PPS source for pps_writer.py
 # Random data:
 #   rng_fifo_urandom FIFO      /dev/urandom into FIFO (tests/conf/rng_fifo.conf)
+#   rng_source NAME DEVICE [LINE...]  an rng <Source> block
 # Ceph: tests/lib/ceph.sh (cc_*; also a command: ceph.sh up|down DIR).
 # One peer per plugin for a single collectd run over every plugin
 # (peer_*), for tests that must check names against what the plugins
@@ -137,6 +141,30 @@ gpsfake_start() {
   done
   [ -n "$GPSFAKE_GPSD" ] || return 1
   it_track_pid "$GPSFAKE_GPSD"
+}
+
+# gpsd_live_start [SWITCH]: the scenarios' two live receivers and their gpsd:
+# F1 F2 PORT = three free ports, feeder "hab" (hab-gpspi.log, +50 ms; its
+# log switchable through the file SWITCH) on F1, "garmin" (garmin15x.log,
+# +150 ms) on F2, gpsd on PORT reading both; one TAP line per feeder.
+gpsd_live_start() {
+  read -r F1 F2 PORT <<<"$(free_ports 3 | tr "\n" " ")"
+  gpsd_feed "$F1" hab-gpspi.log 0.050 ${1:+"$1"}
+  ok $? "feeder hab (hab-gpspi.log) on $F1"
+  gpsd_feed "$F2" garmin15x.log 0.150
+  ok $? "feeder garmin (garmin15x.log) on $F2"
+  gpsd_start "$PORT" "$F1" "$F2"
+}
+
+# gpsd_val INST METRIC: the last csv value of gpsd-INST/METRIC (waits 5 s
+# for the file); gpsd_wait_val INST METRIC VALUE SECS: until it is VALUE.
+gpsd_val() { local f; f=$(csv_wait "gpsd-$1/$2-*" 5) && csv_last "$f"; }
+gpsd_wait_val() {
+  for _ in $(seq $(($4 * 2))); do
+    [ "$(gpsd_val "$1" "$2")" = "$3" ] && return 0
+    sleep 0.5
+  done
+  return 1
 }
 
 gpsd_conf() {
@@ -371,6 +399,15 @@ pps_fixture() {
 }
 
 # --- random data
+
+# rng_source NAME DEVICE [LINE...]: an rng plugin <Source NAME> block
+# reading DEVICE, with LINEs (options) in it.
+rng_source() {
+  printf '  <Source "%s">\n    Device "%s"\n' "$1" "$2"
+  shift 2
+  [ $# -eq 0 ] || printf '    %s\n' "$@"
+  printf '  </Source>\n'
+}
 
 # rng_fifo_urandom FIFO: feed /dev/urandom into FIFO (the writer blocks until
 # collectd opens it).

@@ -14,9 +14,7 @@
 . "$(dirname "$0")/../lib/peers.sh"
 scen_netns "$@"
 it_begin ntp_one_source
-for c in ntptime setpriv; do
-  command -v $c >/dev/null || skip_all "$c not installed"
-done
+need ntptime setpriv
 chrony_root >/dev/null || skip_all "chrony .deb not available"
 kernel_before=$(ntp_kernel_state)
 PORT=123
