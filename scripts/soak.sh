@@ -11,7 +11,7 @@
 #   rng     a FIFO fed from /dev/urandom, /dev/urandom itself, kernel pool
 #   dcf77   dcf77_feed.py writing raw DCF77 characters to a pty
 #   timex   the kernel (adjtimex, read-only)
-#   ceph    with CEPH=1: the throw-away test cluster (ceph_cluster.sh, about
+#   ceph    with CEPH=1: the throw-away test cluster (tests/lib/ceph.sh, about
 #           15 s to start; takes the ceph lock).  librados grows for its
 #           first 4-5 minutes: use SOAK_WARMUP=300 for a Ceph soak
 #
@@ -28,19 +28,17 @@ if [ -z "${TOP_BUILDDIR:-}" ]; then
   if [ -d "$TOP_SRCDIR/build/plugins/.libs" ]; then TOP_BUILDDIR=$TOP_SRCDIR/build; else TOP_BUILDDIR=$TOP_SRCDIR; fi
 fi
 export TOP_SRCDIR TOP_BUILDDIR
-. "$TOP_SRCDIR/tests/integration/lib.sh"
-. "$TOP_SRCDIR/tests/integration/ntp_lib.sh"
-. "$TOP_SRCDIR/tests/faults/faults_lib.sh"
+. "$TOP_SRCDIR/tests/lib/collectd.sh"
+. "$TOP_SRCDIR/tests/lib/peers.sh"
+. "$TOP_SRCDIR/tests/lib/faults.sh"
 MINUTES=${1:-30}
 DUR=$(awk -v m="$MINUTES" 'BEGIN { printf "%d", m * 60 }')
 WARMUP=${SOAK_WARMUP:-$(( DUR / 4 < 120 ? DUR / 4 : 120 ))}
 SAMPLE=${SOAK_SAMPLE:-10}
 RSS_MAX_KB=${SOAK_RSS_MAX_KB:-2048}
 it_begin soak
-for c in python3 gpsfake setpriv; do
-  command -v $c >/dev/null || skip_all "$c not installed (scripts/deps.sh test)"
-done
-GPORT=$(fl_free_port)
+need python3 gpsfake setpriv
+GPORT=$(free_port)
 
 # ---- peers ----
 ntp_shm_start 5 0.0005 0.0001 1 >/dev/null
@@ -50,15 +48,7 @@ ntpd_conf=""
 if [ "${SOAK_NTPD:-0}" = 1 ] && command -v ntpd >/dev/null; then
   it_lock ntpd
   ntp_shm_start 4 0.0025 0.0002 1 >/dev/null
-  cat >"$T/ntpd.conf" <<EOC
-interface ignore all
-interface listen 127.0.0.1
-disable ntp
-disable kernel
-restrict default kod limited nomodify noquery
-restrict 127.0.0.1
-refclock shm unit 4 refid GPS minpoll 3 maxpoll 3
-EOC
+  ntpd_conf "$T/ntpd.conf" "refclock shm unit 4 refid GPS minpoll 3 maxpoll 3"
   ntpd_start "$T/ntpd.conf"
   ok $? "NTPsec ntpd runs"
   ntpd_conf='<Server "ntpsec">
@@ -67,15 +57,11 @@ EOC
   </Server>'
 fi
 
-gpsfake -q -n -P $GPORT -c 0.1 "$TOP_SRCDIR/tests/data/gpsd/hab-gpspi.log" \
-  >"$T/gpsfake.log" 2>&1 &
-it_track_pid $!
+gpsfake_start "$GPORT" 0.1 "$TOP_SRCDIR/tests/data/gpsd/hab-gpspi.log" ||
+  diag "gpsfake did not start gpsd within 5 s"
 
 dev=$T/sys/class/pps/pps0
-mkdir -p "$dev"
-printf '0.000000000#0\n' >"$dev/assert"
-printf '0.000000000#0\n' >"$dev/clear"
-printf 'soak\n' >"$dev/name"
+pps_fixture "$dev" soak
 python3 "$TOP_SRCDIR/tests/integration/pps_writer.py" "$dev" --log /dev/null --seed 3 &
 it_track_pid $!
 
@@ -88,7 +74,7 @@ mkfifo "$T/rng.fifo"
 
 ceph_conf=""
 if [ "${CEPH:-0}" = 1 ]; then
-  . "$TOP_SRCDIR/tests/integration/ceph_cluster.sh"
+  . "$TOP_SRCDIR/tests/lib/ceph.sh"
   it_lock ceph
   trap 'cc_down; it_cleanup' EXIT
   if cc_up "$T/ceph"; then
@@ -130,18 +116,7 @@ LoadPlugin pps
     SysfsPath \"$dev\"
   </Device>
 </Plugin>
-LoadPlugin rng
-<Plugin rng>
-  Kernel true
-  <Source \"urandom\">
-    Device \"/dev/urandom\"
-    BytesPerInterval 25000
-  </Source>
-  <Source \"fifo\">
-    Device \"$T/rng.fifo\"
-    BytesPerInterval 2500
-  </Source>
-</Plugin>
+$(conf_fill rng_fifo URANDOM_BYTES=25000 FIFO="$T/rng.fifo" EXTRA=)
 LoadPlugin dcf77
 <Plugin dcf77>
   <Receiver \"rx\">
@@ -150,11 +125,7 @@ LoadPlugin dcf77
 </Plugin>
 $ceph_conf"
 # The FIFO writer blocks until collectd opens the FIFO.
-python3 -c 'import sys
-with open("/dev/urandom", "rb") as r, open(sys.argv[1], "wb") as w:
-    while True:
-        w.write(r.read(4096))' "$T/rng.fifo" 2>/dev/null &
-it_track_pid $!
+rng_fifo_urandom "$T/rng.fifo"
 
 rss() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$CD_PID/status" 2>/dev/null; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$CD_PID/stat" 2>/dev/null; }

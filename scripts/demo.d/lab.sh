@@ -1,12 +1,11 @@
 # shellcheck shell=bash
 # demo.d/lab.sh - the throw-away lab of `scripts/run.sh --demo`: a real peer
 # for every plugin on this machine, built from the tests' own helpers
-# (tests/integration/lib.sh, ntp_lib.sh, ceph_cluster.sh,
-# tests/e2e/lib-e2e.sh, tests/scenarios/scen_lib.sh).  Sourced by run.sh at
+# (tests/lib/collectd.sh, peers.sh, ceph.sh and e2e.sh).  Sourced by run.sh at
 # top level inside a private network + IPC namespace (own loopback, own port
 # 123 for NTPsec, own SysV SHM for the refclock segments), with $top, $T
 # (run.sh's temp dir) and $plugindir set.  Never touches the system clock:
-# ntpd and chronyd run without CAP_SYS_TIME (ntp_lib.sh checks it).
+# ntpd and chronyd run without CAP_SYS_TIME (tests/lib/peers.sh checks it).
 #
 #   demo_lab_up [ceph]  start the peers of the built plugins, write their
 #                       collectd.conf lines to $T/peers.conf and print
@@ -29,12 +28,11 @@
 #   dcf77   NTPsec ntpd with two PARSE refclocks on dcf77_feed.py ptys
 #           (<Ntpd "u0">, "u1") and the plugin's own decoder on a third
 #           pty (<Receiver "rx">)
-#   ceph_health  with "ceph": a 3-OSD cluster on loopback (ceph_cluster.sh)
-. "$top/tests/integration/lib.sh"
-. "$top/tests/integration/ntp_lib.sh"
-. "$top/tests/integration/ceph_cluster.sh"
-. "$top/tests/e2e/lib-e2e.sh"
-. "$top/tests/scenarios/scen_lib.sh"
+#   ceph_health  with "ceph": a 3-OSD cluster on loopback (tests/lib/ceph.sh)
+. "$top/tests/lib/collectd.sh"
+. "$top/tests/lib/peers.sh"
+. "$top/tests/lib/ceph.sh"
+. "$top/tests/lib/e2e.sh"
 our_plugindir() { echo "$plugindir"; }
 
 declare -A DEMO_PEER    # PID -> peer name, for demo_lab_watch
@@ -78,11 +76,8 @@ EOC
 }
 
 demo_pps() {
-  local dev=$T/sys/class/pps/pps0 f
-  mkdir -p "$dev" || return 1
-  for f in assert clear; do echo '0.000000000#0' >"$dev/$f"; done
-  echo 'pps-gpio.-1' >"$dev/name"
-  echo >"$dev/path"
+  local dev=$T/sys/class/pps/pps0
+  pps_fixture "$dev" || return 1
   python3 "$top/tests/integration/pps_writer.py" "$dev" --log "$T/pps-writer.log" &
   DEMO_PPS_PID=$!
   it_track_pid $!

@@ -10,7 +10,7 @@
 #    returns non-zero: the plugins return 0 after rejecting, see
 #    cdu_config_result) and the other plugins keep dispatching.
 # One daemon per plugin (all its rows in one <Plugin> section).
-. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
 it_begin bad_config
 table=$TOP_SRCDIR/tests/e2e/bad_config.tsv
 good_block() {

@@ -1,6 +1,6 @@
 #!/bin/bash
 # ceph_health on every mon host, one series set: a real Ceph cluster on
-# loopback grown to three mons (a, b, c; ceph_cluster.sh brings up "a", the
+# loopback grown to three mons (a, b, c; tests/lib/ceph.sh brings up "a", the
 # others join it the documented manual way), and three collectd instances,
 # one per mon "host", each with LeaderOnly true.  All mons share 127.0.0.1
 # here, so the address test would call every one of them local; each
@@ -11,13 +11,11 @@
 # Real separate hosts (network namespaces, address test) are not used:
 # Ceph's mons would need routable addresses in each namespace plus a bridge,
 # which tests/e2e/fleet.sh's point-to-point veths do not give.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/lib-e2e.sh"
-. "$(dirname "$0")/../integration/ceph_cluster.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/ceph.sh"
+. "$(dirname "$0")/../lib/e2e.sh"
 it_begin ceph_leader
-for c in ceph-mon ceph-mgr ceph-osd ceph uuidgen python3; do
-  command -v $c >/dev/null || skip_all "$c not installed (scripts/deps.sh test)"
-done
+need ceph-mon ceph-mgr ceph-osd ceph uuidgen python3
 cc_test_up "test cluster up (mon a)"
 D=$T/ceph
 hosts="[v2:127.0.0.1:$CC_PORT2,v1:127.0.0.1:$CC_PORT1]"

@@ -17,8 +17,8 @@
 #    both snippets' lines enabled) and writes values for every installed
 #    plugin that has a source here.  Both packages are purged at the end.
 # Takes ~2-3 minutes (a full package build, lintian); CDS_DEB_TEST=0 skips it.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/lib-e2e.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/e2e.sh"
 [ "${CDS_DEB_TEST:-1}" = 0 ] && skip_all "CDS_DEB_TEST=0"
 command -v dpkg-buildpackage >/dev/null || skip_all "dpkg-dev not installed"
 command -v dh >/dev/null || skip_all "debhelper not installed"

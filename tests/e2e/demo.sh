@@ -12,9 +12,9 @@
 # matplotlib) is listed, is a real plot and has the ntp plugin's own ADEV
 # of each chrony peer (run.sh --graphs turns Stability on).
 # DEMO_SECONDS (default 50) sets how long run.sh runs.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/lib-e2e.sh"
-. "$(dirname "$0")/lib-peers.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
+. "$(dirname "$0")/../lib/e2e.sh"
 it_begin demo
 command -v rrdtool >/dev/null || skip_all "rrdtool not installed (scripts/deps.sh test)"
 [ -f "$STOCK_PLUGINDIR/rrdtool.so" ] || skip_all "collectd's rrdtool plugin not installed"

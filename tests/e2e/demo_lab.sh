@@ -11,7 +11,7 @@
 # temp directory is gone.  Then `--fault stuck-rng` (short): the rng
 # bool-stuck FAILURE and its OKAY are reported.  No Ceph (CI cost).
 # Root only (private network and IPC namespace); ~5 minutes.
-. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
 it_begin demo_lab
 [ "$(id -u)" = 0 ] && command -v unshare >/dev/null || skip_all "needs root and unshare"
 PLUGINS="timex rng pps ntp gpsd dcf77"

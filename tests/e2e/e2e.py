@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """e2e.py - checkers for the end-to-end delivery tests.  Each prints lines
 "ok DESC", "not ok DESC" or "# diagnostics" (counted by py_tap in
-lib-e2e.sh).  The reference is always what the same collectd wrote through
+tests/lib/e2e.sh).  The reference is always what the same collectd wrote through
 its stock csv plugin (StoreRates false: raw values, one file per series); the
 series under test are read back with the peers' own tools (whisper-fetch,
 whisper-info) or parsed from a real HTTP scrape.

@@ -9,8 +9,8 @@
 # set for each), the values are the senders' own, and the rogue's data is
 # refused.  The configuration is examples/fleet/ (sender.conf, central.conf)
 # with the addresses and passwords filled in.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/lib-e2e.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/e2e.sh"
 it_begin fleet
 [ "$(id -u)" = 0 ] || skip_all "needs root for network namespaces"
 command -v ip >/dev/null || skip_all "iproute2 not installed"

@@ -7,7 +7,7 @@
 # to a metric the plugins really emit.
 # The reference is one run of the real collectd with every plugin this
 # machine can feed: the run.d snippets (timex, rng, and whatever daemon or
-# device exists here) plus real peers on loopback (tests/e2e/lib-peers.sh):
+# device exists here) plus real peers on loopback (tests/lib/peers.sh):
 # gpsfake replaying a GPS+GLONASS receiver log (gpsd), chronyd with two SHM
 # refclocks (ntp), a sysfs PPS fixture (pps), a raw DCF77 receiver simulated
 # on a pty (dcf77's own decoder) and a throw-away Ceph cluster (ceph_health;
@@ -19,9 +19,9 @@
 # values, which need ntpd on port 123 in a network namespace) is checked
 # against the documented reference only and reported as a TAP SKIP that lists
 # each such query ("NOT VERIFIED"), never passed silently.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/lib-e2e.sh"
-. "$(dirname "$0")/lib-peers.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
+. "$(dirname "$0")/../lib/e2e.sh"
 it_begin grafana
 [ -f "$STOCK_PLUGINDIR/write_prometheus.so" ] || skip_all "collectd's write_prometheus plugin not installed"
 

@@ -5,8 +5,8 @@
 # loopback that uses our examples/storage-schemas.conf.  whisper-fetch and
 # whisper-info (python3-whisper) read back what carbon stored; collectd's own
 # csv writer is the reference for names and values.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/lib-e2e.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/e2e.sh"
 it_begin graphite
 command -v carbon-cache >/dev/null || skip_all "carbon-cache (graphite-carbon) not installed"
 command -v whisper-fetch >/dev/null || skip_all "whisper-fetch (python3-whisper) not installed"
@@ -17,14 +17,8 @@ ok $? "examples/storage-schemas.conf passes carbon's validate-storage-schemas"
 carbon_start
 ok $? "carbon-cache listens on 127.0.0.1:$CARBON_PORT"
 
-conf=$(e2e_plugin_conf)
-plugins=$(e2e_loaded "$conf" | tr '\n' ' ')
-diag "plugins built and configured here: $plugins"
-collectd_start "$(graphite_collectd_conf "$CARBON_PORT")
-$conf"
-# shellcheck disable=SC2086
-e2e_wait_series 20 $plugins
-ok $? "collectd wrote csv rows for every configured plugin"
+e2e_collectd_start "$(graphite_collectd_conf "$CARBON_PORT")"
+plugins=$E2E_PLUGINS
 sleep 5
 collectd_stop
 ok $? "collectd stops cleanly (write_graphite flushes)"

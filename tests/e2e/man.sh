@@ -4,7 +4,7 @@
 # has its page and it is in step with the docs; groff formats it without a
 # warning; man(1) renders it; every option that examples/NAME.conf sets
 # inside <Plugin NAME> appears in the page; `make install` installs them.
-. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
 n=0
 T=$(mktemp -d "${TMPDIR:-/tmp}/cds-man.XXXXXX")
 trap 'rm -rf "$T"' EXIT

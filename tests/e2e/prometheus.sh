@@ -8,32 +8,26 @@
 # scrapes collectd and evaluates examples/prometheus-recording.yml and
 # examples/prometheus-alerts.yml: every recorded series an alert rule or a
 # Prometheus dashboard uses exists, for the plugins that run here.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/lib-e2e.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/e2e.sh"
 it_begin prometheus
 command -v curl >/dev/null || skip_all "curl not installed"
 [ -f "$STOCK_PLUGINDIR/write_prometheus.so" ] || skip_all "collectd's write_prometheus plugin not installed"
 
 port=$(free_port)
-conf=$(e2e_plugin_conf)
 # timecheck needs no peer for its kernel voter and a leap file (400 days
 # from its expiry: the machine's own may have expired)
+extra=
 if e2e_plugins | grep -qx timecheck; then
   printf '#$\t3676924800\n#@\t%s\n2272060800\t10\n' \
     $(($(date -u +%s) + 2208988800 + 400 * 86400)) >"$T/leap-seconds.list"
-  conf="$conf
-LoadPlugin timecheck
+  extra="LoadPlugin timecheck
 <Plugin timecheck>
   LeapFile \"$T/leap-seconds.list\"
 </Plugin>"
 fi
-plugins=$(e2e_loaded "$conf" | tr '\n' ' ')
-diag "plugins built and configured here: $plugins"
-collectd_start "$(prometheus_collectd_conf "$port")
-$conf"
-# shellcheck disable=SC2086
-e2e_wait_series 20 $plugins
-ok $? "collectd wrote csv rows for every configured plugin"
+e2e_collectd_start "$(prometheus_collectd_conf "$port")" "$extra"
+plugins=$E2E_PLUGINS
 sleep 2
 curl -sf -D "$T/headers" "http://127.0.0.1:$port/metrics" >"$T/scrape.txt"
 ok $? "GET http://127.0.0.1:$port/metrics"

@@ -13,7 +13,7 @@
 # To test the alerts of a new plugin (or group): add
 # tests/e2e/promtool/alerts-GROUP.yml with the same rule_files as the
 # others; its recorded names go into FAMILIES of scripts/gen-prometheus-rules.py.
-. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
 T=$(mktemp -d "${TMPDIR:-/tmp}/cds-promtool.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 command -v promtool >/dev/null || skip_all "promtool not installed (prometheus)"

@@ -18,9 +18,9 @@
 #  - bad input: malformed rows skipped with a count, empty or missing
 #    directory a clear error (exit 2), never a Python traceback.
 # The screenshot and page are kept in $TOP_BUILDDIR/tests/e2e/report-out.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/lib-e2e.sh"
-. "$(dirname "$0")/lib-peers.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
+. "$(dirname "$0")/../lib/e2e.sh"
 it_begin report
 gpsd_require
 PY=/usr/bin/python3
@@ -30,8 +30,7 @@ CHROMIUM=$(command -v chromium || command -v chromium-browser) ||
   skip_all "chromium not installed (scripts/deps.sh test)"
 REPORT=$TOP_SRCDIR/tools/timekeeper-report
 KEEP=$TOP_BUILDDIR/tests/e2e/report-out
-# Ports from the PID, away from gpsd_stability.sh's 30000-38999.
-F1=$((42000 + ($$ % 2000) * 3)) F2=$((42001 + ($$ % 2000) * 3)) PORT=$((42002 + ($$ % 2000) * 3))
+read -r F1 F2 PORT <<<"$(free_ports 3 | tr "\n" " ")"
 SIGMA=0.020 PPS_SIGMA=0.00002
 
 gpsd_feed $F1 hab-gpspi.log 0.050

@@ -7,8 +7,8 @@
 # Prometheus rules get promtool's and YAML's checks, and the files may
 # only name documented metrics (the alert rules: recorded names that
 # examples/prometheus-recording.yml records, with labels they carry).
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/lib-e2e.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/e2e.sh"
 it_begin thresholds
 [ -f "$STOCK_PLUGINDIR/threshold.so" ] || skip_all "collectd's threshold plugin not installed"
 thr=$TOP_SRCDIR/examples/thresholds.conf

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Fault injection, ceph_health, real collectd against the throw-away Ceph
-# 16.2 test cluster (ceph_cluster.sh, read-only client.collectd): the mon
+# 16.2 test cluster (tests/lib/ceph.sh, read-only client.collectd): the mon
 # is frozen (SIGSTOP) so that a poll is in flight, killed (SIGKILL) during
 # that poll, left dead for 8 s and restarted.  Checks: collectd survives,
 # a read never takes longer than its bound (2 x Timeout), every row is NaN
@@ -8,9 +8,9 @@
 # and fresh values return within two intervals (+ collectd's read back-off)
 # of the mon answering again.  Takes about 2 minutes (most of it the
 # cluster start); FAULTS_CEPH=0 skips it.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/../integration/ceph_cluster.sh"
-. "$(dirname "$0")/faults_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/ceph.sh"
+. "$(dirname "$0")/../lib/faults.sh"
 it_begin faults_ceph
 fl_no_valgrind
 [ "${FAULTS_CEPH:-1}" = 0 ] && skip_all "FAULTS_CEPH=0"

@@ -12,8 +12,9 @@
 #    open (read to EOF, then the reopen fails with ENOENT).
 # What is simulated: the pty and sysfs are fixtures (no kernel driver), the
 # EIO is /proc's, not a hardware RNG's.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/faults_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
+. "$(dirname "$0")/../lib/faults.sh"
 it_begin faults_devices
 fl_no_valgrind
 command -v python3 >/dev/null || skip_all "python3 not installed"
@@ -29,9 +30,7 @@ start_feed() {
 start_feed
 
 dev=$T/sys/class/pps/pps0
-mkdir -p "$dev"
-printf '0.000000000#0\n' >"$dev/assert"
-printf '0.000000000#0\n' >"$dev/clear"
+pps_fixture "$dev"
 python3 "$TOP_SRCDIR/tests/integration/pps_writer.py" "$dev" --log /dev/null --seed 5 &
 PW=$!
 it_track_pid $PW
@@ -55,29 +54,11 @@ LoadPlugin pps
 </Plugin>
 LoadPlugin rng
 <Plugin rng>
-  <Source \"trickle\">
-    Device \"$T/trickle.fifo\"
-    BytesPerInterval 2500
-    MaxReadTime 0.3
-  </Source>
-  <Source \"adir\">
-    Device \"$T/adir\"
-    MaxReadTime 0.3
-  </Source>
-  <Source \"eio\">
-    Device \"/proc/self/mem\"
-    MaxReadTime 0.3
-  </Source>
-  <Source \"removed\">
-    Device \"$T/removed.bin\"
-    BytesPerInterval 2500
-    MaxReadTime 0.3
-  </Source>
-  <Source \"urandom\">
-    Device \"/dev/urandom\"
-    BytesPerInterval 2500
-    MaxReadTime 0.3
-  </Source>
+$(rng_source trickle "$T/trickle.fifo" "BytesPerInterval 2500" "MaxReadTime 0.3")
+$(rng_source adir "$T/adir" "MaxReadTime 0.3")
+$(rng_source eio /proc/self/mem "MaxReadTime 0.3")
+$(rng_source removed "$T/removed.bin" "BytesPerInterval 2500" "MaxReadTime 0.3")
+$(rng_source urandom /dev/urandom "BytesPerInterval 2500" "MaxReadTime 0.3")
 </Plugin>"
 
 # The trickling writer: 800 bytes a second (BytesPerInterval 2500: short).

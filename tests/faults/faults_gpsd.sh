@@ -7,18 +7,14 @@
 # one, reads (snapshot copies) stay within their bound, rows are NaN while
 # gpsd is down and for the silent server, each outage is logged once, and
 # fresh values return within two intervals of the reader reconnecting.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/faults_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
+. "$(dirname "$0")/../lib/faults.sh"
 it_begin faults_gpsd
 fl_no_valgrind
-for c in gpsd python3; do
-  command -v $c >/dev/null || [ -x /usr/sbin/$c ] ||
-    skip_all "$c not installed (scripts/deps.sh test)"
-done
+gpsd_require
 GPSD=$(command -v gpsd || echo /usr/sbin/gpsd)
-F1=$(fl_free_port)
-PORT=$(fl_free_port)
-while [ "$PORT" = "$F1" ]; do PORT=$(fl_free_port); done
+read -r F1 PORT <<<"$(free_ports 2 | tr "\n" " ")"
 
 python3 "$TOP_SRCDIR/tests/integration/gpsd_feed.py" $F1 \
   "$TOP_SRCDIR/tests/data/gpsd/hab-gpspi.log" 0.050 "$T/feed.ready" >"$T/feed.log" 2>&1 &

@@ -7,14 +7,12 @@
 # reads stay within Timeout, rows are NaN while the daemon is down, the
 # outage is logged once (c_complain), values return within two intervals
 # (+ collectd's read back-off) of the daemon answering again.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/../integration/ntp_lib.sh"
-. "$(dirname "$0")/faults_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
+. "$(dirname "$0")/../lib/faults.sh"
 it_begin faults_ntp
 fl_no_valgrind
-for c in ntpd ntpq ntptime setpriv python3; do
-  command -v $c >/dev/null || skip_all "$c not installed (scripts/deps.sh test)"
-done
+need ntpd ntpq ntptime setpriv python3
 it_lock ntpd
 kernel_before=$(ntp_kernel_state)
 ntp_shm_start 6 0.0025 0.0002 1 >/dev/null
@@ -43,19 +41,7 @@ for g in g6 gc; do
 done
 for _ in $(seq 50); do [ -s "$T/g6.port" ] && [ -s "$T/gc.port" ] && break; sleep 0.1; done
 
-collectd_start "LoadPlugin ntp
-<Plugin ntp>
-  <Server \"ntpsec\">
-    Protocol \"ntpd\"
-    Host \"127.0.0.1\"
-    Timeout 1
-  </Server>
-  <Server \"chrony\">
-    Protocol \"chrony\"
-    Socket \"$CSOCK\"
-    Timeout 1
-  </Server>
-  <Server \"garbage6\">
+collectd_start "$(conf_fill ntp_local CSOCK="$CSOCK" NTPD_LINES="    Timeout 1" CHRONY_LINES="    Timeout 1" MORE="  <Server \"garbage6\">
     Protocol \"ntpd\"
     Host \"127.0.0.1\"
     Port $(cat "$T/g6.port")
@@ -66,8 +52,7 @@ collectd_start "LoadPlugin ntp
     Host \"127.0.0.1\"
     Port $(cat "$T/gc.port")
     Timeout 0.5
-  </Server>
-</Plugin>"
+  </Server>")"
 
 N6=ntp-ntpsec/time_dispersion-root_dispersion
 NC=ntp-chrony/time_dispersion-root_dispersion

@@ -22,17 +22,15 @@
 #  - the daemon above runs with exactly the drop-in's CapabilityBoundingSet
 #    (setpriv) and NoNewPrivileges, so "the plugins work" is checked with
 #    the capabilities the drop-in leaves.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/../integration/ntp_lib.sh"
-. "$(dirname "$0")/faults_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
+. "$(dirname "$0")/../lib/faults.sh"
 it_begin privileges
 fl_no_valgrind
-for c in strace setpriv python3 gpsfake; do
-  command -v $c >/dev/null || skip_all "$c not installed (scripts/deps.sh test)"
-done
+need strace setpriv python3 gpsfake
 [ "$(id -u)" = 0 ] || skip_all "needs root (strace of the daemon, /dev/hwrng)"
 REAL_BIN=$COLLECTD_BIN
-GPORT=$(fl_free_port)
+GPORT=$(free_port)
 
 # ---- the systemd drop-in: parse, security rating, forbidden directives
 DROPIN=$TOP_SRCDIR/examples/systemd/collectd.service.d/timekeeper.conf
@@ -89,12 +87,10 @@ diag "collectd runs as: setpriv $SETPRIV"
 
 ntp_shm_start 3 0.0005 0.0001 1 >/dev/null
 chronyd_shm_start 3
-gpsfake -q -n -P $GPORT -c 0.1 "$TOP_SRCDIR/tests/data/gpsd/hab-gpspi.log" >"$T/gpsfake.log" 2>&1 &
-it_track_pid $!
+gpsfake_start "$GPORT" 0.1 "$TOP_SRCDIR/tests/data/gpsd/hab-gpspi.log" ||
+  diag "gpsfake did not start gpsd within 5 s"
 dev=$T/sys/class/pps/pps0
-mkdir -p "$dev"
-printf '0.000000000#0\n' >"$dev/assert"
-printf '0.000000000#0\n' >"$dev/clear"
+pps_fixture "$dev"
 python3 "$TOP_SRCDIR/tests/integration/pps_writer.py" "$dev" --log /dev/null &
 it_track_pid $!
 python3 "$TOP_SRCDIR/tests/integration/dcf77_feed.py" --ready "$T/feed.ready" "$T/dcf77:0.425" \
@@ -144,30 +140,14 @@ LoadPlugin pps
     Path \"/dev/null\"
   </Device>
 </Plugin>
-LoadPlugin rng
-<Plugin rng>
-  Kernel true
-  <Source \"urandom\">
-    Device \"/dev/urandom\"
-    BytesPerInterval 2500
-  </Source>
-  <Source \"fifo\">
-    Device \"$T/rng.fifo\"
-    BytesPerInterval 2500
-  </Source>
-  $hwrng
-</Plugin>
+$(conf_fill rng_fifo URANDOM_BYTES=2500 FIFO="$T/rng.fifo" EXTRA="$hwrng")
 LoadPlugin dcf77
 <Plugin dcf77>
   <Receiver \"rx\">
     Device \"$T/dcf77\"
   </Receiver>
 </Plugin>"
-python3 -c 'import sys
-with open("/dev/urandom", "rb") as r, open(sys.argv[1], "wb") as w:
-    while True:
-        w.write(r.read(4096))' "$T/rng.fifo" 2>/dev/null &
-it_track_pid $!
+rng_fifo_urandom "$T/rng.fifo"
 # strace's child is collectd (setpriv execs it): stop that one at the end.
 STRACE_PID=$CD_PID
 for _ in $(seq 50); do

@@ -16,8 +16,8 @@
 #     recovery runs to active+clean: the fullest surviving OSD is compared
 #     with the projection made before (target: within 5 percentage points).
 # About 1.5-2 minutes; serialised with the other Ceph tests (it_lock ceph).
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/ceph_cluster.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/ceph.sh"
 . "$(dirname "$0")/ceph_hosts.sh"
 it_begin ceph_capacity
 cc_test_require

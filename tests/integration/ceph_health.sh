@@ -1,6 +1,6 @@
 #!/bin/bash
 # ceph_health on the real collectd daemon against a real throw-away Ceph
-# 16.2 cluster on 127.0.0.1 (ceph_cluster.sh: 1 mon, 1 mgr, 3 memstore
+# 16.2 cluster on 127.0.0.1 (tests/lib/ceph.sh: 1 mon, 1 mgr, 3 memstore
 # OSDs), as the read-only client.collectd.  States: healthy; one OSD killed
 # (OSD_DOWN, undersized, degraded; the time to notice it is measured); out
 # with norecover/nobackfill (remapped, misplaced, recovery_wait); nearfull
@@ -9,8 +9,8 @@
 # `ceph` CLI (same read-only key) reports.
 # CEPH_HEALTH_FULL=1 adds two OSDs down (inactive, PG_AVAILABILITY, stuck
 # inactive), all down (stale) and MGR_DOWN (64 checks, about 135 s in all).
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/ceph_cluster.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/ceph.sh"
 it_begin ceph_health
 cc_test_require
 cc_test_up "test cluster up (HEALTH_OK, 32 PGs active+clean)"

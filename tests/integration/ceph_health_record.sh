@@ -1,26 +1,22 @@
 #!/bin/bash
 # ceph_health_record.sh [OUTDIR]: bring up the throw-away test cluster
-# (ceph_cluster.sh), drive it through every state the ceph_health golden
+# (tests/lib/ceph.sh), drive it through every state the ceph_health golden
 # tests use, and record - as the read-only client.collectd, through
-# librados (ceph_health_record.py) - the JSON reply of every mon_command the
+# librados (ceph_record.py health) - the JSON reply of every mon_command the
 # plugin sends.  OUTDIR defaults to tests/data/ceph_health.  Not run by make
 # check (it takes about 2 minutes); rerun it to refresh the recordings and
 # review the .chk files by hand against the new JSON.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/../data/ceph_health}
-. "$here/ceph_cluster.sh"
-exec 9>/tmp/cds-lock-ceph
-flock -w 900 9 || exit 1
-
-D=$(mktemp -d /tmp/cds-ceph-rec.XXXXXX)
-trap 'cc_down' EXIT
+. "$here/../lib/ceph.sh"
+cc_record_dir rec
 cc_up "$D" || exit 1
 mkdir -p "$out"
 
 rec() { # rec STATE: record every command's reply into $out/STATE/
   rm -rf "${out:?}/$1"
-  /usr/bin/python3 "$here/ceph_health_record.py" "$D" "$out/$1" 5 || exit 1
+  /usr/bin/python3 "$here/ceph_record.py" "$D" "$out/$1" health 5 || exit 1
   echo "recorded $1: $(cc_ceph status -f json | /usr/bin/python3 -c '
 import json, sys
 d = json.load(sys.stdin)

@@ -1,9 +1,9 @@
 # shellcheck shell=bash
-# ceph_hosts.sh - on top of ceph_cluster.sh: a test cluster whose 4 OSDs
+# ceph_hosts.sh - on top of tests/lib/ceph.sh: a test cluster whose 4 OSDs
 # sit in 4 CRUSH host buckets h0..h3 under root default, a replicated rule
 # "byhost" (chooseleaf type host) and three pools on it, for the capacity
 # tests (osd df tree, crush rule dump, df detail).  Sourced after
-# ceph_cluster.sh.
+# tests/lib/ceph.sh.
 #   ch_hosts_up DIR     cc_up with 4 OSDs, then the buckets, rule and pools:
 #                       test (size 3, min_size 2, 32 PGs), two (size 2,
 #                       min_size 1, 16 PGs), quota (size 3, 8 PGs,

@@ -19,8 +19,8 @@
 #  - during the window the per-pool values are NaN, the plugin logs each
 #    episode once, and real values (16 active PGs) come back.
 # About 80 s (a third of it the cluster start).
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/ceph_cluster.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/ceph.sh"
 it_begin ceph_mgr_failover
 cc_test_require
 CC_MGR_STATS_PERIOD= # left out of ceph.conf: Ceph's default, 5 s

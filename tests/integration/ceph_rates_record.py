@@ -10,10 +10,12 @@
 #                       and print "command median_ms max_ms bytes" lines
 # /usr/bin/python3 on purpose: it has python3-rados (pyenv's python has not).
 import json
+import os
 import sys
 import time
 
-import rados
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import ceph_rados  # noqa: E402
 
 POOL_STATS = {"prefix": "osd pool stats"}
 OSD_PERF = {"prefix": "osd perf"}
@@ -34,19 +36,12 @@ COST = [
 ]
 
 
-def cmd(c, d):
-    rc, buf, outs = c.mon_command(json.dumps(dict(d, format="json")), b"")
-    if rc != 0:
-        raise SystemExit("%s: rc=%d %s" % (d["prefix"], rc, outs))
-    return buf
+cmd = ceph_rados.reply
 
 
 def main():
     d, mode, out = sys.argv[1], sys.argv[2], sys.argv[3]
-    c = rados.Rados(conffile=d + "/ceph.conf", name="client.collectd",
-                    conf={"keyring": d + "/client.collectd/keyring",
-                          "client_mount_timeout": "5", "rados_mon_op_timeout": "10"})
-    c.connect()
+    c = ceph_rados.connect(d, "5", "10")
     if mode == "save":
         for name in sys.argv[4:]:
             q = OSD_PERF if name.startswith("osd_perf") else POOL_STATS

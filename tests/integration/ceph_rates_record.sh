@@ -1,6 +1,6 @@
 #!/bin/bash
 # ceph_rates_record.sh [OUTDIR]: bring up the 3-OSD test cluster
-# (ceph_cluster.sh) and record, as the read-only client.collectd through
+# (tests/lib/ceph.sh) and record, as the read-only client.collectd through
 # librados (ceph_rates_record.py), the replies of `osd pool stats` and
 # `osd perf`: idle, under client writes, and during recovery; then time
 # every per-read command at 32 PGs and with the PG count raised (pool big,
@@ -11,14 +11,11 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/../data/ceph_health}
-. "$here/ceph_cluster.sh"
-exec 9>/tmp/cds-lock-ceph
-flock -w 900 9 || exit 1
+. "$here/../lib/ceph.sh"
 export CEPH_EXTRA_CONF="mon max pg per osd = 3000
 osd max pg per osd hard ratio = 10
 osd recovery sleep hdd = 0.2"
-D=$(mktemp -d /tmp/cds-ceph-rates.XXXXXX)
-trap 'cc_down' EXIT
+cc_record_dir rates
 cc_up "$D" || exit 1
 py() { /usr/bin/python3 "$here/ceph_rates_record.py" "$D" "$@"; }
 write() { # write POOL PREFIX N KIB: N objects of KIB KiB, one connection

@@ -9,8 +9,8 @@
 #  - during recovery: finite, and the last finite ETA is below the first;
 #  - after it (HEALTH_OK): NaN again.
 # About 90 s (a fifth of it the cluster start).
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/ceph_cluster.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/ceph.sh"
 it_begin ceph_recovery_eta
 cc_test_require
 cc_test_up "test cluster up (pool test: size 3, min_size 2, 32 PGs)"

@@ -7,8 +7,8 @@
 #    I/O), with the PGs still active;
 #  - time-sync-status on this 1-mon cluster: no per-mon series, no error.
 # About 40 s (half of it the cluster start).
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/ceph_cluster.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/ceph.sh"
 it_begin ceph_redundancy
 cc_test_require
 cc_test_up "test cluster up (pool test: size 3, min_size 2, 32 PGs)"

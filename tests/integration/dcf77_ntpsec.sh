@@ -11,8 +11,8 @@
 # must match ntpq's, and our decoder must trust the same time (offset ~0).
 # Phase 2: dcf77-0 sends garbage (BAD FORMAT must show) and dcf77-1 goes silent
 # (NTPsec keeps *NOMINAL; we must show "not receiving").  About 4 minutes.
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/ntp_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
 # Quick local iterations only (CI never sets it): DCF77_SKIP_NTPSEC=1.
 [ -n "${DCF77_SKIP_NTPSEC:-}" ] && skip_all "DCF77_SKIP_NTPSEC set"
 

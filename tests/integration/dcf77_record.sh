@@ -12,8 +12,8 @@
 #   nominal.conv     unit 0 *NOMINAL with a fresh time code
 #   bad_format.conv  unit 0 fed garbage: *BAD FORMAT
 #   silent.conv      unit 1 silent for longer than MaxAge: still *NOMINAL
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/ntp_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
 if [ -z "${DCF77_IN_NETNS:-}" ]; then
   [ "$(id -u)" = 0 ] || skip_all "needs root (network namespace)"
   exec unshare -n env DCF77_IN_NETNS=1 "$0" "$@"

@@ -7,11 +7,10 @@
 # Expected satellites per constellation come from the NMEA sentences
 # (gpsd_expect.py log); fix mode, DOPs and TOFF from gpspipe -w -P watching
 # the same gpsd; the values checked are what collectd wrote to csv.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
 it_begin gpsd
-for c in gpsfake gpspipe python3; do
-  command -v $c >/dev/null || skip_all "$c not installed (scripts/deps.sh test)"
-done
+need gpsfake gpspipe python3
 X="python3 $TOP_SRCDIR/tests/integration/gpsd_expect.py"
 D="$TOP_SRCDIR/tests/data/gpsd"
 PORT=$(free_port)

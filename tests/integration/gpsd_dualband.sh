@@ -6,11 +6,10 @@
 # sigid) in SKY; the plugin must count satellites, not signals.  Expected
 # values come from the NMEA sentences (gpsd_expect.py log); the values
 # checked are what collectd wrote to csv.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
 it_begin gpsd_dualband
-for c in gpsfake gpspipe python3; do
-  command -v $c >/dev/null || skip_all "$c not installed (scripts/deps.sh test)"
-done
+need gpsfake gpspipe python3
 X="python3 $TOP_SRCDIR/tests/integration/gpsd_expect.py"
 LOG="$TOP_SRCDIR/tests/data/gpsd/zed-f9p-dualband.log"
 PORT=$(free_port)

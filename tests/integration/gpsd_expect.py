@@ -27,7 +27,11 @@
       "DEVICE gnssid,gnssid,..." per device seen in SKY reports.
 """
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from nmea import epochs as nmea_epochs  # noqa: E402
 
 TALKER = {"GP": None, "GL": "glonass", "GA": "galileo", "GB": "beidou",
           "BD": "beidou", "GQ": "qzss", "QZ": "qzss", "GI": "navic"}
@@ -75,32 +79,9 @@ def gsv_constellation(talker, prn):
     return g
 
 
-def fields_of(raw):
-    raw = raw.strip()
-    if not raw.startswith("$") or "*" not in raw:
-        return None
-    return raw[1:raw.rindex("*")].split(",")
-
-
 def epochs(path):
-    timef = {"RMC": 1, "GGA": 1, "GLL": 5, "ZDA": 1, "GNS": 1}
-    out, cur, cur_t = [], [], None
-    for raw in open(path, encoding="ascii", errors="replace"):
-        f = fields_of(raw)
-        if f is None:
-            continue
-        kind = f[0][2:]
-        i = timef.get(kind)
-        t = f[i] if i is not None and len(f) > i else None
-        if t and cur_t is not None and t != cur_t and cur:
-            out.append(cur)
-            cur = []
-        if t:
-            cur_t = t
-        cur.append(f)
-    if cur:
-        out.append(cur)
-    return out
+    # GBS is not a time of the epoch here (gpsd does not start one on it).
+    return nmea_epochs(path, {"RMC": 1, "GGA": 1, "GLL": 5, "ZDA": 1, "GNS": 1})
 
 
 def gsv_entries(f):

@@ -27,44 +27,8 @@ import socket
 import sys
 import time
 
-TIME_FIELD = {"RMC": 1, "GGA": 1, "GLL": 5, "ZDA": 1, "GNS": 1, "GBS": 1}
-
-
-def checksum(body):
-    c = 0
-    for ch in body:
-        c ^= ord(ch)
-    return "%02X" % c
-
-
-def parse(line):
-    line = line.strip()
-    if not line.startswith("$") or "*" not in line:
-        return None
-    body = line[1:line.rindex("*")]
-    return body.split(",")
-
-
-def epochs(path):
-    """Group sentences: a new epoch starts at a time field that changes."""
-    out, cur, cur_t = [], [], None
-    with open(path, encoding="ascii", errors="replace") as f:
-        for raw in f:
-            fields = parse(raw)
-            if fields is None:
-                continue
-            kind = fields[0][2:]
-            tf = TIME_FIELD.get(kind)
-            t = fields[tf] if tf is not None and len(fields) > tf else None
-            if t and cur_t is not None and t != cur_t and cur:
-                out.append(cur)
-                cur = []
-            if t:
-                cur_t = t
-            cur.append(fields)
-    if cur:
-        out.append(cur)
-    return out
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from nmea import TIME_FIELD, epochs, sentence  # noqa: E402
 
 
 def stamp(fields, now):
@@ -78,8 +42,7 @@ def stamp(fields, now):
         f[9] = now.strftime("%d%m%y")
     if kind == "ZDA" and len(f) > 4:
         f[2], f[3], f[4] = now.strftime("%d"), now.strftime("%m"), now.strftime("%Y")
-    body = ",".join(f)
-    return "$%s*%s\r\n" % (body, checksum(body))
+    return sentence(f) + "\r\n"
 
 
 def switched(switch, state):

@@ -8,7 +8,8 @@
 #  - gpsd killed mid-run: every row written while it is down is NaN, never
 #    a stale number; gpsd restarted: the plugin reconnects by itself and
 #    fresh values return; "lost" and "again" are each logged once.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
 it_begin gpsd_restart
 gpsd_require
 X="python3 $TOP_SRCDIR/tests/integration/gpsd_expect.py"

@@ -13,7 +13,8 @@
 #  - garmin's ADEV at 1 s near sqrt(3) SIGMA (white PM), its std near
 #    SIGMA, its median near -150 ms; hab's ADEV well below garmin's; and
 #    toff_vs_reference (garmin - hab, same GPS second) with garmin's noise.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
 it_begin gpsd_stability
 gpsd_require
 read -r F1 F2 PORT <<<"$(free_ports 3 | tr "\n" " ")"

@@ -5,12 +5,10 @@
 # The csv values must agree with ntpq / chronyc read at the same moment,
 # within the tools' print precision.  Neither daemon may touch the clock:
 # both run without CAP_SYS_TIME and the kernel state must be unchanged.
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/ntp_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
 it_begin ntp
-for c in ntpd ntpq ntptime setpriv python3; do
-  command -v $c >/dev/null || skip_all "$c not installed (scripts/deps.sh test)"
-done
+need ntpd ntpq ntptime setpriv python3
 it_lock ntpd # port 123 is machine-wide; the dcf77 tests run ntpd too
 
 kernel_before=$(ntp_kernel_state)
@@ -25,19 +23,9 @@ ntpd_conf "$T/ntpd.conf" "server 127.0.0.1 iburst minpoll 3 maxpoll 3" \
 ntpd_start "$T/ntpd.conf"
 ok $? "NTPsec ntpd runs without CAP_SYS_TIME and answers mode 6"
 
-CPORT=$((20000 + $$ % 10000))
-mkdir -m 700 "$T/chrony"
-cat >"$T/chrony.conf" <<EOF
-refclock SHM 7 refid GPS7 poll 2 precision 1e-4
-port 0
-cmdport $CPORT
-bindcmdaddress 127.0.0.1
-bindcmdaddress $T/chrony/chronyd.sock
-pidfile $T/chrony/chronyd.pid
-EOF
-chronyd_start "$T/chrony.conf"
+CPORT=$(free_udp_port)
+chronyd_shm_start 7 "$CPORT"
 ok $? "chronyd -x runs without CAP_SYS_TIME"
-CSOCK="$T/chrony/chronyd.sock"
 chronyc() { "$CHRONYC" -h "$CSOCK" "$@"; }
 
 # A "daemon" that never answers: the read must cost at most Timeout.
@@ -48,18 +36,7 @@ it_track_pid $!
 for _ in $(seq 20); do [ -s "$T/silent.port" ] && break; sleep 0.1; done
 SPORT=$(cat "$T/silent.port")
 
-collectd_start "LoadPlugin ntp
-<Plugin ntp>
-  <Server \"ntpsec\">
-    Protocol \"ntpd\"
-    Host \"127.0.0.1\"
-    Timeout 1
-  </Server>
-  <Server \"chrony\">
-    Protocol \"chrony\"
-    Socket \"$CSOCK\"
-  </Server>
-  <Server \"chronyudp\">
+collectd_start "$(conf_fill ntp_local CSOCK="$CSOCK" NTPD_LINES="    Timeout 1" CHRONY_LINES= MORE="  <Server \"chronyudp\">
     Protocol \"chrony\"
     Host \"127.0.0.1\"
     Port $CPORT
@@ -68,8 +45,7 @@ collectd_start "LoadPlugin ntp
     Port $SPORT
     Timeout 0.5
     MinSources 0
-  </Server>
-</Plugin>"
+  </Server>")"
 
 # Wait until both daemons have selected their refclock (csv says so).
 # Values through unixsock (collectdctl getval prints %e: full precision;

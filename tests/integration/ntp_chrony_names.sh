@@ -9,18 +9,13 @@
 #    one peer instance per ID source (never an empty name), none of them in
 #    count-peers / count-reachable, all of them in count-unresolved.
 # Both daemons run without CAP_SYS_TIME; the kernel state must not change.
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/ntp_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
 it_begin ntp_chrony_names
-for c in ntptime setpriv collectdctl; do
-  command -v $c >/dev/null || skip_all "$c not installed"
-done
+need ntptime setpriv collectdctl
 chrony_root >/dev/null || skip_all "chrony .deb not available"
 kernel_before=$(ntp_kernel_state)
-# ports apart from ntp.sh (20000-29999) and ntp_falseticker.sh (12000-12999)
-PORT=$((14000 + $$ % 1000))
-LCMD=$((15000 + $$ % 1000))
-CCMD=$((16000 + $$ % 1000))
+read -r PORT LCMD CCMD <<<"$(free_udp_ports 3 | tr "\n" " ")"
 
 mkdir -m 700 "$T/l" "$T/c"
 cat >"$T/l.conf" <<EOF

@@ -8,15 +8,13 @@
 # All daemons run without CAP_SYS_TIME; the kernel state must not change.
 # (Loopback addresses, not network namespaces: chrony can be pointed at
 # other 127/8 addresses and ports; NTPsec cannot, so this runs on chrony.)
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/ntp_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
 it_begin ntp_falseticker
-for c in ntptime setpriv python3; do
-  command -v $c >/dev/null || skip_all "$c not installed"
-done
+need ntptime setpriv python3
 chrony_root >/dev/null || skip_all "chrony .deb not available"
 kernel_before=$(ntp_kernel_state)
-PORT=$((12000 + $$ % 1000))
+PORT=$(free_udp_port)
 
 # three honest servers
 for i in 2 3 4; do

@@ -6,8 +6,8 @@
 # is committed); run from the build directory after `make`:
 #   TOP_SRCDIR=.. ../tests/integration/ntp_record.sh
 # then `tests/plugin/test_ntp_replay -b` and review the .chk diff.
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/ntp_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
 it_begin ntp_record
 it_lock ntpd
 D="$TOP_SRCDIR/tests/data/ntp"
@@ -18,18 +18,9 @@ ntp_shm_start 7 -0.0015 0.0001 0.5 >/dev/null
 ntpd_conf "$T/ntpd.conf" "server 127.0.0.1 iburst minpoll 3 maxpoll 3" \
   "refclock shm unit 6 refid GPS minpoll 3 maxpoll 3"
 ntpd_start "$T/ntpd.conf" || exit 1
-CPORT=$((20000 + $$ % 10000))
-mkdir -m 700 "$T/chrony"
-cat >"$T/chrony.conf" <<EOC
-refclock SHM 7 refid GPS7 poll 2 precision 1e-4
-port 0
-cmdport $CPORT
-bindcmdaddress 127.0.0.1
-bindcmdaddress $T/chrony/chronyd.sock
-pidfile $T/chrony/chronyd.pid
-EOC
-chronyd_start "$T/chrony.conf" || exit 1
-CS="$T/chrony/chronyd.sock"
+CPORT=$(free_udp_port)
+chronyd_shm_start 7 "$CPORT" || exit 1
+CS=$CSOCK
 for _ in $(seq 90); do
   ntpq -c as 127.0.0.1 | grep -q sys.peer &&
     "$CHRONYC" -h "$CS" -c sources | grep -q '^#,\*' && break

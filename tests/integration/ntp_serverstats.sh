@@ -11,12 +11,10 @@
 # Poll and sample age of the reachable refclocks must agree with
 # ntpq/chronyc and be plausible (0 <= age < 2 * poll).  chronyd answers
 # serverstats on its Unix socket only: over UDP the counters stay unknown.
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/ntp_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
 it_begin ntp_serverstats
-for c in ntpd ntpq ntptime setpriv python3; do
-  command -v $c >/dev/null || skip_all "$c not installed (scripts/deps.sh test)"
-done
+need ntpd ntpq ntptime setpriv python3
 it_lock ntpd # port 123 is machine-wide; units 6/7 are ntp.sh's (same lock)
 
 kernel_before=$(ntp_kernel_state)
@@ -26,40 +24,17 @@ ntpd_conf "$T/ntpd.conf" "refclock shm unit 6 refid GPS minpoll 3 maxpoll 3"
 ntpd_start "$T/ntpd.conf"
 ok $? "NTPsec ntpd runs without CAP_SYS_TIME and answers mode 6"
 
-CPORT=$((20000 + $$ % 10000)) # cmdmon (UDP)
-NPORT=$((CPORT + 10000))      # chronyd's NTP server
-mkdir -m 700 "$T/chrony"
-cat >"$T/chrony.conf" <<EOF
-refclock SHM 7 refid GPS7 poll 2 precision 1e-4
-port $NPORT
-bindaddress 127.0.0.1
-allow 127.0.0.1
-cmdport $CPORT
-bindcmdaddress 127.0.0.1
-bindcmdaddress $T/chrony/chronyd.sock
-pidfile $T/chrony/chronyd.pid
-EOF
-chronyd_start "$T/chrony.conf"
+# cmdmon and chronyd's NTP server (UDP)
+read -r CPORT NPORT <<<"$(free_udp_ports 2 | tr "\n" " ")"
+chronyd_shm_start 7 "$CPORT" "$NPORT"
 ok $? "chronyd -x runs without CAP_SYS_TIME"
-CSOCK="$T/chrony/chronyd.sock"
 chronyc() { "$CHRONYC" -h "$CSOCK" "$@"; }
 
-collectd_start "LoadPlugin ntp
-<Plugin ntp>
-  <Server \"ntpsec\">
-    Protocol \"ntpd\"
-    Host \"127.0.0.1\"
-  </Server>
-  <Server \"chrony\">
-    Protocol \"chrony\"
-    Socket \"$CSOCK\"
-  </Server>
-  <Server \"chronyudp\">
+collectd_start "$(conf_fill ntp_local CSOCK="$CSOCK" NTPD_LINES= CHRONY_LINES= MORE="  <Server \"chronyudp\">
     Protocol \"chrony\"
     Host \"127.0.0.1\"
     Port $CPORT
-  </Server>
-</Plugin>"
+  </Server>")"
 
 # client HOST PORT VERSION COUNT: COUNT mode 3 requests, one at a time,
 # each answered (1 s); prints how many answers came back.

@@ -28,7 +28,7 @@ def current_offset():
     return offset
 
 # Loopback only, or inside a scenario's private network namespaces
-# (tests/scenarios/ntp_scen_lib.sh: 10.77.0.0/16 on veth pairs).
+# (tests/lib/peers.sh: 10.77.0.0/16 on veth pairs).
 if not (addr.startswith("127.") or
         (addr.startswith("10.77.") and os.environ.get("SCEN_IN_NETNS"))):
     sys.exit("loopback addresses only")

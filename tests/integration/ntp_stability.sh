@@ -13,12 +13,10 @@
 #    two raw samples of a poll into one: between 0.2x and 1.5x), the mean
 #    finite (chronyd -x does not steer the clock: its offset is not the
 #    one fed).
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/ntp_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
 it_begin ntp_stability
-for c in setpriv python3; do
-  command -v $c >/dev/null || skip_all "$c not installed (scripts/deps.sh test)"
-done
+need setpriv python3
 
 OFF=0.002 JIT=0.0005 UNIT=5
 ntp_shm_start $UNIT $OFF $JIT 1 >/dev/null

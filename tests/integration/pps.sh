@@ -7,17 +7,14 @@
 # Then the writer is paused (pulses stopped / back notifications) and the
 # device directory removed (gone: NaN, no stale values).  An RFC 2783
 # <Device> on /dev/null must fail clearly without harming the rest.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
 it_begin pps
 command -v python3 >/dev/null || skip_all "python3 not installed"
 
 OFFSET=0.0015 SIGMA=0.00002
 dev=$T/sys/class/pps/pps0
-mkdir -p "$dev"
-printf '0.000000000#0\n' >"$dev/assert"
-printf '0.000000000#0\n' >"$dev/clear"
-printf 'pps-gpio.-1\n' >"$dev/name"
-printf '\n' >"$dev/path"
+pps_fixture "$dev"
 
 python3 "$TOP_SRCDIR/tests/integration/pps_writer.py" "$dev" --log "$T/writer.log" \
   --offset $OFFSET --sigma $SIGMA --seed 6 --drop-every 6 &

@@ -19,17 +19,14 @@
 #    on the reported ADEV and the last logged pulse's offset x0; above the
 #    longest measured tau (there t ADEV(t) is still far below the budget)
 #    and at most the cap.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
 it_begin pps_stability
 command -v python3 >/dev/null || skip_all "python3 not installed"
 
 WALK=2e-6 SIGMA=1e-6 BUDGET=0.0001 SEED=$(($$ % 1000))
 dev=$T/sys/class/pps/pps0
-mkdir -p "$dev"
-printf '0.000000000#0\n' >"$dev/assert"
-printf '0.000000000#0\n' >"$dev/clear"
-printf 'pps-gpio.-1\n' >"$dev/name"
-printf '\n' >"$dev/path"
+pps_fixture "$dev"
 
 python3 "$TOP_SRCDIR/tests/integration/pps_writer.py" "$dev" --log "$T/writer.log" \
   --offset 0 --sigma $SIGMA --walk $WALK --seed $SEED --drop-every 15 &

@@ -7,7 +7,8 @@
 #    counted, no stuck flag, no alarm, no notification;
 #  - a FIFO fed with zeros is flagged stuck within one interval and alarms;
 #    a FIFO fed with a biased stream (P(1) = 0.53) fails monobit and alarms.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
 it_begin rng
 command -v python3 >/dev/null || skip_all "python3 not installed"
 
@@ -22,20 +23,10 @@ if [ -r /dev/hwrng ] && [ "$(cat /sys/class/misc/hw_random/rng_current 2>/dev/nu
 fi
 collectd_start "LoadPlugin rng
 <Plugin rng>
-  <Source \"urandom\">
-    Device \"/dev/urandom\"
-    BytesPerInterval 25000
-  </Source>
+$(rng_source urandom /dev/urandom "BytesPerInterval 25000")
   $hwrng_conf
-  <Source \"zeros\">
-    Device \"$T/zeros.fifo\"
-    BytesPerInterval 10000
-  </Source>
-  <Source \"biased\">
-    Device \"$T/biased.fifo\"
-    BytesPerInterval 25000
-    Window 50
-  </Source>
+$(rng_source zeros "$T/zeros.fifo" "BytesPerInterval 10000")
+$(rng_source biased "$T/biased.fifo" "BytesPerInterval 25000" "Window 50")
 </Plugin>"
 # The writers: they block until collectd opens the FIFOs, and die of
 # SIGPIPE when it closes them.

@@ -10,7 +10,7 @@
 # which a random window holds now and then, reads 5.652 — seen once in a full
 # run; 5 stays above the claimed 4), total_events-cpu_failures is dispatched, nothing is logged
 # at ERROR, and a path-less Device that is neither is rejected at start.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
 it_begin rng_cpu
 flags=$(grep -m1 '^flags' /proc/cpuinfo)
 srcs=""

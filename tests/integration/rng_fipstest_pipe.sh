@@ -8,7 +8,7 @@
 #  - a read error (the peer of a TCP socket on stdin resets it) while the
 #    bootstrap bytes, or the first block, are read: the same exit code and
 #    error line as rngtest (1 before the bootstrap word is complete, 11 after).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
 IT_NAME=rng_fipstest_pipe
 RNGTEST=${RNGTEST:-/usr/bin/rngtest}
 FIPSTEST=$TOP_BUILDDIR/tools/fipstest

@@ -14,7 +14,7 @@
 #    --sample-bits 1); exit 0 unless a FIPS block failed (p = 0.08 %);
 #  - bad SP 800-90B options: exit 10 with the option named.
 # FIPSTEST=... runs it against another binary.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
 IT_NAME=rng_fipstest_sp90b
 FIPSTEST=${FIPSTEST:-$TOP_BUILDDIR/tools/fipstest}
 [ -x "$FIPSTEST" ] || skip_all "fipstest not built"

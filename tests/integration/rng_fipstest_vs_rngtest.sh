@@ -13,7 +13,7 @@
 #    by at most the difference in Runs and Poker counts).
 # Poker and Runs of the correct mode are checked against the bit-by-bit
 # reference in tests/unit/test_fips.c.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
 IT_NAME=rng_fipstest
 RNGTEST=${RNGTEST:-/usr/bin/rngtest}
 FIPSTEST=$TOP_BUILDDIR/tools/fipstest

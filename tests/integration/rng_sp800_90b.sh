@@ -7,7 +7,8 @@
 #    -log2(0.15); bool-sp90b_alarm and bool-entropy_low notify
 #    FAILURE then OKAY, in that order, once each;
 #  - /dev/urandom stays silent: no failure, estimates above 5 bits per byte.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
 it_begin rng_sp800_90b
 command -v python3 >/dev/null || skip_all "python3 not installed"
 
@@ -16,18 +17,8 @@ echo good >"$T/phase"
 collectd_start "LoadPlugin rng
 <Plugin rng>
   Kernel false
-  <Source \"urandom\">
-    Device \"/dev/urandom\"
-    BytesPerInterval 25000
-    EntropyWindow 65536
-    EntropyEvery 1
-  </Source>
-  <Source \"fifo\">
-    Device \"$T/src.fifo\"
-    BytesPerInterval 25000
-    EntropyWindow 65536
-    EntropyEvery 1
-  </Source>
+$(rng_source urandom /dev/urandom "BytesPerInterval 25000" "EntropyWindow 65536" "EntropyEvery 1")
+$(rng_source fifo "$T/src.fifo" "BytesPerInterval 25000" "EntropyWindow 65536" "EntropyEvery 1")
 </Plugin>"
 # The writer: the phase file says what to send; the pipe buffer is one page
 # so a switch shows in the next read.  Dies of EPIPE when collectd closes.

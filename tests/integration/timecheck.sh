@@ -9,7 +9,7 @@
 # leap vote with DCF77 A2 set on a day without a leap (WARNING after
 # LeapHold, OKAY after it clears), the pair pps/ref honest then 0.5 s
 # apart (WARNING after Hold), the expiring file, the kernel as a voter.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
 it_begin timecheck
 command -v python3 >/dev/null || skip_all "python3 not installed"
 command -v collectdctl >/dev/null || skip_all "collectdctl not installed"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # timex on the real collectd daemon: the values it writes must match what
 # ntptime (NTPsec, an independent reader of the same adjtimex state) shows.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
 it_begin timex
 command -v ntptime >/dev/null || skip_all "ntptime (ntpsec) not installed"
 

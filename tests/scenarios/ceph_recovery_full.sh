@@ -1,7 +1,7 @@
 #!/bin/bash
 # Scenario 7: a Ceph node dies and recovery fills an OSD.  A
 # real 3-OSD Ceph 16.2 cluster on 127.0.0.1 (tests/integration/
-# ceph_cluster.sh, memstore OSDs of 1 GiB), ceph_health in the real collectd
+# tests/lib/ceph.sh, memstore OSDs of 1 GiB), ceph_health in the real collectd
 # at Interval 1 with collectd's threshold plugin and the shipped
 # examples/thresholds.conf:
 #  1. osd.2 is killed: OSD down, HEALTH_WARN and degraded PGs are notified;
@@ -16,9 +16,8 @@
 #     notification is OKAY).
 # About 2-3 minutes; the cluster is serialised with the other Ceph tests
 # (it_lock ceph).  Prints "# fault->notification: X s" per alert.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/../integration/ceph_cluster.sh"
-. "$(dirname "$0")/scen_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/ceph.sh"
 it_begin ceph_recovery_full
 cc_test_require
 [ -f "$STOCK_PLUGINDIR/threshold.so" ] || skip_all "collectd's threshold plugin not installed"

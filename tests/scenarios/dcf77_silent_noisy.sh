@@ -17,9 +17,8 @@
 # What is simulated: the radio and the receiver (the pty is the seam, as in
 # tests/integration/dcf77_ntpsec.sh).  About 3.5-4 minutes, most of it NTPsec's
 # acquisition (it cannot be shortened: it needs two whole minutes).
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/../integration/ntp_lib.sh"
-. "$(dirname "$0")/scen_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
 scen_netns "$@"
 it_begin dcf77_silent_noisy
 for c in ntpd ntpq setpriv python3; do

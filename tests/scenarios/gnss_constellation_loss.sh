@@ -16,40 +16,27 @@
 # hab satellites-glonass_used; fix lost -> the plugin's WARNING and the
 # thresholds.conf FAILURE for hab fix_mode, the satellites rule's WARNING;
 # back to the real log -> OKAY; nothing at all for garmin.  About 1 minute.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/scen_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
 scen_netns "$@"
 it_begin gnss_constellation_loss
 gpsd_require
 D="$TOP_SRCDIR/tests/data/gpsd"
-read -r F1 F2 PORT <<<"$(free_ports 3 | tr "\n" " ")"
 python3 "$TOP_SRCDIR/tests/scenarios/gnss_edit.py" noglonass "$D/hab-gpspi.log" >"$T/hab-noglonass.log" &&
   python3 "$TOP_SRCDIR/tests/scenarios/gnss_edit.py" nofix "$D/hab-gpspi.log" >"$T/hab-nofix.log"
 ok $? "edited logs derived from hab-gpspi.log"
 is "$(grep '^\$GLGSV' "$T/hab-noglonass.log" | grep -cE ',[0-9]+\*')" 0 "noglonass: no GLONASS satellite has a signal"
 
 SW=$T/hab.switch
-gpsd_feed $F1 hab-gpspi.log 0.050 "$SW"
-ok $? "feeder hab (hab-gpspi.log) on $F1"
-gpsd_feed $F2 garmin15x.log 0.150
-ok $? "feeder garmin (garmin15x.log) on $F2"
-gpsd_start $PORT $F1 $F2
+gpsd_live_start "$SW"
 
 scen_collectd_start "$(gpsd_conf $PORT $F1 $F2)"
-val() { local f; f=$(csv_wait "gpsd-$1/$2-*" 5) && csv_last "$f"; }
-wait_val() { # INST METRIC VALUE SECS
-  for _ in $(seq $(($4 * 2))); do
-    [ "$(val "$1" "$2")" = "$3" ] && return 0
-    sleep 0.5
-  done
-  return 1
-}
-wait_val hab satellites-glonass_used 5.000000 30
+gpsd_wait_val hab satellites-glonass_used 5.000000 30
 ok $? "healthy: hab uses 5 GLONASS satellites"
-wait_val garmin gauge-fix_mode 3.000000 30
+gpsd_wait_val garmin gauge-fix_mode 3.000000 30
 ok $? "healthy: garmin has a 3D fix"
 sleep 6
-is "$(val hab gauge-fix_mode)" 3.000000 "healthy: hab has a 3D fix"
+is "$(gpsd_val hab gauge-fix_mode)" 3.000000 "healthy: hab has a 3D fix"
 is "$(scen_notes_at_least WARNING)" 0 "healthy: no notification at WARNING or above"
 grep -E 'severity = (WARNING|FAILURE)' "$T/collectd.log" | head -n 5 | sed 's/^/# /'
 
@@ -60,9 +47,9 @@ dt=$(scen_wait_note "severity = WARNING, .*plugin = gpsd, plugin_instance = hab,
 ok $? "plugin: WARNING hab satellites-glonass_used after $dt s"
 scen_fault_time "gpsd plugin GLONASS-lost WARNING (hab)" "$dt"
 grep -E 'Notification: .*plugin_instance = hab, type = satellites, type_instance = glonass_used' "$T/collectd.log" | sed 's/^.*message = /# /'
-is "$(val hab satellites-gps_used)" 5.000000 "hab still uses 5 GPS satellites"
-is "$(val hab gauge-fix_mode)" 3.000000 "hab keeps its 3D fix on GPS alone"
-is "$(val hab satellites-glonass_visible)" 9.000000 "hab still sees 9 GLONASS satellites (none used)"
+is "$(gpsd_val hab satellites-gps_used)" 5.000000 "hab still uses 5 GPS satellites"
+is "$(gpsd_val hab gauge-fix_mode)" 3.000000 "hab keeps its 3D fix on GPS alone"
+is "$(gpsd_val hab satellites-glonass_visible)" 9.000000 "hab still sees 9 GLONASS satellites (none used)"
 is "$(notifications_matching 'severity = (WARNING|FAILURE).*type_instance = (gps_used|fix_mode|total_used)')" 0 \
   "GLONASS lost: no GPS, fix or satellite-count notification"
 

@@ -16,14 +16,11 @@ nofix: the receiver loses its fix: RMC/GLL status V, GGA quality 0 with 0
     satellites stay in view (GSV unchanged), as when the antenna is shaded.
 Comment lines are kept.  Checksums are recomputed.
 """
+import os
 import sys
 
-
-def checksum(body):
-    c = 0
-    for ch in body:
-        c ^= ord(ch)
-    return "%02X" % c
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from nmea import sentence  # noqa: E402
 
 
 def glonass(prn):
@@ -89,8 +86,7 @@ def main():
         if isinstance(item, str):
             print(item)
         else:
-            body = ",".join(item)
-            print("$%s*%s" % (body, checksum(body)))
+            print(sentence(item))
 
 
 if __name__ == "__main__":

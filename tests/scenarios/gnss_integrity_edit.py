@@ -18,14 +18,11 @@ where: print "LAT LON HAE" of the first $xxGGA (degrees, metres above the
     computes altHAE from GGA), for the test's Position.
 Comment lines are kept.  Checksums are recomputed.
 """
+import os
 import sys
 
-
-def checksum(body):
-    c = 0
-    for ch in body:
-        c ^= ord(ch)
-    return "%02X" % c
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from nmea import sentence  # noqa: E402
 
 
 def jam(fields, db):
@@ -76,8 +73,7 @@ def main():
             continue
         fields = line[1:line.rindex("*")].split(",")
         fields = jam(fields, int(arg)) if mode == "jam" else shift(fields, float(arg))
-        body = ",".join(fields)
-        print("$%s*%s" % (body, checksum(body)))
+        print(sentence(fields))
     return 0
 
 

@@ -17,14 +17,13 @@
 # thresholds.conf WARNING for hab bool-jamming, no spoofing; back -> OKAY;
 # spoofed -> the plugin's FAILURE and the thresholds.conf FAILURE for hab
 # bool-spoofing, no jamming; back -> OKAY; nothing for garmin.  About 1 min.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/scen_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
 scen_netns "$@"
 it_begin gnss_jam_spoof
 gpsd_require
 D="$TOP_SRCDIR/tests/data/gpsd"
 E="$TOP_SRCDIR/tests/scenarios/gnss_integrity_edit.py"
-read -r F1 F2 PORT <<<"$(free_ports 3 | tr "\n" " ")"
 python3 "$E" jam 9 "$D/hab-gpspi.log" >"$T/hab-jam.log" &&
   python3 "$E" shift 0.01 "$D/hab-gpspi.log" >"$T/hab-shift.log"
 ok $? "edited logs derived from hab-gpspi.log"
@@ -32,11 +31,7 @@ read -r LAT LON HAE < <(python3 "$E" where "$D/hab-gpspi.log")
 is "$HAE" 247.300 "surveyed height from the log: 205.3 m MSL + 42.0 m geoid"
 
 SW=$T/hab.switch
-gpsd_feed $F1 hab-gpspi.log 0.050 "$SW"
-ok $? "feeder hab (hab-gpspi.log) on $F1"
-gpsd_feed $F2 garmin15x.log 0.150
-ok $? "feeder garmin (garmin15x.log) on $F2"
-gpsd_start $PORT $F1 $F2
+gpsd_live_start "$SW"
 
 scen_collectd_start "LoadPlugin gpsd
 <Plugin gpsd>
@@ -53,31 +48,23 @@ scen_collectd_start "LoadPlugin gpsd
     </Receiver>
   </Server>
 </Plugin>"
-val() { local f; f=$(csv_wait "gpsd-$1/$2-*" 5) && csv_last "$f"; }
-wait_val() { # INST METRIC VALUE SECS
-  for _ in $(seq $(($4 * 2))); do
-    [ "$(val "$1" "$2")" = "$3" ] && return 0
-    sleep 0.5
-  done
-  return 1
-}
 # within LO HI VALUE: 0 if LO <= VALUE <= HI (a number)
 within() { awk -v l="$1" -v h="$2" -v v="$3" 'BEGIN { exit !(v == v + 0 && v >= l && v <= h) }'; }
 
-wait_val hab bool-spoofing 0.000000 30
+gpsd_wait_val hab bool-spoofing 0.000000 30
 ok $? "healthy: hab spoofing 0"
-wait_val hab bool-jamming 0.000000 30
+gpsd_wait_val hab bool-jamming 0.000000 30
 ok $? "healthy: hab jamming 0 (median window filled)"
 sleep 6
-h=$(val hab gauge-position_error_horizontal)
+h=$(gpsd_val hab gauge-position_error_horizontal)
 within 0 5 "$h"
 ok $? "healthy: hab fix within 5 m of its Position ($h m)"
-a=$(val hab gauge-altitude_error)
+a=$(gpsd_val hab gauge-altitude_error)
 within -0.5 0.5 "$a"
 ok $? "healthy: altHAE - surveyed height near 0 ($a m)"
-c0=$(val hab snr-used_above_mask_mean)
+c0=$(gpsd_val hab snr-used_above_mask_mean)
 diag "healthy: hab mean C/N0 above 15 deg $c0 dB-Hz"
-is "$(val garmin gauge-position_error_horizontal)" nan "garmin: no Position, no distance"
+is "$(gpsd_val garmin gauge-position_error_horizontal)" nan "garmin: no Position, no distance"
 is "$(scen_notes_at_least WARNING)" 0 "healthy: no notification at WARNING or above"
 
 # ---- fault 1: a wide-band jammer (-9 dB on every satellite)
@@ -90,12 +77,12 @@ dt2=$(scen_wait_note "severity = WARNING, .*plugin_instance = hab, type = bool, 
 ok $? "thresholds.conf: WARNING hab bool-jamming after $dt2 s"
 scen_fault_time "thresholds.conf jamming WARNING (hab)" "$dt2"
 grep -E 'Notification: .*type_instance = jamming, message = gpsd' "$T/collectd.log" | sed 's/^.*message = /# /'
-d=$(val hab gauge-cn0_drop)
+d=$(gpsd_val hab gauge-cn0_drop)
 within 7 11 "$d"
 ok $? "cn0_drop near the 9 dB fed ($d dB)"
-is "$(val hab gauge-fix_mode)" 3.000000 "the jammed receiver keeps its fix (the edit keeps it)"
+is "$(gpsd_val hab gauge-fix_mode)" 3.000000 "the jammed receiver keeps its fix (the edit keeps it)"
 sleep 3
-is "$(val hab bool-jamming)" 1.000000 "jamming stays 1 while the jammer stays"
+is "$(gpsd_val hab bool-jamming)" 1.000000 "jamming stays 1 while the jammer stays"
 is "$(notifications_matching 'severity = (WARNING|FAILURE).*type_instance = spoofing')" 0 "jammed: no spoofing alert"
 
 # ---- back
@@ -115,7 +102,7 @@ dt5=$(scen_wait_note "severity = FAILURE, .*plugin_instance = hab, type = bool, 
 ok $? "thresholds.conf: FAILURE hab bool-spoofing after $dt5 s"
 scen_fault_time "thresholds.conf spoofing FAILURE (hab)" "$dt5"
 grep -E 'Notification: .*type_instance = spoofing, message = gpsd' "$T/collectd.log" | sed 's/^.*message = /# /'
-h=$(val hab gauge-position_error_horizontal)
+h=$(gpsd_val hab gauge-position_error_horizontal)
 within 1100 1125 "$h"
 ok $? "position_error_horizontal near the 1112 m fed ($h m)"
 is "$(notifications_matching 'severity = WARNING.*type_instance = jamming')" 2 \

@@ -4,7 +4,7 @@
 # DCD), and for an NMEA receiver without a fix gpsd 3.22 sends TPV mode 1
 # and neither TOFF nor a fix (seen with tests/scenarios/gnss_edit.py's
 # "nofix" log through gpsd_feed.py).  So a stand-in gpsd
-# (tests/scenarios/gnss_nofix_gpsd.py, gpsd 3.22's JSON lines) serves one
+# (tests/lib/fake_gpsd.py, gpsd 3.22's JSON lines) serves one
 # receiver: a 3D fix with TOFF and PPS; then (fault) TPV mode 1, no TOFF,
 # no used satellite, PPS going on; then the PPS stops too.  collectd runs
 # the gpsd plugin with PPSWithoutFixAfter 15 (default 60 s: shortened to
@@ -13,13 +13,13 @@
 # fix_mode at once; 15 s later (not before) the plugin's FAILURE and the
 # thresholds.conf FAILURE for bool-pps_without_fix; PPS stops -> OKAY.
 # About 45 s.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/scen_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
 it_begin gnss_pps_without_fix
 command -v python3 >/dev/null || skip_all "python3 not installed"
 AFTER=15
-python3 "$TOP_SRCDIR/tests/scenarios/gnss_nofix_gpsd.py" "$T/gpsd.port" /dev/ttyAMA0 \
-  "$T/nofix" "$T/pps.pause" &
+python3 "$TOP_SRCDIR/tests/lib/fake_gpsd.py" "$T/gpsd.port" /dev/ttyAMA0 \
+  "$T/pps.pause" "$T/nofix" &
 it_track_pid $!
 for _ in $(seq 50); do [ -f "$T/gpsd.port" ] && break; sleep 0.1; done
 GPORT=$(cat "$T/gpsd.port")

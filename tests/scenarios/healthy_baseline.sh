@@ -22,12 +22,15 @@
 #           (0.5 ms offset, 10 us noise, precision 100 us)
 #   dcf77   NTPsec ntpd (no CAP_SYS_TIME) with 2 PARSE DCF77 refclocks on
 #           ptys fed by dcf77_feed.py, plus our own decoder on a third pty
-#   ceph_health  a throw-away 3-OSD Ceph cluster (ceph_cluster.sh)
+#   ceph_health  a throw-away 3-OSD Ceph cluster (tests/lib/ceph.sh)
 #   timecheck  the values of the plugins above (leap voters, PPS vs gpsd)
 # The peers are warmed up first (chrony selects a source, NTPsec decodes
 # DCF77 time codes: 2-3 minutes, Ceph HEALTH_OK), then collectd starts: its
 # own start-up is part of the baseline.  About BASELINE_SECONDS + 4 minutes.
-. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
+. "$(dirname "$0")/../lib/ceph.sh"
+. "$(dirname "$0")/../lib/e2e.sh"
 if [ -z "${BASELINE_IN_NS:-}" ]; then
   if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
     exec unshare -n -i env BASELINE_IN_NS=1 "$0" "$@"
@@ -36,10 +39,6 @@ if [ -z "${BASELINE_IN_NS:-}" ]; then
 fi
 ip link set lo up 2>/dev/null || ifconfig lo up 2>/dev/null ||
   skip_all "cannot bring up loopback in the namespace (iproute2)"
-. "$(dirname "$0")/../integration/ntp_lib.sh"
-. "$(dirname "$0")/../integration/ceph_cluster.sh"
-. "$(dirname "$0")/../e2e/lib-e2e.sh"
-. "$(dirname "$0")/scen_lib.sh"
 it_begin healthy_baseline
 [ -f "$STOCK_PLUGINDIR/threshold.so" ] || skip_all "collectd's threshold plugin not installed"
 command -v python3 >/dev/null || skip_all "python3 not installed"
@@ -83,11 +82,7 @@ fi
 
 if has pps; then
   dev=$T/sys/class/pps/pps0
-  mkdir -p "$dev"
-  printf '0.000000000#0\n' >"$dev/assert"
-  printf '0.000000000#0\n' >"$dev/clear"
-  printf 'pps-gpio.-1\n' >"$dev/name"
-  printf '\n' >"$dev/path"
+  pps_fixture "$dev"
   python3 "$INTEG/pps_writer.py" "$dev" --log "$T/pps-writer.log" --offset 0.0015 --sigma 0.00002 &
   it_track_pid $!
   add pps "LoadPlugin pps

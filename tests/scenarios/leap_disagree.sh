@@ -2,13 +2,12 @@
 # Scenario: the DCF77 receiver announces a leap second (A2) on a day
 # without one, while the NTP daemon (leap indicator 0), the kernel
 # (adjtimex, no STA_INS/STA_DEL) and the leap file say no (setup:
-# timecheck_lib.sh).  LeapHold 10 s here (default 600 s).
+# tests/lib/timecheck.sh).  LeapHold 10 s here (default 600 s).
 # Expected: silence while all agree; after LeapHold the plugin's WARNING
 # naming dcf77 and the thresholds.conf bool-leap_agree WARNING; OKAY from
 # both LeapHold after A2 clears.  About 45 s.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/scen_lib.sh"
-. "$(dirname "$0")/timecheck_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/timecheck.sh"
 it_begin leap_disagree
 HOLD=10
 tc_start $HOLD 5

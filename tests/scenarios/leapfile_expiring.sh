@@ -1,14 +1,13 @@
 #!/bin/bash
 # Scenario: the leap-seconds file expires in 10 days (tzdata not updated):
 # ntpd and chronyd will stop using it.  Then the file is renewed (expiry in
-# 400 days), as a tzdata upgrade does.  (Setup: timecheck_lib.sh.)
+# 400 days), as a tzdata upgrade does.  (Setup: tests/lib/timecheck.sh.)
 # Expected: the plugin's WARNING with the days left and the thresholds.conf
 # bool-leapfile_expiring WARNING at the first read; OKAY from both once the
 # file is renewed; with a 400-day file from the start (second collectd
 # run), nothing.  About 25 s.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/scen_lib.sh"
-. "$(dirname "$0")/timecheck_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/timecheck.sh"
 it_begin leapfile_expiring
 tc_leapfile 10
 t0=$(scen_now)

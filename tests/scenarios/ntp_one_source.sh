@@ -2,7 +2,7 @@
 # Scenario S2: only one source left.  Four honest chronyd
 # servers, each a host of its own (a network namespace on a veth link,
 # 10.77.2-5.2), feed a client chronyd -x (the monitored daemon, polling
-# every 0.5 s; ntp_scen_lib.sh).  The servers become unreachable one by
+# every 0.5 s; tests/lib/peers.sh).  The servers become unreachable one by
 # one: their links are cut (ip link set down).  The site needs N = 3 usable sources: the ntp
 # plugin runs with MinSources 3 and the shipped examples/thresholds.conf
 # warns below 2.5 usable sources (Hits 3) and pages at none.
@@ -10,15 +10,11 @@
 # plugin and one from thresholds.conf when the count falls to 2; nothing
 # new at 1 (same state); OKAY from both when the servers answer again.
 # About 1 minute.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/../integration/ntp_lib.sh"
-. "$(dirname "$0")/scen_lib.sh"
-. "$(dirname "$0")/ntp_scen_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
 scen_netns "$@"
 it_begin ntp_one_source
-for c in ntptime setpriv; do
-  command -v $c >/dev/null || skip_all "$c not installed"
-done
+need ntptime setpriv
 chrony_root >/dev/null || skip_all "chrony .deb not available"
 kernel_before=$(ntp_kernel_state)
 PORT=123

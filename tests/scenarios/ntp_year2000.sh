@@ -5,22 +5,18 @@
 # three honest chronyd servers (10.77.2-4.2) and one server
 # (tests/integration/ntp_sntp.py, 10.77.5.2) that first serves the right
 # time, then jumps 12 years back.  The monitored daemon is a client
-# chronyd -x polling all four every 0.5 s (ntp_scen_lib.sh).  collectd runs the ntp plugin with the shipped
+# chronyd -x polling all four every 0.5 s (tests/lib/peers.sh).  collectd runs the ntp plugin with the shipped
 # examples/thresholds.conf and collectd's threshold plugin.
 # Expected: healthy phase silent; then the liar is flagged falseticker
 # (selection 1, one notification naming 10.77.5.2), usable sources drop
 # 4 -> 3 (the plugin's MinSources 4 warns), the shipped falseticker rule
 # fires, the client's clock is not followed (system offset stays ~0,
 # still synchronised to an honest server).  About 40 s.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/../integration/ntp_lib.sh"
-. "$(dirname "$0")/scen_lib.sh"
-. "$(dirname "$0")/ntp_scen_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
 scen_netns "$@"
 it_begin ntp_year2000
-for c in ntptime setpriv python3; do
-  command -v $c >/dev/null || skip_all "$c not installed"
-done
+need ntptime setpriv python3
 chrony_root >/dev/null || skip_all "chrony .deb not available"
 kernel_before=$(ntp_kernel_state)
 PORT=123

@@ -14,13 +14,12 @@
 # machines: docs/pps.md); the sysfs files have the kernel's format.
 # The same receiver as gpsd sees it (gpsd plugin): the real gpsd cannot see
 # a PPS source here (ptys have no DCD), so a stand-in gpsd
-# (tests/scenarios/fake_gpsd.py, gpsd 3.22's JSON lines) reports TOFF and
+# (tests/lib/fake_gpsd.py, gpsd 3.22's JSON lines) reports TOFF and
 # PPS for it and stops the PPS reports with the pulses.  Expected: the PPS
 # offset goes NaN (stale after MaxAge), never a stale number, while TOFF
 # (the serial time, 50 ms late: what ntpd/chronyd fall back to) stays.
 # About 30 s.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/scen_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
 it_begin pps_lost
 command -v python3 >/dev/null || skip_all "python3 not installed"
 INTERVAL=2
@@ -39,7 +38,7 @@ it_track_pid $W0
 python3 "$TOP_SRCDIR/tests/integration/pps_writer.py" "$T/sys/class/pps/pps1" \
   --log "$T/w1.log" --offset 0.0015 --sigma 0.00002 --seed 4 &
 it_track_pid $!
-python3 "$TOP_SRCDIR/tests/scenarios/fake_gpsd.py" "$T/gpsd.port" /dev/ttyAMA0 "$T/gpsd-pps.pause" &
+python3 "$TOP_SRCDIR/tests/lib/fake_gpsd.py" "$T/gpsd.port" /dev/ttyAMA0 "$T/gpsd-pps.pause" &
 it_track_pid $!
 for _ in $(seq 50); do [ -f "$T/gpsd.port" ] && break; sleep 0.1; done
 GPORT=$(cat "$T/gpsd.port")

@@ -9,14 +9,13 @@
 # stuck), nothing for the healthy source over at least the same number of
 # blocks, and OKAY for bool-stuck when the data is random again.
 # Prints "# fault->notification: X s" per alert.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/scen_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
 it_begin rng_stuck
 command -v python3 >/dev/null || skip_all "python3 not installed"
 [ -f "$STOCK_PLUGINDIR/threshold.so" ] || skip_all "collectd's threshold plugin not installed"
 [ -f "$(our_plugindir)/rng.so" ] || skip_all "rng.so not built"
 
-INTERVAL=1 # the global Interval of lib.sh's collectd.conf
+INTERVAL=1 # the global Interval of tests/conf/core.conf
 src_conf=""
 for s in word zeros good; do
   mkfifo "$T/$s.fifo"

@@ -2,15 +2,14 @@
 # Scenario: a receiver's serial time is one second off (gpsd TOFF -1.0015 s
 # instead of -0.0015 s: a wrong configured latency, a receiver that
 # reports the next second) while the PPS edge says the clock is right
-# (setup: timecheck_lib.sh; MaxApart 10 ms, SpreadFactor 5, Hold 5 s here,
+# (setup: tests/lib/timecheck.sh; MaxApart 10 ms, SpreadFactor 5, Hold 5 s here,
 # default 60 s).
 # Expected: the honest pair pps/gps is silent (difference < 0.5 ms); after
 # Hold the plugin's WARNING naming the pair and the difference, and the
 # thresholds.conf count-pairs_apart WARNING; OKAY from both after the
 # receiver is right again.  About 35 s.
-. "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/scen_lib.sh"
-. "$(dirname "$0")/timecheck_lib.sh"
+. "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/timecheck.sh"
 it_begin sources_disagree
 HOLD=5
 tc_start 600 $HOLD

@@ -1,6 +1,6 @@
 #!/bin/bash
 # shellcheck shell=bash
-# ceph_cluster.sh - a throw-away Ceph 16.2 cluster on 127.0.0.1 for the
+# ceph.sh - a throw-away Ceph 16.2 cluster on 127.0.0.1 for the
 # ceph_health tests: 1 mon, 1 mgr, 3 memstore OSDs, cephx, no systemd, no
 # block devices.  Timings it allows for (Ceph 16.2.15 on loopback): the
 # mgr's PG statistics trail OSD map changes by 1-2 s, hence cc_wait's two
@@ -8,9 +8,9 @@
 # an inactive PG blocks without a timeout, hence `timeout` around rados.
 #
 # Sourced (functions below, prefix cc_) or run as a command:
-#   ceph_cluster.sh up DIR        bring a cluster up in DIR (must not exist
+#   ceph.sh up DIR                bring a cluster up in DIR (must not exist
 #                                 or be empty); prints the env to source
-#   ceph_cluster.sh down DIR      SIGKILL every daemon recorded in DIR/pids
+#   ceph.sh down DIR              SIGKILL every daemon recorded in DIR/pids
 #                                 and remove DIR
 #
 # Functions (CC_DIR = the cluster directory):
@@ -31,7 +31,9 @@
 #   cc_pgs_with STATE             number of PGs whose state has component STATE
 #   cc_all_pgs STATE              0 if every PG has component STATE
 #   cc_ratios_default             nearfull/backfillfull/full back to defaults
-# For tests sourcing tests/integration/lib.sh too:
+#   cc_record_dir NAME            recorders: ceph lock, D=/tmp/cds-ceph-NAME.*,
+#                                 cc_down at exit
+# For tests sourcing tests/lib/collectd.sh too:
 #   cc_test_require               skip_all unless the Ceph daemons and CLI,
 #                                 rados, python3, root and ceph_health.so
 #   cc_test_up DESC               it_lock ceph, cc_down at exit, cc_up in
@@ -97,7 +99,7 @@ _cc_wait_gone() {
 _cc_conf() {
   local fsid=$1 d=$CC_DIR msp=${CC_MGR_STATS_PERIOD-1}
   cat >"$d/ceph.conf" <<EOF
-# written by tests/integration/ceph_cluster.sh: a throw-away test cluster
+# written by tests/lib/ceph.sh: a throw-away test cluster
 [global]
 fsid = $fsid
 mon host = [v2:127.0.0.1:$CC_PORT2,v1:127.0.0.1:$CC_PORT1]
@@ -312,6 +314,16 @@ cc_down() {
     [ -f "$f" ] && _cc_wait_gone "$(basename "$f")" 10
   done
   if [ "${KEEP_CEPH:-0}" = 1 ]; then cc_log "kept $CC_DIR"; else rm -rf "$CC_DIR"; fi
+}
+
+# cc_record_dir NAME: for the recorders (tests/integration/ceph_*_record.sh,
+# which do not source collectd.sh): hold the ceph lock (fd 9, up to 15 min),
+# D = a fresh /tmp/cds-ceph-NAME.XXXXXX, cc_down at exit.
+cc_record_dir() {
+  exec 9>/tmp/cds-lock-ceph
+  flock -w 900 9 || exit 1
+  D=$(mktemp -d "/tmp/cds-ceph-$1.XXXXXX")
+  trap 'cc_down' EXIT
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then

@@ -1,6 +1,6 @@
-# timecheck_lib.sh - the setup shared by the timecheck scenarios
-# (leap_disagree.sh, leapfile_expiring.sh, sources_disagree.sh).
-# Sourced after integration/lib.sh and scen_lib.sh, after it_begin.
+# timecheck.sh - the setup shared by the timecheck scenarios
+# (tests/scenarios/leap_disagree.sh, leapfile_expiring.sh,
+# sources_disagree.sh).  Sourced after tests/lib/collectd.sh.
 # Inputs, all real dispatches into the real collectd:
 #  - the pps plugin on a sysfs fixture (pps_writer.py: edges 1.5 ms after
 #    the second, 10 us jitter): time_offset-edge_mean = +1.5 ms;
@@ -17,7 +17,7 @@
 tc_leapfile() {
   local ntp_now=$(($(date -u +%s) + 2208988800))
   cat >"$T/leap-seconds.list" <<LEAP
-#	leap-seconds.list written by tests/scenarios/timecheck_lib.sh
+#	leap-seconds.list written by tests/lib/timecheck.sh
 #\$	3676924800
 #@	$((ntp_now + $1 * 86400))
 2272060800	10	# 1 Jan 1972

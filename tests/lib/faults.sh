@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# faults_lib.sh - helpers for the fault-injection tests (tests/faults/*.sh).
-# Source after tests/integration/lib.sh.  Every fault is checked the same
+# faults.sh - helpers for the fault-injection tests (tests/faults/*.sh).
+# Source after tests/lib/collectd.sh.  Every fault is checked the same
 # way through the real collectd daemon (docs/reliability.md):
 #   no crash          collectd still runs; other instances keep dispatching
 #   bounded reads     the maximum read duration (cdutil's read statistics,
@@ -13,7 +13,6 @@
 #                     reached (a failing read is suspended 2, 4, 8 ... s)
 #
 #   fl_now                   current time (s, ns precision)
-#   fl_free_port             a free TCP port on 127.0.0.1
 #   fl_logline               current number of lines in collectd.log
 #   fl_between FILE LO HI    "NUMBERS NANS" of csv rows with LO < time < HI
 #   fl_wait_fresh FILE SINCE SECS   wait for a numeric row after SINCE;
@@ -40,10 +39,6 @@ fl_no_valgrind() {
 }
 
 fl_now() { date +%s.%N; }
-# A free TCP port on 127.0.0.1 (the kernel picks it; not reserved after).
-fl_free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 fl_logline() { wc -l <"$T/collectd.log" 2>/dev/null || echo 0; }
 fl_between() { $FL_X between "$1" "$2" "$3"; }
 fl_csv() { ls "$T/csv/$CD_HOST/"$1-* 2>/dev/null | head -n 1; } # $1 may hold a glob

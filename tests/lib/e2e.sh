@@ -1,19 +1,19 @@
 # shellcheck shell=bash
-# lib-e2e.sh - end-to-end delivery tests: our plugins inside the real collectd
+# e2e.sh - end-to-end delivery tests: our plugins inside the real collectd
 # daemon, writing into real Graphite (carbon-cache) and Prometheus
 # (write_prometheus) on loopback.  Sourced by tests/e2e/*.sh after
-# tests/integration/lib.sh.  Everything is data-driven: the plugins are the
+# tests/lib/collectd.sh.  Everything is data-driven: the plugins are the
 # .so files the build produced, their configuration the scripts/run.d/NAME.*
 # snippets, the expected series what collectd's own csv writer wrote.
 #
 #   e2e_plugins              names of the plugins built (one per line)
 #   e2e_plugin_conf          collectd.conf lines: every built plugin's run.d snippet
 #   e2e_our_plugins_loaded   names of our plugins the config really loads
-#   free_port (lib.sh)       an unused TCP port on 127.0.0.1
-#   wait_port PORT SECS      wait until something listens on 127.0.0.1:PORT
 #   carbon_start             carbon-cache on loopback, own conf/storage in $T/carbon
-#   py_tap CMD...            run a checker printing "ok DESC"/"not ok DESC"/"# ..."
 #   e2e_wait_series PLUGINS  wait until every loaded plugin wrote a csv row
+#   e2e_collectd_start WRITER [EXTRA]  collectd with WRITER + every run.d
+#                            snippet + EXTRA;
+#                            E2E_PLUGINS; ok: each wrote a csv row
 
 E2E_DIR=$TOP_SRCDIR/tests/e2e
 E2E_PY=$E2E_DIR/e2e.py
@@ -45,15 +45,6 @@ e2e_loaded() {
   built=" $(e2e_plugins | tr '\n' ' ') "
   printf '%s\n' "$1" | sed -nE 's/^[[:space:]]*<?LoadPlugin[[:space:]]+"?([a-z_0-9]+)"?.*/\1/p' |
     while read -r p; do case "$built" in *" $p "*) echo "$p" ;; esac; done | sort -u
-}
-
-wait_port() {
-  local port=$1 secs=${2:-20}
-  for _ in $(seq $((secs * 10))); do
-    python3 -c 'import socket,sys; s=socket.socket(); s.settimeout(0.2); sys.exit(s.connect_ex(("127.0.0.1", int(sys.argv[1]))))' "$port" && return 0
-    sleep 0.1
-  done
-  return 1
 }
 
 # carbon_start [SCHEMAS]: a private carbon-cache (Debian graphite-carbon) on
@@ -102,17 +93,21 @@ EOF
   wait_port "$CARBON_PORT" 30
 }
 
-# py_tap CMD...: run a checker whose output lines are "ok DESC",
-# "not ok DESC" or "# diagnostics", and count them as TAP assertions here.
-py_tap() {
-  local line
-  while IFS= read -r line; do
-    case "$line" in
-      "ok "*) ok 0 "${line#ok }" ;;
-      "not ok "*) ok 1 "${line#not ok }" ;;
-      *) echo "$line" ;;
-    esac
-  done < <("$@" 2>&1)
+# e2e_collectd_start WRITER-LINES [EXTRA-LINES]: collectd_start with
+# WRITER-LINES, then every built plugin's run.d snippet and EXTRA-LINES; sets
+# E2E_PLUGINS (our plugins they load) and asserts that each wrote a csv row
+# within 20 s.
+e2e_collectd_start() {
+  local conf
+  conf="$(e2e_plugin_conf)
+${2:-}"
+  E2E_PLUGINS=$(e2e_loaded "$conf" | tr '\n' ' ')
+  diag "plugins built and configured here: $E2E_PLUGINS"
+  collectd_start "$1
+$conf"
+  # shellcheck disable=SC2086
+  e2e_wait_series 20 $E2E_PLUGINS
+  ok $? "collectd wrote csv rows for every configured plugin"
 }
 
 # e2e_wait_series SECS PLUGIN...: wait until each plugin wrote a csv row.
@@ -127,36 +122,10 @@ e2e_wait_series() {
 # prometheus_collectd_conf PORT: collectd.conf lines for the stock
 # write_prometheus plugin on 127.0.0.1:PORT (the stock plugin directory is
 # selected for it, ours again afterwards).
-prometheus_collectd_conf() {
-  cat <<EOC
-PluginDir "$STOCK_PLUGINDIR"
-LoadPlugin write_prometheus
-<Plugin write_prometheus>
-  Host "127.0.0.1"
-  Port "$1"
-</Plugin>
-PluginDir "$(our_plugindir)"
-EOC
-}
+prometheus_collectd_conf() { conf_fill write_prometheus PORT="$1"; }
 
 # graphite_collectd_conf PORT: the stock write_graphite plugin to carbon.
-graphite_collectd_conf() {
-  cat <<EOC
-PluginDir "$STOCK_PLUGINDIR"
-LoadPlugin write_graphite
-<Plugin write_graphite>
-  <Node "carbon">
-    Host "127.0.0.1"
-    Port "$1"
-    Protocol "tcp"
-    Prefix "collectd."
-    StoreRates true
-    LogSendErrors true
-  </Node>
-</Plugin>
-PluginDir "$(our_plugindir)"
-EOC
-}
+graphite_collectd_conf() { conf_fill write_graphite PORT="$1"; }
 
 # prometheus_start TARGET_PORT [RULES...]: a private Prometheus server (Debian
 # prometheus) on 127.0.0.1 scraping collectd's write_prometheus every second
