@@ -38,7 +38,7 @@ CFLAGS_FUZZ="-g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sanitize
 MOCK="-DCDS_MOCK_TEST ${FUZZ_COLLECTD_CPPFLAGS:-} ${FUZZ_YAJL_CFLAGS:-}"
 common_nonceph=$(cd "$top" && ls common/*.c | grep -v '^common/ceph_' | tr '\n' ' ')
 ceph_srcs=$(cd "$top" && ls common/ceph_*.c | tr '\n' ' ')
-mock_srcs="plugins/cdutil.c plugins/stability.c tests/mock/plugin_mock.c $common_nonceph"
+mock_srcs="plugins/cdutil.c plugins/stability.c io/worker.c tests/mock/plugin_mock.c $common_nonceph"
 ntp_srcs="common/ntp_mode6.c common/chrony_cmdmon.c common/ntp_snapshot.c"
 gps=${FUZZ_LIBGPS_LIBS:--lgps} udev=${FUZZ_LIBUDEV_LIBS:--ludev} yajl=${FUZZ_YAJL_LIBS:--lyajl}
 
