@@ -16,6 +16,8 @@ summer time rule, A1 during the hour before a change, even parities.
 Fault injection, per PATH, while the file exists:
     PATH.garbage  send 0x5A instead (not a valid RAWDCF character)
     PATH.pause    send nothing (a silent receiver)
+    PATH.a2       set bit 19 (A2, leap second announcement) in the
+                  telegram, every other bit as without it
 With --ready FILE the file is created once every pty exists.
 
 This encoder is written from the DCF77 telegram layout PTB publishes (bit
@@ -56,14 +58,16 @@ def bcd(value, nbits):
     return [(v >> i) & 1 for i in range(nbits)]
 
 
-def telegram(t):
-    """The 59 bits sent during the minute before UTC minute start t."""
+def telegram(t, a2=False):
+    """The 59 bits sent during the minute before UTC minute start t; a2
+    sets A2 (bit 19, leap second announcement)."""
     cest = is_cest(t)
     local = time.gmtime(t + (7200 if cest else 3600))
     bits = [0] * 59
     bits[16] = 1 if is_cest(t) != is_cest(t + 3600) else 0  # A1
     bits[17] = 1 if cest else 0  # Z1
     bits[18] = 0 if cest else 1  # Z2
+    bits[19] = 1 if a2 else 0  # A2
     bits[20] = 1  # S
     bits[21:28] = bcd(local.tm_min, 7)
     bits[28] = sum(bits[21:28]) % 2
@@ -113,7 +117,8 @@ def main(argv):
             if os.path.exists(path + ".garbage"):
                 ch = 0x5A
             else:
-                ch = 0x00 if telegram(sec - s + 60)[s] else 0xF0
+                a2 = os.path.exists(path + ".a2")
+                ch = 0x00 if telegram(sec - s + 60, a2)[s] else 0xF0
             try:
                 os.write(master, bytes([ch]))
             except BlockingIOError:

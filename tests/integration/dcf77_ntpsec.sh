@@ -9,6 +9,11 @@
 #   rx      -> our own decoder                            -> <Receiver "rx">
 # Phase 1: NTPsec reaches NOMINAL with a valid time code (2-3 min); our values
 # must match ntpq's, and our decoder must trust the same time (offset ~0).
+# dcf77-1 and rx send A2 (leap announcement) from the start, dcf77-0 not: the
+# dcf77 plugin must report it (NTPsec libparse/clk_rawdcf.c: A2 -> "LEAP ADD
+# WARNING"; our decoder: bit 19), and timecheck in the same collectd must
+# count u1 and rx as disagreeing voters (A2 outside the last hour before a
+# month boundary) and drop bool-leap_agree to 0 after LeapHold 5 s.
 # Phase 2: dcf77-0 sends garbage (BAD FORMAT must show) and dcf77-1 goes silent
 # (NTPsec keeps *NOMINAL; we must show "not receiving").  About 4 minutes.
 . "$(dirname "$0")/../lib/collectd.sh"
@@ -30,11 +35,18 @@ for c in ntpd ntpq setpriv python3; do
 done
 it_lock ntpd
 
+touch "$T/dcf77-1.a2" "$T/rx.a2"
 dcf77_feed_start "$T/feed.ready" "$T/feed.log" "$T/dcf77-0:0.425" "$T/dcf77-1:0.425" \
   "$T/rx:0.425"
 ok $? "feeder made three ptys"
 
 # Never the system clock: no CAP_SYS_TIME, checked before going on.
+# The leap file: no leap at the next month boundary, expiry 400 days ahead
+# (NTP seconds, format of IERS leap-seconds.list).
+ntp_now=$(($(date -u +%s) + 2208988800))
+printf '#$\t3676924800\n#@\t%s\n2272060800\t10\t# 1 Jan 1972\n' \
+  "$((ntp_now + 400 * 86400))" >"$T/leap-seconds.list"
+
 ntpd_dcf77_start || { ok 1 "ntpd runs without CAP_SYS_TIME"; it_end; exit 1; }
 ok 0 "ntpd runs without CAP_SYS_TIME"
 
@@ -55,6 +67,24 @@ collectd_start "LoadPlugin dcf77
     Type \"mouseclock\"
     TrustAfter 2
   </Receiver>
+</Plugin>
+LoadPlugin timecheck
+<Plugin timecheck>
+  LeapFile \"$T/leap-seconds.list\"
+  Kernel false
+  LeapHold 5
+  <LeapVoter \"u0\">
+    Value \"dcf77-u0/bool-leap_announced\"
+    Window 3600
+  </LeapVoter>
+  <LeapVoter \"u1\">
+    Value \"dcf77-u1/bool-leap_announced\"
+    Window 3600
+  </LeapVoter>
+  <LeapVoter \"rx\">
+    Value \"dcf77-rx/bool-leap_announced\"
+    Window 3600
+  </LeapVoter>
 </Plugin>"
 
 cv() { ntpq -c raw -c "cv $1" 127.0.0.1 2>/dev/null | tr -d '\r\n'; }
@@ -66,7 +96,12 @@ assoc_of() { # assoc id of 127.127.8.$1
       { echo "$a"; return; }
   done
 }
-val() { local f; f=$(csv_wait "dcf77-$1/$2-*" 5) && csv_last "$f"; }
+# val INST METRIC: INST u0, u1, rx (dcf77-INST) or timecheck
+val() {
+  local d=dcf77-$1 f
+  [ "$1" = timecheck ] && d=timecheck
+  f=$(csv_wait "$d/$2-*" 5) && csv_last "$f"
+}
 # wait_for INST METRIC AWK-CONDITION(on v) SECS
 wait_for() {
   local v
@@ -86,7 +121,7 @@ for i in $(seq 60); do
   [ -z "$a1" ] && a1=$(assoc_of 1)
   if [ -n "$a0" ] && [ -n "$a1" ] &&
      cv "$a0" | grep -q 'refclock_status="TIME CODE' &&
-     cv "$a1" | grep -q 'refclock_status="TIME CODE' &&
+     cv "$a1" | grep -q 'refclock_status="[^"]*TIME CODE' &&
      cv "$a0" | grep -q '\*NOMINAL'; then
     break
   fi
@@ -132,6 +167,20 @@ cest=$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import dcf77_fee
 near "$(val rx bool-cest)" "$cest" 0 "rx: bool-cest = $cest (EU rule, from the feeder)"
 dst=$(echo "$ref" | grep -c 'refclock_status="[^"(]*DST[;"]')
 near "$(val u0 bool-cest)" "$dst" 0 "u0: bool-cest follows refclock_status DST ($dst)"
+
+# A2 on dcf77-1 and rx only, through NTPsec and our decoder into timecheck.
+cv "$a1" | grep -q 'refclock_status="[^"]*LEAP ADD WARNING'
+ok $? "NTPsec reports A2 on dcf77-1: LEAP ADD WARNING ($(cv "$a1" | grep -o 'refclock_status="[^"]*"'))"
+v=$(wait_for u1 bool-leap_announced 'v == 1' 20)
+ok $? "u1: bool-leap_announced = 1 (A2 via NTPsec) (got $v)"
+near "$(val u0 bool-leap_announced)" 0 0 "u0: bool-leap_announced = 0 (no A2)"
+near "$(val rx bool-leap_announced)" 1 0 "rx: bool-leap_announced = 1 (A2 via our decoder)"
+v=$(wait_for timecheck bool-leap_announced_u1 'v == 1' 20)
+ok $? "timecheck: bool-leap_announced_u1 = 1 (got $v)"
+near "$(val timecheck bool-leap_announced_rx)" 1 0 "timecheck: bool-leap_announced_rx = 1"
+near "$(val timecheck bool-leap_announced_u0)" 0 0 "timecheck: bool-leap_announced_u0 = 0"
+v=$(wait_for timecheck bool-leap_agree 'v == 0' 20)
+ok $? "timecheck: bool-leap_agree = 0 (A2 outside the last hour, held 5 s) (got $v)"
 
 # ---- phase 2: garbage on dcf77-0, silence on dcf77-1
 touch "$T/dcf77-0.garbage" "$T/dcf77-1.pause"
