@@ -313,7 +313,7 @@ static int expect(const char *s, size_t len, size_t *i, char c1, char c2) {
 }
 
 /* utime_t prints a time below ten years as raw "S.UUUUUU" seconds
- * (src/include/utime.h, operator<< and gmtime()): "0.000000" is a stamp
+ * (src/include/utime.h, utime_t::localtime/operator<<): "0.000000" is a stamp
  * never set.  -> seconds since the epoch; NaN if not of that form. */
 static double parse_raw_seconds(const char *s, size_t len) {
   double v = 0, scale = 0.1;

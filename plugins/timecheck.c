@@ -74,6 +74,8 @@ static double clock_s(clockid_t id) {
   return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 static double mono_now(void) { return clock_s(CLOCK_MONOTONIC); }
+/* The calendar only (which month boundary is next, days to the leap file's
+ * expiry): every age and hold uses mono_now(). */
 static double wall_now(void) { return clock_s(CLOCK_REALTIME); }
 
 /* Seams for the plugin test: the clocks and the system call. */

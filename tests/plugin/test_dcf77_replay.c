@@ -220,7 +220,13 @@ static int record(char **argv) {
   dcf77_ntpd_snapshot_t s;
   conv_rec_t r = {0};
   struct timespec wall, mono;
-  nt_setup(&nt, atoi(argv[4]));
+  char *end;
+  long unit = strtol(argv[4], &end, 10);
+  if (*argv[4] == '\0' || *end != '\0' || unit < 0 || unit > 255) {
+    fprintf(stderr, "unit must be 0..255, not %s\n", argv[4]);
+    return 1;
+  }
+  nt_setup(&nt, (int)unit);
   r.fd = ntp_net_open_udp(argv[2], argv[3], nt.err, sizeof(nt.err));
   if (r.fd < 0 || (r.out = fopen(argv[5], "w")) == NULL) {
     fprintf(stderr, "%s\n", nt.err);
