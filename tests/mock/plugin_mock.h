@@ -62,6 +62,9 @@ void mock_print_values(FILE *out);
 
 size_t mock_notification_count(void);
 const notification_t *mock_notification_at(size_t i);
+/* How many recorded notifications of `severity` (NOTIF_*, 0: any) have
+ * `needle` in their message. */
+int mock_notified(int severity, const char *needle);
 
 size_t mock_log_count(void);
 const char *mock_log_at(size_t i);

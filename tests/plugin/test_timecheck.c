@@ -90,15 +90,6 @@ static void step_read(double dt) {
   OK_MSG(mock_read("timecheck") == 0, "read returns 0");
 }
 
-static int notified(int severity, const char *needle) {
-  for (size_t i = 0; i < mock_notification_count(); i++) {
-    const notification_t *n = mock_notification_at(i);
-    if (n->severity == severity && strstr(n->message, needle) != NULL)
-      return 1;
-  }
-  return 0;
-}
-
 static void test_healthy(void) {
   feed_all(0, 0, 1e-6, 0.1 + 2e-6);
   step_read(1);
@@ -133,7 +124,7 @@ static void test_leap_disagree(void) {
   for (int i = 0; i < 60; i++) {
     feed_all(0, 1, 0, 0.1);
     step_read(10);
-    warned |= notified(NOTIF_WARNING, "dcf77=1");
+    warned |= mock_notified(NOTIF_WARNING, "dcf77=1");
   }
   EXPECT_NEAR(0, get("bool", "leap_agree"), 0);
   OK_MSG(warned,
@@ -142,7 +133,7 @@ static void test_leap_disagree(void) {
   for (int i = 0; i < 61 && !warned_before; i++) {
     feed_all(0, 0, 0, 0.1);
     step_read(10);
-    warned_before = notified(NOTIF_OKAY, "agree again");
+    warned_before = mock_notified(NOTIF_OKAY, "agree again");
   }
   OK_MSG(warned_before, "OKAY once A2 has been clear for LeapHold");
   EXPECT_NEAR(1, get("bool", "leap_agree"), 0);
@@ -205,7 +196,7 @@ static void test_leapfile_expiry(void) {
   step_read(1);
   EXPECT_NEAR(1, get("bool", "leapfile_expiring"), 0);
   EXPECT_NEAR(10, get("timecheck_days", "leapfile_expiry"), 0.1);
-  OK_MSG(notified(NOTIF_WARNING, "expires in 10.0"),
+  OK_MSG(mock_notified(NOTIF_WARNING, "expires in 10.0"),
          "WARNING with the days left");
   write_leapfile(U_2026_12_03 - 2 * DAY, 0);
   step_read(1);
@@ -223,7 +214,7 @@ static void test_leapfile_expiry(void) {
   write_leapfile(U_2026_12_03 + 400 * DAY, 0);
   step_read(1);
   EXPECT_NEAR(0, get("bool", "leapfile_expiring"), 0);
-  OK_MSG(notified(NOTIF_OKAY, "expires in"), "OKAY when renewed");
+  OK_MSG(mock_notified(NOTIF_OKAY, "expires in"), "OKAY when renewed");
 }
 
 /* The receiver's latency is configured 1 s wrong (a serial NMEA time one
@@ -251,13 +242,13 @@ static void test_pairs(void) {
   step_read(1);
   EXPECT_NEAR(1, get("bool", "apart-pps_vs_gps"), 0);
   EXPECT_NEAR(1, get("count", "pairs_apart"), 0);
-  OK_MSG(notified(NOTIF_WARNING, "pps and gps disagree by -1.0000"),
+  OK_MSG(mock_notified(NOTIF_WARNING, "pps and gps disagree by -1.0000"),
          "WARNING names the pair and the difference");
   int okay = 0;
   for (int i = 0; i < 31; i++) {
     feed_all(0, 0, 0, 0.1);
     step_read(1);
-    okay |= notified(NOTIF_OKAY, "agree again");
+    okay |= mock_notified(NOTIF_OKAY, "agree again");
   }
   EXPECT_NEAR(0, get("bool", "apart-pps_vs_gps"), 0);
   OK_MSG(okay, "OKAY when back");
