@@ -117,27 +117,44 @@ static void test_config_errors(void) {
   EXPECT_EQ_INT(-1, dcf77_udev_match_parse("0403:e88a:", &m));
 }
 
-static void test_receiver(void) {
-  int master = posix_openpt(O_RDWR | O_NOCTTY);
-  OK_MSG(master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0,
+/* A pty (*master) as the device of <Receiver NAME> with the options
+ * OPTS, configured and started at fake wall time real_s (s); NULL if the
+ * block was not configured. */
+static rx_inst_t *start_receiver(int *master, const char *name,
+                                 const char *opts, int64_t real_s) {
+  *master = posix_openpt(O_RDWR | O_NOCTTY);
+  OK_MSG(*master >= 0 && grantpt(*master) == 0 && unlockpt(*master) == 0,
          "pty for the simulated receiver");
   char conf[512];
   snprintf(conf, sizeof(conf),
-           "<Plugin dcf77>\n<Receiver \"rx\">\nDevice \"%s\"\n"
-           "Type \"mouseclock\"\nTrustAfter 2\nMaxAge 120\n</Receiver>\n"
-           "</Plugin>",
-           ptsname(master));
+           "<Plugin dcf77>\n<Receiver \"%s\">\nDevice \"%s\"\n%s"
+           "</Receiver>\n</Plugin>",
+           name, ptsname(*master), opts);
   dcf77_clock_real_ns = fake_real_ns;
   dcf77_clock_mono_ns = fake_mono_ns;
-  const int64_t m0 = INT64_C(1795335300);
-  atomic_store(&fake_real, (m0 - 30) * NS);
+  atomic_store(&fake_real, real_s * NS);
   mock_clear();
   EXPECT_EQ_INT(0, mock_configure("dcf77", conf));
-  EXPECT_EQ_INT(1, mock_has_read("dcf77/rx"));
+  if (rx_count == 0)
+    return NULL;
   rx_inst_t *in = rx_list[rx_count - 1];
   EXPECT_EQ_INT(0, mock_init_all());
   for (int i = 0; i < 200 && !in->rx.device_open; i++)
     usleep(10000);
+  return in;
+}
+
+static void test_receiver(void) {
+  int master;
+  const int64_t m0 = INT64_C(1795335300);
+  rx_inst_t *in = start_receiver(
+      &master, "rx", "Type \"mouseclock\"\nTrustAfter 2\nMaxAge 120\n",
+      m0 - 30);
+  EXPECT_EQ_INT(1, mock_has_read("dcf77/rx"));
+  if (in == NULL) {
+    close(master);
+    return;
+  }
   OK_MSG(in->rx.device_open, "the reader thread opened the pty");
 
   /* Nothing yet: receiving unknown for 3 s, no notification. */
@@ -349,6 +366,18 @@ static void *server(void *arg) {
   return NULL;
 }
 
+/* <Ntpd NAME> at the fake server's UDP port, Timeout 0.3 s and the
+ * options OPTS; mock_configure's result. */
+static int configure_ntpd(const char *name, unsigned port, const char *opts) {
+  char conf[256];
+  snprintf(conf, sizeof(conf),
+           "<Plugin dcf77>\n<Ntpd \"%s\">\nPort \"%u\"\nTimeout 0.3\n%s"
+           "</Ntpd>\n</Plugin>",
+           name, port, opts);
+  mock_clear();
+  return mock_configure("dcf77", conf);
+}
+
 /* The monotonic clock of the Ntpd tests: mock_now (the wall clock) minus a
  * skew that a simulated wall-clock step changes. */
 static double mono_skew_s = 1.7e9;
@@ -367,13 +396,7 @@ static void test_ntpd(void) {
          "fake mode 6 server bound");
   pthread_t th;
   pthread_create(&th, NULL, server, NULL);
-  char conf[256];
-  snprintf(conf, sizeof(conf),
-           "<Plugin dcf77>\n<Ntpd \"ntpd\">\nPort \"%u\"\nTimeout 0.3\n"
-           "MaxAge 60\n</Ntpd>\n</Plugin>",
-           ntohs(a.sin_port));
-  mock_clear();
-  EXPECT_EQ_INT(0, mock_configure("dcf77", conf));
+  EXPECT_EQ_INT(0, configure_ntpd("ntpd", ntohs(a.sin_port), "MaxAge 60\n"));
   mock_init_all();
   /* refclock_time 08:13:01Z; "now" 08:13:05Z */
   mock_now = DOUBLE_TO_CDTIME_T(1795335185.0);
@@ -508,12 +531,7 @@ static void test_ntpd(void) {
    * plugin: the read gives up (NaN) by Timeout. */
   atomic_store(&srv_silent, 0);
   atomic_store(&srv_delay_ms, 100);
-  snprintf(conf, sizeof(conf),
-           "<Plugin dcf77>\n<Ntpd \"slow\">\nPort \"%u\"\nTimeout 0.3\n"
-           "</Ntpd>\n</Plugin>",
-           ntohs(a.sin_port));
-  mock_clear();
-  EXPECT_EQ_INT(0, mock_configure("dcf77", conf));
+  EXPECT_EQ_INT(0, configure_ntpd("slow", ntohs(a.sin_port), ""));
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   EXPECT_EQ_INT(-1, mock_read("dcf77/slow"));
@@ -585,27 +603,16 @@ static void st_read(int64_t m0, int fed) {
 }
 
 static void test_stability(void) {
-  int master = posix_openpt(O_RDWR | O_NOCTTY);
-  OK_MSG(master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0,
-         "pty for the simulated receiver");
-  char conf[512];
-  snprintf(conf, sizeof(conf),
-           "<Plugin dcf77>\n<Receiver \"st\">\nDevice \"%s\"\n"
-           "TrustAfter 2\nMaxAge 300\nStability true\n"
-           "StabilityWindow 3840\n</Receiver>\n</Plugin>",
-           ptsname(master));
+  int master;
   const int64_t m0 = INT64_C(1795400000) / 60 * 60;
-  atomic_store(&fake_real, (m0 - 30) * NS);
-  mock_clear();
-  EXPECT_EQ_INT(0, mock_configure("dcf77", conf));
-  if (rx_count == 0) {
+  rx_inst_t *in = start_receiver(&master, "st",
+                                 "TrustAfter 2\nMaxAge 300\nStability true\n"
+                                 "StabilityWindow 3840\n",
+                                 m0 - 30);
+  if (in == NULL) {
     close(master);
     return;
   }
-  rx_inst_t *in = rx_list[rx_count - 1];
-  EXPECT_EQ_INT(0, mock_init_all());
-  for (int i = 0; i < 200 && !in->rx.device_open; i++)
-    usleep(10000);
   static int64_t e[ST_MINUTES];
   for (int j = 0; j < ST_MINUTES; j++)
     e[j] = (int64_t)llround(ST_SIGMA * gauss() * 1e9);
