@@ -34,9 +34,12 @@ static int feed(gpsd_server_t *srv, const char *line, cdtime_t now) {
   return gpsd_handle_report(srv, line, strlen(line), &g, now);
 }
 
-/* Replay a recording; stop after the line containing `until` (if given). */
-static int replay(gpsd_server_t *srv, const char *name, const char *until,
-                  cdtime_t now) {
+/* Replay a recording: each report fed at `now`, then given to each(line,
+ * ctx) if not NULL; stop after the line containing `until` (if given).
+ * The reports fed, -1 if the recording cannot be read. */
+static int replay_each(gpsd_server_t *srv, const char *name, const char *until,
+                       cdtime_t now, void (*each)(const char *, void *),
+                       void *ctx) {
   char path[512], line[GPSD_LINE_MAX];
   const char *top = getenv("TOP_SRCDIR");
   snprintf(path, sizeof(path), "%s/tests/data/gpsd/%s", top ? top : ".", name);
@@ -52,6 +55,8 @@ static int replay(gpsd_server_t *srv, const char *name, const char *until,
       continue;
     feed(srv, line, now);
     n++;
+    if (each != NULL)
+      each(line, ctx);
     if (until != NULL && strstr(line, until) != NULL)
       break;
   }
@@ -59,11 +64,23 @@ static int replay(gpsd_server_t *srv, const char *name, const char *until,
   return n;
 }
 
+static int replay(gpsd_server_t *srv, const char *name, const char *until,
+                  cdtime_t now) {
+  return replay_each(srv, name, until, now, NULL, NULL);
+}
+
 static double get(const char *pi, const char *type, const char *ti) {
   return mock_get(pi, type, ti, NULL);
 }
 
-static gpsd_server_t *server(size_t i) { return gpsd_registry_at(i); }
+/* The server configured last under `name`, NULL if none. */
+static gpsd_server_t *server(const char *name) {
+  gpsd_server_t *srv = NULL;
+  for (size_t i = 0; i < gpsd_registry_size(); i++)
+    if (strcmp(gpsd_registry_at(i)->name, name) == 0)
+      srv = gpsd_registry_at(i);
+  return srv;
+}
 
 /* Expected values of one instance: type, type instance, value (NaN:
  * expect NaN), absolute tolerance. */
@@ -131,7 +148,7 @@ static void test_two_receivers(void) {
                           "</Plugin>\n");
   EXPECT_EQ_INT(0, st);
   OK(mock_has_read("gpsd/fake"));
-  gpsd_server_t *srv = server(0);
+  gpsd_server_t *srv = server("fake");
   OK(srv != NULL && srv->max_age == TIME_T_TO_CDTIME_T(5));
   EXPECT_EQ_STR("29999", srv->port);
 
@@ -237,7 +254,7 @@ static void test_two_receivers(void) {
 
 /* TOFF / PPS: decided by the class in the line, whatever libgps does. */
 static void test_toff_pps(void) {
-  gpsd_server_t *srv = server(0);
+  gpsd_server_t *srv = server("fake");
   const char *toff =
       "{\"class\":\"TOFF\",\"device\":\"/dev/pts/1\",\"real_sec\":1800000000, "
       "\"real_nsec\":0,\"clock_sec\":1800000000,\"clock_nsec\":50500000}";
@@ -299,7 +316,7 @@ static void test_toff_pps(void) {
  * ages are measured on the elapsed-time clock.  (With the wall clock, a
  * TOFF stamped before a 1-hour step back stayed "fresh" for an hour.) */
 static void test_wall_clock_step(void) {
-  gpsd_server_t *srv = server(0); /* "fake", MaxAge 5 s, receiver "hab" */
+  gpsd_server_t *srv = server("fake"); /* "fake", MaxAge 5 s, receiver "hab" */
   const char *toff =
       "{\"class\":\"TOFF\",\"device\":\"/dev/pts/1\",\"real_sec\":1800000000, "
       "\"real_nsec\":0,\"clock_sec\":1800000000,\"clock_nsec\":50500000}";
@@ -339,7 +356,7 @@ static void test_wall_clock_step(void) {
 }
 
 static void test_notifications(void) {
-  gpsd_server_t *srv = server(0);
+  gpsd_server_t *srv = server("fake");
   const char *tpv3 = "{\"class\":\"TPV\",\"device\":\"/dev/pts/1\",\"mode\":3}";
   const char *tpv1 = "{\"class\":\"TPV\",\"device\":\"/dev/pts/1\",\"mode\":1}";
   /* Two GLONASS sats in view, none used; one GPS used. */
@@ -387,6 +404,28 @@ static void test_notifications(void) {
      mock_notification_at(1)->severity == NOTIF_OKAY);
 }
 
+/* SKY reports, those without Galileo, reads showing Galileo satellites and
+ * reads showing none after one that did. */
+typedef struct {
+  int skies, partial, reads, dips;
+} dips_t;
+
+/* After each report of furuno.gpsd322.json: a read after every SKY. */
+static void count_dips(const char *line, void *ctx) {
+  dips_t *c = ctx;
+  if (strstr(line, "\"class\":\"SKY\"") == NULL)
+    return;
+  c->skies++;
+  c->partial += strstr(line, "\"gnssid\":2") == NULL;
+  mock_clear();
+  mock_read("gpsd/fu");
+  double gal = get("pts_3", "satellites", "galileo_visible");
+  if (!isnan(gal) && gal > 0)
+    c->reads++;
+  else if (c->reads > 0)
+    c->dips++;
+}
+
 /* furuno_gl_ga.log under gpsd 3.22: every cycle a SKY without Galileo, then
  * one with it.  Reading after every report never shows a Galileo dip. */
 static void test_no_dip(void) {
@@ -394,41 +433,16 @@ static void test_no_dip(void) {
   EXPECT_EQ_INT(0, mock_configure("gpsd", "<Server \"fu\">\n Port 29998\n"
                                           " ReportUnconfigured true\n"
                                           "</Server>\n"));
-  gpsd_server_t *srv = NULL;
-  for (size_t i = 0; i < gpsd_registry_size(); i++)
-    if (strcmp(server(i)->name, "fu") == 0)
-      srv = server(i);
+  gpsd_server_t *srv = server("fu");
   OK(srv != NULL);
   srv->connected = true;
-  char path[512], line[GPSD_LINE_MAX];
-  const char *top = getenv("TOP_SRCDIR");
-  snprintf(path, sizeof(path), "%s/tests/data/gpsd/furuno.gpsd322.json", top ? top : ".");
-  FILE *f = fopen(path, "r");
-  OK(f != NULL);
-  int skies = 0, partial = 0, dips = 0, reads = 0;
-  while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
-    line[strcspn(line, "\r\n")] = '\0';
-    if (line[0] != '{')
-      continue;
-    feed(srv, line, mock_now);
-    if (strstr(line, "\"class\":\"SKY\"") == NULL)
-      continue;
-    skies++;
-    partial += strstr(line, "\"gnssid\":2") == NULL;
-    mock_clear();
-    mock_read("gpsd/fu");
-    double gal = get("pts_3", "satellites", "galileo_visible");
-    if (!isnan(gal) && gal > 0)
-      reads++;
-    else if (reads > 0)
-      dips++;
-  }
-  if (f != NULL)
-    fclose(f);
-  printf("# %d SKY reports, %d without Galileo\n", skies, partial);
-  OK_MSG(partial > 10, "the recording has partial SKYs without Galileo");
-  OK_MSG(reads > 10, "Galileo satellites reported");
-  OK_MSG(dips == 0, "no read after the first complete SKY shows 0 Galileo satellites");
+  dips_t c = {0};
+  OK(replay_each(srv, "furuno.gpsd322.json", NULL, mock_now, count_dips,
+                 &c) >= 0);
+  printf("# %d SKY reports, %d without Galileo\n", c.skies, c.partial);
+  OK_MSG(c.partial > 10, "the recording has partial SKYs without Galileo");
+  OK_MSG(c.reads > 10, "Galileo satellites reported");
+  OK_MSG(c.dips == 0, "no read after the first complete SKY shows 0 Galileo satellites");
   EXPECT_EQ_DOUBLE(7, get("pts_3", "satellites", "galileo_visible")); /* $GAGSV 7 */
   EXPECT_EQ_DOUBLE(10, get("pts_3", "satellites", "glonass_visible")); /* $GLGSV 10 */
 }
@@ -440,10 +454,7 @@ static void test_unconfigured_off(void) {
                                           " <Receiver \"garmin\">\n"
                                           "  Device \"/dev/pts/2\"\n"
                                           " </Receiver>\n</Server>\n"));
-  gpsd_server_t *srv = NULL;
-  for (size_t i = 0; i < gpsd_registry_size(); i++)
-    if (strcmp(server(i)->name, "only") == 0)
-      srv = server(i);
+  gpsd_server_t *srv = server("only");
   OK(srv != NULL);
   srv->connected = true;
   replay(srv, "hab-garmin.gpsd322.json", NULL, mock_now);
@@ -454,10 +465,7 @@ static void test_unconfigured_off(void) {
   OK(mock_find("only_pts_1", NULL, NULL) == NULL);
   /* A device path whose name another server already reports: the name gets
    * the server name in front ("pts_2" is server "fake"'s garmin). */
-  gpsd_server_t *fu = NULL;
-  for (size_t i = 0; i < gpsd_registry_size(); i++)
-    if (strcmp(server(i)->name, "fu") == 0)
-      fu = server(i);
+  gpsd_server_t *fu = server("fu");
   OK(fu != NULL);
   feed(fu, "{\"class\":\"TPV\",\"device\":\"/dev/pts/2\",\"mode\":3}", mock_now);
   pthread_mutex_lock(&gpsd_lock);
