@@ -90,9 +90,15 @@ static void step_read(double dt) {
   OK_MSG(mock_read("timecheck") == 0, "read returns 0");
 }
 
+/* The voters' values (feed_all), then a read dt s later (step_read). */
+static void feed_read(double ntp_li, double a2, double pps_s, double gps_s,
+                      double dt) {
+  feed_all(ntp_li, a2, pps_s, gps_s);
+  step_read(dt);
+}
+
 static void test_healthy(void) {
-  feed_all(0, 0, 1e-6, 0.1 + 2e-6);
-  step_read(1);
+  feed_read(0, 0, 1e-6, 0.1 + 2e-6, 1);
   EXPECT_NEAR(1, get("bool", "leap_agree"), 0);
   EXPECT_NEAR(3, get("count", "leap_voters"), 0);
   EXPECT_NEAR(0, get("bool", "leap_announced_kernel"), 0);
@@ -110,20 +116,16 @@ static void test_healthy(void) {
 /* DCF77 A2 set on 3 Dec while nobody else announces: disagree after
  * LeapHold (600 s) of the monotonic clock, whatever the wall clock does. */
 static void test_leap_disagree(void) {
-  feed_all(0, 1, 0, 0.1);
-  step_read(1);
+  feed_read(0, 1, 0, 0.1, 1);
   EXPECT_NEAR(1, get("bool", "leap_agree"), 0);
   EXPECT_NEAR(1, get("bool", "leap_announced_dcf77"), 0);
   fake_wall += 3 * 3600.0; /* the wall clock steps 3 h: no hold passes */
-  for (int i = 0; i < 5; i++) {
-    feed_all(0, 1, 0, 0.1);
-    step_read(10);
-  }
+  for (int i = 0; i < 5; i++)
+    feed_read(0, 1, 0, 0.1, 10);
   EXPECT_NEAR(1, get("bool", "leap_agree"), 0);
   int warned = 0;
   for (int i = 0; i < 60; i++) {
-    feed_all(0, 1, 0, 0.1);
-    step_read(10);
+    feed_read(0, 1, 0, 0.1, 10);
     warned |= mock_notified(NOTIF_WARNING, "dcf77=1");
   }
   EXPECT_NEAR(0, get("bool", "leap_agree"), 0);
@@ -131,8 +133,7 @@ static void test_leap_disagree(void) {
          "the WARNING names the disagreeing voter");
   int warned_before = 0;
   for (int i = 0; i < 61 && !warned_before; i++) {
-    feed_all(0, 0, 0, 0.1);
-    step_read(10);
+    feed_read(0, 0, 0, 0.1, 10);
     warned_before = mock_notified(NOTIF_OKAY, "agree again");
   }
   OK_MSG(warned_before, "OKAY once A2 has been clear for LeapHold");
@@ -145,16 +146,13 @@ static void test_leap_window(void) {
   write_leapfile(U_2026_12_03 + 400 * DAY, 1);
   fake_wall = U_2027_01_01 - 20 * 3600.0;
   fake_status = STA_INS;
-  feed_all(1, 0, 0, 0.1);
-  step_read(1);
+  feed_read(1, 0, 0, 0.1, 1);
   EXPECT_NEAR(1, get("bool", "leapfile_leap_scheduled"), 0);
   EXPECT_NEAR(1, get("bool", "leap_announced_kernel"), 0);
   EXPECT_NEAR(1, get("bool", "leap_agree"), 0);
   fake_wall = U_2027_01_01 - 1800.0;
-  for (int i = 0; i < 70; i++) {
-    feed_all(1, 1, 0, 0.1);
-    step_read(10);
-  }
+  for (int i = 0; i < 70; i++)
+    feed_read(1, 1, 0, 0.1, 10);
   EXPECT_NEAR(1, get("bool", "leap_agree"), 0);
   EXPECT_EQ_INT(0, mock_notification_count());
   fake_status = 0;
@@ -163,8 +161,7 @@ static void test_leap_window(void) {
 }
 
 static void test_stale(void) {
-  feed_all(0, 0, 0, 0.1);
-  step_read(1);
+  feed_read(0, 0, 0, 0.1, 1);
   EXPECT_NEAR(3, get("count", "leap_voters"), 0);
   /* a value written by a write thread after the read took its time (an
    * arrival "in the future" of the read) is fresh, not unknown */
@@ -224,30 +221,25 @@ static void test_pairs(void) {
   for (int i = 0; i < 20; i++) {
     seed = seed * 1103515245u + 12345u;
     double noise = ((seed >> 8) & 0xffff) / 65535.0 * 20e-6 - 10e-6;
-    feed_all(0, 0, noise, 0.1 + noise);
-    step_read(1);
+    feed_read(0, 0, noise, 0.1 + noise, 1);
     OK_MSG(get("bool", "apart-pps_vs_gps") == 0, "honest pair not apart");
   }
   OK_MSG(get("time_offset_rms", "pps_vs_gps") >= 0,
          "the spread is known after 20 samples");
-  feed_all(0, 0, 0, 1.1);
-  step_read(1);
+  feed_read(0, 0, 0, 1.1, 1);
   EXPECT_NEAR(-1.0, get("time_offset", "pps_vs_gps"), 1e-9);
   EXPECT_NEAR(0, get("bool", "apart-pps_vs_gps"), 0);
   fake_wall += 3600; /* a wall step does not pass the hold */
-  feed_all(0, 0, 0, 1.1);
-  step_read(29);
+  feed_read(0, 0, 0, 1.1, 29);
   EXPECT_NEAR(0, get("bool", "apart-pps_vs_gps"), 0);
-  feed_all(0, 0, 0, 1.1);
-  step_read(1);
+  feed_read(0, 0, 0, 1.1, 1);
   EXPECT_NEAR(1, get("bool", "apart-pps_vs_gps"), 0);
   EXPECT_NEAR(1, get("count", "pairs_apart"), 0);
   OK_MSG(mock_notified(NOTIF_WARNING, "pps and gps disagree by -1.0000"),
          "WARNING names the pair and the difference");
   int okay = 0;
   for (int i = 0; i < 31; i++) {
-    feed_all(0, 0, 0, 0.1);
-    step_read(1);
+    feed_read(0, 0, 0, 0.1, 1);
     okay |= mock_notified(NOTIF_OKAY, "agree again");
   }
   EXPECT_NEAR(0, get("bool", "apart-pps_vs_gps"), 0);
