@@ -553,6 +553,11 @@ int mock_read(const char *name) {
   return -ENOENT;
 }
 
+int mock_clear_read(const char *name) {
+  mock_clear();
+  return mock_read(name);
+}
+
 int mock_read_count(void) {
   int n = 0;
   for (size_t i = 0; i < regs_num; i++)

@@ -598,24 +598,21 @@ static void leader_only(void) {
   EXPECT_EQ_INT(0, mock_value_count()); /* not the leader: nothing */
   EXPECT_EQ_INT(1, mock_ceph_ncmds);    /* only quorum_status */
   fake_local = 1;
-  mock_clear();
-  EXPECT_EQ_INT(0, mock_read("ceph_health/l"));
+  EXPECT_EQ_INT(0, mock_clear_read("ceph_health/l"));
   OK(mock_value_count() > 100);
   EXPECT_EQ_DOUBLE(0, mock_get("l", "ceph_health_status", "", NULL));
   EXPECT_EQ_INT(1, mock_notified(0, "is the quorum leader"));
-  mock_clear();
-  EXPECT_EQ_INT(0, mock_read("ceph_health/m")); /* leader is "a", not "zz" */
+  /* leader is "a", not "zz" */
+  EXPECT_EQ_INT(0, mock_clear_read("ceph_health/m"));
   EXPECT_EQ_INT(0, mock_value_count());
   /* The mons cannot be reached (an election, the local mon down): the
    * cluster that was reporting ("l") marks its values unknown; the one that
    * was not ("m") stays silent (found by tests/e2e/ceph_leader.sh: every
    * non-leader mon host created a NaN series set during an election). */
   use_state("no-such-state"); /* every command times out, quorum_status too */
-  mock_clear();
-  EXPECT_EQ_INT(-1, mock_read("ceph_health/m"));
+  EXPECT_EQ_INT(-1, mock_clear_read("ceph_health/m"));
   EXPECT_EQ_INT(0, mock_value_count());
-  mock_clear();
-  EXPECT_EQ_INT(-1, mock_read("ceph_health/l"));
+  EXPECT_EQ_INT(-1, mock_clear_read("ceph_health/l"));
   OK(mock_value_count() > 10);
   OK(isnan(mock_get("l", "ceph_health_status", "", NULL)));
   use_state("healthy");

@@ -161,8 +161,7 @@ static void test_two_receivers(void) {
   EXPECT_EQ_INT(CDU_TABLE_SIZE(gpsd_metrics), mock_value_count());
 
   OK(replay(srv, "hab-garmin.gpsd322.json", NULL, T0) > 40);
-  mock_clear();
-  mock_read("gpsd/fake");
+  mock_clear_read("gpsd/fake");
   /* hab-gpspi.log, 09:28:37: $GNGSA 22,17,28,15,18 / 82,72,80,65,73;
    * $GPGSV 14 (12 GPS + SBAS 33, 39), $GLGSV 9. */
   static const want_t hab[] = {
@@ -241,12 +240,10 @@ static void test_two_receivers(void) {
 
   /* Fresh again, then the connection drops: NaN at once. */
   replay(srv, "hab-garmin.gpsd322.json", NULL, mock_now);
-  mock_clear();
-  mock_read("gpsd/fake");
+  mock_clear_read("gpsd/fake");
   EXPECT_EQ_DOUBLE(5, get("hab", "satellites", "glonass_used"));
   gpsd_server_invalidate(srv);
-  mock_clear();
-  mock_read("gpsd/fake");
+  mock_clear_read("gpsd/fake");
   OK(isnan(get("hab", "satellites", "glonass_used")));
   OK(isnan(get("pts_2", "satellites", "gps_used")));
   srv->connected = true;
@@ -273,8 +270,7 @@ static void test_toff_pps(void) {
   else
     OK_MSG(g.toff.real.tv_sec == 1800000000, "fixed libgps: TOFF in ->toff");
   EXPECT_EQ_INT(0, feed(srv, pps, mock_now));
-  mock_clear();
-  mock_read("gpsd/fake");
+  mock_clear_read("gpsd/fake");
   EXPECT_NEAR(-0.0505, get("hab", "time_offset", "toff"), 1e-12);
   EXPECT_NEAR(2e-6, get("hab", "time_offset", "pps"), 1e-12);
   EXPECT_EQ_DOUBLE(-20, get("hab", "gauge", "pps_precision"));
@@ -326,15 +322,13 @@ static void test_wall_clock_step(void) {
   test_elapsed = elapsed;
   replay(srv, "hab-garmin.gpsd322.json", NULL, test_clock());
   EXPECT_EQ_INT(0, feed(srv, toff, test_clock()));
-  mock_clear();
-  mock_read("gpsd/fake");
+  mock_clear_read("gpsd/fake");
   EXPECT_NEAR(-0.0505, get("hab", "time_offset", "toff"), 1e-12);
 
   /* 1 s later the wall clock is stepped forward by an hour: still fresh. */
   mock_now = wall + TIME_T_TO_CDTIME_T(3601);
   test_elapsed = elapsed + TIME_T_TO_CDTIME_T(1);
-  mock_clear();
-  mock_read("gpsd/fake");
+  mock_clear_read("gpsd/fake");
   EXPECT_NEAR(-0.0505, get("hab", "time_offset", "toff"), 1e-12);
   EXPECT_EQ_DOUBLE(5, get("hab", "satellites", "glonass_used"));
 
@@ -342,8 +336,7 @@ static void test_wall_clock_step(void) {
    * every snapshot is stale. */
   mock_now = wall - TIME_T_TO_CDTIME_T(3600) + TIME_T_TO_CDTIME_T(6);
   test_elapsed = elapsed + TIME_T_TO_CDTIME_T(6);
-  mock_clear();
-  mock_read("gpsd/fake");
+  mock_clear_read("gpsd/fake");
   double stale = get("hab", "time_offset", "toff");
   if (!OK_MSG(isnan(stale), "TOFF 6 s old, wall clock stepped back 1 h: NaN"))
     printf("# got %.9g\n", stale);
@@ -368,15 +361,13 @@ static void test_notifications(void) {
   mock_now += TIME_T_TO_CDTIME_T(1);
   replay(srv, "hab-garmin.gpsd322.json", NULL, mock_now);
   feed(srv, tpv3, mock_now);
-  mock_clear();
-  mock_read("gpsd/fake");
+  mock_clear_read("gpsd/fake");
   size_t base = mock_notification_count(); /* healthy start: silent */
   EXPECT_EQ_INT(0, base);
 
   feed(srv, tpv1, mock_now);
   feed(srv, sky_noglo, mock_now);
-  mock_clear();
-  mock_read("gpsd/fake");
+  mock_clear_read("gpsd/fake");
   EXPECT_EQ_DOUBLE(0, get("hab", "satellites", "glonass_used"));
   EXPECT_EQ_DOUBLE(1, get("hab", "satellites", "glonass_visible"));
   EXPECT_EQ_INT(2, mock_notification_count());
@@ -391,13 +382,11 @@ static void test_notifications(void) {
   OK_MSG(lost == 1, "fix lost: one WARNING");
   OK_MSG(glo == 1, "GLONASS down to 0 used: one WARNING");
   /* Same state again: nothing new.  Galileo, never used, never notifies. */
-  mock_clear();
-  mock_read("gpsd/fake");
+  mock_clear_read("gpsd/fake");
   EXPECT_EQ_INT(0, mock_notification_count());
   /* Recovery: OKAY for both. */
   replay(srv, "hab-garmin.gpsd322.json", NULL, mock_now);
-  mock_clear();
-  mock_read("gpsd/fake");
+  mock_clear_read("gpsd/fake");
   EXPECT_EQ_INT(2, mock_notification_count());
   OK(mock_notification_count() == 2 &&
      mock_notification_at(0)->severity == NOTIF_OKAY &&
@@ -417,8 +406,7 @@ static void count_dips(const char *line, void *ctx) {
     return;
   c->skies++;
   c->partial += strstr(line, "\"gnssid\":2") == NULL;
-  mock_clear();
-  mock_read("gpsd/fu");
+  mock_clear_read("gpsd/fu");
   double gal = get("pts_3", "satellites", "galileo_visible");
   if (!isnan(gal) && gal > 0)
     c->reads++;
@@ -458,8 +446,7 @@ static void test_unconfigured_off(void) {
   OK(srv != NULL);
   srv->connected = true;
   replay(srv, "hab-garmin.gpsd322.json", NULL, mock_now);
-  mock_clear();
-  mock_read("gpsd/only");
+  mock_clear_read("gpsd/only");
   EXPECT_EQ_DOUBLE(8, get("garmin", "satellites", "gps_used"));
   OK(mock_find("pts_1", NULL, NULL) == NULL);
   OK(mock_find("only_pts_1", NULL, NULL) == NULL);
@@ -629,8 +616,7 @@ static void test_stability(void) {
       continue;
     /* NaN until enough samples: the distribution from 8, ADEV at 1 s from
      * 10 (2m + 8 slots), TDEV at 1 s from 10 (3m + 7). */
-    mock_clear();
-    mock_read("gpsd/stab");
+    mock_clear_read("gpsd/stab");
     int found = 0;
     double p50 = tget("ga", "time_offset", "toff", "p50", &found);
     double adev1 = tget("ga", "time_adev", "toff", "tau_1", NULL);
@@ -641,8 +627,7 @@ static void test_stability(void) {
            "toff-tau_1 ADEV NaN below 10 samples, then finite");
     OK(isnan(tget("ga", "time_adev", "toff", "tau_2", NULL)));
   }
-  mock_clear();
-  mock_read("gpsd/stab");
+  mock_clear_read("gpsd/stab");
   check_series("ga", "toff", xa, na, STAB_SA, &ra);
   check_series("gb", "toff", xb, nb, STAB_SB, &rb);
   check_series("gb", "toff_vs_reference", xd, nd,
@@ -662,8 +647,7 @@ static void test_stability(void) {
   OK(isnan(tget("gb", "time_offset", "pps", "p50", NULL)));
   /* Stale: nothing for MaxAge (5 s): NaN, never the last value. */
   mock_now += TIME_T_TO_CDTIME_T(6);
-  mock_clear();
-  mock_read("gpsd/stab");
+  mock_clear_read("gpsd/stab");
   found = 0;
   OK(isnan(tget("gb", "time_adev", "toff", "tau_1", &found)) && found);
   OK(isnan(tget("gb", "time_offset", "toff", "p99", NULL)));

@@ -236,8 +236,7 @@ static void test_ntpd(void) {
   EXPECT_EQ_INT(1, mock_notified(0, "source 10.1.1.1 is a falseticker"));
   EXPECT_EQ_INT(1, mock_notified(0, "1 usable sources (MinSources 2)"));
   EXPECT_EQ_INT(2, (int)mock_notification_count());
-  mock_clear();
-  EXPECT_EQ_INT(0, mock_read("ntp/fake"));
+  EXPECT_EQ_INT(0, mock_clear_read("ntp/fake"));
   EXPECT_EQ_INT(0, (int)mock_notification_count()); /* no repeats */
 
   /* sys.peer moves, then sync is lost */
@@ -440,8 +439,7 @@ static void test_peer_forget(void) {
   /* a new peer turns falseticker: still tracked */
   pool_round(120, true);
   fake_now = 5000 + 300 * 120;
-  mock_clear();
-  EXPECT_EQ_INT(0, mock_read("ntp/pool"));
+  EXPECT_EQ_INT(0, mock_clear_read("ntp/pool"));
   printf("# new peer 10.9.120.1 falseticker: %d notification(s)\n",
          mock_notified(0, "source 10.9.120.1 is a falseticker"));
   EXPECT_EQ_INT(1, mock_notified(0, "source 10.9.120.1 is a falseticker"));
@@ -479,8 +477,7 @@ static void test_peer_forget(void) {
   OK(mock_find("big-10.9.49.3", "time_offset", "offset") != NULL);
   OK(mock_find("big-10.9.0.1", "time_offset", "offset") == NULL);
   pool_round(50, true);
-  mock_clear();
-  EXPECT_EQ_INT(0, mock_read("ntp/big"));
+  EXPECT_EQ_INT(0, mock_clear_read("ntp/big"));
   EXPECT_EQ_INT(1, mock_notified(0, "source 10.9.50.1 is a falseticker"));
   ntp_clock_s = ntp_mono_now;
   mock_shutdown_all();
@@ -595,8 +592,7 @@ static void stab_run(double *t, int hpoll, int polls, phase_stats_t *ref,
     phase_stats_add(sys_ref, x_sys, (int64_t)(*t * 1e9));
     stab_daemon(*t, x_sys, t_rec, x, hpoll);
     fake_now = 1e6 + *t;
-    mock_clear();
-    EXPECT_EQ_INT(0, mock_read("ntp/stab"));
+    EXPECT_EQ_INT(0, mock_clear_read("ntp/stab"));
     stab_check_reading(r, poll);
   }
 }
@@ -668,8 +664,7 @@ static void test_stability(void) {
   stab_check_adev("stab-SHM(0)", "offset", &ref, STAB_SIG_PEER, 8);
   /* the daemon stops answering: NaN, the rows are still dispatched */
   fk.silent = 1;
-  mock_clear();
-  EXPECT_EQ_INT(-1, mock_read("ntp/stab"));
+  EXPECT_EQ_INT(-1, mock_clear_read("ntp/stab"));
   OK(isnan(g("stab", "count", "system-samples")));
   OK(isnan(g("stab-SHM(0)", "time_adev", "offset-tau_8")));
   OK(mock_find("stab-SHM(0)", "count", "offset-samples") != NULL);

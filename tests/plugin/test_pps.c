@@ -83,8 +83,7 @@ static void read_at(const char *name, double real_s, double mono_skew) {
   char reg[64];
   snprintf(reg, sizeof(reg), "pps/%s", name);
   set_now(real_s, real_s + mono_skew);
-  mock_clear();
-  EXPECT_EQ_INT(0, mock_read(reg));
+  EXPECT_EQ_INT(0, mock_clear_read(reg));
 }
 
 /* Inject a pulse at fake time real_s + 50 ms and make the reader see it. */
@@ -463,8 +462,7 @@ static void test_discovery(void) {
   /* A device with no pulse yet: no alarm until it was watched Timeout
    * (60 s here), then one. */
   put("pps3", "assert", "0.000000000#0\n");
-  mock_clear();
-  EXPECT_EQ_INT(0, mock_read("pps/discovery"));
+  EXPECT_EQ_INT(0, mock_clear_read("pps/discovery"));
   EXPECT_EQ_DOUBLE(0.0, get("pps3", "bool", "signal"));
   EXPECT_EQ_INT(0, mock_notified(NOTIF_FAILURE, "no pulse seen"));
   mock_clear();

@@ -86,8 +86,7 @@ static double get(const char *type, const char *ti) {
 static void step_read(double dt) {
   fake_mono += dt;
   fake_wall += dt;
-  mock_clear();
-  OK_MSG(mock_read("timecheck") == 0, "read returns 0");
+  OK_MSG(mock_clear_read("timecheck") == 0, "read returns 0");
 }
 
 /* The voters' values (feed_all), then a read dt s later (step_read). */
@@ -168,8 +167,7 @@ static void test_stale(void) {
   fake_mono += 0.5;
   feed_all(0, 0, 0, 0.1);
   fake_mono -= 0.5;
-  mock_clear();
-  mock_read("timecheck");
+  mock_clear_read("timecheck");
   EXPECT_NEAR(0, get("time_offset", "pps_vs_gps"), 1e-12);
   EXPECT_NEAR(3, get("count", "leap_voters"), 0);
   /* a NaN (no pulse in this interval) keeps the last value until MaxAge */
