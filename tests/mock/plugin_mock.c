@@ -247,11 +247,18 @@ void c_do_release(int level, c_complain_t *c, const char *format, ...) {
 }
 
 /* ---------------------------------------------------------- cf_util_get_* */
+/* 0 if ci has exactly one value of `type`, else collectd's error line
+ * ("exactly one KIND argument") and -1. */
+static int one_value(const oconfig_item_t *ci, int type, const char *kind) {
+  if (ci->values_num == 1 && ci->values[0].type == type)
+    return 0;
+  ERROR("The `%s' option requires exactly one %s argument.", ci->key, kind);
+  return -1;
+}
+
 int cf_util_get_string(const oconfig_item_t *ci, char **ret) {
-  if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_STRING) {
-    ERROR("The `%s' option requires exactly one string argument.", ci->key);
+  if (one_value(ci, OCONFIG_TYPE_STRING, "string") != 0)
     return -1;
-  }
   char *s = strdup(ci->values[0].value.string);
   if (s == NULL)
     return -1;
@@ -262,19 +269,15 @@ int cf_util_get_string(const oconfig_item_t *ci, char **ret) {
 
 int cf_util_get_string_buffer(const oconfig_item_t *ci, char *buf,
                               size_t size) {
-  if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_STRING) {
-    ERROR("The `%s' option requires exactly one string argument.", ci->key);
+  if (one_value(ci, OCONFIG_TYPE_STRING, "string") != 0)
     return -1;
-  }
   sstrncpy(buf, ci->values[0].value.string, size);
   return 0;
 }
 
 int cf_util_get_double(const oconfig_item_t *ci, double *ret) {
-  if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_NUMBER) {
-    ERROR("The `%s' option requires exactly one numeric argument.", ci->key);
+  if (one_value(ci, OCONFIG_TYPE_NUMBER, "numeric") != 0)
     return -1;
-  }
   *ret = ci->values[0].value.number;
   return 0;
 }
@@ -550,6 +553,11 @@ int mock_read(const char *name) {
   return -ENOENT;
 }
 
+int mock_clear_read(const char *name) {
+  mock_clear();
+  return mock_read(name);
+}
+
 int mock_read_count(void) {
   int n = 0;
   for (size_t i = 0; i < regs_num; i++)
@@ -636,6 +644,13 @@ void mock_print_values(FILE *out) {
 size_t mock_notification_count(void) { return notifs_num; }
 const notification_t *mock_notification_at(size_t i) {
   return i < notifs_num ? &notifs[i] : NULL;
+}
+int mock_notified(int severity, const char *needle) {
+  int n = 0;
+  for (size_t i = 0; i < notifs_num; i++)
+    n += (severity == 0 || notifs[i].severity == severity) &&
+         strstr(notifs[i].message, needle) != NULL;
+  return n;
 }
 
 size_t mock_log_count(void) { return logs_num; }

@@ -46,6 +46,9 @@ void mock_config_free(oconfig_item_t *ci);
 int mock_init_all(void);       /* 0 if every init callback returned 0 */
 int mock_read_all(void);       /* number of read callbacks returning != 0 */
 int mock_read(const char *name); /* one read callback by name; -ENOENT */
+/* mock_clear, then mock_read: the values, notifications and log lines of
+ * that one read. */
+int mock_clear_read(const char *name);
 int mock_shutdown_all(void);   /* shutdown callbacks, then free_funcs */
 int mock_read_count(void);     /* registered read callbacks */
 int mock_has_read(const char *name);
@@ -62,6 +65,9 @@ void mock_print_values(FILE *out);
 
 size_t mock_notification_count(void);
 const notification_t *mock_notification_at(size_t i);
+/* How many recorded notifications of `severity` (NOTIF_*, 0: any) have
+ * `needle` in their message. */
+int mock_notified(int severity, const char *needle);
 
 size_t mock_log_count(void);
 const char *mock_log_at(size_t i);

@@ -4,7 +4,10 @@
  */
 #include "tests/plugin/conv.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,4 +130,127 @@ char *conv_slurp(const char *path) {
   char *buf = conv_stream_str(f);
   fclose(f);
   return buf;
+}
+
+/* ---------- canonical text and the golden check ---------- */
+
+void conv_put_d(FILE *f, const char *key, double v) {
+  if (isnan(v))
+    fprintf(f, "%s=nan\n", key);
+  else
+    fprintf(f, "%s=%.9g\n", key, v);
+}
+
+void conv_put_c(FILE *f, const char *key, int64_t v) {
+  if (v == CONV_UNKNOWN)
+    fprintf(f, "%s=unknown\n", key);
+  else
+    fprintf(f, "%s=%lld\n", key, (long long)v);
+}
+
+double conv_canon_get(const char *text, const char *key) {
+  size_t kl = strlen(key);
+  for (const char *p = strstr(text, key); p != NULL; p = strstr(p + 1, key))
+    if ((p == text || p[-1] == '\n') && p[kl] == '=')
+      return strtod(p + kl + 1, NULL);
+  return NAN;
+}
+
+/* One assertion of g, its description printf-style (cut at 599 bytes). */
+__attribute__((format(printf, 3, 4))) static void
+golden_ok(const conv_golden_t *g, bool ok, const char *fmt, ...) {
+  char msg[600];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof(msg), fmt, ap);
+  va_end(ap);
+  g->ok(ok, msg);
+}
+
+/* The .ref checks: values against what g->tool printed. */
+static void golden_ref(const conv_golden_t *g, const char *base,
+                       const char *text) {
+  char path[800];
+  size_t n = 0;
+  snprintf(path, sizeof(path), "%.500s/%.250s.ref", g->dir, base);
+  char **lines = conv_read_lines(path, &n);
+  for (size_t i = 0; i < n; i++) {
+    char key[200];
+    double want, tol;
+    if (lines[i][0] == '#' ||
+        sscanf(lines[i], "%199s %lf %lf", key, &want, &tol) != 3)
+      continue;
+    double got = conv_canon_get(text, key);
+    golden_ok(g, fabs(got - want) <= tol, "%s: %s = %.9g (%s %.9g +- %g)",
+              base, key, got, g->tool, want, tol);
+  }
+  conv_free_lines(lines, n);
+}
+
+/* Replays g->dir/file through g->canon: its canonical text (free() it). */
+static char *golden_replay(const conv_golden_t *g, const char *file,
+                           int *mism) {
+  char path[800];
+  size_t n = 0;
+  snprintf(path, sizeof(path), "%.500s/%.250s", g->dir, file);
+  char **lines = conv_read_lines(path, &n);
+  FILE *f = tmpfile();
+  if (f == NULL) {
+    conv_free_lines(lines, n);
+    return strdup("");
+  }
+  *mism = g->canon(f, file, lines, n);
+  char *text = conv_stream_str(f);
+  fclose(f);
+  conv_free_lines(lines, n);
+  return text;
+}
+
+/* One recording: NAME.chk (rebuilt first with g->rebuild), the requests
+ * and NAME.ref of a .conv, then the test's own checks. */
+static void golden_file(const conv_golden_t *g, const char *file,
+                        const char *base, bool conv) {
+  char chk[800];
+  int mism = 0;
+  char *got = golden_replay(g, file, &mism);
+  snprintf(chk, sizeof(chk), "%.500s/%.250s.chk", g->dir, base);
+  FILE *f = g->rebuild ? fopen(chk, "w") : NULL;
+  if (f != NULL) {
+    fputs(got, f);
+    fclose(f);
+  }
+  char *want = conv_slurp(chk);
+  bool same = want != NULL && strcmp(want, got) == 0;
+  golden_ok(g, same, "%s replays to %s.chk", file, base);
+  if (!same)
+    printf("# got:\n%s", got);
+  if (conv) {
+    golden_ok(g, mism == 0, "%s: the plugin sent the recorded requests",
+              file);
+    golden_ref(g, base, got);
+  }
+  if (g->extra != NULL)
+    g->extra(base, got);
+  free(want);
+  free(got);
+}
+
+int conv_golden(const conv_golden_t *g) {
+  DIR *d = opendir(g->dir);
+  struct dirent *e;
+  int files = 0;
+  if (d == NULL)
+    return -1;
+  while ((e = readdir(d)) != NULL) {
+    const char *dot = strrchr(e->d_name, '.');
+    bool conv = dot != NULL && strcmp(dot, ".conv") == 0;
+    if (!conv && !(g->m6 && dot != NULL && strcmp(dot, ".m6") == 0))
+      continue;
+    char base[256];
+    snprintf(base, sizeof(base), "%.*s", (int)(dot - e->d_name), e->d_name);
+    golden_file(g, e->d_name, base, conv);
+    files++;
+  }
+  closedir(d);
+  return files;
 }

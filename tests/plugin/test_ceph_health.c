@@ -40,13 +40,6 @@ static int count_cmds(const char *needle) {
   return n;
 }
 
-static int notif_matching(const char *needle) {
-  int n = 0;
-  for (size_t i = 0; i < mock_notification_count(); i++)
-    n += strstr(mock_notification_at(i)->message, needle) != NULL;
-  return n;
-}
-
 static void config_errors(void) {
   EXPECT_EQ_INT(-1, mock_configure(PLUGIN, "<Plugin ceph_health>\n"
                                            "<Cluster \"bad\">\n"
@@ -262,7 +255,7 @@ static void capacity(void) {
               rt("ceph_health_headroom", "after_loss_backfillfull"), 1e-6);
   EXPECT_NEAR(95 - worst, rt("ceph_health_headroom", "after_loss_full"),
               1e-5);
-  EXPECT_EQ_INT(0, notif_matching("losing host")); /* healthy start: quiet */
+  EXPECT_EQ_INT(0, mock_notified(0, "losing host")); /* healthy start: quiet */
   /* backfillfull lowered to 10 %: losing h0 would cross it - while the
    * cluster is HEALTH_OK (osd.2 is at 8.2 %). */
   char *dump = read_text("hosts", "osd_dump.json");
@@ -276,8 +269,8 @@ static void capacity(void) {
     EXPECT_NEAR(10.0 - worst,
                 rt("ceph_health_headroom", "after_loss_backfillfull"), 1e-3);
     OK(rt("ceph_health_headroom", "after_loss_backfillfull") < 0);
-    EXPECT_EQ_INT(1, notif_matching("losing host h0 of root default would "
-                                    "fill osd.2 to 10.4 %"));
+    EXPECT_EQ_INT(1, mock_notified(0, "losing host h0 of root default would "
+                                      "fill osd.2 to 10.4 %"));
     EXPECT_EQ_INT(NOTIF_WARNING,
                   mock_notification_count() ? mock_notification_at(0)->severity
                                             : -1);
@@ -287,7 +280,7 @@ static void capacity(void) {
     mock_ceph_dump_override = NULL;
     mock_clear();
     EXPECT_EQ_INT(0, mock_read_all());
-    EXPECT_EQ_INT(1, notif_matching("below backfillfull")); /* cleared */
+    EXPECT_EQ_INT(1, mock_notified(0, "below backfillfull")); /* cleared */
   }
   free(dump);
   /* A recording without the CRUSH replies: the root is NaN, not stale. */
@@ -316,9 +309,9 @@ static void osd_down(void) {
                                "redundancy", NULL));
   EXPECT_EQ_DOUBLE(0, cl("ceph_health_margin", "redundancy"));
   /* Notifications: health changed, two checks raised. */
-  EXPECT_EQ_INT(1, notif_matching("health is now HEALTH_WARN"));
-  EXPECT_EQ_INT(1, notif_matching("OSD_DOWN raised"));
-  EXPECT_EQ_INT(1, notif_matching("PG_DEGRADED raised"));
+  EXPECT_EQ_INT(1, mock_notified(0, "health is now HEALTH_WARN"));
+  EXPECT_EQ_INT(1, mock_notified(0, "OSD_DOWN raised"));
+  EXPECT_EQ_INT(1, mock_notified(0, "PG_DEGRADED raised"));
   mock_clear();
   EXPECT_EQ_INT(0, mock_read_all());
   EXPECT_EQ_INT(0, mock_notification_count()); /* only on change */
@@ -339,8 +332,8 @@ static void mgr_down(void) {
   OK(isnan(mock_get("ceph-osd.1", "percent", "utilization", NULL)));
   OK(isnan(cl("percent", "max_osd_utilization")));
   OK(mock_log_find("timed out") >= 0);
-  EXPECT_EQ_INT(1, notif_matching("HEALTH_OK"));
-  EXPECT_EQ_INT(1, notif_matching("OSD_DOWN cleared"));
+  EXPECT_EQ_INT(1, mock_notified(0, "HEALTH_OK"));
+  EXPECT_EQ_INT(1, mock_notified(0, "OSD_DOWN cleared"));
 }
 
 static void full(void) {
@@ -350,7 +343,7 @@ static void full(void) {
   EXPECT_EQ_DOUBLE(3, cl("ceph_health_osds", "over_full"));
   OK(cl("ceph_health_headroom", "full") < 0);
   OK(mock_get("ceph-osd.1", "ceph_health_headroom", "backfillfull", NULL) < 0);
-  EXPECT_EQ_INT(1, notif_matching("OSD_FULL raised (HEALTH_ERR)"));
+  EXPECT_EQ_INT(1, mock_notified(0, "OSD_FULL raised (HEALTH_ERR)"));
   int failure = 0;
   for (size_t i = 0; i < mock_notification_count(); i++)
     failure += mock_notification_at(i)->severity == NOTIF_FAILURE;
@@ -370,7 +363,7 @@ static void unknown_state(void) {
   EXPECT_EQ_DOUBLE(7, cl("ceph_health_pgs", "active"));
   EXPECT_EQ_DOUBLE(1, cl("ceph_health_check", "NEW_CHECK_X"));
   EXPECT_EQ_DOUBLE(1, cl("ceph_health_check_muted", "NEW_CHECK_X"));
-  EXPECT_EQ_INT(0, notif_matching("NEW_CHECK_X")); /* muted: no alert */
+  EXPECT_EQ_INT(0, mock_notified(0, "NEW_CHECK_X")); /* muted: no alert */
   OK(mock_log_find("sparkly") >= 0);
   mock_clear();
   EXPECT_EQ_INT(0, mock_read_all());
@@ -420,7 +413,7 @@ static void failures(void) {
   EXPECT_NEAR(0.85, cl("ceph_health_ratio", "nearfull"), 1e-6); /* osd dump */
   EXPECT_EQ_DOUBLE(32, mock_get("ceph-pool-test", "ceph_health_pgs", "total",
                                 NULL)); /* pgs_brief */
-  EXPECT_EQ_INT(0, notif_matching("HEALTH_ERR"));
+  EXPECT_EQ_INT(0, mock_notified(0, "HEALTH_ERR"));
   mock_ceph_status_override = NULL;
 }
 
@@ -605,24 +598,21 @@ static void leader_only(void) {
   EXPECT_EQ_INT(0, mock_value_count()); /* not the leader: nothing */
   EXPECT_EQ_INT(1, mock_ceph_ncmds);    /* only quorum_status */
   fake_local = 1;
-  mock_clear();
-  EXPECT_EQ_INT(0, mock_read("ceph_health/l"));
+  EXPECT_EQ_INT(0, mock_clear_read("ceph_health/l"));
   OK(mock_value_count() > 100);
   EXPECT_EQ_DOUBLE(0, mock_get("l", "ceph_health_status", "", NULL));
-  EXPECT_EQ_INT(1, notif_matching("is the quorum leader"));
-  mock_clear();
-  EXPECT_EQ_INT(0, mock_read("ceph_health/m")); /* leader is "a", not "zz" */
+  EXPECT_EQ_INT(1, mock_notified(0, "is the quorum leader"));
+  /* leader is "a", not "zz" */
+  EXPECT_EQ_INT(0, mock_clear_read("ceph_health/m"));
   EXPECT_EQ_INT(0, mock_value_count());
   /* The mons cannot be reached (an election, the local mon down): the
    * cluster that was reporting ("l") marks its values unknown; the one that
    * was not ("m") stays silent (found by tests/e2e/ceph_leader.sh: every
    * non-leader mon host created a NaN series set during an election). */
   use_state("no-such-state"); /* every command times out, quorum_status too */
-  mock_clear();
-  EXPECT_EQ_INT(-1, mock_read("ceph_health/m"));
+  EXPECT_EQ_INT(-1, mock_clear_read("ceph_health/m"));
   EXPECT_EQ_INT(0, mock_value_count());
-  mock_clear();
-  EXPECT_EQ_INT(-1, mock_read("ceph_health/l"));
+  EXPECT_EQ_INT(-1, mock_clear_read("ceph_health/l"));
   OK(mock_value_count() > 10);
   OK(isnan(mock_get("l", "ceph_health_status", "", NULL)));
   use_state("healthy");

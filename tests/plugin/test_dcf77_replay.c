@@ -18,7 +18,6 @@
 #include "tests/plugin/conv.h"
 #include "tests/unit/testing.h"
 
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,19 +26,7 @@
 
 #define MAX_AGE_S 30.0 /* MaxAge of the recordings (dcf77_ntpsec.sh's) */
 
-static void put_d(FILE *f, const char *k, double v) {
-  if (isnan(v))
-    fprintf(f, "%s=nan\n", k);
-  else
-    fprintf(f, "%s=%.9g\n", k, v);
-}
-
-static void put_c(FILE *f, const char *k, int64_t v) {
-  if (v == CDU_DERIVE_UNKNOWN)
-    fprintf(f, "%s=unknown\n", k);
-  else
-    fprintf(f, "%s=%lld\n", k, (long long)v);
-}
+_Static_assert(CDU_DERIVE_UNKNOWN == CONV_UNKNOWN, "unknown counters");
 
 static void canon(FILE *f, int rc, const dcf77_ntpd_t *nt,
                   const dcf77_ntpd_snapshot_t *s) {
@@ -49,30 +36,30 @@ static void canon(FILE *f, int rc, const dcf77_ntpd_t *nt,
     return;
   }
   fprintf(f, "unit=%d\nassoc=%d\n", s->unit, s->assoc);
-  put_d(f, "status", s->status);
-  put_d(f, "current_state", s->current_state);
-  put_d(f, "time_code", s->time_code);
-  put_d(f, "call_bit", s->call_bit);
-  put_d(f, "dst_announce", s->dst_announce);
-  put_d(f, "leap_announce", s->leap_announce);
-  put_d(f, "not_synchronised", s->not_synchronised);
-  put_d(f, "pps", s->pps);
-  put_d(f, "cest", s->cest);
+  conv_put_d(f, "status", s->status);
+  conv_put_d(f, "current_state", s->current_state);
+  conv_put_d(f, "time_code", s->time_code);
+  conv_put_d(f, "call_bit", s->call_bit);
+  conv_put_d(f, "dst_announce", s->dst_announce);
+  conv_put_d(f, "leap_announce", s->leap_announce);
+  conv_put_d(f, "not_synchronised", s->not_synchronised);
+  conv_put_d(f, "pps", s->pps);
+  conv_put_d(f, "cest", s->cest);
   for (int i = 0; i < DCF77_RC_NSTATES; i++) {
     char k[64];
     snprintf(k, sizeof(k), "state_pct/%s", dcf77_rc_state_name(i));
-    put_d(f, k, s->state_pct[i]);
+    conv_put_d(f, k, s->state_pct[i]);
   }
-  put_c(f, "polls", s->polls);
-  put_c(f, "noreply", s->noreply);
-  put_c(f, "badformat", s->badformat);
-  put_c(f, "baddata", s->baddata);
-  put_d(f, "offset_s", s->offset_s);
-  put_d(f, "jitter_s", s->jitter_s);
-  put_d(f, "reach", s->reach);
-  put_d(f, "selection", s->selection);
-  put_d(f, "timecode_age_s", s->timecode_age_s);
-  put_d(f, "receiving", s->receiving);
+  conv_put_c(f, "polls", s->polls);
+  conv_put_c(f, "noreply", s->noreply);
+  conv_put_c(f, "badformat", s->badformat);
+  conv_put_c(f, "baddata", s->baddata);
+  conv_put_d(f, "offset_s", s->offset_s);
+  conv_put_d(f, "jitter_s", s->jitter_s);
+  conv_put_d(f, "reach", s->reach);
+  conv_put_d(f, "selection", s->selection);
+  conv_put_d(f, "timecode_age_s", s->timecode_age_s);
+  conv_put_d(f, "receiving", s->receiving);
   fprintf(f, "bad_var=%s\n", nt->bad_var);
 }
 
@@ -85,17 +72,17 @@ static void nt_setup(dcf77_ntpd_t *nt, int unit) {
   dcf77_ntpd_init(nt);
 }
 
-/* Replay a .conv: its canonical text; *mism = requests that differ. */
-static char *run_conv(char **lines, size_t n, int *mism) {
+/* Replay a .conv into f as canonical text; the requests that differ. */
+static int run_conv(FILE *f, const char *file, char **lines, size_t n) {
   static dcf77_ntpd_t nt;
   dcf77_ntpd_snapshot_t s;
   double now = NAN;
   int unit = -1;
+  (void)file;
   for (size_t i = 0; i < n; i++) {
     sscanf(lines[i], "now %lf", &now);
     sscanf(lines[i], "unit %d", &unit);
   }
-  FILE *f = tmpfile();
   conv_rep_t rep = {.lines = lines, .n = n};
   nt_setup(&nt, unit);
   nt.q.xf = conv_rep_exchange;
@@ -103,38 +90,7 @@ static char *run_conv(char **lines, size_t n, int *mism) {
   int rc = dcf77_ntpd_read(&nt, now, 0, &s);
   canon(f, rc, &nt, &s);
   dcf77_ntpd_free(&nt);
-  *mism = rep.mismatches;
-  char *text = conv_stream_str(f);
-  fclose(f);
-  return text;
-}
-
-/* value of "key=" in canonical text */
-static double canon_get(const char *text, const char *key) {
-  size_t kl = strlen(key);
-  for (const char *p = strstr(text, key); p != NULL; p = strstr(p + 1, key))
-    if ((p == text || p[-1] == '\n') && p[kl] == '=')
-      return strtod(p + kl + 1, NULL);
-  return NAN;
-}
-
-static void check_ref(const char *dir, const char *base, const char *text) {
-  char path[800];
-  size_t n = 0;
-  snprintf(path, sizeof(path), "%.500s/%.250s.ref", dir, base);
-  char **lines = conv_read_lines(path, &n);
-  for (size_t i = 0; i < n; i++) {
-    char key[128], msg[400];
-    double want, tol;
-    if (lines[i][0] == '#' ||
-        sscanf(lines[i], "%127s %lf %lf", key, &want, &tol) != 3)
-      continue;
-    double got = canon_get(text, key);
-    snprintf(msg, sizeof(msg), "%.100s: %.100s = %.9g (ntpq %.9g +- %g)",
-             base, key, got, want, tol);
-    OK_MSG(fabs(got - want) <= tol, msg);
-  }
-  conv_free_lines(lines, n);
+  return rep.mismatches;
 }
 
 /* What each recorded situation must decode to, whatever the recording's
@@ -159,10 +115,10 @@ static void check_expect(const char *base, const char *text) {
       continue;
     const double want[] = {expect[i].status, expect[i].current_state,
                            expect[i].time_code, expect[i].receiving};
-    OK_MSG(canon_get(text, "rc") == 0, base);
+    OK_MSG(conv_canon_get(text, "rc") == 0, base);
     for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
       char msg[200];
-      double got = canon_get(text, keys[k]);
+      double got = conv_canon_get(text, keys[k]);
       if (isnan(want[k]))
         continue;
       snprintf(msg, sizeof(msg), "%.100s: %s = %g (want %g)", base, keys[k],
@@ -172,45 +128,13 @@ static void check_expect(const char *base, const char *text) {
   }
 }
 
+static void tap_ok(bool ok, const char *what) { OK_MSG(ok, what); }
+
 static int check_all(const char *dir, bool rebuild) {
-  DIR *d = opendir(dir);
-  struct dirent *e;
-  int files = 0;
-  OK_MSG(d != NULL, "tests/data/dcf77 exists");
-  while (d != NULL && (e = readdir(d)) != NULL) {
-    const char *dot = strrchr(e->d_name, '.');
-    if (dot == NULL || strcmp(dot, ".conv") != 0)
-      continue;
-    char base[256], path[800], chk[800], msg[600];
-    size_t n = 0;
-    int mism = 0;
-    snprintf(base, sizeof(base), "%.*s", (int)(dot - e->d_name), e->d_name);
-    snprintf(path, sizeof(path), "%.500s/%.250s", dir, e->d_name);
-    snprintf(chk, sizeof(chk), "%.500s/%.250s.chk", dir, base);
-    char **lines = conv_read_lines(path, &n);
-    char *got = run_conv(lines, n, &mism);
-    conv_free_lines(lines, n);
-    files++;
-    FILE *f = rebuild ? fopen(chk, "w") : NULL;
-    if (f != NULL) {
-      fputs(got, f);
-      fclose(f);
-    }
-    char *want = conv_slurp(chk);
-    snprintf(msg, sizeof(msg), "%s replays to %s.chk", e->d_name, base);
-    OK_MSG(want != NULL && strcmp(want, got) == 0, msg);
-    if (want == NULL || strcmp(want, got) != 0)
-      printf("# got:\n%s", got);
-    snprintf(msg, sizeof(msg), "%s: the plugin sent the recorded requests",
-             e->d_name);
-    OK_MSG(mism == 0, msg);
-    check_ref(dir, base, got);
-    check_expect(base, got);
-    free(want);
-    free(got);
-  }
-  if (d != NULL)
-    closedir(d);
+  conv_golden_t g = {.dir = dir, .tool = "ntpq", .rebuild = rebuild,
+                     .canon = run_conv, .extra = check_expect, .ok = tap_ok};
+  int files = conv_golden(&g);
+  OK_MSG(files >= 0, "tests/data/dcf77 exists");
   OK_MSG(files >= 4, "at least 4 recorded readings");
   return testing_done();
 }

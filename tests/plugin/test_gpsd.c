@@ -34,9 +34,12 @@ static int feed(gpsd_server_t *srv, const char *line, cdtime_t now) {
   return gpsd_handle_report(srv, line, strlen(line), &g, now);
 }
 
-/* Replay a recording; stop after the line containing `until` (if given). */
-static int replay(gpsd_server_t *srv, const char *name, const char *until,
-                  cdtime_t now) {
+/* Replay a recording: each report fed at `now`, then given to each(line,
+ * ctx) if not NULL; stop after the line containing `until` (if given).
+ * The reports fed, -1 if the recording cannot be read. */
+static int replay_each(gpsd_server_t *srv, const char *name, const char *until,
+                       cdtime_t now, void (*each)(const char *, void *),
+                       void *ctx) {
   char path[512], line[GPSD_LINE_MAX];
   const char *top = getenv("TOP_SRCDIR");
   snprintf(path, sizeof(path), "%s/tests/data/gpsd/%s", top ? top : ".", name);
@@ -52,6 +55,8 @@ static int replay(gpsd_server_t *srv, const char *name, const char *until,
       continue;
     feed(srv, line, now);
     n++;
+    if (each != NULL)
+      each(line, ctx);
     if (until != NULL && strstr(line, until) != NULL)
       break;
   }
@@ -59,11 +64,23 @@ static int replay(gpsd_server_t *srv, const char *name, const char *until,
   return n;
 }
 
+static int replay(gpsd_server_t *srv, const char *name, const char *until,
+                  cdtime_t now) {
+  return replay_each(srv, name, until, now, NULL, NULL);
+}
+
 static double get(const char *pi, const char *type, const char *ti) {
   return mock_get(pi, type, ti, NULL);
 }
 
-static gpsd_server_t *server(size_t i) { return gpsd_registry_at(i); }
+/* The server configured last under `name`, NULL if none. */
+static gpsd_server_t *server(const char *name) {
+  gpsd_server_t *srv = NULL;
+  for (size_t i = 0; i < gpsd_registry_size(); i++)
+    if (strcmp(gpsd_registry_at(i)->name, name) == 0)
+      srv = gpsd_registry_at(i);
+  return srv;
+}
 
 /* Expected values of one instance: type, type instance, value (NaN:
  * expect NaN), absolute tolerance. */
@@ -131,7 +148,7 @@ static void test_two_receivers(void) {
                           "</Plugin>\n");
   EXPECT_EQ_INT(0, st);
   OK(mock_has_read("gpsd/fake"));
-  gpsd_server_t *srv = server(0);
+  gpsd_server_t *srv = server("fake");
   OK(srv != NULL && srv->max_age == TIME_T_TO_CDTIME_T(5));
   EXPECT_EQ_STR("29999", srv->port);
 
@@ -144,8 +161,7 @@ static void test_two_receivers(void) {
   EXPECT_EQ_INT(CDU_TABLE_SIZE(gpsd_metrics), mock_value_count());
 
   OK(replay(srv, "hab-garmin.gpsd322.json", NULL, T0) > 40);
-  mock_clear();
-  mock_read("gpsd/fake");
+  mock_clear_read("gpsd/fake");
   /* hab-gpspi.log, 09:28:37: $GNGSA 22,17,28,15,18 / 82,72,80,65,73;
    * $GPGSV 14 (12 GPS + SBAS 33, 39), $GLGSV 9. */
   static const want_t hab[] = {
@@ -224,12 +240,10 @@ static void test_two_receivers(void) {
 
   /* Fresh again, then the connection drops: NaN at once. */
   replay(srv, "hab-garmin.gpsd322.json", NULL, mock_now);
-  mock_clear();
-  mock_read("gpsd/fake");
+  mock_clear_read("gpsd/fake");
   EXPECT_EQ_DOUBLE(5, get("hab", "satellites", "glonass_used"));
   gpsd_server_invalidate(srv);
-  mock_clear();
-  mock_read("gpsd/fake");
+  mock_clear_read("gpsd/fake");
   OK(isnan(get("hab", "satellites", "glonass_used")));
   OK(isnan(get("pts_2", "satellites", "gps_used")));
   srv->connected = true;
@@ -237,7 +251,7 @@ static void test_two_receivers(void) {
 
 /* TOFF / PPS: decided by the class in the line, whatever libgps does. */
 static void test_toff_pps(void) {
-  gpsd_server_t *srv = server(0);
+  gpsd_server_t *srv = server("fake");
   const char *toff =
       "{\"class\":\"TOFF\",\"device\":\"/dev/pts/1\",\"real_sec\":1800000000, "
       "\"real_nsec\":0,\"clock_sec\":1800000000,\"clock_nsec\":50500000}";
@@ -256,8 +270,7 @@ static void test_toff_pps(void) {
   else
     OK_MSG(g.toff.real.tv_sec == 1800000000, "fixed libgps: TOFF in ->toff");
   EXPECT_EQ_INT(0, feed(srv, pps, mock_now));
-  mock_clear();
-  mock_read("gpsd/fake");
+  mock_clear_read("gpsd/fake");
   EXPECT_NEAR(-0.0505, get("hab", "time_offset", "toff"), 1e-12);
   EXPECT_NEAR(2e-6, get("hab", "time_offset", "pps"), 1e-12);
   EXPECT_EQ_DOUBLE(-20, get("hab", "gauge", "pps_precision"));
@@ -299,7 +312,7 @@ static void test_toff_pps(void) {
  * ages are measured on the elapsed-time clock.  (With the wall clock, a
  * TOFF stamped before a 1-hour step back stayed "fresh" for an hour.) */
 static void test_wall_clock_step(void) {
-  gpsd_server_t *srv = server(0); /* "fake", MaxAge 5 s, receiver "hab" */
+  gpsd_server_t *srv = server("fake"); /* "fake", MaxAge 5 s, receiver "hab" */
   const char *toff =
       "{\"class\":\"TOFF\",\"device\":\"/dev/pts/1\",\"real_sec\":1800000000, "
       "\"real_nsec\":0,\"clock_sec\":1800000000,\"clock_nsec\":50500000}";
@@ -309,15 +322,13 @@ static void test_wall_clock_step(void) {
   test_elapsed = elapsed;
   replay(srv, "hab-garmin.gpsd322.json", NULL, test_clock());
   EXPECT_EQ_INT(0, feed(srv, toff, test_clock()));
-  mock_clear();
-  mock_read("gpsd/fake");
+  mock_clear_read("gpsd/fake");
   EXPECT_NEAR(-0.0505, get("hab", "time_offset", "toff"), 1e-12);
 
   /* 1 s later the wall clock is stepped forward by an hour: still fresh. */
   mock_now = wall + TIME_T_TO_CDTIME_T(3601);
   test_elapsed = elapsed + TIME_T_TO_CDTIME_T(1);
-  mock_clear();
-  mock_read("gpsd/fake");
+  mock_clear_read("gpsd/fake");
   EXPECT_NEAR(-0.0505, get("hab", "time_offset", "toff"), 1e-12);
   EXPECT_EQ_DOUBLE(5, get("hab", "satellites", "glonass_used"));
 
@@ -325,8 +336,7 @@ static void test_wall_clock_step(void) {
    * every snapshot is stale. */
   mock_now = wall - TIME_T_TO_CDTIME_T(3600) + TIME_T_TO_CDTIME_T(6);
   test_elapsed = elapsed + TIME_T_TO_CDTIME_T(6);
-  mock_clear();
-  mock_read("gpsd/fake");
+  mock_clear_read("gpsd/fake");
   double stale = get("hab", "time_offset", "toff");
   if (!OK_MSG(isnan(stale), "TOFF 6 s old, wall clock stepped back 1 h: NaN"))
     printf("# got %.9g\n", stale);
@@ -339,7 +349,7 @@ static void test_wall_clock_step(void) {
 }
 
 static void test_notifications(void) {
-  gpsd_server_t *srv = server(0);
+  gpsd_server_t *srv = server("fake");
   const char *tpv3 = "{\"class\":\"TPV\",\"device\":\"/dev/pts/1\",\"mode\":3}";
   const char *tpv1 = "{\"class\":\"TPV\",\"device\":\"/dev/pts/1\",\"mode\":1}";
   /* Two GLONASS sats in view, none used; one GPS used. */
@@ -351,15 +361,13 @@ static void test_notifications(void) {
   mock_now += TIME_T_TO_CDTIME_T(1);
   replay(srv, "hab-garmin.gpsd322.json", NULL, mock_now);
   feed(srv, tpv3, mock_now);
-  mock_clear();
-  mock_read("gpsd/fake");
+  mock_clear_read("gpsd/fake");
   size_t base = mock_notification_count(); /* healthy start: silent */
   EXPECT_EQ_INT(0, base);
 
   feed(srv, tpv1, mock_now);
   feed(srv, sky_noglo, mock_now);
-  mock_clear();
-  mock_read("gpsd/fake");
+  mock_clear_read("gpsd/fake");
   EXPECT_EQ_DOUBLE(0, get("hab", "satellites", "glonass_used"));
   EXPECT_EQ_DOUBLE(1, get("hab", "satellites", "glonass_visible"));
   EXPECT_EQ_INT(2, mock_notification_count());
@@ -374,17 +382,36 @@ static void test_notifications(void) {
   OK_MSG(lost == 1, "fix lost: one WARNING");
   OK_MSG(glo == 1, "GLONASS down to 0 used: one WARNING");
   /* Same state again: nothing new.  Galileo, never used, never notifies. */
-  mock_clear();
-  mock_read("gpsd/fake");
+  mock_clear_read("gpsd/fake");
   EXPECT_EQ_INT(0, mock_notification_count());
   /* Recovery: OKAY for both. */
   replay(srv, "hab-garmin.gpsd322.json", NULL, mock_now);
-  mock_clear();
-  mock_read("gpsd/fake");
+  mock_clear_read("gpsd/fake");
   EXPECT_EQ_INT(2, mock_notification_count());
   OK(mock_notification_count() == 2 &&
      mock_notification_at(0)->severity == NOTIF_OKAY &&
      mock_notification_at(1)->severity == NOTIF_OKAY);
+}
+
+/* SKY reports, those without Galileo, reads showing Galileo satellites and
+ * reads showing none after one that did. */
+typedef struct {
+  int skies, partial, reads, dips;
+} dips_t;
+
+/* After each report of furuno.gpsd322.json: a read after every SKY. */
+static void count_dips(const char *line, void *ctx) {
+  dips_t *c = ctx;
+  if (strstr(line, "\"class\":\"SKY\"") == NULL)
+    return;
+  c->skies++;
+  c->partial += strstr(line, "\"gnssid\":2") == NULL;
+  mock_clear_read("gpsd/fu");
+  double gal = get("pts_3", "satellites", "galileo_visible");
+  if (!isnan(gal) && gal > 0)
+    c->reads++;
+  else if (c->reads > 0)
+    c->dips++;
 }
 
 /* furuno_gl_ga.log under gpsd 3.22: every cycle a SKY without Galileo, then
@@ -394,41 +421,16 @@ static void test_no_dip(void) {
   EXPECT_EQ_INT(0, mock_configure("gpsd", "<Server \"fu\">\n Port 29998\n"
                                           " ReportUnconfigured true\n"
                                           "</Server>\n"));
-  gpsd_server_t *srv = NULL;
-  for (size_t i = 0; i < gpsd_registry_size(); i++)
-    if (strcmp(server(i)->name, "fu") == 0)
-      srv = server(i);
+  gpsd_server_t *srv = server("fu");
   OK(srv != NULL);
   srv->connected = true;
-  char path[512], line[GPSD_LINE_MAX];
-  const char *top = getenv("TOP_SRCDIR");
-  snprintf(path, sizeof(path), "%s/tests/data/gpsd/furuno.gpsd322.json", top ? top : ".");
-  FILE *f = fopen(path, "r");
-  OK(f != NULL);
-  int skies = 0, partial = 0, dips = 0, reads = 0;
-  while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
-    line[strcspn(line, "\r\n")] = '\0';
-    if (line[0] != '{')
-      continue;
-    feed(srv, line, mock_now);
-    if (strstr(line, "\"class\":\"SKY\"") == NULL)
-      continue;
-    skies++;
-    partial += strstr(line, "\"gnssid\":2") == NULL;
-    mock_clear();
-    mock_read("gpsd/fu");
-    double gal = get("pts_3", "satellites", "galileo_visible");
-    if (!isnan(gal) && gal > 0)
-      reads++;
-    else if (reads > 0)
-      dips++;
-  }
-  if (f != NULL)
-    fclose(f);
-  printf("# %d SKY reports, %d without Galileo\n", skies, partial);
-  OK_MSG(partial > 10, "the recording has partial SKYs without Galileo");
-  OK_MSG(reads > 10, "Galileo satellites reported");
-  OK_MSG(dips == 0, "no read after the first complete SKY shows 0 Galileo satellites");
+  dips_t c = {0};
+  OK(replay_each(srv, "furuno.gpsd322.json", NULL, mock_now, count_dips,
+                 &c) >= 0);
+  printf("# %d SKY reports, %d without Galileo\n", c.skies, c.partial);
+  OK_MSG(c.partial > 10, "the recording has partial SKYs without Galileo");
+  OK_MSG(c.reads > 10, "Galileo satellites reported");
+  OK_MSG(c.dips == 0, "no read after the first complete SKY shows 0 Galileo satellites");
   EXPECT_EQ_DOUBLE(7, get("pts_3", "satellites", "galileo_visible")); /* $GAGSV 7 */
   EXPECT_EQ_DOUBLE(10, get("pts_3", "satellites", "glonass_visible")); /* $GLGSV 10 */
 }
@@ -440,24 +442,17 @@ static void test_unconfigured_off(void) {
                                           " <Receiver \"garmin\">\n"
                                           "  Device \"/dev/pts/2\"\n"
                                           " </Receiver>\n</Server>\n"));
-  gpsd_server_t *srv = NULL;
-  for (size_t i = 0; i < gpsd_registry_size(); i++)
-    if (strcmp(server(i)->name, "only") == 0)
-      srv = server(i);
+  gpsd_server_t *srv = server("only");
   OK(srv != NULL);
   srv->connected = true;
   replay(srv, "hab-garmin.gpsd322.json", NULL, mock_now);
-  mock_clear();
-  mock_read("gpsd/only");
+  mock_clear_read("gpsd/only");
   EXPECT_EQ_DOUBLE(8, get("garmin", "satellites", "gps_used"));
   OK(mock_find("pts_1", NULL, NULL) == NULL);
   OK(mock_find("only_pts_1", NULL, NULL) == NULL);
   /* A device path whose name another server already reports: the name gets
    * the server name in front ("pts_2" is server "fake"'s garmin). */
-  gpsd_server_t *fu = NULL;
-  for (size_t i = 0; i < gpsd_registry_size(); i++)
-    if (strcmp(server(i)->name, "fu") == 0)
-      fu = server(i);
+  gpsd_server_t *fu = server("fu");
   OK(fu != NULL);
   feed(fu, "{\"class\":\"TPV\",\"device\":\"/dev/pts/2\",\"mode\":3}", mock_now);
   pthread_mutex_lock(&gpsd_lock);
@@ -621,8 +616,7 @@ static void test_stability(void) {
       continue;
     /* NaN until enough samples: the distribution from 8, ADEV at 1 s from
      * 10 (2m + 8 slots), TDEV at 1 s from 10 (3m + 7). */
-    mock_clear();
-    mock_read("gpsd/stab");
+    mock_clear_read("gpsd/stab");
     int found = 0;
     double p50 = tget("ga", "time_offset", "toff", "p50", &found);
     double adev1 = tget("ga", "time_adev", "toff", "tau_1", NULL);
@@ -633,8 +627,7 @@ static void test_stability(void) {
            "toff-tau_1 ADEV NaN below 10 samples, then finite");
     OK(isnan(tget("ga", "time_adev", "toff", "tau_2", NULL)));
   }
-  mock_clear();
-  mock_read("gpsd/stab");
+  mock_clear_read("gpsd/stab");
   check_series("ga", "toff", xa, na, STAB_SA, &ra);
   check_series("gb", "toff", xb, nb, STAB_SB, &rb);
   check_series("gb", "toff_vs_reference", xd, nd,
@@ -654,8 +647,7 @@ static void test_stability(void) {
   OK(isnan(tget("gb", "time_offset", "pps", "p50", NULL)));
   /* Stale: nothing for MaxAge (5 s): NaN, never the last value. */
   mock_now += TIME_T_TO_CDTIME_T(6);
-  mock_clear();
-  mock_read("gpsd/stab");
+  mock_clear_read("gpsd/stab");
   found = 0;
   OK(isnan(tget("gb", "time_adev", "toff", "tau_1", &found)) && found);
   OK(isnan(tget("gb", "time_offset", "toff", "p99", NULL)));

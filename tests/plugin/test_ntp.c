@@ -158,14 +158,6 @@ static double mono_s(void) {
   return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static int notif_with(const char *needle) {
-  int c = 0;
-  for (size_t i = 0; i < mock_notification_count(); i++)
-    if (strstr(mock_notification_at(i)->message, needle))
-      c++;
-  return c;
-}
-
 #define SYS_OK                                                               \
   "leap=0, stratum=2, rootdelay=1.500, rootdisp=0.250, rootdist=1.000,\r\n" \
   "refid=GPS, peer=100, offset=-0.125000, frequency=-7.250, "                \
@@ -241,11 +233,10 @@ static void test_ntpd(void) {
   EXPECT_EQ_INT(0, mock_read("ntp/fake"));
   EXPECT_EQ_DOUBLE(1, g("fake", "count", "falsetickers"));
   EXPECT_EQ_DOUBLE(1, g("fake-10.1.1.1", "clock_state", "selection"));
-  EXPECT_EQ_INT(1, notif_with("source 10.1.1.1 is a falseticker"));
-  EXPECT_EQ_INT(1, notif_with("1 usable sources (MinSources 2)"));
+  EXPECT_EQ_INT(1, mock_notified(0, "source 10.1.1.1 is a falseticker"));
+  EXPECT_EQ_INT(1, mock_notified(0, "1 usable sources (MinSources 2)"));
   EXPECT_EQ_INT(2, (int)mock_notification_count());
-  mock_clear();
-  EXPECT_EQ_INT(0, mock_read("ntp/fake"));
+  EXPECT_EQ_INT(0, mock_clear_read("ntp/fake"));
   EXPECT_EQ_INT(0, (int)mock_notification_count()); /* no repeats */
 
   /* sys.peer moves, then sync is lost */
@@ -253,14 +244,14 @@ static void test_ntpd(void) {
   fk.peers[0].status = 0x9414;
   fk.peers[1].status = 0x961a;
   EXPECT_EQ_INT(0, mock_read("ntp/fake"));
-  EXPECT_EQ_INT(1, notif_with("sys.peer changed to \"10.1.1.1\""));
-  EXPECT_EQ_INT(1, notif_with("no longer a falseticker"));
+  EXPECT_EQ_INT(1, mock_notified(0, "sys.peer changed to \"10.1.1.1\""));
+  EXPECT_EQ_INT(1, mock_notified(0, "no longer a falseticker"));
   mock_clear();
   fk.sys_status = 0xc000;
   fk.sys = "leap=3, stratum=16, offset=0, rootdelay=0, rootdisp=0";
   EXPECT_EQ_INT(0, mock_read("ntp/fake"));
   EXPECT_EQ_DOUBLE(0, g("fake", "bool", "synchronised"));
-  EXPECT_EQ_INT(1, notif_with("lost sync"));
+  EXPECT_EQ_INT(1, mock_notified(0, "lost sync"));
   OK(isnan(g("fake", "time_offset", "sys_jitter")));
 
   /* a silent daemon: NaN everywhere, within the timeout */
@@ -274,7 +265,7 @@ static void test_ntpd(void) {
   OK(isnan(g("fake", "time_offset", "offset")));
   OK(isnan(g("fake-SHM(0)", "time_offset", "offset")));
   OK(isnan(g("fake-10.1.1.2", "clock_reachability", "")));
-  EXPECT_EQ_INT(1, notif_with("does not answer"));
+  EXPECT_EQ_INT(1, mock_notified(0, "does not answer"));
   OK(mock_log_find("no reading from ntpd") >= 0);
   mock_clear();
   fk.silent = 0;
@@ -289,8 +280,8 @@ static void test_ntpd(void) {
   fk.sys = SYS_OK;
   fk.sys_status = 0x0418;
   EXPECT_EQ_INT(0, mock_read("ntp/fake"));
-  EXPECT_EQ_INT(1, notif_with("answers again"));
-  EXPECT_EQ_INT(1, notif_with("synchronised (sys.peer \"10.1.1.1\""));
+  EXPECT_EQ_INT(1, mock_notified(0, "answers again"));
+  EXPECT_EQ_INT(1, mock_notified(0, "synchronised (sys.peer \"10.1.1.1\""));
 }
 
 /* The plugin's monotonic clock, driven by the tests (s). */
@@ -327,11 +318,11 @@ static void test_notify_hold(void) {
     EXPECT_EQ_INT(0, mock_read("ntp/held"));
   }
   EXPECT_EQ_DOUBLE(1, g("held", "count", "falsetickers"));
-  EXPECT_EQ_INT(0, notif_with("is a falseticker"));
+  EXPECT_EQ_INT(0, mock_notified(0, "is a falseticker"));
   fake_now = t0 + 51;
   EXPECT_EQ_INT(0, mock_read("ntp/held"));
-  EXPECT_EQ_INT(1, notif_with("source 10.1.1.1 is a falseticker"));
-  EXPECT_EQ_INT(1, notif_with("1 usable sources (MinSources 2)"));
+  EXPECT_EQ_INT(1, mock_notified(0, "source 10.1.1.1 is a falseticker"));
+  EXPECT_EQ_INT(1, mock_notified(0, "1 usable sources (MinSources 2)"));
   /* sys.peer moves for good: one OKAY-level notification after the hold */
   mock_clear();
   fk.peers[0].status = 0x9414;
@@ -340,13 +331,13 @@ static void test_notify_hold(void) {
     fake_now = t0 + i;
     EXPECT_EQ_INT(0, mock_read("ntp/held"));
   }
-  EXPECT_EQ_INT(1, notif_with("sys.peer changed to \"10.1.1.1\""));
+  EXPECT_EQ_INT(1, mock_notified(0, "sys.peer changed to \"10.1.1.1\""));
   int warn = 0;
   for (size_t i = 0; i < mock_notification_count(); i++)
     if (strstr(mock_notification_at(i)->message, "sys.peer changed"))
       warn += mock_notification_at(i)->severity != NOTIF_OKAY;
   EXPECT_EQ_INT(0, warn);
-  EXPECT_EQ_INT(1, notif_with("no longer a falseticker"));
+  EXPECT_EQ_INT(1, mock_notified(0, "no longer a falseticker"));
   ntp_clock_s = ntp_mono_now;
   mock_shutdown_all();
 }
@@ -367,13 +358,14 @@ static void test_hold_wall_step(void) {
   ntp_clock_s = fake_clock; /* holds on an injected monotonic clock (s) */
   fake_now = 1000;
   EXPECT_EQ_INT(0, mock_read("ntp/step"));
-  EXPECT_EQ_INT(0, notif_with("is a falseticker"));
+  EXPECT_EQ_INT(0, mock_notified(0, "is a falseticker"));
   mock_now = wall - TIME_T_TO_CDTIME_T(3600); /* wall clock stepped back */
   fake_now += 0.3; /* monotonic: 0.3 s later, > NotifyHold */
   EXPECT_EQ_INT(0, mock_read("ntp/step"));
   printf("# wall clock stepped back 1 h, 0.3 s later: %d falseticker "
-         "notification(s)\n", notif_with("source 10.1.1.1 is a falseticker"));
-  EXPECT_EQ_INT(1, notif_with("source 10.1.1.1 is a falseticker"));
+         "notification(s)\n",
+         mock_notified(0, "source 10.1.1.1 is a falseticker"));
+  EXPECT_EQ_INT(1, mock_notified(0, "source 10.1.1.1 is a falseticker"));
   ntp_clock_s = ntp_mono_now;
   mock_now = 0;
   mock_shutdown_all();
@@ -447,16 +439,15 @@ static void test_peer_forget(void) {
   /* a new peer turns falseticker: still tracked */
   pool_round(120, true);
   fake_now = 5000 + 300 * 120;
-  mock_clear();
-  EXPECT_EQ_INT(0, mock_read("ntp/pool"));
+  EXPECT_EQ_INT(0, mock_clear_read("ntp/pool"));
   printf("# new peer 10.9.120.1 falseticker: %d notification(s)\n",
-         notif_with("source 10.9.120.1 is a falseticker"));
-  EXPECT_EQ_INT(1, notif_with("source 10.9.120.1 is a falseticker"));
+         mock_notified(0, "source 10.9.120.1 is a falseticker"));
+  EXPECT_EQ_INT(1, mock_notified(0, "source 10.9.120.1 is a falseticker"));
   /* forgotten 1200 s later: its falseticker verdict is cleared */
   int gone = 0;
   for (int r = 121; r <= 124; r++) {
     EXPECT_EQ_INT(0, pool_readings("pool", r, r, 300));
-    gone += notif_with("source 10.9.120.1 is gone");
+    gone += mock_notified(0, "source 10.9.120.1 is gone");
   }
   EXPECT_EQ_INT(1, gone);
   mock_shutdown_all();
@@ -486,9 +477,8 @@ static void test_peer_forget(void) {
   OK(mock_find("big-10.9.49.3", "time_offset", "offset") != NULL);
   OK(mock_find("big-10.9.0.1", "time_offset", "offset") == NULL);
   pool_round(50, true);
-  mock_clear();
-  EXPECT_EQ_INT(0, mock_read("ntp/big"));
-  EXPECT_EQ_INT(1, notif_with("source 10.9.50.1 is a falseticker"));
+  EXPECT_EQ_INT(0, mock_clear_read("ntp/big"));
+  EXPECT_EQ_INT(1, mock_notified(0, "source 10.9.50.1 is a falseticker"));
   ntp_clock_s = ntp_mono_now;
   mock_shutdown_all();
 }
@@ -602,8 +592,7 @@ static void stab_run(double *t, int hpoll, int polls, phase_stats_t *ref,
     phase_stats_add(sys_ref, x_sys, (int64_t)(*t * 1e9));
     stab_daemon(*t, x_sys, t_rec, x, hpoll);
     fake_now = 1e6 + *t;
-    mock_clear();
-    EXPECT_EQ_INT(0, mock_read("ntp/stab"));
+    EXPECT_EQ_INT(0, mock_clear_read("ntp/stab"));
     stab_check_reading(r, poll);
   }
 }
@@ -675,8 +664,7 @@ static void test_stability(void) {
   stab_check_adev("stab-SHM(0)", "offset", &ref, STAB_SIG_PEER, 8);
   /* the daemon stops answering: NaN, the rows are still dispatched */
   fk.silent = 1;
-  mock_clear();
-  EXPECT_EQ_INT(-1, mock_read("ntp/stab"));
+  EXPECT_EQ_INT(-1, mock_clear_read("ntp/stab"));
   OK(isnan(g("stab", "count", "system-samples")));
   OK(isnan(g("stab-SHM(0)", "time_adev", "offset-tau_8")));
   OK(mock_find("stab-SHM(0)", "count", "offset-samples") != NULL);

@@ -78,22 +78,12 @@ static double get(const char *pi, const char *type, const char *ti) {
   return mock_get(pi, type, ti, NULL);
 }
 
-static int notif_matching(const char *needle, int severity) {
-  int n = 0;
-  for (size_t i = 0; i < mock_notification_count(); i++) {
-    const notification_t *no = mock_notification_at(i);
-    n += strstr(no->message, needle) != NULL && no->severity == severity;
-  }
-  return n;
-}
-
 /* Read "pps/NAME" at fake time real_s (monotonic = real + mono_skew). */
 static void read_at(const char *name, double real_s, double mono_skew) {
   char reg[64];
   snprintf(reg, sizeof(reg), "pps/%s", name);
   set_now(real_s, real_s + mono_skew);
-  mock_clear();
-  EXPECT_EQ_INT(0, mock_read(reg));
+  EXPECT_EQ_INT(0, mock_clear_read(reg));
 }
 
 /* Inject a pulse at fake time real_s + 50 ms and make the reader see it. */
@@ -194,7 +184,7 @@ static void test_sysfs_device(void) {
   EXPECT_EQ_DOUBLE(3.0, get(g, "count", "missed"));
   EXPECT_EQ_DOUBLE(0.0, get(g, "count", "pulses"));
   OK(isnan(get(g, "time_offset", "edge_mean")));
-  EXPECT_EQ_INT(1, notif_matching("pulses stopped", NOTIF_FAILURE));
+  EXPECT_EQ_INT(1, mock_notified(NOTIF_FAILURE, "pulses stopped"));
   read_at(g, 8.9, 0);
   EXPECT_EQ_INT(0, mock_notification_count()); /* state change only */
   EXPECT_EQ_DOUBLE(1.0, get(g, "count", "missed")); /* pulse 8, overdue */
@@ -204,7 +194,7 @@ static void test_sysfs_device(void) {
   read_at(g, 9.5, 0);
   EXPECT_EQ_DOUBLE(1.0, get(g, "bool", "signal"));
   EXPECT_EQ_DOUBLE(0.0, get(g, "count", "missed"));
-  EXPECT_EQ_INT(1, notif_matching("pulses are back", NOTIF_OKAY));
+  EXPECT_EQ_INT(1, mock_notified(NOTIF_OKAY, "pulses are back"));
   EXPECT_EQ_DOUBLE(5.0, get(g, "total_events", "missed"));
 
   /* The system clock is stepped +0.3 s before pulse 10 (monotonic is
@@ -236,14 +226,14 @@ static void test_sysfs_device(void) {
   OK(isnan(get(g, "bool", "signal")));
   OK(mock_find(g, "total_events", NULL) == NULL);
   OK(mock_find(g, "time_offset", "clear_mean") == NULL);
-  EXPECT_EQ_INT(1, notif_matching("is gone", NOTIF_FAILURE));
+  EXPECT_EQ_INT(1, mock_notified(NOTIF_FAILURE, "is gone"));
 
   /* It comes back, re-created (nothing captured yet). */
   put("pps0", "assert", "0.000000000#0\n");
   pps_sysfs_poll(&in->dev);
   read_at(g, 13.0, -0.3);
   EXPECT_EQ_DOUBLE(1.0, get(g, "bool", "present"));
-  EXPECT_EQ_INT(1, notif_matching("is back", NOTIF_OKAY));
+  EXPECT_EQ_INT(1, mock_notified(NOTIF_OKAY, "is back"));
   EXPECT_EQ_DOUBLE(0.0, get(g, "count", "pulses"));
 }
 
@@ -361,7 +351,7 @@ static void test_stability(void) {
   EXPECT_NEAR(holdover_seconds(p, np, off * 1e-9, 1e-3, PPS_HOLDOVER_CAP_S),
               h, 1e-9 * h);
   OK_MSG(h > 1e4, "white PM: holdover far beyond the window");
-  EXPECT_EQ_INT(0, notif_matching("holdover", NOTIF_WARNING));
+  EXPECT_EQ_INT(0, mock_notified(NOTIF_WARNING, "holdover"));
 
   /* The pulses stop: every value NaN after Timeout (2.5 s). */
   read_at(g, 1264.0, 0);
@@ -394,7 +384,7 @@ static void test_holdover(void) {
       first_finite = k + 1;
     if (below_since < 0 && h < 10)
       below_since = k;
-    int w = notif_matching("holdover", NOTIF_WARNING);
+    int w = mock_notified(NOTIF_WARNING, "holdover");
     if (warned_at < 0 && w > 0)
       warned_at = k;
     warnings += w;
@@ -440,7 +430,7 @@ static void test_api_path(void) {
     read_at(cases[i].name, 20.0, 0);
     EXPECT_EQ_DOUBLE(0.0, get(cases[i].name, "bool", "present"));
     OK(isnan(get(cases[i].name, "count", "pulses")));
-    OK_MSG(notif_matching(cases[i].log, NOTIF_FAILURE) == 1, cases[i].log);
+    OK_MSG(mock_notified(NOTIF_FAILURE, cases[i].log) == 1, cases[i].log);
   }
 }
 
@@ -472,15 +462,14 @@ static void test_discovery(void) {
   /* A device with no pulse yet: no alarm until it was watched Timeout
    * (60 s here), then one. */
   put("pps3", "assert", "0.000000000#0\n");
-  mock_clear();
-  EXPECT_EQ_INT(0, mock_read("pps/discovery"));
+  EXPECT_EQ_INT(0, mock_clear_read("pps/discovery"));
   EXPECT_EQ_DOUBLE(0.0, get("pps3", "bool", "signal"));
-  EXPECT_EQ_INT(0, notif_matching("no pulse seen", NOTIF_FAILURE));
+  EXPECT_EQ_INT(0, mock_notified(NOTIF_FAILURE, "no pulse seen"));
   mock_clear();
   set_now(95.0, 95.0);
   EXPECT_EQ_INT(0, mock_read("pps/discovery"));
-  EXPECT_EQ_INT(1, notif_matching("pps3: no pulse seen", NOTIF_FAILURE));
-  EXPECT_EQ_INT(1, notif_matching("pps2: pulses stopped", NOTIF_FAILURE));
+  EXPECT_EQ_INT(1, mock_notified(NOTIF_FAILURE, "pps3: no pulse seen"));
+  EXPECT_EQ_INT(1, mock_notified(NOTIF_FAILURE, "pps2: pulses stopped"));
   set_now(31.2, 31.2);
 
   /* One disappearing is reported gone (NaN), not stale. */
@@ -493,7 +482,7 @@ static void test_discovery(void) {
   EXPECT_EQ_INT(0, mock_read("pps/discovery"));
   EXPECT_EQ_DOUBLE(0.0, get("pps1", "bool", "present"));
   OK(isnan(get("pps1", "time_offset", "edge_mean")));
-  EXPECT_EQ_INT(1, notif_matching("is gone", NOTIF_FAILURE));
+  EXPECT_EQ_INT(1, mock_notified(NOTIF_FAILURE, "is gone"));
 }
 
 static void test_udev(void) {

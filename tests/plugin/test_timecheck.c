@@ -86,22 +86,18 @@ static double get(const char *type, const char *ti) {
 static void step_read(double dt) {
   fake_mono += dt;
   fake_wall += dt;
-  mock_clear();
-  OK_MSG(mock_read("timecheck") == 0, "read returns 0");
+  OK_MSG(mock_clear_read("timecheck") == 0, "read returns 0");
 }
 
-static int notified(int severity, const char *needle) {
-  for (size_t i = 0; i < mock_notification_count(); i++) {
-    const notification_t *n = mock_notification_at(i);
-    if (n->severity == severity && strstr(n->message, needle) != NULL)
-      return 1;
-  }
-  return 0;
+/* The voters' values (feed_all), then a read dt s later (step_read). */
+static void feed_read(double ntp_li, double a2, double pps_s, double gps_s,
+                      double dt) {
+  feed_all(ntp_li, a2, pps_s, gps_s);
+  step_read(dt);
 }
 
 static void test_healthy(void) {
-  feed_all(0, 0, 1e-6, 0.1 + 2e-6);
-  step_read(1);
+  feed_read(0, 0, 1e-6, 0.1 + 2e-6, 1);
   EXPECT_NEAR(1, get("bool", "leap_agree"), 0);
   EXPECT_NEAR(3, get("count", "leap_voters"), 0);
   EXPECT_NEAR(0, get("bool", "leap_announced_kernel"), 0);
@@ -119,30 +115,25 @@ static void test_healthy(void) {
 /* DCF77 A2 set on 3 Dec while nobody else announces: disagree after
  * LeapHold (600 s) of the monotonic clock, whatever the wall clock does. */
 static void test_leap_disagree(void) {
-  feed_all(0, 1, 0, 0.1);
-  step_read(1);
+  feed_read(0, 1, 0, 0.1, 1);
   EXPECT_NEAR(1, get("bool", "leap_agree"), 0);
   EXPECT_NEAR(1, get("bool", "leap_announced_dcf77"), 0);
   fake_wall += 3 * 3600.0; /* the wall clock steps 3 h: no hold passes */
-  for (int i = 0; i < 5; i++) {
-    feed_all(0, 1, 0, 0.1);
-    step_read(10);
-  }
+  for (int i = 0; i < 5; i++)
+    feed_read(0, 1, 0, 0.1, 10);
   EXPECT_NEAR(1, get("bool", "leap_agree"), 0);
   int warned = 0;
   for (int i = 0; i < 60; i++) {
-    feed_all(0, 1, 0, 0.1);
-    step_read(10);
-    warned |= notified(NOTIF_WARNING, "dcf77=1");
+    feed_read(0, 1, 0, 0.1, 10);
+    warned |= mock_notified(NOTIF_WARNING, "dcf77=1");
   }
   EXPECT_NEAR(0, get("bool", "leap_agree"), 0);
   OK_MSG(warned,
          "the WARNING names the disagreeing voter");
   int warned_before = 0;
   for (int i = 0; i < 61 && !warned_before; i++) {
-    feed_all(0, 0, 0, 0.1);
-    step_read(10);
-    warned_before = notified(NOTIF_OKAY, "agree again");
+    feed_read(0, 0, 0, 0.1, 10);
+    warned_before = mock_notified(NOTIF_OKAY, "agree again");
   }
   OK_MSG(warned_before, "OKAY once A2 has been clear for LeapHold");
   EXPECT_NEAR(1, get("bool", "leap_agree"), 0);
@@ -154,16 +145,13 @@ static void test_leap_window(void) {
   write_leapfile(U_2026_12_03 + 400 * DAY, 1);
   fake_wall = U_2027_01_01 - 20 * 3600.0;
   fake_status = STA_INS;
-  feed_all(1, 0, 0, 0.1);
-  step_read(1);
+  feed_read(1, 0, 0, 0.1, 1);
   EXPECT_NEAR(1, get("bool", "leapfile_leap_scheduled"), 0);
   EXPECT_NEAR(1, get("bool", "leap_announced_kernel"), 0);
   EXPECT_NEAR(1, get("bool", "leap_agree"), 0);
   fake_wall = U_2027_01_01 - 1800.0;
-  for (int i = 0; i < 70; i++) {
-    feed_all(1, 1, 0, 0.1);
-    step_read(10);
-  }
+  for (int i = 0; i < 70; i++)
+    feed_read(1, 1, 0, 0.1, 10);
   EXPECT_NEAR(1, get("bool", "leap_agree"), 0);
   EXPECT_EQ_INT(0, mock_notification_count());
   fake_status = 0;
@@ -172,16 +160,14 @@ static void test_leap_window(void) {
 }
 
 static void test_stale(void) {
-  feed_all(0, 0, 0, 0.1);
-  step_read(1);
+  feed_read(0, 0, 0, 0.1, 1);
   EXPECT_NEAR(3, get("count", "leap_voters"), 0);
   /* a value written by a write thread after the read took its time (an
    * arrival "in the future" of the read) is fresh, not unknown */
   fake_mono += 0.5;
   feed_all(0, 0, 0, 0.1);
   fake_mono -= 0.5;
-  mock_clear();
-  mock_read("timecheck");
+  mock_clear_read("timecheck");
   EXPECT_NEAR(0, get("time_offset", "pps_vs_gps"), 1e-12);
   EXPECT_NEAR(3, get("count", "leap_voters"), 0);
   /* a NaN (no pulse in this interval) keeps the last value until MaxAge */
@@ -205,7 +191,7 @@ static void test_leapfile_expiry(void) {
   step_read(1);
   EXPECT_NEAR(1, get("bool", "leapfile_expiring"), 0);
   EXPECT_NEAR(10, get("timecheck_days", "leapfile_expiry"), 0.1);
-  OK_MSG(notified(NOTIF_WARNING, "expires in 10.0"),
+  OK_MSG(mock_notified(NOTIF_WARNING, "expires in 10.0"),
          "WARNING with the days left");
   write_leapfile(U_2026_12_03 - 2 * DAY, 0);
   step_read(1);
@@ -223,7 +209,7 @@ static void test_leapfile_expiry(void) {
   write_leapfile(U_2026_12_03 + 400 * DAY, 0);
   step_read(1);
   EXPECT_NEAR(0, get("bool", "leapfile_expiring"), 0);
-  OK_MSG(notified(NOTIF_OKAY, "expires in"), "OKAY when renewed");
+  OK_MSG(mock_notified(NOTIF_OKAY, "expires in"), "OKAY when renewed");
 }
 
 /* The receiver's latency is configured 1 s wrong (a serial NMEA time one
@@ -233,31 +219,26 @@ static void test_pairs(void) {
   for (int i = 0; i < 20; i++) {
     seed = seed * 1103515245u + 12345u;
     double noise = ((seed >> 8) & 0xffff) / 65535.0 * 20e-6 - 10e-6;
-    feed_all(0, 0, noise, 0.1 + noise);
-    step_read(1);
+    feed_read(0, 0, noise, 0.1 + noise, 1);
     OK_MSG(get("bool", "apart-pps_vs_gps") == 0, "honest pair not apart");
   }
   OK_MSG(get("time_offset_rms", "pps_vs_gps") >= 0,
          "the spread is known after 20 samples");
-  feed_all(0, 0, 0, 1.1);
-  step_read(1);
+  feed_read(0, 0, 0, 1.1, 1);
   EXPECT_NEAR(-1.0, get("time_offset", "pps_vs_gps"), 1e-9);
   EXPECT_NEAR(0, get("bool", "apart-pps_vs_gps"), 0);
   fake_wall += 3600; /* a wall step does not pass the hold */
-  feed_all(0, 0, 0, 1.1);
-  step_read(29);
+  feed_read(0, 0, 0, 1.1, 29);
   EXPECT_NEAR(0, get("bool", "apart-pps_vs_gps"), 0);
-  feed_all(0, 0, 0, 1.1);
-  step_read(1);
+  feed_read(0, 0, 0, 1.1, 1);
   EXPECT_NEAR(1, get("bool", "apart-pps_vs_gps"), 0);
   EXPECT_NEAR(1, get("count", "pairs_apart"), 0);
-  OK_MSG(notified(NOTIF_WARNING, "pps and gps disagree by -1.0000"),
+  OK_MSG(mock_notified(NOTIF_WARNING, "pps and gps disagree by -1.0000"),
          "WARNING names the pair and the difference");
   int okay = 0;
   for (int i = 0; i < 31; i++) {
-    feed_all(0, 0, 0, 0.1);
-    step_read(1);
-    okay |= notified(NOTIF_OKAY, "agree again");
+    feed_read(0, 0, 0, 0.1, 1);
+    okay |= mock_notified(NOTIF_OKAY, "agree again");
   }
   EXPECT_NEAR(0, get("bool", "apart-pps_vs_gps"), 0);
   OK_MSG(okay, "OKAY when back");
