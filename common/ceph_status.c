@@ -124,10 +124,10 @@ static void on_pgmap(status_ctx_t *x, const cj_path_t *p,
 }
 
 static const cj_field_t osdmap_fields[] = {
-    {"num_osds", offsetof(ceph_status_t, osds_total), CJ_F_NUMBER},
-    {"num_up_osds", offsetof(ceph_status_t, osds_up), CJ_F_NUMBER},
-    {"num_in_osds", offsetof(ceph_status_t, osds_in), CJ_F_NUMBER},
-    {"num_remapped_pgs", offsetof(ceph_status_t, remapped_pgs), CJ_F_NUMBER},
+    CJ_MEMBER("num_osds", ceph_status_t, osds_total, CJ_F_NUMBER),
+    CJ_MEMBER("num_up_osds", ceph_status_t, osds_up, CJ_F_NUMBER),
+    CJ_MEMBER("num_in_osds", ceph_status_t, osds_in, CJ_F_NUMBER),
+    CJ_MEMBER("num_remapped_pgs", ceph_status_t, remapped_pgs, CJ_F_NUMBER),
 };
 
 static void set_osdmap(ceph_status_t *st, const char *k, const cj_value_t *v) {
