@@ -86,7 +86,6 @@ static const cj_list_spec_t tree_spec = {
 cj_status_t ceph_crush_tree_parse(const char *buf, size_t len,
                                   ceph_crush_tree_t *out, char *err,
                                   size_t errlen) {
-  memset(out, 0, sizeof(*out));
   tree_ctx_t x = {0};
   cj_status_t ret =
       cj_list_parse(buf, len, &tree_spec, &x, CJ_ARRAY(out), err, errlen);
@@ -187,7 +186,6 @@ static const cj_list_spec_t rules_spec = {
 cj_status_t ceph_crush_rules_parse(const char *buf, size_t len,
                                    ceph_crush_rules_t *out, char *err,
                                    size_t errlen) {
-  memset(out, 0, sizeof(*out));
   rules_ctx_t x = {0};
   step_reset(&x);
   return cj_list_parse(buf, len, &rules_spec, &x, CJ_ARRAY(out), err, errlen);

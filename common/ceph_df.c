@@ -32,7 +32,6 @@ static const cj_list_spec_t df_spec = {
 
 cj_status_t ceph_df_parse(const char *buf, size_t len, ceph_df_t *out,
                           char *err, size_t errlen) {
-  memset(out, 0, sizeof(*out));
   return cj_list_parse(buf, len, &df_spec, NULL, CJ_ARRAY(out), err, errlen);
 }
 

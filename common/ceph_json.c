@@ -294,6 +294,16 @@ const void *cj_find(const void *v, size_t n, size_t size, size_t id_off,
   return NULL;
 }
 
+const void *cj_find_str(const void *v, size_t n, size_t size, size_t key_off,
+                        const char *key) {
+  for (size_t i = 0; i < n; i++) {
+    const char *r = (const char *)v + i * size;
+    if (strcmp(r + key_off, key) == 0)
+      return r;
+  }
+  return NULL;
+}
+
 /* ----------------------------------------------------------- list replies */
 /* The depth of the list's elements below p, or -1 (see cj_list_spec_t). */
 static int list_at(const cj_list_spec_t *s, const cj_path_t *p) {
@@ -356,6 +366,8 @@ cj_status_t cj_list_parse(const char *buf, size_t len,
                           const cj_list_spec_t *spec, void *ctx, void **v,
                           size_t *n, size_t *cap, char *err, size_t errlen) {
   cj_list_t l = {.spec = spec, .ctx = ctx, .v = v, .n = n, .cap = cap};
+  *v = NULL;
+  *n = *cap = 0;
   l.cur = malloc(spec->size);
   if (l.cur == NULL)
     return CJ_ERR_NOMEM;

@@ -121,6 +121,9 @@ void cj_array_free(void **v, size_t *n, size_t *cap);
  * id_off is id, or NULL. */
 const void *cj_find(const void *v, size_t n, size_t size, size_t id_off,
                     int64_t id);
+/* The same for the NUL-terminated char array at key_off equal to key. */
+const void *cj_find_str(const void *v, size_t n, size_t size, size_t key_off,
+                        const char *key);
 
 /* ------------------------------------------------------- list replies
  * Most replies are, or hold, a list of objects read into an array of
@@ -183,10 +186,16 @@ struct cj_list {
   .id = key, .id_off = offsetof(type, member), .size = sizeof(type),           \
   .blank = &(blank_obj)
 #define CJ_MEMBERS(m) .members = m, .n_members = CJ_NFIELDS(m)
-/* The array arguments (v, n, cap) of a struct {T *v; size_t n, cap;}. */
+/* A list of records of type T, as cj_list_parse fills it; CJ_ARRAY(a) are
+ * its arguments (v, n, cap) to cj_list_parse, cj_push and cj_array_free. */
+#define CJ_LIST_OF(T)                                                          \
+  struct {                                                                     \
+    T *v;                                                                      \
+    size_t n, cap;                                                             \
+  }
 #define CJ_ARRAY(a) (void **)&(a)->v, &(a)->n, &(a)->cap
 
-/* Walk buf into the array (*v, *n, *cap: empty on the call) and end it as
+/* Walk buf into the array (*v, *n, *cap; started empty here) and end it as
  * cj_finish does with spec->missing.  On failure the array is freed. */
 cj_status_t cj_list_parse(const char *buf, size_t len,
                           const cj_list_spec_t *spec, void *ctx, void **v,

@@ -148,7 +148,6 @@ static const cj_list_spec_t df_spec = {
 
 cj_status_t ceph_osd_df_parse(const char *buf, size_t len, ceph_osd_df_t *out,
                               char *err, size_t errlen) {
-  memset(out, 0, sizeof(*out));
   out->average_utilization = NAN;
   return cj_list_parse(buf, len, &df_spec, out, CJ_ARRAY(out), err, errlen);
 }

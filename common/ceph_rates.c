@@ -57,7 +57,6 @@ static const cj_list_spec_t rates_spec = {
 cj_status_t ceph_pool_rates_parse(const char *buf, size_t len,
                                   ceph_pool_rates_t *out, char *err,
                                   size_t errlen) {
-  memset(out, 0, sizeof(*out));
   int is_list = 0;
   return cj_list_parse(buf, len, &rates_spec, &is_list, CJ_ARRAY(out), err,
                        errlen);
@@ -137,7 +136,6 @@ static const cj_list_spec_t perf_spec = {
 cj_status_t ceph_osd_perf_parse(const char *buf, size_t len,
                                 ceph_osd_perf_t *out, char *err,
                                 size_t errlen) {
-  memset(out, 0, sizeof(*out));
   out->pg_ready = -1;
   perf_ctx_t x = {out, NAN, NAN};
   return cj_list_parse(buf, len, &perf_spec, &x, CJ_ARRAY(out), err, errlen);

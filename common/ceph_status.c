@@ -219,8 +219,6 @@ cj_status_t ceph_status_parse(const char *buf, size_t len, ceph_status_t *out,
 
 const ceph_check_t *ceph_status_check(const ceph_status_t *st,
                                       const char *code) {
-  for (size_t i = 0; i < st->n_checks; i++)
-    if (strcmp(st->checks[i].code, code) == 0)
-      return &st->checks[i];
-  return NULL;
+  return cj_find_str(st->checks, st->n_checks, sizeof(*st->checks),
+                     offsetof(ceph_check_t, code), code);
 }

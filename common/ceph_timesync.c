@@ -85,10 +85,8 @@ cj_status_t ceph_timesync_parse(const char *buf, size_t len,
 
 const ceph_mon_skew_t *ceph_timesync_mon(const ceph_timesync_t *t,
                                          const char *name) {
-  for (size_t i = 0; i < t->n; i++)
-    if (strcmp(t->mons[i].name, name) == 0)
-      return &t->mons[i];
-  return NULL;
+  return cj_find_str(t->mons, t->n, sizeof(*t->mons),
+                     offsetof(ceph_mon_skew_t, name), name);
 }
 
 double ceph_timesync_max_abs_skew(const ceph_timesync_t *t) {

@@ -65,14 +65,20 @@ static void test_finish(void) {
 }
 
 /* The key->field table: a match sets the double at its offset (NaN for a
- * non-number), CJ_F_POSITIVE turns 0 into NaN, other keys change nothing. */
+ * non-number), CJ_F_POSITIVE turns 0 into NaN, CJ_F_INT64 gets -1 for
+ * anything but an integer, CJ_F_STRING is truncated into its array; other
+ * keys change nothing. */
 static void test_set_field(void) {
   typedef struct {
     double a, quota;
+    int64_t rule;
+    char name[4];
   } two_t;
-  static const cj_field_t t[] = {CJ_FIELD(two_t, a, CJ_F_NUMBER),
-                                 CJ_FIELD(two_t, quota, CJ_F_POSITIVE)};
-  two_t x = {1, 1};
+  static const cj_field_t t[] = {
+      CJ_FIELD(two_t, a, CJ_F_NUMBER), CJ_FIELD(two_t, quota, CJ_F_POSITIVE),
+      CJ_MEMBER("crush_rule", two_t, rule, CJ_F_INT64),
+      CJ_FIELD(two_t, name, CJ_F_STRING)};
+  two_t x = {1, 1, 7, "x"};
   cj_value_t num = {CJ_NUMBER, "2.5", 3, 0};
   cj_value_t zero = {CJ_NUMBER, "0", 1, 0};
   cj_value_t str = {CJ_STRING, "abc", 3, 0};
@@ -86,29 +92,15 @@ static void test_set_field(void) {
   EXPECT_EQ_DOUBLE(2.5, x.a);
   EXPECT_EQ_INT(1, cj_set_field(t, CJ_NFIELDS(t), "a", &x, &str));
   OK(isnan(x.a));
-}
-
-/* The integer and string kinds: CJ_F_INT64 gets -1 for anything but an
- * integer, CJ_F_STRING is truncated into its array. */
-static void test_field_kinds(void) {
-  typedef struct {
-    int64_t rule;
-    char name[4];
-  } kinds_t;
-  static const cj_field_t t[] = {
-      CJ_MEMBER("crush_rule", kinds_t, rule, CJ_F_INT64),
-      CJ_FIELD(kinds_t, name, CJ_F_STRING)};
-  kinds_t x = {7, "x"};
-  cj_value_t num = {CJ_NUMBER, "12", 2, 0};
-  cj_value_t real = {CJ_NUMBER, "1.5", 3, 0};
-  cj_value_t str = {CJ_STRING, "abcdef", 6, 0};
+  EXPECT_EQ_INT(1, cj_set_field(t, CJ_NFIELDS(t), "crush_rule", &x, &zero));
+  EXPECT_EQ_INT(0, x.rule);
   EXPECT_EQ_INT(1, cj_set_field(t, CJ_NFIELDS(t), "crush_rule", &x, &num));
-  EXPECT_EQ_INT(12, x.rule);
-  EXPECT_EQ_INT(1, cj_set_field(t, CJ_NFIELDS(t), "crush_rule", &x, &real));
   EXPECT_EQ_INT(-1, x.rule);
-  EXPECT_EQ_INT(1, cj_set_field(t, CJ_NFIELDS(t), "name", &x, &str));
+  EXPECT_EQ_INT(0, cj_set_field(t, CJ_NFIELDS(t), "rule", &x, &zero));
+  EXPECT_EQ_INT(-1, x.rule);
+  cj_value_t longer = {CJ_STRING, "abcdef", 6, 0};
+  EXPECT_EQ_INT(1, cj_set_field(t, CJ_NFIELDS(t), "name", &x, &longer));
   EXPECT_EQ_STR("abc", x.name);
-  EXPECT_EQ_INT(0, cj_set_field(t, CJ_NFIELDS(t), "rule", &x, &num));
 }
 
 /* ------------------------------------------------------ cj_list_parse */
@@ -160,15 +152,12 @@ static const cj_list_spec_t item_spec = {
     .missing = "no items in the reply",
 };
 
-typedef struct {
-  item_t *v;
-  size_t n, cap;
-} items_t;
+typedef CJ_LIST_OF(item_t) items_t;
 
 static cj_status_t parse_items(const cj_list_spec_t *s, const char *doc,
                                items_t *out, void *ctx, char *err,
                                size_t errlen) {
-  memset(out, 0, sizeof(*out));
+  *out = (items_t){(item_t *)1, 99, 99}; /* cj_list_parse starts it empty */
   return cj_list_parse(doc, strlen(doc), s, ctx, CJ_ARRAY(out), err, errlen);
 }
 
@@ -310,16 +299,31 @@ static void test_find(void) {
   OK(cj_find(r, 0, sizeof(r[0]), offsetof(rec_id_t, id), 7) == NULL);
 }
 
+/* cj_find_str: the first record whose char array equals the key. */
+static void test_find_str(void) {
+  typedef struct {
+    int x;
+    char name[8];
+  } rec_name_t;
+  const rec_name_t r[] = {{1, "a"}, {2, "mon.b"}, {3, "mon.b"}};
+  const size_t off = offsetof(rec_name_t, name);
+  OK_MSG(cj_find_str(r, 3, sizeof(r[0]), off, "mon.b") == &r[1],
+         "the first of two named mon.b");
+  OK(cj_find_str(r, 3, sizeof(r[0]), off, "a") == &r[0]);
+  OK(cj_find_str(r, 3, sizeof(r[0]), off, "mon.") == NULL);
+  OK(cj_find_str(r, 1, sizeof(r[0]), off, "mon.b") == NULL);
+}
+
 int main(void) {
   test_finish();
   test_set_field();
   test_push();
-  test_field_kinds();
   test_list_records();
   test_list_errors();
   test_list_bare();
   test_list_huge();
   test_find();
+  test_find_str();
   cj_handler_t h = {.scalar = on_scalar, .end = on_end};
   rec_t r = {{0}};
   const char *doc = "{\"a\":1,\"b\":[true,null,{\"c\":\"x\"}],\"d\":{}}";
