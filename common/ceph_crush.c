@@ -28,9 +28,6 @@ static const cj_field_t node_fields[] = {
     CJ_FIELD(ceph_crush_node_t, type, CJ_F_STRING),
     CJ_FIELD(ceph_crush_node_t, crush_weight, CJ_F_NUMBER),
 };
-static const cj_members_t node_members[] = {
-    {NULL, node_fields, CJ_NFIELDS(node_fields)},
-};
 
 static int add_edge(cj_list_t *l, int64_t parent, int64_t child) {
   tree_ctx_t *x = l->ctx;
@@ -77,7 +74,7 @@ static int tree_end(cj_list_t *l, const cj_path_t *p, int e) {
 static const cj_list_spec_t tree_spec = {
     .list = "nodes",
     CJ_RECORDS(ceph_crush_node_t, "id", id, node_blank),
-    CJ_MEMBERS(node_members),
+    CJ_OWN_MEMBERS(node_fields),
     .scalar = tree_scalar,
     .end = tree_end,
     .missing = "no nodes in the osd crush tree reply",

@@ -19,14 +19,11 @@ static const cj_field_t stats_fields[] = {
     CJ_FIELD(ceph_df_pool_t, quota_bytes, CJ_F_POSITIVE),
     CJ_FIELD(ceph_df_pool_t, quota_objects, CJ_F_POSITIVE),
 };
-static const cj_members_t pool_members[] = {
-    {"stats", stats_fields, CJ_NFIELDS(stats_fields)},
-};
 
 static const cj_list_spec_t df_spec = {
     .list = "pools",
     CJ_RECORDS(ceph_df_pool_t, "id", id, pool_blank),
-    CJ_MEMBERS(pool_members),
+    CJ_MEMBERS_IN("stats", stats_fields),
     .missing = "no pools in the df reply",
 };
 

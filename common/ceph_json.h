@@ -186,6 +186,11 @@ struct cj_list {
   .id = key, .id_off = offsetof(type, member), .size = sizeof(type),           \
   .blank = &(blank_obj)
 #define CJ_MEMBERS(m) .members = m, .n_members = CJ_NFIELDS(m)
+/* ... or the one group of fields t of the element's object member `in`, or
+ * of the element itself. */
+#define CJ_MEMBERS_IN(in, t)                                                   \
+  .members = (const cj_members_t[]){{in, t, CJ_NFIELDS(t)}}, .n_members = 1
+#define CJ_OWN_MEMBERS(t) CJ_MEMBERS_IN(NULL, t)
 /* A list of records of type T, as cj_list_parse fills it; CJ_ARRAY(a) are
  * its arguments (v, n, cap) to cj_list_parse, cj_push and cj_array_free. */
 #define CJ_LIST_OF(T)                                                          \

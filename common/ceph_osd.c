@@ -23,14 +23,22 @@ static const cj_field_t ratio_fields[] = {
     CJ_FIELD(ceph_osd_dump_t, nearfull_ratio, CJ_F_NUMBER),
 };
 
+/* nodes[] members of `osd df` (utilization in %, sizes in KiB). */
+static const cj_field_t df_fields[] = {
+    CJ_FIELD(ceph_osd_df_node_t, utilization, CJ_F_NUMBER),
+    CJ_FIELD(ceph_osd_df_node_t, kb, CJ_F_NUMBER),
+    CJ_FIELD(ceph_osd_df_node_t, kb_used, CJ_F_NUMBER),
+    CJ_FIELD(ceph_osd_df_node_t, kb_avail, CJ_F_NUMBER),
+    CJ_FIELD(ceph_osd_df_node_t, reweight, CJ_F_NUMBER),
+    CJ_FIELD(ceph_osd_df_node_t, crush_weight, CJ_F_NUMBER),
+    CJ_FIELD(ceph_osd_df_node_t, pgs, CJ_F_NUMBER),
+};
+
 /* pools[] members of `osd dump` besides its id and name (-1: absent). */
 static const cj_field_t pool_fields[] = {
     CJ_FIELD(ceph_pool_name_t, crush_rule, CJ_F_INT64),
     CJ_FIELD(ceph_pool_name_t, size, CJ_F_INT64),
     CJ_FIELD(ceph_pool_name_t, min_size, CJ_F_INT64),
-};
-static const cj_members_t pool_members[] = {
-    {NULL, pool_fields, CJ_NFIELDS(pool_fields)},
 };
 static const ceph_pool_name_t pool_blank = {
     .crush_rule = -1, .size = -1, .min_size = -1};
@@ -77,7 +85,7 @@ static int dump_found(const cj_list_t *l) {
 static const cj_list_spec_t dump_spec = {
     .list = "pools",
     CJ_RECORDS(ceph_pool_name_t, "pool", id, pool_blank),
-    CJ_MEMBERS(pool_members),
+    CJ_OWN_MEMBERS(pool_fields),
     .scalar = dump_scalar,
     .end = dump_end,
     .found = dump_found,
@@ -109,19 +117,6 @@ const char *ceph_osd_dump_pool_name(const ceph_osd_dump_t *d, int64_t id) {
   return p != NULL ? p->name : NULL;
 }
 
-/* nodes[] members of `osd df` (utilization in %, sizes in KiB). */
-static const cj_field_t df_fields[] = {
-    CJ_FIELD(ceph_osd_df_node_t, utilization, CJ_F_NUMBER),
-    CJ_FIELD(ceph_osd_df_node_t, kb, CJ_F_NUMBER),
-    CJ_FIELD(ceph_osd_df_node_t, kb_used, CJ_F_NUMBER),
-    CJ_FIELD(ceph_osd_df_node_t, kb_avail, CJ_F_NUMBER),
-    CJ_FIELD(ceph_osd_df_node_t, reweight, CJ_F_NUMBER),
-    CJ_FIELD(ceph_osd_df_node_t, crush_weight, CJ_F_NUMBER),
-    CJ_FIELD(ceph_osd_df_node_t, pgs, CJ_F_NUMBER),
-};
-static const cj_members_t node_members[] = {
-    {NULL, df_fields, CJ_NFIELDS(df_fields)},
-};
 static const ceph_osd_df_node_t node_blank = {-1,  NAN, NAN, NAN, NAN,
                                               NAN, NAN, NAN, 0};
 
@@ -141,7 +136,7 @@ static int df_scalar(cj_list_t *l, const cj_path_t *p, int e,
 static const cj_list_spec_t df_spec = {
     .list = "nodes",
     CJ_RECORDS(ceph_osd_df_node_t, "id", id, node_blank),
-    CJ_MEMBERS(node_members),
+    CJ_OWN_MEMBERS(df_fields),
     .scalar = df_scalar,
     .missing = "no nodes in the osd df reply",
 };
