@@ -3,9 +3,8 @@
 #include "common/ceph_df.h"
 
 #include <math.h>
-#include <stdlib.h>
-#include <string.h>
 
+/* No id yet, every amount unknown. */
 static const ceph_df_pool_t pool_blank = {-1,  NAN, NAN, NAN,
                                           NAN, NAN, NAN, NAN};
 

@@ -158,7 +158,7 @@ typedef struct {
   const cj_members_t *members;
   size_t n_members;
   /* Hooks (each may be NULL; non-zero stops the walk).  e is the depth of
-   * the list's elements as `at` gives it, -1 outside the list.  scalar: a
+   * the list's elements (as above), -1 when p is not at or below the list.  scalar: a
    * scalar that is not the id nor in `members`; end: any map or array end,
    * before an element's record is appended (p->depth == e + 1). */
   int (*scalar)(cj_list_t *l, const cj_path_t *p, int e, const cj_value_t *v);

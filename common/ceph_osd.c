@@ -3,7 +3,6 @@
 #include "common/ceph_osd.h"
 
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 static const char *const flag_names[CEPH_NFLAGS] = {
@@ -117,6 +116,7 @@ const char *ceph_osd_dump_pool_name(const ceph_osd_dump_t *d, int64_t id) {
   return p != NULL ? p->name : NULL;
 }
 
+/* No id yet, every number unknown, not up. */
 static const ceph_osd_df_node_t node_blank = {-1,  NAN, NAN, NAN, NAN,
                                               NAN, NAN, NAN, 0};
 

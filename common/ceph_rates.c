@@ -3,7 +3,6 @@
 #include "common/ceph_rates.h"
 
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* ------------------------------------------------------ osd pool stats */
