@@ -14,115 +14,93 @@ typedef struct {
 } edge_t;
 
 typedef struct {
-  ceph_crush_tree_t *t;
-  ceph_crush_node_t cur;
-  int have_id, nomem, seen_nodes;
   edge_t *edges; /* children lists, resolved at the end */
   size_t n_edges, cap_edges;
   int64_t pending[64]; /* children seen before the node's id */
   size_t n_pending;
 } tree_ctx_t;
 
-static void node_reset(ceph_crush_node_t *n) {
-  memset(n, 0, sizeof(*n));
-  n->parent = CEPH_CRUSH_NO_PARENT;
-  n->crush_weight = NAN;
-  n->type_id = -1;
-}
+static const ceph_crush_node_t node_blank = {
+    .parent = CEPH_CRUSH_NO_PARENT, .crush_weight = NAN, .type_id = -1};
 
-static int add_edge(tree_ctx_t *x, int64_t parent, int64_t child) {
+static const cj_field_t node_fields[] = {
+    CJ_FIELD(ceph_crush_node_t, name, CJ_F_STRING),
+    CJ_FIELD(ceph_crush_node_t, type, CJ_F_STRING),
+    CJ_FIELD(ceph_crush_node_t, crush_weight, CJ_F_NUMBER),
+};
+
+static int add_edge(cj_list_t *l, int64_t parent, int64_t child) {
+  tree_ctx_t *x = l->ctx;
   edge_t e = {parent, child};
   if (cj_push((void **)&x->edges, &x->n_edges, &x->cap_edges, &e,
               sizeof(e)) != 0)
-    return x->nomem = 1;
+    return l->nomem = 1;
   return 0;
 }
 
-static int tree_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
-  tree_ctx_t *x = ctx;
-  if (p->depth < 3 || !cj_key(p, 0, "nodes"))
-    return 0;
-  x->seen_nodes = 1;
-  ceph_crush_node_t *n = &x->cur;
-  if (p->depth == 4 && cj_key(p, 2, "children")) {
+static int tree_scalar(cj_list_t *l, const cj_path_t *p, int e,
+                       const cj_value_t *v) {
+  tree_ctx_t *x = l->ctx;
+  ceph_crush_node_t *n = l->cur;
+  if (e >= 0 && p->depth == e + 3 && cj_key(p, e + 1, "children")) {
     int64_t c;
     if (cj_int64(v, &c) != 0)
       return 0;
-    if (x->have_id)
-      return add_edge(x, n->id, c);
+    if (l->have_id)
+      return add_edge(l, n->id, c);
     if (x->n_pending < sizeof(x->pending) / sizeof(x->pending[0]))
       x->pending[x->n_pending++] = c; /* "children" before "id" */
-    return 0;
-  }
-  if (p->depth != 3)
-    return 0;
-  if (cj_key(p, 2, "id")) {
-    x->have_id = cj_int64(v, &n->id) == 0;
-  } else if (cj_key(p, 2, "name")) {
-    cj_strcpy(v, n->name, sizeof(n->name));
-  } else if (cj_key(p, 2, "type")) {
-    cj_strcpy(v, n->type, sizeof(n->type));
-  } else if (cj_key(p, 2, "type_id")) {
+  } else if (e >= 0 && p->depth == e + 2 && cj_key(p, e + 1, "type_id")) {
     int64_t t;
     if (cj_int64(v, &t) == 0 && t >= 0 && t < 1 << 16)
       n->type_id = (int)t;
-  } else if (cj_key(p, 2, "crush_weight")) {
-    n->crush_weight = cj_double(v);
   }
   return 0;
 }
 
-static int tree_end(void *ctx, const cj_path_t *p) {
-  tree_ctx_t *x = ctx;
-  if (p->depth == 1 && cj_key(p, 0, "nodes"))
-    x->seen_nodes = 1;
-  if (p->depth != 2 || !cj_key(p, 0, "nodes"))
+/* A node has ended: the children listed before its id get their edges. */
+static int tree_end(cj_list_t *l, const cj_path_t *p, int e) {
+  tree_ctx_t *x = l->ctx;
+  if (e < 0 || p->depth != e + 1)
     return 0;
-  ceph_crush_tree_t *t = x->t;
-  if (x->have_id) {
-    for (size_t i = 0; i < x->n_pending; i++)
-      if (add_edge(x, x->cur.id, x->pending[i]) != 0)
-        return 1;
-    if (cj_push((void **)&t->v, &t->n, &t->cap, &x->cur, sizeof(x->cur)) != 0)
-      return x->nomem = 1;
-  }
-  node_reset(&x->cur);
-  x->have_id = 0;
+  const ceph_crush_node_t *n = l->cur;
+  for (size_t i = 0; l->have_id && i < x->n_pending; i++)
+    if (add_edge(l, n->id, x->pending[i]) != 0)
+      return 1;
   x->n_pending = 0;
   return 0;
 }
 
+static const cj_list_spec_t tree_spec = {
+    .list = "nodes",
+    CJ_RECORDS(ceph_crush_node_t, "id", id, node_blank),
+    CJ_OWN_MEMBERS(node_fields),
+    .scalar = tree_scalar,
+    .end = tree_end,
+    .missing = "no nodes in the osd crush tree reply",
+};
+
 cj_status_t ceph_crush_tree_parse(const char *buf, size_t len,
                                   ceph_crush_tree_t *out, char *err,
                                   size_t errlen) {
-  memset(out, 0, sizeof(*out));
-  tree_ctx_t x = {.t = out};
-  node_reset(&x.cur);
-  cj_handler_t h = {.scalar = tree_scalar, .end = tree_end};
-  cj_status_t ret = cj_walk(buf, len, &h, &x, err, errlen);
-  ret = cj_finish(ret, x.nomem, x.seen_nodes,
-                  "no nodes in the osd crush tree reply", err, errlen);
+  tree_ctx_t x = {0};
+  cj_status_t ret =
+      cj_list_parse(buf, len, &tree_spec, &x, CJ_ARRAY(out), err, errlen);
   for (size_t i = 0; ret == CJ_OK && i < x.n_edges; i++) {
     for (size_t j = 0; j < out->n; j++)
       if (out->v[j].id == x.edges[i].child)
         out->v[j].parent = x.edges[i].parent;
   }
   free(x.edges);
-  if (ret != CJ_OK)
-    ceph_crush_tree_free(out);
   return ret;
 }
 
-void ceph_crush_tree_free(ceph_crush_tree_t *t) {
-  cj_array_free((void **)&t->v, &t->n, &t->cap);
-}
+void ceph_crush_tree_free(ceph_crush_tree_t *t) { cj_array_free(CJ_ARRAY(t)); }
 
 const ceph_crush_node_t *ceph_crush_node(const ceph_crush_tree_t *t,
                                          int64_t id) {
-  for (size_t i = 0; i < t->n; i++)
-    if (t->v[i].id == id)
-      return &t->v[i];
-  return NULL;
+  return cj_find(t->v, t->n, sizeof(*t->v), offsetof(ceph_crush_node_t, id),
+                 id);
 }
 
 const ceph_crush_node_t *ceph_crush_ancestor(const ceph_crush_tree_t *t,
@@ -140,46 +118,38 @@ const ceph_crush_node_t *ceph_crush_ancestor(const ceph_crush_tree_t *t,
 
 /* --------------------------------------------------------------- rules */
 typedef struct {
-  ceph_crush_rules_t *r;
-  ceph_crush_rule_t cur;
-  int have_id, have_take, nomem;
+  int have_take;
   /* the current step */
   char op[32], type[CEPH_CRUSH_NAME_MAX], item_name[CEPH_CRUSH_NAME_MAX];
   int64_t item;
 } rules_ctx_t;
 
-static void rule_reset(rules_ctx_t *x) {
-  memset(&x->cur, 0, sizeof(x->cur));
-  x->cur.root = CEPH_CRUSH_NO_PARENT;
-  x->have_id = x->have_take = 0;
-}
+static const ceph_crush_rule_t rule_blank = {.root = CEPH_CRUSH_NO_PARENT};
 
 static void step_reset(rules_ctx_t *x) {
   x->op[0] = x->type[0] = x->item_name[0] = 0;
   x->item = CEPH_CRUSH_NO_PARENT;
 }
 
-static int rules_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
-  rules_ctx_t *x = ctx;
-  if (p->depth == 2 && cj_key(p, 1, "rule_id")) {
-    x->have_id = cj_int64(v, &x->cur.id) == 0;
-  } else if (p->depth == 4 && cj_key(p, 1, "steps")) {
-    if (cj_key(p, 3, "op"))
-      cj_strcpy(v, x->op, sizeof(x->op));
-    else if (cj_key(p, 3, "type"))
-      cj_strcpy(v, x->type, sizeof(x->type));
-    else if (cj_key(p, 3, "item_name"))
-      cj_strcpy(v, x->item_name, sizeof(x->item_name));
-    else if (cj_key(p, 3, "item") && cj_int64(v, &x->item) != 0)
-      x->item = CEPH_CRUSH_NO_PARENT;
-  }
+static int rules_scalar(cj_list_t *l, const cj_path_t *p, int e,
+                        const cj_value_t *v) {
+  rules_ctx_t *x = l->ctx;
+  if (e < 0 || p->depth != e + 4 || !cj_key(p, e + 1, "steps"))
+    return 0;
+  if (cj_key(p, e + 3, "op"))
+    cj_strcpy(v, x->op, sizeof(x->op));
+  else if (cj_key(p, e + 3, "type"))
+    cj_strcpy(v, x->type, sizeof(x->type));
+  else if (cj_key(p, e + 3, "item_name"))
+    cj_strcpy(v, x->item_name, sizeof(x->item_name));
+  else if (cj_key(p, e + 3, "item") && cj_int64(v, &x->item) != 0)
+    x->item = CEPH_CRUSH_NO_PARENT;
   return 0;
 }
 
 /* A step has ended: the first take names the root, the first choose or
  * chooseleaf after it the failure domain. */
-static void step_end(rules_ctx_t *x) {
-  ceph_crush_rule_t *r = &x->cur;
+static void step_end(rules_ctx_t *x, ceph_crush_rule_t *r) {
   if (strcmp(x->op, "take") == 0 && !x->have_take) {
     x->have_take = 1;
     r->root = x->item;
@@ -191,40 +161,35 @@ static void step_end(rules_ctx_t *x) {
   step_reset(x);
 }
 
-static int rules_end(void *ctx, const cj_path_t *p) {
-  rules_ctx_t *x = ctx;
-  if (p->depth == 3 && cj_key(p, 1, "steps")) {
-    step_end(x);
-    return 0;
-  }
-  if (p->depth != 1 || p->el[0].is_index == 0)
-    return 0;
-  ceph_crush_rules_t *r = x->r;
-  if (x->have_id &&
-      cj_push((void **)&r->v, &r->n, &r->cap, &x->cur, sizeof(x->cur)) != 0)
-    return x->nomem = 1;
-  rule_reset(x);
+static int rules_end(cj_list_t *l, const cj_path_t *p, int e) {
+  rules_ctx_t *x = l->ctx;
+  if (e >= 0 && p->depth == e + 3 && cj_key(p, e + 1, "steps"))
+    step_end(x, l->cur);
+  else if (e >= 0 && p->depth == e + 1)
+    x->have_take = 0; /* the rule has ended */
   return 0;
 }
+
+static int rules_found(const cj_list_t *l) { return *l->n > 0; }
+
+static const cj_list_spec_t rules_spec = {
+    CJ_RECORDS(ceph_crush_rule_t, "rule_id", id, rule_blank),
+    .scalar = rules_scalar,
+    .end = rules_end,
+    .found = rules_found,
+    .missing = "no rule in the osd crush rule dump reply",
+};
 
 cj_status_t ceph_crush_rules_parse(const char *buf, size_t len,
                                    ceph_crush_rules_t *out, char *err,
                                    size_t errlen) {
-  memset(out, 0, sizeof(*out));
-  rules_ctx_t x = {.r = out};
-  rule_reset(&x);
+  rules_ctx_t x = {0};
   step_reset(&x);
-  cj_handler_t h = {.scalar = rules_scalar, .end = rules_end};
-  cj_status_t ret = cj_walk(buf, len, &h, &x, err, errlen);
-  ret = cj_finish(ret, x.nomem, out->n > 0,
-                  "no rule in the osd crush rule dump reply", err, errlen);
-  if (ret != CJ_OK)
-    ceph_crush_rules_free(out);
-  return ret;
+  return cj_list_parse(buf, len, &rules_spec, &x, CJ_ARRAY(out), err, errlen);
 }
 
 void ceph_crush_rules_free(ceph_crush_rules_t *r) {
-  cj_array_free((void **)&r->v, &r->n, &r->cap);
+  cj_array_free(CJ_ARRAY(r));
 }
 
 /* ------------------------------------------------------ loss per root */
@@ -270,8 +235,7 @@ static int collect_roots(const ceph_crush_tree_t *t,
     if (e == NULL) {
       ceph_root_hr_t add = {.id = r->root};
       snprintf(add.name, sizeof(add.name), "%s", r->root_name);
-      if (cj_push((void **)&out->v, &out->n, &out->cap, &add,
-                  sizeof(add)) != 0)
+      if (cj_push(CJ_ARRAY(out), &add, sizeof(add)) != 0)
         return -1;
       e = &out->v[out->n - 1];
     } else if (type_id_of(t, r->domain_type) <= type_id_of(t, e->domain_type)) {
@@ -283,10 +247,10 @@ static int collect_roots(const ceph_crush_tree_t *t,
 }
 
 static const ceph_osd_df_node_t *df_node(const ceph_osd_df_t *df, int64_t id) {
-  for (size_t i = 0; df != NULL && i < df->n; i++)
-    if (df->v[i].id == id)
-      return &df->v[i];
-  return NULL;
+  if (df == NULL)
+    return NULL;
+  return cj_find(df->v, df->n, sizeof(*df->v), offsetof(ceph_osd_df_node_t, id),
+                 id);
 }
 
 /* Project one root: its OSDs, their domains (ids in dom[]), the loss. */
@@ -349,6 +313,4 @@ int ceph_roots_headroom(const ceph_crush_tree_t *t,
   return 0;
 }
 
-void ceph_roots_hr_free(ceph_roots_hr_t *r) {
-  cj_array_free((void **)&r->v, &r->n, &r->cap);
-}
+void ceph_roots_hr_free(ceph_roots_hr_t *r) { cj_array_free(CJ_ARRAY(r)); }

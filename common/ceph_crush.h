@@ -33,10 +33,7 @@ typedef struct {
   double crush_weight; /* OSDs: CRUSH weight (TiB by convention); else NaN */
 } ceph_crush_node_t;
 
-typedef struct {
-  ceph_crush_node_t *v;
-  size_t n, cap;
-} ceph_crush_tree_t;
+typedef CJ_LIST_OF(ceph_crush_node_t) ceph_crush_tree_t;
 
 cj_status_t ceph_crush_tree_parse(const char *buf, size_t len,
                                   ceph_crush_tree_t *out, char *err,
@@ -59,10 +56,7 @@ typedef struct {
   char domain_type[CEPH_CRUSH_NAME_MAX]; /* "" if it has no choose step */
 } ceph_crush_rule_t;
 
-typedef struct {
-  ceph_crush_rule_t *v;
-  size_t n, cap;
-} ceph_crush_rules_t;
+typedef CJ_LIST_OF(ceph_crush_rule_t) ceph_crush_rules_t;
 
 cj_status_t ceph_crush_rules_parse(const char *buf, size_t len,
                                    ceph_crush_rules_t *out, char *err,
@@ -80,10 +74,7 @@ typedef struct {
   ceph_hr_result_t hr; /* hr.worst_util in % */
 } ceph_root_hr_t;
 
-typedef struct {
-  ceph_root_hr_t *v;
-  size_t n, cap;
-} ceph_roots_hr_t;
+typedef CJ_LIST_OF(ceph_root_hr_t) ceph_roots_hr_t;
 
 /* For each root taken by a pool's rule (pools and their crush_rule from
  * `osd dump`): its OSDs, their failure domains, and the loss projection of

@@ -24,10 +24,7 @@ typedef struct {
   double quota_objects; /* NaN: no quota */
 } ceph_df_pool_t;
 
-typedef struct {
-  ceph_df_pool_t *v;
-  size_t n, cap;
-} ceph_df_t;
+typedef CJ_LIST_OF(ceph_df_pool_t) ceph_df_t;
 
 cj_status_t ceph_df_parse(const char *buf, size_t len, ceph_df_t *out,
                           char *err, size_t errlen);

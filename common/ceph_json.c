@@ -232,14 +232,33 @@ size_t cj_strcpy(const cj_value_t *v, char *buf, size_t size) {
   return n;
 }
 
+/* Store v into the field f of base. */
+static void set_field(const cj_field_t *f, void *base, const cj_value_t *v) {
+  void *at = (char *)base + f->off;
+  switch (f->kind) {
+  case CJ_F_NUMBER:
+  case CJ_F_POSITIVE: {
+    double d = cj_double(v);
+    if (f->kind == CJ_F_POSITIVE && !(d > 0))
+      d = NAN;
+    *(double *)at = d;
+    break;
+  }
+  case CJ_F_INT64:
+    if (cj_int64(v, at) != 0)
+      *(int64_t *)at = -1;
+    break;
+  case CJ_F_STRING:
+    cj_strcpy(v, at, f->size);
+    break;
+  }
+}
+
 int cj_set_field(const cj_field_t *t, size_t n, const char *key, void *base,
                  const cj_value_t *v) {
   for (size_t i = 0; i < n; i++)
     if (strcmp(t[i].key, key) == 0) {
-      double d = cj_double(v);
-      if (t[i].kind == CJ_F_POSITIVE && !(d > 0))
-        d = NAN;
-      *(double *)((char *)base + t[i].off) = d;
+      set_field(&t[i], base, v);
       return 1;
     }
   return 0;
@@ -263,4 +282,102 @@ void cj_array_free(void **v, size_t *n, size_t *cap) {
   free(*v);
   *v = NULL;
   *n = *cap = 0;
+}
+
+const void *cj_find(const void *v, size_t n, size_t size, size_t id_off,
+                    int64_t id) {
+  for (size_t i = 0; i < n; i++) {
+    const char *r = (const char *)v + i * size;
+    if (*(const int64_t *)(r + id_off) == id)
+      return r;
+  }
+  return NULL;
+}
+
+const void *cj_find_str(const void *v, size_t n, size_t size, size_t key_off,
+                        const char *key) {
+  for (size_t i = 0; i < n; i++) {
+    const char *r = (const char *)v + i * size;
+    if (strcmp(r + key_off, key) == 0)
+      return r;
+  }
+  return NULL;
+}
+
+/* ----------------------------------------------------------- list replies */
+/* The depth of the list's elements below p, or -1 (see cj_list_spec_t). */
+static int list_at(const cj_list_spec_t *s, const cj_path_t *p) {
+  if (s->at != NULL)
+    return s->at(p);
+  if (s->list != NULL)
+    return cj_key(p, 0, s->list) ? 1 : -1;
+  return p->depth >= 1 && p->el[0].is_index ? 0 : -1;
+}
+
+/* The id or a `members` field of the element at depth e: 1 if p was one. */
+static int take_member(cj_list_t *l, const cj_path_t *p, int e,
+                       const cj_value_t *v) {
+  const cj_list_spec_t *s = l->spec;
+  if (p->depth == e + 2 && cj_key(p, e + 1, s->id)) {
+    l->have_id = cj_int64(v, (int64_t *)((char *)l->cur + s->id_off)) == 0;
+    return 1;
+  }
+  for (size_t i = 0; i < s->n_members; i++) {
+    const cj_members_t *m = &s->members[i];
+    int d = m->in != NULL ? e + 3 : e + 2;
+    if (p->depth == d && (m->in == NULL || cj_key(p, e + 1, m->in)) &&
+        cj_set_field(m->fields, m->n, p->el[d - 1].key, l->cur, v))
+      return 1;
+  }
+  return 0;
+}
+
+static int list_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
+  cj_list_t *l = ctx;
+  int e = list_at(l->spec, p);
+  if (e >= 0 && p->depth >= e + 2 && take_member(l, p, e, v))
+    return 0;
+  return l->spec->scalar != NULL ? l->spec->scalar(l, p, e, v) : 0;
+}
+
+/* An element has ended: keep its record if it had an id, start a blank. */
+static int element_end(cj_list_t *l) {
+  const cj_list_spec_t *s = l->spec;
+  if (l->have_id && cj_push(l->v, l->n, l->cap, l->cur, s->size) != 0)
+    return l->nomem = 1;
+  memcpy(l->cur, s->blank, s->size);
+  l->have_id = 0;
+  return 0;
+}
+
+static int list_end(void *ctx, const cj_path_t *p) {
+  cj_list_t *l = ctx;
+  int e = list_at(l->spec, p);
+  if (l->spec->end != NULL && l->spec->end(l, p, e) != 0)
+    return 1;
+  if (e >= 0 && p->depth == e)
+    l->seen = 1;
+  else if (e >= 0 && p->depth == e + 1)
+    return element_end(l);
+  return 0;
+}
+
+cj_status_t cj_list_parse(const char *buf, size_t len,
+                          const cj_list_spec_t *spec, void *ctx, void **v,
+                          size_t *n, size_t *cap, char *err, size_t errlen) {
+  cj_list_t l = {.spec = spec, .ctx = ctx, .v = v, .n = n, .cap = cap};
+  *v = NULL;
+  *n = *cap = 0;
+  l.cur = malloc(spec->size);
+  if (l.cur == NULL)
+    return CJ_ERR_NOMEM;
+  memcpy(l.cur, spec->blank, spec->size);
+  cj_handler_t h = {.scalar = list_scalar, .end = list_end};
+  cj_status_t ret = cj_walk(buf, len, &h, &l, err, errlen);
+  int found = spec->found != NULL ? spec->found(&l) : l.seen;
+  ret = cj_finish(ret, l.nomem, found, spec->missing, err, errlen);
+  free(l.cur);
+  if (ret != CJ_OK)
+    cj_array_free(v, n, cap);
+  return ret;
 }

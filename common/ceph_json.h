@@ -83,16 +83,28 @@ int cj_streq(const cj_value_t *v, const char *s);
 /* Copy a string value into buf (truncated, NUL-terminated); returns len. */
 size_t cj_strcpy(const cj_value_t *v, char *buf, size_t size);
 
-/* Number members copied into a struct: the double at byte offset `off`
- * gets cj_double() of the member `key`.  CJ_F_POSITIVE: Ceph's 0 means
- * "none" (a quota), so 0 or less gives NaN. */
-typedef enum { CJ_F_NUMBER, CJ_F_POSITIVE } cj_field_kind_t;
+/* Members copied into a struct: the field at byte offset `off` (of `size`
+ * bytes) gets the member `key` as `kind` says:
+ *   CJ_F_NUMBER   double, cj_double() (NaN for anything but a number);
+ *   CJ_F_POSITIVE double, as NUMBER but 0 or less gives NaN (Ceph's 0 means
+ *                 "none": a quota);
+ *   CJ_F_INT64    int64_t, cj_int64(), -1 for anything but an integer;
+ *   CJ_F_STRING   char[size], cj_strcpy() (truncated). */
+typedef enum {
+  CJ_F_NUMBER,
+  CJ_F_POSITIVE,
+  CJ_F_INT64,
+  CJ_F_STRING
+} cj_field_kind_t;
 typedef struct {
   const char *key;
   size_t off;
   cj_field_kind_t kind;
+  size_t size;
 } cj_field_t;
-#define CJ_FIELD(type, member, kind) {#member, offsetof(type, member), kind}
+#define CJ_MEMBER(key, type, member, kind)                                     \
+  {key, offsetof(type, member), kind, sizeof(((type *)0)->member)}
+#define CJ_FIELD(type, member, kind) CJ_MEMBER(#member, type, member, kind)
 #define CJ_NFIELDS(t) (sizeof(t) / sizeof((t)[0]))
 
 /* Set the field of `base` that `key` names in t[0..n); 1 if one did. */
@@ -105,5 +117,93 @@ int cj_set_field(const cj_field_t *t, size_t n, const char *key, void *base,
 int cj_push(void **v, size_t *n, size_t *cap, const void *e, size_t size);
 /* Free such an array; *v = NULL, *n = *cap = 0. */
 void cj_array_free(void **v, size_t *n, size_t *cap);
+/* The first of the n `size`-byte records at v whose int64_t at byte offset
+ * id_off is id, or NULL. */
+const void *cj_find(const void *v, size_t n, size_t size, size_t id_off,
+                    int64_t id);
+/* The same for the NUL-terminated char array at key_off equal to key. */
+const void *cj_find_str(const void *v, size_t n, size_t size, size_t key_off,
+                        const char *key);
+
+/* ------------------------------------------------------- list replies
+ * Most replies are, or hold, a list of objects read into an array of
+ * records (`osd df` nodes, `df` pools, `osd pool stats`, ...).  Each
+ * element of the list is read into a record that starts as `blank`: its
+ * integer member `id` into the int64_t at `id_off`, the members that
+ * `members` names through cj_set_field.  When the element ends, the record
+ * is appended to the array if it had an integer id.  What is special to a
+ * reply is done by the hooks. */
+
+/* The members of an element that fields[0..n) names: those of its object
+ * member `in`, or its own members when `in` is NULL. */
+typedef struct {
+  const char *in;
+  const cj_field_t *fields;
+  size_t n;
+} cj_members_t;
+
+typedef struct cj_list cj_list_t;
+
+typedef struct {
+  /* Where the list is: the reply's member `list`, or the reply itself when
+   * `list` is NULL; or, when `at` is set, where `at` finds it: the depth of
+   * the list's elements in p (p->el[e] is an element's index), -1 when p is
+   * not at or below the list. */
+  const char *list;
+  int (*at)(const cj_path_t *p);
+  const char *id;
+  size_t id_off;
+  size_t size;       /* of a record */
+  const void *blank; /* a record before its element is read */
+  const cj_members_t *members;
+  size_t n_members;
+  /* Hooks (each may be NULL; non-zero stops the walk).  e is the depth of
+   * the list's elements (as above), -1 when p is not at or below the list.  scalar: a
+   * scalar that is not the id nor in `members`; end: any map or array end,
+   * before an element's record is appended (p->depth == e + 1). */
+  int (*scalar)(cj_list_t *l, const cj_path_t *p, int e, const cj_value_t *v);
+  int (*end)(cj_list_t *l, const cj_path_t *p, int e);
+  /* Whether the reply is the expected one; NULL: the list ended (l->seen). */
+  int (*found)(const cj_list_t *l);
+  const char *missing; /* the reason when it is not */
+} cj_list_spec_t;
+
+struct cj_list {
+  const cj_list_spec_t *spec;
+  void *ctx; /* the parser's own state (cj_list_parse's ctx) */
+  void **v;  /* the array: *n records, room for *cap */
+  size_t *n, *cap;
+  void *cur;   /* the record being read */
+  int have_id; /* cur has an integer id */
+  int nomem;   /* set (and return non-zero) when out of memory */
+  int seen;    /* the list has ended */
+};
+
+/* The record part of a cj_list_spec_t initializer: records of `type`, whose
+ * int64_t `member` is the element's member `key`, each starting as the
+ * `type` object `blank_obj`; and the fields they read, the array `m`. */
+#define CJ_RECORDS(type, key, member, blank_obj)                               \
+  .id = key, .id_off = offsetof(type, member), .size = sizeof(type),           \
+  .blank = &(blank_obj)
+#define CJ_MEMBERS(m) .members = m, .n_members = CJ_NFIELDS(m)
+/* ... or the one group of fields t of the element's object member `in`, or
+ * of the element itself. */
+#define CJ_MEMBERS_IN(in, t)                                                   \
+  .members = (const cj_members_t[]){{in, t, CJ_NFIELDS(t)}}, .n_members = 1
+#define CJ_OWN_MEMBERS(t) CJ_MEMBERS_IN(NULL, t)
+/* A list of records of type T, as cj_list_parse fills it; CJ_ARRAY(a) are
+ * its arguments (v, n, cap) to cj_list_parse, cj_push and cj_array_free. */
+#define CJ_LIST_OF(T)                                                          \
+  struct {                                                                     \
+    T *v;                                                                      \
+    size_t n, cap;                                                             \
+  }
+#define CJ_ARRAY(a) (void **)&(a)->v, &(a)->n, &(a)->cap
+
+/* Walk buf into the array (*v, *n, *cap; started empty here) and end it as
+ * cj_finish does with spec->missing.  On failure the array is freed. */
+cj_status_t cj_list_parse(const char *buf, size_t len,
+                          const cj_list_spec_t *spec, void *ctx, void **v,
+                          size_t *n, size_t *cap, char *err, size_t errlen);
 
 #endif

@@ -3,7 +3,6 @@
 #include "common/ceph_osd.h"
 
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 static const char *const flag_names[CEPH_NFLAGS] = {
@@ -34,14 +33,23 @@ static const cj_field_t df_fields[] = {
     CJ_FIELD(ceph_osd_df_node_t, pgs, CJ_F_NUMBER),
 };
 
+/* pools[] members of `osd dump` besides its id and name (-1: absent). */
+static const cj_field_t pool_fields[] = {
+    CJ_FIELD(ceph_pool_name_t, crush_rule, CJ_F_INT64),
+    CJ_FIELD(ceph_pool_name_t, size, CJ_F_INT64),
+    CJ_FIELD(ceph_pool_name_t, min_size, CJ_F_INT64),
+};
+static const ceph_pool_name_t pool_blank = {
+    .crush_rule = -1, .size = -1, .min_size = -1};
+
 typedef struct {
   ceph_osd_dump_t *d;
-  ceph_pool_name_t pool; /* the pools[] element being read */
-  int have_id, have_name, nomem, seen_ratio;
+  int have_name, seen_ratio;
 } dump_ctx_t;
 
-static int dump_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
-  dump_ctx_t *x = ctx;
+static int dump_scalar(cj_list_t *l, const cj_path_t *p, int e,
+                       const cj_value_t *v) {
+  dump_ctx_t *x = l->ctx;
   if (p->depth == 1 && !p->el[0].is_index) {
     cj_set_field(ratio_fields, CJ_NFIELDS(ratio_fields), p->el[0].key, x->d,
                  v);
@@ -51,50 +59,46 @@ static int dump_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
     for (int i = 0; i < CEPH_NFLAGS; i++)
       if (cj_streq(v, flag_names[i]))
         x->d->flag[i] = 1;
-  } else if (p->depth == 3 && cj_key(p, 0, "pools")) {
-    ceph_pool_name_t *o = &x->pool;
-    if (cj_key(p, 2, "pool"))
-      x->have_id = cj_int64(v, &o->id) == 0;
-    else if (cj_key(p, 2, "crush_rule") && cj_int64(v, &o->crush_rule) != 0)
-      o->crush_rule = -1;
-    else if (cj_key(p, 2, "size") && cj_int64(v, &o->size) != 0)
-      o->size = -1;
-    else if (cj_key(p, 2, "min_size") && cj_int64(v, &o->min_size) != 0)
-      o->min_size = -1;
-    else if (cj_key(p, 2, "pool_name"))
-      x->have_name = cj_strcpy(v, o->name, sizeof(o->name)) > 0;
+  } else if (e >= 0 && p->depth == e + 2 && cj_key(p, e + 1, "pool_name")) {
+    ceph_pool_name_t *o = l->cur;
+    x->have_name = cj_strcpy(v, o->name, sizeof(o->name)) > 0;
   }
   return 0;
 }
 
-static int dump_end(void *ctx, const cj_path_t *p) {
-  dump_ctx_t *x = ctx;
-  if (p->depth == 2 && cj_key(p, 0, "pools")) {
-    ceph_osd_dump_t *d = x->d;
-    if (x->have_id && x->have_name &&
-        cj_push((void **)&d->pools, &d->n_pools, &d->cap_pools, &x->pool,
-                sizeof(x->pool)) != 0)
-      return x->nomem = 1;
-    x->have_id = x->have_name = 0;
-    x->pool.crush_rule = x->pool.size = x->pool.min_size = -1;
+/* A pool without a name is dropped as one without an id is. */
+static int dump_end(cj_list_t *l, const cj_path_t *p, int e) {
+  dump_ctx_t *x = l->ctx;
+  if (e >= 0 && p->depth == e + 1) {
+    l->have_id = l->have_id && x->have_name;
+    x->have_name = 0;
   }
   return 0;
 }
+
+static int dump_found(const cj_list_t *l) {
+  const dump_ctx_t *x = l->ctx;
+  return x->seen_ratio;
+}
+
+static const cj_list_spec_t dump_spec = {
+    .list = "pools",
+    CJ_RECORDS(ceph_pool_name_t, "pool", id, pool_blank),
+    CJ_OWN_MEMBERS(pool_fields),
+    .scalar = dump_scalar,
+    .end = dump_end,
+    .found = dump_found,
+    .missing = "no full_ratio in the osd dump reply",
+};
 
 cj_status_t ceph_osd_dump_parse(const char *buf, size_t len,
                                 ceph_osd_dump_t *out, char *err,
                                 size_t errlen) {
   memset(out, 0, sizeof(*out));
   out->full_ratio = out->backfillfull_ratio = out->nearfull_ratio = NAN;
-  dump_ctx_t x = {.d = out, .pool = {.crush_rule = -1, .size = -1,
-                                     .min_size = -1}};
-  cj_handler_t h = {.scalar = dump_scalar, .end = dump_end};
-  cj_status_t ret = cj_walk(buf, len, &h, &x, err, errlen);
-  ret = cj_finish(ret, x.nomem, x.seen_ratio,
-                  "no full_ratio in the osd dump reply", err, errlen);
-  if (ret != CJ_OK)
-    ceph_osd_dump_free(out);
-  return ret;
+  dump_ctx_t x = {.d = out};
+  return cj_list_parse(buf, len, &dump_spec, &x, (void **)&out->pools,
+                       &out->n_pools, &out->cap_pools, err, errlen);
 }
 
 void ceph_osd_dump_free(ceph_osd_dump_t *d) {
@@ -103,10 +107,8 @@ void ceph_osd_dump_free(ceph_osd_dump_t *d) {
 
 const ceph_pool_name_t *ceph_osd_dump_pool(const ceph_osd_dump_t *d,
                                            int64_t id) {
-  for (size_t i = 0; i < d->n_pools; i++)
-    if (d->pools[i].id == id)
-      return &d->pools[i];
-  return NULL;
+  return cj_find(d->pools, d->n_pools, sizeof(*d->pools),
+                 offsetof(ceph_pool_name_t, id), id);
 }
 
 const char *ceph_osd_dump_pool_name(const ceph_osd_dump_t *d, int64_t id) {
@@ -114,73 +116,38 @@ const char *ceph_osd_dump_pool_name(const ceph_osd_dump_t *d, int64_t id) {
   return p != NULL ? p->name : NULL;
 }
 
-typedef struct {
-  ceph_osd_df_t *df;
-  ceph_osd_df_node_t cur;
-  int have_id, nomem, seen_nodes;
-} df_ctx_t;
+/* No id yet, every number unknown, not up. */
+static const ceph_osd_df_node_t node_blank = {-1,  NAN, NAN, NAN, NAN,
+                                              NAN, NAN, NAN, 0};
 
-static void df_reset(ceph_osd_df_node_t *n) {
-  n->id = -1;
-  n->utilization = n->kb = n->kb_used = n->kb_avail = NAN;
-  n->reweight = n->crush_weight = n->pgs = NAN;
-  n->up = 0;
-}
-
-static int df_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
-  df_ctx_t *x = ctx;
+static int df_scalar(cj_list_t *l, const cj_path_t *p, int e,
+                     const cj_value_t *v) {
+  ceph_osd_df_t *df = l->ctx;
   if (p->depth == 2 && cj_key(p, 0, "summary")) {
     if (cj_key(p, 1, "average_utilization"))
-      x->df->average_utilization = cj_double(v);
-    return 0;
-  }
-  if (p->depth != 3 || !cj_key(p, 0, "nodes"))
-    return 0;
-  x->seen_nodes = 1;
-  ceph_osd_df_node_t *n = &x->cur;
-  const char *k = p->el[2].key;
-  if (strcmp(k, "id") == 0)
-    x->have_id = cj_int64(v, &n->id) == 0;
-  else if (strcmp(k, "status") == 0)
+      df->average_utilization = cj_double(v);
+  } else if (e >= 0 && p->depth == e + 2 && cj_key(p, e + 1, "status")) {
+    ceph_osd_df_node_t *n = l->cur;
     n->up = cj_streq(v, "up");
-  else
-    cj_set_field(df_fields, CJ_NFIELDS(df_fields), k, n, v);
+  }
   return 0;
 }
 
-static int df_end(void *ctx, const cj_path_t *p) {
-  df_ctx_t *x = ctx;
-  if (p->depth == 1 && cj_key(p, 0, "nodes"))
-    x->seen_nodes = 1;
-  if (p->depth != 2 || !cj_key(p, 0, "nodes"))
-    return 0;
-  ceph_osd_df_t *df = x->df;
-  if (x->have_id &&
-      cj_push((void **)&df->v, &df->n, &df->cap, &x->cur, sizeof(x->cur)) != 0)
-    return x->nomem = 1;
-  df_reset(&x->cur);
-  x->have_id = 0;
-  return 0;
-}
+static const cj_list_spec_t df_spec = {
+    .list = "nodes",
+    CJ_RECORDS(ceph_osd_df_node_t, "id", id, node_blank),
+    CJ_OWN_MEMBERS(df_fields),
+    .scalar = df_scalar,
+    .missing = "no nodes in the osd df reply",
+};
 
 cj_status_t ceph_osd_df_parse(const char *buf, size_t len, ceph_osd_df_t *out,
                               char *err, size_t errlen) {
-  memset(out, 0, sizeof(*out));
   out->average_utilization = NAN;
-  df_ctx_t x = {.df = out};
-  df_reset(&x.cur);
-  cj_handler_t h = {.scalar = df_scalar, .end = df_end};
-  cj_status_t ret = cj_walk(buf, len, &h, &x, err, errlen);
-  ret = cj_finish(ret, x.nomem, x.seen_nodes, "no nodes in the osd df reply",
-                  err, errlen);
-  if (ret != CJ_OK)
-    ceph_osd_df_free(out);
-  return ret;
+  return cj_list_parse(buf, len, &df_spec, out, CJ_ARRAY(out), err, errlen);
 }
 
-void ceph_osd_df_free(ceph_osd_df_t *df) {
-  cj_array_free((void **)&df->v, &df->n, &df->cap);
-}
+void ceph_osd_df_free(ceph_osd_df_t *df) { cj_array_free(CJ_ARRAY(df)); }
 
 double ceph_headroom(double ratio, double utilization_pct) {
   if (isnan(ratio) || isnan(utilization_pct))

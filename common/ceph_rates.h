@@ -29,10 +29,7 @@ typedef struct {
   double rec_objects, rec_bytes, rec_keys; /* objects/s, bytes/s, keys/s */
 } ceph_pool_rate_t;
 
-typedef struct {
-  ceph_pool_rate_t *v;
-  size_t n, cap;
-} ceph_pool_rates_t;
+typedef CJ_LIST_OF(ceph_pool_rate_t) ceph_pool_rates_t;
 
 cj_status_t ceph_pool_rates_parse(const char *buf, size_t len,
                                   ceph_pool_rates_t *out, char *err,

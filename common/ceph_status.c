@@ -124,10 +124,10 @@ static void on_pgmap(status_ctx_t *x, const cj_path_t *p,
 }
 
 static const cj_field_t osdmap_fields[] = {
-    {"num_osds", offsetof(ceph_status_t, osds_total), CJ_F_NUMBER},
-    {"num_up_osds", offsetof(ceph_status_t, osds_up), CJ_F_NUMBER},
-    {"num_in_osds", offsetof(ceph_status_t, osds_in), CJ_F_NUMBER},
-    {"num_remapped_pgs", offsetof(ceph_status_t, remapped_pgs), CJ_F_NUMBER},
+    CJ_MEMBER("num_osds", ceph_status_t, osds_total, CJ_F_NUMBER),
+    CJ_MEMBER("num_up_osds", ceph_status_t, osds_up, CJ_F_NUMBER),
+    CJ_MEMBER("num_in_osds", ceph_status_t, osds_in, CJ_F_NUMBER),
+    CJ_MEMBER("num_remapped_pgs", ceph_status_t, remapped_pgs, CJ_F_NUMBER),
 };
 
 static void set_osdmap(ceph_status_t *st, const char *k, const cj_value_t *v) {
@@ -219,8 +219,6 @@ cj_status_t ceph_status_parse(const char *buf, size_t len, ceph_status_t *out,
 
 const ceph_check_t *ceph_status_check(const ceph_status_t *st,
                                       const char *code) {
-  for (size_t i = 0; i < st->n_checks; i++)
-    if (strcmp(st->checks[i].code, code) == 0)
-      return &st->checks[i];
-  return NULL;
+  return cj_find_str(st->checks, st->n_checks, sizeof(*st->checks),
+                     offsetof(ceph_check_t, code), code);
 }

@@ -29,14 +29,18 @@ static ceph_mon_skew_t *mon_entry(ts_ctx_t *x, const char *name) {
   return m;
 }
 
+/* Members of "timechecks" (-1: absent or not an integer). */
+static const cj_field_t timecheck_fields[] = {
+    CJ_FIELD(ceph_timesync_t, epoch, CJ_F_INT64),
+    CJ_FIELD(ceph_timesync_t, round, CJ_F_INT64),
+};
+
 static int ts_scalar(void *ctx, const cj_path_t *p, const cj_value_t *v) {
   ts_ctx_t *x = ctx;
   if (p->depth == 2 && cj_key(p, 0, "timechecks")) {
     x->seen = 1;
-    if (cj_key(p, 1, "epoch") && cj_int64(v, &x->t->epoch) != 0)
-      x->t->epoch = -1;
-    else if (cj_key(p, 1, "round") && cj_int64(v, &x->t->round) != 0)
-      x->t->round = -1;
+    cj_set_field(timecheck_fields, CJ_NFIELDS(timecheck_fields), p->el[1].key,
+                 x->t, v);
     return 0;
   }
   if (p->depth != 3 || !cj_key(p, 0, "time_skew_status") ||
@@ -81,10 +85,8 @@ cj_status_t ceph_timesync_parse(const char *buf, size_t len,
 
 const ceph_mon_skew_t *ceph_timesync_mon(const ceph_timesync_t *t,
                                          const char *name) {
-  for (size_t i = 0; i < t->n; i++)
-    if (strcmp(t->mons[i].name, name) == 0)
-      return &t->mons[i];
-  return NULL;
+  return cj_find_str(t->mons, t->n, sizeof(*t->mons),
+                     offsetof(ceph_mon_skew_t, name), name);
 }
 
 double ceph_timesync_max_abs_skew(const ceph_timesync_t *t) {
