@@ -2,12 +2,19 @@
 # test.sh - the suite's test command: install what the tests need, build,
 # and run every test; prints "N passed, N failed, N skipped" over all passes.
 #   scripts/test.sh              all passes (what CI runs):
-#     1. -Werror build, `make check`: unit, mock-plugin, real-collectd
-#        integration, end-to-end, scenario, fault and fuzz tests;
+#     1. -Werror build, `make check` without the long tests (Makefile.am's
+#        CHECK_LONG_TESTS: demo lab, DCF77 acquisition scenario, soak, Ceph
+#        recoveries and failovers; counted as skipped) and with the healthy
+#        baseline at 120 s: unit, mock-plugin, real-collectd integration
+#        (every plugin against its real peer), end-to-end, scenario, fault
+#        and fuzz tests;
 #     2. ASan+UBSan build: the unit and mock-plugin tests;
 #     3. valgrind memcheck: the real collectd daemon with our plugins
 #        (integration tests of timex, rng, pps, gpsd, ntp) must show no error
 #        and no definitely-lost block in our code.
+#   scripts/test.sh --full       the same three passes, pass 1 with every
+#                                test (the long ones, the 10-minute baseline)
+#   scripts/test.sh --long       only the long tests (what --full adds)
 #   scripts/test.sh --quick      pass 1 only
 #   scripts/test.sh --sanitize   ASan+UBSan build, every test (the daemon
 #                                runs with the sanitizer runtimes preloaded)
@@ -18,7 +25,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 mode=all
 case "${1:-}" in
-  --quick | --sanitize | --valgrind) mode=${1#--}; shift ;;
+  --quick | --sanitize | --valgrind | --full | --long) mode=${1#--}; shift ;;
 esac
 scripts/deps.sh build test || { echo "0 passed, 1 failed"; exit 1; }
 if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt Makefile.in ] ||
@@ -58,12 +65,29 @@ phase() {
 }
 
 c_tests() { (cd build-asan && make -s print-c-tests); }
+# configured BUILD [ARGS]: BUILD configured (for its print-*-tests lists)
+configured() { mkdir -p "$1" && (cd "$1" && ../configure --enable-werror ${2:-} >/dev/null 2>&1); }
+# ci_tests: every test but the long ones, which are counted as skipped
+ci_tests() { (cd build && make -s print-ci-tests); }
+long_skipped() {
+  local long
+  long=$(cd build && make -s print-long-tests)
+  echo "long tests not run (scripts/test.sh --full runs them): $long"
+  total_skip=$((total_skip + $(echo "$long" | wc -w)))
+}
 case "$mode" in
   quick) phase "build + make check" build "" "$@" ;;
+  long) configured build && phase "the long tests" build "" TESTS="$(cd build && make -s print-long-tests)" "$@" ;;
   sanitize) phase "ASan+UBSan: every test" build-asan "--enable-sanitizers" "$@" ;;
   valgrind) CDS_VALGRIND=1 phase "valgrind: every test" build "" "$@" ;;
-  all)
-    phase "build + make check" build "" "$@"
+  all | full)
+    if [ "$mode" = all ]; then
+      configured build && long_skipped
+      BASELINE_SECONDS=${BASELINE_SECONDS:-120} phase "build + make check (without the long tests)" build "" \
+        TESTS="$(ci_tests)" "$@"
+    else
+      phase "build + make check" build "" "$@"
+    fi
     mkdir -p build-asan && (cd build-asan && ../configure --enable-sanitizers >/dev/null 2>&1)
     phase "ASan+UBSan: unit and mock-plugin tests" build-asan "--enable-sanitizers" TESTS="$(c_tests)"
     CDS_VALGRIND=1 phase "valgrind memcheck: the daemon with our plugins" build "" \
