@@ -66,6 +66,8 @@
 #   scen_ntp_val ID            plugin value through unixsock (ntp-ID)
 # PPS:
 #   pps_fixture DIR [NAME]     an idle sysfs PPS source for pps_writer.py
+#   pps_writer_start DIR LOG [ARG...]  pps_fixture DIR fed by pps_writer.py;
+#                              PPS_WRITER = its pid
 # Random data:
 #   rng_fifo_urandom FIFO      /dev/urandom into FIFO (tests/conf/rng_fifo.conf)
 #   rng_source NAME DEVICE [LINE...]  an rng <Source> block
@@ -398,6 +400,18 @@ pps_fixture() {
   printf '\n' >"$1/path"
 }
 
+# pps_writer_start DIR LOG [ARG...]: pps_fixture DIR, rewritten once a
+# second by pps_writer.py (its log LOG, its options ARGs: --offset, --sigma,
+# --seed ...); PPS_WRITER is the writer's pid.
+pps_writer_start() {
+  local dev=$1 log=$2
+  shift 2
+  pps_fixture "$dev" || return 1
+  python3 "$TOP_SRCDIR/tests/integration/pps_writer.py" "$dev" --log "$log" "$@" &
+  PPS_WRITER=$!
+  it_track_pid "$PPS_WRITER"
+}
+
 # --- random data
 
 # rng_source NAME DEVICE [LINE...]: an rng plugin <Source NAME> block
@@ -469,12 +483,9 @@ EOF
 }
 
 peer_pps() {
-  local dev=$T/sys/class/pps/pps0
-  pps_fixture "$dev"
-  python3 "$TOP_SRCDIR/tests/integration/pps_writer.py" "$dev" --log "$T/pps-writer.log" \
-    --offset 0.0015 --sigma 0.00002 --seed 6 --drop-every 6 &
-  it_track_pid $!
-  conf_fill pps_sysfs SYSFS="$T/sys" STABILITY="$(_peer_stability)" >>"$T/peers.conf"
+  pps_writer_start "$T/sys/class/pps/pps0" "$T/pps-writer.log" \
+    --offset 0.0015 --sigma 0.00002 --seed 6 --drop-every 6
+  conf_fill pps_sysfs SYSFS="$T/sys" LINES="$(_peer_stability)" >>"$T/peers.conf"
 }
 
 peer_ceph() {
