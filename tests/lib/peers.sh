@@ -43,6 +43,7 @@
 #                             until it answers mode 6
 #   chrony_root               unpack chrony's .deb once (conflicts with
 #                             ntpsec as a package); prints the root
+#   chrony_require CMD...     skip_all unless every CMD and chrony_root
 #   chronyd_start CONF        chronyd -x without CAP_SYS_TIME; CHRONYD_PID
 #   chronyd_shm_start UNIT [CMDPORT [NTPPORT]]  chronyd_start with
 #                             $T/chrony.conf: one SHM refclock (refid
@@ -50,6 +51,10 @@
 #                             CSOCK=$T/chrony/chronyd.sock (and UDP CMDPORT
 #                             on 127.0.0.1), NTP server on 127.0.0.1:NTPPORT
 #                             (default: none)
+#   ntp_chrony_conf NAME SOCKET [LINE...]  the ntp plugin with one chronyd
+#                             <Server NAME> on its Unix socket
+#   ntp_daemons_stop          stop chronyd and ntpd (by PID) and the test's
+#                             background jobs (SHM writers)
 # The NTP network of scenarios S1/S2 (inside scen_netns): every server is a
 # host of its own, a network namespace linked to the test's namespace by a
 # veth pair (server 10.77.I.2, our side 10.77.I.1).  Honest servers are
@@ -271,6 +276,11 @@ chrony_root() {
   [ -x "$root/usr/sbin/chronyd" ] && echo "$root"
 }
 
+chrony_require() {
+  need "$@"
+  chrony_root >/dev/null || skip_all "chrony .deb not available"
+}
+
 chronyd_start() {
   local conf=$1 root
   command -v setpriv >/dev/null || { echo "# setpriv missing: refusing to start chronyd"; return 1; }
@@ -303,6 +313,27 @@ chronyd_shm_start() {
   } >"$T/chrony.conf"
   CSOCK="$T/chrony/chronyd.sock"
   chronyd_start "$T/chrony.conf"
+}
+
+# ntp_chrony_conf NAME SOCKET [LINE...]: LoadPlugin ntp and its <Plugin>
+# block with one <Server NAME> asking chronyd over its Unix socket SOCKET,
+# with LINEs (options) in it.
+ntp_chrony_conf() {
+  printf 'LoadPlugin ntp\n<Plugin ntp>\n  <Server "%s">\n    Protocol "chrony"\n    Socket "%s"\n' "$1" "$2"
+  shift 2
+  [ $# -eq 0 ] || printf '    %s\n' "$@"
+  printf '  </Server>\n</Plugin>\n'
+}
+
+# ntp_daemons_stop: chronyd and ntpd (CHRONYD_PID, NTPD_PID) and every
+# background job of the test (the SHM writers), waited for, so that their
+# SHM segments can go.
+ntp_daemons_stop() {
+  local p
+  kill "$CHRONYD_PID" "$NTPD_PID"
+  wait "$CHRONYD_PID" "$NTPD_PID" 2>/dev/null
+  for p in $(jobs -p); do kill "$p" 2>/dev/null; done
+  sleep 0.5
 }
 
 # --- the NTP network of scenarios S1/S2
