@@ -34,6 +34,12 @@
 #                             16 s): units 0 and 1 on $T/dcf77-0, $T/dcf77-1
 #   ntpd_dcf77_start          ntpd_dcf77_conf $T/ntp.conf + ntpd_spawn it
 #                             (SETTLE 1 s); no mode 6 wait (PARSE is slow)
+#   ntpd_dcf77_require        skip_all unless ntpd, ntpq, setpriv and
+#                             python3; then it_lock ntpd
+#   ntpd_dcf77_up             ntpd_dcf77_start and its TAP line; a failed
+#                             start ends the test
+#   dcf77_ntpd_conf MAXAGE [LINES]  the dcf77 plugin's <Ntpd "u0"> and
+#                             <Ntpd "u1"> on those units, LINES after them
 #   dcf77_feed_start READY LOG PTY:PHASE...  dcf77_feed.py making those
 #                             ptys; waits up to 5 s for the file READY
 #   ntpd_spawn CONF [SETTLE]  NTPsec ntpd without CAP_SYS_TIME (checked after
@@ -221,6 +227,34 @@ ntpd_dcf77_conf() {
 
 ntpd_dcf77_start() {
   ntpd_dcf77_conf "$T/ntp.conf" && ntpd_spawn "$T/ntp.conf" 1
+}
+
+ntpd_dcf77_require() {
+  local c
+  for c in ntpd ntpq setpriv python3; do
+    command -v $c >/dev/null || skip_all "$c not installed (ntpsec, util-linux, python3)"
+  done
+  it_lock ntpd
+}
+
+# Never the system clock: a test that cannot start ntpd without
+# CAP_SYS_TIME ends here.
+ntpd_dcf77_up() {
+  ntpd_dcf77_start || { ok 1 "ntpd runs without CAP_SYS_TIME"; it_end; exit 1; }
+  ok 0 "ntpd runs without CAP_SYS_TIME"
+}
+
+# dcf77_ntpd_conf MAXAGE [LINES]: LoadPlugin dcf77 and its <Plugin> block
+# with <Ntpd "u0"> and <Ntpd "u1"> reading ntpd_dcf77_conf's PARSE units 0
+# and 1 (Timeout 1 s, MaxAge MAXAGE s), then LINES (more blocks).
+dcf77_ntpd_conf() {
+  local u
+  printf 'LoadPlugin dcf77\n<Plugin dcf77>\n'
+  for u in 0 1; do
+    printf '  <Ntpd "u%s">\n    Unit %s\n    Timeout 1\n    MaxAge %s\n  </Ntpd>\n' "$u" "$u" "$1"
+  done
+  [ -z "${2:-}" ] || printf '%s\n' "$2"
+  printf '</Plugin>\n'
 }
 
 dcf77_feed_start() {
