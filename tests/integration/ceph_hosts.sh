@@ -9,8 +9,7 @@
 #                       min_size 1, 16 PGs), quota (size 3, 8 PGs,
 #                       max_bytes 64 MiB, max_objects 1000); waits for
 #                       HEALTH_OK with every PG active+clean
-#   ch_fill POOL PREFIX N MIB   write N objects of MIB MiB each (python3-rados,
-#                       bounded)
+#   ch_fill POOL PREFIX N MIB   write N objects of MIB MiB each (cc_write)
 
 CC_NOSDS=4
 
@@ -35,21 +34,4 @@ ch_hosts_up() {
   CC_PGS=56 cc_wait 90 cc_healthy
 }
 
-ch_fill() {
-  # one librados connection for all the writes (a `rados put` per object
-  # costs 0.3 s of start-up); bounded by timeout: writes to inactive PGs block
-  timeout 120 /usr/bin/python3 - "$CC_DIR" "$@" <<'PY'
-import os, sys
-import rados
-d, pool, prefix, n, mib = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
-c = rados.Rados(conffile=d + "/ceph.conf", name="client.admin",
-                conf={"keyring": d + "/client.admin/keyring"})
-c.connect()
-io = c.open_ioctx(pool)
-data = os.urandom(mib << 20)
-for i in range(n):
-    io.write_full("%s%d" % (prefix, i), data)
-io.close()
-c.shutdown()
-PY
-}
+ch_fill() { cc_write "$1" "$2" "$3" $(($4 << 10)); }

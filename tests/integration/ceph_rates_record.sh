@@ -18,22 +18,7 @@ osd recovery sleep hdd = 0.2"
 cc_record_dir rates
 cc_up "$D" || exit 1
 py() { /usr/bin/python3 "$here/ceph_rates_record.py" "$D" "$@"; }
-write() { # write POOL PREFIX N KIB: N objects of KIB KiB, one connection
-  timeout 120 /usr/bin/python3 - "$D" "$@" <<'PY'
-import os, sys
-import rados
-d, pool, prefix, n, kib = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
-c = rados.Rados(conffile=d + "/ceph.conf", name="client.admin",
-                conf={"keyring": d + "/client.admin/keyring"})
-c.connect()
-io = c.open_ioctx(pool)
-data = os.urandom(kib << 10)
-for i in range(n):
-    io.write_full("%s%d" % (prefix, i % 64), data)
-io.close()
-c.shutdown()
-PY
-}
+write() { cc_write "$@" 64; } # write POOL PREFIX N KIB: N writes to 64 objects
 cc_ceph osd pool create idle 8 8 replicated >/dev/null &&
   cc_ceph osd pool application enable idle rados >/dev/null || exit 1
 cc_wait 60 cc_all_pgs active || true

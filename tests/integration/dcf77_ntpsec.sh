@@ -18,6 +18,7 @@
 # (NTPsec keeps *NOMINAL; we must show "not receiving").  About 4 minutes.
 . "$(dirname "$0")/../lib/collectd.sh"
 . "$(dirname "$0")/../lib/peers.sh"
+. "$(dirname "$0")/../lib/timecheck.sh"
 # Quick local iterations only (CI never sets it): DCF77_SKIP_NTPSEC=1.
 [ -n "${DCF77_SKIP_NTPSEC:-}" ] && skip_all "DCF77_SKIP_NTPSEC set"
 
@@ -30,61 +31,29 @@ ip link set lo up 2>/dev/null || ifconfig lo up 2>/dev/null ||
   skip_all "cannot bring up loopback in the namespace (iproute2)"
 
 it_begin dcf77_ntpsec
-for c in ntpd ntpq setpriv python3; do
-  command -v $c >/dev/null || skip_all "$c not installed (ntpsec, util-linux, python3)"
-done
-it_lock ntpd
+ntpd_dcf77_require
 
 touch "$T/dcf77-1.a2" "$T/rx.a2"
 dcf77_feed_start "$T/feed.ready" "$T/feed.log" "$T/dcf77-0:0.425" "$T/dcf77-1:0.425" \
   "$T/rx:0.425"
 ok $? "feeder made three ptys"
 
+# The leap file: no leap at the next month boundary, expiry 400 days ahead.
+tc_leapfile 400
 # Never the system clock: no CAP_SYS_TIME, checked before going on.
-# The leap file: no leap at the next month boundary, expiry 400 days ahead
-# (NTP seconds, format of IERS leap-seconds.list).
-ntp_now=$(($(date -u +%s) + 2208988800))
-printf '#$\t3676924800\n#@\t%s\n2272060800\t10\t# 1 Jan 1972\n' \
-  "$((ntp_now + 400 * 86400))" >"$T/leap-seconds.list"
+ntpd_dcf77_up
 
-ntpd_dcf77_start || { ok 1 "ntpd runs without CAP_SYS_TIME"; it_end; exit 1; }
-ok 0 "ntpd runs without CAP_SYS_TIME"
-
-collectd_start "LoadPlugin dcf77
-<Plugin dcf77>
-  <Ntpd \"u0\">
-    Unit 0
-    Timeout 1
-    MaxAge 30
-  </Ntpd>
-  <Ntpd \"u1\">
-    Unit 1
-    Timeout 1
-    MaxAge 30
-  </Ntpd>
-  <Receiver \"rx\">
+collectd_start "$(dcf77_ntpd_conf 30 "  <Receiver \"rx\">
     Device \"$T/rx\"
     Type \"mouseclock\"
     TrustAfter 2
-  </Receiver>
-</Plugin>
+  </Receiver>")
 LoadPlugin timecheck
 <Plugin timecheck>
   LeapFile \"$T/leap-seconds.list\"
   Kernel false
   LeapHold 5
-  <LeapVoter \"u0\">
-    Value \"dcf77-u0/bool-leap_announced\"
-    Window 3600
-  </LeapVoter>
-  <LeapVoter \"u1\">
-    Value \"dcf77-u1/bool-leap_announced\"
-    Window 3600
-  </LeapVoter>
-  <LeapVoter \"rx\">
-    Value \"dcf77-rx/bool-leap_announced\"
-    Window 3600
-  </LeapVoter>
+$(for u in u0 u1 rx; do tc_block LeapVoter $u dcf77-$u/bool-leap_announced "Window 3600"; done)
 </Plugin>"
 
 cv() { ntpq -c raw -c "cv $1" 127.0.0.1 2>/dev/null | tr -d '\r\n'; }

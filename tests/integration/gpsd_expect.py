@@ -56,19 +56,17 @@ def band_of(g, sig):
     return NMEA_BAND[g].get(sig)
 
 
+# PRN ranges (inclusive) -> constellation, for a GP talker or NMEA system
+# id 1; a PRN in none of them: None.
+PRN_RANGES = ((1, 32, "gps"), (33, 64, "sbas"), (120, 158, "sbas"),
+              (65, 96, "glonass"), (193, 200, "qzss"), (201, 237, "beidou"),
+              (401, 437, "beidou"), (301, 336, "galileo"))
+
+
 def by_prn(prn):
-    if 1 <= prn <= 32:
-        return "gps"
-    if 33 <= prn <= 64 or 120 <= prn <= 158:
-        return "sbas"
-    if 65 <= prn <= 96:
-        return "glonass"
-    if 193 <= prn <= 200:
-        return "qzss"
-    if 201 <= prn <= 237 or 401 <= prn <= 437:
-        return "beidou"
-    if 301 <= prn <= 336:
-        return "galileo"
+    for lo, hi, name in PRN_RANGES:
+        if lo <= prn <= hi:
+            return name
     return None
 
 

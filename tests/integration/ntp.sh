@@ -180,10 +180,7 @@ is "$(notifications_matching 'chrony: synchronised \(sys.peer "GPS7"')" 1 \
 collectd_log_clean
 collectd_stop
 ok $? "collectd stops cleanly"
-kill "$CHRONYD_PID" "$NTPD_PID"
-wait "$CHRONYD_PID" "$NTPD_PID" 2>/dev/null
-for p in $(jobs -p); do kill "$p" 2>/dev/null; done
-sleep 0.5
+ntp_daemons_stop
 # removed, unless another process (a gpsd attaches NTP0..7) still uses it
 left=$(ipcs -m | awk '$1 ~ /^0x4e54503[67]$/ && $6 == 0' | wc -l)
 ok "$left" "SHM segments of units 6 and 7 removed (or still attached by others)"

@@ -12,8 +12,7 @@
 . "$(dirname "$0")/../lib/collectd.sh"
 . "$(dirname "$0")/../lib/peers.sh"
 it_begin ntp_chrony_names
-need ntptime setpriv collectdctl
-chrony_root >/dev/null || skip_all "chrony .deb not available"
+chrony_require ntptime setpriv collectdctl
 kernel_before=$(ntp_kernel_state)
 read -r PORT LCMD CCMD <<<"$(free_udp_ports 3 | tr "\n" " ")"
 

@@ -11,8 +11,7 @@
 . "$(dirname "$0")/../lib/collectd.sh"
 . "$(dirname "$0")/../lib/peers.sh"
 it_begin ntp_falseticker
-need ntptime setpriv python3
-chrony_root >/dev/null || skip_all "chrony .deb not available"
+chrony_require ntptime setpriv python3
 kernel_before=$(ntp_kernel_state)
 PORT=$(free_udp_port)
 
@@ -49,14 +48,7 @@ chronyd_start "$T/c.conf"
 ok $? "client chronyd -x runs without CAP_SYS_TIME"
 CS="$T/c/chronyd.sock"
 
-collectd_start "LoadPlugin ntp
-<Plugin ntp>
-  <Server \"ft\">
-    Protocol \"chrony\"
-    Socket \"$CS\"
-    MinSources 3
-  </Server>
-</Plugin>"
+collectd_start "$(ntp_chrony_conf ft "$CS" "MinSources 3")"
 
 val() { getval "ntp-$1" | sed -n 's/^value=//p' | awk '{ if ($1 == "nan") print "nan"; else printf "%.9g\n", $1 }'; }
 # chronyd may leave an honest source "not combined" ('-') for a while (its

@@ -173,9 +173,6 @@ is "$(val 'ntpsec-SHM(6)/count-samples')" nan "ntpd: no sourcestats (NaN)"
 collectd_log_clean
 collectd_stop
 ok $? "collectd stops cleanly"
-kill "$CHRONYD_PID" "$NTPD_PID"
-wait "$CHRONYD_PID" "$NTPD_PID" 2>/dev/null
-for p in $(jobs -p); do kill "$p" 2>/dev/null; done
-sleep 0.5
+ntp_daemons_stop
 is "$(ntp_kernel_state)" "$kernel_before" "kernel clock state unchanged (adjtimex via ntptime)"
 it_end

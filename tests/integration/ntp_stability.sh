@@ -34,14 +34,7 @@ chronyd_start "$T/chrony.conf"
 ok $? "chronyd -x runs without CAP_SYS_TIME"
 CSOCK="$T/chrony/chronyd.sock"
 
-collectd_start "LoadPlugin ntp
-<Plugin ntp>
-  <Server \"chrony\">
-    Protocol \"chrony\"
-    Socket \"$CSOCK\"
-    Stability true
-  </Server>
-</Plugin>"
+collectd_start "$(ntp_chrony_conf chrony "$CSOCK" "Stability true")"
 
 # chronyd's accumulated samples of the refclock so far
 daemon_samples() { grep -c " GPS$UNIT " "$T/chrony/log/statistics.log" 2>/dev/null || echo 0; }

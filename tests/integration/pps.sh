@@ -14,23 +14,13 @@ command -v python3 >/dev/null || skip_all "python3 not installed"
 
 OFFSET=0.0015 SIGMA=0.00002
 dev=$T/sys/class/pps/pps0
-pps_fixture "$dev"
+pps_writer_start "$dev" "$T/writer.log" --offset "$OFFSET" --sigma "$SIGMA" --seed 6 --drop-every 6
 
-python3 "$TOP_SRCDIR/tests/integration/pps_writer.py" "$dev" --log "$T/writer.log" \
-  --offset $OFFSET --sigma $SIGMA --seed 6 --drop-every 6 &
-WRITER=$!
-it_track_pid $WRITER
-
-collectd_start "LoadPlugin pps
-<Plugin pps>
-  SysfsRoot \"$T/sys\"
-  Discover true
-  PollInterval 0.05
+collectd_start "$(conf_fill pps_sysfs SYSFS="$T/sys" LINES="  PollInterval 0.05
   Timeout 2.5
   <Device \"notpps\">
     Path \"/dev/null\"
-  </Device>
-</Plugin>"
+  </Device>")"
 
 f=$(csv_wait 'pps-pps0/count-pulses-*' 20)
 ok $? "collectd discovered pps0 and wrote pps-pps0/count-pulses"
@@ -54,10 +44,10 @@ cpu1=$(cpu); rcpu1=$(rcpu)
 stopped0=$(notifications_matching 'pulses stopped')
 back0=$(notifications_matching 'pulses are back')
 is "$(notifications_matching 'no pulse seen')" 0 "no 'no pulse seen' alarm while the device is young (< Timeout)"
-kill -STOP $WRITER # phase 2: pulses stop
+kill -STOP "$PPS_WRITER" # phase 2: pulses stop
 sleep 5.5
 stopped=$(($(notifications_matching 'pulses stopped') - stopped0))
-kill -CONT $WRITER
+kill -CONT "$PPS_WRITER"
 sleep 3.5
 back=$(($(notifications_matching 'pulses are back') - back0))
 is "$stopped0" 0 "no 'pulses stopped' notification while pulses flow"

@@ -26,23 +26,14 @@ command -v python3 >/dev/null || skip_all "python3 not installed"
 
 WALK=2e-6 SIGMA=1e-6 BUDGET=0.0001 SEED=$(($$ % 1000))
 dev=$T/sys/class/pps/pps0
-pps_fixture "$dev"
+pps_writer_start "$dev" "$T/writer.log" --offset 0 --sigma "$SIGMA" --walk "$WALK" --seed "$SEED" \
+  --drop-every 15
 
-python3 "$TOP_SRCDIR/tests/integration/pps_writer.py" "$dev" --log "$T/writer.log" \
-  --offset 0 --sigma $SIGMA --walk $WALK --seed $SEED --drop-every 15 &
-WRITER=$!
-it_track_pid $WRITER
-
-collectd_start "LoadPlugin pps
-<Plugin pps>
-  SysfsRoot \"$T/sys\"
-  Discover true
-  PollInterval 0.05
+collectd_start "$(conf_fill pps_sysfs SYSFS="$T/sys" LINES="  PollInterval 0.05
   Timeout 10
   Stability true
   StabilityWindow 256
-  HoldoverBudget $BUDGET
-</Plugin>"
+  HoldoverBudget $BUDGET")"
 
 # getval prints DS=VALUE (value for most types, seconds for duration).
 val() { getval "pps-pps0/$1" | sed -n 's/^[a-z]*=//p'; }
@@ -61,7 +52,7 @@ for _ in $(seq 150); do
   [ "$(grep -c '^pulse' "$T/writer.log")" -gt "$last" ] && break
   sleep 0.02
 done
-kill -STOP $WRITER
+kill -STOP "$PPS_WRITER"
 sleep 2.5 # two reads after the last pulse (Timeout 10 keeps the values)
 vals=""
 for m in count-edge-samples duration-holdover; do
@@ -70,7 +61,7 @@ done
 for tau in 1 2 4 8 16 32 64; do
   vals="$vals tau_$tau=$(val time_adev-edge-tau_$tau)"
 done
-kill -CONT $WRITER
+kill -CONT "$PPS_WRITER"
 collectd_stop
 diag "reported:$vals"
 

@@ -9,74 +9,14 @@
 # leap vote with DCF77 A2 set on a day without a leap (WARNING after
 # LeapHold, OKAY after it clears), the pair pps/ref honest then 0.5 s
 # apart (WARNING after Hold), the expiring file, the kernel as a voter.
+# (Setup: tests/lib/timecheck.sh.)
 . "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/timecheck.sh"
 it_begin timecheck
-command -v python3 >/dev/null || skip_all "python3 not installed"
-command -v collectdctl >/dev/null || skip_all "collectdctl not installed"
-
-dev=$T/sys/class/pps/pps0
-mkdir -p "$dev"
-printf '0.000000000#0\n' >"$dev/assert"
-printf '0.000000000#0\n' >"$dev/clear"
-printf 'pps-gpio.-1\n' >"$dev/name"
-printf '\n' >"$dev/path"
-python3 "$TOP_SRCDIR/tests/integration/pps_writer.py" "$dev" --log "$T/writer.log" \
-  --offset 0.0015 --sigma 0.00001 --seed 3 &
-it_track_pid $!
-
+tc_inputs 3
 # leap-seconds.list (IERS/IANA format, NTP seconds): expiry now + 10 days
-ntp_now=$(($(date -u +%s) + 2208988800))
-cat >"$T/leap-seconds.list" <<LEAP
-#	leap-seconds.list written by tests/integration/timecheck.sh
-#\$	3676924800
-#@	$((ntp_now + 10 * 86400))
-2272060800	10	# 1 Jan 1972
-2287785600	11	# 1 Jul 1972
-2303683200	12	# 1 Jan 1973
-LEAP
-
-echo 0 >"$T/a2"
-echo -0.0015 >"$T/ref"
-collectd_start "LoadPlugin pps
-<Plugin pps>
-  SysfsRoot \"$T/sys\"
-  Discover true
-  PollInterval 0.05
-</Plugin>
-LoadPlugin timecheck
-<Plugin timecheck>
-  LeapFile \"$T/leap-seconds.list\"
-  LeapHold 4
-  MaxAge 5
-  MaxApart 0.01
-  SpreadFactor 5
-  Hold 4
-  <LeapVoter \"ntp\">
-    Value \"ntp/clock_state-leap\"
-  </LeapVoter>
-  <LeapVoter \"dcf77\">
-    Value \"dcf77-rx/bool-leap_announced\"
-    Window 3600
-  </LeapVoter>
-  <Source \"pps\">
-    Value \"pps-pps0/time_offset-edge_mean\"
-    Negate true
-  </Source>
-  <Source \"ref\">
-    Value \"ref/time_offset-toff\"
-  </Source>
-</Plugin>"
-
-feeder() {
-  while :; do
-    collectdctl -s "$T/collectd.sock" putval "$CD_HOST/ntp/clock_state-leap" N:0 >/dev/null 2>&1
-    collectdctl -s "$T/collectd.sock" putval "$CD_HOST/dcf77-rx/bool-leap_announced" "N:$(cat "$T/a2")" >/dev/null 2>&1
-    collectdctl -s "$T/collectd.sock" putval "$CD_HOST/ref/time_offset-toff" "N:$(cat "$T/ref")" >/dev/null 2>&1
-    sleep 0.5
-  done
-}
-feeder &
-it_track_pid $!
+tc_leapfile 10
+tc_collectd collectd_start 4 4 ref ref/time_offset-toff
 
 tc() { csv_last "$(csv_wait "timecheck/$1-*" 15)"; }
 f=$(csv_wait 'timecheck/time_offset-pps_vs_ref-*' 20)
@@ -109,7 +49,7 @@ is "$(tc bool-leap_agree)" 1.000000 "A2 clear: agree again"
 is "$(notifications_matching 'voters agree again')" 1 "one OKAY"
 
 # ref 0.5 s off (a wrong latency): apart after Hold 4 s
-echo -0.5015 >"$T/ref"
+echo -0.5015 >"$T/toff"
 sleep 2
 near "$(tc time_offset-pps_vs_ref)" 0.5 0.001 "pps vs ref = +0.5 s (pps later)"
 sleep 5

@@ -31,6 +31,10 @@
 #   cc_pgs_with STATE             number of PGs whose state has component STATE
 #   cc_all_pgs STATE              0 if every PG has component STATE
 #   cc_ratios_default             nearfull/backfillfull/full back to defaults
+#   cc_write POOL PREFIX N KIB [NAMES]  N writes of KIB KiB as client.admin
+#                                 through python3-rados (bounded), to the
+#                                 objects PREFIX0 .. PREFIX<NAMES-1> in turn
+#                                 (NAMES default N)
 #   cc_record_dir NAME            recorders: ceph lock, D=/tmp/cds-ceph-NAME.*,
 #                                 cc_down at exit
 # For tests sourcing tests/lib/collectd.sh too:
@@ -314,6 +318,26 @@ cc_down() {
     [ -f "$f" ] && _cc_wait_gone "$(basename "$f")" 10
   done
   if [ "${KEEP_CEPH:-0}" = 1 ]; then cc_log "kept $CC_DIR"; else rm -rf "$CC_DIR"; fi
+}
+
+# cc_write POOL PREFIX N KIB [NAMES]: one librados connection for all the
+# writes (a `rados put` per object costs 0.3 s of start-up); bounded by
+# timeout: writes to inactive PGs block.
+cc_write() {
+  timeout 120 /usr/bin/python3 - "$CC_DIR" "$1" "$2" "$3" "$4" "${5:-$3}" <<'PY'
+import os, sys
+import rados
+d, pool, prefix, n, kib, names = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+c = rados.Rados(conffile=d + "/ceph.conf", name="client.admin",
+                conf={"keyring": d + "/client.admin/keyring"})
+c.connect()
+io = c.open_ioctx(pool)
+data = os.urandom(kib << 10)
+for i in range(n):
+    io.write_full("%s%d" % (prefix, i % names), data)
+io.close()
+c.shutdown()
+PY
 }
 
 # cc_record_dir NAME: for the recorders (tests/integration/ceph_*_record.sh,

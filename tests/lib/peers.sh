@@ -34,6 +34,12 @@
 #                             16 s): units 0 and 1 on $T/dcf77-0, $T/dcf77-1
 #   ntpd_dcf77_start          ntpd_dcf77_conf $T/ntp.conf + ntpd_spawn it
 #                             (SETTLE 1 s); no mode 6 wait (PARSE is slow)
+#   ntpd_dcf77_require        skip_all unless ntpd, ntpq, setpriv and
+#                             python3; then it_lock ntpd
+#   ntpd_dcf77_up             ntpd_dcf77_start and its TAP line; a failed
+#                             start ends the test
+#   dcf77_ntpd_conf MAXAGE [LINES]  the dcf77 plugin's <Ntpd "u0"> and
+#                             <Ntpd "u1"> on those units, LINES after them
 #   dcf77_feed_start READY LOG PTY:PHASE...  dcf77_feed.py making those
 #                             ptys; waits up to 5 s for the file READY
 #   ntpd_spawn CONF [SETTLE]  NTPsec ntpd without CAP_SYS_TIME (checked after
@@ -43,6 +49,7 @@
 #                             until it answers mode 6
 #   chrony_root               unpack chrony's .deb once (conflicts with
 #                             ntpsec as a package); prints the root
+#   chrony_require CMD...     skip_all unless every CMD and chrony_root
 #   chronyd_start CONF        chronyd -x without CAP_SYS_TIME; CHRONYD_PID
 #   chronyd_shm_start UNIT [CMDPORT [NTPPORT]]  chronyd_start with
 #                             $T/chrony.conf: one SHM refclock (refid
@@ -50,6 +57,10 @@
 #                             CSOCK=$T/chrony/chronyd.sock (and UDP CMDPORT
 #                             on 127.0.0.1), NTP server on 127.0.0.1:NTPPORT
 #                             (default: none)
+#   ntp_chrony_conf NAME SOCKET [LINE...]  the ntp plugin with one chronyd
+#                             <Server NAME> on its Unix socket
+#   ntp_daemons_stop          stop chronyd and ntpd (by PID) and the test's
+#                             background jobs (SHM writers)
 # The NTP network of scenarios S1/S2 (inside scen_netns): every server is a
 # host of its own, a network namespace linked to the test's namespace by a
 # veth pair (server 10.77.I.2, our side 10.77.I.1).  Honest servers are
@@ -66,6 +77,8 @@
 #   scen_ntp_val ID            plugin value through unixsock (ntp-ID)
 # PPS:
 #   pps_fixture DIR [NAME]     an idle sysfs PPS source for pps_writer.py
+#   pps_writer_start DIR LOG [ARG...]  pps_fixture DIR fed by pps_writer.py;
+#                              PPS_WRITER = its pid
 # Random data:
 #   rng_fifo_urandom FIFO      /dev/urandom into FIFO (tests/conf/rng_fifo.conf)
 #   rng_source NAME DEVICE [LINE...]  an rng <Source> block
@@ -216,6 +229,34 @@ ntpd_dcf77_start() {
   ntpd_dcf77_conf "$T/ntp.conf" && ntpd_spawn "$T/ntp.conf" 1
 }
 
+ntpd_dcf77_require() {
+  local c
+  for c in ntpd ntpq setpriv python3; do
+    command -v $c >/dev/null || skip_all "$c not installed (ntpsec, util-linux, python3)"
+  done
+  it_lock ntpd
+}
+
+# Never the system clock: a test that cannot start ntpd without
+# CAP_SYS_TIME ends here.
+ntpd_dcf77_up() {
+  ntpd_dcf77_start || { ok 1 "ntpd runs without CAP_SYS_TIME"; it_end; exit 1; }
+  ok 0 "ntpd runs without CAP_SYS_TIME"
+}
+
+# dcf77_ntpd_conf MAXAGE [LINES]: LoadPlugin dcf77 and its <Plugin> block
+# with <Ntpd "u0"> and <Ntpd "u1"> reading ntpd_dcf77_conf's PARSE units 0
+# and 1 (Timeout 1 s, MaxAge MAXAGE s), then LINES (more blocks).
+dcf77_ntpd_conf() {
+  local u
+  printf 'LoadPlugin dcf77\n<Plugin dcf77>\n'
+  for u in 0 1; do
+    printf '  <Ntpd "u%s">\n    Unit %s\n    Timeout 1\n    MaxAge %s\n  </Ntpd>\n' "$u" "$u" "$1"
+  done
+  [ -z "${2:-}" ] || printf '%s\n' "$2"
+  printf '</Plugin>\n'
+}
+
 dcf77_feed_start() {
   local ready=$1 log=$2
   shift 2
@@ -269,6 +310,11 @@ chrony_root() {
   [ -x "$root/usr/sbin/chronyd" ] && echo "$root"
 }
 
+chrony_require() {
+  need "$@"
+  chrony_root >/dev/null || skip_all "chrony .deb not available"
+}
+
 chronyd_start() {
   local conf=$1 root
   command -v setpriv >/dev/null || { echo "# setpriv missing: refusing to start chronyd"; return 1; }
@@ -301,6 +347,27 @@ chronyd_shm_start() {
   } >"$T/chrony.conf"
   CSOCK="$T/chrony/chronyd.sock"
   chronyd_start "$T/chrony.conf"
+}
+
+# ntp_chrony_conf NAME SOCKET [LINE...]: LoadPlugin ntp and its <Plugin>
+# block with one <Server NAME> asking chronyd over its Unix socket SOCKET,
+# with LINEs (options) in it.
+ntp_chrony_conf() {
+  printf 'LoadPlugin ntp\n<Plugin ntp>\n  <Server "%s">\n    Protocol "chrony"\n    Socket "%s"\n' "$1" "$2"
+  shift 2
+  [ $# -eq 0 ] || printf '    %s\n' "$@"
+  printf '  </Server>\n</Plugin>\n'
+}
+
+# ntp_daemons_stop: chronyd and ntpd (CHRONYD_PID, NTPD_PID) and every
+# background job of the test (the SHM writers), waited for, so that their
+# SHM segments can go.
+ntp_daemons_stop() {
+  local p
+  kill "$CHRONYD_PID" "$NTPD_PID"
+  wait "$CHRONYD_PID" "$NTPD_PID" 2>/dev/null
+  for p in $(jobs -p); do kill "$p" 2>/dev/null; done
+  sleep 0.5
 }
 
 # --- the NTP network of scenarios S1/S2
@@ -398,6 +465,18 @@ pps_fixture() {
   printf '\n' >"$1/path"
 }
 
+# pps_writer_start DIR LOG [ARG...]: pps_fixture DIR, rewritten once a
+# second by pps_writer.py (its log LOG, its options ARGs: --offset, --sigma,
+# --seed ...); PPS_WRITER is the writer's pid.
+pps_writer_start() {
+  local dev=$1 log=$2
+  shift 2
+  pps_fixture "$dev" || return 1
+  python3 "$TOP_SRCDIR/tests/integration/pps_writer.py" "$dev" --log "$log" "$@" &
+  PPS_WRITER=$!
+  it_track_pid "$PPS_WRITER"
+}
+
 # --- random data
 
 # rng_source NAME DEVICE [LINE...]: an rng plugin <Source NAME> block
@@ -469,12 +548,9 @@ EOF
 }
 
 peer_pps() {
-  local dev=$T/sys/class/pps/pps0
-  pps_fixture "$dev"
-  python3 "$TOP_SRCDIR/tests/integration/pps_writer.py" "$dev" --log "$T/pps-writer.log" \
-    --offset 0.0015 --sigma 0.00002 --seed 6 --drop-every 6 &
-  it_track_pid $!
-  conf_fill pps_sysfs SYSFS="$T/sys" STABILITY="$(_peer_stability)" >>"$T/peers.conf"
+  pps_writer_start "$T/sys/class/pps/pps0" "$T/pps-writer.log" \
+    --offset 0.0015 --sigma 0.00002 --seed 6 --drop-every 6
+  conf_fill pps_sysfs SYSFS="$T/sys" LINES="$(_peer_stability)" >>"$T/peers.conf"
 }
 
 peer_ceph() {

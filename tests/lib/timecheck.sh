@@ -1,18 +1,23 @@
-# timecheck.sh - the setup shared by the timecheck scenarios
-# (tests/scenarios/leap_disagree.sh, leapfile_expiring.sh,
-# sources_disagree.sh).  Sourced after tests/lib/collectd.sh.
+# timecheck.sh - the setup shared by the timecheck tests
+# (tests/integration/timecheck.sh, tests/scenarios/leap_disagree.sh,
+# leapfile_expiring.sh, sources_disagree.sh) and timecheck's config blocks
+# (tc_block, also for tests/integration/dcf77_ntpsec.sh).  Sourced after
+# tests/lib/collectd.sh; sources tests/lib/peers.sh.
 # Inputs, all real dispatches into the real collectd:
 #  - the pps plugin on a sysfs fixture (pps_writer.py: edges 1.5 ms after
 #    the second, 10 us jitter): time_offset-edge_mean = +1.5 ms;
 #  - a feeder that PUTVALs through the unixsock plugin, once every 0.5 s,
 #    the values the ntp, dcf77 and gpsd plugins dispatch:
 #    ntp/clock_state-leap (0), dcf77-rx/bool-leap_announced (from $T/a2)
-#    and gpsd-gps/time_offset-toff (from $T/toff, s, reference - system);
+#    and the second source's offset (tc_start: gpsd-gps/time_offset-toff)
+#    from $T/toff (s, reference - system);
 #  - the leap file written by tc_leapfile DAYS (#@ expiry now + DAYS).
 # What is simulated: the ntp/dcf77/gpsd values (the real daemons' values
 # reach timecheck the same way, through collectd's write path; the dcf77
 # plugin trusts a telegram only after 2 consecutive minutes, so a pty feed
 # would make each scenario 5 minutes long); the kernel's PPS (docs/pps.md).
+
+declare -F pps_writer_start >/dev/null || . "$TOP_SRCDIR/tests/lib/peers.sh"
 
 tc_leapfile() {
   local ntp_now=$(($(date -u +%s) + 2208988800))
@@ -26,68 +31,71 @@ tc_leapfile() {
 LEAP
 }
 
-tc_pps_start() {
-  local dev=$T/sys/class/pps/pps0
-  mkdir -p "$dev"
-  printf '0.000000000#0\n' >"$dev/assert"
-  printf '0.000000000#0\n' >"$dev/clear"
-  printf 'pps-gpio.-1\n' >"$dev/name"
-  printf '\n' >"$dev/path"
-  python3 "$TOP_SRCDIR/tests/integration/pps_writer.py" "$dev" --log "$T/writer.log" \
-    --offset 0.0015 --sigma 0.00001 --seed 8 &
-  it_track_pid $!
+# tc_block KIND NAME VALUE [LINE...]: a timecheck <KIND NAME> block (KIND
+# LeapVoter or Source) reading the collectd value VALUE, with LINEs in it.
+tc_block() {
+  local kind=$1
+  printf '  <%s "%s">\n    Value "%s"\n' "$kind" "$2" "$3"
+  shift 3
+  [ $# -eq 0 ] || printf '    %s\n' "$@"
+  printf '  </%s>\n' "$kind"
 }
 
+# tc_inputs SEED: the feeder's files (A2 0; the second source 1.5 ms
+# behind: -0.0015 s) and the pps fixture with its writer (pps_writer.py,
+# seed SEED); skips the test without python3 or collectdctl.
+tc_inputs() {
+  command -v python3 >/dev/null || skip_all "python3 not installed"
+  command -v collectdctl >/dev/null || skip_all "collectdctl not installed"
+  echo 0 >"$T/a2"
+  echo -0.0015 >"$T/toff"
+  pps_writer_start "$T/sys/class/pps/pps0" "$T/writer.log" \
+    --offset 0.0015 --sigma 0.00001 --seed "$1"
+}
+
+# tc_feeder VALUE: ntp's leap (0), A2 from $T/a2 and VALUE (the second
+# source) from $T/toff, every 0.5 s.
 tc_feeder() {
   local s="$T/collectd.sock"
   while :; do
     collectdctl -s "$s" putval "$CD_HOST/ntp/clock_state-leap" N:0 >/dev/null 2>&1
     collectdctl -s "$s" putval "$CD_HOST/dcf77-rx/bool-leap_announced" "N:$(cat "$T/a2")" >/dev/null 2>&1
-    collectdctl -s "$s" putval "$CD_HOST/gpsd-gps/time_offset-toff" "N:$(cat "$T/toff")" >/dev/null 2>&1
+    collectdctl -s "$s" putval "$CD_HOST/$1" "N:$(cat "$T/toff")" >/dev/null 2>&1
     sleep 0.5
   done
 }
 
-# tc_start LEAPHOLD HOLD: pps, the feeder, collectd with the pps and
-# timecheck plugins and the shipped thresholds.conf.
-tc_start() {
-  command -v python3 >/dev/null || skip_all "python3 not installed"
-  command -v collectdctl >/dev/null || skip_all "collectdctl not installed"
-  echo 0 >"$T/a2"
-  echo -0.0015 >"$T/toff"
-  [ -f "$T/leap-seconds.list" ] || tc_leapfile 400
-  tc_pps_start
-  scen_collectd_start "LoadPlugin pps
-<Plugin pps>
-  SysfsRoot \"$T/sys\"
-  Discover true
-  PollInterval 0.05
-</Plugin>
+# tc_collectd START LEAPHOLD HOLD NAME VALUE: START (collectd_start, or
+# scen_collectd_start for the shipped thresholds.conf) with the pps plugin
+# and timecheck (LeapHold LEAPHOLD s, Hold HOLD s; leap voters ntp, dcf77
+# and the kernel; sources "pps", the negated edge mean, and NAME reading
+# VALUE), then the feeder.
+tc_collectd() {
+  "$1" "$(conf_fill pps_sysfs SYSFS="$T/sys" LINES="  PollInterval 0.05")
 LoadPlugin timecheck
 <Plugin timecheck>
   LeapFile \"$T/leap-seconds.list\"
-  LeapHold $1
+  LeapHold $2
   MaxAge 5
   MaxApart 0.01
   SpreadFactor 5
-  Hold $2
-  <LeapVoter \"ntp\">
-    Value \"ntp/clock_state-leap\"
-  </LeapVoter>
-  <LeapVoter \"dcf77\">
-    Value \"dcf77-rx/bool-leap_announced\"
-    Window 3600
-  </LeapVoter>
-  <Source \"pps\">
-    Value \"pps-pps0/time_offset-edge_mean\"
-    Negate true
-  </Source>
-  <Source \"gps\">
-    Value \"gpsd-gps/time_offset-toff\"
-  </Source>
+  Hold $3
+$(tc_block LeapVoter ntp ntp/clock_state-leap)
+$(tc_block LeapVoter dcf77 dcf77-rx/bool-leap_announced "Window 3600")
+$(tc_block Source pps pps-pps0/time_offset-edge_mean "Negate true")
+$(tc_block Source "$4" "$5")
 </Plugin>"
-  tc_feeder &
+  tc_feeder "$5" &
   it_track_pid $!
+}
+
+# tc_start LEAPHOLD HOLD: the scenarios' setup: tc_inputs, the leap file
+# (400 days unless written before), collectd with the shipped
+# thresholds.conf and the second source "gps" (gpsd-gps/time_offset-toff).
+tc_start() {
+  tc_inputs 8
+  [ -f "$T/leap-seconds.list" ] || tc_leapfile 400
+  tc_collectd scen_collectd_start "$1" "$2" gps gpsd-gps/time_offset-toff
   csv_wait 'timecheck/time_offset-pps_vs_gps-*' 20 >/dev/null
   ok $? "collectd writes timecheck/time_offset-pps_vs_gps"
 }

@@ -21,30 +21,14 @@
 . "$(dirname "$0")/../lib/peers.sh"
 scen_netns "$@"
 it_begin dcf77_silent_noisy
-for c in ntpd ntpq setpriv python3; do
-  command -v $c >/dev/null || skip_all "$c not installed (ntpsec, util-linux, python3)"
-done
-it_lock ntpd
+ntpd_dcf77_require
 
 dcf77_feed_start "$T/feed.ready" "$T/feed.log" "$T/dcf77-0:0.425" "$T/dcf77-1:0.425"
 ok $? "feeder made two ptys"
 
-ntpd_dcf77_start || { ok 1 "ntpd runs without CAP_SYS_TIME"; it_end; exit 1; }
-ok 0 "ntpd runs without CAP_SYS_TIME"
+ntpd_dcf77_up
 
-scen_collectd_start "LoadPlugin dcf77
-<Plugin dcf77>
-  <Ntpd \"u0\">
-    Unit 0
-    Timeout 1
-    MaxAge 90
-  </Ntpd>
-  <Ntpd \"u1\">
-    Unit 1
-    Timeout 1
-    MaxAge 90
-  </Ntpd>
-</Plugin>"
+scen_collectd_start "$(dcf77_ntpd_conf 90)"
 val() { local f; f=$(csv_wait "dcf77-$1/$2-*" 5) && csv_last "$f"; }
 wait_for() { # INST METRIC AWK-CONDITION(on v) SECS
   local v
