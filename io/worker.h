@@ -7,11 +7,14 @@
  *   worker_start(&w, fn, arg, name, spawn)   start fn(arg) on a new thread
  *   worker_should_stop(&w)                   fn polls it between steps
  *   worker_sleep(&w, ns)                     fn pauses; wakes early on stop
+ *   worker_poll(&w, fd, events, ns)          fn waits for a device; wakes on stop
  *   worker_stop(&w)                          ask, wake, join (idempotent)
  *
  * The stop request is written under the mutex and broadcast on a condition
  * variable bound to CLOCK_MONOTONIC, so a sleep ends at once on stop and a
- * step of the wall clock neither shortens nor stretches it.  The flags are
+ * step of the wall clock neither shortens nor stretches it; it also writes a
+ * byte to a pipe that worker_poll watches beside the caller's descriptor, so
+ * a thread blocked on a silent device ends at once too.  The flags are
  * C11 atomics: reading them from another thread is not a data race.
  */
 #ifndef CDS_IO_WORKER_H
@@ -34,6 +37,7 @@ typedef struct {
   pthread_cond_t cond;  /* CLOCK_MONOTONIC; broadcast on stop */
   atomic_bool stop;     /* stop requested; written under lock */
   atomic_bool running;  /* started and not yet joined */
+  int wake[2];          /* pipe: worker_stop writes wake[1]; worker_poll reads */
 } worker_t;
 
 /* Initialise w and start fn(arg) on a new thread named `name` (at most
@@ -57,5 +61,12 @@ bool worker_running(worker_t *w);
 /* Sleep `ns` nanoseconds on CLOCK_MONOTONIC (<= 0: no sleep), or less if
  * worker_stop is called meanwhile.  Returns worker_should_stop(w). */
 bool worker_sleep(worker_t *w, int64_t ns);
+
+/* Wait up to `ns` nanoseconds on CLOCK_MONOTONIC (< 0: no limit) for
+ * `events` on fd, or less if worker_stop is called meanwhile.  Returns fd's
+ * revents (POLLIN, POLLHUP, POLLERR, POLLNVAL...), 0 on timeout, on stop
+ * (ask worker_should_stop) or when a signal interrupted the wait, or -1 with
+ * errno if poll failed.  Only the worker's own thread may call it. */
+int worker_poll(worker_t *w, int fd, short events, int64_t ns);
 
 #endif

@@ -21,7 +21,6 @@
 #define NS_PER_S INT64_C(1000000000)
 #define RECEIVING_NS (3 * NS_PER_S) /* a pulse within 3 s: receiving */
 #define REOPEN_NS (2 * NS_PER_S)    /* wait before reopening a device */
-#define POLL_MS 200 /* stop latency of the thread while the device is open */
 
 static int64_t clock_ns(clockid_t id) {
   struct timespec ts;
@@ -221,12 +220,13 @@ static void *rx_thread(void *arg) {
         continue;
       }
     }
-    struct pollfd pfd = {.fd = fd, .events = POLLIN};
-    int r = poll(&pfd, 1, POLL_MS);
-    if (r < 0 && errno != EINTR) {
+    /* Blocks until a character, a hang-up or worker_stop (no time limit:
+     * the reading side judges silence from the last pulse's time). */
+    int r = worker_poll(&rx->worker, fd, POLLIN, -1);
+    if (r < 0) {
       rx_close(rx, fd, strerror(errno));
       fd = -1;
-    } else if (r > 0 && (pfd.revents & POLLIN)) {
+    } else if (r & POLLIN) {
       uint8_t buf[64];
       ssize_t n = read(fd, buf, sizeof(buf));
       if (n > 0) {

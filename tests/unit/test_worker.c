@@ -5,7 +5,10 @@
 #include "testing.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <time.h>
+#include <unistd.h>
 
 #define NS_PER_S INT64_C(1000000000)
 
@@ -46,6 +49,21 @@ static void *poller(void *arg) {
     nanosleep(&ms, NULL);
     atomic_fetch_add(&s->loops, 1);
   }
+  return NULL;
+}
+
+/* Waits in worker_poll for a pipe that never gets data, 60 s at a time. */
+typedef struct {
+  sleeper_t s;
+  int fd;
+  int last; /* worker_poll's last return (read after join) */
+} waiter_t;
+static void *waiter(void *arg) {
+  waiter_t *p = arg;
+  do {
+    atomic_store(&p->s.sleeping, true);
+    p->last = worker_poll(&p->s.w, p->fd, POLLIN, 60 * NS_PER_S);
+  } while (!worker_should_stop(&p->s.w));
   return NULL;
 }
 
@@ -108,6 +126,48 @@ static void test_sleep_without_stop(void) {
   OK_MSG(worker_sleep(&s.w, 0), "after stop, worker_sleep reports the stop");
 }
 
+static void test_stop_wakes_poll(void) {
+  static waiter_t p;
+  int fds[2];
+  EXPECT_EQ_INT(0, pipe(fds));
+  p.fd = fds[0];
+  EXPECT_EQ_INT(0, worker_start(&p.s.w, waiter, &p, "test waiter", NULL));
+  wait_until_sleeping(&p.s);
+  struct timespec ms = {.tv_nsec = 20000000}; /* let it block in poll */
+  nanosleep(&ms, NULL);
+  int64_t t0 = mono_ns();
+  worker_stop(&p.s.w);
+  double took = (double)(mono_ns() - t0) / NS_PER_S;
+  printf("# worker_stop of a thread blocked 60 s in worker_poll took %.6f s\n",
+         took);
+  OK_MSG(took < 1.0, "stop wakes a 60 s worker_poll and joins in < 1 s");
+  EXPECT_EQ_INT(0, p.last); /* woken by the stop: no event on fd */
+  EXPECT_EQ_INT(0, worker_poll(&p.s.w, p.fd, POLLIN, NS_PER_S));
+  close(fds[0]);
+  close(fds[1]);
+}
+
+static void test_poll_events(void) {
+  static sleeper_t s;
+  int fds[2];
+  EXPECT_EQ_INT(0, pipe(fds));
+  EXPECT_EQ_INT(0, worker_start(&s.w, poller, &s, "t", NULL));
+  int64_t t0 = mono_ns();
+  EXPECT_EQ_INT(0, worker_poll(&s.w, fds[0], POLLIN, 20 * 1000000));
+  OK_MSG(mono_ns() - t0 >= 20 * 1000000, "a poll that times out lasted 20 ms");
+  EXPECT_EQ_INT(1, (int)write(fds[1], "x", 1));
+  EXPECT_EQ_INT(POLLIN, worker_poll(&s.w, fds[0], POLLIN, 60 * NS_PER_S));
+  close(fds[1]); /* the writer is gone: POLLHUP (with no data left) */
+  char c;
+  EXPECT_EQ_INT(1, (int)read(fds[0], &c, 1));
+  OK_MSG(worker_poll(&s.w, fds[0], POLLIN, NS_PER_S) & POLLHUP,
+         "a hang-up is reported");
+  OK_MSG(worker_poll(&s.w, 999, POLLIN, 0) & POLLNVAL,
+         "a descriptor that is not open is reported (POLLNVAL)");
+  worker_stop(&s.w);
+  close(fds[0]);
+}
+
 static const char *spawned_name;
 static int spawn_record(pthread_t *t, void *(*fn)(void *), void *arg,
                         const char *name) {
@@ -139,6 +199,8 @@ int main(void) {
   test_stop_wakes_sleep();
   test_poller_and_restart();
   test_sleep_without_stop();
+  test_stop_wakes_poll();
+  test_poll_events();
   test_spawn();
   return testing_done();
 }
