@@ -21,115 +21,12 @@
 #include <math.h>
 #include <stddef.h>
 
-/* The metric tables: the one place a dcf77 metric is named (docs/dcf77.md
- * lists the same rows; the plugin test checks it).  Signs: offsets are
- * DCF77 (or the refclock) minus the system clock: + = system clock behind. */
-#define RX(kind, f) CDU_FIELD(kind, dcf77_rx_snapshot_t, f)
-#define REJ(r, name)                                                           \
-  {                                                                            \
-    "total_events", "rejected_" name, RX(DERIVE, rejected[r]), "minutes",      \
-        "minutes rejected: " name                                              \
-  }
-static const cdu_metric_t rx_metrics[] = {
-    {"bool", "receiving", RX(GAUGE, receiving), "0/1",
-     "a valid pulse within the last 3 s (NaN during the first 3 s after "
-     "opening)"},
-    {"percent", "valid_pulses", RX(GAUGE, valid_pulses_pct), "%",
-     "seconds of the last 60 s that brought a valid pulse (59 pulses = 100 %); "
-     "NaN during the first 60 s after the device is opened"},
-    {"gauge", "pulse_spread", RX(GAUGE, pulse_spread), "ratio",
-     "last minute: pooled standard deviation of the pulse lengths within the 0 "
-     "and 1 classes, divided by the distance of the class means; 0 = clean, "
-     "towards 0.5 = the classes merge (NaN if no minute in the last 2 min)"},
-    {"bool", "trusted", RX(GAUGE, trusted), "0/1",
-     "a trusted time no older than `MaxAge`"},
-    {"clock_last_meas", "trusted", RX(GAUGE, since_trusted_s), "s",
-     "since the on-time mark of the last trusted minute (or since the device "
-     "was opened, before the first)"},
-    {"time_offset", "offset", RX(GAUGE, offset_s), "s",
-     "trusted DCF77 time minus the system clock at the minute mark, averaged "
-     "over the minute's 59 pulses, after `Latency`; **+ = system clock "
-     "behind**. Coarse: it includes whatever `Latency` does not model (USB "
-     "polling, the receiver's filter)"},
-    {"bool", "call_bit", RX(GAUGE, call_bit), "0/1",
-     "R bit of the last trusted telegram: irregular transmitter operation"},
-    {"bool", "dst_announced", RX(GAUGE, dst_announce), "0/1",
-     "A1: CET/CEST change at the end of this hour"},
-    {"bool", "leap_announced", RX(GAUGE, leap_announce), "0/1",
-     "A2: leap second at the end of this hour"},
-    {"bool", "cest", RX(GAUGE, cest), "0/1", "summer time (UTC+2) in effect"},
-    {"total_events", "minutes", RX(DERIVE, minutes), "minutes",
-     "minute marks seen"},
-    {"total_events", "decoded", RX(DERIVE, decoded), "minutes",
-     "valid telegrams"},
-    {"total_events", "trusted", RX(DERIVE, trusted_minutes), "minutes",
-     "telegrams confirmed and trusted"},
-    REJ(DCF77_R_INCOMPLETE, "incomplete"),
-    REJ(DCF77_R_BAD_CHAR, "bad_character"),
-    REJ(DCF77_R_TIMING, "timing"),
-    REJ(DCF77_R_FORMAT, "format"),
-    REJ(DCF77_R_PARITY, "parity"),
-    REJ(DCF77_R_RANGE, "range"),
-    REJ(DCF77_R_INCONSISTENT, "inconsistent"),
-};
-
-#define NT(kind, f) CDU_FIELD(kind, dcf77_ntpd_snapshot_t, f)
-#define STATE(i, name)                                                         \
-  {                                                                            \
-    "percent", "state_" name, NT(GAUGE, state_pct[i]), "%",                    \
-        "share of the running time in state " name                             \
-  }
-static const cdu_metric_t ntpd_metrics[] = {
-    {"clock_state", "status", NT(GAUGE, status), "code",
-     "clock status of READCLOCK: 0 ok, 1 no reply, 2 bad format, 3 fault, 4 "
-     "bad signal (propagation), 5 bad date, 6 bad time"},
-    {"clock_state", "current", NT(GAUGE, current_state), "code",
-     "the starred (current) state of `refclock_states`, same codes"},
-    {"bool", "time_code", NT(GAUGE, time_code), "0/1",
-     "`refclock_status` has TIME CODE (the last conversion gave a time)"},
-    {"bool", "call_bit", NT(GAUGE, call_bit), "0/1", "CALL BIT"},
-    {"bool", "dst_announced", NT(GAUGE, dst_announce), "0/1",
-     "DST SWITCH WARNING"},
-    {"bool", "leap_announced", NT(GAUGE, leap_announce), "0/1",
-     "LEAP ADD WARNING or LEAP DELETE WARNING"},
-    {"bool", "not_synchronised", NT(GAUGE, not_synchronised), "0/1",
-     "NOT SYNCHRONIZED or TIME CODE NOT CONFIRMED"},
-    {"bool", "pps", NT(GAUGE, pps), "0/1", "PPS"},
-    {"bool", "cest", NT(GAUGE, cest), "0/1", "DST (summer time)"},
-    STATE(0, "nominal"),
-    STATE(1, "no_response"),
-    STATE(2, "bad_format"),
-    STATE(3, "fault"),
-    STATE(4, "propagation"),
-    STATE(5, "illegal_date"),
-    STATE(6, "illegal_time"),
-    {"total_events", "poll", NT(DERIVE, polls), "count", "driver polls"},
-    {"total_events", "noreply", NT(DERIVE, noreply), "count",
-     "polls without data"},
-    {"total_events", "badformat", NT(DERIVE, badformat), "count",
-     "time codes that failed to convert"},
-    {"total_events", "baddata", NT(DERIVE, baddata), "count",
-     "time codes with bad data"},
-    {"time_offset", "offset", NT(GAUGE, offset_s), "s",
-     "association offset (ntpd's ms converted); **+ = system clock behind** "
-     "the refclock"},
-    {"time_offset_rms", "jitter", NT(GAUGE, jitter_s), "s",
-     "association jitter"},
-    {"clock_reachability", "reach", NT(GAUGE, reach), "bits",
-     "reach register as a number (255 = the last 8 polls got samples)"},
-    {"clock_state", "selection", NT(GAUGE, selection), "code",
-     "0 reject, 1 falseticker, 2 excess, 3 outlier, 4 candidate, 5 backup, 6 "
-     "sys.peer, 7 pps.peer"},
-    {"clock_last_meas", "timecode", NT(GAUGE, timecode_age_s), "s",
-     "age of `refclock_time` (the time of the last valid time code): now minus "
-     "it when a new one is first seen, then growing on the monotonic clock, so "
-     "a step of the system clock does not age it; grows while the receiver is "
-     "silent. An out-of-range number from the daemon (`reach` outside 0..255, "
-     "a negative or huge counter) is dispatched as unknown, with a warning"},
-    {"bool", "receiving", NT(GAUGE, receiving), "0/1",
-     "one of the last two polls got a sample (reach bits 0-1: a single missed "
-     "poll is ordinary) and the last time code is no older than `MaxAge`"},
-};
+/* The metric tables rx_metrics and ntpd_metrics, generated from
+ * plugins/dcf77.metrics.tsv (the one place a dcf77 metric is named;
+ * docs/dcf77.md lists the same rows; the plugin test checks it).  Signs:
+ * offsets are DCF77 (or the refclock) minus the system clock: + = system
+ * clock behind. */
+#include "dcf77_metrics.h"
 
 typedef struct {
   dcf77_rx_t rx;

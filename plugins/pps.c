@@ -33,92 +33,17 @@ typedef struct {
   double present;  /* 1 device answers, 0 gone */
 } pps_snapshot_t;
 
-#define SA(kind, f) CDU_FIELD(kind, pps_snapshot_t, a.f)
-#define SC(kind, f) CDU_FIELD(kind, pps_summary_t, f)
-
-/* The metric table: the one place a pps metric is named (docs/pps.md
- * lists the same rows).  Offsets: + = edge stamped after the system's
- * whole second = system clock ahead of the PPS. */
-static const cdu_metric_t pps_metrics[] = {
-    {"bool", "present", CDU_FIELD(GAUGE, pps_snapshot_t, present), "0/1",
-     "1 = the device answers; 0 = gone (every other gauge NaN, counters not "
-     "sent)"},
-    {"bool", "signal", SA(GAUGE, signal), "0/1",
-     "1 = a pulse within `Timeout`; 0 = pulses stopped (or none ever)"},
-    {"count", "pulses", SA(GAUGE, pulses), "pulses",
-     "new pulses seen this interval (a re-fetch of the same sequence is not "
-     "new)"},
-    {"count", "missed", SA(GAUGE, missed), "pulses",
-     "pulses due by elapsed time but not seen: gaps between pulses, and pulses "
-     "more than half a period overdue now"},
-    {"count", "sequence_gaps", SA(GAUGE, sequence_gaps), "pulses",
-     "of those, pulses the kernel did count (sequence jumped) but the reader "
-     "never fetched"},
-    {"duration", "since_last_pulse", SA(GAUGE, since_last_s), "s",
-     "time since the last pulse's edge (monotonic clock)"},
-    {"time_offset", "edge_mean", SA(GAUGE, offset_mean_s), "s",
-     "mean edge offset: edge timestamp − nearest whole second of the system "
-     "clock, in (−0.5, +0.5]; **+ = the edge was stamped after the system's "
-     "second = the system clock is ahead of the PPS** (opposite sign to ntpd's "
-     "offset); includes interrupt latency (always +) and uncompensated cable "
-     "delay"},
-    {"time_offset", "edge_min", SA(GAUGE, offset_min_s), "s",
-     "smallest edge offset this interval"},
-    {"time_offset", "edge_max", SA(GAUGE, offset_max_s), "s",
-     "largest edge offset this interval"},
-    {"time_offset_rms", "jitter", SA(GAUGE, jitter_s), "s",
-     "RMS of the differences between successive edge offsets (as ntpd computes "
-     "jitter); for white noise of σ it reads σ·√2"},
-    {"time_offset", "interval_error_mean", SA(GAUGE, interval_error_mean_s),
-     "s",
-     "mean of (pulse interval − 1 s) on the system clock; + = the system clock "
-     "runs fast against the PPS (e.g. +3 µs = 3 ppm)"},
-    {"time_offset", "interval_error_min", SA(GAUGE, interval_error_min_s), "s",
-     "smallest interval error this interval"},
-    {"time_offset", "interval_error_max", SA(GAUGE, interval_error_max_s), "s",
-     "largest interval error this interval"},
-    {"total_events", "pulses", SA(DERIVE, total_pulses), "pulses",
-     "pulses seen since start"},
-    {"total_events", "missed", SA(DERIVE, total_missed), "pulses",
-     "pulses missed since start"},
-    {"total_events", "clock_steps", SA(DERIVE, total_steps), "steps",
-     "steps of the system clock detected"},
-    {"total_events", "glitches", SA(DERIVE, total_glitches), "edges",
-     "spurious edges less than half a second after a pulse (ignored)"},
-};
-
-/* Clear (trailing) edges, dispatched only while the device captures them. */
-static const cdu_metric_t pps_clear_metrics[] = {
-    {"count", "clear_pulses", SC(GAUGE, pulses), "pulses",
-     "clear (trailing) edges seen this interval (only while the device "
-     "captures clear edges)"},
-    {"count", "clear_missed", SC(GAUGE, missed), "pulses",
-     "clear edges due but not seen"},
-    {"time_offset", "clear_mean", SC(GAUGE, offset_mean_s), "s",
-     "mean clear-edge offset from the nearest whole second (≈ pulse width + "
-     "edge offset when the width is below 0.5 s)"},
-    {"time_offset", "clear_min", SC(GAUGE, offset_min_s), "s",
-     "smallest clear-edge offset"},
-    {"time_offset", "clear_max", SC(GAUGE, offset_max_s), "s",
-     "largest clear-edge offset"},
-    {"time_offset_rms", "clear_jitter", SC(GAUGE, jitter_s), "s",
-     "RMS of successive clear-offset differences"},
-};
-
 /* With Stability: the holdover estimate (series "edge" in stability.h). */
 typedef struct {
   double holdover_s;
 } pps_holdover_snapshot_t;
 
-static const cdu_metric_t pps_holdover_metrics[] = {
-    {"duration", "holdover",
-     CDU_FIELD(GAUGE, pps_holdover_snapshot_t, holdover_s), "s",
-     "only with `Stability true`: estimated time the system clock would stay "
-     "within `HoldoverBudget` of true time if the PPS were lost, from the ADEV "
-     "of the edge offset (model and limits below); NaN until ADEV is known at "
-     "3 taus (16 pulses without gaps), when the pulses stop or the device is "
-     "gone; at most 10⁷ s"},
-};
+/* The metric tables pps_metrics, pps_clear_metrics (clear edges, only while
+ * the device captures them) and pps_holdover_metrics, generated from
+ * plugins/pps.metrics.tsv (the one place a pps metric is named; docs/pps.md
+ * lists the same rows).  Offsets: + = edge stamped after the system's whole
+ * second = system clock ahead of the PPS. */
+#include "pps_metrics.h"
 
 typedef struct {
   pps_dev_t dev;

@@ -34,39 +34,6 @@
 /* EntropyWindow bounds, bytes: 0 (off) or RNG_EWIN_MIN .. RNG_MAX_BYTES. */
 #define RNG_EWIN_MIN 1024
 
-/* The metric tables: the one place an rng metric is named (besides the
- * per-device bool-hwrng_NAME rows of the kernel instance). */
-#define PO(kind, f) CDU_FIELD(kind, rng_pool_t, f)
-static const cdu_metric_t rng_pool_metrics[] = {
-    {"entropy", "available", PO(GAUGE, entropy_avail), "bits",
-     "`/proc/sys/kernel/random/entropy_avail` as read. Before 5.18: the input "
-     "pool's entropy estimate (0..4096). Since 5.18 the \"pool\" is a 256-bit "
-     "hash: the value climbs to 256 during boot and stays there - **256 means "
-     "\"initialised\", not \"full\"**; it never drops when random numbers are "
-     "read."},
-    {"entropy", "poolsize", PO(GAUGE, poolsize), "bits",
-     "`poolsize`: 4096 before 5.18, 256 (fixed) since."},
-    {"bool", "pool_fixed", PO(GAUGE, pool_fixed), "0/1",
-     "1 when `poolsize` is 256: the >= 5.18 semantics apply, graphing "
-     "`entropy-available` is pointless."},
-    {"bool", "crng_ready", PO(GAUGE, crng_ready), "0/1",
-     "1 when `getrandom(buf, 1, GRND_NONBLOCK)` returns data, 0 when it fails "
-     "with `EAGAIN` (the CRNG is not yet seeded: `getrandom()` would block). "
-     "NaN on any other error."},
-    {"bool", "hwrng_present", PO(GAUGE, hwrng_present), "0/1",
-     "1 when `/sys/class/misc/hw_random/rng_current` names a device (not "
-     "`none`); 0 without one or without the hw_random framework."},
-    {"gauge", "hwrng_quality", PO(GAUGE, hwrng_quality), "bits per 1024",
-     "`rng_quality` of the current device as read: how many bits of entropy "
-     "the kernel credits per 1024 bits it reads from it (0 = the kernel does "
-     "not use it for entropy). NaN if the file is absent."},
-    {"count", "hwrng_available", PO(GAUGE, hwrng_available), "devices",
-     "Devices listed in `rng_available` (without `none`)."},
-    {"bool", "hwrng_selected", PO(GAUGE, hwrng_selected), "0/1",
-     "`rng_selected`: 1 = the current device was chosen by the user (written "
-     "to `rng_current`), 0 = chosen by the kernel by quality. NaN if absent."},
-};
-
 typedef struct { /* what one Source read dispatches */
   int64_t blocks, failed, per_test[FIPS_N_TESTS];
   int64_t bytes_read, bytes_short, read_errors;
@@ -77,93 +44,11 @@ typedef struct { /* what one Source read dispatches */
   int64_t cpu_failures;
 } rng_snap_t;
 
-#define SO(kind, f) CDU_FIELD(kind, rng_snap_t, f)
-static const cdu_metric_t rng_source_metrics[] = {
-    {"total_events", "blocks", SO(DERIVE, blocks), "blocks",
-     "20000-bit blocks tested."},
-    {"total_events", "blocks_failed", SO(DERIVE, failed), "blocks",
-     "Blocks that failed at least one test (rngtest's \"FIPS 140-2 "
-     "failures\")."},
-    {"total_events", "failed_monobit", SO(DERIVE, per_test[0]), "blocks",
-     "Blocks failing the monobit test (ones <= 9725 or >= 10275)."},
-    {"total_events", "failed_poker", SO(DERIVE, per_test[1]), "blocks",
-     "Blocks failing the poker test (sum of squared nibble counts outside "
-     "1563176..1576928)."},
-    {"total_events", "failed_runs", SO(DERIVE, per_test[2]), "blocks",
-     "Blocks failing the runs test (any of the 12 run-length counts outside "
-     "its interval; the correct FIPS 140-2 test, as rng-tools >= 6.11)."},
-    {"total_events", "failed_long_run", SO(DERIVE, per_test[3]), "blocks",
-     "Blocks with a run of 26 or more equal bits."},
-    {"total_events", "failed_continuous", SO(DERIVE, per_test[4]), "blocks",
-     "Blocks in which a 32-bit word equals the one before it (across block and "
-     "interval boundaries)."},
-    {"total_bytes", "read", SO(DERIVE, bytes_read), "bytes",
-     "Bytes read from the device."},
-    {"total_bytes", "short", SO(DERIVE, bytes_short), "bytes",
-     "Bytes asked for (`BytesPerInterval`) but not delivered within "
-     "`MaxReadTime`, or lost to end of file / errors."},
-    {"total_events", "read_errors", SO(DERIVE, read_errors), "errors",
-     "Failed `open()` / `read()` calls (each is also logged, rate-limited)."},
-    {"percent", "window_failed", SO(GAUGE, window_failed_pct), "%",
-     "Failed blocks among the last `Window` blocks."},
-    {"count", "window_blocks", SO(GAUGE, window_blocks), "blocks",
-     "Blocks in the window (less than `Window` while it fills)."},
-    {"gauge", "failure_improbability", SO(GAUGE, improbability), "-log10 p",
-     "How unlikely this many failures are for a good source: -log10 P[X >= k], "
-     "X ~ Binomial(n, p) with n = `count-window_blocks`, k = failed blocks in "
-     "the window, p = `GoodFailureRate`. 0 = ordinary, 3 = a one-in-a-thousand "
-     "window, 9 = one in a billion."},
-    {"bool", "stuck", SO(GAUGE, stuck), "0/1",
-     "1 when this interval's data repeats with a period of 1..16 bytes (at "
-     "least 32 bytes and 4 periods read: all zeros, all 0xff, a repeating "
-     "32-bit word ...), or the stream ends with 2 or more blocks in a row "
-     "failing the continuous test, counted in blocks across intervals (a "
-     "source that got stuck in the middle of a read is flagged by that read). "
-     "A good source fails the continuous test with p = 1.5e-7 per block, so "
-     "one failing block is never enough, even when it is the only block of its "
-     "interval (`BytesPerInterval 2500`); two in a row by chance: p = 2e-14 "
-     "per block."},
-    {"bool", "alarm", SO(GAUGE, alarm), "0/1",
-     "The alarm state of the notification rule below."},
-    {"total_events", "sp90b_rct_failures", SO(DERIVE, rct_failures), "failures",
-     "SP 800-90B 4.4.1 Repetition Count Test failures: runs of `C` = 1 + "
-     "ceil(`Alpha` / H) identical samples (9 bytes or 61 bits at the "
-     "defaults); a source stuck for n samples counts 1 + floor((n - C) / (C - "
-     "1))."},
-    {"total_events", "sp90b_apt_failures", SO(DERIVE, apt_failures), "failures",
-     "SP 800-90B 4.4.2 Adaptive Proportion Test failures: windows of 512 "
-     "samples (bytes) or 1024 (bits) whose first sample occurs at least the "
-     "cutoff times (at most one failure per window)."},
-    {"bool", "sp90b_alarm", SO(GAUGE, health_alarm), "0/1",
-     "1 when a health test failed on this interval's data, 0 when none did."},
-    {"gauge", "entropy_mcv", SO(GAUGE, ent_mcv), "bits per sample",
-     "SP 800-90B 6.3.1 Most Common Value estimate over the last "
-     "`EntropyWindow` bytes; NaN until the window has filled. Divide by "
-     "`SampleBits` for bits per bit."},
-    {"gauge", "entropy_markov", SO(GAUGE, ent_markov), "bits per sample",
-     "SP 800-90B 6.3.3 Markov estimate (on the bit string; for 8-bit samples 8 "
-     "times the per-bit value, as 3.1.3 combines bit-string estimates); NaN "
-     "until the window has filled."},
-    {"gauge", "entropy_lag", SO(GAUGE, ent_lag), "bits per sample",
-     "SP 800-90B 6.3.8 Lag prediction estimate (lags 1 .. 128); NaN until the "
-     "window has filled."},
-    {"gauge", "entropy_min", SO(GAUGE, ent_min), "bits per sample",
-     "The smallest of the three: the assessed min-entropy of this subset. A "
-     "perfect 8-bit source reads about 7.89 over 1 MiB (the estimates are 99 % "
-     "lower bounds); 0 for a stuck one."},
-    {"bool", "entropy_low", SO(GAUGE, ent_low), "0/1",
-     "1 when `gauge-entropy_min` is below `ClaimedEntropy`; NaN until the "
-     "window has filled."},
-};
-
-/* Sources that are the CPU's RNG also dispatch these. */
-static const cdu_metric_t rng_cpu_metrics[] = {
-    {"total_events", "cpu_failures", SO(DERIVE, cpu_failures), "failures",
-     "Only for `Device \"rdrand\"` / `\"rdseed\"`: executions of the "
-     "instruction that returned no data (carry flag clear), each retry "
-     "counted. A working RDRAND practically never fails; RDSEED fails whenever "
-     "its entropy source is drained (several readers)."},
-};
+/* The metric tables rng_pool_metrics, rng_source_metrics and rng_cpu_metrics
+ * (CPU RNG sources only), generated from plugins/rng.metrics.tsv: the one
+ * place an rng metric is named (besides the per-device bool-hwrng_NAME rows
+ * of the kernel instance). */
+#include "rng_metrics.h"
 
 typedef struct {
   char name[DATA_MAX_NAME_LEN];

@@ -94,24 +94,9 @@ typedef struct {
   double pairs_apart; /* pairs held apart */
 } tc_summary_t;
 
-#define TS(kind, f) CDU_FIELD(kind, tc_summary_t, f)
-static const cdu_metric_t tc_metrics[] = {
-    {"count", "leap_voters", TS(GAUGE, voters), "count",
-     "leap voters with a fresh value (each `LeapVoter`, the kernel)"},
-    {"bool", "leap_agree", TS(GAUGE, agree), "0/1",
-     "1 = the leap voters agree (rule above); 0 = one disagreed for "
-     "`LeapHold` s; NaN = no voter known"},
-    {"bool", "leapfile_leap_scheduled", TS(GAUGE, scheduled), "0/1",
-     "1 = the leap file lists a leap second at the next month boundary"},
-    {"timecheck_days", "leapfile_expiry", TS(GAUGE, expiry_days), "days",
-     "days until the leap file's `#@` expiry; negative = expired; NaN = no "
-     "readable file"},
-    {"bool", "leapfile_expiring", TS(GAUGE, expiring), "0/1",
-     "1 = the leap file expires within `LeapFileWarnDays` days or has "
-     "expired"},
-    {"count", "pairs_apart", TS(GAUGE, pairs_apart), "count",
-     "pairs with `bool-apart-A_vs_B` = 1"},
-};
+/* The metric table tc_metrics, generated from plugins/timecheck.metrics.tsv
+ * (the one place a timecheck metric is named). */
+#include "timecheck_metrics.h"
 /* Per voter V: bool-leap_announced_V (0/1; NaN = no fresh value).  Per pair
  * A_vs_B: time_offset-A_vs_B (s, (A + LatencyA) - (B + LatencyB)),
  * time_offset_rms-A_vs_B (s, its spread), bool-apart-A_vs_B (0/1). */

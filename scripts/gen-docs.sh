@@ -1,6 +1,7 @@
 #!/bin/bash
-# gen-docs.sh - regenerate the metric tables of docs/NAME.md from the C
-# metric tables, then everything derived from the plugins' docs and types:
+# gen-docs.sh - regenerate the metric tables of docs/NAME.md from the
+# plugins' metric tables (plugins/NAME.metrics.tsv), then everything derived
+# from the plugins' docs and types:
 # the generated regions of README.md (per-plugin summaries),
 # docs/metrics-prometheus.md, man/collectd-timekeeper-*.5,
 # examples/grafana/*.json and examples/prometheus-recording.yml.  Run after
@@ -13,7 +14,7 @@ mode=--write
 [ "${1:-}" = --check ] && mode=--check
 rc=0
 # gen-metric-tables.py first: it writes the metric tables of docs/NAME.md
-# from the plugins' C metric tables, which everything below reads.
+# from plugins/NAME.metrics.tsv, which everything below reads.
 python3 "$here/gen-metric-tables.py" "$mode" || rc=1
 # gen-grafana.py before gen-readme.py: it writes the panel list of
 # docs/dashboards.md.

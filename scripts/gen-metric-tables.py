@@ -1,123 +1,146 @@
 #!/usr/bin/env python3
-"""gen-metric-tables.py - the metric tables of docs/NAME.md, generated from
-the plugins' C metric tables (the cdu_metric_t arrays: type, type instance,
-kind, unit and help are written once, in C).
+"""gen-metric-tables.py - the plugins' metric tables, from the one place
+they are written: plugins/NAME.metrics.tsv (type, type instance, kind,
+snapshot field, unit and help of every row).
 
-  scripts/gen-metric-tables.py --write    rewrite the marked regions
+  scripts/gen-metric-tables.py --write    rewrite the marked regions of docs/
   scripts/gen-metric-tables.py --check    exit 1 (with a diff) if one drifted
+  scripts/gen-metric-tables.py --c-header NAME OUT
+                                          write NAME's C tables to OUT
 
-A plugin is plugins/NAME.c with its fragment plugins/NAME.am; its tables are
-the `cdu_metric_t X[] = {...}` arrays of plugins/NAME.c and plugins/NAME_*.c,
-read after the C preprocessor (row macros expanded, adjacent string literals
-joined).  Each table X is rendered into docs/NAME.md between the lines
-  <!-- metrics:X begin -->  and  <!-- metrics:X end -->
+The format of plugins/NAME.metrics.tsv (tab-separated; HACKING.md "Adding a
+metric"): lines starting with '#' and blank lines are comments;
+  table<TAB>C_NAME<TAB>SNAPSHOT_TYPE<TAB>static|extern
+starts the table C_NAME, whose rows follow:
+  TYPE<TAB>INSTANCE<TAB>GAUGE|DERIVE<TAB>FIELD<TAB>UNIT<TAB>HELP
+FIELD is the member designator in SNAPSHOT_TYPE (`a.offset_mean_s`,
+`rejected[DCF77_R_TIMING]`); SNAPSHOT_TYPE and FIELD are both "-" in a
+table whose rows are dispatched one by one (type instance known at run time).
+
+--c-header writes `static const cdu_metric_t C_NAME[] = {...}` (an extern
+table without `static`) with CDU_FIELD rows, so that the compiler still
+checks each field's type against its kind (plugins/cdutil.h); a #line before
+each row names the TSV line in the compiler's messages.
+
+--write/--check: each table C_NAME is rendered into docs/NAME.md between the
+lines  <!-- metrics:C_NAME begin -->  and  <!-- metrics:C_NAME end -->
 as `| metric | unit | meaning |` rows (the region's own header line is kept;
 '|' is written as '\\|'); a DERIVE row's unit gets " (DERIVE)".  Rows
 built at run time (not in a table) stay hand-written outside the regions.
-A table without a region is an error.  The collectd headers:
-$COLLECTD_CPPFLAGS, else configure's default /usr/include/collectd.
+A table without a region is an error.
 """
-import ast
 import difflib
 import glob
 import os
 import re
-import shlex
-import subprocess
 import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-INC = "/usr/include/collectd"
-CPPFLAGS = os.environ.get("COLLECTD_CPPFLAGS") or \
-    "-DHAVE_CONFIG_H -I%s -I%s/core -I%s/core/daemon" % (INC, INC, INC)
 HEADER = "| metric | unit | meaning and sign |\n|---|---|---|\n"
-CLOSE = {"(": ")", "[": "]", "{": "}"}
+KINDS = ("GAUGE", "DERIVE")
+ROW = '#line %d "plugins/%s.metrics.tsv"\n    {%s, %s, %s, %s,\n     %s},\n'
+LINKAGE = {"static": "static const", "extern": "const"}
 
 
 def plugins():
-    return sorted(os.path.basename(a)[:-3]
-                  for a in glob.glob(os.path.join(TOP, "plugins", "*.am"))
-                  if os.path.exists(a[:-3] + ".c"))
+    return sorted(os.path.basename(p)[:-len(".metrics.tsv")]
+                  for p in glob.glob(os.path.join(TOP, "plugins",
+                                                  "*.metrics.tsv")))
 
 
-def preprocess(src):
-    cmd = shlex.split(os.environ.get("CC") or "cc")
-    cmd += ["-std=gnu11", "-E", "-P", "-I" + TOP]
-    cmd += CPPFLAGS.split() + [src]
-    return subprocess.run(cmd, check=True, capture_output=True,
-                          text=True).stdout
+def tsv_path(name):
+    return os.path.join(TOP, "plugins", name + ".metrics.tsv")
 
 
-def split_top(text):
-    """Split text at top-level commas (outside brackets and literals)."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(text):
-        c = text[i]
-        if c in "\"'":
-            j = i + 1
-            while text[j] != c:
-                j += 2 if text[j] == "\\" else 1
-            i = j
-        elif c in CLOSE:
-            depth += 1
-        elif c in ")]}":
-            depth -= 1
-        elif c == "," and depth == 0:
-            parts.append(text[start:i].strip())
-            start = i + 1
-        i += 1
-    last = text[start:].strip()
-    return parts + ([last] if last else [])
+def bad(where, msg):
+    sys.exit("%s: %s" % (where, msg))
 
 
-def literal(expr):
-    """The value of adjacent C string literals ("a" "b" -> "ab")."""
-    found = re.findall(r'"(?:[^"\\]|\\.)*"', expr)
-    if not found or re.sub(r'"(?:[^"\\]|\\.)*"', "", expr).strip():
-        raise ValueError("not a string literal: " + expr[:80])
-    return "".join(ast.literal_eval(s) for s in found)
+def parse_table(where, cols):
+    if len(cols) != 4 or cols[3] not in LINKAGE:
+        bad(where, "want table<TAB>C_NAME<TAB>SNAPSHOT_TYPE<TAB>static|extern")
+    return {"name": cols[1], "snap": cols[2], "linkage": cols[3], "rows": [],
+            "lines": []}
 
 
-def body(text, start):
-    """The text between the brace at `start` and its match."""
-    depth = 0
-    for i in range(start, len(text)):
-        if text[i] in "\"'":
-            continue
-        depth += text[i] == "{"
-        depth -= text[i] == "}"
-        if depth == 0:
-            return text[start + 1:i]
-    raise ValueError("unbalanced table")
+def parse_row(where, cols, table):
+    if len(cols) != 6:
+        bad(where, "want 6 tab-separated columns "
+            "(TYPE INSTANCE KIND FIELD UNIT HELP), got %d" % len(cols))
+    if cols[2] not in KINDS:
+        bad(where, "kind %r is not GAUGE or DERIVE" % cols[2])
+    if (cols[3] == "-") != (table["snap"] == "-"):
+        bad(where, "FIELD and the table's SNAPSHOT_TYPE are both '-' or both "
+            "set")
+    return tuple(cols)
+
+
+def read_tables(name):
+    """[{name, snap, linkage, rows: [(type, instance, kind, field, unit,
+    help)], lines: [TSV line of each row]}] of plugins/NAME.metrics.tsv, in
+    file order."""
+    path = tsv_path(name)
+    tables, table = [], None
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            line = line.rstrip("\n")
+            if not line.strip() or line.startswith("#"):
+                continue
+            where = "plugins/%s.metrics.tsv:%d" % (name, n)
+            cols = line.split("\t")
+            if cols[0] == "table":
+                table = parse_table(where, cols)
+                tables.append(table)
+            elif table is None:
+                bad(where, "a row before the first table line")
+            else:
+                table["rows"].append(parse_row(where, cols, table))
+                table["lines"].append(n)
+    return tables
+
+
+def c_string(s):
+    return '"%s"' % s.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def c_row(name, snap, line, row):
+    ty, ti, kind, field, unit, help_ = row
+    kf = ("CDU_NO_FIELD(%s)" % kind if snap == "-"
+          else "CDU_FIELD(%s, %s, %s)" % (kind, snap, field))
+    return ROW % (line, name, c_string(ty), c_string(ti), kf, c_string(unit),
+        c_string(help_))
+
+
+def c_header(name):
+    out = ["/* Generated by scripts/gen-metric-tables.py from "
+           "plugins/%s.metrics.tsv:\n * edit that file, not this one. */\n"
+           % name]
+    for t in read_tables(name):
+        out.append("%s cdu_metric_t %s[] = {\n" % (LINKAGE[t["linkage"]],
+                                                   t["name"]))
+        out += [c_row(name, t["snap"], n, r)
+                for n, r in zip(t["lines"], t["rows"])]
+        out.append("};\n")
+    return "".join(out)
+
+
+def write_c_header(name, dest):
+    tmp = dest + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(c_header(name))
+    os.replace(tmp, dest)
 
 
 def tables(name):
     """{table: [(metric, kind, unit, help)]} of plugin `name`."""
-    out = {}
-    srcs = [os.path.join(TOP, "plugins", name + ".c")]
-    srcs += sorted(glob.glob(os.path.join(TOP, "plugins", name + "_*.c")))
-    for src in srcs:
-        with open(src) as f:
-            if "cdu_metric_t" not in f.read():
-                continue
-        text = preprocess(src)
-        for m in re.finditer(r"cdu_metric_t\s+(\w+)\s*\[\s*\]\s*=\s*\{", text):
-            rows = []
-            for row in split_top(body(text, m.end() - 1)):
-                f = split_top(row.strip()[1:-1])
-                ty, ti = literal(f[0]), literal(f[1])
-                rows.append((ty + "-" + ti if ti else ty,
-                             f[2].replace("CDU_", ""), literal(f[-2]),
-                             literal(f[-1])))
-            out[m.group(1)] = rows
-    return out
+    return {t["name"]: [(ty + "-" + ti if ti else ty, kind, unit, help_)
+                        for ty, ti, kind, _, unit, help_ in t["rows"]]
+            for t in read_tables(name)}
 
 
 def render(rows):
     lines = []
     for metric, kind, unit, help_ in rows:
-        if "\n" in unit + help_:
-            sys.exit("%s: a newline in unit or help" % metric)
         if kind == "DERIVE":
             unit += " (DERIVE)"
         lines.append("| `%s` | %s | %s |\n" % (
@@ -133,7 +156,8 @@ def generate(name, doc):
         m = pat.search(doc)
         if not m:
             sys.exit("docs/%s.md: no <!-- metrics:%s begin/end --> region "
-                     "for the C table %s" % (name, table, table))
+                     "for the table %s of plugins/%s.metrics.tsv"
+                     % (name, table, table, name))
         old = m.group(2).splitlines(True)
         head = "".join(old[:2]) if old[:1] and old[0].lower().startswith(
             "| metric |") else HEADER
@@ -141,8 +165,7 @@ def generate(name, doc):
     return doc
 
 
-def main():
-    mode = sys.argv[1] if len(sys.argv) > 1 else "--check"
+def docs(mode):
     rc = 0
     for name in plugins():
         path = os.path.join(TOP, "docs", name + ".md")
@@ -161,6 +184,16 @@ def main():
                   "scripts/gen-docs.sh" % name)
             rc = 1
     return rc
+
+
+def main():
+    args = sys.argv[1:] or ["--check"]
+    if args[0] == "--c-header":
+        if len(args) != 3:
+            sys.exit("usage: gen-metric-tables.py --c-header NAME OUT")
+        write_c_header(args[1], args[2])
+        return 0
+    return docs(args[0])
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
 # its reference docs/NAME.md and examples/NAME.conf.  (Each plugin's own test
 # checks its metric table against types.db and docs/NAME.md row by row;
 # tests/check-readme.sh checks the README against docs/.)
-# The metric tables of docs/NAME.md are generated from the C tables
+# The metric tables of docs/NAME.md are generated from plugins/NAME.metrics.tsv
 # (scripts/gen-metric-tables.py).
 top=${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 stock=${STOCK_TYPESDB:-/usr/share/collectd/types.db}

@@ -2,7 +2,9 @@
  * row_kind - compiled by tests/compile/row_kind.sh, never linked: a metric
  * table row whose field type does not match its kind must not compile
  * (cdu_dispatch_table reads a double for GAUGE, an int64_t for DERIVE).
- * Exactly one ROW_* macro selects the row under test.
+ * Exactly one ROW_* macro selects the row under test; ROW_TSV takes the
+ * rows from row_kind_metrics.h, which row_kind.sh generates from a TSV with
+ * scripts/gen-metric-tables.py --c-header (as the build does for plugins/).
  */
 #include "plugins/cdutil.h"
 
@@ -11,6 +13,9 @@ typedef struct {
   int64_t events; /* a counter field */
 } row_kind_snap_t;
 
+#if defined(ROW_TSV)
+#include "row_kind_metrics.h"
+#else
 static const cdu_metric_t rows[] = {
 #if defined(ROW_GAUGE_DOUBLE)
     {"gauge", "x", CDU_FIELD(GAUGE, row_kind_snap_t, value_s), "s", "ok"},
@@ -24,6 +29,7 @@ static const cdu_metric_t rows[] = {
      "wrong"},
 #endif
 };
+#endif
 
 /* The checked offset is the plain offset. */
 _Static_assert(CDU_GAUGE_AT(row_kind_snap_t, value_s) ==

@@ -34,7 +34,15 @@ if ! "$CLANG" -fsanitize=fuzzer,address,undefined "$probe.c" -o "$probe" >"$prob
   exit 0
 fi
 
-CFLAGS_FUZZ="-g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -I$top"
+# The plugins' metric tables (plugins/NAME_metrics.h), generated from
+# plugins/NAME.metrics.tsv as the build does, into $work/gen.
+mkdir -p "$work/gen"
+for tsv in "$top"/plugins/*.metrics.tsv; do
+  name=$(basename "$tsv" .metrics.tsv)
+  python3 "$top/scripts/gen-metric-tables.py" --c-header "$name" "$work/gen/${name}_metrics.h" ||
+    { echo "Bail out! gen-metric-tables.py --c-header $name failed"; exit 1; }
+done
+CFLAGS_FUZZ="-g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -I$top -I$work/gen"
 MOCK="-DCDS_MOCK_TEST ${FUZZ_COLLECTD_CPPFLAGS:-} ${FUZZ_YAJL_CFLAGS:-}"
 common_nonceph=$(cd "$top" && ls common/*.c | grep -v '^common/ceph_' | tr '\n' ' ')
 ceph_srcs=$(cd "$top" && ls common/ceph_*.c | tr '\n' ' ')
@@ -74,7 +82,7 @@ python3 "$top/tests/fuzz/seeds.py" "$top" "$work/seeds" || { echo "Bail out! see
 obj=$work/obj
 mkdir -p "$obj"
 newer() { find "$top/common" "$top/plugins" "$top/tests/fuzz" "$top/tests/mock" \
-  "$top/tests/plugin/test_ntp_fuzz.c" -newer "$1" -name '*.[ch]' 2>/dev/null | head -n 1; }
+  "$top/tests/plugin/test_ntp_fuzz.c" -newer "$1" \( -name '*.[ch]' -o -name '*.metrics.tsv' \) 2>/dev/null | head -n 1; }
 if [ ! -f "$obj/.stamp" ] || [ -n "$(newer "$obj/.stamp")" ]; then
   rm -f "$obj"/*.o "$work"/bin/*
   touch "$obj/.stamp"
