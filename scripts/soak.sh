@@ -57,20 +57,8 @@ if [ "${SOAK_NTPD:-0}" = 1 ] && command -v ntpd >/dev/null; then
   </Server>'
 fi
 
-gpsfake_start "$GPORT" 0.1 "$TOP_SRCDIR/tests/data/gpsd/hab-gpspi.log" ||
-  diag "gpsfake did not start gpsd within 5 s"
-
 dev=$T/sys/class/pps/pps0
-pps_fixture "$dev" soak
-python3 "$TOP_SRCDIR/tests/integration/pps_writer.py" "$dev" --log /dev/null --seed 3 &
-it_track_pid $!
-
-python3 "$TOP_SRCDIR/tests/integration/dcf77_feed.py" --ready "$T/feed.ready" "$T/dcf77:0.425" \
-  >"$T/feed.log" 2>&1 &
-it_track_pid $!
-for _ in $(seq 50); do [ -f "$T/feed.ready" ] && break; sleep 0.1; done
-
-mkfifo "$T/rng.fifo"
+fl_device_peers "$GPORT" "$dev" soak --seed 3
 
 ceph_conf=""
 if [ "${CEPH:-0}" = 1 ]; then
@@ -93,23 +81,7 @@ if [ "${CEPH:-0}" = 1 ]; then
   fi
 fi
 
-collectd_start "LoadPlugin timex
-LoadPlugin ntp
-<Plugin ntp>
-  <Server \"chrony\">
-    Protocol \"chrony\"
-    Socket \"$T/chrony/chronyd.sock\"
-  </Server>
-  $ntpd_conf
-</Plugin>
-LoadPlugin gpsd
-<Plugin gpsd>
-  <Server \"fake\">
-    Host \"127.0.0.1\"
-    Port $GPORT
-    MaxAge 3
-  </Server>
-</Plugin>
+collectd_start "$(fl_device_conf "$GPORT" "  $ntpd_conf" "    MaxAge 3")
 LoadPlugin pps
 <Plugin pps>
   <Device \"pps0\">

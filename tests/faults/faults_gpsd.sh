@@ -63,10 +63,7 @@ fl_wait_fresh $M 0 30 >/dev/null
 ok $? "collectd reads the live receiver"
 sleep 3
 
-kill -9 "$GD"; wait "$GD" 2>/dev/null
-t_kill=$(fl_now); l_kill=$(fl_logline)
-sleep 6
-t_back=$(fl_now); l_back=$(fl_logline)
+fl_outage 6 fl_kill "$GD"
 start_gpsd
 # "the peer is back" = gpsd accepts connections again
 for _ in $(seq 50); do
@@ -77,12 +74,12 @@ t_up=$(fl_now)
 # The reader reconnects with its own back-off (1, 2 s: ReconnectInterval 2),
 # then gpsd needs its first report from the receiver (up to 1 s).
 fl_check_recovery "gpsd back" $M "$t_up" gpsd/live "$(fl_logline)" 1 3
-fl_check_outage "gpsd killed" "$(fl_csv $M)" "$t_kill" "$t_back"
-is "$(fl_log_count "$l_kill" 'gpsd plugin: Server "live": lost the connection' "$l_back")" 1 \
+fl_check_outage "gpsd killed" "$(fl_csv $M)" "$FL_DOWN_T" "$FL_END_T"
+is "$(fl_log_count "$FL_DOWN_L" 'gpsd plugin: Server "live": lost the connection' "$FL_END_L")" 1 \
   "gpsd killed: 'lost the connection' logged once"
-is "$(fl_log_count "$l_kill" 'gpsd plugin: Server "live"' "$l_back")" 1 \
+is "$(fl_log_count "$FL_DOWN_L" 'gpsd plugin: Server "live"' "$FL_END_L")" 1 \
   "gpsd killed: no other line about it during the outage"
-is "$(fl_log_count "$l_back" 'Server "live": connected to gpsd .* again')" 1 "reconnection logged once"
+is "$(fl_log_count "$FL_END_L" 'Server "live": connected to gpsd .* again')" 1 "reconnection logged once"
 
 f=$(fl_csv gpsd-mute/satellites-gps_used)
 read -r nums nans < <(fl_between "$f" 0 1e12)

@@ -61,46 +61,38 @@ ok $? "collectd reads ntpd"
 fl_wait_fresh $NC 0 30 >/dev/null
 ok $? "collectd reads chronyd"
 
+# restarted DAEMON SERVER FILE OTHER OTHER-FILE: the checks once DAEMON
+# (<Server SERVER>, csv FILE) answers again after fl_outage; OTHER (csv
+# OTHER-FILE) was read all along.
+restarted() {
+  fl_check_recovery "$1 back" "$3" "$(fl_now)" "ntp/$2" "$(fl_logline)"
+  fl_check_outage "$1" "$(fl_csv "$3")" "$FL_DOWN_T" "$FL_END_T"
+  fl_check_alive "$4 still read while $1 is down" "$5" "$FL_DOWN_T" "$FL_END_T" 4
+  fl_check_log_quiet "$1 outage" "ntp plugin: $2: no reading" "$FL_DOWN_L" "$FL_END_L" 6
+  is "$(fl_log_count "$FL_END_L" "ntp plugin: $2: answering again")" 1 "$1 back: 'answering again' once"
+}
+
 # ---- ntpd: SIGKILL, 6 s down, restart ----
-kill -9 "$NTPD_PID"; wait "$NTPD_PID" 2>/dev/null
-t_kill=$(fl_now); l_kill=$(fl_logline)
-sleep 6
-t_back0=$(fl_now); l_back=$(fl_logline)
+fl_outage 6 fl_kill "$NTPD_PID"
 ntpd_start "$T/ntpd.conf"
 ok $? "ntpd restarted and answers mode 6"
-t_back=$(fl_now)
-fl_check_recovery "ntpd back" $N6 "$t_back" ntp/ntpsec "$(fl_logline)"
-fl_check_outage "ntpd" "$(fl_csv $N6)" "$t_kill" "$t_back0"
-fl_check_alive "chronyd still read while ntpd is down" $NC "$t_kill" "$t_back0" 4
-fl_check_log_quiet "ntpd outage" 'ntp plugin: ntpsec: no reading' "$l_kill" "$l_back" 6
-is "$(fl_log_count "$l_back" 'ntp plugin: ntpsec: answering again')" 1 "ntpd back: 'answering again' once"
+restarted ntpd ntpsec $N6 chronyd $NC
 
 # ---- ntpd frozen (SIGSTOP) for 5 s: every read waits, at most Timeout ----
-kill -STOP "$NTPD_PID"
-t_kill=$(fl_now); l_kill=$(fl_logline)
-sleep 5
-t_back=$(fl_now); l_back=$(fl_logline)
+fl_outage 5 kill -STOP "$NTPD_PID"
 kill -CONT "$NTPD_PID"
-fl_check_recovery "ntpd thawed" $N6 "$t_back" ntp/ntpsec "$(fl_logline)"
-fl_check_outage "ntpd frozen" "$(fl_csv $N6)" "$t_kill" "$t_back"
-fl_check_log_quiet "ntpd frozen" 'ntp plugin: ntpsec: no reading' "$l_kill" "$l_back" 5
+fl_check_recovery "ntpd thawed" $N6 "$FL_END_T" ntp/ntpsec "$(fl_logline)"
+fl_check_outage "ntpd frozen" "$(fl_csv $N6)" "$FL_DOWN_T" "$FL_END_T"
+fl_check_log_quiet "ntpd frozen" 'ntp plugin: ntpsec: no reading' "$FL_DOWN_L" "$FL_END_L" 5
 
 # ---- chronyd: SIGKILL, 6 s down, restart ----
-kill -9 "$CHRONYD_PID"; wait "$CHRONYD_PID" 2>/dev/null
-t_kill=$(fl_now); l_kill=$(fl_logline)
-sleep 6
-t_back0=$(fl_now); l_back=$(fl_logline)
+fl_outage 6 fl_kill "$CHRONYD_PID"
 rm -f "$CSOCK"
 chronyd_start "$T/chrony.conf"
 for _ in $(seq 100); do [ -S "$CSOCK" ] && break; sleep 0.1; done
 [ -S "$CSOCK" ]
 ok $? "chronyd restarted (socket back)"
-t_back=$(fl_now)
-fl_check_recovery "chronyd back" $NC "$t_back" ntp/chrony "$(fl_logline)"
-fl_check_outage "chronyd" "$(fl_csv $NC)" "$t_kill" "$t_back0"
-fl_check_alive "ntpd still read while chronyd is down" $N6 "$t_kill" "$t_back0" 4
-fl_check_log_quiet "chronyd outage" 'ntp plugin: chrony: no reading' "$l_kill" "$l_back" 6
-is "$(fl_log_count "$l_back" 'ntp plugin: chrony: answering again')" 1 "chronyd back: 'answering again' once"
+restarted chronyd chrony $NC ntpd $N6
 
 # ---- the garbage responders, all along: NaN only ----
 for g in garbage6 garbagec; do

@@ -87,23 +87,11 @@ diag "collectd runs as: setpriv $SETPRIV"
 
 ntp_shm_start 3 0.0005 0.0001 1 >/dev/null
 chronyd_shm_start 3
-gpsfake_start "$GPORT" 0.1 "$TOP_SRCDIR/tests/data/gpsd/hab-gpspi.log" ||
-  diag "gpsfake did not start gpsd within 5 s"
 dev=$T/sys/class/pps/pps0
-pps_fixture "$dev"
-python3 "$TOP_SRCDIR/tests/integration/pps_writer.py" "$dev" --log /dev/null &
-it_track_pid $!
-python3 "$TOP_SRCDIR/tests/integration/dcf77_feed.py" --ready "$T/feed.ready" "$T/dcf77:0.425" \
-  >"$T/feed.log" 2>&1 &
-it_track_pid $!
-for _ in $(seq 50); do [ -f "$T/feed.ready" ] && break; sleep 0.1; done
-mkfifo "$T/rng.fifo"
+fl_device_peers "$GPORT" "$dev" pps-gpio.-1
 hwrng=""
 [ -r /dev/hwrng ] && [ "$(cat /sys/class/misc/hw_random/rng_current 2>/dev/null)" != none ] &&
-  hwrng='<Source "hwrng">
-    Device "/dev/hwrng"
-    BytesPerInterval 2500
-  </Source>'
+  hwrng=$(rng_source hwrng /dev/hwrng "BytesPerInterval 2500")
 
 # The daemon: traced, with the drop-in's capabilities (without CAP_SYS_TIME
 # in any case; the config test runs plainly).
@@ -116,21 +104,7 @@ exec strace -f -ff -qq -s 256 -o "$T/strace" -e trace=$TRACE \
 EOW
 chmod +x "$T/collectd-traced"
 COLLECTD_BIN=$T/collectd-traced
-collectd_start "LoadPlugin timex
-LoadPlugin ntp
-<Plugin ntp>
-  <Server \"chrony\">
-    Protocol \"chrony\"
-    Socket \"$T/chrony/chronyd.sock\"
-  </Server>
-</Plugin>
-LoadPlugin gpsd
-<Plugin gpsd>
-  <Server \"fake\">
-    Host \"127.0.0.1\"
-    Port $GPORT
-  </Server>
-</Plugin>
+collectd_start "$(fl_device_conf "$GPORT")
 LoadPlugin pps
 <Plugin pps>
   <Device \"sysfs\">

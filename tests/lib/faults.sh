@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # faults.sh - helpers for the fault-injection tests (tests/faults/*.sh).
-# Source after tests/lib/collectd.sh.  Every fault is checked the same
-# way through the real collectd daemon (docs/reliability.md):
+# Source after tests/lib/collectd.sh (and peers.sh for fl_device_peers).
+# Every fault is checked the same way through the real collectd daemon
+# (docs/reliability.md):
 #   no crash          collectd still runs; other instances keep dispatching
 #   bounded reads     the maximum read duration (cdutil's read statistics,
 #                     logged at shutdown) is within the documented bound
@@ -19,6 +20,19 @@
 #                            prints its delay (row time - SINCE)
 #   fl_csv PLUGIN-INST/TYPE  path of that csv file (first match)
 #   fl_log_count FROM REGEX [TO]  log lines FROM..TO (line numbers) matching
+#   fl_outage SECS CMD...    the fault CMD, then SECS s of outage: FL_DOWN_T,
+#                            FL_DOWN_L (time, log line) once CMD returned,
+#                            FL_END_T, FL_END_L when the SECS s are over
+#   fl_kill PID              SIGKILL a child and reap it (a fault CMD)
+#   fl_device_peers PORT DEV NAME [OPTION...]  the peers of a whole-daemon
+#                            run: gpsfake (hab-gpspi.log) into a gpsd on PORT, a
+#                            sysfs PPS source DEV named NAME rewritten by
+#                            pps_writer.py (OPTIONs), a DCF77 pty $T/dcf77,
+#                            the FIFO $T/rng.fifo (feed it: rng_fifo_urandom)
+#   fl_device_conf PORT [NTP-LINES [GPSD-LINES]]  their config's timex, ntp
+#                            (chronyd on $T/chrony/chronyd.sock, then
+#                            NTP-LINES) and gpsd (<Server "fake"> on PORT,
+#                            GPSD-LINES) part
 #   fl_suspended NAME LINE   last back-off (s) collectd logged for read
 #                            callback NAME before log line LINE (0 if none)
 #   fl_read_stat NAME FIELD  after collectd_stop: reads|failed|max|mean|cpu
@@ -59,6 +73,52 @@ fl_wait_fresh() { # FILE-PATTERN SINCE SECS
 fl_log_count() { # FROM REGEX [TO]
   local to=${3:-\$}
   sed -n "$1,${to}p" "$T/collectd.log" | grep -cE "$2" || true
+}
+
+# shellcheck disable=SC2034 # FL_* are read by the sourcing test
+fl_outage() { # SECS CMD...
+  local secs=$1
+  shift
+  "$@"
+  FL_DOWN_T=$(fl_now)
+  FL_DOWN_L=$(fl_logline)
+  sleep "$secs"
+  FL_END_T=$(fl_now)
+  FL_END_L=$(fl_logline)
+}
+
+fl_kill() { kill -9 "$1"; wait "$1" 2>/dev/null; }
+
+fl_device_peers() { # PORT DEV NAME [OPTION...]
+  local port=$1 dev=$2 name=$3
+  shift 3
+  gpsfake_start "$port" 0.1 "$TOP_SRCDIR/tests/data/gpsd/hab-gpspi.log" ||
+    diag "gpsfake did not start gpsd within 5 s"
+  pps_fixture "$dev" "$name"
+  python3 "$TOP_SRCDIR/tests/integration/pps_writer.py" "$dev" --log /dev/null "$@" &
+  it_track_pid $!
+  dcf77_feed_start "$T/feed.ready" "$T/feed.log" "$T/dcf77:0.425"
+  mkfifo "$T/rng.fifo"
+}
+
+fl_device_conf() { # PORT [NTP-LINES [GPSD-LINES]]
+  echo "LoadPlugin timex
+LoadPlugin ntp
+<Plugin ntp>
+  <Server \"chrony\">
+    Protocol \"chrony\"
+    Socket \"$T/chrony/chronyd.sock\"
+  </Server>${2:+
+$2}
+</Plugin>
+LoadPlugin gpsd
+<Plugin gpsd>
+  <Server \"fake\">
+    Host \"127.0.0.1\"
+    Port $1${3:+
+$3}
+  </Server>
+</Plugin>"
 }
 
 fl_suspended() { # NAME LINE

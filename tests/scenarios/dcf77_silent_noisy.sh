@@ -19,6 +19,7 @@
 # acquisition (it cannot be shortened: it needs two whole minutes).
 . "$(dirname "$0")/../lib/collectd.sh"
 . "$(dirname "$0")/../lib/peers.sh"
+. "$(dirname "$0")/../lib/scenario.sh"
 scen_netns "$@"
 it_begin dcf77_silent_noisy
 ntpd_dcf77_require
@@ -69,25 +70,19 @@ R0="severity = FAILURE, .*plugin = dcf77, plugin_instance = u0, type = bool, typ
 R0T="severity = FAILURE, .*plugin = dcf77, plugin_instance = u0, type = bool, type_instance = receiving, message = Host .*below the failure threshold"
 B1="severity = WARNING, .*plugin = dcf77, plugin_instance = u1, type = clock_state, type_instance = status, message = dcf77 plugin: .*clock status 2"
 B1T="severity = WARNING, .*plugin = dcf77, plugin_instance = u1, type = clock_state, type_instance = status, message = Host .*above the warning threshold"
-b0=$(notifications_matching "$R0") b0t=$(notifications_matching "$R0T")
 bs0=$(notifications_matching 'severity = (WARNING|FAILURE).*plugin_instance = u0, type = clock_state')
-b1=$(notifications_matching "$B1") b1t=$(notifications_matching "$B1T")
-t0=$(scen_now)
+scen_phase
 touch "$T/dcf77-0.pause" "$T/dcf77-1.garbage"
-dt=$(scen_wait_note "$R0" 90 "$t0" "$b0")
-ok $? "u0 unplugged: the plugin's FAILURE 'not receiving' after $dt s"
-scen_fault_time "dcf77 plugin 'not receiving' FAILURE (u0 silent, poll 16 s)" "$dt"
-grep -E "Notification: .*$R0" "$T/collectd.log" | tail -n 1 | sed 's/^.*message = /# /'
-dt2=$(scen_wait_note "$R0T" 90 "$t0" "$b0t")
-ok $? "u0 unplugged: thresholds.conf bool-receiving FAILURE after $dt2 s (Hits 3)"
-scen_fault_time "thresholds.conf bool-receiving FAILURE (u0)" "$dt2"
-dt3=$(scen_wait_note "$B1" 120 "$t0" "$b1")
-ok $? "u1 noisy: the plugin's WARNING 'clock status 2 (bad format)' after $dt3 s"
-scen_fault_time "dcf77 plugin clock status 2 WARNING (u1 garbage)" "$dt3"
-grep -E "Notification: .*$B1" "$T/collectd.log" | tail -n 1 | sed 's/^.*message = /# /'
-dt4=$(scen_wait_note "$B1T" 60 "$t0" "$b1t")
-ok $? "u1 noisy: thresholds.conf clock status WARNING after $dt4 s (Hits 6)"
-scen_fault_time "thresholds.conf clock_state-status WARNING (u1)" "$dt4"
+scen_expect 90 "$R0" "u0 unplugged: the plugin's FAILURE 'not receiving' after %s s" \
+  "dcf77 plugin 'not receiving' FAILURE (u0 silent, poll 16 s)"
+scen_messages "$R0" | tail -n 1
+scen_expect 90 "$R0T" "u0 unplugged: thresholds.conf bool-receiving FAILURE after %s s (Hits 3)" \
+  "thresholds.conf bool-receiving FAILURE (u0)"
+scen_expect 120 "$B1" "u1 noisy: the plugin's WARNING 'clock status 2 (bad format)' after %s s" \
+  "dcf77 plugin clock status 2 WARNING (u1 garbage)"
+scen_messages "$B1" | tail -n 1
+scen_expect 60 "$B1T" "u1 noisy: thresholds.conf clock status WARNING after %s s (Hits 6)" \
+  "thresholds.conf clock_state-status WARNING (u1)"
 
 # the right state for each
 is "$(val u1 clock_state-status)" 2.000000 "u1: clock_state-status = 2 (bad format)"
@@ -98,7 +93,5 @@ ok "$(awk -v r="$(val u0 clock_reachability-reach)" 'BEGIN { exit !(r < 255 && r
   "u0: reach register dropping, last poll empty ($(val u0 clock_reachability-reach))"
 is "$(($(notifications_matching 'severity = (WARNING|FAILURE).*plugin_instance = u0, type = clock_state') - bs0))" 0 \
   "u0: no clock status notification (the status is really still ok)"
-collectd_log_clean
-collectd_stop
-ok $? "collectd stops cleanly"
+scen_stop
 it_end

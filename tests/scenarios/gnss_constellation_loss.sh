@@ -18,6 +18,7 @@
 # back to the real log -> OKAY; nothing at all for garmin.  About 1 minute.
 . "$(dirname "$0")/../lib/collectd.sh"
 . "$(dirname "$0")/../lib/peers.sh"
+. "$(dirname "$0")/../lib/scenario.sh"
 scen_netns "$@"
 it_begin gnss_constellation_loss
 gpsd_require
@@ -41,12 +42,11 @@ is "$(scen_notes_at_least WARNING)" 0 "healthy: no notification at WARNING or ab
 grep -E 'severity = (WARNING|FAILURE)' "$T/collectd.log" | head -n 5 | sed 's/^/# /'
 
 # ---- fault 1: GLONASS disappears
-t0=$(scen_now)
+scen_phase
 echo "$T/hab-noglonass.log" >"$SW"
-dt=$(scen_wait_note "severity = WARNING, .*plugin = gpsd, plugin_instance = hab, type = satellites, type_instance = glonass_used" 30 "$t0")
-ok $? "plugin: WARNING hab satellites-glonass_used after $dt s"
-scen_fault_time "gpsd plugin GLONASS-lost WARNING (hab)" "$dt"
-grep -E 'Notification: .*plugin_instance = hab, type = satellites, type_instance = glonass_used' "$T/collectd.log" | sed 's/^.*message = /# /'
+scen_expect 30 "severity = WARNING, .*plugin = gpsd, plugin_instance = hab, type = satellites, type_instance = glonass_used" \
+  "plugin: WARNING hab satellites-glonass_used after %s s" "gpsd plugin GLONASS-lost WARNING (hab)"
+scen_messages 'plugin_instance = hab, type = satellites, type_instance = glonass_used'
 is "$(gpsd_val hab satellites-gps_used)" 5.000000 "hab still uses 5 GPS satellites"
 is "$(gpsd_val hab gauge-fix_mode)" 3.000000 "hab keeps its 3D fix on GPS alone"
 is "$(gpsd_val hab satellites-glonass_visible)" 9.000000 "hab still sees 9 GLONASS satellites (none used)"
@@ -54,34 +54,26 @@ is "$(notifications_matching 'severity = (WARNING|FAILURE).*type_instance = (gps
   "GLONASS lost: no GPS, fix or satellite-count notification"
 
 # ---- fault 2: the fix drops
-t1=$(scen_now)
+scen_phase
 echo "$T/hab-nofix.log" >"$SW"
-dt2=$(scen_wait_note "severity = WARNING, .*plugin = gpsd, plugin_instance = hab, type = gauge, type_instance = fix_mode, message = [^H]" 30 "$t1")
-ok $? "plugin: WARNING hab fix lost after $dt2 s"
-scen_fault_time "gpsd plugin fix-lost WARNING (hab)" "$dt2"
-dt3=$(scen_wait_note "severity = FAILURE, .*plugin = gpsd, plugin_instance = hab, type = gauge, type_instance = fix_mode, message = Host .*below the failure threshold" 30 "$t1")
-ok $? "thresholds.conf: FAILURE hab fix_mode after $dt3 s (Hits 3)"
-scen_fault_time "thresholds.conf fix_mode FAILURE (hab)" "$dt3"
-dt4=$(scen_wait_note "severity = WARNING, .*plugin = gpsd, plugin_instance = hab, type = satellites, type_instance = total_used, message = Host .*below the warning threshold" 30 "$t1")
-ok $? "thresholds.conf: WARNING hab total_used < 4 after $dt4 s (Hits 5)"
-scen_fault_time "thresholds.conf total_used WARNING (hab)" "$dt4"
+scen_expect 30 "severity = WARNING, .*plugin = gpsd, plugin_instance = hab, type = gauge, type_instance = fix_mode, message = [^H]" \
+  "plugin: WARNING hab fix lost after %s s" "gpsd plugin fix-lost WARNING (hab)"
+scen_expect 30 "severity = FAILURE, .*plugin = gpsd, plugin_instance = hab, type = gauge, type_instance = fix_mode, message = Host .*below the failure threshold" \
+  "thresholds.conf: FAILURE hab fix_mode after %s s (Hits 3)" "thresholds.conf fix_mode FAILURE (hab)"
+scen_expect 30 "severity = WARNING, .*plugin = gpsd, plugin_instance = hab, type = satellites, type_instance = total_used, message = Host .*below the warning threshold" \
+  "thresholds.conf: WARNING hab total_used < 4 after %s s (Hits 5)" "thresholds.conf total_used WARNING (hab)"
 
 # ---- the receiver recovers
-OK1="severity = OKAY, .*plugin_instance = hab, type = gauge, type_instance = fix_mode, message = Host"
-OK2="severity = OKAY, .*plugin_instance = hab, type = satellites, type_instance = glonass_used, message = gpsd plugin"
-b1=$(notifications_matching "$OK1")
-b2=$(notifications_matching "$OK2")
-t2=$(scen_now)
+scen_phase
 rm -f "$SW"
-dt5=$(scen_wait_note "$OK1" 30 "$t2" "$b1")
-ok $? "thresholds.conf: OKAY hab fix_mode after $dt5 s"
-dt6=$(scen_wait_note "$OK2" 30 "$t2" "$b2")
-ok $? "plugin: OKAY hab GLONASS used again after $dt6 s"
-diag "recovery->OKAY: fix_mode $dt5 s, GLONASS $dt6 s"
+scen_expect 30 "severity = OKAY, .*plugin_instance = hab, type = gauge, type_instance = fix_mode, message = Host" \
+  "thresholds.conf: OKAY hab fix_mode after %s s"
+dt5=$SCEN_DT
+scen_expect 30 "severity = OKAY, .*plugin_instance = hab, type = satellites, type_instance = glonass_used, message = gpsd plugin" \
+  "plugin: OKAY hab GLONASS used again after %s s"
+diag "recovery->OKAY: fix_mode $dt5 s, GLONASS $SCEN_DT s"
 sleep 2
 is "$(notifications_matching 'severity = (WARNING|FAILURE).*plugin_instance = garmin,')" 0 \
   "nothing for garmin, replayed alongside"
-collectd_log_clean
-collectd_stop
-ok $? "collectd stops cleanly"
+scen_stop
 it_end

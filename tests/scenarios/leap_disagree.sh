@@ -8,6 +8,7 @@
 # both LeapHold after A2 clears.  About 45 s.
 . "$(dirname "$0")/../lib/collectd.sh"
 . "$(dirname "$0")/../lib/timecheck.sh"
+. "$(dirname "$0")/../lib/scenario.sh"
 it_begin leap_disagree
 HOLD=10
 tc_start $HOLD 5
@@ -16,25 +17,22 @@ is "$(tc_val bool-leap_agree)" 1.000000 "healthy: bool-leap_agree = 1"
 is "$(tc_val count-leap_voters)" 3.000000 "healthy: three voters (ntp, dcf77, kernel)"
 tc_healthy "healthy"
 
-t0=$(scen_now)
+scen_phase
 echo 1 >"$T/a2"
-dt=$(scen_wait_note "severity = WARNING, .*plugin = timecheck, type = bool, type_instance = leap_agree, message = timecheck plugin: leap-second voters disagree .*dcf77=1" 30 "$t0")
-ok $? "plugin: WARNING naming dcf77, $dt s after A2 was set"
-ok "$(awk -v d="$dt" -v h=$HOLD 'BEGIN { exit !(d >= h - 1 && d <= h + 3) }'; echo $?)" \
-  "... after LeapHold ($HOLD s), not before, within 2 intervals + 1 s"
-scen_fault_time "timecheck leap_agree WARNING (LeapHold $HOLD s)" "$dt"
-dt2=$(scen_wait_note "severity = WARNING, .*plugin = timecheck, type = bool, type_instance = leap_agree, message = Host .*below the warning threshold" 10 "$t0")
-ok $? "thresholds.conf: WARNING for bool-leap_agree, $dt2 s after A2 was set"
-scen_fault_time "thresholds.conf timecheck bool-leap_agree WARNING" "$dt2"
+scen_expect 30 "severity = WARNING, .*plugin = timecheck, type = bool, type_instance = leap_agree, message = timecheck plugin: leap-second voters disagree .*dcf77=1" \
+  "plugin: WARNING naming dcf77, %s s after A2 was set"
+scen_within $((HOLD - 1)) $((HOLD + 3)) "$SCEN_DT"
+ok $? "... after LeapHold ($HOLD s), not before, within 2 intervals + 1 s"
+scen_fault_time "timecheck leap_agree WARNING (LeapHold $HOLD s)" "$SCEN_DT"
+scen_expect 10 "severity = WARNING, .*plugin = timecheck, type = bool, type_instance = leap_agree, message = Host .*below the warning threshold" \
+  "thresholds.conf: WARNING for bool-leap_agree, %s s after A2 was set" "thresholds.conf timecheck bool-leap_agree WARNING"
 
-t1=$(scen_now)
+scen_phase
 echo 0 >"$T/a2"
-dt3=$(scen_wait_note "severity = OKAY, .*type_instance = leap_agree, message = timecheck plugin: the leap-second voters agree again" 30 "$t1")
-ok $? "plugin: OKAY $dt3 s after A2 cleared"
-dt4=$(scen_wait_note "severity = OKAY, .*type_instance = leap_agree, message = Host .*within range again" 10 "$t1")
-ok $? "thresholds.conf: OKAY $dt4 s after A2 cleared"
+scen_expect 30 "severity = OKAY, .*type_instance = leap_agree, message = timecheck plugin: the leap-second voters agree again" \
+  "plugin: OKAY %s s after A2 cleared"
+scen_expect 10 "severity = OKAY, .*type_instance = leap_agree, message = Host .*within range again" \
+  "thresholds.conf: OKAY %s s after A2 cleared"
 is "$(tc_alerts)" 2 "exactly two timecheck alerts in all (plugin + threshold)"
-collectd_log_clean
-collectd_stop
-ok $? "collectd stops cleanly"
+scen_stop
 it_end

@@ -8,23 +8,25 @@
 # run), nothing.  About 25 s.
 . "$(dirname "$0")/../lib/collectd.sh"
 . "$(dirname "$0")/../lib/timecheck.sh"
+. "$(dirname "$0")/../lib/scenario.sh"
 it_begin leapfile_expiring
 tc_leapfile 10
-t0=$(scen_now)
+scen_phase
 tc_start 600 60
-dt=$(scen_wait_note "severity = WARNING, .*type_instance = leapfile_expiring, message = timecheck plugin: the leap file .* expires in 10.0 days" 10 "$t0")
-ok $? "plugin: WARNING 'expires in 10.0 days' $dt s after collectd started"
-dt2=$(scen_wait_note "severity = WARNING, .*type_instance = leapfile_expiring, message = Host .*above the warning threshold" 10 "$t0")
-ok $? "thresholds.conf: WARNING for bool-leapfile_expiring after $dt2 s"
+scen_expect 10 "severity = WARNING, .*type_instance = leapfile_expiring, message = timecheck plugin: the leap file .* expires in 10.0 days" \
+  "plugin: WARNING 'expires in 10.0 days' %s s after collectd started"
+dt=$SCEN_DT
+scen_expect 10 "severity = WARNING, .*type_instance = leapfile_expiring, message = Host .*above the warning threshold" \
+  "thresholds.conf: WARNING for bool-leapfile_expiring after %s s"
 scen_fault_time "timecheck leapfile_expiring WARNING (first read)" "$dt"
 near "$(tc_val timecheck_days-leapfile_expiry)" 10 0.01 "timecheck_days-leapfile_expiry = 10 days"
 
-t1=$(scen_now)
+scen_phase
 tc_leapfile 400
-dt3=$(scen_wait_note "severity = OKAY, .*type_instance = leapfile_expiring, message = timecheck plugin: the leap file .* expires in 400.0 days" 10 "$t1")
-ok $? "plugin: OKAY after the renewal ($dt3 s)"
-dt4=$(scen_wait_note "severity = OKAY, .*type_instance = leapfile_expiring, message = Host .*within range again" 10 "$t1")
-ok $? "thresholds.conf: OKAY after the renewal ($dt4 s)"
+scen_expect 10 "severity = OKAY, .*type_instance = leapfile_expiring, message = timecheck plugin: the leap file .* expires in 400.0 days" \
+  "plugin: OKAY after the renewal (%s s)"
+scen_expect 10 "severity = OKAY, .*type_instance = leapfile_expiring, message = Host .*within range again" \
+  "thresholds.conf: OKAY after the renewal (%s s)"
 is "$(tc_alerts)" 2 "exactly two timecheck alerts in all (plugin + threshold)"
 collectd_stop
 ok $? "collectd stops cleanly"
@@ -36,7 +38,5 @@ tc_start 600 60
 sleep 5
 is "$(tc_val bool-leapfile_expiring)" 0.000000 "400 days: bool-leapfile_expiring = 0"
 tc_healthy "400 days"
-collectd_log_clean
-collectd_stop
-ok $? "collectd stops cleanly"
+scen_stop
 it_end

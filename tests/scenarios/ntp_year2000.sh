@@ -14,6 +14,7 @@
 # still synchronised to an honest server).  About 40 s.
 . "$(dirname "$0")/../lib/collectd.sh"
 . "$(dirname "$0")/../lib/peers.sh"
+. "$(dirname "$0")/../lib/scenario.sh"
 scen_netns "$@"
 it_begin ntp_year2000
 need ntptime setpriv python3
@@ -36,33 +37,19 @@ scen_ntp_wait_sync 4 60
 ok $? "healthy: the client is synchronised with 4 usable sources"
 diag "chronyc sources: $("$CHRONYC" -h "$CS" -c sources | tr '\n' '|')"
 
-scen_collectd_start "LoadPlugin ntp
-<Plugin ntp>
-  <Server \"site\">
-    Protocol \"chrony\"
-    Socket \"$CS\"
-    MinSources 4
-  </Server>
-</Plugin>"
-for _ in $(seq 30); do [ "$(scen_ntp_val site/count-candidates)" = 4 ] && break; sleep 0.5; done
-sleep 6
-is "$(scen_ntp_val site/count-candidates)" 4 "healthy: plugin counts 4 usable sources"
-is "$(scen_notes_at_least WARNING)" 0 "healthy: no notification at WARNING or above"
+scen_ntp_site_healthy 4 6
 
 # ---- the fault: 10.77.5.2 serves a time 12 years back
-t0=$(scen_now)
+scen_phase
 echo "-$TWELVE_YEARS" >"$T/liar.offset"
 diag "fault injected: $LIAR now serves $(date -u -d "@$(($(date +%s) - TWELVE_YEARS))" +%Y-%m-%d)"
 
-dt=$(scen_wait_note "severity = WARNING, .*plugin_instance = site-$LIAR, .*source $LIAR is a falseticker" 90 "$t0") # NotifyHold 30 s
-ok $? "plugin: a WARNING names the bad source ($dt s)"
-scen_fault_time "plugin falseticker notification naming $LIAR" "$dt"
-dt2=$(scen_wait_note "severity = FAILURE, .*plugin = ntp, plugin_instance = site, type = count, type_instance = falsetickers, .*above the failure threshold" 60 "$t0")
-ok $? "thresholds.conf: FAILURE for count-falsetickers ($dt2 s, Hits 3)"
-scen_fault_time "thresholds.conf count-falsetickers FAILURE" "$dt2"
-dt4=$(scen_wait_note "severity = WARNING, .*plugin_instance = site, type = count, type_instance = candidates, message = .*3 usable sources \\(MinSources 4\\)" 90 "$t0") # NotifyHold 30 s
-ok $? "plugin: usable sources 4 -> 3 below MinSources 4 ($dt4 s)"
-scen_fault_time "plugin MinSources WARNING" "$dt4"
+scen_expect 90 "severity = WARNING, .*plugin_instance = site-$LIAR, .*source $LIAR is a falseticker" \
+  "plugin: a WARNING names the bad source (%s s)" "plugin falseticker notification naming $LIAR" # NotifyHold 30 s
+scen_expect 60 "severity = FAILURE, .*plugin = ntp, plugin_instance = site, type = count, type_instance = falsetickers, .*above the failure threshold" \
+  "thresholds.conf: FAILURE for count-falsetickers (%s s, Hits 3)" "thresholds.conf count-falsetickers FAILURE"
+scen_expect 90 "severity = WARNING, .*plugin_instance = site, type = count, type_instance = candidates, message = .*3 usable sources \\(MinSources 4\\)" \
+  "plugin: usable sources 4 -> 3 below MinSources 4 (%s s)" "plugin MinSources WARNING" # NotifyHold 30 s
 
 src=$("$CHRONYC" -h "$CS" -c sources)
 diag "chronyc sources: $(echo "$src" | tr '\n' '|')"
@@ -90,14 +77,10 @@ is "$(notifications_matching 'severity = (WARNING|FAILURE).*plugin_instance = si
   "no lost-sync and no system offset notification"
 
 # ---- the liar is fixed: everything clears
-OK_RE="severity = OKAY, .*plugin_instance = site, type = count, type_instance = falsetickers"
-base=$(notifications_matching "$OK_RE")
-t1=$(scen_now)
+scen_phase
 echo 0 >"$T/liar.offset"
-dt5=$(scen_wait_note "$OK_RE" 90 "$t1" "$base")
-ok $? "thresholds.conf: OKAY for count-falsetickers once the source is honest again ($dt5 s)"
-collectd_log_clean
-collectd_stop
-ok $? "collectd stops cleanly"
+scen_expect 90 "severity = OKAY, .*plugin_instance = site, type = count, type_instance = falsetickers" \
+  "thresholds.conf: OKAY for count-falsetickers once the source is honest again (%s s)"
+scen_stop
 is "$(ntp_kernel_state)" "$kernel_before" "kernel clock state unchanged"
 it_end

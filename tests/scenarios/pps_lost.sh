@@ -20,8 +20,10 @@
 # (the serial time, 50 ms late: what ntpd/chronyd fall back to) stays.
 # About 30 s.
 . "$(dirname "$0")/../lib/collectd.sh"
+. "$(dirname "$0")/../lib/peers.sh"
+. "$(dirname "$0")/../lib/scenario.sh"
 it_begin pps_lost
-command -v python3 >/dev/null || skip_all "python3 not installed"
+need python3
 INTERVAL=2
 for d in pps0 pps1; do
   dev=$T/sys/class/pps/$d
@@ -38,23 +40,10 @@ it_track_pid $W0
 python3 "$TOP_SRCDIR/tests/integration/pps_writer.py" "$T/sys/class/pps/pps1" \
   --log "$T/w1.log" --offset 0.0015 --sigma 0.00002 --seed 4 &
 it_track_pid $!
-python3 "$TOP_SRCDIR/tests/lib/fake_gpsd.py" "$T/gpsd.port" /dev/ttyAMA0 "$T/gpsd-pps.pause" &
-it_track_pid $!
-for _ in $(seq 50); do [ -f "$T/gpsd.port" ] && break; sleep 0.1; done
-GPORT=$(cat "$T/gpsd.port")
+scen_fake_gpsd /dev/ttyAMA0 "$T/gpsd-pps.pause"
 sleep 1.5
 
-scen_collectd_start "LoadPlugin gpsd
-<Plugin gpsd>
-  <Server \"fake\">
-    Host \"127.0.0.1\"
-    Port \"$GPORT\"
-    MaxAge 3
-    <Receiver \"gnss\">
-      Device \"/dev/ttyAMA0\"
-    </Receiver>
-  </Server>
-</Plugin>
+scen_collectd_start "$(scen_fake_gpsd_conf)
 LoadPlugin pps
 <Plugin pps>
   PollInterval 0.05
@@ -75,9 +64,8 @@ for _ in $(seq 20); do [ "$(csv_last "$f")" = 1.000000 ] && break; sleep 0.5; do
 sleep 6
 is "$(csv_last "$f")" 1.000000 "healthy: bool-signal = 1"
 is "$(scen_notes_at_least WARNING)" 0 "healthy: no notification at WARNING or above"
-gval() { local f; f=$(csv_wait "gpsd-gnss/$1-*" 5) && csv_last "$f"; }
-near "$(gval time_offset-pps)" -0.0015 0.0001 "healthy: gpsd's PPS offset of the receiver -1.5 ms"
-near "$(gval time_offset-toff)" -0.05 0.02 "healthy: gpsd's TOFF -50 ms (serial latency)"
+near "$(gpsd_val gnss time_offset-pps)" -0.0015 0.0001 "healthy: gpsd's PPS offset of the receiver -1.5 ms"
+near "$(gpsd_val gnss time_offset-toff)" -0.05 0.02 "healthy: gpsd's TOFF -50 ms (serial latency)"
 
 # Pause just after a pulse (edges at the second + 1.5 ms): the first
 # missing pulse is the next whole second.
@@ -85,48 +73,45 @@ sleep "$(awk -v t="$(scen_now)" 'BEGIN { f = t - int(t); printf "%.3f", (f < 0.3
 kill -STOP $W0
 touch "$T/gpsd-pps.pause"
 t0=$(scen_now)
-first_missing=$(awk -v t="$t0" 'BEGIN { printf "%.3f", int(t) + 1.0015 }')
+scen_phase "$(awk -v t="$t0" 'BEGIN { printf "%.3f", int(t) + 1.0015 }')" # the first missing pulse
 diag "pulses stopped after $(tail -n 1 "$T/w0.log")"
-dt=$(scen_wait_note "severity = FAILURE, .*plugin = pps, plugin_instance = gnss, type = bool, type_instance = signal, message = .*pulses stopped" 15 "$first_missing")
-ok $? "plugin: FAILURE 'pulses stopped' for gnss, $dt s after the first missing pulse"
 # 2 intervals, plus 0.5 s for the scheduling of a loaded CI machine (the
 # worst case by design is 3.5 s: Timeout 2.5 s after the last pulse, then
 # the next read, at most 2 s later, less the 1 s to the first missing pulse)
-within2() { awk -v d="$1" -v i=$INTERVAL 'BEGIN { exit !(d <= 2 * i + 0.5) }'; echo $?; }
-ok "$(within2 "$dt")" "... within 2 read intervals ($((2 * INTERVAL)) s)"
-scen_fault_time "pps plugin 'pulses stopped' FAILURE (Interval $INTERVAL s, Timeout 2.5 s)" "$dt"
-dt2=$(scen_wait_note "severity = FAILURE, .*plugin = pps, plugin_instance = gnss, type = bool, type_instance = signal, message = Host .*below the failure threshold" 15 "$first_missing")
-ok $? "thresholds.conf: FAILURE for gnss bool-signal, $dt2 s after the first missing pulse"
-ok "$(within2 "$dt2")" "... within 2 read intervals"
-scen_fault_time "thresholds.conf pps bool-signal FAILURE" "$dt2"
+LIMIT=$(awk -v i=$INTERVAL 'BEGIN { print 2 * i + 0.5 }')
+scen_expect 15 "severity = FAILURE, .*plugin = pps, plugin_instance = gnss, type = bool, type_instance = signal, message = .*pulses stopped" \
+  "plugin: FAILURE 'pulses stopped' for gnss, %s s after the first missing pulse"
+scen_within 0 "$LIMIT" "$SCEN_DT"
+ok $? "... within 2 read intervals ($((2 * INTERVAL)) s)"
+scen_fault_time "pps plugin 'pulses stopped' FAILURE (Interval $INTERVAL s, Timeout 2.5 s)" "$SCEN_DT"
+scen_expect 15 "severity = FAILURE, .*plugin = pps, plugin_instance = gnss, type = bool, type_instance = signal, message = Host .*below the failure threshold" \
+  "thresholds.conf: FAILURE for gnss bool-signal, %s s after the first missing pulse"
+scen_within 0 "$LIMIT" "$SCEN_DT"
+ok $? "... within 2 read intervals"
+scen_fault_time "thresholds.conf pps bool-signal FAILURE" "$SCEN_DT"
 sleep "$(awk -v t="$(scen_now)" -v s="$t0" 'BEGIN { d = s + 8 - t; printf "%.3f", (d > 0 ? d : 0) }')"
 # The fallback as gpsd shows it: no PPS offset (NaN, not the last one),
 # the serial time still there.
-is "$(gval time_offset-pps)" nan "PPS lost: gpsd's PPS offset is NaN (stale after MaxAge 3 s)"
-near "$(gval time_offset-toff)" -0.05 0.02 "PPS lost: TOFF still there (-50 ms: the serial time is the fallback)"
+is "$(gpsd_val gnss time_offset-pps)" nan "PPS lost: gpsd's PPS offset is NaN (stale after MaxAge 3 s)"
+near "$(gpsd_val gnss time_offset-toff)" -0.05 0.02 "PPS lost: TOFF still there (-50 ms: the serial time is the fallback)"
 f=$(csv_wait "gpsd-gnss/time_offset-pps-*" 1)
 stale=$(awk -F, -v a="$(awk -v t="$t0" 'BEGIN { printf "%.3f", t + 5.5 }')" 'NR > 1 && $1 > a && $2 != "nan"' "$f" | wc -l)
 is "$stale" 0 "PPS lost: no PPS offset row after MaxAge + 2 s is a number"
 
-OK1="severity = OKAY, .*plugin_instance = gnss, type = bool, type_instance = signal, message = .*pulses are back"
-OK2="severity = OKAY, .*plugin_instance = gnss, type = bool, type_instance = signal, message = Host .*within range again"
-b1=$(notifications_matching "$OK1")
-b2=$(notifications_matching "$OK2")
-t1=$(scen_now)
+scen_phase
 kill -CONT $W0
 rm -f "$T/gpsd-pps.pause"
-dt3=$(scen_wait_note "$OK1" 15 "$t1" "$b1")
-ok $? "plugin: OKAY 'pulses are back' after $dt3 s"
-dt4=$(scen_wait_note "$OK2" 15 "$t1" "$b2")
-ok $? "thresholds.conf: OKAY for gnss bool-signal after $dt4 s"
-diag "pulses back->OKAY: plugin $dt3 s, thresholds.conf $dt4 s"
+scen_expect 15 "severity = OKAY, .*plugin_instance = gnss, type = bool, type_instance = signal, message = .*pulses are back" \
+  "plugin: OKAY 'pulses are back' after %s s"
+dt3=$SCEN_DT
+scen_expect 15 "severity = OKAY, .*plugin_instance = gnss, type = bool, type_instance = signal, message = Host .*within range again" \
+  "thresholds.conf: OKAY for gnss bool-signal after %s s"
+diag "pulses back->OKAY: plugin $dt3 s, thresholds.conf $SCEN_DT s"
 sleep 3
-near "$(gval time_offset-pps)" -0.0015 0.0001 "pulses back: gpsd's PPS offset -1.5 ms again"
+near "$(gpsd_val gnss time_offset-pps)" -0.0015 0.0001 "pulses back: gpsd's PPS offset -1.5 ms again"
 is "$(notifications_matching 'severity = (WARNING|FAILURE).*plugin_instance = spare,')" 0 "nothing for the spare source that kept pulsing"
 is "$(notifications_matching 'severity = (WARNING|FAILURE).*type = count, type_instance = missed')" 0 \
   "the missed-pulse rule (Hits 10) stays silent for an 8 s outage"
 is "$(notifications_matching 'severity = (WARNING|FAILURE)')" 2 "exactly two alerts in all (plugin + threshold)"
-collectd_log_clean
-collectd_stop
-ok $? "collectd stops cleanly"
+scen_stop
 it_end

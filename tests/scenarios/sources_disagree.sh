@@ -10,6 +10,7 @@
 # receiver is right again.  About 35 s.
 . "$(dirname "$0")/../lib/collectd.sh"
 . "$(dirname "$0")/../lib/timecheck.sh"
+. "$(dirname "$0")/../lib/scenario.sh"
 it_begin sources_disagree
 HOLD=5
 tc_start 600 $HOLD
@@ -25,26 +26,23 @@ is "$(awk -F, 'NR > 1 && $2 != "nan" { seen = 1 } seen && $2 == "nan" { n++ } EN
   "healthy: no NaN row in time_offset-pps_vs_gps after the first number"
 tc_healthy "healthy"
 
-t0=$(scen_now)
+scen_phase
 echo -1.0015 >"$T/toff"
-dt=$(scen_wait_note "severity = WARNING, .*type_instance = apart-pps_vs_gps, message = timecheck plugin: pps and gps disagree by (0\\.99|1\\.00)" 30 "$t0")
-ok $? "plugin: WARNING naming pps/gps and +1 s, $dt s after the fault"
-ok "$(awk -v d="$dt" -v h=$HOLD 'BEGIN { exit !(d >= h - 1 && d <= h + 3) }'; echo $?)" \
-  "... after Hold ($HOLD s), within 2 intervals + 1 s"
-scen_fault_time "timecheck apart-pps_vs_gps WARNING (Hold $HOLD s)" "$dt"
-dt2=$(scen_wait_note "severity = WARNING, .*type = count, type_instance = pairs_apart, message = Host .*above the warning threshold" 10 "$t0")
-ok $? "thresholds.conf: WARNING for count-pairs_apart after $dt2 s"
-scen_fault_time "thresholds.conf timecheck count-pairs_apart WARNING" "$dt2"
+scen_expect 30 "severity = WARNING, .*type_instance = apart-pps_vs_gps, message = timecheck plugin: pps and gps disagree by (0\\.99|1\\.00)" \
+  "plugin: WARNING naming pps/gps and +1 s, %s s after the fault"
+scen_within $((HOLD - 1)) $((HOLD + 3)) "$SCEN_DT"
+ok $? "... after Hold ($HOLD s), within 2 intervals + 1 s"
+scen_fault_time "timecheck apart-pps_vs_gps WARNING (Hold $HOLD s)" "$SCEN_DT"
+scen_expect 10 "severity = WARNING, .*type = count, type_instance = pairs_apart, message = Host .*above the warning threshold" \
+  "thresholds.conf: WARNING for count-pairs_apart after %s s" "thresholds.conf timecheck count-pairs_apart WARNING"
 near "$(tc_val time_offset-pps_vs_gps)" 1 0.001 "time_offset-pps_vs_gps = +1 s (the PPS reference later than the serial one)"
 
-t1=$(scen_now)
+scen_phase
 echo -0.0015 >"$T/toff"
-dt3=$(scen_wait_note "severity = OKAY, .*type_instance = apart-pps_vs_gps, message = timecheck plugin: pps and gps agree again" 30 "$t1")
-ok $? "plugin: OKAY $dt3 s after the receiver is right again"
-dt4=$(scen_wait_note "severity = OKAY, .*type_instance = pairs_apart, message = Host .*within range again" 10 "$t1")
-ok $? "thresholds.conf: OKAY after $dt4 s"
+scen_expect 30 "severity = OKAY, .*type_instance = apart-pps_vs_gps, message = timecheck plugin: pps and gps agree again" \
+  "plugin: OKAY %s s after the receiver is right again"
+scen_expect 10 "severity = OKAY, .*type_instance = pairs_apart, message = Host .*within range again" \
+  "thresholds.conf: OKAY after %s s"
 is "$(tc_alerts)" 2 "exactly two timecheck alerts in all (plugin + threshold)"
-collectd_log_clean
-collectd_stop
-ok $? "collectd stops cleanly"
+scen_stop
 it_end
