@@ -57,6 +57,14 @@ typedef struct {
 /* Kind of a row dispatched one by one because its type instance is only
  * known at run time ("CODE", "TYPE.NAME"): it has no snapshot field. */
 #define CDU_NO_FIELD(KIND) CDU_##KIND, 0
+/* A row of one element of an array field, named by the string literal NAME
+ * in its type instance (PREFIX NAME) and in its help (HELP NAME HELP_TAIL):
+ *   CDU_NAMED_ROW("bool", "status_", "pll", TX(GAUGE, flag[0]), "0/1",
+ *                 "kernel status bit STA_", "")
+ * is {"bool", "status_pll", TX(GAUGE, flag[0]), "0/1",
+ *     "kernel status bit STA_pll"}. */
+#define CDU_NAMED_ROW(type, prefix, name, field, unit, help, help_tail)       \
+  { type, prefix name, field, unit, help name help_tail }
 
 /* Dispatch every row of `table` from `snapshot`.  With snapshot == NULL (no
  * data, or data too old) gauges are dispatched as NaN and derives are not

@@ -198,10 +198,8 @@ const cdu_metric_t ch_root_metrics[] = {
 /* The cluster: plugin instance "<Cluster>". */
 #define CL(kind, f) CDU_FIELD(kind, ch_cluster_snap_t, f)
 #define FLAG_ROW(i, name)                                                      \
-  {                                                                            \
-    "bool", "flag_" name, CL(GAUGE, flag[i]), "0/1",                           \
-        "OSD map flag " name " is set"                                         \
-  }
+  CDU_NAMED_ROW("bool", "flag_", name, CL(GAUGE, flag[i]), "0/1",              \
+                "OSD map flag ", " is set")
 #define G(type, ti, field, unit, help)                                         \
   { type, ti, CL(GAUGE, field), unit, help }
 

@@ -26,10 +26,8 @@
  * DCF77 (or the refclock) minus the system clock: + = system clock behind. */
 #define RX(kind, f) CDU_FIELD(kind, dcf77_rx_snapshot_t, f)
 #define REJ(r, name)                                                           \
-  {                                                                            \
-    "total_events", "rejected_" name, RX(DERIVE, rejected[r]), "minutes",      \
-        "minutes rejected: " name                                              \
-  }
+  CDU_NAMED_ROW("total_events", "rejected_", name, RX(DERIVE, rejected[r]),    \
+                "minutes", "minutes rejected: ", "")
 static const cdu_metric_t rx_metrics[] = {
     {"bool", "receiving", RX(GAUGE, receiving), "0/1",
      "a valid pulse within the last 3 s (NaN during the first 3 s after "
@@ -75,10 +73,8 @@ static const cdu_metric_t rx_metrics[] = {
 
 #define NT(kind, f) CDU_FIELD(kind, dcf77_ntpd_snapshot_t, f)
 #define STATE(i, name)                                                         \
-  {                                                                            \
-    "percent", "state_" name, NT(GAUGE, state_pct[i]), "%",                    \
-        "share of the running time in state " name                             \
-  }
+  CDU_NAMED_ROW("percent", "state_", name, NT(GAUGE, state_pct[i]), "%",       \
+                "share of the running time in state ", "")
 static const cdu_metric_t ntpd_metrics[] = {
     {"clock_state", "status", NT(GAUGE, status), "code",
      "clock status of READCLOCK: 0 ok, 1 no reply, 2 bad format, 3 fault, 4 "

@@ -21,10 +21,8 @@
 
 #define TX(kind, field) CDU_FIELD(kind, timex_reading_t, field)
 #define FLAG(i, name)                                                          \
-  {                                                                            \
-    "bool", "status_" name, TX(GAUGE, flag[i]), "0/1",                         \
-        "kernel status bit STA_" name                                          \
-  }
+  CDU_NAMED_ROW("bool", "status_", name, TX(GAUGE, flag[i]), "0/1",            \
+                "kernel status bit STA_", "")
 
 /* The metric table: the one place a timex metric is named.  docs/timex.md
  * lists the same rows (README.md is generated from it); tests/plugin/
