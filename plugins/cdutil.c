@@ -14,18 +14,25 @@
 #include <stdarg.h>
 #include <time.h>
 
+/* Fill the identity that value_list_t and notification_t share (the same
+ * field names and sizes); a NULL instance stays empty. */
+#define SET_IDENTITY(obj, p, pi, t, ti)                                        \
+  do {                                                                         \
+    sstrncpy((obj).plugin, (p), sizeof((obj).plugin));                         \
+    if ((pi) != NULL)                                                          \
+      sstrncpy((obj).plugin_instance, (pi), sizeof((obj).plugin_instance));    \
+    sstrncpy((obj).type, (t), sizeof((obj).type));                             \
+    if ((ti) != NULL)                                                          \
+      sstrncpy((obj).type_instance, (ti), sizeof((obj).type_instance));        \
+  } while (0)
+
 static int dispatch(const char *plugin, const char *plugin_instance,
                     const char *type, const char *type_instance,
                     value_t value) {
   value_list_t vl = VALUE_LIST_INIT;
   vl.values = &value;
   vl.values_len = 1;
-  sstrncpy(vl.plugin, plugin, sizeof(vl.plugin));
-  if (plugin_instance != NULL)
-    sstrncpy(vl.plugin_instance, plugin_instance, sizeof(vl.plugin_instance));
-  sstrncpy(vl.type, type, sizeof(vl.type));
-  if (type_instance != NULL)
-    sstrncpy(vl.type_instance, type_instance, sizeof(vl.type_instance));
+  SET_IDENTITY(vl, plugin, plugin_instance, type, type_instance);
   return plugin_dispatch_values(&vl);
 }
 
@@ -83,12 +90,7 @@ int cdu_notify_change(cdu_state_t *state, int value, int severity,
 
   notification_t n = {.severity = severity, .time = cdtime()};
   sstrncpy(n.host, hostname_g, sizeof(n.host));
-  sstrncpy(n.plugin, plugin, sizeof(n.plugin));
-  if (plugin_instance != NULL)
-    sstrncpy(n.plugin_instance, plugin_instance, sizeof(n.plugin_instance));
-  sstrncpy(n.type, type, sizeof(n.type));
-  if (type_instance != NULL)
-    sstrncpy(n.type_instance, type_instance, sizeof(n.type_instance));
+  SET_IDENTITY(n, plugin, plugin_instance, type, type_instance);
   va_list ap;
   va_start(ap, format);
   vsnprintf(n.message, sizeof(n.message), format, ap);

@@ -94,17 +94,8 @@ static void cluster_snapshot(const ch_poll_t *p, ch_cluster_snap_t *s) {
     for (int i = 0; i < CEPH_NFLAGS; i++)
       s->flag[i] = p->dump.flag[i];
   }
-  if (p->have_df) {
-    ceph_fullness_t f;
-    ceph_fullness(&p->df, p->have_dump ? &p->dump : NULL, &f);
-    s->max_util = f.max_utilization;
-    s->min_head_nearfull = f.min_headroom_nearfull;
-    s->min_head_backfillfull = f.min_headroom_backfillfull;
-    s->min_head_full = f.min_headroom_full;
-    s->over_nearfull = f.osds_over_nearfull;
-    s->over_backfillfull = f.osds_over_backfillfull;
-    s->over_full = f.osds_over_full;
-  }
+  if (p->have_df)
+    ceph_fullness(&p->df, p->have_dump ? &p->dump : NULL, &s->fullness);
 }
 
 /* The recovery ETA: remaining degraded + misplaced object copies over

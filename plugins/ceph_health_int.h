@@ -228,8 +228,7 @@ typedef struct {
   double bytes_used, bytes_avail, bytes_total, bytes_data;
   double nearfull_ratio, backfillfull_ratio, full_ratio;
   double flag[CEPH_NFLAGS];
-  double max_util, min_head_nearfull, min_head_backfillfull, min_head_full;
-  double over_nearfull, over_backfillfull, over_full;
+  ceph_fullness_t fullness; /* osd df against the ratios of osd dump */
 } ch_cluster_snap_t;
 
 /* The tables, rows of cdu_metric_t into the snapshots above; _n = rows. */

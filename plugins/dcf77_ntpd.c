@@ -50,6 +50,15 @@ static int parse_vars(dcf77_ntpd_t *nt, ntp_m6_var_t *vars, size_t *n) {
   return 0;
 }
 
+/* READVAR of `names` (comma-separated) of association `assoc`, parsed into
+ * vars (MAX_VARS entries), *n of them; 0, or -1 with nt->err set. */
+static int read_vars(dcf77_ntpd_t *nt, uint16_t assoc, const char *names,
+                     ntp_m6_var_t *vars, size_t *n) {
+  if (query(nt, NTP_M6_OP_READVAR, assoc, names) != 0)
+    return -1;
+  return parse_vars(nt, vars, n);
+}
+
 /* The PARSE unit of an association (cached), -1 if not PARSE, -2 on a
  * failed lookup. */
 static int unit_of(dcf77_ntpd_t *nt, uint16_t assoc, const int *old_units,
@@ -57,11 +66,9 @@ static int unit_of(dcf77_ntpd_t *nt, uint16_t assoc, const int *old_units,
   for (int i = 0; i < nold; i++)
     if (old_ids[i] == assoc)
       return old_units[i];
-  if (query(nt, NTP_M6_OP_READVAR, assoc, "srcadr") != 0)
-    return -2;
   ntp_m6_var_t vars[MAX_VARS];
   size_t n = 0;
-  if (parse_vars(nt, vars, &n) != 0)
+  if (read_vars(nt, assoc, "srcadr", vars, &n) != 0)
     return -2;
   return dcf77_rc_parse_unit(ntp_m6_var_get(vars, n, "srcadr"));
 }
@@ -227,11 +234,9 @@ int dcf77_ntpd_read(dcf77_ntpd_t *nt, double now_s, double mono_s,
   ntp_m6_peer_status_t ps;
   ntp_m6_peer_status(status, &ps);
   o->selection = ps.select;
-  if (query(nt, NTP_M6_OP_READVAR, assoc, "offset,jitter,reach") != 0)
-    return -1;
   ntp_m6_var_t v[MAX_VARS];
   size_t n = 0;
-  if (parse_vars(nt, v, &n) != 0)
+  if (read_vars(nt, assoc, "offset,jitter,reach", v, &n) != 0)
     return -1;
   o->offset_s = var_num(v, n, "offset") / 1000.0; /* ms -> s */
   o->jitter_s = var_num(v, n, "jitter") / 1000.0;

@@ -16,7 +16,6 @@ rules below were recorded from a real collectd 5.12 and are checked against a
 real scrape and real whisper files by tests/e2e/prometheus.sh and
 tests/e2e/graphite.sh.  Also imported by tests/e2e/e2e.py.
 """
-import difflib
 import glob
 import os
 import re
@@ -26,6 +25,7 @@ from importlib.machinery import SourceFileLoader
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STOCK_TYPESDB = os.environ.get("STOCK_TYPESDB", "/usr/share/collectd/types.db")
 OUT = "docs/metrics-prometheus.md"
+gen_output = SourceFileLoader("gen_output", os.path.join(TOP, "scripts", "gen_output.py")).load_module()
 
 
 def load_types(files):
@@ -222,26 +222,7 @@ def render(top=TOP):
 
 
 def main(argv):
-    text = render()
-    path = os.path.join(TOP, OUT)
-    if "--write" in argv:
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
-        return 0
-    if "--check" in argv:
-        try:
-            with open(path, encoding="utf-8") as f:
-                old = f.read()
-        except OSError:
-            old = ""
-        if old == text:
-            return 0
-        sys.stdout.writelines(difflib.unified_diff(
-            old.splitlines(True), text.splitlines(True), OUT, "generated"))
-        print("\n%s is out of date: run scripts/gen-metric-reference.py --write" % OUT)
-        return 1
-    sys.stdout.write(text)
-    return 0
+    return gen_output.write_or_check(argv, TOP, OUT, render(), "gen-metric-reference.py")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ table, docs/NAME.md) into docs/metrics-prometheus.md.
 To record another series: append an R(...) to FAMILIES (one place; a new
 plugin also gets an entry in RELABEL) and run scripts/gen-docs.sh.
 """
-import difflib
 import os
 import sys
 from importlib.machinery import SourceFileLoader
@@ -26,6 +25,7 @@ from importlib.machinery import SourceFileLoader
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ref = SourceFileLoader("genref", os.path.join(TOP, "scripts", "gen-metric-reference.py")).load_module()
 OUT = "examples/prometheus-recording.yml"
+gen_output = SourceFileLoader("gen_output", os.path.join(TOP, "scripts", "gen_output.py")).load_module()
 
 
 def R(record, plugin, typ, tinst, unit, scope=None, scale=None, extract=None, meaning=None, times=None):
@@ -522,25 +522,7 @@ def markdown():
 
 
 def main(argv):
-    text = render()
-    path = os.path.join(TOP, OUT)
-    if "--write" in argv:
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
-        return 0
-    if "--check" in argv:
-        try:
-            with open(path, encoding="utf-8") as f:
-                old = f.read()
-        except OSError:
-            old = ""
-        if old == text:
-            return 0
-        sys.stdout.writelines(difflib.unified_diff(old.splitlines(True), text.splitlines(True), OUT, "generated"))
-        print("\n%s is out of date: run scripts/gen-prometheus-rules.py --write" % OUT)
-        return 1
-    sys.stdout.write(text)
-    return 0
+    return gen_output.write_or_check(argv, TOP, OUT, render(), "gen-prometheus-rules.py")
 
 
 if __name__ == "__main__":
