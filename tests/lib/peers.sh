@@ -516,7 +516,7 @@ peer_gpsd() {
   gpsfake_start "$GPSD_PORT" 0.1 "${logs[@]}" ||
     { _peer_missing gpsd "gpsfake did not start gpsd"; return 1; }
   wait_port "$GPSD_PORT" 20 || { _peer_missing gpsd "gpsd does not listen"; return 1; }
-  conf_fill gpsd_fake PORT="$GPSD_PORT" STABILITY="$(_peer_stability)" >>"$T/peers.conf"
+  conf_fill gpsd_fake PORT="$GPSD_PORT" MAXAGE=8 PLUGIN="$(_peer_stability)" SERVER= >>"$T/peers.conf"
 }
 
 peer_chrony() {

@@ -57,18 +57,9 @@ scen_fake_gpsd() {
 }
 
 scen_fake_gpsd_conf() {
-  echo "LoadPlugin gpsd
-<Plugin gpsd>${1:+
-$1}
-  <Server \"fake\">
-    Host \"127.0.0.1\"
-    Port \"$GPORT\"
-    MaxAge 3
-    <Receiver \"gnss\">
+  conf_fill gpsd_fake PORT="$GPORT" MAXAGE=3 PLUGIN="${1:-}" SERVER="    <Receiver \"gnss\">
       Device \"$SCEN_FAKE_DEVICE\"
-    </Receiver>
-  </Server>
-</Plugin>"
+    </Receiver>"
 }
 
 scen_ntp_wait_candidates() {
