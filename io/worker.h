@@ -66,7 +66,9 @@ bool worker_sleep(worker_t *w, int64_t ns);
  * `events` on fd, or less if worker_stop is called meanwhile.  Returns fd's
  * revents (POLLIN, POLLHUP, POLLERR, POLLNVAL...), 0 on timeout, on stop
  * (ask worker_should_stop) or when a signal interrupted the wait, or -1 with
- * errno if poll failed.  Only the worker's own thread may call it. */
+ * errno if poll failed.  Any thread may wait so (the test does from its
+ * main thread); the stop byte is never read back, so once stopped every
+ * worker_poll returns at once. */
 int worker_poll(worker_t *w, int fd, short events, int64_t ns);
 
 #endif
