@@ -18,3 +18,5 @@ int hold_update(hold_t *h, int raw, double now, double hold_s) {
     h->held = raw;
   return h->held;
 }
+
+void hold_interrupt(hold_t *h) { h->started = 0; }

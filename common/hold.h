@@ -21,4 +21,9 @@ void hold_init(hold_t *h, int initial);
  * `hold_s` seconds (hold_s <= 0: at once). */
 int hold_update(hold_t *h, int raw, double now, double hold_s);
 
+/* An unknown reading (a dead daemon, a stale input): an interruption.  The
+ * held value stays; the candidate is forgotten, so whatever is seen next
+ * must last the whole hold time from then on. */
+void hold_interrupt(hold_t *h);
+
 #endif

@@ -95,8 +95,10 @@ void tc_pair_update(tc_pair_t *p, const tc_pair_cfg_t *cfg, double a_s,
   if (window > TC_SPREAD_MAX)
     window = TC_SPREAD_MAX;
   *out = (tc_pair_result_t){NAN, NAN, NAN, TC_UNKNOWN, TC_UNKNOWN};
-  if (!isfinite(a_s) || !isfinite(b_s))
+  if (!isfinite(a_s) || !isfinite(b_s)) {
+    hold_interrupt(&p->hold); /* "without interruption" (docs/timecheck.md) */
     return;
+  }
   out->diff_s = (a_s + lat_a_s) - (b_s + lat_b_s);
   p->ring[p->next] = out->diff_s;
   p->next = (p->next + 1) % TC_SPREAD_MAX;
@@ -104,8 +106,10 @@ void tc_pair_update(tc_pair_t *p, const tc_pair_cfg_t *cfg, double a_s,
     p->n++;
   out->spread_s = tc_spread(hist, ring_copy(p, window, hist));
   out->bound_s = pair_bound(cfg, out->spread_s);
-  if (isnan(out->bound_s))
+  if (isnan(out->bound_s)) {
+    hold_interrupt(&p->hold);
     return;
+  }
   out->apart_now = fabs(out->diff_s) > out->bound_s;
   out->apart = hold_update(&p->hold, out->apart_now, now_s, cfg->hold_s);
 }

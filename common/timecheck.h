@@ -79,8 +79,9 @@ typedef struct {
 void tc_pair_init(tc_pair_t *p);
 
 /* Feed the latest offsets a_s, b_s (s; NaN = unknown) at monotonic time
- * now_s.  An unknown input gives NaN/unknown and leaves the history and the
- * hold untouched. */
+ * now_s.  An unknown input gives NaN/unknown and leaves the history
+ * untouched; it interrupts the hold (the held verdict stays, but being apart
+ * must then last hold_s again from the next known sample). */
 void tc_pair_update(tc_pair_t *p, const tc_pair_cfg_t *cfg, double a_s,
                     double lat_a_s, double b_s, double lat_b_s, double now_s,
                     tc_pair_result_t *out);

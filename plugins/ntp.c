@@ -297,6 +297,7 @@ static void peers_absent(ntp_instance_t *in, double now) {
       continue;
     }
     if (!ps->seen) {
+      hold_interrupt(&ps->ft_hold); /* unknown: NotifyHold starts again */
       peer_pinst(in, ps->name, pinst, sizeof(pinst));
       cdu_dispatch_table("ntp", pinst, ntp_peer_metrics,
                          CDU_TABLE_SIZE(ntp_peer_metrics), NULL);
@@ -390,6 +391,8 @@ static int ntp_read(user_data_t *ud) {
                       "bool", "synchronised",
                       "ntp plugin: %s: the daemon does not answer: %s",
                       in->name, in->q.err);
+    hold_interrupt(&in->min_hold); /* "without interruption" (NotifyHold) */
+    hold_interrupt(&in->syspeer_hold);
     cdu_dispatch_table("ntp", in->name, ntp_sys_metrics,
                        CDU_TABLE_SIZE(ntp_sys_metrics), NULL);
     sys_stab_reading(in, NULL, now);

@@ -396,8 +396,10 @@ static void tc_leap(double mono_s, double wall_s, tc_summary_t *s) {
     s->voters += v[i].announced != TC_UNKNOWN;
   }
   s->agree = NAN;
-  if (raw == TC_UNKNOWN)
+  if (raw == TC_UNKNOWN) { /* no voter known: an interruption */
+    hold_interrupt(&tc_leap_hold);
     return;
+  }
   s->agree = hold_update(&tc_leap_hold, raw, mono_s, tc_leap_hold_s);
   tc_leap_notify((int)s->agree, v, names, dis, n, to_boundary_s, file_leap);
 }

@@ -21,6 +21,12 @@
 #                            $T/csv/HOST/) has a data row; prints its path
 #   csv_last FILE [COL]      last value (column COL, default 2) of a csv file
 #   csv_rows FILE / getval ID
+#   csv_cat PATTERN          every row of the csv files matching PATTERN (the
+#                            csv plugin writes one file per day), in order
+#   csv_stall PATTERN T0 [IV]  the longest stall (s, one decimal) of
+#                            collectd's read loop since T0: the largest gap
+#                            between consecutive rows of a series written
+#                            every IV s (default 1), less IV; 0.0 if none
 #   collectd_log_clean       assert: no "type/plugin not found" lines
 #   it_end                   print the plan, exit 0/1
 # Failure scenarios (the stock threshold plugin, examples/thresholds.conf):
@@ -203,6 +209,15 @@ csv_last() { tail -n 1 "$1" | cut -d, -f"${2:-2}"; }
 
 # csv_rows FILE: number of data rows.
 csv_rows() { echo $(($(wc -l <"$1") - 1)); }
+
+csv_cat() { cat "$T/csv/$CD_HOST/"$1 2>/dev/null; }
+
+csv_stall() {
+  csv_cat "$1" | awk -F, -v t0="$2" -v iv="${3:-1}" '
+    $1 + 0 > 0 { if (p != "" && $1 + 0 >= t0) { g = $1 - p - iv; if (g > m) m = g }
+                 p = $1 }
+    END { printf "%.1f", m + 0 }'
+}
 
 # getval IDENTIFIER: current value through the unixsock plugin (collectdctl).
 getval() { collectdctl -s "$T/collectd.sock" getval "$CD_HOST/$1" 2>/dev/null; }

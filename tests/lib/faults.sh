@@ -169,17 +169,19 @@ fl_check_outage() { # DESC FILE KILL BACK
 }
 
 # Recovery: the first numeric row after BACK comes within 2 intervals plus
-# the back-off collectd had reached for the read callback NAME.
+# the back-off collectd had reached for the read callback NAME or, when
+# longer, the read loop's stall on a loaded host (csv_stall).
 # EXTRA: the plugin's own documented reconnect delay, used instead of the
 # back-off when larger (gpsd: ReconnectInterval + one receiver cycle).
 fl_check_recovery() { # DESC FILE-PATTERN BACK NAME LINE [INTERVAL] [EXTRA]
   local iv=${6:-1} ex=${7:-0} susp d lim
   susp=$(fl_suspended "$4" "$5")
-  lim=$(awk -v i="$iv" -v s="$susp" -v e="$ex" 'BEGIN { if (e > s) s = e
-    printf "%.3f", 2 * i + (s > i ? s : 0) }')
   d=$(fl_wait_fresh "$2" "$3" 30) || d=none
+  # A back-off is a gap in the rows too: the larger of the two counts.
+  lim=$(awk -v i="$iv" -v s="$susp" -v e="$ex" -v g="$(csv_stall "$2-*" "$3" "$iv")" 'BEGIN { if (e > s) s = e
+    s = s > i ? s : 0; printf "%.3f", 2 * i + (g > s ? g : s) }')
   ok "$(awk -v d="$d" -v l="$lim" 'BEGIN { exit !(d != "none" && d + 0 <= l + 0.5) }' && echo 0 || echo 1)" \
-    "$1: fresh values ${d} s after the peer is back (limit $lim s = 2 intervals + back-off max($susp, $ex) s)"
+    "$1: fresh values ${d} s after the peer is back (limit $lim s = 2 intervals + back-off max($susp, $ex) s or the read loop's stall)"
   fl_figure "recovery $4 delay_s=$d backoff_s=$susp limit_s=$lim"
 }
 

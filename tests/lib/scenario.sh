@@ -15,6 +15,21 @@
 #                            "fault->notification" line (scen_fault_time).
 #                            The delay is left in SCEN_DT
 #   scen_within LO HI VALUE  0 if VALUE is a number in LO..HI
+#   scen_run_start SERIES COND  s from SCEN_T0 to the first row of the last
+#                            unbroken run of SERIES rows meeting the awk COND
+#                            (on $2, the value; a NaN row breaks the run)
+#                            up to the notification (SCEN_DT): when the
+#                            plugin last began to see the fault; empty if
+#                            it never did
+#   scen_latency LO HI SERIES DESC [IV]  one TAP line DESC: SCEN_DT in
+#                            LO..HI, HI widened by csv_stall SERIES SCEN_T0
+#                            IV (a loaded host that starves collectd is not
+#                            the plugin's latency; a diagnostic line says so)
+#   scen_held SERIES COND HOLD DESC  one TAP line DESC: the notification
+#                            (SCEN_DT) came HOLD s after the plugin began to
+#                            see the fault (scen_run_start SERIES COND), not
+#                            before, within 2 intervals (scen_latency on
+#                            SERIES); a diagnostic line gives that start
 #   scen_messages RE         the messages of the notifications matching RE,
 #                            one diagnostic line each
 #   scen_fake_gpsd DEVICE [PAUSE [NOFIX]]  tests/lib/fake_gpsd.py serving
@@ -45,6 +60,32 @@ scen_expect() {
 }
 
 scen_within() { awk -v l="$1" -v h="$2" -v v="$3" 'BEGIN { exit !(v == v + 0 && v >= l && v <= h) }'; }
+
+scen_run_start() {
+  csv_cat "$1" | awk -F, -v t0="$SCEN_T0" -v dt="${SCEN_DT:-1e9}" '
+    $1 + 0 >= t0 && $1 + 0 <= t0 + dt + 0.5 {
+      if ($2 !~ /nan/ && ('"$2"')) { if (s == "") s = $1 } else s = "" }
+    END { if (s != "") printf "%.1f", s - t0 }'
+}
+
+scen_held() {
+  local seen
+  seen=$(scen_run_start "$1" "$2")
+  diag "the plugin sees the fault from ${seen:-never} s on ($1 rows meeting $2)"
+  seen=${seen:-1e9}
+  scen_latency "$(awk -v s="$seen" -v h="$3" 'BEGIN { print s + h - 1 }')" \
+    "$(awk -v s="$seen" -v h="$3" 'BEGIN { print s + h + 2 }')" "$1" "$4"
+}
+
+scen_latency() {
+  local stall hi
+  stall=$(csv_stall "$3" "$SCEN_T0" "${5:-1}")
+  hi=$(awk -v h="$2" -v s="$stall" 'BEGIN { print h + s }')
+  awk -v s="$stall" 'BEGIN { exit !(s >= 0.5) }' &&
+    diag "collectd's reads stalled up to $stall s in this phase (gaps in $3): the bound is $hi s"
+  scen_within "$1" "$hi" "$SCEN_DT"
+  ok $? "$4"
+}
 
 scen_messages() { grep -E "Notification: .*$1" "$T/collectd.log" | sed 's/^.*message = /# /'; }
 

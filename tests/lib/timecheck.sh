@@ -102,6 +102,21 @@ tc_start() {
 
 tc_val() { local f; f=$(csv_wait "timecheck/$1-*" 5) && csv_last "$f"; }
 
+# tc_wait NAME VALUE SECS: until timecheck's NAME is VALUE (polled).
+tc_wait() {
+  for _ in $(seq $(($3 * 2))); do
+    [ "$(tc_val "$1")" = "$2" ] && return 0
+    sleep 0.5
+  done
+  return 1
+}
+
+# tc_first NAME COND: the time (s since the epoch) of the first row of
+# timecheck's NAME whose value ($2) meets the awk COND; NaN rows never do.
+tc_first() {
+  csv_cat "timecheck/$1-*" | awk -F, '$1 + 0 > 0 && $2 !~ /nan/ && ('"$2"') { print $1; exit }'
+}
+
 # tc_wait_pps: until the pair has a number (the pps plugin needs a few
 # pulses after discovery; up to 20 s on a loaded machine).
 tc_wait_pps() {
@@ -112,9 +127,17 @@ tc_wait_pps() {
   return 1
 }
 
-# tc_alerts: WARNING/FAILURE notifications from timecheck and its rules
-# (the pps plugin's own start-up notifications are not this scenario's).
-tc_alerts() { notifications_matching 'severity = (WARNING|FAILURE), .*plugin = timecheck'; }
+# tc_alerts_are N: one TAP line: timecheck and its rules raised exactly N
+# WARNING/FAILURE notifications in all.  Not counted: the pps plugin's own
+# start-up notifications, and the threshold plugin's "has not been updated"
+# FAILUREs, which collectd raises for every watched value when a loaded
+# host stalls its loop (each named in a diagnostic line).
+tc_alerts_are() {
+  grep -E 'Notification: severity = FAILURE, .*plugin = timecheck, .*has not been updated for' "$T/collectd.log" |
+    sed 's/^.*message = /# a stalled host, not timecheck: /'
+  is "$(notifications_matching 'severity = (WARNING|FAILURE), .*plugin = timecheck, .*message = (timecheck plugin|Host )')" \
+    "$1" "exactly $1 timecheck alerts in all (plugin + threshold)"
+}
 
 # tc_healthy: nothing at WARNING or above from timecheck or its rules.
 tc_healthy() {

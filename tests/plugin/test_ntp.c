@@ -342,6 +342,38 @@ static void test_notify_hold(void) {
   mock_shutdown_all();
 }
 
+/* A reading that fails interrupts NotifyHold: a falseticker seen for 5 s
+ * before the daemon went silent and again after it answers (a restart) is
+ * notified only once it has lasted 30 s from the answer, not at once. */
+static void test_hold_interrupted(void) {
+  fake_server("gap", "MinSources 0\n");
+  fk.sys = SYS_OK;
+  fk.sys_status = 0x0418;
+  fk.peers[0].status = 0x961a; /* SHM(0) sys.peer */
+  fk.peers[1].status = 0x9114; /* 10.1.1.1 falseticker */
+  double t0 = 2000000;
+  ntp_clock_s = fake_clock;
+  for (int i = 0; i <= 5; i++) {
+    fake_now = t0 + i;
+    EXPECT_EQ_INT(0, mock_read("ntp/gap"));
+  }
+  fk.silent = 1;
+  fake_now = t0 + 10;
+  OK_MSG(mock_read("ntp/gap") != 0, "the silent daemon's reading fails");
+  fk.silent = 0;
+  fake_now = t0 + 40;
+  EXPECT_EQ_INT(0, mock_read("ntp/gap"));
+  EXPECT_EQ_INT(0, mock_notified(0, "is a falseticker"));
+  fake_now = t0 + 69;
+  EXPECT_EQ_INT(0, mock_read("ntp/gap"));
+  EXPECT_EQ_INT(0, mock_notified(0, "is a falseticker"));
+  fake_now = t0 + 70;
+  EXPECT_EQ_INT(0, mock_read("ntp/gap"));
+  EXPECT_EQ_INT(1, mock_notified(0, "source 10.1.1.1 is a falseticker"));
+  ntp_clock_s = ntp_mono_now;
+  mock_shutdown_all();
+}
+
 /* NotifyHold is measured on a monotonic clock: the wall clock (cdtime(),
  * mock_now here) stepping back 1 h between the first sight of a
  * falseticker and the next reading must not delay the notification.
@@ -736,6 +768,7 @@ int main(void) {
   test_ntpd();
   mock_shutdown_all();
   test_notify_hold();
+  test_hold_interrupted();
   test_hold_wall_step();
   test_peer_forget();
   test_resend_splice();

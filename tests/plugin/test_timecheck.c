@@ -244,6 +244,34 @@ static void test_pairs(void) {
   OK_MSG(okay, "OKAY when back");
 }
 
+/* The pair apart for 5 s, then gpsd gone for longer than MaxAge (30 s; a
+ * gpsd restart), then apart again: "apart without interruption for Hold"
+ * counts from the return, not from the first sighting 40 s earlier (a
+ * glitch before and one after a restart is no 30-s disagreement). */
+static void test_pair_stale_gap(void) {
+  for (int i = 0; i < 5; i++)
+    feed_read(0, 0, 0, 1.1, 1);
+  EXPECT_NEAR(0, get("bool", "apart-pps_vs_gps"), 0);
+  for (int i = 0; i < 4; i++) { /* only ntp, dcf77 and pps write */
+    feed("mockhost", "ntp", "", "clock_state", "leap", 0);
+    feed("mockhost", "dcf77", "pty", "bool", "leap_announced", 0);
+    feed("mockhost", "pps", "pps0", "time_offset", "edge_mean", 0);
+    step_read(10);
+  }
+  OK_MSG(isnan(get("bool", "apart-pps_vs_gps")), "gps stale: the pair is NaN");
+  int early = 0;
+  for (int i = 0; i < 30; i++) { /* the first read sees it, 29 s later */
+    feed_read(0, 0, 0, 1.1, 1);
+    early |= get("bool", "apart-pps_vs_gps") != 0;
+  }
+  OK_MSG(!early, "apart again after the gap: not before Hold from the return");
+  feed_read(0, 0, 0, 1.1, 1);
+  EXPECT_NEAR(1, get("bool", "apart-pps_vs_gps"), 0);
+  for (int i = 0; i < 31; i++)
+    feed_read(0, 0, 0, 0.1, 1);
+  EXPECT_NEAR(0, get("bool", "apart-pps_vs_gps"), 0);
+}
+
 static void test_bad_config(void) {
   size_t voters = tc_voters_n;
   OK(mock_configure("timecheck", "<Plugin timecheck>\n"
@@ -299,6 +327,7 @@ int main(void) {
   test_stale();
   test_leapfile_expiry();
   test_pairs();
+  test_pair_stale_gap();
   test_bad_config();
   OK_MSG(fake_calls > 100 && fake_writes == 0,
          "adjtimex called every read, always with modes 0 (read-only)");

@@ -27,7 +27,7 @@ scen_expect 10 "severity = OKAY, .*type_instance = leapfile_expiring, message = 
   "plugin: OKAY after the renewal (%s s)"
 scen_expect 10 "severity = OKAY, .*type_instance = leapfile_expiring, message = Host .*within range again" \
   "thresholds.conf: OKAY after the renewal (%s s)"
-is "$(tc_alerts)" 2 "exactly two timecheck alerts in all (plugin + threshold)"
+tc_alerts_are 2
 collectd_stop
 ok $? "collectd stops cleanly"
 

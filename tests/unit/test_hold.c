@@ -1,4 +1,5 @@
-/* test_hold.c - the debounce behind the ntp plugin's NotifyHold. */
+/* test_hold.c - the debounce behind NotifyHold (ntp), Hold and LeapHold
+ * (timecheck) and the pps holdover warning. */
 #include "../../common/hold.h"
 #include "testing.h"
 
@@ -28,5 +29,17 @@ int main(void) {
   hold_init(&h, 0);
   OK_MSG(hold_update(&h, 2, 0.0, 10) == 0, "any int value");
   OK_MSG(hold_update(&h, 2, 10.0, 10) == 2, "taken after exactly the hold time");
+  /* an unknown reading interrupts: the held value stays, the clock restarts */
+  hold_init(&h, 0);
+  OK_MSG(hold_update(&h, 1, 0.0, 10) == 0, "interrupt: a new value seen");
+  hold_interrupt(&h);
+  OK_MSG(hold_update(&h, 1, 10.0, 10) == 0,
+         "seen before and after an unknown reading: the hold restarts");
+  OK_MSG(hold_update(&h, 1, 19.9, 10) == 0, "...not before the whole hold time");
+  OK_MSG(hold_update(&h, 1, 20.0, 10) == 1, "...taken 10 s after it was seen again");
+  hold_interrupt(&h);
+  OK_MSG(h.held == 1, "interrupt: the held value stays");
+  OK_MSG(hold_update(&h, 0, 21.0, 10) == 1 && hold_update(&h, 0, 31.0, 10) == 0,
+         "after an interrupt the clear needs the hold time too");
   return testing_done();
 }

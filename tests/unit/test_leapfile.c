@@ -188,11 +188,25 @@ static void test_pair(void) {
   EXPECT_EQ_INT(0, r.apart);
   tc_pair_update(&p, &cfg, 1.125, -0.125, 0, 0, 150.0, &r);
   EXPECT_EQ_INT(1, r.apart);
-  /* an unknown side: NaN, nothing held or forgotten */
+  /* an unknown side: NaN, the held verdict stays */
   tc_pair_update(&p, &cfg, NAN, -0.125, 0, 0, 151.0, &r);
   OK(isnan(r.diff_s));
   EXPECT_EQ_INT(TC_UNKNOWN, r.apart);
   tc_pair_update(&p, &cfg, 1.125, -0.125, 0, 0, 152.0, &r);
+  EXPECT_EQ_INT(1, r.apart);
+  /* back in line, then apart for 5 s, unknown, apart again: the hold
+   * counts from after the interruption */
+  for (double t = 153; t <= 183; t++)
+    tc_pair_update(&p, &cfg, 0.125, -0.125, 0, 0, t, &r);
+  EXPECT_EQ_INT(0, r.apart);
+  for (double t = 184; t <= 188; t++)
+    tc_pair_update(&p, &cfg, 1.125, -0.125, 0, 0, t, &r);
+  tc_pair_update(&p, &cfg, 1.125, -0.125, NAN, 0, 189.0, &r);
+  tc_pair_update(&p, &cfg, 1.125, -0.125, 0, 0, 214.0, &r);
+  EXPECT_EQ_INT(0, r.apart); /* 30 s after 184, but just back */
+  tc_pair_update(&p, &cfg, 1.125, -0.125, 0, 0, 243.9, &r);
+  EXPECT_EQ_INT(0, r.apart);
+  tc_pair_update(&p, &cfg, 1.125, -0.125, 0, 0, 244.0, &r);
   EXPECT_EQ_INT(1, r.apart);
   /* k only: a noisy serial pair (+-50 ms) is not apart at 30 ms */
   const tc_pair_cfg_t rel = {.k = 5, .window = 64, .hold_s = 0};

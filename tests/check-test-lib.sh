@@ -1,0 +1,74 @@
+#!/bin/bash
+# The timing helpers of the shell tests' library (tests/lib/collectd.sh,
+# scenario.sh, timecheck.sh) on csv rows written here, as collectd's csv
+# plugin writes them ("epoch,value", one file per day).  These decide
+# whether a real-daemon test blames the plugin or a host that starved
+# collectd: a CI run once failed a LeapHold bound because collectd's read
+# loop stalled for about 9 s (30 reads in 39 s).
+. "$(dirname "$0")/lib/collectd.sh"
+. "$(dirname "$0")/lib/scenario.sh"
+. "$(dirname "$0")/lib/timecheck.sh"
+T=$(mktemp -d "${TMPDIR:-/tmp}/cds-lib.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+D=$T/csv/$CD_HOST
+mkdir -p "$D/p" "$D/timecheck"
+
+# rows FILE T0 VALUE DT...: a header, a row at T0, then one more after
+# each DT (s), all with VALUE.
+rows() {
+  local f=$1 t=$2 v=$3
+  shift 3
+  echo "epoch,value" >"$f"
+  echo "$t,$v" >>"$f"
+  for dt in "$@"; do
+    t=$(awk -v t="$t" -v d="$dt" 'BEGIN { printf "%.3f", t + d }')
+    echo "$t,$v" >>"$f"
+  done
+}
+
+# ---- csv_stall: the largest gap less the interval, since T0, across days
+rows "$D/p/gauge-x-2026-12-02" 1000.000 1 1 1 1
+rows "$D/p/gauge-x-2026-12-03" 1004.050 1 1 8 1 1
+is "$(csv_stall 'p/gauge-x-*' 999)" 7.0 "csv_stall: an 8 s gap at 1 s reads is a 7.0 s stall"
+is "$(csv_stall 'p/gauge-x-*' 1014)" 0.0 "csv_stall: none since a later T0"
+is "$(csv_stall 'p/gauge-x-*' 999 2)" 6.0 "csv_stall: less the interval given (2 s)"
+rows "$D/p/gauge-y-2026-12-02" 1000.000 1 1 1
+rows "$D/p/gauge-y-2026-12-03" 1006.000 1 1
+is "$(csv_stall 'p/gauge-y-*' 999)" 3.0 "csv_stall: the gap between two days' files counts"
+is "$(csv_stall 'p/none-*' 999)" 0.0 "csv_stall: no file, no stall"
+
+# ---- scen_run_start: a NaN row (a stale voter) restarts the run
+SCEN_T0=2000
+{
+  echo "epoch,value"
+  printf '%s\n' 2000.5,0 2001.5,1 2002.5,1 2003.5,nan 2012.5,1 2013.5,1 2030.5,1
+} >"$D/p/bool-a-2026-12-03"
+SCEN_DT=15
+is "$(scen_run_start 'p/bool-a-*' '$2 == 1')" 12.5 "scen_run_start: the run after the NaN row"
+SCEN_DT=2.8
+is "$(scen_run_start 'p/bool-a-*' '$2 == 1')" 1.5 "scen_run_start: only rows up to the notification"
+is "$(scen_run_start 'p/bool-a-*' '$2 > 0.5')" 1.5 "scen_run_start: 'nan' never meets a numeric COND"
+SCEN_DT=0.7
+is "$(scen_run_start 'p/bool-a-*' '$2 == 1')" "" "scen_run_start: empty if the plugin never saw it"
+
+# ---- scen_latency / scen_held: a stall widens the bound, nothing else does
+# (their TAP lines are read from a subshell; its counters are its own)
+passes() { case "$("$@" | grep -E '^(not )?ok')" in ok*) echo 0 ;; *) echo 1 ;; esac; }
+SCEN_T0=1001 SCEN_DT=14.5
+ok "$(passes scen_latency 9 11 'p/gauge-x-*' x)" "scen_latency: 14.5 s passes an 11 s bound after a 7 s stall"
+ok "$([ "$(passes scen_latency 9 11 'p/gauge-y-*' x)" = 1 ] && echo 0 || echo 1)" \
+  "scen_latency: 14.5 s fails an 11 s bound after a 3 s stall"
+SCEN_DT=8
+ok "$([ "$(passes scen_latency 9 30 'p/gauge-x-*' x)" = 1 ] && echo 0 || echo 1)" \
+  "scen_latency: never below LO, stall or not"
+SCEN_T0=2000 SCEN_DT=22.6
+ok "$(passes scen_held 'p/bool-a-*' '$2 == 1' 10 x)" "scen_held: HOLD after the run that began after the NaN row"
+SCEN_DT=11.6
+ok "$([ "$(passes scen_held 'p/bool-a-*' '$2 == 1' 10 x)" = 1 ] && echo 0 || echo 1)" \
+  "scen_held: HOLD after the first sight is too early when a NaN row restarted the hold"
+
+# ---- tc_first: the first row meeting COND, NaN rows never do
+printf 'epoch,value\n100,nan\n101,0\n102,1\n103,1\n' >"$D/timecheck/bool-leap_agree-2026-12-03"
+is "$(tc_first bool-leap_agree '$2 == 1')" 102 "tc_first: the first row with 1"
+is "$(tc_first bool-leap_agree '$2 < 0.5')" 101 "tc_first: a NaN row is not below 0.5"
+tap_plan
