@@ -16,14 +16,6 @@ cc_test_up "test cluster up (pool test: size 3, min_size 2, 32 PGs)"
 collectd_start "$(cc_plugin_conf test "Timeout 2")"
 P=ceph_health-test-pool-test
 C=ceph_health-test
-# csv_until FILE VALUE SECS: until the last row holds VALUE
-csv_until() {
-  for _ in $(seq $(($3 * 5))); do
-    [ "$(csv_last "$1")" = "$2" ] && return 0
-    sleep 0.2
-  done
-  return 1
-}
 f_pool=$(csv_wait "$P/ceph_health_margin-redundancy-*" 30)
 ok $? "collectd writes the pool's redundancy margin"
 f_cl=$(csv_wait "$C/ceph_health_margin-redundancy-*" 5)

@@ -21,6 +21,7 @@
 #                            $T/csv/HOST/) has a data row; prints its path
 #   csv_last FILE [COL]      last value (column COL, default 2) of a csv file
 #   csv_rows FILE / getval ID
+#   csv_until FILE VALUE SECS  wait until the last row of FILE holds VALUE
 #   csv_cat PATTERN          every row of the csv files matching PATTERN (the
 #                            csv plugin writes one file per day), in order
 #   csv_stall PATTERN T0 [IV]  the longest stall (s, one decimal) of
@@ -209,6 +210,14 @@ csv_last() { tail -n 1 "$1" | cut -d, -f"${2:-2}"; }
 
 # csv_rows FILE: number of data rows.
 csv_rows() { echo $(($(wc -l <"$1") - 1)); }
+
+csv_until() {
+  for _ in $(seq $(($3 * 5))); do
+    [ "$(csv_last "$1")" = "$2" ] && return 0
+    sleep 0.2
+  done
+  return 1
+}
 
 csv_cat() { cat "$T/csv/$CD_HOST/"$1 2>/dev/null; }
 

@@ -172,13 +172,7 @@ gpsd_live_start() {
 # gpsd_val INST METRIC: the last csv value of gpsd-INST/METRIC (waits 5 s
 # for the file); gpsd_wait_val INST METRIC VALUE SECS: until it is VALUE.
 gpsd_val() { local f; f=$(csv_wait "gpsd-$1/$2-*" 5) && csv_last "$f"; }
-gpsd_wait_val() {
-  for _ in $(seq $(($4 * 2))); do
-    [ "$(gpsd_val "$1" "$2")" = "$3" ] && return 0
-    sleep 0.5
-  done
-  return 1
-}
+gpsd_wait_val() { local f; f=$(csv_wait "gpsd-$1/$2-*" "$4") && csv_until "$f" "$3" "$4"; }
 
 gpsd_conf() {
   conf_fill gpsd_live PORT="$1" F1="$2" F2="$3" PLUGIN_LINES="${4:-}" SERVER_LINES="${5:-}"

@@ -103,13 +103,7 @@ tc_start() {
 tc_val() { local f; f=$(csv_wait "timecheck/$1-*" 5) && csv_last "$f"; }
 
 # tc_wait NAME VALUE SECS: until timecheck's NAME is VALUE (polled).
-tc_wait() {
-  for _ in $(seq $(($3 * 2))); do
-    [ "$(tc_val "$1")" = "$2" ] && return 0
-    sleep 0.5
-  done
-  return 1
-}
+tc_wait() { local f; f=$(csv_wait "timecheck/$1-*" 5) && csv_until "$f" "$2" "$3"; }
 
 # tc_first NAME COND: the time (s since the epoch) of the first row of
 # timecheck's NAME whose value ($2) meets the awk COND; NaN rows never do.

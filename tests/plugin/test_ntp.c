@@ -288,17 +288,24 @@ static void test_ntpd(void) {
 static double fake_now;
 static double fake_clock(void) { return fake_now; }
 
+/* A fresh <Server "name"> (fake_server) whose daemon is synchronised to
+ * SHM(0), with 10.1.1.1 in status `peer1` (0x9414 candidate, 0x9114
+ * falseticker), on the injected monotonic clock. */
+static void hold_server(const char *name, const char *opts, unsigned peer1) {
+  fake_server(name, opts);
+  fk.sys = SYS_OK;
+  fk.sys_status = 0x0418;
+  fk.peers[0].status = 0x961a; /* SHM(0) sys.peer */
+  fk.peers[1].status = peer1;
+  ntp_clock_s = fake_clock;
+}
+
 /* NotifyHold (default 30 s): a falseticker verdict, a drop below
  * MinSources and a sys.peer change are notified only once they lasted the
  * hold time; one selection round's flap is silent, the metrics are not. */
 static void test_notify_hold(void) {
-  fake_server("held", "MinSources 2\n");
-  fk.sys = SYS_OK;
-  fk.sys_status = 0x0418;
-  fk.peers[0].status = 0x961a; /* SHM(0) sys.peer */
-  fk.peers[1].status = 0x9414; /* 10.1.1.1 candidate */
+  hold_server("held", "MinSources 2\n", 0x9414);
   double t0 = 1000000;
-  ntp_clock_s = fake_clock;
   fake_now = t0;
   EXPECT_EQ_INT(0, mock_read("ntp/held"));
   EXPECT_EQ_INT(0, (int)mock_notification_count());
@@ -346,13 +353,8 @@ static void test_notify_hold(void) {
  * before the daemon went silent and again after it answers (a restart) is
  * notified only once it has lasted 30 s from the answer, not at once. */
 static void test_hold_interrupted(void) {
-  fake_server("gap", "MinSources 0\n");
-  fk.sys = SYS_OK;
-  fk.sys_status = 0x0418;
-  fk.peers[0].status = 0x961a; /* SHM(0) sys.peer */
-  fk.peers[1].status = 0x9114; /* 10.1.1.1 falseticker */
+  hold_server("gap", "MinSources 0\n", 0x9114);
   double t0 = 2000000;
-  ntp_clock_s = fake_clock;
   for (int i = 0; i <= 5; i++) {
     fake_now = t0 + i;
     EXPECT_EQ_INT(0, mock_read("ntp/gap"));
@@ -379,15 +381,10 @@ static void test_hold_interrupted(void) {
  * falseticker and the next reading must not delay the notification.
  * Real time passes (sleep), so the plugin's real clock is used. */
 static void test_hold_wall_step(void) {
-  fake_server("step", "MinSources 0\nNotifyHold 0.2\n");
-  fk.sys = SYS_OK;
-  fk.sys_status = 0x0418;
-  fk.peers[0].status = 0x961a; /* SHM(0) sys.peer */
-  fk.peers[1].status = 0x9114; /* 10.1.1.1 falseticker from now on */
+  hold_server("step", "MinSources 0\nNotifyHold 0.2\n", 0x9114);
   fk.npeers = 3;
   cdtime_t wall = TIME_T_TO_CDTIME_T(1700000000);
   mock_now = wall;
-  ntp_clock_s = fake_clock; /* holds on an injected monotonic clock (s) */
   fake_now = 1000;
   EXPECT_EQ_INT(0, mock_read("ntp/step"));
   EXPECT_EQ_INT(0, mock_notified(0, "is a falseticker"));
