@@ -69,7 +69,7 @@ tc_feeder() {
 # scen_collectd_start for the shipped thresholds.conf) with the pps plugin
 # and timecheck (LeapHold LEAPHOLD s, Hold HOLD s; leap voters ntp, dcf77
 # and the kernel; sources "pps", the negated edge mean, and NAME reading
-# VALUE), then the feeder.
+# VALUE), then the feeder (its PID in TC_FEEDER).
 tc_collectd() {
   "$1" "$(conf_fill pps_sysfs SYSFS="$T/sys" LINES="  PollInterval 0.05")
 LoadPlugin timecheck
@@ -86,7 +86,8 @@ $(tc_block Source pps pps-pps0/time_offset-edge_mean "Negate true")
 $(tc_block Source "$4" "$5")
 </Plugin>"
   tc_feeder "$5" &
-  it_track_pid $!
+  TC_FEEDER=$!
+  it_track_pid $TC_FEEDER
 }
 
 # tc_start LEAPHOLD HOLD: the scenarios' setup: tc_inputs, the leap file
@@ -129,12 +130,10 @@ tc_wait_pps() {
 tc_alerts_are() {
   grep -E 'Notification: severity = FAILURE, .*plugin = timecheck, .*has not been updated for' "$T/collectd.log" |
     sed 's/^.*message = /# a stalled host, not timecheck: /'
-  is "$(notifications_matching 'severity = (WARNING|FAILURE), .*plugin = timecheck, .*message = (timecheck plugin|Host )')" \
-    "$1" "exactly $1 timecheck alerts in all (plugin + threshold)"
+  is "$(notifications_matching "$TC_ALERT")" "$1" "exactly $1 timecheck alerts in all (plugin + threshold)"
 }
+TC_ALERT='severity = (WARNING|FAILURE), .*plugin = timecheck, .*message = (timecheck plugin|Host )'
 
-# tc_healthy: nothing at WARNING or above from timecheck or its rules.
-tc_healthy() {
-  is "$(notifications_matching 'severity = (WARNING|FAILURE).*plugin = timecheck')" 0 \
-    "$1: no timecheck notification at WARNING or above"
-}
+# tc_healthy: nothing at WARNING or above from timecheck or its rules (as
+# tc_alerts_are counts them).
+tc_healthy() { is "$(notifications_matching "$TC_ALERT")" 0 "$1: no timecheck notification at WARNING or above"; }
