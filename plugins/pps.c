@@ -343,13 +343,18 @@ static double holdover_of(const pps_dev_t *d, const stab_values_t *v,
 }
 
 /* HoldoverMin: a WARNING when the estimate has stayed below it for
- * PPS_HOLDOVER_HOLD_S, an OKAY when it has stayed above as long; an unknown
- * estimate changes nothing. */
+ * PPS_HOLDOVER_HOLD_S without interruption, an OKAY when it has stayed above
+ * as long; an unknown estimate (the pulses lost) keeps the state but
+ * interrupts the hold. */
 static void holdover_notify(pps_inst_t *in, double holdover_s,
                             int64_t mono_ns) {
   const pps_dev_t *d = &in->dev;
-  if (!(d->holdover_min_s > 0) || isnan(holdover_s))
+  if (!(d->holdover_min_s > 0))
     return;
+  if (isnan(holdover_s)) {
+    hold_interrupt(&in->holdover_hold);
+    return;
+  }
   int below = hold_update(&in->holdover_hold, holdover_s < d->holdover_min_s,
                           (double)mono_ns / PPS_NS_PER_S, PPS_HOLDOVER_HOLD_S);
   if (below)

@@ -414,6 +414,29 @@ static void test_holdover(void) {
   EXPECT_NEAR(h, get(g, "duration", "holdover"), 1e-9 * h);
 }
 
+/* HoldoverMin's 60 s hold is interrupted by an unknown estimate (the
+ * pulses lost): below for 30 s, lost, below again after the return warns
+ * 60 s after the return, not at once (the first sighting was 61 s ago). */
+static void test_holdover_interrupted(void) {
+  pps_dev_t dev = {.holdover_min_s = 10, .holdover_budget_s = 2e-6};
+  snprintf(dev.name, sizeof(dev.name), "gap");
+  pps_inst_t *in = inst_new(&dev);
+  if (!OK_MSG(in != NULL, "an instance"))
+    return;
+  const int64_t s = PPS_NS_PER_S;
+  mock_clear();
+  holdover_notify(in, 5, 1000 * s);
+  holdover_notify(in, 5, 1030 * s);
+  holdover_notify(in, NAN, 1031 * s); /* pulses lost */
+  holdover_notify(in, 5, 1061 * s);   /* back, below again */
+  holdover_notify(in, 5, 1120 * s);
+  EXPECT_EQ_INT(0, mock_notified(NOTIF_WARNING, "holdover estimate"));
+  holdover_notify(in, 5, 1121 * s);
+  EXPECT_EQ_INT(1, mock_notified(NOTIF_WARNING, "gap: holdover estimate 5 s "
+                                                "is below HoldoverMin 10 s"));
+  free(in);
+}
+
 static void test_api_path(void) {
   /* /dev/null, a regular file, a missing node: each a clear error. */
   static const struct {
@@ -567,6 +590,7 @@ int main(void) {
   test_sysfs_device();
   test_stability();
   test_holdover();
+  test_holdover_interrupted();
   test_api_path();
   test_discovery();
   test_udev();
