@@ -49,6 +49,7 @@ typedef struct {
   pps_dev_t dev;
   cdu_state_t present_state, signal_state, holdover_state;
   hold_t holdover_hold; /* 1 = estimate below HoldoverMin, debounced */
+  c_complain_t behind;  /* the reader has not looked for a while */
 } pps_inst_t;
 
 /* Discovered devices (Discover true), owned by the "pps/discovery" read. */
@@ -70,6 +71,7 @@ static pps_inst_t *inst_new(const pps_dev_t *dev) {
     return NULL;
   in->dev = *dev;
   hold_init(&in->holdover_hold, 0);
+  C_COMPLAIN_INIT(&in->behind);
   return in;
 }
 
@@ -308,8 +310,8 @@ static void pps_notify(pps_inst_t *in, bool present, const char *error,
                       "pps plugin: %s: PPS device is gone (%s); its metrics "
                       "are NaN until it returns.",
                       n, error);
-  if (!present)
-    return;
+  if (!present || isnan(s->a.signal))
+    return; /* gone, or not known (the reader is behind) */
   if (s->a.signal > 0)
     cdu_notify_change(&in->signal_state, 1, NOTIF_OKAY, "pps", n, "bool",
                       "signal",
@@ -384,6 +386,17 @@ static void pps_dispatch_stability(pps_inst_t *in, const stab_values_t *v,
   holdover_notify(in, h.holdover_s, mono_ns);
 }
 
+/* `now` moved back to `mono_ns` (CLOCK_MONOTONIC) on both clocks; never
+ * later than now. */
+static pps_now_t as_of(const pps_now_t *now, int64_t mono_ns) {
+  pps_now_t t = *now;
+  if (mono_ns < now->mono_ns) {
+    t.real_ns -= now->mono_ns - mono_ns;
+    t.mono_ns = mono_ns;
+  }
+  return t;
+}
+
 static int pps_read_inst(pps_inst_t *in) {
   pps_dev_t *d = &in->dev;
   pps_snapshot_t s;
@@ -393,16 +406,21 @@ static int pps_read_inst(pps_inst_t *in) {
   stab_values_t stab;
   double last_offset_s = NAN; /* the last pulse's edge offset, s */
   pps_clock_now(&now);
+  pps_catch_up(d);
   pthread_mutex_lock(&d->lock);
   bool present = d->present, with_clear = d->clear_seen;
   sstrncpy(error, d->error, sizeof(error));
+  /* Silence is judged as of the reader's last look: a reader that did not
+   * run (a stalled host) has not seen the pulses it would be blamed for. */
+  pps_now_t seen = as_of(&now, pps_watched_until(d, now.mono_ns));
+  double behind_s = (double)(now.mono_ns - seen.mono_ns) / PPS_NS_PER_S;
   if (present) {
-    pps_stats_take(&d->asserts, &now, &s.a);
+    pps_stats_take(&d->asserts, &seen, &s.a);
     if (with_clear)
-      pps_stats_take(&d->clears, &now, &clear);
+      pps_stats_take(&d->clears, &seen, &clear);
   }
   /* NaN once the last pulse is older than Timeout, or the device gone. */
-  stab_values(&d->stab, present ? d->edge_stats : NULL, now.mono_ns,
+  stab_values(&d->stab, present ? d->edge_stats : NULL, seen.mono_ns,
               d->cfg.timeout_ns, &stab);
   if (present && d->asserts.have_last)
     last_offset_s = (double)d->asserts.last_offset_ns / PPS_NS_PER_S;
@@ -411,6 +429,17 @@ static int pps_read_inst(pps_inst_t *in) {
     s.present = 1.0;
   else
     snapshot_gone(&s);
+  if (present && behind_s > (double)(d->poll_ns + PPS_NS_PER_S) / PPS_NS_PER_S) {
+    c_complain(LOG_WARNING, &in->behind,
+               "pps plugin: %s: the reader has not looked at %s for %.1f s "
+               "(a stalled host?); the signal is unknown (NaN) until it "
+               "does.",
+               d->name, d->path, behind_s);
+    s.a.signal = s.a.since_last_s = NAN;
+  } else
+    c_release(LOG_INFO, &in->behind,
+              "pps plugin: %s: the reader is looking at %s again.", d->name,
+              d->path);
   cdu_dispatch_table("pps", d->name, pps_metrics,
                      CDU_TABLE_SIZE(pps_metrics), &s);
   if (present && with_clear)

@@ -45,6 +45,12 @@ typedef struct {
 
   /* Under `lock`. */
   bool polled;     /* at least one capture attempt finished */
+  /* The reader has seen every edge the kernel stamped up to here
+   * (CLOCK_MONOTONIC, ns): the time of its last finished capture. */
+  int64_t watched_mono_ns;
+  /* A blocking time_pps_fetch began here (ns), 0 when none is under way:
+   * while it lasts its 1 s, the kernel wakes the reader at the next edge. */
+  int64_t wait_since_mono_ns;
   bool present;    /* the device answered the last capture attempt */
   bool clear_seen; /* clear edges are being captured */
   pps_stats_t asserts, clears;
@@ -76,6 +82,15 @@ void pps_dev_stop(pps_dev_t *d);
 /* One sysfs capture attempt on d (the reader thread's step; tests call it
  * directly): 0, or -1 if the device is unreadable or its value malformed. */
 int pps_sysfs_poll(pps_dev_t *d);
+
+/* A sysfs capture now unless one is under way (the read callback catches
+ * up before it judges the silence); the API's handle stays the reader's. */
+void pps_catch_up(pps_dev_t *d);
+
+/* Up to when (CLOCK_MONOTONIC, ns) the reader vouches for the edges it has
+ * at `now_mono_ns`: now while it waits in the kernel for the next edge,
+ * else its last finished capture.  Under d->lock. */
+int64_t pps_watched_until(const pps_dev_t *d, int64_t now_mono_ns);
 
 /* The current time on both clocks (CLOCK_REALTIME and CLOCK_MONOTONIC). */
 void pps_clock_now(pps_now_t *now);

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #define RETRY_NS PPS_NS_PER_S /* reopen a missing device once a second */
+#define WAIT_S 1                /* a blocking fetch waits this long, s */
 
 /* Defaults: sysfs, poll 100 ms, pps_stats defaults, Stability false with
  * a 3600 s window, HoldoverBudget 1 ms, no HoldoverMin. */
@@ -58,9 +59,12 @@ void pps_clock_now(pps_now_t *now) {
 
 /* Record the device state after one capture attempt; error NULL = present. */
 static void set_present(pps_dev_t *d, const char *error) {
+  pps_now_t now;
+  pps_clock_now(&now);
   pthread_mutex_lock(&d->lock);
   bool was = d->present;
   d->polled = true;
+  d->watched_mono_ns = now.mono_ns;
   d->present = (error == NULL);
   sstrncpy(d->error, error != NULL ? error : "", sizeof(d->error));
   if (was && !d->present) {
@@ -106,6 +110,7 @@ static void observe(pps_dev_t *d, pps_edge_t *a, pps_edge_t *c) {
   }
   pthread_mutex_lock(&d->lock);
   d->polled = true;
+  d->watched_mono_ns = now.mono_ns;
   d->present = true;
   d->error[0] = '\0';
   if (a != NULL)
@@ -202,6 +207,15 @@ static int api_fail(pps_dev_t *d, const char *msg) {
   return -1;
 }
 
+/* Mark a blocking fetch as under way (since now) or over. */
+static void mark_wait(pps_dev_t *d, bool waiting) {
+  pps_now_t now;
+  pps_clock_now(&now);
+  pthread_mutex_lock(&d->lock);
+  d->wait_since_mono_ns = waiting ? now.mono_ns : 0;
+  pthread_mutex_unlock(&d->lock);
+}
+
 static int api_poll(pps_dev_t *d, bool wait) {
   char msg[1024];
   if (d->fd < 0 && api_open(d, msg, sizeof(msg)) != 0)
@@ -210,17 +224,25 @@ static int api_poll(pps_dev_t *d, bool wait) {
    * data at once; the sequence numbers tell new from old. */
   struct timespec timeout = {.tv_sec = 0, .tv_nsec = 0};
   if (wait && (d->api_mode & PPS_CANWAIT))
-    timeout.tv_sec = 1;
+    timeout.tv_sec = WAIT_S;
   pps_info_t info;
   memset(&info, 0, sizeof(info));
-  if (time_pps_fetch(d->fd, PPS_TSFMT_TSPEC, &info, &timeout) != 0) {
-    if (errno == ETIMEDOUT || errno == EINTR) {
-      set_present(d, NULL); /* no edge within the timeout: the stats see
-                               the silence */
-      return 0;
-    }
+  mark_wait(d, timeout.tv_sec > 0);
+  int r = time_pps_fetch(d->fd, PPS_TSFMT_TSPEC, &info, &timeout);
+  if (r != 0 && (errno == ETIMEDOUT || errno == EINTR)) {
+    /* No edge within the wait, or a signal (a stopped and continued
+     * process): take the latest data at once (a zero timeout does not
+     * wait: Linux drivers/pps/pps.c, pps_cdev_pps_fetch), so an edge
+     * stamped while this thread did not run is seen before the silence is
+     * judged.  Its sequence number tells whether it is new. */
+    struct timespec zero = {.tv_sec = 0, .tv_nsec = 0};
+    r = time_pps_fetch(d->fd, PPS_TSFMT_TSPEC, &info, &zero);
+  }
+  int err = r != 0 ? errno : 0;
+  mark_wait(d, false);
+  if (r != 0) {
     snprintf(msg, sizeof(msg), "time_pps_fetch on %s failed: %s", d->path,
-             STRERRNO);
+             STRERROR(err));
     time_pps_destroy(d->fd);
     d->fd = -1;
     return api_fail(d, msg);
@@ -245,6 +267,20 @@ int pps_sysfs_poll(pps_dev_t *d) {
   int ret = sysfs_poll(d);
   pthread_mutex_unlock(&d->poll_lock);
   return ret;
+}
+
+void pps_catch_up(pps_dev_t *d) {
+  if (d->capture != PPS_CAPTURE_SYSFS || pthread_mutex_trylock(&d->poll_lock))
+    return;
+  sysfs_poll(d);
+  pthread_mutex_unlock(&d->poll_lock);
+}
+
+int64_t pps_watched_until(const pps_dev_t *d, int64_t now_mono_ns) {
+  if (d->wait_since_mono_ns != 0 &&
+      now_mono_ns - d->wait_since_mono_ns <= WAIT_S * PPS_NS_PER_S)
+    return now_mono_ns;
+  return d->watched_mono_ns;
 }
 
 static int pps_api_poll(pps_dev_t *d, bool wait) {

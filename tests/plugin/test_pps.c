@@ -237,6 +237,62 @@ static void test_sysfs_device(void) {
   EXPECT_EQ_DOUBLE(0.0, get(g, "count", "pulses"));
 }
 
+/* A stalled host: the kernel stamps pulses while neither the reader nor
+ * the read callback runs.  The silence is judged as of the reader's last
+ * look, so the first read after the stall does not cry "pulses stopped". */
+static void test_reader_behind(void) {
+  pps_inst_t *in = find_configured("gps");
+  if (!OK_MSG(in != NULL, "device gps"))
+    return;
+  const char *g = "gps";
+  inject(in, 20, 100000, 1, -0.3);
+  inject(in, 21, 100000, 2, -0.3);
+  read_at(g, 21.5, -0.3);
+  EXPECT_EQ_DOUBLE(1.0, get(g, "bool", "signal"));
+
+  /* 6 s stall: pulses 22..27 stamped; the reader is mid-capture (holds
+   * poll_lock), so the read cannot catch up either. */
+  pthread_mutex_lock(&in->dev.poll_lock);
+  set_now(27.2, 26.9);
+  pulse("pps0", 27, 100000, 8);
+  mock_clear();
+  read_at(g, 27.5, -0.3);
+  OK(isnan(get(g, "bool", "signal")));
+  OK(isnan(get(g, "duration", "since_last_pulse")));
+  EXPECT_EQ_DOUBLE(1.0, get(g, "bool", "present"));
+  EXPECT_EQ_DOUBLE(0.0, get(g, "count", "missed")); /* none overdue at 21.5 */
+  EXPECT_EQ_INT(0, mock_notification_count());      /* no "pulses stopped" */
+  OK(mock_log_find("gps: the reader has not looked at") >= 0);
+  pthread_mutex_unlock(&in->dev.poll_lock);
+
+  /* The read catches up itself: pulse 27 with sequence 8 after 2, so the
+   * kernel counted the 5 between; the reader never fetched them. */
+  mock_clear();
+  read_at(g, 27.6, -0.3);
+  EXPECT_EQ_DOUBLE(1.0, get(g, "bool", "signal"));
+  EXPECT_EQ_DOUBLE(1.0, get(g, "count", "pulses"));
+  EXPECT_EQ_DOUBLE(5.0, get(g, "count", "missed"));
+  EXPECT_EQ_DOUBLE(5.0, get(g, "count", "sequence_gaps"));
+  EXPECT_NEAR(0.5999, get(g, "duration", "since_last_pulse"), 1e-9);
+  EXPECT_EQ_INT(0, mock_notification_count());
+  OK(mock_log_find("gps: the reader is looking at") >= 0);
+
+  /* A stall the read itself catches up with: no NaN, no alarm. */
+  set_now(35.2, 34.9);
+  pulse("pps0", 35, 100000, 16);
+  mock_clear();
+  read_at(g, 35.5, -0.3);
+  EXPECT_EQ_DOUBLE(1.0, get(g, "bool", "signal"));
+  EXPECT_EQ_DOUBLE(7.0, get(g, "count", "sequence_gaps"));
+  EXPECT_EQ_INT(0, mock_notification_count());
+
+  /* Silence the reader did watch is still an alarm. */
+  mock_clear();
+  read_at(g, 39.0, -0.3);
+  EXPECT_EQ_DOUBLE(0.0, get(g, "bool", "signal"));
+  EXPECT_EQ_INT(1, mock_notified(NOTIF_FAILURE, "gps: pulses stopped"));
+}
+
 /* Deterministic N(0, 1) (xorshift64 + Box-Muller). */
 static uint64_t rng_state = 88172645463325252ull;
 static double uniform(void) {
@@ -588,6 +644,7 @@ int main(void) {
                        CDU_TABLE_SIZE(pps_holdover_metrics)));
 
   test_sysfs_device();
+  test_reader_behind();
   test_stability();
   test_holdover();
   test_holdover_interrupted();
