@@ -32,7 +32,7 @@ typedef struct {
   dcf77_rx_t rx;
   stab_config_t stab; /* Stability* options; series "offset" */
   cdu_state_t st_receiving, st_trusted;
-  c_complain_t complaint;
+  c_complain_t complaint, behind;
 } rx_inst_t;
 
 typedef struct {
@@ -120,6 +120,16 @@ static int rx_read(user_data_t *ud) {
               "dcf77 plugin: receiver \"%s\": %s opened%s%s.", rx->name,
               path, line ? "; line settings: " : "",
               line ? STRERROR(line) : "");
+  if (s.behind)
+    c_complain(LOG_WARNING, &in->behind,
+               "dcf77 plugin: receiver \"%s\": characters wait unread on %s "
+               "(a stalled host?); receiving is unknown (NaN) until the "
+               "reader catches up.",
+               rx->name, path);
+  else
+    c_release(LOG_INFO, &in->behind,
+              "dcf77 plugin: receiver \"%s\": the reader has caught up.",
+              rx->name);
   cdu_dispatch_table("dcf77", rx->name, rx_metrics,
                      CDU_TABLE_SIZE(rx_metrics), &s);
   if (in->stab.enabled)

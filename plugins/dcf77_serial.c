@@ -14,6 +14,7 @@
 #include <libudev.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -167,6 +168,7 @@ static int rx_open(dcf77_rx_t *rx) {
   } else {
     sstrncpy(rx->device_path, path, sizeof(rx->device_path));
     rx->device_open = true;
+    rx->fd = fd;
     rx->line_errno = line;
     rx->opened_mono_ns = dcf77_clock_mono_ns();
     rx->status[0] = '\0';
@@ -200,8 +202,17 @@ static void rx_feed(dcf77_rx_t *rx, const uint8_t *buf, ssize_t n) {
   pthread_mutex_unlock(&rx->lock);
 }
 
-static void rx_close(dcf77_rx_t *rx, int fd, const char *why) {
+/* Forget the fd under the lock before closing it (the snapshot asks it
+ * for unread characters under the same lock). */
+static void rx_forget_fd(dcf77_rx_t *rx, int fd) {
+  pthread_mutex_lock(&rx->lock);
+  rx->fd = -1;
+  pthread_mutex_unlock(&rx->lock);
   close(fd);
+}
+
+static void rx_close(dcf77_rx_t *rx, int fd, const char *why) {
+  rx_forget_fd(rx, fd);
   pthread_mutex_lock(&rx->lock);
   rx->device_open = false;
   snprintf(rx->status, sizeof(rx->status), "%.200s: %.200s", rx->device_path,
@@ -242,7 +253,7 @@ static void *rx_thread(void *arg) {
     }
   }
   if (fd >= 0)
-    close(fd);
+    rx_forget_fd(rx, fd);
   return NULL;
 }
 
@@ -250,6 +261,7 @@ void dcf77_rx_init(dcf77_rx_t *rx) {
   pthread_mutex_init(&rx->lock, NULL);
   dcf77_stream_init(&rx->stream, &rx->params);
   rx->opened_mono_ns = dcf77_clock_mono_ns();
+  rx->fd = -1;
   rx->status[0] = '\0'; /* nothing to report before the first attempt */
 }
 
@@ -268,7 +280,12 @@ void dcf77_rx_snapshot(dcf77_rx_t *rx, dcf77_rx_snapshot_t *o) {
   bool recent = rx->have_pulse && now - rx->last_pulse_mono_ns <= RECEIVING_NS;
   bool starting =
       !rx->have_pulse && now - rx->opened_mono_ns <= RECEIVING_NS;
-  o->receiving = starting ? NAN : (rx->device_open && recent);
+  /* No pulse for 3 s while characters wait in the tty (TIOCINQ): the
+   * reader did not run, the receiver did not fall silent. */
+  int unread = 0;
+  o->behind = rx->device_open && !recent && !starting && rx->fd >= 0 &&
+              ioctl(rx->fd, FIONREAD, &unread) == 0 && unread > 0;
+  o->receiving = starting || o->behind ? NAN : (rx->device_open && recent);
   /* The share is over the last 60 s: during the first minute after the
    * device was opened it would ramp up from 0 and trip a "weak signal"
    * threshold at every start, so it is unknown (NaN) until then. */

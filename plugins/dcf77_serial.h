@@ -52,6 +52,7 @@ typedef struct {
   /* under lock */
   dcf77_stream_t stream;
   bool device_open;
+  int fd;                /* the open device, -1: closed (closed after -1) */
   char device_path[256]; /* what is open (resolved udev path) */
   char status[512];      /* why it is not open ("" when open) */
   int line_errno;        /* tcsetattr() result of the last open */
@@ -70,7 +71,10 @@ typedef struct {
 /* Values for one read (see the metric table in dcf77.c). */
 typedef struct {
   double receiving; /* a valid pulse within the last 3 s: 0/1 (NaN during
-                       the first 3 s after the device opened) */
+                       the first 3 s after the device opened, and while
+                       the reader is behind) */
+  bool behind;      /* no pulse for 3 s, but characters wait unread in the
+                       tty: the reader did not run (a stalled host) */
   double valid_pulses_pct; /* % of the last 60 s with a valid pulse */
   double pulse_spread;     /* last minute's spread (dimensionless) */
   double trusted;          /* 0/1 */

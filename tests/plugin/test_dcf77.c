@@ -24,6 +24,7 @@
 #include <netinet/in.h>
 #include <stdatomic.h>
 #include <sys/socket.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -225,6 +226,69 @@ static void test_receiver(void) {
   mock_shutdown_all();
   mock_reset();
   rx_count = 0;
+}
+
+/* A stalled host: no pulse for 3 s while characters wait unread in the
+ * tty means the reader did not run, not that the receiver fell silent:
+ * receiving is unknown (NaN), not 0 (which sent "no DCF77 pulses" and, a
+ * second later, "pulses again").  The reader thread is not started here:
+ * the test plays it, so nothing drains the tty. */
+static void test_reader_behind(void) {
+  int master = posix_openpt(O_RDWR | O_NOCTTY);
+  int slave = -1;
+  if (OK_MSG(master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0,
+             "pty"))
+    slave = open(ptsname(master), O_RDONLY | O_NOCTTY | O_NONBLOCK);
+  struct termios tio; /* raw, as the reader sets a receiver's line */
+  if (slave >= 0 && tcgetattr(slave, &tio) == 0) {
+    cfmakeraw(&tio);
+    tcsetattr(slave, TCSANOW, &tio);
+  }
+  if (!OK_MSG(slave >= 0, "pty slave open")) {
+    if (master >= 0)
+      close(master);
+    return;
+  }
+  dcf77_clock_real_ns = fake_real_ns;
+  dcf77_clock_mono_ns = fake_mono_ns;
+  atomic_store(&fake_real, INT64_C(1795336000) * NS);
+  dcf77_rx_t rx;
+  memset(&rx, 0, sizeof(rx));
+  dcf77_params_default(&rx.params);
+  rx.max_age_s = 120;
+  dcf77_rx_init(&rx);
+  rx.device_open = true;
+  rx.fd = slave;
+  rx.have_pulse = true;
+  rx.last_pulse_mono_ns = fake_mono_ns() - 5 * NS; /* 5 s ago */
+  dcf77_rx_snapshot_t o;
+
+  dcf77_rx_snapshot(&rx, &o); /* nothing unread: the receiver is silent */
+  EXPECT_EQ_DOUBLE(0.0, o.receiving);
+  OK(!o.behind);
+
+  uint8_t pulses[5] = {0xF0, 0xF0, 0x80, 0xF0, 0xF0};
+  OK(write(master, pulses, sizeof(pulses)) == (ssize_t)sizeof(pulses));
+  for (int i = 0; i < 100; i++) { /* the pty passes them on */
+    dcf77_rx_snapshot(&rx, &o);
+    if (o.behind)
+      break;
+    usleep(10000);
+  }
+  OK(o.behind);
+  OK(isnan(o.receiving));
+
+  uint8_t buf[16]; /* the reader catches up */
+  OK(read(slave, buf, sizeof(buf)) == (ssize_t)sizeof(pulses));
+  dcf77_rx_snapshot(&rx, &o);
+  OK(!o.behind);
+  EXPECT_EQ_DOUBLE(0.0, o.receiving);
+  rx.last_pulse_mono_ns = fake_mono_ns(); /* (it fed them) */
+  dcf77_rx_snapshot(&rx, &o);
+  EXPECT_EQ_DOUBLE(1.0, o.receiving);
+  close(slave);
+  close(master);
+  pthread_mutex_destroy(&rx.lock);
 }
 
 /* ------------------------------------------------- fake mode 6 server */
@@ -704,6 +768,7 @@ int main(void) {
   module_register();
   test_config_errors();
   test_receiver();
+  test_reader_behind();
   module_register();
   test_stability();
   module_register();
