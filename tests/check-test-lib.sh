@@ -37,6 +37,12 @@ rows "$D/p/gauge-y-2026-12-03" 1006.000 1 1
 is "$(csv_stall 'p/gauge-y-*' 999)" 3.0 "csv_stall: the gap between two days' files counts"
 is "$(csv_stall 'p/none-*' 999)" 0.0 "csv_stall: no file, no stall"
 
+# ---- csv_reads: N rows timed after SINCE, across days; waits at most SECS
+csv_reads 'p/gauge-x-*' 6 1 1002.5; is $? 0 "csv_reads: 6 rows after 1002.5 (both days' files)"
+csv_reads 'p/gauge-x-*' 3 1 1010; is $? 0 "csv_reads: 3 rows after 1010 (the stall's 8 s gap holds none)"
+csv_reads 'p/gauge-x-*' 4 1 1010; is $? 1 "csv_reads: not 4 rows after 1010 (gives up after SECS)"
+csv_reads 'p/none-*' 1 1 0; is $? 1 "csv_reads: no file, no row"
+
 # ---- scen_run_start: a NaN row (a stale voter) restarts the run
 SCEN_T0=2000
 {

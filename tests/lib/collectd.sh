@@ -24,6 +24,10 @@
 #   csv_until FILE VALUE SECS  wait until the last row of FILE holds VALUE
 #   csv_cat PATTERN          every row of the csv files matching PATTERN (the
 #                            csv plugin writes one file per day), in order
+#   csv_reads PATTERN N SECS [SINCE]  wait until N rows of PATTERN are
+#                            timed after SINCE (s, default now): N more
+#                            reads, however long a loaded host makes them
+#                            take (instead of sleeping N intervals)
 #   csv_stall PATTERN T0 [IV]  the longest stall (s, one decimal) of
 #                            collectd's read loop since T0: the largest gap
 #                            between consecutive rows of a series written
@@ -220,6 +224,15 @@ csv_until() {
 }
 
 csv_cat() { cat "$T/csv/$CD_HOST/"$1 2>/dev/null; }
+
+csv_reads() {
+  local since=${4:-$(date +%s.%N)}
+  for _ in $(seq $(($3 * 5))); do
+    csv_cat "$1" | awk -F, -v s="$since" -v n="$2" '$1 + 0 > s + 0 { c++ } END { exit !(c >= n) }' && return 0
+    sleep 0.2
+  done
+  return 1
+}
 
 csv_stall() {
   csv_cat "$1" | awk -F, -v t0="$2" -v iv="${3:-1}" '
