@@ -43,6 +43,28 @@ csv_reads 'p/gauge-x-*' 3 1 1010; is $? 0 "csv_reads: 3 rows after 1010 (the sta
 csv_reads 'p/gauge-x-*' 4 1 1010; is $? 1 "csv_reads: not 4 rows after 1010 (gives up after SECS)"
 csv_reads 'p/none-*' 1 1 0; is $? 1 "csv_reads: no file, no row"
 
+# ---- getval: asked again while the value is out of collectd's cache (a
+# stand-in collectdctl fails twice, as GETVAL does for a value older than
+# Timeout intervals, then answers); at once empty once collectd is gone
+mkdir -p "$T/bin"
+cat >"$T/bin/collectdctl" <<'FAKE'
+#!/bin/sh
+n=$(cat "$T/calls" 2>/dev/null || echo 0); echo $((n + 1)) >"$T/calls"
+[ "$n" -ge 2 ] || { echo "ERROR: No such value" >&2; exit 1; }
+echo "value=1.5"
+FAKE
+chmod +x "$T/bin/collectdctl"
+export T
+sleep 60 & CD_PID=$!
+is "$(PATH=$T/bin:$PATH getval p/gauge-x)" value=1.5 "getval: the value once it is back in the cache"
+is "$(cat "$T/calls")" 3 "getval: asked 3 times (2 misses)"
+kill $CD_PID; wait $CD_PID 2>/dev/null
+echo 0 >"$T/calls"
+s0=$(date +%s)
+is "$(PATH=$T/bin:$PATH getval p/gauge-x)" "" "getval: nothing while collectd is not running"
+ok "$([ $(($(date +%s) - s0)) -le 1 ] && [ "$(cat "$T/calls")" = 1 ] && echo 0 || echo 1)" "getval: ... without waiting (asked once)"
+unset CD_PID
+
 # ---- scen_run_start: a NaN row (a stale voter) restarts the run
 SCEN_T0=2000
 {

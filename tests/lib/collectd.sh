@@ -20,7 +20,8 @@
 #   csv_wait PATTERN SECS    wait until a csv file matching PATTERN (under
 #                            $T/csv/HOST/) has a data row; prints its path
 #   csv_last FILE [COL]      last value (column COL, default 2) of a csv file
-#   csv_rows FILE / getval ID
+#   csv_rows FILE / getval ID (asked again while a stalled read loop has
+#                            let the value drop out of collectd's cache)
 #   csv_until FILE VALUE SECS  wait until the last row of FILE holds VALUE
 #   csv_cat PATTERN          every row of the csv files matching PATTERN (the
 #                            csv plugin writes one file per day), in order
@@ -242,7 +243,20 @@ csv_stall() {
 }
 
 # getval IDENTIFIER: current value through the unixsock plugin (collectdctl).
-getval() { collectdctl -s "$T/collectd.sock" getval "$CD_HOST/$1" 2>/dev/null; }
+# collectd drops a value from its cache once it is older than Timeout (2)
+# intervals, so while a loaded host stalls the read loop GETVAL finds
+# nothing: asked again (up to GETVAL_SECS, 20 s) until the next read puts it
+# back, while collectd runs.  Empty output if it never comes.
+getval() {
+  local out
+  for _ in $(seq $((${GETVAL_SECS:-20} * 5))); do
+    out=$(collectdctl -s "$T/collectd.sock" getval "$CD_HOST/$1" 2>/dev/null) && [ -n "$out" ] &&
+      { echo "$out"; return 0; }
+    [ -n "${CD_PID:-}" ] && kill -0 "$CD_PID" 2>/dev/null || return 1
+    sleep 0.2
+  done
+  return 1
+}
 
 collectd_log_clean() {
   local bad
