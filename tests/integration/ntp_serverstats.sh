@@ -72,13 +72,13 @@ counter() {
   f=$(csv_wait "ntp-$1/$2-*" 15) || { echo missing; return; }
   csv_last "$f"
 }
-# settle NAME METRIC: wait until the counter's csv file got 2 more rows
-# (a reading after everything sent so far), print its last value
+# settle NAME METRIC: wait until the counter's csv file got 2 rows timed
+# after now (a reading after everything sent so far; up to 30 s, which a
+# host that stalls collectd's reads may need), print its last value
 settle() {
-  local f n
+  local f
   f=$(csv_wait "ntp-$1/$2-*" 15) || { echo missing; return; }
-  n=$(csv_rows "$f")
-  for _ in $(seq 100); do [ "$(csv_rows "$f")" -ge $((n + 2)) ] && break; sleep 0.1; done
+  csv_reads "ntp-$1/$2-*" 2 30
   csv_last "$f"
 }
 
@@ -131,9 +131,12 @@ for m in bad_format bad_auth declined restricted rate_limited kod_sent; do
   v=$(counter ntpsec "packets-$m")
   is "$v" 0 "ntpd packets-$m dispatched, 0 on a quiet loopback"
 done
-up=$(val ntpsec/uptime)
+# uptime grows 1 s a second: compare at the value's own time (its csv row),
+# not at ntpq's, since a stalled read loop leaves the last value seconds old
+IFS=, read -r tup up < <(csv_cat 'ntp-ntpsec/uptime-*' | tail -n 1)
 tu=$(ntpq -c "rv 0 ss_uptime" 127.0.0.1 | sed -n 's/.*ss_uptime=\([0-9]*\).*/\1/p')
-near "$up" "$tu" 3 "ntpd uptime = ss_uptime ($tu s)"
+tu_then=$(awk -v u="$tu" -v t="$tup" -v n="$(date +%s.%N)" 'BEGIN { printf "%.1f", u - (n - t) }')
+near "$up" "$tu_then" 3 "ntpd uptime = ss_uptime ($tu s now, $tu_then s at the row's time $tup)"
 
 # ---- poll and sample age ----
 assoc=$(ntpq -c as 127.0.0.1 | awk '$7 == "sys.peer" { print $2 }')
@@ -150,7 +153,7 @@ ok $r "ntpd SHM(6) sample age $age s in [0, 2 * poll = 16 s)"
 is "$(val chrony-GPS7/duration-poll)" \
   "$((1 << $(chronyc -c sources | awk -F, '$3 == "GPS7" { print $5 }')))" "chrony GPS7 poll = 2^Poll"
 r=1
-for _ in 1 2 3 4 5; do
+for _ in $(seq 20); do # the value is from the last read: seconds old if reads stalled
   age=$(val chrony-GPS7/duration-sample_age)
   lastrx=$(chronyc -c sources | awk -F, '$3 == "GPS7" { print $7 }')
   in_range "$age" 0 8 && in_range "$(awk -v a="$age" -v l="$lastrx" \
@@ -159,7 +162,7 @@ for _ in 1 2 3 4 5; do
 done
 ok $r "chrony GPS7 sample age $age s in [0, 8 s) and within a poll of LastRx $lastrx s"
 st_f() { chronyc -c sourcestats | awk -F, -v f="$1" '$1 == "GPS7" { print $f }'; }
-for _ in 1 2 3 4 5; do
+for _ in $(seq 30); do
   np=$(val chrony-GPS7/count-samples); tnp=$(st_f 2)
   [ "$np" = "$tnp" ] && break
   sleep 0.7
