@@ -67,6 +67,10 @@ ok $((!$?)) "gpsd (pid $GD) killed"
 # exit, and until then it still sends fresh data).
 t_kill=$(date +%s.%N)
 sleep 6
+# at least 3 reads in the checked window below (one more for the other
+# series of the same read): a loaded host that stalls collectd's reads
+# keeps gpsd down longer instead of leaving the window nearly empty
+csv_reads 'gpsd-hab/satellites-glonass_used-*' 4 30 "$(awk -v t="$t_kill" 'BEGIN{printf "%.3f", t + 1.5}')"
 t_restart=$(date +%s.%N)
 gpsd_start $PORT $F1 $F2
 GD=$GPSD_PID
