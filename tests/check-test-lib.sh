@@ -95,6 +95,23 @@ SCEN_DT=11.6
 ok "$([ "$(passes scen_held 'p/bool-a-*' '$2 == 1' 10 x)" = 1 ] && echo 0 || echo 1)" \
   "scen_held: HOLD after the first sight is too early when a NaN row restarted the hold"
 
+# ---- sc_alerts / scen_notes_at_least: the threshold plugin's "has not been
+# updated" FAILURE counts unless no series at all has a row in the second
+# before it (the whole read loop stalled)
+rows "$D/p/gauge-z-2026-12-03" 5000.2 1 1 5 1 1
+lt() { date -d "@$1" '+%Y-%m-%d %H:%M:%S'; }
+{
+  echo "[$(lt 5001)] [info] Notification: severity = WARNING, host = it-host, plugin = p, type = gauge, message = a real alert"
+  echo "[$(lt 5005)] [info] Notification: severity = FAILURE, host = it-host, plugin = p, type = gauge, type_instance = z, message = it-host/p/gauge-z has not been updated for 4.008 seconds."
+  echo "[$(lt 5008)] [info] Notification: severity = FAILURE, host = it-host, plugin = q, type = gauge, message = it-host/q/gauge-w has not been updated for 2.010 seconds."
+} >"$T/collectd.log"
+is "$(sc_stall_missing | grep -c 'gauge-z has not')" 1 "sc_stall_missing: no row of any series in the second before: a stalled read loop"
+is "$(sc_stall_missing | grep -c 'gauge-w has not')" 0 "sc_stall_missing: other series read meanwhile: the value's own plugin stopped"
+is "$(scen_notes_at_least WARNING 2>/dev/null)" 2 "scen_notes_at_least: the real alert and the unexplained missing value"
+is "$(scen_notes_at_least FAILURE 2>/dev/null)" 1 "scen_notes_at_least FAILURE: the unexplained missing value"
+is "$(sc_alerts 2>&1 >/dev/null | grep -c '^# a stalled read loop')" 1 "sc_alerts: names what it leaves out"
+rm -f "$T/collectd.log"
+
 # ---- tc_first: the first row meeting COND, NaN rows never do
 printf 'epoch,value\n100,nan\n101,0\n102,1\n103,1\n' >"$D/timecheck/bool-leap_agree-2026-12-03"
 is "$(tc_first bool-leap_agree '$2 == 1')" 102 "tc_first: the first row with 1"

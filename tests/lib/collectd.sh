@@ -52,6 +52,8 @@
 #                             an OKAY.
 #   scen_fault_time NAME SECS print "# fault->notification: SECS s (NAME)"
 #   scen_notes_at_least SEV   notification lines of severity SEV or worse
+#                             (sc_alerts: a stalled read loop's "has not
+#                             been updated" FAILUREs not counted)
 #   notifications_matching REGEX  count of notification lines
 #   sc_wait_notification SECS REGEX  poll collectd's log every 0.1 s until a
 #                             notification matching REGEX is there; 0 if it
@@ -64,7 +66,14 @@
 #   sc_wait_count SECS N REGEX  until at least N notifications match
 #   sc_line_of REGEX          log line number of the first notification
 #                             matching REGEX (empty if none)
-#   sc_alerts                 notifications at WARNING or FAILURE level
+#   sc_alerts                 notifications at WARNING or FAILURE level,
+#                             less those sc_stall_missing explains (each
+#                             named in a diagnostic line on stderr)
+#   sc_stall_missing          the threshold plugin's "has not been updated"
+#                             FAILUREs a stalled read loop explains: no csv
+#                             row of any series is timed in the second before
+#                             the line (collectd read nothing at all; a value
+#                             whose plugin alone stopped still counts)
 # Environment from `make check`: TOP_SRCDIR, TOP_BUILDDIR, COLLECTD_BIN.
 
 set -u
@@ -346,8 +355,8 @@ scen_fault_time() { echo "# fault->notification: $2 s ($1)"; }
 
 scen_notes_at_least() {
   case $1 in
-    WARNING) notifications_matching 'severity = (WARNING|FAILURE)' ;;
-    FAILURE) notifications_matching 'severity = FAILURE' ;;
+    WARNING) sc_alerts | grep -c . ;;
+    FAILURE) sc_alerts | grep -c 'severity = FAILURE' ;;
   esac
 }
 
@@ -398,5 +407,27 @@ sc_line_of() {
 }
 
 sc_alerts() {
-  grep -E 'Notification: severity = (WARNING|FAILURE)' "$T/collectd.log" 2>/dev/null
+  local ex
+  ex=$(sc_stall_missing)
+  if [ -z "$ex" ]; then
+    grep -E 'Notification: severity = (WARNING|FAILURE)' "$T/collectd.log" 2>/dev/null
+  else
+    echo "$ex" | sed 's/^.*message = /# a stalled read loop, not a plugin: /' >&2
+    grep -E 'Notification: severity = (WARNING|FAILURE)' "$T/collectd.log" 2>/dev/null | grep -vxF -f <(echo "$ex")
+  fi
+}
+
+sc_stall_missing() {
+  local m
+  m=$(grep -E 'Notification: severity = FAILURE, .*has not been updated for' "$T/collectd.log" 2>/dev/null) || return 0
+  {
+    echo "$m" | while IFS= read -r l; do
+      echo "N $(date -d "$(sed -n 's/^\[\([0-9-]* [0-9:]*\)\].*/\1/p' <<<"$l")" +%s 2>/dev/null || echo 0) $l"
+    done
+    cat "$T/csv/$CD_HOST"/*/* 2>/dev/null | awk -F, '$1 + 0 > 0 { print "R " $1 }'
+  } | awk 'BEGIN { n = 0; m = 0 } $1 == "R" { r[n++] = $2 + 0; next }
+      { q[m] = $2 + 0; l[m++] = substr($0, length($1) + length($2) + 3) }
+      END { for (i = 0; i < m; i++) { busy = 0
+              for (j = 0; j < n && !busy; j++) if (r[j] > q[i] - 1 && r[j] < q[i]) busy = 1
+              if (!busy && q[i] > 0) print l[i] } }'
 }
