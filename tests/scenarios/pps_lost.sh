@@ -90,7 +90,10 @@ scen_fault_time "thresholds.conf pps bool-signal FAILURE" "$SCEN_DT"
 sleep "$(awk -v t="$(scen_now)" -v s="$t0" 'BEGIN { d = s + 8 - t; printf "%.3f", (d > 0 ? d : 0) }')"
 # The fallback as gpsd shows it: no PPS offset (NaN, not the last one),
 # the serial time still there.
-is "$(gpsd_val gnss time_offset-pps)" nan "PPS lost: gpsd's PPS offset is NaN (stale after MaxAge 3 s)"
+# (polled, up to 20 s: a loaded host may have stalled collectd's reads, so
+# the last row can still be one from before MaxAge ran out)
+gpsd_wait_val gnss time_offset-pps nan 20
+ok $? "PPS lost: gpsd's PPS offset is NaN (stale after MaxAge 3 s)"
 near "$(gpsd_val gnss time_offset-toff)" -0.05 0.02 "PPS lost: TOFF still there (-50 ms: the serial time is the fallback)"
 f=$(csv_wait "gpsd-gnss/time_offset-pps-*" 1)
 stale=$(awk -F, -v a="$(awk -v t="$t0" 'BEGIN { printf "%.3f", t + 5.5 }')" 'NR > 1 && $1 > a && $2 != "nan"' "$f" | wc -l)
@@ -105,11 +108,13 @@ dt3=$SCEN_DT
 scen_expect 15 "severity = OKAY, .*plugin_instance = gnss, type = bool, type_instance = signal, message = Host .*within range again" \
   "thresholds.conf: OKAY for gnss bool-signal after %s s"
 diag "pulses back->OKAY: plugin $dt3 s, thresholds.conf $SCEN_DT s"
-sleep 3
+for _ in $(seq 100); do [ "$(gpsd_val gnss time_offset-pps)" != nan ] && break; sleep 0.3; done
 near "$(gpsd_val gnss time_offset-pps)" -0.0015 0.0001 "pulses back: gpsd's PPS offset -1.5 ms again"
-is "$(notifications_matching 'severity = (WARNING|FAILURE).*plugin_instance = spare,')" 0 "nothing for the spare source that kept pulsing"
-is "$(notifications_matching 'severity = (WARNING|FAILURE).*type = count, type_instance = missed')" 0 \
+# (sc_alerts: not the threshold plugin's "has not been updated" FAILUREs
+# of a read loop a loaded host stalled)
+is "$(sc_alerts 2>/dev/null | grep -c 'plugin_instance = spare,')" 0 "nothing for the spare source that kept pulsing"
+is "$(sc_alerts 2>/dev/null | grep -c 'type = count, type_instance = missed')" 0 \
   "the missed-pulse rule (Hits 10) stays silent for an 8 s outage"
-is "$(notifications_matching 'severity = (WARNING|FAILURE)')" 2 "exactly two alerts in all (plugin + threshold)"
+is "$(scen_notes_at_least WARNING)" 2 "exactly two alerts in all (plugin + threshold)"
 scen_stop
 it_end
