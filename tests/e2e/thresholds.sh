@@ -70,7 +70,18 @@ collectd_start "$conf
 PluginDir \"$STOCK_PLUGINDIR\"
 Include \"$thr\"
 Include \"$T/faults.conf\""
-sleep 4
+# every injected fault's FAILURE (polled, up to 30 s: a loaded host may stall
+# collectd's reads), then 3 more reads, which must not repeat one
+for _ in $(seq 150); do
+  miss=0
+  while read -r pat; do
+    [ -n "$pat" ] || continue
+    [ "$(notifications_matching "severity = FAILURE, host = it-host, $pat message = .*below the failure threshold of 1[0-9]{30}\\.")" -ge 1 ] || miss=1
+  done <"$T/expect"
+  [ $miss = 0 ] && break
+  sleep 0.2
+done
+csv_reads 'timex/bool-synchronised-*' 3 30
 while read -r pat; do
   [ -n "$pat" ] || continue
   is "$(notifications_matching "severity = FAILURE, host = it-host, $pat message = .*below the failure threshold of 1[0-9]{30}\\.")" 1 \
