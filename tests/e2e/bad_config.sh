@@ -49,7 +49,13 @@ $blocks
   refinst=ref; [ "$plugin" = rng ] && refinst=good
   f1=$(csv_wait 'timex/*' 20)
   f2=$(csv_wait "rng-$refinst/*" 20)
-  sleep 3
+  # 3 rows each (polled, up to 30 s, not a 3 s sleep: a loaded host may
+  # stall collectd's reads)
+  for _ in $(seq 150); do
+    [ -n "$f1" ] && [ -n "$f2" ] && [ "$(csv_rows "$f1")" -ge 3 ] && [ "$(csv_rows "$f2")" -ge 3 ] && break
+    kill -0 "$CD_PID" 2>/dev/null || break
+    sleep 0.2
+  done
   alive=1; kill -0 "$CD_PID" 2>/dev/null && alive=0
   ok $alive "$plugin: collectd is still running after the bad blocks"
   ok "$([ -n "$f1" ] && [ "$(csv_rows "$f1")" -ge 3 ] && echo 0 || echo 1)" "$plugin: timex keeps dispatching"
