@@ -12,7 +12,9 @@
 it_begin leap_disagree
 HOLD=10
 tc_start $HOLD 5
-sleep 4
+# the feeder's voters known (polled, up to 30 s: the first rows, written
+# before its first PUTVAL, count 1; a stalled read loop keeps them last)
+tc_wait count-leap_voters 3.000000 30
 is "$(tc_val bool-leap_agree)" 1.000000 "healthy: bool-leap_agree = 1"
 is "$(tc_val count-leap_voters)" 3.000000 "healthy: three voters (ntp, dcf77, kernel)"
 tc_healthy "healthy"
