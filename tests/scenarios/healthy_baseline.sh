@@ -244,7 +244,7 @@ while [ $(($(date +%s) - t_cd)) -lt "$SECS" ]; do
   sleep 10
   kill -0 "$CD_PID" 2>/dev/null || { alive=1; break; }
   el=$(($(date +%s) - t_cd))
-  [ $((el % 60)) -lt 10 ] && diag "$el s: $(sc_alerts | wc -l) WARNING/FAILURE notification(s) so far"
+  [ $((el % 60)) -lt 10 ] && diag "$el s: $(sc_alerts 2>/dev/null | wc -l) WARNING/FAILURE notification(s) so far"
 done
 ok $alive "collectd ran for the whole baseline"
 minutes=$(awk -v s="$(($(date +%s) - t_cd))" 'BEGIN { printf "%.1f", s / 60 }')
@@ -275,9 +275,15 @@ if [[ " $covered " == *" timex "* ]]; then
 fi
 sc_alerts >"$T/alerts"
 cp "$T/alerts" "$T/false"
+# (a read stall that let the value drop out of collectd's cache, one of
+# sc_stall_missing's lines, makes the threshold plugin send it once more
+# when the value returns: one more allowed per such line)
+stall_missing=$(sc_stall_missing)
 for e in "${expect[@]}"; do
   n=$(grep -cF "$e" "$T/alerts")
-  ok "$([ "$n" -le 1 ] && echo 0 || echo 1)" "true alarm sent at most once, no flapping ($n): ${e%%, message*}"
+  again=$(grep -cF "${e#severity = *, }" <<<"$stall_missing")
+  ok "$([ "$n" -le $((1 + again)) ] && echo 0 || echo 1)" \
+    "true alarm sent at most once, no flapping ($n; $again stall(s) of the read loop): ${e%%, message*}"
   grep -vF "$e" "$T/false" >"$T/false.new"
   mv "$T/false.new" "$T/false"
 done
