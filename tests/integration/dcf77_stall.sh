@@ -20,32 +20,14 @@ ok $? "collectd wrote dcf77-rx/bool-receiving"
 csv_until "$f" 1.000000 20
 ok $? "bool-receiving 1 while the feeder sends"
 
-# rows_after T0: the bool-receiving rows timed after T0.
-rows_after() { csv_cat 'dcf77-rx/bool-receiving-*' | awk -F, -v t0="$1" '$1 + 0 > t0'; }
-t0=$(date +%s.%N)
-for _ in 1 2 3 4 5; do
-  kill -STOP "$CD_PID"
-  sleep 5
-  kill -CONT "$CD_PID"
-  t1=$(date +%s)
-  for _ in $(seq 100); do # 3 reads after the return (up to 20 s)
-    [ "$(rows_after "$t1" | wc -l)" -ge 3 ] && break
-    sleep 0.2
-  done
-done
-stall=$(csv_stall 'dcf77-rx/bool-receiving-*' "$t0")
-ok "$(awk -v s="$stall" 'BEGIN { exit !(s >= 4) }'; echo $?)" \
-  "the read loop stalled (longest gap between rows $stall s beyond the interval)"
+cd_freeze 5 5 'dcf77-rx/bool-receiving-*'
 is "$(notifications_matching 'no DCF77 pulses')" 0 "no 'no DCF77 pulses' across five 5 s stalls"
-zeros=$(rows_after "$t0" | awk -F, '$2 + 0 == 0 && $2 != "nan"' | wc -l)
+zeros=$(csv_after "$CD_FROZE_AT" 'dcf77-rx/bool-receiving-*' | awk -F, '$2 + 0 == 0 && $2 != "nan"' | wc -l)
 is "$zeros" 0 "no bool-receiving row reads 0 (1, or NaN while characters wait unread)"
 
 # The feeder stops: a silence the reader watches is an alarm.
 kill -STOP "$FEED"
-for _ in $(seq 100); do
-  [ "$(notifications_matching 'no DCF77 pulses')" -ge 1 ] && break
-  sleep 0.2
-done
+sc_wait_notification 30 'no DCF77 pulses'
 kill -CONT "$FEED"
 is "$(notifications_matching 'no DCF77 pulses')" 1 "the feeder paused: one 'no DCF77 pulses'"
 

@@ -20,35 +20,17 @@ ok $? "collectd discovered pps0"
 csv_until "$f" 1.000000 20
 ok $? "bool-signal 1 while the writer pulses"
 
-# rows_after T0 SERIES: the csv rows of SERIES timed after T0.
-rows_after() { csv_cat "pps-pps0/$2-*" | awk -F, -v t0="$1" '$1 + 0 > t0'; }
-t0=$(date +%s.%N)
-for _ in 1 2 3; do
-  kill -STOP "$CD_PID"
-  sleep 6
-  kill -CONT "$CD_PID"
-  t1=$(date +%s)
-  for _ in $(seq 100); do # 3 reads after the return (up to 20 s)
-    [ "$(rows_after "$t1" bool-signal | wc -l)" -ge 3 ] && break
-    sleep 0.2
-  done
-done
-stall=$(csv_stall 'pps-pps0/bool-signal-*' "$t0")
-ok "$(awk -v s="$stall" 'BEGIN { exit !(s >= 4) }'; echo $?)" \
-  "the read loop stalled (longest gap between rows $stall s beyond the interval)"
+cd_freeze 3 6 'pps-pps0/bool-signal-*'
 is "$(notifications_matching 'pulses stopped')" 0 "no 'pulses stopped' across three 6 s stalls"
-zeros=$(rows_after "$t0" bool-signal | awk -F, '$2 + 0 == 0 && $2 != "nan"' | wc -l)
+zeros=$(csv_after "$CD_FROZE_AT" 'pps-pps0/bool-signal-*' | awk -F, '$2 + 0 == 0 && $2 != "nan"' | wc -l)
 is "$zeros" 0 "no bool-signal row reads 0 (1, or NaN while the reader is behind)"
-gaps=$(rows_after "$t0" count-sequence_gaps | awk -F, '$2 != "nan" { s += $2 } END { print s + 0 }')
+gaps=$(csv_after "$CD_FROZE_AT" 'pps-pps0/count-sequence_gaps-*' | awk -F, '$2 != "nan" { s += $2 } END { print s + 0 }')
 ok "$(awk -v g="$gaps" 'BEGIN { exit !(g >= 9) }'; echo $?)" \
   "the kernel counted the pulses the reader did not fetch: sequence_gaps $gaps (>= 3 per stall)"
 
 # The writer stops: a silence the reader watches is an alarm.
 kill -STOP "$PPS_WRITER"
-for _ in $(seq 150); do
-  [ "$(notifications_matching 'pulses stopped')" -ge 1 ] && break
-  sleep 0.2
-done
+sc_wait_notification 30 'pulses stopped'
 kill -CONT "$PPS_WRITER"
 is "$(notifications_matching 'pulses stopped: no pulse for')" 1 "the writer paused: one 'pulses stopped'"
 

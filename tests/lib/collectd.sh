@@ -29,6 +29,12 @@
 #                            timed after SINCE (s, default now): N more
 #                            reads, however long a loaded host makes them
 #                            take (instead of sleeping N intervals)
+#   cd_freeze N SECS PATTERN  stop collectd (SIGSTOP) N times for SECS s,
+#                            as a starved or swapping host stops it, each
+#                            time until 3 rows of PATTERN follow; asserts
+#                            that the read loop did stall; CD_FROZE_AT is
+#                            when it began
+#   csv_after T0 PATTERN     the rows of PATTERN timed after T0 (s)
 #   csv_stall PATTERN T0 [IV]  the longest stall (s, one decimal) of
 #                            collectd's read loop since T0: the largest gap
 #                            between consecutive rows of a series written
@@ -243,6 +249,23 @@ csv_reads() {
   done
   return 1
 }
+
+cd_freeze() {
+  local i
+  CD_FROZE_AT=$(date +%s.%N)
+  for i in $(seq "$1"); do
+    kill -STOP "$CD_PID"
+    sleep "$2"
+    kill -CONT "$CD_PID"
+    csv_reads "$3" 3 20
+  done
+  CD_FROZE=$(csv_stall "$3" "$CD_FROZE_AT")
+  ok "$(awk -v s="$CD_FROZE" 'BEGIN { exit !(s >= 4) }'; echo $?)" \
+    "the read loop stalled (longest gap between rows $CD_FROZE s beyond the interval)"
+}
+
+# csv_after T0 PATTERN: the rows of PATTERN timed after T0.
+csv_after() { csv_cat "$2" | awk -F, -v t0="$1" '$1 + 0 > t0'; }
 
 csv_stall() {
   csv_cat "$1" | awk -F, -v t0="$2" -v iv="${3:-1}" '
